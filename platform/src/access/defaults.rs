@@ -1,0 +1,200 @@
+//! The permissions every tenant starts with, applied once each (an administrator's later change
+//! sticks): the two role trees with "Administrators"; the portal basics for every external user;
+//! employees' rights on every object; and what each object's manifest declares for the portal
+//! (e.g. external users read knowledge-base articles, create cases and see only their own).
+
+use super::{
+    Level, Operation, SystemOperation,
+    model::{AUTHOR_ORGANIZATION, Audience, RoleId, RoleKind, system_roles},
+    storage::{self, NewRole},
+};
+use crate::{
+    app::App,
+    error::Result,
+    records::{AccessDefaults, ObjectType},
+    store::{Access, TenantTx},
+    users::UserId,
+};
+
+const EXTERNAL_BASICS: [SystemOperation; 5] = [
+    SystemOperation::ViewMainPage,
+    SystemOperation::ChangeOwnPassword,
+    SystemOperation::UseFolders,
+    SystemOperation::FeedComments,
+    SystemOperation::FeedLikes,
+];
+const EMPLOYEE_BASICS: [SystemOperation; 2] = [
+    SystemOperation::ViewMainPage,
+    SystemOperation::ChangeOwnPassword,
+];
+
+/// The three built-in roles of a tenant.
+#[derive(Debug, Clone, Copy)]
+pub struct SystemRoles {
+    pub all_external: RoleId,
+    pub all_employees: RoleId,
+    pub administrators: RoleId,
+}
+
+/// Applies every default the tenant has not received yet.
+pub async fn apply(app: &App, tx: &mut TenantTx) -> Result<SystemRoles> {
+    let now = app.clock.now();
+    let policy = storage::load_policy(tx, 0).await?;
+    let existing = |code: &str| policy.system_role(code).map(|r| r.id);
+    let mut changed = false;
+    let all_external = match existing(system_roles::ALL_EXTERNAL) {
+        Some(id) => id,
+        None => {
+            changed = true;
+            storage::insert_role(
+                tx,
+                root(
+                    "All external users",
+                    Audience::External,
+                    system_roles::ALL_EXTERNAL,
+                ),
+                now,
+            )
+            .await?
+        }
+    };
+    let all_employees = match existing(system_roles::ALL_EMPLOYEES) {
+        Some(id) => id,
+        None => {
+            changed = true;
+            storage::insert_role(
+                tx,
+                root(
+                    "All employees",
+                    Audience::Employee,
+                    system_roles::ALL_EMPLOYEES,
+                ),
+                now,
+            )
+            .await?
+        }
+    };
+    let administrators = match existing(system_roles::ADMINISTRATORS) {
+        Some(id) => id,
+        None => {
+            changed = true;
+            let role = NewRole {
+                name: "Administrators",
+                kind: RoleKind::Organizational,
+                audience: Audience::Employee,
+                parent: Some(all_employees),
+                account: None,
+                system_code: Some(system_roles::ADMINISTRATORS),
+            };
+            storage::insert_role(tx, role, now).await?
+        }
+    };
+    let roles = SystemRoles {
+        all_external,
+        all_employees,
+        administrators,
+    };
+
+    if storage::mark_seeded(tx, "operations").await? {
+        changed = true;
+        for operation in EXTERNAL_BASICS {
+            storage::set_operation_grant(tx, operation, &all_external.to_string(), true).await?;
+        }
+        for operation in EMPLOYEE_BASICS {
+            storage::set_operation_grant(tx, operation, &all_employees.to_string(), true).await?;
+        }
+    }
+    for object in crate::records::catalog(app, tx.tenant()).await?.objects() {
+        if storage::mark_seeded(tx, &format!("object:{}", object.code)).await? {
+            changed = true;
+            seed_object(app, tx, object, roles).await?;
+        }
+    }
+    if changed {
+        storage::bump_version(tx).await?;
+    }
+    Ok(roles)
+}
+
+fn root<'a>(name: &'a str, audience: Audience, code: &'a str) -> NewRole<'a> {
+    NewRole {
+        name,
+        kind: RoleKind::Root,
+        audience,
+        parent: None,
+        account: None,
+        system_code: Some(code),
+    }
+}
+
+async fn seed_object(
+    app: &App,
+    tx: &mut TenantTx,
+    object: &ObjectType,
+    roles: SystemRoles,
+) -> Result<()> {
+    let code = object.code.as_str();
+    let employees = roles.all_employees.to_string();
+    let external = roles.all_external.to_string();
+    for operation in Operation::ALL {
+        storage::set_object_grant(tx, code, operation, &employees, true).await?;
+    }
+    let now = app.clock.now();
+    // Employees see and work on everything their colleagues and customers create.
+    storage::insert_rule(
+        tx,
+        code,
+        roles.all_employees,
+        &employees,
+        Level::Delete,
+        now,
+    )
+    .await?;
+    storage::insert_rule(tx, code, roles.all_external, &employees, Level::Edit, now).await?;
+
+    let AccessDefaults {
+        portal,
+        external: operations,
+        rules,
+    } = &object.access_defaults;
+    if *portal {
+        storage::set_portal_object(tx, code, true).await?;
+    }
+    for operation in operations {
+        storage::set_object_grant(tx, code, *operation, &external, true).await?;
+    }
+    for rule in rules {
+        let side = |audience: Audience| match audience {
+            Audience::External => roles.all_external,
+            Audience::Employee => roles.all_employees,
+        };
+        let grantee = match rule.grantee {
+            Some(audience) => side(audience).to_string(),
+            None => AUTHOR_ORGANIZATION.to_owned(),
+        };
+        storage::insert_rule(tx, code, side(rule.author), &grantee, rule.level, now).await?;
+    }
+    Ok(())
+}
+
+/// Puts a user into "Administrators".
+pub async fn make_administrator(tx: &mut TenantTx, roles: SystemRoles, user: UserId) -> Result<()> {
+    if storage::add_member(tx, roles.administrators, user).await? {
+        storage::bump_version(tx).await?;
+    }
+    Ok(())
+}
+
+/// Applies the defaults to every tenant (at start-up, after an upgrade added objects).
+pub async fn apply_to_all_tenants(app: &App) -> Result<()> {
+    let tenants = {
+        let mut conn = app.db.global().await?;
+        portico_tenants::list(&mut conn).await?
+    };
+    for tenant in tenants {
+        let mut tx = app.db.begin(tenant.id, Access::Write).await?;
+        apply(app, &mut tx).await?;
+        tx.commit().await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,216 @@
+//! Who may do what. Every permission decision of the platform is made here, from an [`Actor`]:
+//! services ask before they act and never decide themselves.
+//!
+//! A request by an external user passes four gates in order, each final: (1) the object is on the
+//! tenant's list of objects available on the portal; (2) one of the user's grantees (the user and
+//! their effective roles) holds the operation on the object; (3) they hold a right on the record
+//! (by default only on records they created; widened by default-rights rules, sharing, processes);
+//! (4) column permissions hide columns or make them read-only. Employees pass gates 2-4 with their
+//! own roles; members of "Administrators" hold everything.
+
+mod cache;
+pub mod config;
+pub mod defaults;
+pub mod explain;
+pub mod model;
+pub mod policy;
+pub mod records;
+mod storage;
+
+pub use cache::AccessCache;
+pub use model::{
+    Audience, ColumnAccess, Grantee, Level, Operation, RoleId, RoleKind, SystemOperation,
+};
+pub use policy::{Membership, Policy, Role, Rule};
+pub use storage::AuditEntry;
+
+use std::sync::Arc;
+
+use portico_tenants::Tenant;
+
+use crate::{
+    app::App,
+    error::{Error, Result},
+    records::ObjectType,
+    store::TenantTx,
+    users::{Email, User, UserId, UserKind},
+};
+
+/// The identified user on whose behalf a service runs, with their place in the tenant's roles.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub tenant: Arc<Tenant>,
+    pub user: UserId,
+    pub login: Email,
+    pub full_name: String,
+    pub kind: UserKind,
+    /// The portal organization of an external user.
+    pub organization: Option<RoleId>,
+    pub organization_admin: bool,
+    pub membership: Arc<Membership>,
+    pub policy: Arc<Policy>,
+}
+
+impl Actor {
+    pub fn is_admin(&self) -> bool {
+        self.membership.admin
+    }
+
+    fn holds(&self, operation: SystemOperation) -> bool {
+        self.is_admin()
+            || self
+                .policy
+                .system_operation(&self.membership, operation)
+                .is_some()
+    }
+}
+
+/// Builds the actor for `user` inside `tx`: the tenant's policy and the user's effective roles
+/// come from the cache unless the tenant's access configuration changed since they were loaded.
+pub async fn actor(app: &App, tx: &mut TenantTx, tenant: Arc<Tenant>, user: User) -> Result<Actor> {
+    let policy = app.access.policy(tx).await?;
+    let membership = app.access.membership(tx, &policy, &user).await?;
+    Ok(Actor {
+        tenant,
+        user: user.id,
+        login: user.login,
+        full_name: user.full_name,
+        kind: user.kind,
+        organization: user.organization,
+        organization_admin: user.organization_admin,
+        membership,
+        policy,
+    })
+}
+
+/// Something an actor may or may not be allowed to do, outside of a particular record.
+#[derive(Debug, Clone, Copy)]
+pub enum Capability<'a> {
+    UseConsole,
+    /// See and create employees (tenant administrators).
+    ManageEmployees,
+    /// Create organizations and external users, manage their membership ("Manage portal users").
+    ManagePortalUsers,
+    /// Configure roles and permissions, read the audit log, use explain.
+    ConfigureAccess,
+    ChangeOwnPassword,
+    /// Administer one portal organization: its profile and its members.
+    AdministerOrganization(RoleId),
+    /// Gates 1 and 2 for an operation on an object's records.
+    Records(&'a ObjectType, Operation),
+    System(SystemOperation),
+}
+
+pub fn check(actor: &Actor, capability: Capability<'_>) -> Result<()> {
+    let employee = actor.kind == UserKind::Employee;
+    let allowed = match capability {
+        Capability::UseConsole => employee,
+        Capability::ManageEmployees => employee && actor.is_admin(),
+        Capability::ManagePortalUsers => {
+            employee && actor.holds(SystemOperation::ManagePortalUsers)
+        }
+        Capability::ConfigureAccess => {
+            employee && actor.holds(SystemOperation::AccessRightsWorkspace)
+        }
+        Capability::ChangeOwnPassword => actor.holds(SystemOperation::ChangeOwnPassword),
+        Capability::AdministerOrganization(org) => {
+            (actor.kind == UserKind::External
+                && actor.organization_admin
+                && actor.organization == Some(org))
+                || (employee && actor.holds(SystemOperation::ManagePortalUsers))
+        }
+        Capability::Records(object, operation) => {
+            return object_gates(actor, object, operation).map(drop);
+        }
+        Capability::System(operation) => actor.holds(operation),
+    };
+    if allowed {
+        return Ok(());
+    }
+    Err(Error::Forbidden(match capability {
+        Capability::UseConsole => "The console is for employees.".into(),
+        Capability::ManageEmployees => "Only administrators may manage employees.".into(),
+        Capability::ManagePortalUsers => "You may not manage portal users.".into(),
+        Capability::ConfigureAccess => "You may not change access permissions.".into(),
+        Capability::ChangeOwnPassword => "You may not change your password here.".into(),
+        Capability::AdministerOrganization(_) => "You may not administer this organization.".into(),
+        Capability::System(op) => format!("You may not use \"{}\".", op.title()),
+        Capability::Records(..) => unreachable!("returned above"),
+    }))
+}
+
+/// Gates 1 and 2. Returns the grantee whose grant opened gate 2 (`None` for administrators).
+pub fn object_gates(
+    actor: &Actor,
+    object: &ObjectType,
+    operation: Operation,
+) -> Result<Option<String>> {
+    if actor.is_admin() {
+        return Ok(None);
+    }
+    let code = object.code.as_str();
+    if actor.kind == UserKind::External && !actor.policy.on_portal(code) {
+        return Err(Error::Forbidden(format!(
+            "{} is not available on the portal.",
+            object.plural
+        )));
+    }
+    match actor
+        .policy
+        .operation_granted(&actor.membership, code, operation)
+    {
+        Some(grantee) => Ok(Some(grantee)),
+        None => Err(Error::Forbidden(format!(
+            "You may not {} {}.",
+            operation.as_str(),
+            object.plural.to_lowercase()
+        ))),
+    }
+}
+
+/// Gate 4 for one column.
+pub fn column(actor: &Actor, object: &ObjectType, field: &str) -> ColumnAccess {
+    if actor.is_admin() {
+        return ColumnAccess::Editable;
+    }
+    actor
+        .policy
+        .column_access(&actor.membership, object.code.as_str(), field)
+        .0
+}
+
+/// Every user's direct role memberships (organizations excluded), for listing users.
+pub async fn direct_roles(
+    tx: &mut TenantTx,
+) -> Result<std::collections::HashMap<UserId, Vec<RoleId>>> {
+    let mut by_user: std::collections::HashMap<UserId, Vec<RoleId>> = Default::default();
+    for (role, user) in storage::direct_members(tx).await? {
+        by_user.entry(user).or_default().push(role);
+    }
+    Ok(by_user)
+}
+
+/// Records a change that affects access (users, memberships, organizations) in the audit log,
+/// inside the caller's transaction, and marks cached decisions stale.
+pub async fn audit(
+    app: &App,
+    tx: &mut TenantTx,
+    actor: &Actor,
+    action: &str,
+    subject: String,
+    before: Option<serde_json::Value>,
+    after: Option<serde_json::Value>,
+) -> Result<()> {
+    let entry = AuditEntry {
+        id: uuid::Uuid::now_v7().to_string(),
+        at: app.clock.now(),
+        actor: Some(actor.user.to_string()),
+        action: action.to_owned(),
+        subject,
+        before,
+        after,
+    };
+    storage::insert_audit(tx, &entry).await?;
+    storage::bump_version(tx).await?;
+    Ok(())
+}

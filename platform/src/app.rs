@@ -1,0 +1,134 @@
+//! The application state, built once at start-up and shared by every request, and the server loop.
+
+use std::{future::Future, net::SocketAddr, sync::Arc};
+
+use anyhow::Context;
+use tokio::net::TcpListener;
+
+use crate::{
+    access::AccessCache,
+    clock::{Clock, SystemClock},
+    config::Config,
+    http, mail,
+    records::Catalog,
+    sections,
+    store::Db,
+};
+
+#[derive(Debug)]
+pub struct App {
+    pub config: Config,
+    pub db: Db,
+    pub clock: Arc<dyn Clock>,
+    /// Every object type the installation knows.
+    pub catalog: Arc<Catalog>,
+    /// Tenants' permission policies and users' effective roles, between requests.
+    pub access: AccessCache,
+    /// Where e-mail is delivered, if anywhere.
+    pub mail: Option<Arc<dyn mail::worker::Transport>>,
+    /// Where attachments' bytes are kept.
+    pub files: Arc<dyn object_store::ObjectStore>,
+}
+
+impl App {
+    /// Connects to the database and loads the built-in sections. Does not migrate.
+    pub async fn build(config: Config) -> anyhow::Result<Arc<Self>> {
+        Self::build_with_clock(config, Arc::new(SystemClock)).await
+    }
+
+    pub async fn build_with_clock(
+        config: Config,
+        clock: Arc<dyn Clock>,
+    ) -> anyhow::Result<Arc<Self>> {
+        http::install_metrics_recorder();
+        let db = Db::connect(
+            config.database_url.expose(),
+            config.database_max_connections,
+        )
+        .await?;
+        let mail: Option<Arc<dyn mail::worker::Transport>> = match &config.smtp_url {
+            Some(url) => Some(Arc::new(mail::worker::Smtp::new(
+                url.expose(),
+                &config.mail_from,
+            )?)),
+            None => None,
+        };
+        let files = crate::files::local_store(&config.data_dir)?;
+        let catalog = Catalog::from_manifests(sections::BUILT_IN)
+            .map(Arc::new)
+            .context("built-in section manifests are invalid")?;
+        Ok(Arc::new(Self {
+            config,
+            db,
+            clock,
+            mail,
+            files,
+            catalog,
+            access: AccessCache::default(),
+        }))
+    }
+}
+
+/// Serves HTTP on `listener` until `shutdown` completes, then finishes in-flight requests.
+pub async fn serve(
+    app: Arc<App>,
+    listener: TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    if app.db.bypasses_row_security().await? {
+        tracing::warn!(
+            "the database role is a superuser or has BYPASSRLS: row-level security is not enforced; \
+             connect as an ordinary role (see README, \"Running on PostgreSQL\")"
+        );
+    }
+    // The mail worker lives as long as the server.
+    let worker = app.mail.clone().map(|transport| {
+        tokio::spawn(mail::worker::run(
+            app.clone(),
+            transport,
+            app.config.mail_poll_interval,
+        ))
+    });
+    let router = http::router(app);
+    let served = axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
+    .context("HTTP server failed");
+    if let Some(worker) = worker {
+        worker.abort();
+    }
+    served
+}
+
+/// Completes on Ctrl-C or SIGTERM. The handlers are installed when this is called (not when the
+/// future is first polled), so a signal that arrives while the server is still starting up is
+/// not lost to the default action.
+#[cfg(unix)]
+pub fn shutdown_signal() -> impl Future<Output = ()> + Send + 'static {
+    use tokio::signal::unix::{SignalKind, signal};
+    let interrupt = signal(SignalKind::interrupt());
+    let terminate = signal(SignalKind::terminate());
+    async move {
+        match (interrupt, terminate) {
+            (Ok(mut interrupt), Ok(mut terminate)) => {
+                tokio::select! {
+                    _ = interrupt.recv() => {},
+                    _ = terminate.recv() => {},
+                }
+            }
+            _ => std::future::pending::<()>().await,
+        }
+        tracing::info!("shutting down: finishing requests in flight");
+    }
+}
+
+#[cfg(not(unix))]
+pub fn shutdown_signal() -> impl Future<Output = ()> + Send + 'static {
+    async {
+        tokio::signal::ctrl_c().await.ok();
+        tracing::info!("shutting down: finishing requests in flight");
+    }
+}

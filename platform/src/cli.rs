@@ -1,0 +1,253 @@
+//! The `portico` command: serve, migrate, demo, and tenant administration for operators.
+
+use std::{path::PathBuf, process::ExitCode, sync::Arc};
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use portico_tenants::{Slug, TenantStatus};
+use tokio::net::TcpListener;
+use tracing_subscriber::{EnvFilter, fmt, prelude::*};
+
+use crate::{
+    access,
+    app::{self, App},
+    config::{Config, LogFormat},
+    demo, plugin_host, tenancy,
+};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "portico",
+    version,
+    about = "Portico: portals for your customers and partners"
+)]
+struct Cli {
+    /// A TOML file with settings (environment variables PORTICO_* override it).
+    #[arg(long, global = true, value_name = "FILE")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the server (migrate first with `portico migrate`).
+    Serve,
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Migrate, create the demo tenant and its users, print how to sign in, and serve.
+    Demo,
+    /// Manage tenants.
+    #[command(subcommand)]
+    Tenant(TenantCommand),
+    /// Write custom sections: scaffold one, check one before upload (offline, no database).
+    #[command(subcommand)]
+    Plugin(PluginCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum PluginCommand {
+    /// Validate a section's manifest and component exactly as an upload would; prints every problem.
+    Check {
+        /// The section's folder (with section.json) or its manifest file.
+        path: PathBuf,
+        /// The component; by default section.wasm beside the manifest, or the one .wasm file in
+        /// target/wasm32-wasip2/release/ there.
+        #[arg(long, value_name = "WASM")]
+        component: Option<PathBuf>,
+    },
+    /// Create a new section crate NAME in the current folder, built on the Portico SDK.
+    New {
+        name: String,
+        /// The SDK crate's folder; by default the one this binary was built from.
+        #[arg(long, value_name = "DIR", default_value = concat!(env!("CARGO_MANIFEST_DIR"), "/../sdk"))]
+        sdk: PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum TenantCommand {
+    /// Create a tenant and its first administrator; prints a one-time setup link.
+    Create {
+        /// Subdomain label: lowercase letters, digits and hyphens.
+        #[arg(long)]
+        slug: String,
+        /// The company's name as shown on its portal.
+        #[arg(long)]
+        name: String,
+        /// E-mail address (login) of the first administrator.
+        #[arg(long)]
+        admin_email: String,
+    },
+    /// List tenants.
+    List,
+    /// Suspend a tenant: its portal, console and API answer "temporarily unavailable".
+    Suspend { slug: String },
+    /// Resume a suspended tenant.
+    Resume { slug: String },
+}
+
+pub async fn run() -> ExitCode {
+    let cli = Cli::parse();
+    let command = match cli.command {
+        Command::Plugin(command) => return plugin(command),
+        command => command,
+    };
+    let config = match Config::load(cli.config.as_deref()) {
+        Ok(config) => config,
+        Err(error) => {
+            eprintln!("portico: {error}");
+            return ExitCode::from(2);
+        }
+    };
+    init_tracing(config.log_format);
+    match execute(command, config).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("portico: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_tracing(format: LogFormat) {
+    let filter = EnvFilter::try_from_env("PORTICO_LOG")
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=info"));
+    let registry = tracing_subscriber::registry().with(filter);
+    match format {
+        LogFormat::Json => registry
+            .with(fmt::layer().json().with_current_span(true))
+            .init(),
+        LogFormat::Text => registry.with(fmt::layer()).init(),
+    }
+}
+
+async fn execute(command: Command, config: Config) -> anyhow::Result<()> {
+    let app = App::build(config).await?;
+    match command {
+        Command::Serve => {
+            access::defaults::apply_to_all_tenants(&app)
+                .await
+                .context("cannot prepare tenants' permissions (has `portico migrate` run?)")?;
+            serve(app).await
+        }
+        Command::Migrate => {
+            migrate(&app).await?;
+            println!("Migrations applied ({}).", app.db.dialect().name());
+            Ok(())
+        }
+        Command::Demo => {
+            migrate(&app).await?;
+            let listener = bind(&app).await?;
+            // Signals are caught from here on: stopping right after the instructions is clean.
+            let shutdown = app::shutdown_signal();
+            let demo = demo::ensure(&app).await?;
+            println!("{}", demo.instructions(&app.config));
+            app::serve(app, listener, shutdown).await
+        }
+        Command::Tenant(command) => {
+            migrate(&app).await?;
+            tenant(&app, command).await
+        }
+        Command::Plugin(_) => unreachable!("plugin commands run before any set-up"),
+    }
+}
+
+/// Developer commands: offline, so they need neither configuration nor a database.
+fn plugin(command: PluginCommand) -> ExitCode {
+    let outcome = match command {
+        PluginCommand::Check { path, component } => {
+            plugin_host::tooling::check(&path, component.as_deref()).map(|report| {
+                println!("{report}");
+                report.passed()
+            })
+        }
+        PluginCommand::New { name, sdk } => {
+            let here = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+            plugin_host::tooling::scaffold(&name, &here, &sdk)
+                .map(|dir| {
+                    println!("Created {}. Next:", dir.display());
+                    println!("  cd {name} && cargo build --release --target wasm32-wasip2");
+                    println!("  portico plugin check .");
+                    true
+                })
+                .map_err(anyhow::Error::from)
+        }
+    };
+    match outcome {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::FAILURE,
+        Err(error) => {
+            eprintln!("portico: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Applies migrations, then gives every tenant the defaults a new version may have added.
+async fn migrate(app: &App) -> anyhow::Result<()> {
+    app.db.migrate().await?;
+    access::defaults::apply_to_all_tenants(app).await?;
+    Ok(())
+}
+
+async fn bind(app: &App) -> anyhow::Result<TcpListener> {
+    TcpListener::bind(app.config.listen)
+        .await
+        .with_context(|| format!("cannot listen on {} (PORTICO_LISTEN)", app.config.listen))
+}
+
+async fn serve(app: Arc<App>) -> anyhow::Result<()> {
+    let shutdown = app::shutdown_signal();
+    let listener = bind(&app).await?;
+    tracing::info!(address = %app.config.listen, base_domain = %app.config.base_domain, "listening");
+    app::serve(app, listener, shutdown).await
+}
+
+async fn tenant(app: &App, command: TenantCommand) -> anyhow::Result<()> {
+    let parse = |slug: &str| Slug::parse(slug).map_err(|e| anyhow::anyhow!("--slug: {e}"));
+    match command {
+        TenantCommand::Create {
+            slug,
+            name,
+            admin_email,
+        } => {
+            let created = tenancy::provision(app, &parse(&slug)?, &name, &admin_email).await?;
+            println!(
+                "Tenant {} created: {}",
+                created.tenant.slug,
+                app.config.tenant_origin(slug.as_str())
+            );
+            println!("Administrator: {}", created.admin.user.login);
+            println!(
+                "One-time setup link (valid 72 hours): {}",
+                created.admin.setup_link
+            );
+        }
+        TenantCommand::List => {
+            let mut conn = app.db.global().await?;
+            for tenant in portico_tenants::list(&mut conn).await? {
+                println!(
+                    "{}\t{}\t{}",
+                    tenant.slug,
+                    tenant.status.as_str(),
+                    tenant.name
+                );
+            }
+        }
+        TenantCommand::Suspend { slug } => {
+            set_status(app, &parse(&slug)?, TenantStatus::Suspended).await?
+        }
+        TenantCommand::Resume { slug } => {
+            set_status(app, &parse(&slug)?, TenantStatus::Active).await?
+        }
+    }
+    Ok(())
+}
+
+async fn set_status(app: &App, slug: &Slug, status: TenantStatus) -> anyhow::Result<()> {
+    let mut conn = app.db.global().await?;
+    let tenant = portico_tenants::set_status(&mut conn, slug, status).await?;
+    println!("Tenant {} is now {}.", tenant.slug, tenant.status.as_str());
+    Ok(())
+}

@@ -1,0 +1,341 @@
+//! Typed configuration: defaults that run, then an optional TOML file, then `PORTICO_*` environment
+//! variables. A bad value stops start-up with one line naming the setting.
+
+use std::{fmt, net::SocketAddr, path::PathBuf};
+
+use serde::Deserialize;
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub database_url: DatabaseUrl,
+    pub database_max_connections: u32,
+    pub listen: SocketAddr,
+    pub base_domain: String,
+    pub data_dir: PathBuf,
+    pub log_format: LogFormat,
+    /// Take the client address from `X-Forwarded-For` (only behind a proxy that sets it).
+    pub trust_proxy_headers: bool,
+    /// Where e-mail goes; without it, mail stays in the outbox (the console's mailbox).
+    pub smtp_url: Option<SecretUrl>,
+    pub mail_from: String,
+    /// How often the mail worker looks for due messages.
+    pub mail_poll_interval: std::time::Duration,
+    /// Largest attachment accepted, in bytes.
+    pub max_attachment_bytes: u64,
+}
+
+/// A URL that may hold a password; its `Debug` hides it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SecretUrl(String);
+
+impl SecretUrl {
+    pub fn new(url: impl Into<String>) -> Self {
+        Self(url.into())
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for SecretUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&DatabaseUrl(self.0.clone()), f)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+/// A database URL; its `Debug` hides any password.
+#[derive(Clone, PartialEq, Eq)]
+pub struct DatabaseUrl(String);
+
+impl DatabaseUrl {
+    pub fn new(url: impl Into<String>) -> Self {
+        Self(url.into())
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self
+            .0
+            .split_once("://")
+            .and_then(|(s, rest)| Some((s, rest.split_once('@')?)))
+        {
+            Some((scheme, (userinfo, host))) => {
+                let user = userinfo.split(':').next().unwrap_or_default();
+                write!(f, "\"{scheme}://{user}:***@{host}\"")
+            }
+            None => write!(f, "{:?}", self.0),
+        }
+    }
+}
+
+/// One setting that could not be used, named as the operator would set it.
+#[derive(Debug, thiserror::Error)]
+#[error("invalid configuration: {setting}: {problem}")]
+pub struct ConfigError {
+    pub setting: String,
+    pub problem: String,
+}
+
+fn invalid(setting: &str, problem: impl Into<String>) -> ConfigError {
+    ConfigError {
+        setting: setting.to_owned(),
+        problem: problem.into(),
+    }
+}
+
+/// The keys a `portico.toml` may hold; each mirrors a `PORTICO_*` variable.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    database_url: Option<String>,
+    database_max_connections: Option<u32>,
+    listen: Option<String>,
+    base_domain: Option<String>,
+    data_dir: Option<PathBuf>,
+    log_format: Option<String>,
+    trust_proxy_headers: Option<bool>,
+    smtp_url: Option<String>,
+    mail_from: Option<String>,
+    max_attachment_bytes: Option<u64>,
+}
+
+impl Config {
+    /// Loads the configuration from the process environment and an optional file.
+    pub fn load(file: Option<&std::path::Path>) -> Result<Self, ConfigError> {
+        Self::from_sources(file, |name| std::env::var(name).ok())
+    }
+
+    /// Builds the configuration from a file and an environment lookup (tests pass their own).
+    pub fn from_sources(
+        file: Option<&std::path::Path>,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Result<Self, ConfigError> {
+        let file = match file {
+            Some(path) => {
+                let text = std::fs::read_to_string(path).map_err(|e| {
+                    invalid("--config", format!("cannot read {}: {e}", path.display()))
+                })?;
+                toml::from_str::<FileConfig>(&text).map_err(|e| {
+                    invalid("--config", format!("{}: {}", path.display(), e.message()))
+                })?
+            }
+            None => FileConfig::default(),
+        };
+        let pick = |var: &str, from_file: Option<String>| env(var).or(from_file);
+
+        let data_dir = env("PORTICO_DATA_DIR")
+            .map(PathBuf::from)
+            .or(file.data_dir)
+            .unwrap_or_else(|| PathBuf::from("./data"));
+        let database_url = pick("PORTICO_DATABASE_URL", file.database_url)
+            .unwrap_or_else(|| format!("sqlite://{}/portico.db", data_dir.display()));
+        if !(database_url.starts_with("sqlite:")
+            || database_url.starts_with("postgres://")
+            || database_url.starts_with("postgresql://"))
+        {
+            return Err(invalid(
+                "PORTICO_DATABASE_URL",
+                "expected sqlite://PATH or postgres://USER@HOST/DATABASE",
+            ));
+        }
+        let database_max_connections = match env("PORTICO_DATABASE_MAX_CONNECTIONS") {
+            Some(n) => n.parse().ok().filter(|n| *n > 0).ok_or_else(|| {
+                invalid(
+                    "PORTICO_DATABASE_MAX_CONNECTIONS",
+                    format!("{n:?} is not a positive number"),
+                )
+            })?,
+            None => file.database_max_connections.unwrap_or(16),
+        };
+        let listen = pick("PORTICO_LISTEN", file.listen).unwrap_or_else(|| "127.0.0.1:8080".into());
+        let listen = listen.parse().map_err(|_| {
+            invalid(
+                "PORTICO_LISTEN",
+                format!("{listen:?} is not an address like 127.0.0.1:8080"),
+            )
+        })?;
+        let base_domain = pick("PORTICO_BASE_DOMAIN", file.base_domain)
+            .unwrap_or_else(|| "localhost".into())
+            .to_ascii_lowercase();
+        if !is_hostname(&base_domain) {
+            return Err(invalid(
+                "PORTICO_BASE_DOMAIN",
+                format!(
+                    "{base_domain:?} is not a host name like portico.example.com (no scheme, no port)"
+                ),
+            ));
+        }
+        let log_format = match pick("PORTICO_LOG_FORMAT", file.log_format).as_deref() {
+            None | Some("text") => LogFormat::Text,
+            Some("json") => LogFormat::Json,
+            Some(other) => {
+                return Err(invalid(
+                    "PORTICO_LOG_FORMAT",
+                    format!("{other:?} is not \"text\" or \"json\""),
+                ));
+            }
+        };
+        let trust_proxy_headers = match env("PORTICO_TRUST_PROXY_HEADERS").as_deref() {
+            None => file.trust_proxy_headers.unwrap_or(false),
+            Some("true" | "1") => true,
+            Some("false" | "0") => false,
+            Some(other) => {
+                return Err(invalid(
+                    "PORTICO_TRUST_PROXY_HEADERS",
+                    format!("{other:?} is not true or false"),
+                ));
+            }
+        };
+        let smtp_url = pick("PORTICO_SMTP_URL", file.smtp_url).filter(|u| !u.is_empty());
+        if let Some(url) = &smtp_url
+            && !(url.starts_with("smtp://") || url.starts_with("smtps://"))
+        {
+            return Err(invalid(
+                "PORTICO_SMTP_URL",
+                "expected smtp://HOST:PORT or smtps://USER:PASSWORD@HOST",
+            ));
+        }
+        let mail_from = pick("PORTICO_MAIL_FROM", file.mail_from)
+            .unwrap_or_else(|| format!("Portico <no-reply@{base_domain}>"));
+        if !mail_from.contains('@') {
+            return Err(invalid(
+                "PORTICO_MAIL_FROM",
+                format!("{mail_from:?} is not an address like Name <no-reply@example.com>"),
+            ));
+        }
+        let max_attachment_bytes = match env("PORTICO_MAX_ATTACHMENT_BYTES") {
+            Some(n) => n.parse().ok().filter(|n| *n > 0).ok_or_else(|| {
+                invalid(
+                    "PORTICO_MAX_ATTACHMENT_BYTES",
+                    format!("{n:?} is not a positive number"),
+                )
+            })?,
+            None => file.max_attachment_bytes.unwrap_or(10 * 1024 * 1024),
+        };
+        Ok(Self {
+            database_url: DatabaseUrl(database_url),
+            database_max_connections,
+            listen,
+            base_domain,
+            data_dir,
+            log_format,
+            trust_proxy_headers,
+            smtp_url: smtp_url.map(SecretUrl),
+            mail_from,
+            mail_poll_interval: std::time::Duration::from_secs(5),
+            max_attachment_bytes,
+        })
+    }
+
+    /// Development installs (`localhost`) speak plain HTTP on the listening port; anything else
+    /// is assumed to sit behind TLS on the standard port.
+    pub fn is_local(&self) -> bool {
+        self.base_domain == "localhost" || self.base_domain.ends_with(".localhost")
+    }
+
+    /// The address a tenant's users reach, e.g. `http://demo.localhost:8080`.
+    pub fn tenant_origin(&self, slug: &str) -> String {
+        if self.is_local() {
+            format!("http://{slug}.{}:{}", self.base_domain, self.listen.port())
+        } else {
+            format!("https://{slug}.{}", self.base_domain)
+        }
+    }
+}
+
+fn is_hostname(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 253
+        && s.split('.').all(|label| {
+            !label.is_empty()
+                && label.len() <= 63
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+                && label
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn load(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let vars: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Config::from_sources(None, |k| vars.get(k).cloned())
+    }
+
+    #[test]
+    fn defaults_run_the_embedded_database_on_localhost() {
+        let config = load(&[]).unwrap();
+        assert_eq!(config.database_url.expose(), "sqlite://./data/portico.db");
+        assert_eq!(config.listen.to_string(), "127.0.0.1:8080");
+        assert_eq!(config.base_domain, "localhost");
+        assert_eq!(config.tenant_origin("demo"), "http://demo.localhost:8080");
+        assert_eq!(config.log_format, LogFormat::Text);
+    }
+
+    #[test]
+    fn each_bad_setting_is_named() {
+        for (var, value) in [
+            ("PORTICO_LISTEN", "8080"),
+            ("PORTICO_BASE_DOMAIN", "https://example.com"),
+            ("PORTICO_BASE_DOMAIN", "example.com:80"),
+            ("PORTICO_DATABASE_URL", "mysql://x"),
+            ("PORTICO_LOG_FORMAT", "xml"),
+            ("PORTICO_DATABASE_MAX_CONNECTIONS", "0"),
+        ] {
+            let err = load(&[(var, value)]).unwrap_err();
+            assert_eq!(err.setting, var);
+            assert!(
+                err.to_string()
+                    .starts_with(&format!("invalid configuration: {var}: "))
+            );
+        }
+    }
+
+    #[test]
+    fn file_values_are_overridden_by_the_environment() {
+        let path = std::env::temp_dir().join(format!("portico-{}.toml", uuid::Uuid::new_v4()));
+        std::fs::write(
+            &path,
+            "listen = \"0.0.0.0:9000\"\nbase_domain = \"portico.example\"\n",
+        )
+        .unwrap();
+        let config = Config::from_sources(Some(&path), |k| {
+            (k == "PORTICO_LISTEN").then(|| "127.0.0.1:9100".to_owned())
+        })
+        .unwrap();
+        assert_eq!(config.listen.to_string(), "127.0.0.1:9100");
+        assert_eq!(config.tenant_origin("acme"), "https://acme.portico.example");
+
+        std::fs::write(&path, "lisen = \"x\"\n").unwrap();
+        let err = Config::from_sources(Some(&path), |_| None).unwrap_err();
+        assert_eq!(err.setting, "--config");
+        assert!(err.problem.contains("lisen"), "{}", err.problem);
+        std::fs::remove_file(path).unwrap();
+    }
+
+    #[test]
+    fn database_passwords_stay_out_of_debug_output() {
+        let url = DatabaseUrl::new("postgres://app:s3cret@db/portico");
+        assert_eq!(format!("{url:?}"), "\"postgres://app:***@db/portico\"");
+    }
+}

@@ -1,0 +1,88 @@
+//! The outcome of a service call that did not succeed.
+//!
+//! Policy: services return [`Error`]; each variant says what the user did wrong (or that we failed)
+//! in words fit to show them. Storage failures and bugs become [`Error::Internal`], whose detail is
+//! logged with the request id by the HTTP layer and never shown. The HTTP layer maps each variant
+//! to a status exactly once (`http::error`).
+
+use std::{collections::BTreeMap, time::Duration};
+
+/// Messages per field, keyed by field name (or JSON pointer for nested values).
+pub type FieldErrors = BTreeMap<String, Vec<String>>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("{0}")]
+    Unauthenticated(String),
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("{message}")]
+    Invalid {
+        message: String,
+        fields: FieldErrors,
+    },
+    #[error("{message}")]
+    TooManyRequests {
+        message: String,
+        retry_after: Duration,
+    },
+    #[error("internal error")]
+    Internal(#[source] anyhow::Error),
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    pub fn sign_in_required() -> Self {
+        Self::Unauthenticated("Sign-in required.".into())
+    }
+
+    /// A validation failure on one field.
+    pub fn invalid_field(field: &str, message: impl Into<String>) -> Self {
+        let message = message.into();
+        Self::Invalid {
+            message: format!("{field}: {message}"),
+            fields: BTreeMap::from([(field.to_owned(), vec![message])]),
+        }
+    }
+
+    /// A validation failure on several fields at once.
+    pub fn invalid_fields(fields: FieldErrors) -> Self {
+        let count = fields.values().map(Vec::len).sum::<usize>();
+        Self::Invalid {
+            message: format!(
+                "{count} invalid field value{}",
+                if count == 1 { "" } else { "s" }
+            ),
+            fields,
+        }
+    }
+}
+
+impl From<sqlx::Error> for Error {
+    fn from(e: sqlx::Error) -> Self {
+        Self::Internal(anyhow::Error::new(e).context("database"))
+    }
+}
+
+impl From<anyhow::Error> for Error {
+    fn from(e: anyhow::Error) -> Self {
+        Self::Internal(e)
+    }
+}
+
+impl From<portico_tenants::RegistryError> for Error {
+    fn from(e: portico_tenants::RegistryError) -> Self {
+        match e {
+            portico_tenants::RegistryError::SlugTaken(_) => Self::Conflict(e.to_string()),
+            portico_tenants::RegistryError::NotFound(_) => Self::NotFound("tenant"),
+            other => Self::Internal(other.into()),
+        }
+    }
+}

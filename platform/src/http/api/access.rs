@@ -1,0 +1,517 @@
+//! `/api/v1/roles`, `/api/v1/access/...` and `/api/v1/organizations`: the permission engine's
+//! configuration, "explain", the audit log, and portal organizations.
+
+use std::sync::Arc;
+
+use axum::{
+    Json,
+    extract::{Path, State},
+    http::StatusCode,
+};
+use serde::Deserialize;
+use serde_json::{Map, Value, json};
+
+use crate::{
+    access::{
+        self, ColumnAccess, Level, Operation, RoleId, RoleKind, SystemOperation,
+        config::{self, NewRoleInput},
+        explain,
+    },
+    app::App,
+    error::Error,
+    http::{
+        error::ApiError,
+        extract::{ApiJson, ApiQuery, ApiUser},
+    },
+    organizations,
+    users::UserId,
+};
+
+type Answer = Result<Json<Value>, ApiError>;
+
+fn role_id(text: &str) -> Result<RoleId, Error> {
+    text.parse().map_err(|_| Error::NotFound("role"))
+}
+
+fn user_id(text: &str) -> Result<UserId, Error> {
+    text.parse().map_err(|_| Error::NotFound("user"))
+}
+
+fn parse<T>(
+    value: &str,
+    field: &str,
+    parse: impl Fn(&str) -> Option<T>,
+    expected: &str,
+) -> Result<T, Error> {
+    parse(value).ok_or_else(|| Error::invalid_field(field, format!("must be one of: {expected}")))
+}
+
+pub async fn roles(State(app): State<Arc<App>>, ApiUser(who): ApiUser) -> Answer {
+    let tree = config::role_tree(&app, &who.actor).await?;
+    Ok(Json(json!({ "data": tree })))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewRole {
+    name: String,
+    kind: String,
+    parent: String,
+}
+
+pub async fn create_role(
+    State(app): State<Arc<App>>,
+    ApiUser(who): ApiUser,
+    ApiJson(body): ApiJson<NewRole>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let kind = parse(
+        &body.kind,
+        "kind",
+        RoleKind::parse,
+        "organizational, functional",
+    )?;
+    let parent = body
+        .parent
+        .parse()
+        .map_err(|_| Error::invalid_field("parent", "is not a role"))?;
+    let id = config::create_role(
+        &app,
+        &who.actor,
+        NewRoleInput {
+            name: body.name,
+            kind,
+            parent,
+        },
+    )
+    .await?;
+    Ok((StatusCode::CREATED, Json(json!({ "id": id }))))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RoleChange {
+    name: String,
+}
+
+pub async fn rename_role(
+    State(app): State<Arc<App>>,
+    ApiUser(who): ApiUser,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<RoleChange>,
+) -> Result<StatusCode, ApiError> {
+    config::rename_role(&app, &who.actor, role_id(&id)?, &body.name).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub async fn delete_role(
+    State(app): State<Arc<App>>,
+    ApiUser(who): ApiUser,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    config::delete_role(&app, &who.actor, role_id(&id)?).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub async fn add_member(
+    State(app): State<Arc<App>>,
+    ApiUser(who): ApiUser,
+    Path((role, user)): Path<(String, String)>,
+) -> Result<StatusCode, ApiError> {
+    config::set_membership(&app, &who.actor, role_id(&role)?, user_id(&user)?, true).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub async fn remove_member(
+    State(app): State<Arc<App>>,
+    ApiUser(who): ApiUser,
+    Path((role, user)): Path<(String, String)>,
+) -> Result<StatusCode, ApiError> {
+    config::set_membership(&app, &who.actor, role_id(&role)?, user_id(&user)?, false).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub async fn portal_objects(State(app): State<Arc<App>>, ApiUser(who): ApiUser) -> Answer {
+    access::check(&who.actor, access::Capability::ConfigureAccess)?;
+    let catalog = crate::records::catalog(&app, who.actor.tenant.id).await?;
+    let objects: Vec<Value> = catalog
+        .objects()
+        .map(|o| json!({ "object": o.code, "title": o.plural, "on_portal": who.actor.policy.on_portal(o.code.as_str()) }))
+        .collect();
+    Ok(Json(json!({ "data": objects })))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Availability {
+    on_portal: bool,
+}
+
+pub async fn set_portal_object(
+    State(app): State<Arc<App>>,
+    ApiUser(who): ApiUser,
+    Path(object): Path<String>,
+    ApiJson(body): ApiJson<Availability>,
+) -> Result<StatusCode, ApiError> {
+    config::set_portal_object(&app, &who.actor, &object, body.on_portal).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub async fn object_permissions(
+    State(app): State<Arc<App>>,
+    ApiUser(who): ApiUser,
+    Path(object): Path<String>,
+) -> Answer {
+    Ok(Json(json!(
+        config::object_permissions(&app, &who.actor, &object).await?
+    )))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GrantChange {
+    operation: String,
+    grantee: String,
+    granted: bool,
+}
+
+pub async fn set_grant(
+    State(app): State<Arc<App>>,
+    ApiUser(who): ApiUser,
+    Path(object): Path<String>,
+    ApiJson(body): ApiJson<GrantChange>,
+) -> Result<StatusCode, ApiError> {
+    let operation = parse(
+        &body.operation,
+        "operation",
+        Operation::parse,
+        "create, read, update, delete",
+    )?;
+    config::set_object_grant(
+        &app,
+        &who.actor,
+        &object,
+        operation,
+        &body.grantee,
+        body.granted,
+    )
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewRule {
+    author_role: String,
+    grantee: String,
+    level: String,
+}
+
+pub async fn add_rule(
+    State(app): State<Arc<App>>,
+    ApiUser(who): ApiUser,
+    Path(object): Path<String>,
+    ApiJson(body): ApiJson<NewRule>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let level = parse(&body.level, "level", Level::parse, "read, edit, delete")?;
+    let author = body
+        .author_role
+        .parse()
+        .map_err(|_| Error::invalid_field("author_role", "is not a role"))?;
+    let id = config::add_rule(&app, &who.actor, &object, author, &body.grantee, level).await?;
+    Ok((StatusCode::CREATED, Json(json!({ "id": id }))))
+}
+
+pub async fn delete_rule(
+    State(app): State<Arc<App>>,
+    ApiUser(who): ApiUser,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    config::delete_rule(&app, &who.actor, &id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ColumnChange {
+    field: String,
+    grantee: String,
+    /// `hidden`, `read_only`, `editable`, or null to remove the entry.
+    access: Option<String>,
+}
+
+pub async fn set_column(
+    State(app): State<Arc<App>>,
+    ApiUser(who): ApiUser,
+    Path(object): Path<String>,
+    ApiJson(body): ApiJson<ColumnChange>,
+) -> Result<StatusCode, ApiError> {
+    let access = body
+        .access
+        .as_deref()
+        .map(|a| {
+            parse(
+                a,
+                "access",
+                ColumnAccess::parse,
+                "hidden, read_only, editable",
+            )
+        })
+        .transpose()?;
+    config::set_column(
+        &app,
+        &who.actor,
+        &object,
+        &body.field,
+        &body.grantee,
+        access,
+    )
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub async fn operations(State(app): State<Arc<App>>, ApiUser(who): ApiUser) -> Answer {
+    Ok(Json(
+        json!({ "data": config::system_operations(&app, &who.actor).await? }),
+    ))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OperationChange {
+    grantee: String,
+    granted: bool,
+}
+
+pub async fn set_operation(
+    State(app): State<Arc<App>>,
+    ApiUser(who): ApiUser,
+    Path(code): Path<String>,
+    ApiJson(body): ApiJson<OperationChange>,
+) -> Result<StatusCode, ApiError> {
+    let operation = SystemOperation::parse(&code).ok_or(Error::NotFound("operation"))?;
+    config::set_system_operation(&app, &who.actor, operation, &body.grantee, body.granted).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExplainQuery {
+    user: String,
+    object: String,
+    operation: String,
+    record: Option<String>,
+}
+
+pub async fn explain(
+    State(app): State<Arc<App>>,
+    ApiUser(who): ApiUser,
+    ApiQuery(query): ApiQuery<ExplainQuery>,
+) -> Answer {
+    let operation = parse(
+        &query.operation,
+        "operation",
+        Operation::parse,
+        "create, read, update, delete",
+    )?;
+    let user = query
+        .user
+        .parse()
+        .map_err(|_| Error::invalid_field("user", "is not a user id"))?;
+    let explanation = explain::explain(
+        &app,
+        &who.actor,
+        user,
+        &query.object,
+        operation,
+        query.record.as_deref(),
+    )
+    .await?;
+    Ok(Json(json!(explanation)))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuditQuery {
+    before: Option<String>,
+    limit: Option<u32>,
+}
+
+pub async fn audit(
+    State(app): State<Arc<App>>,
+    ApiUser(who): ApiUser,
+    ApiQuery(query): ApiQuery<AuditQuery>,
+) -> Answer {
+    let entries = config::audit_log(
+        &app,
+        &who.actor,
+        query.before.as_deref(),
+        query.limit.unwrap_or(50),
+    )
+    .await?;
+    Ok(Json(json!({ "data": entries })))
+}
+
+// ---- organizations ----
+
+pub async fn organizations(State(app): State<Arc<App>>, ApiUser(who): ApiUser) -> Answer {
+    Ok(Json(
+        json!({ "data": organizations::list(&app, &who.actor).await? }),
+    ))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewOrganization {
+    account: String,
+    name: Option<String>,
+}
+
+pub async fn create_organization(
+    State(app): State<Arc<App>>,
+    ApiUser(who): ApiUser,
+    ApiJson(body): ApiJson<NewOrganization>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let id = organizations::create(&app, &who.actor, &body.account, body.name.as_deref()).await?;
+    Ok((StatusCode::CREATED, Json(json!({ "id": id }))))
+}
+
+pub async fn organization(
+    State(app): State<Arc<App>>,
+    ApiUser(who): ApiUser,
+    Path(id): Path<String>,
+) -> Answer {
+    let id = id.parse().map_err(|_| Error::NotFound("organization"))?;
+    Ok(Json(json!(
+        organizations::profile(&app, &who.actor, id).await?
+    )))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewMembers {
+    /// E-mail addresses separated by commas or spaces.
+    emails: Option<String>,
+    /// Ids of existing Contacts (staff only).
+    contacts: Option<Vec<String>>,
+    #[serde(default)]
+    roles: Vec<String>,
+}
+
+pub async fn add_members(
+    State(app): State<Arc<App>>,
+    ApiUser(who): ApiUser,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<NewMembers>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let org = id.parse().map_err(|_| Error::NotFound("organization"))?;
+    let roles = body
+        .roles
+        .iter()
+        .map(|r| {
+            r.parse()
+                .map_err(|_| Error::invalid_field("roles", "is not a role"))
+        })
+        .collect::<Result<Vec<RoleId>, Error>>()?;
+    let created = match (body.emails, body.contacts) {
+        (Some(emails), None) => {
+            organizations::add_members_by_email(&app, &who.actor, org, &emails, &roles).await?
+        }
+        (None, Some(contacts)) if roles.is_empty() => {
+            organizations::add_members_from_contacts(&app, &who.actor, org, &contacts).await?
+        }
+        _ => {
+            return Err(Error::BadRequest(
+                "send either \"emails\" (with optional \"roles\") or \"contacts\"".into(),
+            )
+            .into());
+        }
+    };
+    Ok((StatusCode::CREATED, Json(json!({ "data": created }))))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MemberChange {
+    admin: Option<bool>,
+    active: Option<bool>,
+    /// Roles below the organization to give (`true`) or take (`false`), by id.
+    #[serde(default)]
+    roles: Map<String, Value>,
+}
+
+pub async fn change_member(
+    State(app): State<Arc<App>>,
+    ApiUser(who): ApiUser,
+    Path((id, user)): Path<(String, String)>,
+    ApiJson(body): ApiJson<MemberChange>,
+) -> Result<StatusCode, ApiError> {
+    let org = id.parse().map_err(|_| Error::NotFound("organization"))?;
+    let user = user_id(&user)?;
+    if let Some(admin) = body.admin {
+        organizations::set_admin(&app, &who.actor, org, user, admin).await?;
+    }
+    if let Some(active) = body.active {
+        organizations::set_member_active(&app, &who.actor, org, user, active).await?;
+    }
+    for (role, member) in &body.roles {
+        let role = role
+            .parse()
+            .map_err(|_| Error::invalid_field("roles", "is not a role"))?;
+        let member = member
+            .as_bool()
+            .ok_or_else(|| Error::invalid_field("roles", "values must be true or false"))?;
+        organizations::set_member_role(&app, &who.actor, org, user, role, member).await?;
+    }
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProfileChange {
+    name: String,
+    #[serde(default)]
+    phone: String,
+}
+
+pub async fn update_profile(
+    State(app): State<Arc<App>>,
+    ApiUser(who): ApiUser,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<ProfileChange>,
+) -> Result<StatusCode, ApiError> {
+    let org = id.parse().map_err(|_| Error::NotFound("organization"))?;
+    organizations::update_profile(&app, &who.actor, org, &body.name, &body.phone).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub async fn add_address(
+    State(app): State<Arc<App>>,
+    ApiUser(who): ApiUser,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<Map<String, Value>>,
+) -> Result<StatusCode, ApiError> {
+    let org = id.parse().map_err(|_| Error::NotFound("organization"))?;
+    organizations::add_address(&app, &who.actor, org, &body).await?;
+    Ok(StatusCode::CREATED)
+}
+
+pub async fn update_address(
+    State(app): State<Arc<App>>,
+    ApiUser(who): ApiUser,
+    Path((id, address)): Path<(String, String)>,
+    ApiJson(body): ApiJson<Map<String, Value>>,
+) -> Result<StatusCode, ApiError> {
+    let org = id.parse().map_err(|_| Error::NotFound("organization"))?;
+    organizations::update_address(&app, &who.actor, org, &address, &body).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub async fn delete_address(
+    State(app): State<Arc<App>>,
+    ApiUser(who): ApiUser,
+    Path((id, address)): Path<(String, String)>,
+) -> Result<StatusCode, ApiError> {
+    let org = id.parse().map_err(|_| Error::NotFound("organization"))?;
+    organizations::delete_address(&app, &who.actor, org, &address).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

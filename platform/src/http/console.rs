@@ -1,0 +1,110 @@
+//! The console (tenant host, `/console`), for the tenant's employees: home and users.
+
+use std::sync::Arc;
+
+use axum::{
+    Router,
+    extract::State,
+    http::StatusCode,
+    response::{IntoResponse, Response},
+    routing::{get, post},
+};
+use minijinja::{context, value::Serde};
+use serde::Deserialize;
+
+use super::{
+    error::PageError,
+    extract::{ConsoleUser, CsrfForm},
+    page_context,
+    sign_in::handlers,
+    views,
+};
+use crate::{
+    app::App,
+    error::Error,
+    users::{self, NewUser},
+};
+
+pub fn routes() -> Router<Arc<App>> {
+    Router::new()
+        .route("/", get(home))
+        .route(
+            "/login",
+            get(handlers::console_show).post(handlers::console_submit),
+        )
+        .route("/logout", post(handlers::console_sign_out))
+        .route("/users", get(list_users).post(create_user))
+        .merge(super::console_access::routes())
+        .nest("/records", super::record_pages::console_routes())
+        .merge(super::support::console_routes())
+}
+
+async fn home(
+    State(app): State<Arc<App>>,
+    ConsoleUser(who): ConsoleUser,
+) -> Result<Response, PageError> {
+    let catalog = crate::records::catalog(&app, who.actor.tenant.id).await?;
+    let objects: Vec<_> = catalog
+        .objects()
+        .map(|o| context! { code => o.code.as_str(), title => &o.plural })
+        .collect();
+    Ok(views::render(
+        "console/home.html",
+        context! { objects, here => "home", ..page_context(&who) },
+    ))
+}
+
+async fn list_users(
+    State(app): State<Arc<App>>,
+    ConsoleUser(who): ConsoleUser,
+) -> Result<Response, PageError> {
+    let users = users::list(&app, &who.actor).await?;
+    Ok(views::render(
+        "console/users.html",
+        context! { users => Serde(&users), here => "users", ..page_context(&who) },
+    ))
+}
+
+#[derive(Debug, Deserialize)]
+struct NewUserForm {
+    #[serde(default)]
+    login: String,
+    #[serde(default)]
+    full_name: String,
+    #[serde(default)]
+    kind: String,
+}
+
+async fn create_user(
+    State(app): State<Arc<App>>,
+    ConsoleUser(who): ConsoleUser,
+    CsrfForm(form): CsrfForm<NewUserForm>,
+) -> Result<Response, PageError> {
+    let outcome = match NewUser::parse(&form.login, &form.full_name, &form.kind) {
+        Ok(new) => users::create(&app, &who.actor, new).await,
+        Err(error) => Err(error),
+    };
+    let (status, created, errors) = match outcome {
+        Ok(created) => (StatusCode::CREATED, Some(created), None),
+        Err(Error::Invalid { fields, .. }) => {
+            (StatusCode::UNPROCESSABLE_ENTITY, None, Some(fields))
+        }
+        Err(Error::Conflict(message)) => (
+            StatusCode::CONFLICT,
+            None,
+            Some([("login".to_owned(), vec![message])].into()),
+        ),
+        Err(other) => return Err(other.into()),
+    };
+    let users = users::list(&app, &who.actor).await?;
+    // On failure the form keeps what was typed.
+    let form = errors.is_some().then_some(context! {
+        login => form.login, full_name => form.full_name, kind => form.kind,
+    });
+    Ok(views::render_with_status(
+        status,
+        "console/users.html",
+        context! { users => Serde(&users), created => Serde(&created), errors => Serde(&errors), form, here => "users", ..page_context(&who) },
+    )
+    .into_response())
+}

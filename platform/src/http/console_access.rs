@@ -1,0 +1,933 @@
+//! Console screens for who may do what: the role trees with members, portal organizations, the
+//! objects available on the portal and each object's permissions (operations, default-rights
+//! rules, columns), system operations, a user's page, "explain", and the audit log. Every form
+//! posts, then redirects back with a notice or the reason it was refused.
+
+use std::{collections::BTreeMap, sync::Arc};
+
+use axum::{
+    Router,
+    extract::{Path, Query, State},
+    response::Response,
+    routing::{get, post},
+};
+use minijinja::{context, value::Serde};
+use serde::Deserialize;
+
+use super::{
+    error::PageError,
+    extract::{ConsoleUser, CsrfForm},
+    flash::{self, Flash},
+    page_context, views,
+};
+use crate::{
+    access::{
+        self, Actor, Capability, ColumnAccess, Level, Operation, RoleId, RoleKind, SystemOperation,
+        config::{self, NewRoleInput},
+        explain,
+    },
+    app::App,
+    error::{Error, Result},
+    organizations,
+    records::{self, ListRequest},
+    users::{self, UserId},
+};
+
+pub fn routes() -> Router<Arc<App>> {
+    Router::new()
+        .route("/access", get(overview))
+        .route("/access/roles", get(roles_page).post(create_role))
+        .route("/access/roles/{id}/rename", post(rename_role))
+        .route("/access/roles/{id}/delete", post(delete_role))
+        .route("/access/roles/{id}/members", post(add_member))
+        .route(
+            "/access/roles/{id}/members/{user}/remove",
+            post(remove_member),
+        )
+        .route(
+            "/access/organizations",
+            get(organizations_page).post(create_organization),
+        )
+        .route("/access/organizations/{id}", get(organization_page))
+        .route(
+            "/access/organizations/{id}/profile",
+            post(organization_profile),
+        )
+        .route(
+            "/access/organizations/{id}/members",
+            post(add_organization_members),
+        )
+        .route(
+            "/access/organizations/{id}/members/{user}",
+            post(change_organization_member),
+        )
+        .route(
+            "/access/organizations/{id}/members/{user}/roles",
+            post(change_member_role),
+        )
+        .route("/access/organizations/{id}/addresses", post(add_address))
+        .route(
+            "/access/organizations/{id}/addresses/{address}/delete",
+            post(delete_address),
+        )
+        .route("/access/objects", get(objects_page))
+        .route("/access/objects/{object}", get(object_page))
+        .route("/access/objects/{object}/portal", post(set_portal))
+        .route("/access/objects/{object}/grants", post(set_grants))
+        .route("/access/objects/{object}/rules", post(add_rule))
+        .route(
+            "/access/objects/{object}/rules/{id}/delete",
+            post(delete_rule),
+        )
+        .route("/access/objects/{object}/columns", post(set_column))
+        .route(
+            "/access/operations",
+            get(operations_page).post(set_operation),
+        )
+        .route("/access/explain", get(explain_page))
+        .route("/access/audit", get(audit_page))
+        .route("/users/{id}", get(user_page))
+        .route("/users/{id}/active", post(set_user_active))
+        .route("/users/{id}/roles", post(set_user_role))
+}
+
+fn render(
+    flash: Flash,
+    template: &str,
+    who: &crate::auth::Authenticated,
+    extra: minijinja::Value,
+) -> Response {
+    let page = views::render(
+        template,
+        context! { flash => flash.message.as_ref().map(Serde), ..context! { ..extra, ..page_context(who) } },
+    );
+    flash.show(page)
+}
+
+pub(super) fn role_id(text: &str) -> Result<RoleId> {
+    text.parse().map_err(|_| Error::NotFound("role"))
+}
+
+pub(super) fn user_id(text: &str) -> Result<UserId> {
+    text.parse().map_err(|_| Error::NotFound("user"))
+}
+
+/// Roles and users to choose a grantee from: roles in tree order, then users.
+pub(super) async fn grantee_options(app: &App, actor: &Actor) -> Result<Vec<minijinja::Value>> {
+    let tree = config::role_tree(app, actor).await?;
+    let mut options: Vec<minijinja::Value> = tree
+        .iter()
+        .map(|r| context! { value => r.role.id.to_string(), label => format!("{}{}", "— ".repeat(r.depth), r.role.name), group => "Roles" })
+        .collect();
+    if let Ok(list) = users::list(app, actor).await {
+        options.extend(list.into_iter().map(|u| {
+            context! { value => u.user.id.to_string(), label => format!("{} ({})", u.user.full_name, u.user.login), group => "Users" }
+        }));
+    }
+    Ok(options)
+}
+
+async fn overview(ConsoleUser(who): ConsoleUser, flash: Flash) -> Result<Response, PageError> {
+    access::check(&who.actor, Capability::ConfigureAccess)
+        .or_else(|_| access::check(&who.actor, Capability::ManagePortalUsers))?;
+    Ok(render(
+        flash,
+        "console/access/overview.html",
+        &who,
+        context! { here => "access" },
+    ))
+}
+
+// ---- roles ----
+
+async fn roles_page(
+    State(app): State<Arc<App>>,
+    ConsoleUser(who): ConsoleUser,
+    flash: Flash,
+) -> Result<Response, PageError> {
+    let tree = config::role_tree(&app, &who.actor).await?;
+    let people = users::list(&app, &who.actor).await.unwrap_or_default();
+    let can_configure = access::check(&who.actor, Capability::ConfigureAccess).is_ok();
+    Ok(render(
+        flash,
+        "console/access/roles.html",
+        &who,
+        context! {
+            here => "access", roles => Serde(&tree), people => Serde(&people), can_configure,
+        },
+    ))
+}
+
+#[derive(Debug, Deserialize)]
+struct NewRoleForm {
+    name: String,
+    kind: String,
+    parent: String,
+}
+
+async fn create_role(
+    State(app): State<Arc<App>>,
+    ConsoleUser(who): ConsoleUser,
+    CsrfForm(form): CsrfForm<NewRoleForm>,
+) -> Response {
+    let outcome = async {
+        let kind = RoleKind::parse(&form.kind)
+            .ok_or_else(|| Error::invalid_field("kind", "choose organizational or functional"))?;
+        let input = NewRoleInput {
+            name: form.name,
+            kind,
+            parent: role_id(&form.parent)?,
+        };
+        config::create_role(&app, &who.actor, input).await
+    }
+    .await;
+    flash::after(outcome, "/console/access/roles", "Role created.")
+}
+
+#[derive(Debug, Deserialize)]
+struct NameForm {
+    name: String,
+}
+
+async fn rename_role(
+    State(app): State<Arc<App>>,
+    ConsoleUser(who): ConsoleUser,
+    Path(id): Path<String>,
+    CsrfForm(form): CsrfForm<NameForm>,
+) -> Response {
+    let outcome =
+        async { config::rename_role(&app, &who.actor, role_id(&id)?, &form.name).await }.await;
+    flash::after(outcome, "/console/access/roles", "Role renamed.")
+}
+
+async fn delete_role(
+    State(app): State<Arc<App>>,
+    ConsoleUser(who): ConsoleUser,
+    Path(id): Path<String>,
+    CsrfForm(_): CsrfForm<serde::de::IgnoredAny>,
+) -> Response {
+    let outcome = async { config::delete_role(&app, &who.actor, role_id(&id)?).await }.await;
+    flash::after(outcome, "/console/access/roles", "Role deleted.")
+}
+
+#[derive(Debug, Deserialize)]
+struct MemberForm {
+    user: String,
+}
+
+async fn add_member(
+    State(app): State<Arc<App>>,
+    ConsoleUser(who): ConsoleUser,
+    Path(id): Path<String>,
+    CsrfForm(form): CsrfForm<MemberForm>,
+) -> Response {
+    let outcome = async {
+        config::set_membership(&app, &who.actor, role_id(&id)?, user_id(&form.user)?, true).await
+    }
+    .await;
+    flash::after(outcome, "/console/access/roles", "Member added.")
+}
+
+async fn remove_member(
+    State(app): State<Arc<App>>,
+    ConsoleUser(who): ConsoleUser,
+    Path((id, user)): Path<(String, String)>,
+    CsrfForm(_): CsrfForm<serde::de::IgnoredAny>,
+) -> Response {
+    let outcome = async {
+        config::set_membership(&app, &who.actor, role_id(&id)?, user_id(&user)?, false).await
+    }
+    .await;
+    flash::after(outcome, "/console/access/roles", "Member removed.")
+}
+
+// ---- organizations ----
+
+async fn organizations_page(
+    State(app): State<Arc<App>>,
+    ConsoleUser(who): ConsoleUser,
+    flash: Flash,
+) -> Result<Response, PageError> {
+    let list = organizations::list(&app, &who.actor).await?;
+    let accounts = records::list(
+        &app,
+        &who.actor,
+        "account",
+        &ListRequest {
+            limit: Some(200),
+            sort: Some("name".into()),
+            ..ListRequest::default()
+        },
+    )
+    .await?;
+    Ok(render(
+        flash,
+        "console/access/organizations.html",
+        &who,
+        context! {
+            here => "access", organizations => Serde(&list), accounts => Serde(&accounts.data),
+        },
+    ))
+}
+
+#[derive(Debug, Deserialize)]
+struct NewOrganizationForm {
+    account: String,
+    #[serde(default)]
+    name: String,
+}
+
+async fn create_organization(
+    State(app): State<Arc<App>>,
+    ConsoleUser(who): ConsoleUser,
+    CsrfForm(form): CsrfForm<NewOrganizationForm>,
+) -> Response {
+    match organizations::create(&app, &who.actor, &form.account, Some(&form.name)).await {
+        Ok(id) => flash::notice(
+            &format!("/console/access/organizations/{id}"),
+            "Organization created.",
+        ),
+        Err(error) => flash::refused("/console/access/organizations", error),
+    }
+}
+
+async fn organization_page(
+    State(app): State<Arc<App>>,
+    ConsoleUser(who): ConsoleUser,
+    Path(id): Path<String>,
+    flash: Flash,
+) -> Result<Response, PageError> {
+    let id = role_id(&id)?;
+    let profile = organizations::profile(&app, &who.actor, id).await?;
+    let contacts = records::list(
+        &app,
+        &who.actor,
+        "contact",
+        &ListRequest {
+            limit: Some(200),
+            sort: Some("full_name".into()),
+            ..ListRequest::default()
+        },
+    )
+    .await
+    .map(|page| page.data)
+    .unwrap_or_default();
+    Ok(render(
+        flash,
+        "console/access/organization.html",
+        &who,
+        context! {
+            here => "access", profile => Serde(&profile), contacts => Serde(&contacts), base => format!("/console/access/organizations/{id}"),
+        },
+    ))
+}
+
+#[derive(Debug, Deserialize)]
+pub(super) struct ProfileForm {
+    pub name: String,
+    #[serde(default)]
+    pub phone: String,
+}
+
+async fn organization_profile(
+    State(app): State<Arc<App>>,
+    ConsoleUser(who): ConsoleUser,
+    Path(id): Path<String>,
+    CsrfForm(form): CsrfForm<ProfileForm>,
+) -> Response {
+    let back = format!("/console/access/organizations/{id}");
+    let outcome = async {
+        organizations::update_profile(&app, &who.actor, role_id(&id)?, &form.name, &form.phone)
+            .await
+    }
+    .await;
+    flash::after(outcome, &back, "Profile saved.")
+}
+
+/// New members, either typed addresses or picked contacts (repeated `contact` fields).
+#[derive(Debug, Deserialize)]
+pub(super) struct NewMembersForm {
+    #[serde(default)]
+    pub emails: String,
+    #[serde(default)]
+    pub contact: Vec<String>,
+    #[serde(default)]
+    pub role: Vec<String>,
+}
+
+/// The roles picked on a form, checked to be role ids.
+pub(super) fn picked_roles(ids: &[String]) -> Result<Vec<RoleId>> {
+    ids.iter()
+        .map(|id| {
+            id.parse()
+                .map_err(|_| Error::invalid_field("roles", "is not a role"))
+        })
+        .collect()
+}
+
+/// Reports new portal users with the one-time links to send them.
+pub(super) fn members_added(back: &str, outcome: Result<Vec<users::CreatedUser>>) -> Response {
+    match outcome {
+        Ok(created) => {
+            let links: Vec<String> = created
+                .iter()
+                .map(|c| format!("{} — {}", c.user.login, c.setup_link))
+                .collect();
+            flash::notice(
+                back,
+                &format!(
+                    "Added. Send each new user their one-time link: {}",
+                    links.join("  ")
+                ),
+            )
+        }
+        Err(error) => flash::refused(back, error),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub(super) struct MemberRoleForm {
+    pub role: String,
+    pub member: String,
+}
+
+async fn add_organization_members(
+    State(app): State<Arc<App>>,
+    ConsoleUser(who): ConsoleUser,
+    Path(id): Path<String>,
+    CsrfForm(form): CsrfForm<NewMembersForm>,
+) -> Response {
+    let back = format!("/console/access/organizations/{id}");
+    let outcome = async {
+        let org = role_id(&id)?;
+        if form.contact.is_empty() {
+            organizations::add_members_by_email(
+                &app,
+                &who.actor,
+                org,
+                &form.emails,
+                &picked_roles(&form.role)?,
+            )
+            .await
+        } else {
+            organizations::add_members_from_contacts(&app, &who.actor, org, &form.contact).await
+        }
+    }
+    .await;
+    members_added(&back, outcome)
+}
+
+async fn change_member_role(
+    State(app): State<Arc<App>>,
+    ConsoleUser(who): ConsoleUser,
+    Path((id, user)): Path<(String, String)>,
+    CsrfForm(form): CsrfForm<MemberRoleForm>,
+) -> Response {
+    let back = format!("/console/access/organizations/{id}");
+    let outcome = async {
+        organizations::set_member_role(
+            &app,
+            &who.actor,
+            role_id(&id)?,
+            user_id(&user)?,
+            role_id(&form.role)?,
+            form.member == "true",
+        )
+        .await
+    }
+    .await;
+    flash::after(outcome, &back, "Roles saved.")
+}
+
+#[derive(Debug, Deserialize)]
+pub(super) struct MemberChangeForm {
+    #[serde(default)]
+    pub admin: Option<String>,
+    #[serde(default)]
+    pub active: Option<String>,
+}
+
+async fn change_organization_member(
+    State(app): State<Arc<App>>,
+    ConsoleUser(who): ConsoleUser,
+    Path((id, user)): Path<(String, String)>,
+    CsrfForm(form): CsrfForm<MemberChangeForm>,
+) -> Response {
+    let back = format!("/console/access/organizations/{id}");
+    let outcome =
+        async { apply_member_change(&app, &who.actor, role_id(&id)?, user_id(&user)?, form).await }
+            .await;
+    flash::after(outcome, &back, "Member updated.")
+}
+
+/// Promotes, demotes, deactivates or reactivates a member, as the form says.
+pub(super) async fn apply_member_change(
+    app: &App,
+    actor: &Actor,
+    org: RoleId,
+    user: UserId,
+    form: MemberChangeForm,
+) -> Result<()> {
+    if let Some(admin) = form.admin {
+        organizations::set_admin(app, actor, org, user, admin == "true").await?;
+    }
+    if let Some(active) = form.active {
+        organizations::set_member_active(app, actor, org, user, active == "true").await?;
+    }
+    Ok(())
+}
+
+async fn add_address(
+    State(app): State<Arc<App>>,
+    ConsoleUser(who): ConsoleUser,
+    Path(id): Path<String>,
+    CsrfForm(form): CsrfForm<BTreeMap<String, String>>,
+) -> Response {
+    let back = format!("/console/access/organizations/{id}");
+    let fields = address_fields(form);
+    let outcome =
+        async { organizations::add_address(&app, &who.actor, role_id(&id)?, &fields).await }.await;
+    flash::after(outcome, &back, "Address added.")
+}
+
+/// The address fields of a submitted form (the CSRF token and anything else left out).
+pub(super) fn address_fields(
+    form: BTreeMap<String, String>,
+) -> serde_json::Map<String, serde_json::Value> {
+    form.into_iter()
+        .filter(|(k, _)| ["type", "address", "city", "zip", "country"].contains(&k.as_str()))
+        .map(|(k, v)| (k, serde_json::Value::String(v)))
+        .collect()
+}
+
+async fn delete_address(
+    State(app): State<Arc<App>>,
+    ConsoleUser(who): ConsoleUser,
+    Path((id, address)): Path<(String, String)>,
+    CsrfForm(_): CsrfForm<serde::de::IgnoredAny>,
+) -> Response {
+    let back = format!("/console/access/organizations/{id}");
+    let outcome =
+        async { organizations::delete_address(&app, &who.actor, role_id(&id)?, &address).await }
+            .await;
+    flash::after(outcome, &back, "Address deleted.")
+}
+
+// ---- objects ----
+
+async fn objects_page(
+    State(app): State<Arc<App>>,
+    ConsoleUser(who): ConsoleUser,
+    flash: Flash,
+) -> Result<Response, PageError> {
+    access::check(&who.actor, Capability::ConfigureAccess)?;
+    let catalog = records::catalog(&app, who.actor.tenant.id).await?;
+    let objects: Vec<minijinja::Value> = catalog
+        .objects()
+        .map(|o| context! { code => o.code.as_str(), title => &o.plural, section => &o.section, on_portal => who.actor.policy.on_portal(o.code.as_str()) })
+        .collect();
+    Ok(render(
+        flash,
+        "console/access/objects.html",
+        &who,
+        context! { here => "access", objects },
+    ))
+}
+
+async fn object_page(
+    State(app): State<Arc<App>>,
+    ConsoleUser(who): ConsoleUser,
+    Path(object): Path<String>,
+    flash: Flash,
+) -> Result<Response, PageError> {
+    let permissions = config::object_permissions(&app, &who.actor, &object).await?;
+    let grantees = grantee_options(&app, &who.actor).await?;
+    // One row per grantee holding any operation: the matrix the reference shows.
+    let mut matrix: BTreeMap<String, (String, Vec<&'static str>)> = BTreeMap::new();
+    for (operation, holders) in &permissions.grants {
+        for holder in holders {
+            matrix
+                .entry(holder.grantee.clone())
+                .or_insert_with(|| (holder.name.clone(), Vec::new()))
+                .1
+                .push(operation.as_str());
+        }
+    }
+    let matrix: Vec<minijinja::Value> = matrix
+        .into_iter()
+        .map(|(grantee, (name, ops))| context! { grantee, name, ops })
+        .collect();
+    let roles: Vec<minijinja::Value> = who
+        .actor
+        .policy
+        .roles()
+        .map(|r| context! { id => r.id.to_string(), name => &r.name })
+        .collect();
+    Ok(render(
+        flash,
+        "console/access/object.html",
+        &who,
+        context! {
+            here => "access", permissions => Serde(&permissions), matrix, grantees, roles,
+        },
+    ))
+}
+
+#[derive(Debug, Deserialize)]
+struct PortalForm {
+    on_portal: String,
+}
+
+async fn set_portal(
+    State(app): State<Arc<App>>,
+    ConsoleUser(who): ConsoleUser,
+    Path(object): Path<String>,
+    CsrfForm(form): CsrfForm<PortalForm>,
+) -> Response {
+    let outcome =
+        config::set_portal_object(&app, &who.actor, &object, form.on_portal == "true").await;
+    flash::after(outcome, "/console/access/objects", "Saved.")
+}
+
+/// A grantee and the operations they should hold; unchecked boxes are absent from the form.
+#[derive(Debug, Deserialize)]
+struct GrantsForm {
+    grantee: String,
+    #[serde(default)]
+    create: Option<String>,
+    #[serde(default)]
+    read: Option<String>,
+    #[serde(default)]
+    update: Option<String>,
+    #[serde(default)]
+    delete: Option<String>,
+}
+
+async fn set_grants(
+    State(app): State<Arc<App>>,
+    ConsoleUser(who): ConsoleUser,
+    Path(object): Path<String>,
+    CsrfForm(form): CsrfForm<GrantsForm>,
+) -> Response {
+    let back = format!("/console/access/objects/{object}");
+    let outcome = async {
+        for (operation, checked) in [
+            (Operation::Create, form.create.is_some()),
+            (Operation::Read, form.read.is_some()),
+            (Operation::Update, form.update.is_some()),
+            (Operation::Delete, form.delete.is_some()),
+        ] {
+            config::set_object_grant(&app, &who.actor, &object, operation, &form.grantee, checked)
+                .await?;
+        }
+        Ok(())
+    }
+    .await;
+    flash::after(outcome, &back, "Operation permissions saved.")
+}
+
+#[derive(Debug, Deserialize)]
+struct RuleForm {
+    author_role: String,
+    grantee: String,
+    level: String,
+}
+
+async fn add_rule(
+    State(app): State<Arc<App>>,
+    ConsoleUser(who): ConsoleUser,
+    Path(object): Path<String>,
+    CsrfForm(form): CsrfForm<RuleForm>,
+) -> Response {
+    let back = format!("/console/access/objects/{object}");
+    let outcome = async {
+        let level = Level::parse(&form.level)
+            .ok_or_else(|| Error::invalid_field("level", "choose read, edit or delete"))?;
+        config::add_rule(
+            &app,
+            &who.actor,
+            &object,
+            role_id(&form.author_role)?,
+            &form.grantee,
+            level,
+        )
+        .await
+    }
+    .await;
+    flash::after(
+        outcome,
+        &back,
+        "Rule added. It applies to records created from now on.",
+    )
+}
+
+async fn delete_rule(
+    State(app): State<Arc<App>>,
+    ConsoleUser(who): ConsoleUser,
+    Path((object, id)): Path<(String, String)>,
+    CsrfForm(_): CsrfForm<serde::de::IgnoredAny>,
+) -> Response {
+    let outcome = config::delete_rule(&app, &who.actor, &id).await;
+    flash::after(
+        outcome,
+        &format!("/console/access/objects/{object}"),
+        "Rule deleted.",
+    )
+}
+
+#[derive(Debug, Deserialize)]
+struct ColumnForm {
+    field: String,
+    grantee: String,
+    /// `hidden`, `read_only`, `editable`, or `default` to remove the entry.
+    access: String,
+}
+
+async fn set_column(
+    State(app): State<Arc<App>>,
+    ConsoleUser(who): ConsoleUser,
+    Path(object): Path<String>,
+    CsrfForm(form): CsrfForm<ColumnForm>,
+) -> Response {
+    let back = format!("/console/access/objects/{object}");
+    let outcome = async {
+        let access = match form.access.as_str() {
+            "default" => None,
+            other => Some(ColumnAccess::parse(other).ok_or_else(|| {
+                Error::invalid_field("access", "choose hidden, read-only or editable")
+            })?),
+        };
+        config::set_column(
+            &app,
+            &who.actor,
+            &object,
+            &form.field,
+            &form.grantee,
+            access,
+        )
+        .await
+    }
+    .await;
+    flash::after(outcome, &back, "Column permission saved.")
+}
+
+// ---- system operations ----
+
+async fn operations_page(
+    State(app): State<Arc<App>>,
+    ConsoleUser(who): ConsoleUser,
+    flash: Flash,
+) -> Result<Response, PageError> {
+    let operations = config::system_operations(&app, &who.actor).await?;
+    let grantees = grantee_options(&app, &who.actor).await?;
+    Ok(render(
+        flash,
+        "console/access/operations.html",
+        &who,
+        context! { here => "access", operations => Serde(&operations), grantees },
+    ))
+}
+
+#[derive(Debug, Deserialize)]
+struct OperationForm {
+    operation: String,
+    grantee: String,
+    granted: String,
+}
+
+async fn set_operation(
+    State(app): State<Arc<App>>,
+    ConsoleUser(who): ConsoleUser,
+    CsrfForm(form): CsrfForm<OperationForm>,
+) -> Response {
+    let outcome = async {
+        let operation =
+            SystemOperation::parse(&form.operation).ok_or(Error::NotFound("operation"))?;
+        config::set_system_operation(
+            &app,
+            &who.actor,
+            operation,
+            &form.grantee,
+            form.granted == "true",
+        )
+        .await
+    }
+    .await;
+    flash::after(outcome, "/console/access/operations", "Saved.")
+}
+
+// ---- explain and audit ----
+
+#[derive(Debug, Deserialize)]
+struct ExplainQuery {
+    #[serde(default)]
+    user: String,
+    #[serde(default)]
+    object: String,
+    #[serde(default)]
+    operation: String,
+    #[serde(default)]
+    record: String,
+}
+
+async fn explain_page(
+    State(app): State<Arc<App>>,
+    ConsoleUser(who): ConsoleUser,
+    Query(query): Query<ExplainQuery>,
+    flash: Flash,
+) -> Result<Response, PageError> {
+    access::check(&who.actor, Capability::ConfigureAccess)?;
+    let people = users::list(&app, &who.actor).await?;
+    let catalog = records::catalog(&app, who.actor.tenant.id).await?;
+    let objects: Vec<minijinja::Value> = catalog
+        .objects()
+        .map(|o| context! { code => o.code.as_str(), title => &o.plural })
+        .collect();
+    let (explanation, problem) = if query.user.is_empty() {
+        (None, None)
+    } else {
+        let outcome = async {
+            let operation = Operation::parse(&query.operation)
+                .ok_or_else(|| Error::invalid_field("operation", "choose an operation"))?;
+            let record = Some(query.record.trim()).filter(|r| !r.is_empty());
+            explain::explain(
+                &app,
+                &who.actor,
+                user_id(&query.user)?,
+                &query.object,
+                operation,
+                record,
+            )
+            .await
+        }
+        .await;
+        match outcome {
+            Ok(e) => (Some(e), None),
+            Err(Error::Internal(e)) => return Err(Error::Internal(e).into()),
+            Err(other) => (None, Some(other.to_string())),
+        }
+    };
+    Ok(render(
+        flash,
+        "console/access/explain.html",
+        &who,
+        context! {
+            here => "access", people => Serde(&people), objects, explanation => explanation.as_ref().map(Serde), problem,
+            query => context! { user => query.user, object => query.object, operation => query.operation, record => query.record },
+        },
+    ))
+}
+
+#[derive(Debug, Deserialize)]
+struct AuditQuery {
+    before: Option<String>,
+}
+
+async fn audit_page(
+    State(app): State<Arc<App>>,
+    ConsoleUser(who): ConsoleUser,
+    Query(query): Query<AuditQuery>,
+    flash: Flash,
+) -> Result<Response, PageError> {
+    let entries = config::audit_log(&app, &who.actor, query.before.as_deref(), 50).await?;
+    let next = (entries.len() == 50)
+        .then(|| entries.last().map(|e| e.id.clone()))
+        .flatten();
+    Ok(render(
+        flash,
+        "console/access/audit.html",
+        &who,
+        context! { here => "access", entries => Serde(&entries), next },
+    ))
+}
+
+// ---- one user ----
+
+async fn user_page(
+    State(app): State<Arc<App>>,
+    ConsoleUser(who): ConsoleUser,
+    Path(id): Path<String>,
+    flash: Flash,
+) -> Result<Response, PageError> {
+    let user = users::get(&app, &who.actor, user_id(&id)?).await?;
+    let audience = match user.user.kind {
+        users::UserKind::External => access::Audience::External,
+        _ => access::Audience::Employee,
+    };
+    let assignable: Vec<minijinja::Value> = who
+        .actor
+        .policy
+        .roles()
+        .filter(|r| {
+            r.audience == audience
+                && matches!(r.kind, RoleKind::Organizational | RoleKind::Functional)
+        })
+        .map(|r| context! { id => r.id.to_string(), name => &r.name })
+        .collect();
+    let organization = user
+        .user
+        .organization
+        .and_then(|o| who.actor.policy.role(o))
+        .map(|r| context! { id => r.id.to_string(), name => &r.name });
+    Ok(render(
+        flash,
+        "console/user.html",
+        &who,
+        context! {
+            here => "users", person => Serde(&user), assignable, organization,
+        },
+    ))
+}
+
+#[derive(Debug, Deserialize)]
+struct ActiveForm {
+    active: String,
+}
+
+async fn set_user_active(
+    State(app): State<Arc<App>>,
+    ConsoleUser(who): ConsoleUser,
+    Path(id): Path<String>,
+    CsrfForm(form): CsrfForm<ActiveForm>,
+) -> Response {
+    let back = format!("/console/users/{id}");
+    let outcome =
+        async { users::set_active(&app, &who.actor, user_id(&id)?, form.active == "true").await }
+            .await;
+    flash::after(
+        outcome,
+        &back,
+        if form.active == "true" {
+            "User reactivated."
+        } else {
+            "User deactivated: their sessions and tokens no longer work."
+        },
+    )
+}
+
+#[derive(Debug, Deserialize)]
+struct UserRoleForm {
+    role: String,
+    member: String,
+}
+
+async fn set_user_role(
+    State(app): State<Arc<App>>,
+    ConsoleUser(who): ConsoleUser,
+    Path(id): Path<String>,
+    CsrfForm(form): CsrfForm<UserRoleForm>,
+) -> Response {
+    let back = format!("/console/users/{id}");
+    let outcome = async {
+        config::set_membership(
+            &app,
+            &who.actor,
+            role_id(&form.role)?,
+            user_id(&id)?,
+            form.member == "true",
+        )
+        .await
+    }
+    .await;
+    flash::after(outcome, &back, "Roles saved.")
+}

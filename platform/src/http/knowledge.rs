@@ -1,0 +1,301 @@
+//! The knowledge base on the portal (search with highlighted snippets, filters by type, popular
+//! articles, the article page with files, comments and likes) and under `/api/v1/knowledge`.
+
+use std::sync::Arc;
+
+use axum::{
+    Json, Router,
+    extract::{Path, State},
+    response::Response,
+    routing::{get, post},
+};
+use minijinja::{Value as View, context, value::Serde};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::{
+    error::{ApiError, PageError},
+    extract::{ApiJson, ApiQuery, ApiUser, CsrfForm, PortalUser},
+    flash::{self, Flash},
+    page_context, views,
+};
+use crate::{
+    app::App,
+    auth::Authenticated,
+    files,
+    records::{self, ListRequest},
+    sections::knowledge,
+};
+
+pub fn portal_routes() -> Router<Arc<App>> {
+    Router::new()
+        .route("/knowledge", get(portal_search))
+        .route("/knowledge/{id}", get(portal_article))
+        .route("/knowledge/{id}/comments", post(portal_comment))
+        .route(
+            "/knowledge/{id}/comments/{comment}",
+            post(portal_change_comment),
+        )
+        .route("/knowledge/{id}/like", post(portal_like))
+}
+
+pub fn api_routes() -> Router<Arc<App>> {
+    Router::new()
+        .route("/knowledge/search", get(api_search))
+        .route("/knowledge/popular", get(api_popular))
+        .route("/knowledge/{id}", get(api_article))
+        .route("/knowledge/{id}/comments", post(api_comment))
+        .route("/knowledge/{id}/likes", post(api_like).delete(api_unlike))
+}
+
+fn render(flash: Flash, template: &str, who: &Authenticated, extra: View) -> Response {
+    let page = views::render(
+        template,
+        context! { flash => flash.message.as_ref().map(Serde), ..context! { ..extra, ..page_context(who) } },
+    );
+    flash.show(page)
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct SearchQuery {
+    q: Option<String>,
+    #[serde(rename = "type")]
+    type_id: Option<String>,
+    page: Option<i64>,
+    cursor: Option<String>,
+}
+
+/// The article types to filter by (those the reader may see).
+async fn types(app: &App, who: &Authenticated) -> Vec<(String, String)> {
+    let request = ListRequest {
+        limit: Some(200),
+        sort: Some("name".into()),
+        ..Default::default()
+    };
+    records::list(app, &who.actor, "knowledge_type", &request)
+        .await
+        .map(|page| {
+            page.data
+                .iter()
+                .map(|t| {
+                    (
+                        t["id"].as_str().unwrap_or_default().to_owned(),
+                        t["data"]["name"].as_str().unwrap_or_default().to_owned(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+async fn portal_search(
+    State(app): State<Arc<App>>,
+    PortalUser(who): PortalUser,
+    ApiQuery(query): ApiQuery<SearchQuery>,
+    flash: Flash,
+) -> Result<Response, PageError> {
+    let q = query.q.clone().unwrap_or_default();
+    let type_id = query.type_id.clone().filter(|t| !t.is_empty());
+    let page_number = query.page.unwrap_or(0).max(0);
+    let (results, recent) = if q.trim().is_empty() {
+        let mut filters = vec!["state:eq:Published".to_owned()];
+        if let Some(t) = &type_id {
+            filters.push(format!("type:eq:{t}"));
+        }
+        let request = ListRequest {
+            limit: Some(20),
+            cursor: query.cursor.clone(),
+            sort: Some("-published_on".into()),
+            filters,
+        };
+        (
+            None,
+            Some(records::list(&app, &who.actor, knowledge::OBJECT, &request).await?),
+        )
+    } else {
+        (
+            Some(knowledge::search(&app, &who.actor, &q, type_id.as_deref(), page_number).await?),
+            None,
+        )
+    };
+    let popular = knowledge::popular(&app, &who.actor, 5)
+        .await
+        .unwrap_or_default();
+    Ok(render(
+        flash,
+        "portal/knowledge.html",
+        &who,
+        context! {
+            q, type_id, page_number,
+            types => types(&app, &who).await,
+            results => results.as_ref().map(Serde),
+            recent => recent.as_ref().map(Serde),
+            popular => Serde(&popular),
+        },
+    ))
+}
+
+async fn portal_article(
+    State(app): State<Arc<App>>,
+    PortalUser(who): PortalUser,
+    Path(id): Path<String>,
+    flash: Flash,
+) -> Result<Response, PageError> {
+    let article = knowledge::read(&app, &who.actor, &id).await?;
+    let files = files::of_record(&app, &who.actor, knowledge::OBJECT, &id)
+        .await
+        .unwrap_or_default();
+    Ok(render(
+        flash,
+        "portal/article.html",
+        &who,
+        context! { article => Serde(&article), files => Serde(&files) },
+    ))
+}
+
+#[derive(Debug, Deserialize)]
+struct CommentForm {
+    #[serde(default)]
+    body: String,
+    /// `delete` deletes the comment instead of changing it.
+    #[serde(default)]
+    action: String,
+}
+
+async fn portal_comment(
+    State(app): State<Arc<App>>,
+    PortalUser(who): PortalUser,
+    Path(id): Path<String>,
+    CsrfForm(form): CsrfForm<CommentForm>,
+) -> Response {
+    let back = format!("/knowledge/{id}#comments");
+    flash::after(
+        knowledge::comment(&app, &who.actor, &id, &form.body).await,
+        &back,
+        "Published.",
+    )
+}
+
+async fn portal_change_comment(
+    State(app): State<Arc<App>>,
+    PortalUser(who): PortalUser,
+    Path((id, comment)): Path<(String, String)>,
+    CsrfForm(form): CsrfForm<CommentForm>,
+) -> Response {
+    let back = format!("/knowledge/{id}#comments");
+    let body = (form.action != "delete").then_some(form.body.as_str());
+    let notice = if body.is_some() {
+        "Comment changed."
+    } else {
+        "Comment deleted."
+    };
+    flash::after(
+        knowledge::change_comment(&app, &who.actor, &id, &comment, body).await,
+        &back,
+        notice,
+    )
+}
+
+#[derive(Debug, Deserialize)]
+struct LikeForm {
+    #[serde(default)]
+    comment: String,
+    on: String,
+}
+
+async fn portal_like(
+    State(app): State<Arc<App>>,
+    PortalUser(who): PortalUser,
+    Path(id): Path<String>,
+    CsrfForm(form): CsrfForm<LikeForm>,
+) -> Response {
+    let comment = Some(form.comment.as_str()).filter(|c| !c.is_empty());
+    let outcome = knowledge::like(&app, &who.actor, &id, comment, form.on == "true").await;
+    flash::after(
+        outcome,
+        &format!("/knowledge/{id}"),
+        if form.on == "true" {
+            "Liked."
+        } else {
+            "Like removed."
+        },
+    )
+}
+
+// ---- API ----
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ApiSearch {
+    q: String,
+    #[serde(rename = "type")]
+    type_id: Option<String>,
+    page: Option<i64>,
+}
+
+async fn api_search(
+    State(app): State<Arc<App>>,
+    ApiUser(who): ApiUser,
+    ApiQuery(query): ApiQuery<ApiSearch>,
+) -> Result<Json<Value>, ApiError> {
+    let results = knowledge::search(
+        &app,
+        &who.actor,
+        &query.q,
+        query.type_id.as_deref(),
+        query.page.unwrap_or(0),
+    )
+    .await?;
+    Ok(Json(json!(results)))
+}
+
+async fn api_popular(
+    State(app): State<Arc<App>>,
+    ApiUser(who): ApiUser,
+) -> Result<Json<Value>, ApiError> {
+    Ok(Json(
+        json!({ "data": knowledge::popular(&app, &who.actor, 10).await? }),
+    ))
+}
+
+async fn api_article(
+    State(app): State<Arc<App>>,
+    ApiUser(who): ApiUser,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    Ok(Json(json!(knowledge::read(&app, &who.actor, &id).await?)))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ApiComment {
+    body: String,
+}
+
+async fn api_comment(
+    State(app): State<Arc<App>>,
+    ApiUser(who): ApiUser,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<ApiComment>,
+) -> Result<axum::http::StatusCode, ApiError> {
+    knowledge::comment(&app, &who.actor, &id, &body.body).await?;
+    Ok(axum::http::StatusCode::CREATED)
+}
+
+async fn api_like(
+    State(app): State<Arc<App>>,
+    ApiUser(who): ApiUser,
+    Path(id): Path<String>,
+) -> Result<axum::http::StatusCode, ApiError> {
+    knowledge::like(&app, &who.actor, &id, None, true).await?;
+    Ok(axum::http::StatusCode::NO_CONTENT)
+}
+
+async fn api_unlike(
+    State(app): State<Arc<App>>,
+    ApiUser(who): ApiUser,
+    Path(id): Path<String>,
+) -> Result<axum::http::StatusCode, ApiError> {
+    knowledge::like(&app, &who.actor, &id, None, false).await?;
+    Ok(axum::http::StatusCode::NO_CONTENT)
+}

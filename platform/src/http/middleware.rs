@@ -1,0 +1,166 @@
+//! Request pipeline: which tenant a request is for (from its host), who is asking (session cookie
+//! or API token), cross-origin refusal for state-changing requests, and request metrics.
+
+use std::{sync::Arc, time::Instant};
+
+use axum::{
+    extract::{Request, State},
+    http::{HeaderMap, Method, StatusCode, header},
+    middleware::Next,
+    response::{IntoResponse, Response},
+};
+use axum_extra::extract::CookieJar;
+use portico_tenants::{Tenant, TenantStatus};
+
+use super::{SESSION_COOKIE, error::ApiError, views};
+use crate::{app::App, auth, error::Error, tenancy};
+
+/// Paths answered on the platform's own host (not a tenant's): health and metrics for operators.
+pub const OPS_PATHS: &[&str] = &["/healthz", "/readyz", "/metrics"];
+
+/// The tenant whose host the request came to.
+#[derive(Debug, Clone)]
+pub struct CurrentTenant(pub Arc<Tenant>);
+
+/// Who the request is from, if anyone.
+#[derive(Debug, Clone)]
+pub struct Identity(pub Option<auth::Authenticated>);
+
+fn is_api(path: &str) -> bool {
+    path == "/api" || path.starts_with("/api/")
+}
+
+fn request_host(req: &Request) -> Option<&str> {
+    req.headers()
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .or_else(|| req.uri().authority().map(|a| a.as_str()))
+}
+
+/// Sends tenant hosts to the tenant's portal, console and API, and the platform's own host to the
+/// operator endpoints. Unknown tenants get a plain 404 that reveals nothing about which exist.
+pub async fn route_by_host(State(app): State<Arc<App>>, mut req: Request, next: Next) -> Response {
+    let path = req.uri().path();
+    let ops = OPS_PATHS.contains(&path);
+    let asset = path.starts_with("/static/");
+    let slug = request_host(&req).and_then(|h| tenancy::slug_from_host(h, &app.config.base_domain));
+    let Some(slug) = slug else {
+        return if ops || asset {
+            next.run(req).await
+        } else {
+            not_found(&req)
+        };
+    };
+    if ops {
+        return not_found(&req);
+    }
+    match tenancy::find(&app, &slug).await {
+        Ok(Some(tenant)) if tenant.status == TenantStatus::Active => {
+            tracing::Span::current().record("tenant", tenant.slug.as_str());
+            req.extensions_mut().insert(CurrentTenant(Arc::new(tenant)));
+            next.run(req).await
+        }
+        Ok(Some(_)) => views::error_page(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "This portal is temporarily unavailable. Please try again later.",
+        ),
+        Ok(None) => not_found(&req),
+        Err(error) => failure(&req, error),
+    }
+}
+
+fn not_found(req: &Request) -> Response {
+    if is_api(req.uri().path()) {
+        ApiError::new(StatusCode::NOT_FOUND, "not_found", "Not found.").into_response()
+    } else {
+        views::error_page(StatusCode::NOT_FOUND, "There is nothing at this address.")
+    }
+}
+
+fn failure(req: &Request, error: Error) -> Response {
+    if is_api(req.uri().path()) {
+        ApiError::from(error).into_response()
+    } else {
+        super::error::PageError::from(error).into_response()
+    }
+}
+
+/// Establishes who is asking: an API token (`Authorization: Bearer`, API only) or a session cookie.
+/// An invalid credential simply leaves the request anonymous; handlers that need a user refuse it.
+pub async fn authenticate(State(app): State<Arc<App>>, mut req: Request, next: Next) -> Response {
+    let Some(CurrentTenant(tenant)) = req.extensions().get::<CurrentTenant>().cloned() else {
+        return next.run(req).await;
+    };
+    let api = is_api(req.uri().path());
+    let bearer = bearer_token(req.headers()).map(str::to_owned);
+    let cookie = CookieJar::from_headers(req.headers())
+        .get(SESSION_COOKIE)
+        .map(|c| c.value().to_owned());
+    let identity = match (bearer, cookie) {
+        (Some(token), _) if api => auth::from_api_token(&app, &tenant, &token).await,
+        (_, Some(cookie)) => auth::from_session(&app, &tenant, &cookie).await,
+        _ => Ok(None),
+    };
+    match identity {
+        Ok(identity) => {
+            if let Some(who) = &identity {
+                tracing::Span::current().record("user", who.actor.user.to_string());
+            }
+            req.extensions_mut().insert(Identity(identity));
+            next.run(req).await
+        }
+        Err(error) => failure(&req, error),
+    }
+}
+
+fn bearer_token(headers: &HeaderMap) -> Option<&str> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
+}
+
+/// Refuses state-changing requests that a browser says come from another site. Browsers send
+/// `Origin` on cross-origin posts; scripts (curl, API clients) send neither header.
+pub async fn refuse_cross_site(req: Request, next: Next) -> Response {
+    let safe = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    if !safe && is_cross_site(&req) {
+        let message = "Cross-site requests are not allowed.";
+        return if is_api(req.uri().path()) {
+            ApiError::new(StatusCode::FORBIDDEN, "cross_site", message).into_response()
+        } else {
+            views::error_page(StatusCode::FORBIDDEN, message)
+        };
+    }
+    next.run(req).await
+}
+
+fn is_cross_site(req: &Request) -> bool {
+    let headers = req.headers();
+    if headers
+        .get("sec-fetch-site")
+        .is_some_and(|v| v.as_bytes() == b"cross-site")
+    {
+        return true;
+    }
+    let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
+        return false;
+    };
+    let origin_host = origin.split_once("://").map_or(origin, |(_, rest)| rest);
+    request_host(req).is_none_or(|host| !origin_host.eq_ignore_ascii_case(host))
+}
+
+/// Counts requests and their durations by method and status (no tenant labels: metrics are the
+/// operator's, and must not enumerate tenants).
+pub async fn record_metrics(req: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let method = req.method().to_string();
+    let response = next.run(req).await;
+    let labels = [
+        ("method", method),
+        ("status", response.status().as_u16().to_string()),
+    ];
+    metrics::counter!("http_requests_total", &labels).increment(1);
+    metrics::histogram!("http_request_duration_seconds", &labels)
+        .record(started.elapsed().as_secs_f64());
+    response
+}

@@ -1,0 +1,166 @@
+//! The web: the portal (`/`), the console (`/console`), the JSON API (`/api/v1`), static assets, and
+//! the operator endpoints on the platform's own host. Handlers are thin: they parse, call one
+//! service function with the actor, and render.
+
+mod api;
+mod assets;
+mod console;
+mod console_access;
+pub mod error;
+mod extract;
+mod flash;
+mod knowledge;
+mod middleware;
+mod ops;
+mod portal;
+mod record_forms;
+mod record_pages;
+mod sign_in;
+mod support;
+mod views;
+
+use std::sync::Arc;
+
+use axum::{
+    Router,
+    extract::{DefaultBodyLimit, Request},
+    http::HeaderName,
+    middleware::{from_fn, from_fn_with_state},
+};
+use axum_extra::extract::cookie::{Cookie, SameSite};
+use tower::ServiceBuilder;
+use tower_http::{
+    request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
+    trace::{DefaultOnResponse, TraceLayer},
+};
+
+use crate::{
+    app::App,
+    auth::{Authenticated, Credential},
+    store::Timestamp,
+};
+
+pub const SESSION_COOKIE: &str = "portico_session";
+pub const ANON_CSRF_COOKIE: &str = "portico_csrf";
+const ANON_CSRF_LIFETIME_SECONDS: i64 = 12 * 3600;
+const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+/// Largest request body accepted anywhere (larger uploads will get their own, explicit limits).
+const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+pub use ops::install_metrics_recorder;
+
+pub fn router(app: Arc<App>) -> Router {
+    let tenant_routes = Router::new()
+        .merge(portal::routes())
+        .nest("/console", console::routes())
+        .nest("/api/v1", api::routes())
+        .layer(from_fn(middleware::refuse_cross_site))
+        .layer(from_fn_with_state(app.clone(), middleware::authenticate));
+
+    Router::new()
+        .merge(ops::routes())
+        .merge(assets::routes())
+        .merge(tenant_routes)
+        .fallback(fallback)
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(from_fn_with_state(app.clone(), middleware::route_by_host))
+        .layer(from_fn(middleware::record_metrics))
+        .layer(
+            ServiceBuilder::new()
+                .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+                .layer(
+                    TraceLayer::new_for_http()
+                        .make_span_with(request_span)
+                        .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
+                )
+                .layer(PropagateRequestIdLayer::new(REQUEST_ID)),
+        )
+        .with_state(app)
+}
+
+fn request_span(req: &Request) -> tracing::Span {
+    let request_id = req
+        .headers()
+        .get(REQUEST_ID)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    tracing::info_span!(
+        "request",
+        request_id,
+        method = %req.method(),
+        path = req.uri().path(),
+        tenant = tracing::field::Empty,
+        user = tracing::field::Empty,
+    )
+}
+
+async fn fallback(req: Request) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let path = req.uri().path();
+    if path == "/api" || path.starts_with("/api/") {
+        error::ApiError::new(
+            axum::http::StatusCode::NOT_FOUND,
+            "not_found",
+            "No such endpoint.",
+        )
+        .into_response()
+    } else {
+        error::PageError::not_found().into_response()
+    }
+}
+
+/// What every signed-in page shows: the tenant, the user, and the CSRF token for its forms.
+fn page_context(who: &Authenticated) -> minijinja::Value {
+    use minijinja::value::Serde;
+    let csrf_token = match &who.credential {
+        Credential::Session { csrf_token, .. } => csrf_token.as_str(),
+        Credential::ApiToken(_) => "",
+    };
+    let actor = &who.actor;
+    minijinja::context! {
+        tenant => Serde(&*actor.tenant),
+        user => minijinja::context! {
+            full_name => &actor.full_name,
+            login => actor.login.as_str(),
+            kind => actor.kind.as_str(),
+            employee => actor.kind == crate::users::UserKind::Employee,
+            organization_admin => actor.organization_admin,
+        },
+        csrf_token,
+    }
+}
+
+/// The session cookie: HttpOnly, SameSite=Lax, host-only (never shared with other tenants'
+/// subdomains), Secure except on a local development domain.
+fn session_cookie(app: &App, token: String, expires_at: Timestamp) -> Cookie<'static> {
+    let max_age = (expires_at.0 - app.clock.now().0).num_seconds().max(0);
+    Cookie::build((SESSION_COOKIE, token))
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .secure(!app.config.is_local())
+        .max_age(time_duration(max_age))
+        .build()
+}
+
+fn time_duration(seconds: i64) -> time::Duration {
+    time::Duration::seconds(seconds)
+}
+
+/// Removes the session cookie from the browser.
+fn expired_session_cookie() -> Cookie<'static> {
+    let mut cookie = Cookie::from(SESSION_COOKIE);
+    cookie.set_path("/");
+    cookie
+}
+
+/// The double-submit CSRF cookie for forms shown before sign-in.
+fn anon_csrf_cookie(app: &App, token: String) -> Cookie<'static> {
+    Cookie::build((ANON_CSRF_COOKIE, token))
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Strict)
+        .secure(!app.config.is_local())
+        .max_age(time_duration(ANON_CSRF_LIFETIME_SECONDS))
+        .build()
+}

@@ -1,0 +1,310 @@
+//! The portal (tenant host, `/`): home, profile with password change, and account setup links.
+
+use std::sync::Arc;
+
+use axum::{
+    Router,
+    extract::{Path, Query, State},
+    http::StatusCode,
+    response::{IntoResponse, Redirect, Response},
+    routing::{get, post},
+};
+use axum_extra::extract::CookieJar;
+use minijinja::{context, value::Serde};
+use serde::Deserialize;
+
+use super::{
+    console_access::{
+        MemberChangeForm, MemberRoleForm, NewMembersForm, ProfileForm, address_fields,
+        apply_member_change, members_added, picked_roles, role_id, user_id,
+    },
+    error::PageError,
+    extract::{CsrfForm, PortalUser, TenantOf},
+    flash::{self, Flash},
+    page_context,
+    sign_in::{self, handlers},
+    views,
+};
+use crate::{
+    access::RoleId,
+    app::App,
+    auth::{self, Authenticated},
+    error::Error,
+    organizations,
+    users::UserKind,
+};
+
+pub fn routes() -> Router<Arc<App>> {
+    Router::new()
+        .route("/", get(home))
+        .route(
+            "/login",
+            get(handlers::portal_show).post(handlers::portal_submit),
+        )
+        .route("/logout", post(handlers::portal_sign_out))
+        .route("/profile", get(profile))
+        .route("/profile/password", post(change_password))
+        .route("/set-password", get(setup_form).post(setup_submit))
+        .nest("/records", super::record_pages::portal_routes())
+        .merge(super::support::portal_routes())
+        .merge(super::knowledge::portal_routes())
+        .route("/organization", get(organization))
+        .route("/organization/profile", post(organization_profile))
+        .route("/organization/members", post(organization_add_members))
+        .route(
+            "/organization/members/{user}",
+            post(organization_change_member),
+        )
+        .route(
+            "/organization/members/{user}/roles",
+            post(organization_member_role),
+        )
+        .route("/organization/addresses", post(organization_add_address))
+        .route(
+            "/organization/addresses/{address}/delete",
+            post(organization_delete_address),
+        )
+}
+
+/// The organization a portal user administers; anyone else has none.
+fn own_organization(who: &Authenticated) -> Result<RoleId, PageError> {
+    match who.actor.organization {
+        Some(org) if who.actor.organization_admin => Ok(org),
+        _ => Err(PageError::not_found()),
+    }
+}
+
+const ORGANIZATION: &str = "/organization";
+
+async fn organization(
+    State(app): State<Arc<App>>,
+    PortalUser(who): PortalUser,
+    flash: Flash,
+) -> Result<Response, PageError> {
+    let profile = organizations::profile(&app, &who.actor, own_organization(&who)?).await?;
+    let page = views::render(
+        "portal/organization.html",
+        context! { flash => flash.message.as_ref().map(Serde), ..context! { profile => Serde(&profile), base => ORGANIZATION, ..page_context(&who) } },
+    );
+    Ok(flash.show(page))
+}
+
+async fn organization_profile(
+    State(app): State<Arc<App>>,
+    PortalUser(who): PortalUser,
+    CsrfForm(form): CsrfForm<ProfileForm>,
+) -> Result<Response, PageError> {
+    let outcome = organizations::update_profile(
+        &app,
+        &who.actor,
+        own_organization(&who)?,
+        &form.name,
+        &form.phone,
+    )
+    .await;
+    Ok(flash::after(outcome, ORGANIZATION, "Profile saved."))
+}
+
+async fn organization_add_members(
+    State(app): State<Arc<App>>,
+    PortalUser(who): PortalUser,
+    CsrfForm(form): CsrfForm<NewMembersForm>,
+) -> Result<Response, PageError> {
+    let org = own_organization(&who)?;
+    let outcome = async {
+        organizations::add_members_by_email(
+            &app,
+            &who.actor,
+            org,
+            &form.emails,
+            &picked_roles(&form.role)?,
+        )
+        .await
+    }
+    .await;
+    Ok(members_added(ORGANIZATION, outcome))
+}
+
+async fn organization_change_member(
+    State(app): State<Arc<App>>,
+    PortalUser(who): PortalUser,
+    Path(user): Path<String>,
+    CsrfForm(form): CsrfForm<MemberChangeForm>,
+) -> Result<Response, PageError> {
+    let org = own_organization(&who)?;
+    let outcome =
+        async { apply_member_change(&app, &who.actor, org, user_id(&user)?, form).await }.await;
+    Ok(flash::after(outcome, ORGANIZATION, "Member updated."))
+}
+
+async fn organization_member_role(
+    State(app): State<Arc<App>>,
+    PortalUser(who): PortalUser,
+    Path(user): Path<String>,
+    CsrfForm(form): CsrfForm<MemberRoleForm>,
+) -> Result<Response, PageError> {
+    let org = own_organization(&who)?;
+    let outcome = async {
+        organizations::set_member_role(
+            &app,
+            &who.actor,
+            org,
+            user_id(&user)?,
+            role_id(&form.role)?,
+            form.member == "true",
+        )
+        .await
+    }
+    .await;
+    Ok(flash::after(outcome, ORGANIZATION, "Roles saved."))
+}
+
+async fn organization_add_address(
+    State(app): State<Arc<App>>,
+    PortalUser(who): PortalUser,
+    CsrfForm(form): CsrfForm<std::collections::BTreeMap<String, String>>,
+) -> Result<Response, PageError> {
+    let outcome = organizations::add_address(
+        &app,
+        &who.actor,
+        own_organization(&who)?,
+        &address_fields(form),
+    )
+    .await;
+    Ok(flash::after(outcome, ORGANIZATION, "Address added."))
+}
+
+async fn organization_delete_address(
+    State(app): State<Arc<App>>,
+    PortalUser(who): PortalUser,
+    Path(address): Path<String>,
+    CsrfForm(_): CsrfForm<serde::de::IgnoredAny>,
+) -> Result<Response, PageError> {
+    let outcome =
+        organizations::delete_address(&app, &who.actor, own_organization(&who)?, &address).await;
+    Ok(flash::after(outcome, ORGANIZATION, "Address deleted."))
+}
+
+/// The default main page: banner with the knowledge-base search, popular articles, "My cases".
+/// A widget whose data the user may not read is left out.
+async fn home(State(app): State<Arc<App>>, PortalUser(who): PortalUser) -> Response {
+    let widgets = crate::sections::main_page(&app, &who.actor).await;
+    views::render(
+        "portal/home.html",
+        context! { ..minijinja::Value::from(Serde(&widgets)), ..page_context(&who) },
+    )
+}
+
+async fn profile(PortalUser(who): PortalUser) -> Response {
+    views::render("portal/profile.html", context! { ..page_context(&who) })
+}
+
+#[derive(Debug, Deserialize)]
+struct PasswordForm {
+    #[serde(default)]
+    current_password: String,
+    #[serde(default)]
+    new_password: String,
+    #[serde(default)]
+    confirm_password: String,
+}
+
+async fn change_password(
+    State(app): State<Arc<App>>,
+    PortalUser(who): PortalUser,
+    CsrfForm(form): CsrfForm<PasswordForm>,
+) -> Response {
+    let outcome = if form.new_password != form.confirm_password {
+        Err(Error::invalid_field(
+            "confirm_password",
+            "does not match the new password",
+        ))
+    } else {
+        auth::change_password(&app, &who, &form.current_password, &form.new_password).await
+    };
+    match outcome {
+        Ok(()) => views::render(
+            "portal/profile.html",
+            context! { notice => "Your password has been changed.", ..page_context(&who) },
+        ),
+        Err(Error::Invalid { fields, .. }) => views::render_with_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "portal/profile.html",
+            context! { errors => Serde(&fields), ..page_context(&who) },
+        ),
+        Err(other) => PageError::from(other).into_response(),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct SetupQuery {
+    #[serde(default)]
+    token: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct SetupForm {
+    #[serde(default)]
+    token: String,
+    #[serde(default)]
+    new_password: String,
+    #[serde(default)]
+    confirm_password: String,
+}
+
+const LINK_USED: &str =
+    "This link has expired or has already been used. Ask your administrator for a new one.";
+
+async fn setup_form(
+    State(app): State<Arc<App>>,
+    TenantOf(tenant): TenantOf,
+    jar: CookieJar,
+    Query(query): Query<SetupQuery>,
+) -> Result<Response, PageError> {
+    let user = auth::setup_link_user(&app, &tenant, &query.token)
+        .await?
+        .ok_or_else(|| PageError::Status(StatusCode::GONE, LINK_USED.into()))?;
+    let (jar, csrf_token) = sign_in::anon_csrf(&app, jar);
+    let page = views::render(
+        "set_password.html",
+        context! { tenant => Serde(&*tenant), login => user.login.as_str(), token => query.token, csrf_token },
+    );
+    Ok((jar, page).into_response())
+}
+
+async fn setup_submit(
+    State(app): State<Arc<App>>,
+    TenantOf(tenant): TenantOf,
+    jar: CookieJar,
+    CsrfForm(form): CsrfForm<SetupForm>,
+) -> Result<Response, PageError> {
+    let outcome = if form.new_password != form.confirm_password {
+        Err(Error::invalid_field(
+            "confirm_password",
+            "does not match the new password",
+        ))
+    } else {
+        auth::complete_setup(&app, &tenant, &form.token, &form.new_password).await
+    };
+    match outcome {
+        Ok(user) => Ok(Redirect::to(match user.kind {
+            UserKind::Employee => "/console/login",
+            _ => "/login",
+        })
+        .into_response()),
+        Err(Error::Invalid { fields, .. }) => {
+            let user = auth::setup_link_user(&app, &tenant, &form.token)
+                .await?
+                .ok_or_else(|| PageError::Status(StatusCode::GONE, LINK_USED.into()))?;
+            let (jar, csrf_token) = sign_in::anon_csrf(&app, jar);
+            let page = views::render_with_status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "set_password.html",
+                context! { tenant => Serde(&*tenant), login => user.login.as_str(), token => form.token, csrf_token, errors => Serde(&fields) },
+            );
+            Ok((jar, page).into_response())
+        }
+        Err(Error::BadRequest(_)) => Err(PageError::Status(StatusCode::GONE, LINK_USED.into())),
+        Err(other) => Err(other.into()),
+    }
+}

@@ -1,0 +1,209 @@
+//! The sign-in and sign-out pages, shared by the portal and the console (which differ only in
+//! whom they admit and where they lead).
+
+use std::sync::Arc;
+
+use axum::{
+    extract::State,
+    http::StatusCode,
+    response::{IntoResponse, Redirect, Response},
+};
+use axum_extra::extract::CookieJar;
+use minijinja::{context, value::Serde};
+use portico_tenants::Tenant;
+use serde::Deserialize;
+
+use super::{
+    ANON_CSRF_COOKIE, anon_csrf_cookie,
+    error::PageError,
+    expired_session_cookie,
+    extract::{ClientAddr, CsrfForm, TenantOf},
+    middleware::Identity,
+    session_cookie, views,
+};
+use crate::{
+    app::App,
+    auth::{self, Authenticated, Entrance},
+    error::Error,
+};
+
+fn home(entrance: Entrance) -> &'static str {
+    match entrance {
+        Entrance::Console => "/console",
+        _ => "/",
+    }
+}
+
+fn login_path(entrance: Entrance) -> &'static str {
+    match entrance {
+        Entrance::Console => "/console/login",
+        _ => "/login",
+    }
+}
+
+/// The CSRF token for a form shown before sign-in, with the cookie that backs it.
+pub fn anon_csrf(app: &App, jar: CookieJar) -> (CookieJar, String) {
+    match jar.get(ANON_CSRF_COOKIE).map(|c| c.value().to_owned()) {
+        Some(token) => (jar, token),
+        None => {
+            let token = auth::new_form_token();
+            (jar.add(anon_csrf_cookie(app, token.clone())), token)
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct LoginForm {
+    #[serde(default)]
+    login: String,
+    #[serde(default)]
+    password: String,
+}
+
+fn render_form(
+    tenant: &Tenant,
+    entrance: Entrance,
+    csrf_token: &str,
+    status: StatusCode,
+    login: &str,
+    error: Option<String>,
+) -> Response {
+    views::render_with_status(
+        status,
+        "login.html",
+        context! {
+            tenant => Serde(tenant),
+            console => entrance == Entrance::Console,
+            action => login_path(entrance),
+            csrf_token,
+            login,
+            error,
+        },
+    )
+}
+
+pub async fn show(
+    app: &App,
+    tenant: &Tenant,
+    jar: CookieJar,
+    identity: Option<Identity>,
+    entrance: Entrance,
+) -> Response {
+    if let Some(Identity(Some(_))) = identity {
+        return Redirect::to(home(entrance)).into_response();
+    }
+    let (jar, csrf) = anon_csrf(app, jar);
+    (
+        jar,
+        render_form(tenant, entrance, &csrf, StatusCode::OK, "", None),
+    )
+        .into_response()
+}
+
+pub async fn submit(
+    app: &App,
+    tenant: &Tenant,
+    jar: CookieJar,
+    client: ClientAddr,
+    form: LoginForm,
+    entrance: Entrance,
+) -> Response {
+    match auth::sign_in(app, tenant, &form.login, &form.password, client.0, entrance).await {
+        Ok((_, session)) => {
+            let cookie = session_cookie(app, session.token, session.expires_at);
+            (jar.add(cookie), Redirect::to(home(entrance))).into_response()
+        }
+        Err(Error::Internal(e)) => PageError::Failed(Error::Internal(e)).into_response(),
+        Err(error) => {
+            let (jar, csrf) = anon_csrf(app, jar);
+            let status = super::error::status_of(&error);
+            let page = render_form(
+                tenant,
+                entrance,
+                &csrf,
+                status,
+                &form.login,
+                Some(error.to_string()),
+            );
+            (jar, super::error::with_retry_after(page, &error)).into_response()
+        }
+    }
+}
+
+pub async fn sign_out(
+    app: &App,
+    who: &Authenticated,
+    jar: CookieJar,
+    entrance: Entrance,
+) -> Response {
+    if let Err(error) = auth::sign_out(app, who).await {
+        return PageError::from(error).into_response();
+    }
+    (
+        jar.remove(expired_session_cookie()),
+        Redirect::to(login_path(entrance)),
+    )
+        .into_response()
+}
+
+/// Route handlers for one entrance.
+pub mod handlers {
+    use super::*;
+    use crate::http::extract::{ConsoleUser, PortalUser};
+
+    pub async fn portal_show(
+        State(app): State<Arc<App>>,
+        TenantOf(tenant): TenantOf,
+        jar: CookieJar,
+        identity: Option<axum::Extension<Identity>>,
+    ) -> Response {
+        show(&app, &tenant, jar, identity.map(|e| e.0), Entrance::Portal).await
+    }
+
+    pub async fn console_show(
+        State(app): State<Arc<App>>,
+        TenantOf(tenant): TenantOf,
+        jar: CookieJar,
+        identity: Option<axum::Extension<Identity>>,
+    ) -> Response {
+        show(&app, &tenant, jar, identity.map(|e| e.0), Entrance::Console).await
+    }
+
+    pub async fn portal_submit(
+        State(app): State<Arc<App>>,
+        TenantOf(tenant): TenantOf,
+        client: ClientAddr,
+        jar: CookieJar,
+        CsrfForm(form): CsrfForm<LoginForm>,
+    ) -> Response {
+        submit(&app, &tenant, jar, client, form, Entrance::Portal).await
+    }
+
+    pub async fn console_submit(
+        State(app): State<Arc<App>>,
+        TenantOf(tenant): TenantOf,
+        client: ClientAddr,
+        jar: CookieJar,
+        CsrfForm(form): CsrfForm<LoginForm>,
+    ) -> Response {
+        submit(&app, &tenant, jar, client, form, Entrance::Console).await
+    }
+
+    pub async fn portal_sign_out(
+        State(app): State<Arc<App>>,
+        PortalUser(who): PortalUser,
+        jar: CookieJar,
+        CsrfForm(_): CsrfForm<serde::de::IgnoredAny>,
+    ) -> Response {
+        sign_out(&app, &who, jar, Entrance::Portal).await
+    }
+
+    pub async fn console_sign_out(
+        State(app): State<Arc<App>>,
+        ConsoleUser(who): ConsoleUser,
+        jar: CookieJar,
+        CsrfForm(_): CsrfForm<serde::de::IgnoredAny>,
+    ) -> Response {
+        sign_out(&app, &who, jar, Entrance::Console).await
+    }
+}

@@ -1,0 +1,564 @@
+//! Support cases on the web: the portal's "My cases", new case, case page (workflow bar,
+//! deadlines, conversation with files, actions, complaint, feedback); the console's case queue and
+//! case page (reply, status, assignment); and the same under `/api/v1/cases`. File downloads too.
+
+use std::{collections::BTreeMap, sync::Arc};
+
+use axum::{
+    Json, Router,
+    extract::{DefaultBodyLimit, Path, State},
+    http::{HeaderValue, StatusCode, header},
+    response::{IntoResponse, Response},
+    routing::{get, post},
+};
+use minijinja::{Value as View, context, value::Serde};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::{
+    error::{ApiError, PageError},
+    extract::{ApiJson, ApiQuery, ApiUser, ConsoleUser, CsrfForm, CsrfMultipart, PortalUser},
+    flash::{self, Flash},
+    page_context, views,
+};
+use crate::{
+    access::Actor,
+    app::App,
+    auth::Authenticated,
+    error::Error,
+    files,
+    records::{self, ListRequest},
+    sections::cases::{
+        self, PortalAction,
+        conversation::{self, MessageKind},
+    },
+    store::Timestamp,
+    users::UserKind,
+};
+
+pub fn portal_routes() -> Router<Arc<App>> {
+    Router::new()
+        .route("/cases", get(portal_list))
+        .route(
+            "/cases/new",
+            get(portal_new)
+                .post(portal_create)
+                .layer(DefaultBodyLimit::disable()),
+        )
+        .route("/cases/{id}", get(portal_case))
+        .route(
+            "/cases/{id}/messages",
+            post(post_message).layer(DefaultBodyLimit::disable()),
+        )
+        .route("/cases/{id}/actions/{action}", post(portal_action))
+        .route("/cases/{id}/feedback", post(portal_feedback))
+        .route("/files/{id}", get(portal_file))
+}
+
+pub fn console_routes() -> Router<Arc<App>> {
+    Router::new()
+        .route("/cases", get(console_queue))
+        .route("/cases/{id}", get(console_case))
+        .route(
+            "/cases/{id}/messages",
+            post(console_message).layer(DefaultBodyLimit::disable()),
+        )
+        .route("/cases/{id}/status", post(console_status))
+        .route("/cases/{id}/assignee", post(console_assign))
+        .route("/files/{id}", get(console_file))
+}
+
+pub fn api_routes() -> Router<Arc<App>> {
+    Router::new()
+        .route("/cases/{id}", get(api_case))
+        .route(
+            "/cases/{id}/messages",
+            get(api_messages).post(api_post_message),
+        )
+        .route("/cases/{id}/actions/{action}", post(api_action))
+        .route("/cases/{id}/feedback", post(api_feedback))
+        .route("/cases/{id}/assignee", post(api_assign))
+        .route("/files/{id}", get(api_file))
+}
+
+fn render(flash: Flash, template: &str, who: &Authenticated, extra: View) -> Response {
+    let page = views::render(
+        template,
+        context! { flash => flash.message.as_ref().map(Serde), ..context! { ..extra, ..page_context(who) } },
+    );
+    flash.show(page)
+}
+
+/// Deadline indicators of a list's cases, by id.
+fn list_indicators(app: &App, page: &records::Page) -> BTreeMap<String, cases::Indicators> {
+    let now = app.clock.now();
+    page.data
+        .iter()
+        .filter_map(|r| {
+            Some((
+                r["id"].as_str()?.to_owned(),
+                cases::indicators(r["data"].as_object()?, now),
+            ))
+        })
+        .collect()
+}
+
+// ---- portal ----
+
+#[derive(Debug, Default, Deserialize)]
+struct ListQuery {
+    cursor: Option<String>,
+    status: Option<String>,
+    /// `1`: only cases past their resolution deadline and not resolved.
+    overdue: Option<String>,
+    complaint: Option<String>,
+    sort: Option<String>,
+}
+
+fn list_request(query: &ListQuery, now: Timestamp) -> ListRequest {
+    let mut filters = Vec::new();
+    if let Some(status) = query.status.as_deref().filter(|s| !s.is_empty()) {
+        filters.push(format!("status:eq:{status}"));
+    }
+    if query.overdue.as_deref() == Some("1") {
+        filters.push(format!("resolution_deadline:lt:{}", now.to_db()));
+        filters.push("first_resolution_on:empty".into());
+    }
+    if query.complaint.as_deref() == Some("1") {
+        filters.push("has_complaint:eq:true".into());
+    }
+    ListRequest {
+        limit: Some(25),
+        cursor: query.cursor.clone(),
+        sort: query.sort.clone().filter(|s| !s.is_empty()),
+        filters,
+    }
+}
+
+async fn portal_list(
+    State(app): State<Arc<App>>,
+    PortalUser(who): PortalUser,
+    ApiQuery(query): ApiQuery<ListQuery>,
+    flash: Flash,
+) -> Result<Response, PageError> {
+    let page = records::list(
+        &app,
+        &who.actor,
+        cases::OBJECT,
+        &list_request(&query, app.clock.now()),
+    )
+    .await?;
+    let indicators = list_indicators(&app, &page);
+    Ok(render(
+        flash,
+        "portal/cases.html",
+        &who,
+        context! {
+            page => Serde(&page), indicators => Serde(&indicators), statuses => cases::status::ALL.to_vec(),
+            query => context! { status => query.status }, prefix => "",
+        },
+    ))
+}
+
+async fn portal_new(
+    State(app): State<Arc<App>>,
+    PortalUser(who): PortalUser,
+    flash: Flash,
+) -> Result<Response, PageError> {
+    let object = records::object_type(&app, who.actor.tenant.id, cases::OBJECT).await?;
+    crate::access::check(
+        &who.actor,
+        crate::access::Capability::Records(&object, crate::access::Operation::Create),
+    )?;
+    let (services, agreements) = cases::form_options(&app, &who.actor).await?;
+    Ok(render(
+        flash,
+        "portal/case_new.html",
+        &who,
+        context! { services, agreements => Serde(&agreements) },
+    ))
+}
+
+/// The case fields a new-case form may set.
+fn new_case_data(fields: &BTreeMap<String, String>) -> Value {
+    let mut data = serde_json::Map::new();
+    for key in [
+        "subject",
+        "description",
+        "service",
+        "service_agreement",
+        "contact",
+    ] {
+        if let Some(value) = fields.get(key).map(|v| v.trim()).filter(|v| !v.is_empty()) {
+            data.insert(key.into(), json!(value));
+        }
+    }
+    Value::Object(data)
+}
+
+async fn portal_create(
+    State(app): State<Arc<App>>,
+    PortalUser(who): PortalUser,
+    form: CsrfMultipart,
+) -> Response {
+    match cases::open_case(&app, &who.actor, new_case_data(&form.fields), form.files).await {
+        Ok(record) => flash::notice(
+            &format!("/cases/{}", record["id"].as_str().unwrap_or_default()),
+            "Your case was submitted.",
+        ),
+        Err(error) => flash::refused("/cases/new", error),
+    }
+}
+
+async fn portal_case(
+    State(app): State<Arc<App>>,
+    PortalUser(who): PortalUser,
+    Path(id): Path<String>,
+    flash: Flash,
+) -> Result<Response, PageError> {
+    let case = cases::view(&app, &who.actor, &id).await?;
+    Ok(render(
+        flash,
+        "portal/case.html",
+        &who,
+        context! { case => Serde(&case), prefix => "" },
+    ))
+}
+
+/// Posts a message or a complaint (the form's `kind`), from either side.
+async fn post_to_case(
+    app: &App,
+    actor: &Actor,
+    id: &str,
+    form: CsrfMultipart,
+    back: &str,
+) -> Response {
+    let kind = match form.fields.get("kind").map(String::as_str) {
+        Some("complaint") => MessageKind::Complaint,
+        _ => MessageKind::Message,
+    };
+    let body = form.fields.get("body").cloned().unwrap_or_default();
+    let notice = if kind == MessageKind::Complaint {
+        "Your complaint was sent to the support team."
+    } else {
+        "Sent."
+    };
+    flash::after(
+        conversation::post(app, actor, id, kind, &body, form.files).await,
+        back,
+        notice,
+    )
+}
+
+async fn post_message(
+    State(app): State<Arc<App>>,
+    PortalUser(who): PortalUser,
+    Path(id): Path<String>,
+    form: CsrfMultipart,
+) -> Response {
+    post_to_case(&app, &who.actor, &id, form, &format!("/cases/{id}")).await
+}
+
+async fn portal_action(
+    State(app): State<Arc<App>>,
+    PortalUser(who): PortalUser,
+    Path((id, action)): Path<(String, String)>,
+    CsrfForm(_): CsrfForm<serde::de::IgnoredAny>,
+) -> Response {
+    let back = format!("/cases/{id}");
+    let outcome = async {
+        let action = PortalAction::parse(&action).ok_or(Error::NotFound("action"))?;
+        cases::act(&app, &who.actor, &id, action).await
+    }
+    .await;
+    flash::after(outcome, &back, "Done.")
+}
+
+#[derive(Debug, Deserialize)]
+struct FeedbackForm {
+    satisfaction: String,
+    #[serde(default)]
+    notes: String,
+}
+
+async fn portal_feedback(
+    State(app): State<Arc<App>>,
+    PortalUser(who): PortalUser,
+    Path(id): Path<String>,
+    CsrfForm(form): CsrfForm<FeedbackForm>,
+) -> Response {
+    let back = format!("/cases/{id}");
+    let outcome = async {
+        let satisfaction = form
+            .satisfaction
+            .parse()
+            .map_err(|_| Error::invalid_field("satisfaction", "choose from 1 to 5"))?;
+        cases::give_feedback(&app, &who.actor, &id, satisfaction, &form.notes).await
+    }
+    .await;
+    flash::after(outcome, &back, "Thank you for your feedback.")
+}
+
+/// A file as a download: never rendered by the browser as a page.
+fn file_response(attachment: files::Attachment, bytes: axum::body::Bytes) -> Response {
+    let name: String = attachment
+        .file_name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || ".-_ ".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let encoded: String = attachment
+        .file_name
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"._-".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
+    let disposition = format!("attachment; filename=\"{name}\"; filename*=UTF-8''{encoded}");
+    let mut response = bytes.into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_str(&attachment.content_type)
+            .unwrap_or(HeaderValue::from_static("application/octet-stream")),
+    );
+    if let Ok(value) = HeaderValue::from_str(&disposition) {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    headers.insert(
+        "x-content-type-options",
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
+    response
+}
+
+async fn portal_file(
+    State(app): State<Arc<App>>,
+    PortalUser(who): PortalUser,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let (attachment, bytes) = files::download(&app, &who.actor, &id).await?;
+    Ok(file_response(attachment, bytes))
+}
+
+// ---- console ----
+
+async fn console_queue(
+    State(app): State<Arc<App>>,
+    ConsoleUser(who): ConsoleUser,
+    ApiQuery(query): ApiQuery<ListQuery>,
+    flash: Flash,
+) -> Result<Response, PageError> {
+    let request = list_request(&query, app.clock.now());
+    let page = records::list(&app, &who.actor, cases::OBJECT, &request).await?;
+    let indicators = list_indicators(&app, &page);
+    Ok(render(
+        flash,
+        "console/cases.html",
+        &who,
+        context! {
+            here => "cases", prefix => "/console", page => Serde(&page), indicators => Serde(&indicators), statuses => cases::status::ALL.to_vec(),
+            query => context! { status => query.status, overdue => query.overdue, complaint => query.complaint, sort => query.sort },
+        },
+    ))
+}
+
+async fn console_case(
+    State(app): State<Arc<App>>,
+    ConsoleUser(who): ConsoleUser,
+    Path(id): Path<String>,
+    flash: Flash,
+) -> Result<Response, PageError> {
+    let case = cases::view(&app, &who.actor, &id).await?;
+    let employees: Vec<View> = crate::users::list(&app, &who.actor)
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|u| u.user.kind == UserKind::Employee && u.user.deactivated_at.is_none())
+        .map(|u| context! { id => u.user.id.to_string(), name => u.user.full_name })
+        .collect();
+    Ok(render(
+        flash,
+        "console/case.html",
+        &who,
+        context! { here => "cases", case => Serde(&case), employees, prefix => "/console" },
+    ))
+}
+
+async fn console_message(
+    State(app): State<Arc<App>>,
+    ConsoleUser(who): ConsoleUser,
+    Path(id): Path<String>,
+    form: CsrfMultipart,
+) -> Response {
+    post_to_case(&app, &who.actor, &id, form, &format!("/console/cases/{id}")).await
+}
+
+#[derive(Debug, Deserialize)]
+struct StatusForm {
+    status: String,
+    version: i64,
+    #[serde(default)]
+    closure_reason: String,
+}
+
+async fn console_status(
+    State(app): State<Arc<App>>,
+    ConsoleUser(who): ConsoleUser,
+    Path(id): Path<String>,
+    CsrfForm(form): CsrfForm<StatusForm>,
+) -> Response {
+    let mut changes = json!({ "status": form.status });
+    if !form.closure_reason.is_empty() {
+        changes["closure_reason"] = json!(form.closure_reason);
+    }
+    let outcome =
+        records::update(&app, &who.actor, cases::OBJECT, &id, form.version, changes).await;
+    flash::after(outcome, &format!("/console/cases/{id}"), "Status changed.")
+}
+
+#[derive(Debug, Deserialize)]
+struct AssignForm {
+    assignee: String,
+}
+
+async fn console_assign(
+    State(app): State<Arc<App>>,
+    ConsoleUser(who): ConsoleUser,
+    Path(id): Path<String>,
+    CsrfForm(form): CsrfForm<AssignForm>,
+) -> Response {
+    let outcome = async {
+        let user = form
+            .assignee
+            .parse()
+            .map_err(|_| Error::invalid_field("assignee", "choose an employee"))?;
+        cases::assign(&app, &who.actor, &id, user).await
+    }
+    .await;
+    flash::after(outcome, &format!("/console/cases/{id}"), "Assigned.")
+}
+
+async fn console_file(
+    State(app): State<Arc<App>>,
+    ConsoleUser(who): ConsoleUser,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let (attachment, bytes) = files::download(&app, &who.actor, &id).await?;
+    Ok(file_response(attachment, bytes))
+}
+
+// ---- API ----
+
+async fn api_case(
+    State(app): State<Arc<App>>,
+    ApiUser(who): ApiUser,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    Ok(Json(json!(cases::view(&app, &who.actor, &id).await?)))
+}
+
+async fn api_messages(
+    State(app): State<Arc<App>>,
+    ApiUser(who): ApiUser,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    Ok(Json(
+        json!({ "data": conversation::list(&app, &who.actor, &id).await? }),
+    ))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NewMessage {
+    body: String,
+    #[serde(default)]
+    kind: Option<String>,
+}
+
+async fn api_post_message(
+    State(app): State<Arc<App>>,
+    ApiUser(who): ApiUser,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<NewMessage>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let kind = match body.kind.as_deref() {
+        None | Some("message") => MessageKind::Message,
+        Some("complaint") => MessageKind::Complaint,
+        Some(_) => return Err(Error::invalid_field("kind", "must be message or complaint").into()),
+    };
+    let message = conversation::post(&app, &who.actor, &id, kind, &body.body, Vec::new()).await?;
+    Ok((StatusCode::CREATED, Json(json!(message))))
+}
+
+async fn api_action(
+    State(app): State<Arc<App>>,
+    ApiUser(who): ApiUser,
+    Path((id, action)): Path<(String, String)>,
+) -> Result<Json<Value>, ApiError> {
+    let action = PortalAction::parse(&action).ok_or(Error::NotFound("action"))?;
+    let record = cases::act(&app, &who.actor, &id, action).await?;
+    Ok(Json(
+        json!({ "id": record.id, "version": record.version, "data": record.data }),
+    ))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Feedback {
+    satisfaction: i64,
+    #[serde(default)]
+    notes: String,
+}
+
+async fn api_feedback(
+    State(app): State<Arc<App>>,
+    ApiUser(who): ApiUser,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<Feedback>,
+) -> Result<StatusCode, ApiError> {
+    cases::give_feedback(&app, &who.actor, &id, body.satisfaction, &body.notes).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Assign {
+    assignee: String,
+}
+
+async fn api_assign(
+    State(app): State<Arc<App>>,
+    ApiUser(who): ApiUser,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<Assign>,
+) -> Result<StatusCode, ApiError> {
+    let user = body
+        .assignee
+        .parse()
+        .map_err(|_| Error::invalid_field("assignee", "is not a user id"))?;
+    cases::assign(&app, &who.actor, &id, user).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn api_file(
+    State(app): State<Arc<App>>,
+    ApiUser(who): ApiUser,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let (attachment, bytes) = files::download(&app, &who.actor, &id).await?;
+    Ok(file_response(attachment, bytes))
+}

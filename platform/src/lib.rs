@@ -1,0 +1,23 @@
+//! Portico: a multi-tenant portal platform. See `DESIGN.md` for the map; each module below starts
+//! with what it is for.
+
+pub mod access;
+pub mod app;
+pub mod auth;
+pub mod cli;
+pub mod clock;
+pub mod config;
+pub mod demo;
+pub mod error;
+pub mod files;
+pub mod http;
+pub mod mail;
+pub mod organizations;
+pub mod plugin_host;
+pub mod records;
+pub mod search;
+pub mod sections;
+pub mod sla;
+pub mod store;
+pub mod tenancy;
+pub mod users;

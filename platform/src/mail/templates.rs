@@ -1,0 +1,97 @@
+//! The e-mails Portico sends, with their built-in English wording.
+
+use serde::Serialize;
+use serde_json::{Value, json};
+
+use super::Wording;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Template {
+    /// A new user's invitation with their one-time setup link.
+    Invitation,
+    PasswordRecovery,
+    /// Support wrote on the user's case.
+    CaseMessage,
+    CaseStatus,
+    /// The case is finished: how satisfied were you?
+    FeedbackRequest,
+}
+
+impl Template {
+    pub const ALL: [Self; 5] = [
+        Self::Invitation,
+        Self::PasswordRecovery,
+        Self::CaseMessage,
+        Self::CaseStatus,
+        Self::FeedbackRequest,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Invitation => "invitation",
+            Self::PasswordRecovery => "password_recovery",
+            Self::CaseMessage => "case_message",
+            Self::CaseStatus => "case_status",
+            Self::FeedbackRequest => "feedback_request",
+        }
+    }
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Self::Invitation => "Portal invitation",
+            Self::PasswordRecovery => "Password recovery",
+            Self::CaseMessage => "New message on a case",
+            Self::CaseStatus => "Case status changed",
+            Self::FeedbackRequest => "Feedback request",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|t| t.code() == code)
+    }
+
+    /// Example values, to check a tenant's wording renders before it is saved.
+    pub fn sample_context(self) -> Value {
+        json!({
+            "tenant": "Acme", "name": "Ann Lee", "link": "https://acme.example/x",
+            "number": "SR-00001", "subject": "Printer", "status": "Resolved", "message": "Hello",
+            "author": "Support",
+        })
+    }
+
+    pub fn default_wording(self) -> Wording {
+        let (subject, text, html): (&str, &str, &str) = match self {
+            Self::Invitation => (
+                "Your access to the {{ tenant }} portal",
+                "Hello {{ name }},\n\nYou have been invited to the {{ tenant }} portal. Choose your password with this link; it works once, within 72 hours:\n\n{{ link }}\n",
+                "<p>Hello {{ name }},</p><p>You have been invited to the {{ tenant }} portal. Choose your password with this link; it works once, within 72 hours:</p><p><a href=\"{{ link }}\">{{ link }}</a></p>",
+            ),
+            Self::PasswordRecovery => (
+                "Reset your {{ tenant }} password",
+                "Hello {{ name }},\n\nTo choose a new password, open this link (it works once, within an hour):\n\n{{ link }}\n\nIf you did not ask for this, ignore this message.\n",
+                "<p>Hello {{ name }},</p><p>To choose a new password, open this link (it works once, within an hour):</p><p><a href=\"{{ link }}\">{{ link }}</a></p><p>If you did not ask for this, ignore this message.</p>",
+            ),
+            Self::CaseMessage => (
+                "New message on your case {{ number }}: {{ subject }}",
+                "Hello {{ name }},\n\n{{ author }} wrote on your case {{ number }} ({{ subject }}):\n\n{{ message }}\n\nReply on the portal: {{ link }}\n",
+                "<p>Hello {{ name }},</p><p>{{ author }} wrote on your case {{ number }} ({{ subject }}):</p><blockquote>{{ message }}</blockquote><p><a href=\"{{ link }}\">Reply on the portal</a></p>",
+            ),
+            Self::CaseStatus => (
+                "Your case {{ number }} is now {{ status }}",
+                "Hello {{ name }},\n\nYour case {{ number }} ({{ subject }}) is now \"{{ status }}\".\n\n{{ link }}\n",
+                "<p>Hello {{ name }},</p><p>Your case {{ number }} ({{ subject }}) is now <strong>{{ status }}</strong>.</p><p><a href=\"{{ link }}\">Open the case</a></p>",
+            ),
+            Self::FeedbackRequest => (
+                "How did we do on case {{ number }}?",
+                "Hello {{ name }},\n\nYour case {{ number }} ({{ subject }}) is {{ status | lower }}. Please tell us how satisfied you are:\n\n{{ link }}\n",
+                "<p>Hello {{ name }},</p><p>Your case {{ number }} ({{ subject }}) is {{ status | lower }}. Please tell us how satisfied you are:</p><p><a href=\"{{ link }}\">Rate our service</a></p>",
+            ),
+        };
+        Wording {
+            subject: subject.to_owned(),
+            text_body: text.to_owned(),
+            html_body: html.to_owned(),
+        }
+    }
+}

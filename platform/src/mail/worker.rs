@@ -1,0 +1,226 @@
+//! Delivers the outbox. Any number of nodes may run the worker: a message is leased with one
+//! atomic update (on PostgreSQL, rows another worker holds are skipped), sent, then marked sent —
+//! or retried later with growing delays, and given up after ten attempts. The outbox is
+//! tenant-scoped like everything else, so the worker visits tenants one by one.
+
+use std::{fmt, sync::Arc, time::Duration as StdDuration};
+
+use chrono::Duration;
+use lettre::{
+    AsyncSmtpTransport, AsyncTransport, Message as LettreMessage, Tokio1Executor,
+    message::{Mailbox, MultiPart},
+};
+use sqlx::Row;
+
+use crate::{
+    app::App,
+    error::Result,
+    store::{Access, TenantTx},
+};
+
+const BATCH: i64 = 20;
+const LEASE: Duration = Duration::minutes(5);
+const MAX_ATTEMPTS: i64 = 10;
+
+/// One message, ready for the wire.
+#[derive(Debug, Clone)]
+pub struct Envelope {
+    pub to_address: String,
+    pub to_name: String,
+    pub subject: String,
+    pub text_body: String,
+    pub html_body: String,
+}
+
+/// Where messages go. SMTP in production; tests point it at an SMTP server of their own.
+pub trait Transport: Send + Sync + fmt::Debug {
+    fn send<'a>(
+        &'a self,
+        envelope: &'a Envelope,
+    ) -> std::pin::Pin<Box<dyn Future<Output = std::result::Result<(), String>> + Send + 'a>>;
+}
+
+#[derive(Debug, Clone)]
+pub struct Smtp {
+    transport: AsyncSmtpTransport<Tokio1Executor>,
+    from: Mailbox,
+}
+
+impl Smtp {
+    /// `smtp://host:port` (plain; add `?tls=required` for STARTTLS) or `smtps://user:pass@host`.
+    pub fn new(url: &str, from: &str) -> anyhow::Result<Self> {
+        let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
+            .map_err(|e| anyhow::anyhow!("PORTICO_SMTP_URL: {e}"))?
+            .timeout(Some(StdDuration::from_secs(30)))
+            .build();
+        let from = from
+            .parse()
+            .map_err(|e| anyhow::anyhow!("PORTICO_MAIL_FROM: {e}"))?;
+        Ok(Self { transport, from })
+    }
+}
+
+impl Transport for Smtp {
+    fn send<'a>(
+        &'a self,
+        envelope: &'a Envelope,
+    ) -> std::pin::Pin<Box<dyn Future<Output = std::result::Result<(), String>> + Send + 'a>> {
+        Box::pin(async move {
+            let to: Mailbox = format!(
+                "{} <{}>",
+                envelope.to_name.replace(['<', '>', '"'], ""),
+                envelope.to_address
+            )
+            .parse()
+            .or_else(|_| envelope.to_address.parse())
+            .map_err(|e: lettre::address::AddressError| e.to_string())?;
+            let message = LettreMessage::builder()
+                .from(self.from.clone())
+                .to(to)
+                .subject(&envelope.subject)
+                .multipart(MultiPart::alternative_plain_html(
+                    envelope.text_body.clone(),
+                    envelope.html_body.clone(),
+                ))
+                .map_err(|e| e.to_string())?;
+            self.transport
+                .send(message)
+                .await
+                .map(drop)
+                .map_err(|e| e.to_string())
+        })
+    }
+}
+
+/// Delivers due messages every `interval` until the task is dropped.
+pub async fn run(app: Arc<App>, transport: Arc<dyn Transport>, interval: StdDuration) {
+    loop {
+        match deliver_due(&app, transport.as_ref()).await {
+            Ok(0) => {}
+            Ok(sent) => tracing::info!(sent, "mail delivered"),
+            Err(error) => tracing::warn!(error = %error, "mail delivery pass failed"),
+        }
+        tokio::time::sleep(interval).await;
+    }
+}
+
+/// One pass over every tenant's outbox; returns how many messages were sent.
+pub async fn deliver_due(app: &App, transport: &dyn Transport) -> Result<usize> {
+    let tenants = {
+        let mut conn = app.db.global().await?;
+        portico_tenants::list(&mut conn).await?
+    };
+    let mut sent = 0;
+    for tenant in tenants {
+        loop {
+            let batch = lease(app, tenant.id).await?;
+            if batch.is_empty() {
+                break;
+            }
+            for (id, attempts, envelope) in &batch {
+                let outcome = transport.send(envelope).await;
+                if outcome.is_ok() {
+                    sent += 1;
+                }
+                settle(app, tenant.id, id, *attempts, outcome).await?;
+            }
+            if (batch.len() as i64) < BATCH {
+                break;
+            }
+        }
+    }
+    Ok(sent)
+}
+
+type Leased = Vec<(String, i64, Envelope)>;
+
+async fn lease(app: &App, tenant: portico_tenants::TenantId) -> Result<Leased> {
+    let now = app.clock.now();
+    let mut tx = app.db.begin(tenant, Access::Write).await?;
+    let sql = format!(
+        "UPDATE outbox SET leased_until = $3
+         WHERE tenant_id = $1 AND status = 'pending' AND next_attempt_at <= $2
+           AND (leased_until IS NULL OR leased_until < $2)
+           AND id IN (SELECT id FROM outbox
+                      WHERE tenant_id = $1 AND status = 'pending' AND next_attempt_at <= $2
+                        AND (leased_until IS NULL OR leased_until < $2)
+                      ORDER BY id LIMIT $4{})
+         RETURNING id, attempts, to_address, to_name, subject, text_body, html_body",
+        tx.dialect().skip_locked()
+    );
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(tx.tenant_param())
+        .bind(now)
+        .bind(now + LEASE)
+        .bind(BATCH)
+        .fetch_all(tx.conn())
+        .await?;
+    tx.commit().await?;
+    rows.iter()
+        .map(|r| {
+            Ok((
+                r.try_get("id")?,
+                r.try_get("attempts")?,
+                Envelope {
+                    to_address: r.try_get("to_address")?,
+                    to_name: r.try_get("to_name")?,
+                    subject: r.try_get("subject")?,
+                    text_body: r.try_get("text_body")?,
+                    html_body: r.try_get("html_body")?,
+                },
+            ))
+        })
+        .collect()
+}
+
+/// Records the outcome of one attempt.
+async fn settle(
+    app: &App,
+    tenant: portico_tenants::TenantId,
+    id: &str,
+    attempts: i64,
+    outcome: std::result::Result<(), String>,
+) -> Result<()> {
+    let now = app.clock.now();
+    let mut tx: TenantTx = app.db.begin(tenant, Access::Write).await?;
+    let tenant = tx.tenant_param();
+    match outcome {
+        Ok(()) => {
+            sqlx::query(
+                "UPDATE outbox SET status = 'sent', sent_at = $3, attempts = attempts + 1, leased_until = NULL
+                 WHERE tenant_id = $1 AND id = $2",
+            )
+            .bind(tenant)
+            .bind(id)
+            .bind(now)
+            .execute(tx.conn())
+            .await?;
+        }
+        Err(error) => {
+            let attempts = attempts + 1;
+            let status = if attempts >= MAX_ATTEMPTS {
+                "failed"
+            } else {
+                "pending"
+            };
+            // 1, 2, 4, ... minutes, at most six hours apart.
+            let delay = Duration::minutes(1i64 << (attempts - 1).min(9)).min(Duration::hours(6));
+            tracing::warn!(attempts, %error, "mail delivery failed");
+            sqlx::query(
+                "UPDATE outbox SET status = $3, attempts = $4, next_attempt_at = $5, last_error = $6,
+                                   leased_until = NULL
+                 WHERE tenant_id = $1 AND id = $2",
+            )
+            .bind(tenant)
+            .bind(id)
+            .bind(status)
+            .bind(attempts)
+            .bind(now + delay)
+            .bind(error.chars().take(1000).collect::<String>())
+            .execute(tx.conn())
+            .await?;
+        }
+    }
+    tx.commit().await?;
+    Ok(())
+}

@@ -1,0 +1,596 @@
+//! Portal organizations: a customer's people grouped under a role linked to their Account. Staff
+//! with "Manage portal users" create organizations and their users; the organization's own
+//! administrators manage its profile (name, phone, addresses) and members from the portal, and
+//! can never reach users, roles or records of another organization. Decisions are made by
+//! `access::check`; this module carries them out.
+
+use std::collections::BTreeSet;
+
+use serde::Serialize;
+use serde_json::{Map, Value, json};
+
+use crate::{
+    access::{self, Actor, Capability, RoleId},
+    app::App,
+    error::{Error, FieldErrors, Result},
+    records::{self, ObjectType, Record, RecordId},
+    store::{Access, TenantTx},
+    users::{self, CreatedUser, Email, NewUser, User, UserKind, contacts},
+};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Organization {
+    pub id: RoleId,
+    pub name: String,
+    pub account: String,
+}
+
+/// An organization as its profile page shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Profile {
+    pub organization: Organization,
+    pub phone: Option<String>,
+    pub addresses: Vec<Value>,
+    pub members: Vec<Member>,
+    /// Roles below the organization that its administrators may give to members.
+    pub roles: Vec<users::RoleRef>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Member {
+    #[serde(flatten)]
+    pub user: User,
+    pub roles: Vec<users::RoleRef>,
+}
+
+fn organization(actor: &Actor, id: RoleId) -> Result<Organization> {
+    match actor.policy.role(id) {
+        Some(role) if role.kind == access::RoleKind::Organization => Ok(Organization {
+            id,
+            name: role.name.clone(),
+            account: role.account.clone().unwrap_or_default(),
+        }),
+        _ => Err(Error::NotFound("organization")),
+    }
+}
+
+/// Opens an organization the actor may administer; any other does not exist for them.
+fn administered(actor: &Actor, id: RoleId) -> Result<Organization> {
+    let org = organization(actor, id)?;
+    access::check(actor, Capability::AdministerOrganization(id))
+        .map_err(|_| Error::NotFound("organization"))?;
+    Ok(org)
+}
+
+pub async fn list(app: &App, actor: &Actor) -> Result<Vec<Organization>> {
+    access::check(actor, Capability::ManagePortalUsers)?;
+    let _ = app;
+    let mut all: Vec<Organization> = actor
+        .policy
+        .roles()
+        .filter(|r| r.kind == access::RoleKind::Organization)
+        .map(|r| Organization {
+            id: r.id,
+            name: r.name.clone(),
+            account: r.account.clone().unwrap_or_default(),
+        })
+        .collect();
+    all.sort_by_key(|o| o.name.to_lowercase());
+    Ok(all)
+}
+
+/// Creates the portal organization of an Account, under "All external users". Its name is the
+/// account's unless given.
+pub async fn create(app: &App, actor: &Actor, account: &str, name: Option<&str>) -> Result<RoleId> {
+    access::check(actor, Capability::ManagePortalUsers)?;
+    let account_type = records::built_in(app, "account")?;
+    let account_id = RecordId::parse(account)
+        .map_err(|_| Error::invalid_field("account", "no account with this id"))?;
+    let mut tx = app.db.begin(actor.tenant.id, Access::Write).await?;
+    let record = records::find_unchecked(&mut tx, &account_type, account_id)
+        .await?
+        .ok_or_else(|| Error::invalid_field("account", "no account with this id"))?;
+    if actor
+        .policy
+        .roles()
+        .any(|r| r.account.as_deref() == Some(account))
+    {
+        return Err(Error::Conflict(
+            "This account already has a portal organization.".into(),
+        ));
+    }
+    let name = match name.map(str::trim).filter(|n| !n.is_empty()) {
+        Some(name) => name.to_owned(),
+        None => record
+            .data
+            .get("name")
+            .and_then(Value::as_str)
+            .unwrap_or("Organization")
+            .to_owned(),
+    };
+    let id = access::config::create_organization_role(
+        &mut tx,
+        actor,
+        &name,
+        &record.id.to_string(),
+        app.clock.now(),
+    )
+    .await?;
+    access::audit(
+        app,
+        &mut tx,
+        actor,
+        "organization.create",
+        format!("role:{id}"),
+        None,
+        Some(json!({ "name": name, "account": account })),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+pub async fn profile(app: &App, actor: &Actor, id: RoleId) -> Result<Profile> {
+    let organization = administered(actor, id)?;
+    let mut tx = app.db.begin(actor.tenant.id, Access::Read).await?;
+    let account = account_record(app, &mut tx, &organization).await?;
+    let address_type = records::built_in(app, "address")?;
+    let addresses =
+        records::find_by_field_unchecked(&mut tx, &address_type, "account", &organization.account)
+            .await?
+            .into_iter()
+            .map(|r| json!({ "id": r.id, "version": r.version, "data": r.data }))
+            .collect();
+    let direct = access::direct_roles(&mut tx).await?;
+    let roles = assignable_roles(actor, id);
+    let members = users::storage::in_organization(&mut tx, id)
+        .await?
+        .into_iter()
+        .map(|user| {
+            let roles = direct
+                .get(&user.id)
+                .into_iter()
+                .flatten()
+                .filter_map(|r| actor.policy.role(*r))
+                .map(|r| users::RoleRef {
+                    id: r.id,
+                    name: r.name.clone(),
+                })
+                .collect();
+            Member { user, roles }
+        })
+        .collect();
+    Ok(Profile {
+        phone: account
+            .data
+            .get("phone")
+            .and_then(Value::as_str)
+            .map(str::to_owned),
+        organization: Organization {
+            name: account
+                .data
+                .get("name")
+                .and_then(Value::as_str)
+                .unwrap_or(&organization.name)
+                .to_owned(),
+            ..organization
+        },
+        addresses,
+        members,
+        roles,
+    })
+}
+
+fn assignable_roles(actor: &Actor, org: RoleId) -> Vec<users::RoleRef> {
+    let mut roles: Vec<users::RoleRef> = actor
+        .policy
+        .descendants(org)
+        .into_iter()
+        .map(|r| users::RoleRef {
+            id: r.id,
+            name: r.name.clone(),
+        })
+        .collect();
+    roles.sort_by(|a, b| a.name.cmp(&b.name));
+    roles
+}
+
+async fn account_record(app: &App, tx: &mut TenantTx, org: &Organization) -> Result<Record> {
+    let account_type = records::built_in(app, "account")?;
+    let id = RecordId::parse(&org.account)?;
+    records::find_unchecked(tx, &account_type, id)
+        .await?
+        .ok_or(Error::NotFound("account"))
+}
+
+/// Changes the organization's name and phone (on its Account record).
+pub async fn update_profile(
+    app: &App,
+    actor: &Actor,
+    id: RoleId,
+    name: &str,
+    phone: &str,
+) -> Result<()> {
+    let organization = administered(actor, id)?;
+    let mut tx = app.db.begin(actor.tenant.id, Access::Write).await?;
+    let account = account_record(app, &mut tx, &organization).await?;
+    let account_type = records::built_in(app, "account")?;
+    let mut changes = Map::new();
+    changes.insert("name".into(), json!(name.trim()));
+    changes.insert(
+        "phone".into(),
+        if phone.trim().is_empty() {
+            Value::Null
+        } else {
+            json!(phone.trim())
+        },
+    );
+    records::patch_unchecked(app, &mut tx, actor, &account_type, account.id, changes).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Address fields an organization administrator may set.
+const ADDRESS_FIELDS: [&str; 5] = ["type", "address", "city", "zip", "country"];
+
+fn address_changes(fields: &Map<String, Value>) -> Result<Map<String, Value>> {
+    let mut changes = Map::new();
+    for (key, value) in fields {
+        if !ADDRESS_FIELDS.contains(&key.as_str()) {
+            return Err(Error::invalid_field(key, "is not an address field"));
+        }
+        let blank = value.as_str().is_some_and(|s| s.trim().is_empty());
+        changes.insert(key.clone(), if blank { Value::Null } else { value.clone() });
+    }
+    Ok(changes)
+}
+
+pub async fn add_address(
+    app: &App,
+    actor: &Actor,
+    id: RoleId,
+    fields: &Map<String, Value>,
+) -> Result<()> {
+    let organization = administered(actor, id)?;
+    let address_type = records::built_in(app, "address")?;
+    let mut data = address_changes(fields)?;
+    data.retain(|_, v| !v.is_null());
+    data.insert("account".into(), json!(organization.account));
+    address_type
+        .validate(&data)
+        .map_err(Error::invalid_fields)?;
+    let mut tx = app.db.begin(actor.tenant.id, Access::Write).await?;
+    records::insert(app, &mut tx, actor, &address_type, &data).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Loads one of the organization's addresses; another organization's is not found.
+async fn own_address(
+    app: &App,
+    tx: &mut TenantTx,
+    org: &Organization,
+    address: &str,
+) -> Result<(std::sync::Arc<ObjectType>, Record)> {
+    let address_type = records::built_in(app, "address")?;
+    let id = RecordId::parse(address)?;
+    let record = records::find_unchecked(tx, &address_type, id)
+        .await?
+        .ok_or(Error::NotFound("address"))?;
+    if record.data.get("account").and_then(Value::as_str) != Some(org.account.as_str()) {
+        return Err(Error::NotFound("address"));
+    }
+    Ok((address_type, record))
+}
+
+pub async fn update_address(
+    app: &App,
+    actor: &Actor,
+    id: RoleId,
+    address: &str,
+    fields: &Map<String, Value>,
+) -> Result<()> {
+    let organization = administered(actor, id)?;
+    let changes = address_changes(fields)?;
+    let mut tx = app.db.begin(actor.tenant.id, Access::Write).await?;
+    let (address_type, record) = own_address(app, &mut tx, &organization, address).await?;
+    records::patch_unchecked(app, &mut tx, actor, &address_type, record.id, changes).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn delete_address(app: &App, actor: &Actor, id: RoleId, address: &str) -> Result<()> {
+    let organization = administered(actor, id)?;
+    let mut tx = app.db.begin(actor.tenant.id, Access::Write).await?;
+    let (address_type, record) = own_address(app, &mut tx, &organization, address).await?;
+    records::delete_unchecked(app, &mut tx, actor, &address_type, record.id).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Splits "a@x.com, b@y.com c@z.com" into addresses; every bad one is reported at once.
+pub fn parse_emails(text: &str) -> Result<Vec<Email>> {
+    let mut emails = Vec::new();
+    let mut bad = Vec::new();
+    let mut seen = BTreeSet::new();
+    for part in text
+        .split(|c: char| c == ',' || c == ';' || c.is_whitespace())
+        .filter(|p| !p.is_empty())
+    {
+        match Email::parse(part) {
+            Ok(email) if seen.insert(email.clone()) => emails.push(email),
+            Ok(_) => {}
+            Err(message) => bad.push(message),
+        }
+    }
+    if !bad.is_empty() {
+        return Err(Error::invalid_fields(FieldErrors::from([(
+            "emails".to_owned(),
+            bad,
+        )])));
+    }
+    if emails.is_empty() {
+        return Err(Error::invalid_field(
+            "emails",
+            "enter at least one e-mail address",
+        ));
+    }
+    if emails.len() > 100 {
+        return Err(Error::invalid_field(
+            "emails",
+            "add at most 100 users at a time",
+        ));
+    }
+    Ok(emails)
+}
+
+/// Adds portal users to the organization by e-mail: an existing Contact with that address is
+/// reused, otherwise one is created (full name: the address's local part); one external user per
+/// Contact. Each new user gets a single-use setup link. All or nothing.
+pub async fn add_members_by_email(
+    app: &App,
+    actor: &Actor,
+    id: RoleId,
+    emails: &str,
+    roles: &[RoleId],
+) -> Result<Vec<CreatedUser>> {
+    let organization = administered(actor, id)?;
+    let emails = parse_emails(emails)?;
+    check_assignable(actor, id, roles)?;
+    let account = RecordId::parse(&organization.account)?;
+    let mut tx = app.db.begin(actor.tenant.id, Access::Write).await?;
+    let mut created = Vec::new();
+    let mut problems = Vec::new();
+    for email in emails {
+        if users::storage::find_by_login(&mut tx, email.as_str())
+            .await?
+            .is_some()
+        {
+            problems.push(format!("{email} already has an account"));
+            continue;
+        }
+        let contact =
+            contacts::find_or_create(app, &mut tx, actor, &email, "", Some(account)).await?;
+        if users::storage::by_contact(&mut tx, &contact)
+            .await?
+            .is_some()
+        {
+            problems.push(format!("the contact with {email} already has an account"));
+            continue;
+        }
+        let full_name = contact_name(app, &mut tx, &contact)
+            .await?
+            .unwrap_or_else(|| contacts::local_part(&email).to_owned());
+        let new = NewUser {
+            login: email,
+            full_name,
+            kind: UserKind::External,
+        };
+        let user = users::insert_with_setup_link(app, &mut tx, &actor.tenant.slug, new).await?;
+        users::storage::set_contact(&mut tx, user.user.id, &contact).await?;
+        users::storage::set_organization(&mut tx, user.user.id, Some(id), false).await?;
+        for role in roles {
+            access::config::add_member_unchecked(&mut tx, *role, user.user.id).await?;
+        }
+        created.push(user);
+    }
+    if !problems.is_empty() {
+        return Err(Error::invalid_fields(FieldErrors::from([(
+            "emails".to_owned(),
+            problems,
+        )])));
+    }
+    let logins: Vec<&str> = created.iter().map(|c| c.user.login.as_str()).collect();
+    access::audit(
+        app,
+        &mut tx,
+        actor,
+        "organization.members.add",
+        format!("role:{id}"),
+        None,
+        Some(json!({ "users": logins, "roles": roles })),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(created)
+}
+
+async fn contact_name(app: &App, tx: &mut TenantTx, contact: &str) -> Result<Option<String>> {
+    let contact_type = records::built_in(app, "contact")?;
+    let record = records::find_unchecked(tx, &contact_type, RecordId::parse(contact)?).await?;
+    Ok(record.and_then(|r| {
+        r.data
+            .get("full_name")
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+    }))
+}
+
+/// Adds portal users for existing Contacts (from the console).
+pub async fn add_members_from_contacts(
+    app: &App,
+    actor: &Actor,
+    id: RoleId,
+    contact_ids: &[String],
+) -> Result<Vec<CreatedUser>> {
+    access::check(actor, Capability::ManagePortalUsers)?;
+    organization(actor, id)?;
+    let contact_type = records::built_in(app, "contact")?;
+    let mut tx = app.db.begin(actor.tenant.id, Access::Write).await?;
+    let mut created = Vec::new();
+    let mut problems = Vec::new();
+    for contact in contact_ids {
+        let record = match RecordId::parse(contact) {
+            Ok(rid) => records::find_unchecked(&mut tx, &contact_type, rid).await?,
+            Err(_) => None,
+        };
+        let Some(record) = record else {
+            problems.push(format!("no contact {contact}"));
+            continue;
+        };
+        let email = record
+            .data
+            .get("email")
+            .and_then(Value::as_str)
+            .map(Email::parse);
+        let Some(Ok(email)) = email else {
+            problems.push(format!(
+                "contact {} has no valid e-mail address",
+                record.number
+            ));
+            continue;
+        };
+        if users::storage::by_contact(&mut tx, contact)
+            .await?
+            .is_some()
+            || users::storage::find_by_login(&mut tx, email.as_str())
+                .await?
+                .is_some()
+        {
+            problems.push(format!("{email} already has an account"));
+            continue;
+        }
+        let full_name = record
+            .data
+            .get("full_name")
+            .and_then(Value::as_str)
+            .unwrap_or(contacts::local_part(&email))
+            .to_owned();
+        let user = users::insert_with_setup_link(
+            app,
+            &mut tx,
+            &actor.tenant.slug,
+            NewUser {
+                login: email,
+                full_name,
+                kind: UserKind::External,
+            },
+        )
+        .await?;
+        users::storage::set_contact(&mut tx, user.user.id, contact).await?;
+        users::storage::set_organization(&mut tx, user.user.id, Some(id), false).await?;
+        created.push(user);
+    }
+    if !problems.is_empty() {
+        return Err(Error::invalid_fields(FieldErrors::from([(
+            "contacts".to_owned(),
+            problems,
+        )])));
+    }
+    let logins: Vec<&str> = created.iter().map(|c| c.user.login.as_str()).collect();
+    access::audit(
+        app,
+        &mut tx,
+        actor,
+        "organization.members.add",
+        format!("role:{id}"),
+        None,
+        Some(json!({ "users": logins })),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(created)
+}
+
+fn check_assignable(actor: &Actor, org: RoleId, roles: &[RoleId]) -> Result<()> {
+    for role in roles {
+        if *role == org || !actor.policy.is_within(*role, org) {
+            return Err(Error::invalid_field(
+                "roles",
+                "only roles below the organization may be given",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// A member of the organization; members of other organizations are not found.
+async fn member(tx: &mut TenantTx, org: RoleId, user: users::UserId) -> Result<User> {
+    match users::storage::find(tx, user).await? {
+        Some(user) if user.organization == Some(org) && user.kind == UserKind::External => Ok(user),
+        _ => Err(Error::NotFound("user")),
+    }
+}
+
+/// Promotes a member to administrator of the organization, or demotes them.
+pub async fn set_admin(
+    app: &App,
+    actor: &Actor,
+    id: RoleId,
+    user: users::UserId,
+    admin: bool,
+) -> Result<()> {
+    administered(actor, id)?;
+    if user == actor.user && !admin {
+        return Err(Error::Conflict(
+            "You cannot remove your own administrator rights.".into(),
+        ));
+    }
+    let mut tx = app.db.begin(actor.tenant.id, Access::Write).await?;
+    let target = member(&mut tx, id, user).await?;
+    users::storage::set_organization(&mut tx, user, Some(id), admin).await?;
+    access::audit(
+        app,
+        &mut tx,
+        actor,
+        "organization.admin.set",
+        format!("user:{user}"),
+        Some(json!({ "admin": target.organization_admin })),
+        Some(json!({ "admin": admin })),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Deactivates or reactivates a member.
+pub async fn set_member_active(
+    app: &App,
+    actor: &Actor,
+    id: RoleId,
+    user: users::UserId,
+    active: bool,
+) -> Result<()> {
+    administered(actor, id)?;
+    let mut tx = app.db.begin(actor.tenant.id, Access::Read).await?;
+    member(&mut tx, id, user).await?;
+    drop(tx);
+    users::set_active(app, actor, user, active).await.map(drop)
+}
+
+/// Gives a member a role below the organization, or takes it away.
+pub async fn set_member_role(
+    app: &App,
+    actor: &Actor,
+    id: RoleId,
+    user: users::UserId,
+    role: RoleId,
+    member_of: bool,
+) -> Result<()> {
+    administered(actor, id)?;
+    check_assignable(actor, id, &[role])?;
+    let mut tx = app.db.begin(actor.tenant.id, Access::Read).await?;
+    member(&mut tx, id, user).await?;
+    drop(tx);
+    access::config::set_membership(app, actor, role, user, member_of).await
+}

@@ -1,0 +1,215 @@
+//! Per-call limits and how they are enforced: memory through a store limiter, CPU through epoch
+//! deadlines that leave out time spent in host imports, and the reasons a call is aborted.
+
+use std::time::{Duration, Instant};
+
+use wasmtime::{ResourceLimiter, UpdateDeadline};
+
+/// Limits of one hook call. Defaults are the platform's; tenants may tune them within the caps the
+/// runtime was configured with (`RuntimeConfig::limit_caps`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CallLimits {
+    /// Linear memory of the instance; growing past it traps.
+    pub memory_bytes: usize,
+    /// CPU time the section itself may use (time in host imports does not count).
+    pub cpu_time: Duration,
+    /// Wall-clock time of the whole call, host imports included.
+    pub wall_time: Duration,
+    /// Bytes going into the section at once: a hook's arguments, or one import's result.
+    pub max_input_bytes: usize,
+    /// Bytes coming out of the section at once: a hook's result, or one import's arguments.
+    pub max_output_bytes: usize,
+    /// Time one host import may take before the section gets `unavailable`.
+    pub host_call_timeout: Duration,
+    /// Host import calls allowed in one hook call; one more traps.
+    pub max_host_calls: u32,
+}
+
+impl Default for CallLimits {
+    fn default() -> Self {
+        Self {
+            memory_bytes: 16 << 20,
+            cpu_time: Duration::from_millis(10),
+            wall_time: Duration::from_secs(5),
+            max_input_bytes: 256 << 10,
+            max_output_bytes: 256 << 10,
+            host_call_timeout: Duration::from_secs(2),
+            max_host_calls: 100,
+        }
+    }
+}
+
+impl CallLimits {
+    /// Each limit no higher than the same one in `caps`.
+    #[must_use]
+    pub fn capped_by(&self, caps: &CallLimits) -> CallLimits {
+        CallLimits {
+            memory_bytes: self.memory_bytes.min(caps.memory_bytes),
+            cpu_time: self.cpu_time.min(caps.cpu_time),
+            wall_time: self.wall_time.min(caps.wall_time),
+            max_input_bytes: self.max_input_bytes.min(caps.max_input_bytes),
+            max_output_bytes: self.max_output_bytes.min(caps.max_output_bytes),
+            host_call_timeout: self.host_call_timeout.min(caps.host_call_timeout),
+            max_host_calls: self.max_host_calls.min(caps.max_host_calls),
+        }
+    }
+}
+
+/// Why the host stopped a call from inside: raised as the trap's error, recognised afterwards.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub(crate) enum Abort {
+    #[error("CPU deadline exceeded")]
+    Deadline,
+    #[error("wall-clock limit exceeded")]
+    WallTime,
+    #[error("memory limit exceeded")]
+    Memory,
+    #[error("too many host calls")]
+    HostCalls,
+}
+
+/// The clock of one call: CPU time is wall time minus time spent awaiting host imports.
+#[derive(Debug)]
+pub(crate) struct CallClock {
+    started: Instant,
+    in_host: Duration,
+    cpu: Duration,
+    wall: Duration,
+    tick: Duration,
+}
+
+impl CallClock {
+    pub(crate) fn start(limits: &CallLimits, tick: Duration) -> Self {
+        Self {
+            started: Instant::now(),
+            in_host: Duration::ZERO,
+            cpu: limits.cpu_time,
+            wall: limits.wall_time,
+            tick,
+        }
+    }
+
+    pub(crate) fn add_host_time(&mut self, spent: Duration) {
+        self.in_host += spent;
+    }
+
+    /// Epoch ticks until the CPU deadline, counted from a fresh call.
+    pub(crate) fn initial_ticks(&self) -> u64 {
+        self.ticks(self.cpu)
+    }
+
+    /// Called when the epoch deadline passes: either the section really used its CPU time (or the
+    /// call its wall time), or host imports took part of it and the deadline moves on.
+    pub(crate) fn on_deadline(&self) -> wasmtime::Result<UpdateDeadline> {
+        let elapsed = self.started.elapsed();
+        let cpu_used = elapsed.saturating_sub(self.in_host);
+        if elapsed >= self.wall {
+            return Err(Abort::WallTime.into());
+        }
+        if cpu_used >= self.cpu {
+            return Err(Abort::Deadline.into());
+        }
+        let left = (self.cpu - cpu_used).min(self.wall - elapsed);
+        Ok(UpdateDeadline::Continue(self.ticks(left)))
+    }
+
+    fn ticks(&self, span: Duration) -> u64 {
+        let ticks = span.as_nanos().div_ceil(self.tick.as_nanos().max(1));
+        u64::try_from(ticks).unwrap_or(u64::MAX).max(1)
+    }
+}
+
+/// Caps a store's memories and tables. Refusing growth with an error (rather than `false`) traps
+/// at once with [`Abort::Memory`], instead of letting the guest's allocator abort with a vaguer trap.
+#[derive(Debug)]
+pub(crate) struct MemoryCap {
+    pub(crate) memory_bytes: usize,
+}
+
+/// Table elements a section may have; Rust components use a few hundred.
+const MAX_TABLE_ELEMENTS: usize = 100_000;
+
+impl ResourceLimiter for MemoryCap {
+    fn memory_growing(
+        &mut self,
+        _current: usize,
+        desired: usize,
+        _maximum: Option<usize>,
+    ) -> wasmtime::Result<bool> {
+        if desired > self.memory_bytes {
+            return Err(Abort::Memory.into());
+        }
+        Ok(true)
+    }
+
+    fn table_growing(
+        &mut self,
+        _current: usize,
+        desired: usize,
+        _maximum: Option<usize>,
+    ) -> wasmtime::Result<bool> {
+        Ok(desired <= MAX_TABLE_ELEMENTS)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn limits(cpu_ms: u64, wall_ms: u64) -> CallLimits {
+        CallLimits {
+            cpu_time: Duration::from_millis(cpu_ms),
+            wall_time: Duration::from_millis(wall_ms),
+            ..CallLimits::default()
+        }
+    }
+
+    #[test]
+    fn tenant_limits_stay_under_the_platform_caps() {
+        let generous = CallLimits {
+            cpu_time: Duration::from_secs(60),
+            max_host_calls: 5,
+            ..CallLimits::default()
+        };
+        let caps = CallLimits {
+            cpu_time: Duration::from_millis(200),
+            ..CallLimits::default()
+        };
+        let capped = generous.capped_by(&caps);
+        assert_eq!(capped.cpu_time, Duration::from_millis(200));
+        assert_eq!(capped.max_host_calls, 5);
+    }
+
+    #[test]
+    fn deadline_counts_whole_ticks() {
+        let clock = CallClock::start(&limits(10, 5000), Duration::from_millis(1));
+        assert_eq!(clock.initial_ticks(), 10);
+        let clock = CallClock::start(&limits(10, 5000), Duration::from_millis(3));
+        assert_eq!(clock.initial_ticks(), 4);
+    }
+
+    #[test]
+    fn host_time_extends_the_deadline_but_not_the_wall_limit() {
+        let mut clock = CallClock::start(&limits(1, 5000), Duration::from_millis(1));
+        clock.add_host_time(Duration::from_secs(3600));
+        assert!(matches!(
+            clock.on_deadline(),
+            Ok(UpdateDeadline::Continue(_))
+        ));
+        let mut clock = CallClock::start(&limits(1, 0), Duration::from_millis(1));
+        clock.add_host_time(Duration::from_secs(3600));
+        let Err(error) = clock.on_deadline() else {
+            panic!("the deadline was moved on");
+        };
+        assert_eq!(error.downcast_ref::<Abort>(), Some(&Abort::WallTime));
+    }
+
+    #[test]
+    fn spent_cpu_time_aborts() {
+        let clock = CallClock::start(&limits(0, 5000), Duration::from_millis(1));
+        let Err(error) = clock.on_deadline() else {
+            panic!("the deadline was moved on");
+        };
+        assert_eq!(error.downcast_ref::<Abort>(), Some(&Abort::Deadline));
+    }
+}

@@ -1,0 +1,231 @@
+//! Section manifests: checked against `sdk/schema/section-manifest.schema.json`, then for what a
+//! schema cannot say (required fields that exist, references to known objects). Every problem is
+//! reported at once, each with the JSON pointer of the offending value.
+
+use std::{collections::BTreeSet, sync::LazyLock};
+
+use serde::Deserialize;
+use serde_json::{Map, Value};
+
+const SCHEMA_TEXT: &str = include_str!("../../../sdk/schema/section-manifest.schema.json");
+
+static SCHEMA: LazyLock<jsonschema::Validator> = LazyLock::new(|| {
+    let schema: Value = serde_json::from_str(SCHEMA_TEXT).expect("manifest schema is JSON");
+    jsonschema::options()
+        .should_validate_formats(true)
+        .build(&schema)
+        .expect("manifest schema is a valid JSON Schema")
+});
+
+/// One thing wrong with a manifest.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ManifestProblem {
+    pub pointer: String,
+    pub message: String,
+}
+
+impl std::fmt::Display for ManifestProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let pointer = if self.pointer.is_empty() {
+            "/"
+        } else {
+            &self.pointer
+        };
+        write!(f, "{pointer}: {}", self.message)
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct SectionManifest {
+    pub code: String,
+    pub title: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub configurations: Vec<String>,
+    pub objects: Vec<ObjectManifest>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct ObjectManifest {
+    pub code: String,
+    pub title: String,
+    pub plural: String,
+    #[serde(default)]
+    pub number: Option<String>,
+    #[serde(default)]
+    pub title_field: Option<String>,
+    pub fields: Map<String, Value>,
+    #[serde(default)]
+    pub required: Vec<String>,
+    /// The permissions a tenant starts with for this object (see `access::defaults`).
+    #[serde(default)]
+    pub access: AccessDefaults,
+}
+
+/// What an object grants by default, beyond employees' full rights.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AccessDefaults {
+    /// On the list of objects available on the portal.
+    #[serde(default)]
+    pub portal: bool,
+    /// Operations every external user holds.
+    #[serde(default)]
+    pub external: Vec<crate::access::Operation>,
+    /// Default-rights rules.
+    #[serde(default)]
+    pub rules: Vec<RuleDefault>,
+}
+
+/// "Records created by `author` grant `level` to `grantee`" (`None`: the author's organization).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleDefault {
+    pub author: crate::access::Audience,
+    #[serde(default, deserialize_with = "grantee_audience")]
+    pub grantee: Option<crate::access::Audience>,
+    pub level: crate::access::Level,
+}
+
+fn grantee_audience<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Option<crate::access::Audience>, D::Error> {
+    let text = String::deserialize(d)?;
+    match text.as_str() {
+        "author_organization" => Ok(None),
+        other => crate::access::Audience::parse(other)
+            .map(Some)
+            .ok_or_else(|| serde::de::Error::custom(format!("unknown grantee {other:?}"))),
+    }
+}
+
+/// Parses and checks a manifest. `known_objects` are the objects already installed, which
+/// `x-reference` may name besides the manifest's own.
+pub fn parse(
+    manifest: &Value,
+    known_objects: &BTreeSet<String>,
+) -> Result<SectionManifest, Vec<ManifestProblem>> {
+    let mut problems: Vec<ManifestProblem> = SCHEMA
+        .iter_errors(manifest)
+        .map(|e| ManifestProblem {
+            pointer: e.instance_path().to_string(),
+            message: e.to_string(),
+        })
+        .collect();
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    let parsed: SectionManifest = serde_json::from_value(manifest.clone()).map_err(|e| {
+        vec![ManifestProblem {
+            pointer: String::new(),
+            message: e.to_string(),
+        }]
+    })?;
+
+    let own: BTreeSet<String> = parsed.objects.iter().map(|o| o.code.clone()).collect();
+    let mut seen = BTreeSet::new();
+    for (i, object) in parsed.objects.iter().enumerate() {
+        let at = |rest: String| format!("/objects/{i}{rest}");
+        let mut problem =
+            |pointer: String, message: String| problems.push(ManifestProblem { pointer, message });
+        if !seen.insert(&object.code) || known_objects.contains(&object.code) {
+            problem(
+                at("/code".into()),
+                format!("object \"{}\" is declared twice", object.code),
+            );
+        }
+        for (j, name) in object.required.iter().enumerate() {
+            if !object.fields.contains_key(name) {
+                problem(
+                    at(format!("/required/{j}")),
+                    format!("\"{name}\" is not a field of this object"),
+                );
+            }
+        }
+        if let Some(name) = &object.title_field
+            && !object.fields.contains_key(name)
+        {
+            problem(
+                at("/title_field".into()),
+                format!("\"{name}\" is not a field of this object"),
+            );
+        }
+        for (name, field) in &object.fields {
+            if let Some(target) = field.get("x-reference").and_then(Value::as_str)
+                && !own.contains(target)
+                && !known_objects.contains(target)
+            {
+                problem(
+                    at(format!("/fields/{name}/x-reference")),
+                    format!("\"{target}\" is not a known object"),
+                );
+            }
+        }
+    }
+    if problems.is_empty() {
+        Ok(parsed)
+    } else {
+        Err(problems)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn built_in_manifests_are_valid() {
+        let mut known = BTreeSet::new();
+        for manifest in crate::sections::BUILT_IN {
+            let value: Value = serde_json::from_str(manifest).unwrap();
+            match parse(&value, &known) {
+                Ok(parsed) => known.extend(parsed.objects.into_iter().map(|o| o.code)),
+                Err(problems) => panic!("{problems:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn every_problem_is_reported_with_its_pointer() {
+        let manifest = json!({
+            "code": "Bad Code",
+            "title": "",
+            "objects": [{ "code": "thing", "title": "Thing", "plural": "Things",
+                          "fields": { "name": { "title": "Name", "type": "text" } } }],
+            "extra": 1
+        });
+        let problems = parse(&manifest, &BTreeSet::new()).unwrap_err();
+        let pointers: BTreeSet<&str> = problems.iter().map(|p| p.pointer.as_str()).collect();
+        assert_eq!(
+            pointers,
+            BTreeSet::from(["", "/code", "/title", "/objects/0/fields/name/type"]),
+            "{problems:?}"
+        );
+    }
+
+    #[test]
+    fn references_and_required_fields_must_exist() {
+        let manifest = json!({
+            "code": "orders",
+            "title": "Orders",
+            "objects": [{ "code": "order", "title": "Order", "plural": "Orders",
+                          "title_field": "nope",
+                          "fields": { "buyer": { "title": "Buyer", "type": "string", "x-reference": "ghost" },
+                                      "seller": { "title": "Seller", "type": "string", "x-reference": "account" } },
+                          "required": ["buyer", "missing"] }]
+        });
+        let known = BTreeSet::from(["account".to_owned()]);
+        let problems = parse(&manifest, &known).unwrap_err();
+        let pointers: Vec<&str> = problems.iter().map(|p| p.pointer.as_str()).collect();
+        assert_eq!(
+            pointers,
+            [
+                "/objects/0/required/1",
+                "/objects/0/title_field",
+                "/objects/0/fields/buyer/x-reference"
+            ]
+        );
+    }
+}

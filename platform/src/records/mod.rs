@@ -1,0 +1,611 @@
+//! The record store: every business entity (contact, account, case, a plugin's request) is an
+//! object declared in a section manifest, and its rows are records with JSON field data plus the
+//! system columns every object has. One set of rules (the four access gates, validation,
+//! numbering, optimistic concurrency) serves all objects.
+
+pub mod manifest;
+mod object_type;
+mod query;
+mod storage;
+mod view;
+
+pub use manifest::{AccessDefaults, RuleDefault};
+pub use object_type::{Catalog, Field, FieldKind, ObjectCode, ObjectType};
+pub use query::{DEFAULT_PAGE, ListRequest, MAX_PAGE};
+pub use view::{Columns, SYSTEM_FIELDS};
+
+use std::{collections::BTreeMap, fmt, sync::Arc};
+
+use serde::Serialize;
+use serde_json::{Map, Value};
+use uuid::Uuid;
+
+use portico_tenants::TenantId;
+
+use crate::{
+    access::{self, Actor, Capability, Level, Operation, records::Visibility},
+    app::App,
+    error::{Error, FieldErrors, Result},
+    sections,
+    store::{Access, TenantTx, Timestamp, uuid_text_column},
+    users::UserId,
+};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(transparent)]
+pub struct RecordId(Uuid);
+uuid_text_column!(RecordId);
+
+impl RecordId {
+    fn new() -> Self {
+        Self(Uuid::now_v7())
+    }
+
+    /// Parses an id from a URL; anything malformed is simply a record that does not exist.
+    pub fn parse(s: &str) -> Result<Self> {
+        Uuid::parse_str(s)
+            .map(Self)
+            .map_err(|_| Error::NotFound("record"))
+    }
+}
+
+impl fmt::Display for RecordId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Record {
+    pub id: RecordId,
+    pub object: ObjectCode,
+    pub number: String,
+    pub version: i64,
+    pub data: Map<String, Value>,
+    pub owner: Option<UserId>,
+    pub organization: Option<String>,
+    pub created_by: UserId,
+    pub created_at: Timestamp,
+    pub modified_by: UserId,
+    pub modified_at: Timestamp,
+}
+
+/// A page of records as the actor may see them (hidden columns removed).
+#[derive(Debug, Clone, Serialize)]
+pub struct Page {
+    pub data: Vec<Value>,
+    /// Pass as `cursor` to get the next page; absent on the last page.
+    pub next_cursor: Option<String>,
+    /// Titles of the records the page's reference fields point to (those the actor may read).
+    pub titles: BTreeMap<String, String>,
+}
+
+/// The objects a tenant has: the built-in ones and those of the sections it installed.
+pub async fn catalog(app: &App, tenant: TenantId) -> Result<Arc<Catalog>> {
+    let _ = tenant;
+    Ok(app.catalog.clone())
+}
+
+/// One of the tenant's objects.
+pub async fn object_type(app: &App, tenant: TenantId, object: &str) -> Result<Arc<ObjectType>> {
+    catalog(app, tenant)
+        .await?
+        .get(object)
+        .cloned()
+        .ok_or(Error::NotFound("object"))
+}
+
+/// A built-in object (every tenant has it), for the platform's own rules.
+pub fn built_in(app: &App, object: &str) -> Result<Arc<ObjectType>> {
+    app.catalog
+        .get(object)
+        .cloned()
+        .ok_or_else(|| Error::Internal(anyhow::anyhow!("built-in object {object} is missing")))
+}
+
+/// Opens the object for `operation` (gates 1 and 2) and works out the actor's columns (gate 4).
+async fn open(
+    app: &App,
+    actor: &Actor,
+    object: &str,
+    operation: Operation,
+) -> Result<(Arc<ObjectType>, Columns)> {
+    let object = object_type(app, actor.tenant.id, object).await?;
+    access::check(actor, Capability::Records(&object, operation))?;
+    let columns = Columns::of(actor, &object);
+    Ok((object, columns))
+}
+
+pub async fn list(app: &App, actor: &Actor, object: &str, request: &ListRequest) -> Result<Page> {
+    let (object, columns) = open(app, actor, object, Operation::Read).await?;
+    let plan = query::ListPlan::parse(&object, &columns, request)?;
+    let mut tx = app.db.begin(actor.tenant.id, Access::Read).await?;
+    let sql = plan.sql(
+        tx.dialect(),
+        &storage::select_columns(tx.dialect()),
+        tx.tenant_param(),
+        object.code.as_str(),
+        &Visibility::of(actor),
+    )?;
+    let mut records = storage::fetch(&mut tx, sql).await?;
+    let next_cursor = if records.len() > plan.limit as usize {
+        records.truncate(plan.limit as usize);
+        records.last().map(|r| plan.cursor_after(r))
+    } else {
+        None
+    };
+    let titles = reference_titles(app, &mut tx, actor, &object, &columns, &records).await?;
+    Ok(Page {
+        data: records.iter().map(|r| columns.render(r)).collect(),
+        next_cursor,
+        titles,
+    })
+}
+
+/// A record the actor may read, as they may see it.
+pub async fn get(app: &App, actor: &Actor, object: &str, id: &str) -> Result<Value> {
+    let (object, columns) = open(app, actor, object, Operation::Read).await?;
+    let id = RecordId::parse(id)?;
+    let mut tx = app.db.begin(actor.tenant.id, Access::Read).await?;
+    let record = read(&mut tx, actor, &object, id, Level::Read).await?;
+    Ok(columns.render(&record))
+}
+
+/// Loads a record the actor holds `needed` on (gate 3); one they cannot read does not exist.
+async fn read(
+    tx: &mut TenantTx,
+    actor: &Actor,
+    object: &ObjectType,
+    id: RecordId,
+    needed: Level,
+) -> Result<Record> {
+    let record = storage::find(tx, &object.code, id)
+        .await?
+        .ok_or(Error::NotFound("record"))?;
+    access::records::require(tx, actor, &object.code, id, needed).await?;
+    Ok(record)
+}
+
+pub async fn create(app: &App, actor: &Actor, object: &str, data: Value) -> Result<Value> {
+    let (object, columns) = open(app, actor, object, Operation::Create).await?;
+    let mut data = into_fields(data)?;
+    columns.check_writes(&object, data.keys())?;
+    let mut tx = app.db.begin(actor.tenant.id, Access::Write).await?;
+    sections::before_save(app, &mut tx, actor, &object, &mut data, None).await?;
+    object.validate(&data).map_err(Error::invalid_fields)?;
+    check_references(&mut tx, actor, &object, &data).await?;
+    let record = insert(app, &mut tx, actor, &object, &data).await?;
+    tx.commit().await?;
+    Ok(columns.render(&record))
+}
+
+/// Inserts a validated record with its number and initial rights, in the caller's transaction.
+pub(crate) async fn insert(
+    app: &App,
+    tx: &mut TenantTx,
+    actor: &Actor,
+    object: &ObjectType,
+    data: &Map<String, Value>,
+) -> Result<Record> {
+    let n = storage::next_counter(tx, &format!("number:{}", object.code)).await?;
+    let record = storage::insert(
+        tx,
+        storage::NewRecord {
+            object: &object.code,
+            number: object.number.format(n),
+            data,
+            author: actor.user,
+            organization: actor.organization.map(|o| o.to_string()),
+            now: app.clock.now(),
+        },
+    )
+    .await?;
+    access::records::grant_on_create(tx, actor, &object.code, record.id).await?;
+    sections::after_save(app, tx, actor, object, &record, None).await?;
+    Ok(record)
+}
+
+/// Applies `changes` (a JSON merge patch of the fields: `null` clears a field) to the record, if
+/// it is still at `version`; otherwise the caller learns someone else changed it first.
+pub async fn update(
+    app: &App,
+    actor: &Actor,
+    object: &str,
+    id: &str,
+    version: i64,
+    changes: Value,
+) -> Result<Value> {
+    let (object, columns) = open(app, actor, object, Operation::Update).await?;
+    let id = RecordId::parse(id)?;
+    let changes = into_fields(changes)?;
+    let mut tx = app.db.begin(actor.tenant.id, Access::Write).await?;
+    let current = read(&mut tx, actor, &object, id, Level::Edit).await?;
+    columns.check_writes(&object, changes.keys())?;
+    if current.version != version {
+        return Err(stale(current.version));
+    }
+    let mut data = current.data.clone();
+    for (field, value) in changes {
+        match value {
+            Value::Null => data.remove(&field),
+            value => data.insert(field, value),
+        };
+    }
+    sections::before_save(app, &mut tx, actor, &object, &mut data, Some(&current)).await?;
+    object.validate(&data).map_err(Error::invalid_fields)?;
+    check_references(&mut tx, actor, &object, &data).await?;
+    let updated = storage::update(
+        &mut tx,
+        &object.code,
+        id,
+        version,
+        &data,
+        actor.user,
+        app.clock.now(),
+    )
+    .await?
+    .ok_or_else(|| stale(version))?;
+    sections::after_save(app, &mut tx, actor, &object, &updated, Some(&current)).await?;
+    tx.commit().await?;
+    Ok(columns.render(&updated))
+}
+
+fn stale(current: i64) -> Error {
+    Error::Conflict(format!(
+        "The record was changed by someone else in the meantime (it is now at version {current}). \
+         Reload it and apply your change again."
+    ))
+}
+
+pub async fn delete(app: &App, actor: &Actor, object: &str, id: &str) -> Result<()> {
+    let (object, _) = open(app, actor, object, Operation::Delete).await?;
+    let id = RecordId::parse(id)?;
+    let mut tx = app.db.begin(actor.tenant.id, Access::Write).await?;
+    read(&mut tx, actor, &object, id, Level::Delete).await?;
+    if !storage::soft_delete(&mut tx, &object.code, id, actor.user, app.clock.now()).await? {
+        return Err(Error::NotFound("record"));
+    }
+    access::records::forget(&mut tx, &object.code, id).await?;
+    sections::after_delete(&mut tx, &object, id).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+fn into_fields(data: Value) -> Result<Map<String, Value>> {
+    match data {
+        Value::Object(map) => Ok(map),
+        _ => Err(Error::invalid_field(
+            "data",
+            "must be an object of field values",
+        )),
+    }
+}
+
+/// Reference fields must name a live record of their object in this tenant that the actor may
+/// read (otherwise one could probe for ids they cannot see).
+async fn check_references(
+    tx: &mut TenantTx,
+    actor: &Actor,
+    object: &ObjectType,
+    data: &Map<String, Value>,
+) -> Result<()> {
+    let mut errors = FieldErrors::new();
+    for field in &object.fields {
+        let (Some(target), Some(Value::String(id))) = (&field.reference, data.get(&field.name))
+        else {
+            continue;
+        };
+        let readable = match RecordId::parse(id) {
+            Ok(id) => {
+                storage::exists(tx, target, id).await?
+                    && access::records::level(tx, actor, target, id)
+                        .await?
+                        .is_some()
+            }
+            Err(_) => false,
+        };
+        if !readable {
+            errors
+                .entry(field.name.clone())
+                .or_default()
+                .push(format!("no {target} with this id"));
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::invalid_fields(errors))
+    }
+}
+
+/// Changes fields of a record in the caller's transaction, without the record gates: for
+/// services that authorised the whole action themselves (an organization's administrator
+/// editing its profile). Validation and concurrency still apply.
+pub(crate) async fn patch_unchecked(
+    app: &App,
+    tx: &mut TenantTx,
+    actor: &Actor,
+    object: &ObjectType,
+    id: RecordId,
+    changes: Map<String, Value>,
+) -> Result<Record> {
+    let current = storage::find(tx, &object.code, id)
+        .await?
+        .ok_or(Error::NotFound("record"))?;
+    let mut data = current.data;
+    for (field, value) in changes {
+        match value {
+            Value::Null => data.remove(&field),
+            value => data.insert(field, value),
+        };
+    }
+    object.validate(&data).map_err(Error::invalid_fields)?;
+    storage::update(
+        tx,
+        &object.code,
+        id,
+        current.version,
+        &data,
+        actor.user,
+        app.clock.now(),
+    )
+    .await?
+    .ok_or_else(|| stale(current.version))
+}
+
+/// Deletes a record without the record gates (see [`patch_unchecked`]).
+pub(crate) async fn delete_unchecked(
+    app: &App,
+    tx: &mut TenantTx,
+    actor: &Actor,
+    object: &ObjectType,
+    id: RecordId,
+) -> Result<()> {
+    if !storage::soft_delete(tx, &object.code, id, actor.user, app.clock.now()).await? {
+        return Err(Error::NotFound("record"));
+    }
+    access::records::forget(tx, &object.code, id).await
+}
+
+/// A live record by id, without the record gates (see [`patch_unchecked`]).
+pub(crate) async fn find_unchecked(
+    tx: &mut TenantTx,
+    object: &ObjectType,
+    id: RecordId,
+) -> Result<Option<Record>> {
+    Ok(storage::find(tx, &object.code, id).await?)
+}
+
+/// Live records whose `field` equals `value`, without the record gates (an organization's
+/// addresses), oldest first.
+pub(crate) async fn find_by_field_unchecked(
+    tx: &mut TenantTx,
+    object: &ObjectType,
+    field: &str,
+    value: &str,
+) -> Result<Vec<Record>> {
+    let mut sql = crate::store::Sql::new("SELECT ");
+    sql.push_built(&storage::select_columns(tx.dialect()))
+        .push(" FROM records r WHERE r.tenant_id = ")
+        .bind(tx.tenant_param())
+        .push(" AND r.object = ")
+        .bind(object.code.as_str().to_owned())
+        .push(" AND r.deleted_at IS NULL AND r.data->>")
+        .push_name(field)
+        .push(" = ")
+        .bind(value.to_owned())
+        .push(" ORDER BY r.id");
+    Ok(storage::fetch(tx, sql).await?)
+}
+
+/// Who holds which right on a record (for people who may edit it).
+pub async fn rights(
+    app: &App,
+    actor: &Actor,
+    object: &str,
+    id: &str,
+) -> Result<Vec<access::records::RecordRight>> {
+    let (object, _) = open(app, actor, object, Operation::Read).await?;
+    let id = RecordId::parse(id)?;
+    let mut tx = app.db.begin(actor.tenant.id, Access::Read).await?;
+    read(&mut tx, actor, &object, id, Level::Read).await?;
+    access::records::rights(&mut tx, actor, &object.code, id).await
+}
+
+/// Shares a record with a role or user at `level` (the sharer needs edit rights).
+pub async fn share(
+    app: &App,
+    actor: &Actor,
+    object: &str,
+    id: &str,
+    grantee: &str,
+    level: Level,
+) -> Result<()> {
+    let (object, _) = open(app, actor, object, Operation::Update).await?;
+    let id = RecordId::parse(id)?;
+    let mut tx = app.db.begin(actor.tenant.id, Access::Write).await?;
+    read(&mut tx, actor, &object, id, Level::Read).await?;
+    let grantee = access::config::grantee_key(&mut tx, &actor.policy, grantee).await?;
+    access::records::share(&mut tx, actor, &object.code, id, &grantee, level).await?;
+    access::audit(
+        app,
+        &mut tx,
+        actor,
+        "record.share",
+        format!("record:{}:{id}", object.code),
+        None,
+        Some(serde_json::json!({ "grantee": grantee, "level": level })),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn unshare(
+    app: &App,
+    actor: &Actor,
+    object: &str,
+    id: &str,
+    grantee: &str,
+) -> Result<()> {
+    let (object, _) = open(app, actor, object, Operation::Update).await?;
+    let id = RecordId::parse(id)?;
+    let mut tx = app.db.begin(actor.tenant.id, Access::Write).await?;
+    read(&mut tx, actor, &object, id, Level::Read).await?;
+    access::records::unshare(&mut tx, actor, &object.code, id, grantee).await?;
+    access::audit(
+        app,
+        &mut tx,
+        actor,
+        "record.unshare",
+        format!("record:{}:{id}", object.code),
+        Some(serde_json::json!({ "grantee": grantee })),
+        None,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A record with what the actor may do to it, for record pages.
+#[derive(Debug, Clone, Serialize)]
+pub struct Opened {
+    /// The record as the actor may see it.
+    pub record: Value,
+    /// Titles of the records its reference fields point to.
+    pub titles: BTreeMap<String, String>,
+    pub can_update: bool,
+    pub can_delete: bool,
+    /// May see and change who the record is shared with.
+    pub can_share: bool,
+}
+
+pub async fn open_record(app: &App, actor: &Actor, object: &str, id: &str) -> Result<Opened> {
+    let (object, columns) = open(app, actor, object, Operation::Read).await?;
+    let id = RecordId::parse(id)?;
+    let mut tx = app.db.begin(actor.tenant.id, Access::Read).await?;
+    let record = read(&mut tx, actor, &object, id, Level::Read).await?;
+    let level = access::records::level(&mut tx, actor, &object.code, id)
+        .await?
+        .map(|(l, _)| l);
+    let may = |op: Operation, needed: Level| {
+        access::object_gates(actor, &object, op).is_ok() && level.is_some_and(|l| l >= needed)
+    };
+    let titles = reference_titles(
+        app,
+        &mut tx,
+        actor,
+        &object,
+        &columns,
+        std::slice::from_ref(&record),
+    )
+    .await?;
+    Ok(Opened {
+        titles,
+        record: columns.render(&record),
+        can_update: may(Operation::Update, Level::Edit),
+        can_delete: may(Operation::Delete, Level::Delete),
+        can_share: may(Operation::Update, Level::Edit),
+    })
+}
+
+/// Titles (the target's title field, else its number) of the records that the visible reference
+/// fields of `records` point to, restricted to those the actor may read: one query per target.
+async fn reference_titles(
+    app: &App,
+    tx: &mut TenantTx,
+    actor: &Actor,
+    object: &ObjectType,
+    columns: &Columns,
+    records: &[Record],
+) -> Result<BTreeMap<String, String>> {
+    let mut wanted: BTreeMap<&ObjectCode, Vec<String>> = BTreeMap::new();
+    for field in object.fields.iter().filter(|f| columns.visible(&f.name)) {
+        let Some(target) = &field.reference else {
+            continue;
+        };
+        for record in records {
+            if let Some(Value::String(id)) = record.data.get(&field.name) {
+                wanted.entry(target).or_default().push(id.clone());
+            }
+        }
+    }
+    let mut titles = BTreeMap::new();
+    for (target, ids) in wanted {
+        let Ok(target_type) = object_type(app, actor.tenant.id, target.as_str()).await else {
+            continue;
+        };
+        let mut sql = crate::store::Sql::new("SELECT r.id, r.number");
+        if let Some(title) = &target_type.title_field {
+            sql.push(", r.data->>").push_name(title).push(" AS title");
+        }
+        sql.push(" FROM records r WHERE r.tenant_id = ")
+            .bind(tx.tenant_param())
+            .push(" AND r.object = ")
+            .bind(target.as_str().to_owned())
+            .push(" AND r.deleted_at IS NULL AND r.id IN (")
+            .bind_list(ids)
+            .push(")");
+        Visibility::of(actor).push_condition(&mut sql, tx.tenant_param(), target.as_str());
+        for row in sql.fetch_all(tx.conn()).await? {
+            use sqlx::Row;
+            let id: String = row.try_get("id")?;
+            let title: Option<String> = if target_type.title_field.is_some() {
+                row.try_get("title")?
+            } else {
+                None
+            };
+            let number: String = row.try_get("number")?;
+            titles.insert(id, title.unwrap_or(number));
+        }
+    }
+    Ok(titles)
+}
+
+/// Opens a record for an action a section defines (cancel a case, post a message): gates 1 and
+/// 2 for `operation`, gate 3 for `level`, in the caller's transaction.
+pub(crate) async fn open_for(
+    app: &App,
+    tx: &mut TenantTx,
+    actor: &Actor,
+    object: &str,
+    id: &str,
+    operation: Operation,
+    level: Level,
+) -> Result<(Arc<ObjectType>, Record)> {
+    let (object, _) = open(app, actor, object, operation).await?;
+    let id = RecordId::parse(id)?;
+    let record = read(tx, actor, &object, id, level).await?;
+    Ok((object, record))
+}
+
+/// Every live record of a small object (lookups such as service agreements), without the record
+/// gates, oldest first.
+pub(crate) async fn list_all_unchecked(
+    tx: &mut TenantTx,
+    object: &ObjectType,
+) -> Result<Vec<Record>> {
+    let mut sql = crate::store::Sql::new("SELECT ");
+    sql.push_built(&storage::select_columns(tx.dialect()))
+        .push(" FROM records r WHERE r.tenant_id = ")
+        .bind(tx.tenant_param())
+        .push(" AND r.object = ")
+        .bind(object.code.as_str().to_owned())
+        .push(" AND r.deleted_at IS NULL ORDER BY r.id LIMIT 1000");
+    Ok(storage::fetch(tx, sql).await?)
+}
+
+/// Makes `owner` the record's owner (e.g. assigns a case); the caller has checked who may.
+pub(crate) async fn set_owner_unchecked(
+    app: &App,
+    tx: &mut TenantTx,
+    actor: &Actor,
+    object: &ObjectType,
+    id: RecordId,
+    owner: UserId,
+) -> Result<()> {
+    if !storage::set_owner(tx, &object.code, id, owner, actor.user, app.clock.now()).await? {
+        return Err(Error::NotFound("record"));
+    }
+    Ok(())
+}

@@ -1,0 +1,321 @@
+//! Object types built from manifests: their fields, the compiled JSON Schema of their records, and
+//! how their records are numbered. The [`Catalog`] holds every object type of the installation.
+
+use std::{
+    collections::{BTreeMap, BTreeSet},
+    fmt,
+    sync::Arc,
+};
+
+use anyhow::Context;
+use jsonschema::error::ValidationErrorKind;
+use serde::Serialize;
+use serde_json::{Map, Value, json};
+
+use super::manifest::{self, AccessDefaults, ObjectManifest, SectionManifest};
+use crate::error::FieldErrors;
+
+/// An object's code, e.g. `contact`: lowercase letters, digits and underscores.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(transparent)]
+pub struct ObjectCode(String);
+
+impl ObjectCode {
+    /// A code read back from storage, where only catalog codes are written.
+    pub(crate) fn from_db(code: String) -> Self {
+        Self(code)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for ObjectCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// How record numbers look: a prefix, a zero-padded counter, a suffix (`SR-{00000}` → `SR-00042`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NumberTemplate {
+    prefix: String,
+    width: usize,
+    suffix: String,
+}
+
+impl NumberTemplate {
+    fn parse(template: &str) -> Option<Self> {
+        let (prefix, rest) = template.split_once('{')?;
+        let (zeros, suffix) = rest.split_once('}')?;
+        (!zeros.is_empty() && zeros.bytes().all(|b| b == b'0')).then(|| Self {
+            prefix: prefix.to_owned(),
+            width: zeros.len(),
+            suffix: suffix.to_owned(),
+        })
+    }
+
+    pub fn format(&self, n: i64) -> String {
+        format!(
+            "{}{n:0width$}{}",
+            self.prefix,
+            self.suffix,
+            width = self.width
+        )
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Field {
+    pub name: String,
+    pub title: String,
+    /// The JSON Schema of the field's value, as declared.
+    pub schema: Value,
+    /// For a reference field, the object whose record ids it holds.
+    pub reference: Option<ObjectCode>,
+}
+
+/// How a field's values compare in filters and sorting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldKind {
+    /// Strings, dates and date-times (ISO text sorts chronologically), enums, references.
+    Text,
+    Number,
+    Boolean,
+}
+
+impl Field {
+    pub fn kind(&self) -> FieldKind {
+        match self.schema.get("type").and_then(Value::as_str) {
+            Some("integer" | "number") => FieldKind::Number,
+            Some("boolean") => FieldKind::Boolean,
+            _ => FieldKind::Text,
+        }
+    }
+}
+
+#[derive(Debug)]
+pub struct ObjectType {
+    pub code: ObjectCode,
+    pub section: String,
+    pub title: String,
+    pub plural: String,
+    pub title_field: Option<String>,
+    pub fields: Vec<Field>,
+    pub required: Vec<String>,
+    pub number: NumberTemplate,
+    pub access_defaults: AccessDefaults,
+    validator: jsonschema::Validator,
+}
+
+impl ObjectType {
+    fn build(section: &str, manifest: &ObjectManifest) -> anyhow::Result<Self> {
+        let record_schema = json!({
+            "type": "object",
+            "properties": manifest.fields,
+            "required": manifest.required,
+            "additionalProperties": false,
+        });
+        let validator = jsonschema::options()
+            .should_validate_formats(true)
+            .build(&record_schema)
+            .with_context(|| {
+                format!(
+                    "object {}: fields are not a valid JSON Schema",
+                    manifest.code
+                )
+            })?;
+        let default_number = format!("{}-{{00000}}", manifest.code.to_uppercase());
+        let number = NumberTemplate::parse(manifest.number.as_deref().unwrap_or(&default_number))
+            .with_context(|| format!("object {}: bad number template", manifest.code))?;
+        let fields = manifest
+            .fields
+            .iter()
+            .map(|(name, schema)| Field {
+                name: name.clone(),
+                title: schema["title"].as_str().unwrap_or(name).to_owned(),
+                reference: schema
+                    .get("x-reference")
+                    .and_then(Value::as_str)
+                    .map(|code| ObjectCode(code.to_owned())),
+                schema: schema.clone(),
+            })
+            .collect();
+        Ok(Self {
+            code: ObjectCode(manifest.code.clone()),
+            section: section.to_owned(),
+            title: manifest.title.clone(),
+            plural: manifest.plural.clone(),
+            title_field: manifest.title_field.clone(),
+            fields,
+            required: manifest.required.clone(),
+            number,
+            access_defaults: manifest.access.clone(),
+            validator,
+        })
+    }
+
+    pub fn field(&self, name: &str) -> Option<&Field> {
+        self.fields.iter().find(|f| f.name == name)
+    }
+
+    /// Checks a record's data against the object's fields; every problem, keyed by field.
+    pub fn validate(&self, data: &Map<String, Value>) -> Result<(), FieldErrors> {
+        let instance = Value::Object(data.clone());
+        let mut errors = FieldErrors::new();
+        for error in self.validator.iter_errors(&instance) {
+            let path = error.instance_path().to_string();
+            let field = path
+                .trim_start_matches('/')
+                .split('/')
+                .next()
+                .unwrap_or_default();
+            for (field, message) in describe(field, error.kind(), self) {
+                errors.entry(field).or_default().push(message);
+            }
+        }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+/// Turns a schema violation into field messages a person can act on.
+fn describe(field: &str, kind: &ValidationErrorKind, object: &ObjectType) -> Vec<(String, String)> {
+    let one = |message: String| vec![(field.to_owned(), message)];
+    match kind {
+        ValidationErrorKind::Required { property } => {
+            vec![(
+                property.as_str().unwrap_or_default().to_owned(),
+                "is required".into(),
+            )]
+        }
+        ValidationErrorKind::AdditionalProperties { unexpected } => unexpected
+            .iter()
+            .map(|name| (name.clone(), format!("is not a field of {}", object.title)))
+            .collect(),
+        ValidationErrorKind::Type { .. } => {
+            let expected = object
+                .field(field)
+                .and_then(|f| f.schema.get("type"))
+                .and_then(Value::as_str)
+                .unwrap_or("value");
+            one(match expected {
+                "integer" => "must be a whole number".into(),
+                "number" => "must be a number".into(),
+                "boolean" => "must be true or false".into(),
+                "string" => "must be text".into(),
+                other => format!("must be a {other}"),
+            })
+        }
+        ValidationErrorKind::MinLength { limit: 1 } => one("must not be empty".into()),
+        ValidationErrorKind::MinLength { limit } => {
+            one(format!("must be at least {limit} characters long"))
+        }
+        ValidationErrorKind::MaxLength { limit } => {
+            one(format!("must be at most {limit} characters long"))
+        }
+        ValidationErrorKind::Minimum { limit } => one(format!("must be at least {limit}")),
+        ValidationErrorKind::Maximum { limit } => one(format!("must be at most {limit}")),
+        ValidationErrorKind::Enum { options } => {
+            let options: Vec<String> = options
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|o| o.as_str().map_or_else(|| o.to_string(), str::to_owned))
+                .collect();
+            one(format!("must be one of: {}", options.join(", ")))
+        }
+        ValidationErrorKind::Format { format } => one(match format.as_str() {
+            "email" => "is not a valid e-mail address".into(),
+            "date" => "is not a valid date (YYYY-MM-DD)".into(),
+            "date-time" => "is not a valid date and time (RFC 3339)".into(),
+            "uri" => "is not a valid URL".into(),
+            "uuid" => "is not a valid record id".into(),
+            other => format!("is not a valid {other}"),
+        }),
+        ValidationErrorKind::Pattern { .. } => one("does not have the expected form".into()),
+        _ if field.is_empty() => vec![("data".into(), "must be an object of field values".into())],
+        _ => one("is not valid".into()),
+    }
+}
+
+/// Every object type of the installation, by code.
+#[derive(Debug, Default)]
+pub struct Catalog {
+    objects: BTreeMap<ObjectCode, Arc<ObjectType>>,
+}
+
+impl Catalog {
+    /// Builds the catalog from manifests (JSON text), checking each against the manifest schema.
+    pub fn from_manifests(manifests: &[&str]) -> anyhow::Result<Self> {
+        let mut catalog = Self::default();
+        for text in manifests {
+            let value: Value = serde_json::from_str(text).context("manifest is not JSON")?;
+            let known: BTreeSet<String> = catalog.objects.keys().map(|c| c.0.clone()).collect();
+            let manifest: SectionManifest =
+                manifest::parse(&value, &known).map_err(|problems| {
+                    let list: Vec<String> = problems.iter().map(ToString::to_string).collect();
+                    anyhow::anyhow!("invalid section manifest: {}", list.join("; "))
+                })?;
+            for object in &manifest.objects {
+                let object = ObjectType::build(&manifest.code, object)?;
+                catalog
+                    .objects
+                    .insert(object.code.clone(), Arc::new(object));
+            }
+        }
+        Ok(catalog)
+    }
+
+    pub fn get(&self, code: &str) -> Option<&Arc<ObjectType>> {
+        self.objects.get(&ObjectCode(code.to_owned()))
+    }
+
+    pub fn objects(&self) -> impl Iterator<Item = &Arc<ObjectType>> {
+        self.objects.values()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn catalog() -> Catalog {
+        Catalog::from_manifests(crate::sections::BUILT_IN).unwrap()
+    }
+
+    #[test]
+    fn numbers_follow_the_template() {
+        let t = NumberTemplate::parse("SR-{00000}").unwrap();
+        assert_eq!(t.format(42), "SR-00042");
+        assert_eq!(t.format(1_234_567), "SR-1234567");
+        assert_eq!(
+            NumberTemplate::parse("{000}/26").unwrap().format(7),
+            "007/26"
+        );
+        assert!(NumberTemplate::parse("SR-{12}").is_none());
+    }
+
+    #[test]
+    fn validation_names_every_bad_field() {
+        let catalog = catalog();
+        let contact = catalog.get("contact").unwrap();
+        let data = json!({ "email": "not-an-email", "birth_date": "31.12.1990", "shoe_size": 44,
+                           "job_title": 7 });
+        let errors = contact.validate(data.as_object().unwrap()).unwrap_err();
+        assert_eq!(errors["full_name"], ["is required"]);
+        assert_eq!(errors["email"], ["is not a valid e-mail address"]);
+        assert_eq!(errors["birth_date"], ["is not a valid date (YYYY-MM-DD)"]);
+        assert_eq!(errors["shoe_size"], ["is not a field of Contact"]);
+        assert_eq!(errors["job_title"], ["must be text"]);
+        assert!(
+            contact
+                .validate(json!({"full_name": "Ann"}).as_object().unwrap())
+                .is_ok()
+        );
+    }
+}

@@ -1,0 +1,112 @@
+//! What of a record an actor may see and change (gate 4 applied): hidden columns vanish from
+//! output, filters and sorting; writes to hidden or read-only columns are refused by name.
+
+use std::collections::BTreeSet;
+
+use serde_json::{Map, Value, json};
+
+use super::{ObjectType, Record};
+use crate::{
+    access::{self, Actor, ColumnAccess},
+    error::{Error, Result},
+};
+
+/// The system columns every object has, which column permissions may also restrict.
+pub const SYSTEM_FIELDS: [&str; 7] = [
+    "number",
+    "owner",
+    "organization",
+    "created_by",
+    "created_at",
+    "modified_by",
+    "modified_at",
+];
+
+/// An actor's column access on one object, worked out once per request.
+#[derive(Debug, Clone)]
+pub struct Columns {
+    hidden: BTreeSet<String>,
+    read_only: BTreeSet<String>,
+}
+
+impl Columns {
+    pub fn of(actor: &Actor, object: &ObjectType) -> Self {
+        let mut hidden = BTreeSet::new();
+        let mut read_only = BTreeSet::new();
+        let names = object
+            .fields
+            .iter()
+            .map(|f| f.name.as_str())
+            .chain(SYSTEM_FIELDS);
+        for name in names {
+            match access::column(actor, object, name) {
+                ColumnAccess::Hidden => {
+                    hidden.insert(name.to_owned());
+                }
+                ColumnAccess::ReadOnly => {
+                    read_only.insert(name.to_owned());
+                }
+                ColumnAccess::Editable => {}
+            }
+        }
+        Self { hidden, read_only }
+    }
+
+    pub fn visible(&self, field: &str) -> bool {
+        !self.hidden.contains(field)
+    }
+
+    pub fn writable(&self, field: &str) -> bool {
+        !self.hidden.contains(field) && !self.read_only.contains(field)
+    }
+
+    /// Refuses a write touching a column the actor may not change, naming the column.
+    pub fn check_writes<'a>(
+        &self,
+        object: &ObjectType,
+        fields: impl IntoIterator<Item = &'a String>,
+    ) -> Result<()> {
+        for field in fields {
+            if self.hidden.contains(field) || self.read_only.contains(field) {
+                let title = object
+                    .field(field)
+                    .map_or(field.as_str(), |f| f.title.as_str());
+                return Err(Error::Forbidden(format!(
+                    "You may not change the column \"{title}\" ({field})."
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    /// The record as the actor may see it.
+    pub fn render(&self, record: &Record) -> Value {
+        let data: Map<String, Value> = record
+            .data
+            .iter()
+            .filter(|(k, _)| self.visible(k))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        let mut out = json!({
+            "id": record.id,
+            "object": record.object,
+            "version": record.version,
+        });
+        let system = [
+            ("number", json!(record.number)),
+            ("owner", json!(record.owner)),
+            ("organization", json!(record.organization)),
+            ("created_by", json!(record.created_by)),
+            ("created_at", json!(record.created_at)),
+            ("modified_by", json!(record.modified_by)),
+            ("modified_at", json!(record.modified_at)),
+        ];
+        for (name, value) in system {
+            if self.visible(name) {
+                out[name] = value;
+            }
+        }
+        out["data"] = Value::Object(data);
+        out
+    }
+}

@@ -1,0 +1,326 @@
+//! A case's conversation: messages between the customer and support, with attachments, and
+//! complaints. Whoever may read a case may follow and join its conversation; ordinary messages
+//! stop when the case is closed, complaints never do (and flag the case for the support team).
+//! The customer hears about support's messages and status changes by e-mail.
+
+use serde::Serialize;
+use serde_json::{Map, Value, json};
+use sqlx::Row;
+
+use super::{CLOSED, OBJECT, text};
+use crate::{
+    access::{Actor, Level, Operation},
+    app::App,
+    error::{Error, Result},
+    files::{self, Attachment, Upload},
+    mail::{self, Outgoing, Template},
+    records::{self, Record},
+    store::{Access, TenantTx, Timestamp},
+    users::{self, UserKind},
+};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MessageKind {
+    Message,
+    Complaint,
+    Email,
+}
+
+impl MessageKind {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Message => "message",
+            Self::Complaint => "complaint",
+            Self::Email => "email",
+        }
+    }
+
+    fn parse(s: &str) -> Option<Self> {
+        match s {
+            "message" => Some(Self::Message),
+            "complaint" => Some(Self::Complaint),
+            "email" => Some(Self::Email),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Via {
+    Portal,
+    Console,
+    Email,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Message {
+    pub id: String,
+    pub kind: MessageKind,
+    pub via: Via,
+    pub author_name: String,
+    /// Whether support wrote it (as opposed to the customer).
+    pub from_support: bool,
+    pub body: String,
+    pub created_at: Timestamp,
+    pub attachments: Vec<Attachment>,
+}
+
+const MAX_BODY: usize = 20_000;
+
+/// Posts a message (or a complaint) on a case, with attachments.
+pub async fn post(
+    app: &App,
+    actor: &Actor,
+    case_id: &str,
+    kind: MessageKind,
+    body: &str,
+    uploads: Vec<Upload>,
+) -> Result<Message> {
+    let body = body.trim();
+    if body.is_empty() || body.chars().count() > MAX_BODY {
+        return Err(Error::invalid_field(
+            "body",
+            format!("must be 1 to {MAX_BODY} characters long"),
+        ));
+    }
+    if kind == MessageKind::Email {
+        return Err(Error::invalid_field("kind", "must be message or complaint"));
+    }
+    let mut tx = app.db.begin(actor.tenant.id, Access::Write).await?;
+    let (object, case) = records::open_for(
+        app,
+        &mut tx,
+        actor,
+        OBJECT,
+        case_id,
+        Operation::Read,
+        Level::Read,
+    )
+    .await?;
+    let status = text(&case.data, "status").unwrap_or_default();
+    if kind == MessageKind::Message && status == CLOSED {
+        return Err(Error::Conflict(
+            "This case is closed, so it takes no more messages. Use \"Complain\" to tell the support team about the service."
+                .into(),
+        ));
+    }
+    let from_support = actor.kind == UserKind::Employee;
+    let via = if from_support {
+        Via::Console
+    } else {
+        Via::Portal
+    };
+    let now = app.clock.now();
+    let id = uuid::Uuid::now_v7().to_string();
+    sqlx::query(
+        "INSERT INTO case_messages (tenant_id, id, case_id, kind, via, author_id, author_name, body, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(tx.tenant_param())
+    .bind(&id)
+    .bind(case.id)
+    .bind(kind.as_str())
+    .bind(via_str(via))
+    .bind(actor.user)
+    .bind(&actor.full_name)
+    .bind(body)
+    .bind(now)
+    .execute(tx.conn())
+    .await?;
+    let attachments = files::attach(app, &mut tx, actor, "case_message", &id, uploads).await?;
+
+    // A complaint flags the case; support's first message is its first response.
+    let mut changes = Map::new();
+    if kind == MessageKind::Complaint {
+        changes.insert("has_complaint".into(), json!(true));
+    }
+    if from_support && case.data.get("responded_on").is_none() {
+        changes.insert("responded_on".into(), json!(now.to_db()));
+    }
+    if !changes.is_empty() {
+        records::patch_unchecked(app, &mut tx, actor, &object, case.id, changes).await?;
+    }
+    let message = Message {
+        id,
+        kind,
+        via,
+        author_name: actor.full_name.clone(),
+        from_support,
+        body: body.to_owned(),
+        created_at: now,
+        attachments,
+    };
+    if from_support {
+        notify_contact(app, &mut tx, &case, Notice::NewMessage(&message)).await?;
+    }
+    tx.commit().await?;
+    Ok(message)
+}
+
+fn via_str(via: Via) -> &'static str {
+    match via {
+        Via::Portal => "portal",
+        Via::Console => "console",
+        Via::Email => "email",
+    }
+}
+
+/// The conversation of a case the actor may read, oldest first.
+pub async fn list(app: &App, actor: &Actor, case_id: &str) -> Result<Vec<Message>> {
+    let mut tx = app.db.begin(actor.tenant.id, Access::Read).await?;
+    let (_, case) = records::open_for(
+        app,
+        &mut tx,
+        actor,
+        OBJECT,
+        case_id,
+        Operation::Read,
+        Level::Read,
+    )
+    .await?;
+    for_case(&mut tx, &case).await
+}
+
+pub(super) async fn for_case(tx: &mut TenantTx, case: &Record) -> Result<Vec<Message>> {
+    let rows = sqlx::query(
+        "SELECT m.id, m.kind, m.via, m.author_name, m.body, m.created_at, u.kind AS author_kind
+         FROM case_messages m
+         LEFT JOIN users u ON u.tenant_id = m.tenant_id AND u.id = m.author_id
+         WHERE m.tenant_id = $1 AND m.case_id = $2 ORDER BY m.created_at, m.id",
+    )
+    .bind(tx.tenant_param())
+    .bind(case.id)
+    .fetch_all(tx.conn())
+    .await?;
+    let ids: Vec<String> = rows
+        .iter()
+        .map(|r| r.try_get("id"))
+        .collect::<std::result::Result<_, _>>()?;
+    let mut attachments = files::of_owners(tx, "case_message", &ids).await?;
+    rows.iter()
+        .map(|r| {
+            let id: String = r.try_get("id")?;
+            let kind: String = r.try_get("kind")?;
+            let via: String = r.try_get("via")?;
+            let author_kind: Option<String> = r.try_get("author_kind")?;
+            let mine: Vec<Attachment> = attachments.extract_if(.., |a| a.owner_id == id).collect();
+            Ok(Message {
+                kind: MessageKind::parse(&kind).unwrap_or(MessageKind::Message),
+                via: match via.as_str() {
+                    "console" => Via::Console,
+                    "email" => Via::Email,
+                    _ => Via::Portal,
+                },
+                author_name: r.try_get("author_name")?,
+                from_support: author_kind.as_deref() == Some("employee"),
+                body: r.try_get("body")?,
+                created_at: r.try_get("created_at")?,
+                attachments: mine,
+                id,
+            })
+        })
+        .collect()
+}
+
+/// Opens an attachment of a case message for someone who may read the case.
+pub async fn attachment(
+    app: &App,
+    actor: &Actor,
+    id: &str,
+) -> Result<(Attachment, axum::body::Bytes)> {
+    let mut tx = app.db.begin(actor.tenant.id, Access::Read).await?;
+    let (attachment, location) = files::find(&mut tx, id)
+        .await?
+        .ok_or(Error::NotFound("file"))?;
+    if attachment.owner_kind != "case_message" {
+        return Err(Error::NotFound("file"));
+    }
+    let case_id: Option<String> =
+        sqlx::query_scalar("SELECT case_id FROM case_messages WHERE tenant_id = $1 AND id = $2")
+            .bind(tx.tenant_param())
+            .bind(&attachment.owner_id)
+            .fetch_optional(tx.conn())
+            .await?;
+    let case_id = case_id.ok_or(Error::NotFound("file"))?;
+    // Someone who cannot read the case does not learn that the file exists.
+    records::open_for(
+        app,
+        &mut tx,
+        actor,
+        OBJECT,
+        &case_id,
+        Operation::Read,
+        Level::Read,
+    )
+    .await
+    .map_err(|_| Error::NotFound("file"))?;
+    drop(tx);
+    let bytes = files::read(app, &location).await?;
+    Ok((attachment, bytes))
+}
+
+pub(super) enum Notice<'a> {
+    NewMessage(&'a Message),
+    StatusChanged,
+    FeedbackRequest,
+}
+
+/// E-mails the portal user who is the case's contact (if there is one, and active).
+pub(super) async fn notify_contact(
+    app: &App,
+    tx: &mut TenantTx,
+    case: &Record,
+    notice: Notice<'_>,
+) -> Result<()> {
+    let Some(contact) = text(&case.data, "contact") else {
+        return Ok(());
+    };
+    let Some(user) = users::storage::by_contact(tx, contact).await? else {
+        return Ok(());
+    };
+    if user.deactivated_at.is_some() {
+        return Ok(());
+    }
+    let tenant_id = tx.tenant();
+    let tenant = portico_tenants::find_by_id(tx.conn(), tenant_id)
+        .await?
+        .ok_or(Error::NotFound("tenant"))?;
+    let link = format!(
+        "{}/cases/{}",
+        app.config.tenant_origin(tenant.slug.as_str()),
+        case.id
+    );
+    let mut context = json!({
+        "number": case.number,
+        "subject": text(&case.data, "subject").unwrap_or_default(),
+        "status": text(&case.data, "status").unwrap_or_default(),
+        "link": link,
+    });
+    let template = match notice {
+        Notice::NewMessage(message) => {
+            context["message"] = Value::String(message.body.clone());
+            context["author"] = Value::String(message.author_name.clone());
+            Template::CaseMessage
+        }
+        Notice::StatusChanged => Template::CaseStatus,
+        Notice::FeedbackRequest => {
+            context["link"] = Value::String(format!("{link}#feedback"));
+            Template::FeedbackRequest
+        }
+    };
+    mail::enqueue(
+        app,
+        tx,
+        &tenant.name,
+        Outgoing {
+            template,
+            to: user.login,
+            to_name: user.full_name,
+            language: None,
+            context,
+        },
+    )
+    .await
+}

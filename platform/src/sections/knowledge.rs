@@ -1,0 +1,494 @@
+//! The knowledge base. A published article is readable by every external user at once (the
+//! publication grants "All external users" a read right); a draft is visible to its authors and
+//! employees only, and unpublishing takes the right back. Articles are Markdown, shown as
+//! sanitized HTML, indexed for search, commented on, liked and counted when viewed ("popular"
+//! = most viewed and liked in the last 30 days).
+
+use chrono::Duration;
+use serde::Serialize;
+use serde_json::{Map, Value};
+use sqlx::Row;
+
+use crate::{
+    access::{
+        self, Actor, Audience, Capability, Level, Operation, SystemOperation, records::Visibility,
+    },
+    app::App,
+    error::{Error, Result},
+    records::{self, Record},
+    search,
+    store::{Access, Sql, TenantTx, Timestamp},
+};
+
+pub const OBJECT: &str = "knowledge_article";
+const PUBLICATION: &str = "publication";
+const POPULAR_WINDOW: Duration = Duration::days(30);
+
+fn published(data: &Map<String, Value>) -> bool {
+    data.get("state").and_then(Value::as_str) == Some("Published")
+}
+
+fn text<'a>(data: &'a Map<String, Value>, field: &str) -> &'a str {
+    data.get(field).and_then(Value::as_str).unwrap_or_default()
+}
+
+pub(super) fn before_save(
+    app: &App,
+    data: &mut Map<String, Value>,
+    previous: Option<&Record>,
+) -> Result<()> {
+    if !data.contains_key("state") {
+        data.insert("state".into(), Value::String("Draft".into()));
+    }
+    let was_published = previous.is_some_and(|p| published(&p.data));
+    if published(data) && !was_published {
+        data.insert(
+            "published_on".into(),
+            Value::String(app.clock.now().to_db()),
+        );
+    }
+    Ok(())
+}
+
+pub(super) async fn after_save(
+    tx: &mut TenantTx,
+    actor: &Actor,
+    record: &Record,
+    previous: Option<&Record>,
+) -> Result<()> {
+    let body = format!(
+        "{}\n{}",
+        plain_text(text(&record.data, "body")),
+        text(&record.data, "tags")
+    );
+    search::index(
+        tx,
+        OBJECT,
+        &record.id.to_string(),
+        text(&record.data, "title"),
+        &body,
+    )
+    .await?;
+    let now = published(&record.data);
+    if previous.is_some_and(|p| published(&p.data) == now) {
+        return Ok(());
+    }
+    let Some(external) = actor.policy.root_of(Audience::External) else {
+        return Ok(());
+    };
+    let external = external.id.to_string();
+    if now {
+        access::records::grant_by_process(
+            tx,
+            &record.object,
+            record.id,
+            &external,
+            Level::Read,
+            PUBLICATION,
+        )
+        .await
+    } else {
+        access::records::revoke_by_process(tx, &record.object, record.id, &external, PUBLICATION)
+            .await
+    }
+}
+
+/// Markdown as sanitized HTML: what authors write cannot inject scripts or styles.
+pub fn render_markdown(source: &str) -> String {
+    let parser = pulldown_cmark::Parser::new_ext(
+        source,
+        pulldown_cmark::Options::ENABLE_TABLES | pulldown_cmark::Options::ENABLE_STRIKETHROUGH,
+    );
+    let mut html = String::new();
+    pulldown_cmark::html::push_html(&mut html, parser);
+    ammonia::Builder::default()
+        .link_rel(Some("noopener noreferrer nofollow"))
+        .clean(&html)
+        .to_string()
+}
+
+/// Markdown without its markup, for the search index.
+fn plain_text(source: &str) -> String {
+    use pulldown_cmark::{Event, Parser};
+    let mut text = String::new();
+    for event in Parser::new(source) {
+        match event {
+            Event::Text(t) | Event::Code(t) => {
+                text.push_str(&t);
+                text.push(' ');
+            }
+            Event::SoftBreak | Event::HardBreak | Event::End(_) => text.push(' '),
+            _ => {}
+        }
+    }
+    text
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Comment {
+    pub id: String,
+    pub author_name: String,
+    pub mine: bool,
+    pub body: String,
+    pub created_at: Timestamp,
+    pub modified_at: Option<Timestamp>,
+    pub likes: i64,
+    pub liked: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Article {
+    /// The record as the reader may see it.
+    pub record: Value,
+    pub html: String,
+    pub type_name: Option<String>,
+    pub tags: Vec<String>,
+    pub likes: i64,
+    pub liked: bool,
+    pub views: i64,
+    pub comments: Vec<Comment>,
+    pub can_comment: bool,
+    pub can_like: bool,
+}
+
+/// Opens an article to read: counts the view (once per reader and day) and gathers its
+/// comments and likes.
+pub async fn read(app: &App, actor: &Actor, id: &str) -> Result<Article> {
+    let mut tx = app.db.begin(actor.tenant.id, Access::Write).await?;
+    let (object, record) = records::open_for(
+        app,
+        &mut tx,
+        actor,
+        OBJECT,
+        id,
+        Operation::Read,
+        Level::Read,
+    )
+    .await?;
+    let tenant = tx.tenant_param();
+    let article_id = record.id.to_string();
+    sqlx::query("INSERT INTO article_views (tenant_id, article_id, user_id, day) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING")
+        .bind(tenant)
+        .bind(&article_id)
+        .bind(actor.user)
+        .bind(app.clock.now().to_db()[..10].to_owned())
+        .execute(tx.conn())
+        .await?;
+    let views: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM article_views WHERE tenant_id = $1 AND article_id = $2",
+    )
+    .bind(tenant)
+    .bind(&article_id)
+    .fetch_one(tx.conn())
+    .await?;
+    let (likes, liked) = reactions(&mut tx, "article", &article_id, actor).await?;
+    let rows = sqlx::query(
+        "SELECT id, author_id, author_name, body, created_at, modified_at FROM article_comments
+         WHERE tenant_id = $1 AND article_id = $2 AND deleted_at IS NULL ORDER BY created_at, id",
+    )
+    .bind(tenant)
+    .bind(&article_id)
+    .fetch_all(tx.conn())
+    .await?;
+    let mut comments = Vec::with_capacity(rows.len());
+    for row in rows {
+        let id: String = row.try_get("id")?;
+        let author: String = row.try_get("author_id")?;
+        let (likes, liked) = reactions(&mut tx, "comment", &id, actor).await?;
+        comments.push(Comment {
+            mine: author == actor.user.to_string(),
+            author_name: row.try_get("author_name")?,
+            body: row.try_get("body")?,
+            created_at: row.try_get("created_at")?,
+            modified_at: row.try_get("modified_at")?,
+            likes,
+            liked,
+            id,
+        });
+    }
+    let type_name = match record
+        .data
+        .get("type")
+        .and_then(Value::as_str)
+        .and_then(|t| records::RecordId::parse(t).ok())
+    {
+        Some(type_id) => {
+            let type_object = records::built_in(app, "knowledge_type")?;
+            records::find_unchecked(&mut tx, &type_object, type_id)
+                .await?
+                .map(|t| text(&t.data, "name").to_owned())
+        }
+        None => None,
+    };
+    tx.commit().await?;
+    let columns = records::Columns::of(actor, &object);
+    Ok(Article {
+        html: if columns.visible("body") {
+            render_markdown(text(&record.data, "body"))
+        } else {
+            String::new()
+        },
+        tags: text(&record.data, "tags")
+            .split(',')
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(str::to_owned)
+            .collect(),
+        record: columns.render(&record),
+        type_name,
+        likes,
+        liked,
+        views,
+        comments,
+        can_comment: access::check(actor, Capability::System(SystemOperation::FeedComments))
+            .is_ok(),
+        can_like: access::check(actor, Capability::System(SystemOperation::FeedLikes)).is_ok(),
+    })
+}
+
+async fn reactions(
+    tx: &mut TenantTx,
+    target: &str,
+    id: &str,
+    actor: &Actor,
+) -> Result<(i64, bool)> {
+    let row = sqlx::query(
+        "SELECT count(*) AS n, COALESCE(SUM(CASE WHEN user_id = $4 THEN 1 ELSE 0 END), 0) AS mine
+         FROM reactions WHERE tenant_id = $1 AND target = $2 AND target_id = $3",
+    )
+    .bind(tx.tenant_param())
+    .bind(target)
+    .bind(id)
+    .bind(actor.user)
+    .fetch_one(tx.conn())
+    .await?;
+    Ok((row.try_get("n")?, row.try_get::<i64, _>("mine")? > 0))
+}
+
+/// Opens the article a comment or like is about, for someone who may read it.
+async fn readable(app: &App, tx: &mut TenantTx, actor: &Actor, article: &str) -> Result<String> {
+    let (_, record) = records::open_for(
+        app,
+        tx,
+        actor,
+        OBJECT,
+        article,
+        Operation::Read,
+        Level::Read,
+    )
+    .await?;
+    Ok(record.id.to_string())
+}
+
+fn comment_text(body: &str) -> Result<&str> {
+    let body = body.trim();
+    if body.is_empty() || body.chars().count() > 5000 {
+        return Err(Error::invalid_field(
+            "body",
+            "must be 1 to 5000 characters long",
+        ));
+    }
+    Ok(body)
+}
+
+/// Publishes a comment on an article.
+pub async fn comment(app: &App, actor: &Actor, article: &str, body: &str) -> Result<()> {
+    access::check(actor, Capability::System(SystemOperation::FeedComments))?;
+    let body = comment_text(body)?;
+    let mut tx = app.db.begin(actor.tenant.id, Access::Write).await?;
+    let article = readable(app, &mut tx, actor, article).await?;
+    sqlx::query(
+        "INSERT INTO article_comments (tenant_id, id, article_id, author_id, author_name, body, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(tx.tenant_param())
+    .bind(uuid::Uuid::now_v7().to_string())
+    .bind(article)
+    .bind(actor.user)
+    .bind(&actor.full_name)
+    .bind(body)
+    .bind(app.clock.now())
+    .execute(tx.conn())
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Changes or deletes one's own comment (`None` deletes).
+pub async fn change_comment(
+    app: &App,
+    actor: &Actor,
+    article: &str,
+    comment: &str,
+    body: Option<&str>,
+) -> Result<()> {
+    access::check(actor, Capability::System(SystemOperation::FeedComments))?;
+    let body = body.map(comment_text).transpose()?;
+    let mut tx = app.db.begin(actor.tenant.id, Access::Write).await?;
+    let article = readable(app, &mut tx, actor, article).await?;
+    let now = app.clock.now();
+    let sql = match body {
+        Some(_) => "UPDATE article_comments SET body = $5, modified_at = $6
+                    WHERE tenant_id = $1 AND id = $2 AND article_id = $3 AND author_id = $4 AND deleted_at IS NULL",
+        None => "UPDATE article_comments SET deleted_at = $6
+                 WHERE tenant_id = $1 AND id = $2 AND article_id = $3 AND author_id = $4 AND deleted_at IS NULL AND $5 IS NULL",
+    };
+    let done = sqlx::query(sql)
+        .bind(tx.tenant_param())
+        .bind(comment)
+        .bind(article)
+        .bind(actor.user)
+        .bind(body)
+        .bind(now)
+        .execute(tx.conn())
+        .await?;
+    // Someone else's comment, or none: the same answer.
+    if done.rows_affected() == 0 {
+        return Err(Error::NotFound("comment"));
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Likes (or unlikes) an article, or one of its comments.
+pub async fn like(
+    app: &App,
+    actor: &Actor,
+    article: &str,
+    comment: Option<&str>,
+    on: bool,
+) -> Result<()> {
+    access::check(actor, Capability::System(SystemOperation::FeedLikes))?;
+    let mut tx = app.db.begin(actor.tenant.id, Access::Write).await?;
+    let article = readable(app, &mut tx, actor, article).await?;
+    let tenant = tx.tenant_param();
+    let (target, id) = match comment {
+        Some(comment) => {
+            let exists: Option<i64> = sqlx::query_scalar(
+                "SELECT 1 FROM article_comments WHERE tenant_id = $1 AND id = $2 AND article_id = $3 AND deleted_at IS NULL",
+            )
+            .bind(tenant)
+            .bind(comment)
+            .bind(&article)
+            .fetch_optional(tx.conn())
+            .await?;
+            exists.ok_or(Error::NotFound("comment"))?;
+            ("comment", comment.to_owned())
+        }
+        None => ("article", article),
+    };
+    let sql = if on {
+        "INSERT INTO reactions (tenant_id, target, target_id, user_id, at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING"
+    } else {
+        "DELETE FROM reactions WHERE tenant_id = $1 AND target = $2 AND target_id = $3 AND user_id = $4 AND $5 IS NOT NULL"
+    };
+    sqlx::query(sql)
+        .bind(tenant)
+        .bind(target)
+        .bind(id)
+        .bind(actor.user)
+        .bind(app.clock.now())
+        .execute(tx.conn())
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Popular {
+    pub id: String,
+    pub title: String,
+    pub score: i64,
+}
+
+/// The articles the actor may read that were most viewed and liked in the last 30 days.
+pub async fn popular(app: &App, actor: &Actor, limit: i64) -> Result<Vec<Popular>> {
+    let object = records::built_in(app, OBJECT)?;
+    access::check(actor, Capability::Records(&object, Operation::Read))?;
+    let mut tx = app.db.begin(actor.tenant.id, Access::Read).await?;
+    let tenant = tx.tenant_param();
+    let since = app.clock.now() - POPULAR_WINDOW;
+    let mut sql = Sql::new(
+        "SELECT r.id, r.data->>'title' AS title, (SELECT count(*) FROM article_views v WHERE v.tenant_id = r.tenant_id AND v.article_id = r.id AND v.day >= ",
+    );
+    sql.bind(since.to_db()[..10].to_owned())
+        .push(") + 2 * (SELECT count(*) FROM reactions x WHERE x.tenant_id = r.tenant_id AND x.target = 'article' AND x.target_id = r.id AND x.at >= ")
+        .bind(since)
+        .push(") AS score FROM records r WHERE r.tenant_id = ")
+        .bind(tenant)
+        .push(" AND r.object = ")
+        .bind(OBJECT.to_owned())
+        .push(" AND r.deleted_at IS NULL AND r.data->>'state' = 'Published'");
+    Visibility::of(actor).push_condition(&mut sql, tenant, OBJECT);
+    sql.push(" ORDER BY score DESC, r.id DESC LIMIT ")
+        .bind(limit);
+    sql.fetch_all(tx.conn())
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(Popular {
+                id: r.try_get("id")?,
+                title: r.try_get::<Option<String>, _>("title")?.unwrap_or_default(),
+                score: r.try_get("score")?,
+            })
+        })
+        .collect()
+}
+
+/// Full-text search over the articles the actor may read, optionally of one type.
+pub async fn search(
+    app: &App,
+    actor: &Actor,
+    query: &str,
+    type_id: Option<&str>,
+    page: i64,
+) -> Result<search::Results> {
+    let object = records::built_in(app, OBJECT)?;
+    access::check(actor, Capability::Records(&object, Operation::Read))?;
+    if query.chars().count() > 200 {
+        return Err(Error::invalid_field(
+            "q",
+            "must be at most 200 characters long",
+        ));
+    }
+    let mut tx = app.db.begin(actor.tenant.id, Access::Read).await?;
+    let type_id = type_id.filter(|t| !t.is_empty()).map(str::to_owned);
+    let limit = 10;
+    search::search(
+        &mut tx,
+        OBJECT,
+        query,
+        &Visibility::of(actor),
+        |sql| {
+            if let Some(type_id) = &type_id {
+                sql.push(" AND r.data->>'type' = ").bind(type_id.clone());
+            }
+        },
+        limit,
+        page.max(0) * limit,
+    )
+    .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markdown_is_rendered_without_scripts() {
+        let html = render_markdown(
+            "# Title\n\n**bold** <script>alert(1)</script> [x](javascript:alert(1)) <img src=x onerror=alert(1)>",
+        );
+        assert!(html.contains("<h1>Title</h1>") && html.contains("<strong>bold</strong>"));
+        assert!(
+            !html.contains("<script") && !html.contains("javascript:") && !html.contains("onerror"),
+            "{html}"
+        );
+        assert_eq!(
+            plain_text("# Reset\n\nHold **the** button")
+                .split_whitespace()
+                .collect::<Vec<_>>(),
+            ["Reset", "Hold", "the", "button"]
+        );
+    }
+}

@@ -1,0 +1,109 @@
+//! Built-in sections: their manifests ship in the binary, in the same format custom sections use,
+//! and their rules run as native hooks around saves (a custom section's run in its plugin).
+
+pub mod cases;
+pub mod knowledge;
+
+use serde_json::{Map, Value};
+
+use crate::{
+    access::Actor,
+    app::App,
+    error::Result,
+    records::{ObjectType, Record},
+    store::TenantTx,
+};
+
+/// Manifests of the built-in sections, in dependency order (referenced objects first).
+pub const BUILT_IN: &[&str] = &[
+    include_str!("accounts.json"),
+    include_str!("knowledge.json"),
+    include_str!("support.json"),
+];
+
+/// Runs before a record is validated and saved: may fill or correct fields, or refuse.
+pub(crate) async fn before_save(
+    app: &App,
+    tx: &mut TenantTx,
+    actor: &Actor,
+    object: &ObjectType,
+    data: &mut Map<String, Value>,
+    previous: Option<&Record>,
+) -> Result<()> {
+    match object.code.as_str() {
+        "knowledge_article" => knowledge::before_save(app, data, previous),
+        cases::OBJECT => cases::before_save(app, tx, actor, data, previous).await,
+        _ => Ok(()),
+    }
+}
+
+/// Runs after a record was saved, in the same transaction.
+pub(crate) async fn after_save(
+    app: &App,
+    tx: &mut TenantTx,
+    actor: &Actor,
+    object: &ObjectType,
+    record: &Record,
+    previous: Option<&Record>,
+) -> Result<()> {
+    match object.code.as_str() {
+        "knowledge_article" => knowledge::after_save(tx, actor, record, previous).await,
+        cases::OBJECT => cases::after_save(app, tx, record, previous).await,
+        _ => Ok(()),
+    }
+}
+
+/// Runs after a record was deleted, in the same transaction.
+pub(crate) async fn after_delete(
+    tx: &mut TenantTx,
+    object: &ObjectType,
+    id: crate::records::RecordId,
+) -> Result<()> {
+    match object.code.as_str() {
+        knowledge::OBJECT => crate::search::remove(tx, knowledge::OBJECT, &id.to_string()).await,
+        _ => Ok(()),
+    }
+}
+
+/// What the portal's main page shows the actor: each widget only when the actor may read its data.
+#[derive(Debug, Default, serde::Serialize)]
+pub struct MainPage {
+    /// The knowledge-base search box and popular articles.
+    pub knowledge: bool,
+    pub popular: Vec<knowledge::Popular>,
+    /// "My cases", latest first.
+    pub cases: Option<crate::records::Page>,
+    pub can_create_case: bool,
+}
+
+pub async fn main_page(app: &App, actor: &Actor) -> MainPage {
+    use crate::access::{Capability, Operation, check};
+    let may = |code: &str, operation: Operation| {
+        crate::records::built_in(app, code)
+            .is_ok_and(|object| check(actor, Capability::Records(&object, operation)).is_ok())
+    };
+    let knowledge = may(knowledge::OBJECT, Operation::Read);
+    let popular = if knowledge {
+        knowledge::popular(app, actor, 5).await.unwrap_or_default()
+    } else {
+        Vec::new()
+    };
+    let cases = if may(cases::OBJECT, Operation::Read) {
+        let request = crate::records::ListRequest {
+            limit: Some(5),
+            sort: Some("-created_at".into()),
+            ..Default::default()
+        };
+        crate::records::list(app, actor, cases::OBJECT, &request)
+            .await
+            .ok()
+    } else {
+        None
+    };
+    MainPage {
+        knowledge,
+        popular,
+        cases,
+        can_create_case: may(cases::OBJECT, Operation::Create),
+    }
+}

@@ -1,0 +1,74 @@
+//! The SQL dialect seam: the few places where SQLite and PostgreSQL spell a thing differently.
+//! Everything else is written once in portable SQL (`$n` parameters, `ON CONFLICT`, `RETURNING`).
+
+use anyhow::bail;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialect {
+    Sqlite,
+    Postgres,
+}
+
+impl Dialect {
+    pub(super) fn from_url(url: &str) -> anyhow::Result<Self> {
+        if url.starts_with("sqlite:") {
+            Ok(Self::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Self::Postgres)
+        } else {
+            bail!("unsupported database URL (expected sqlite://... or postgres://...)")
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Sqlite => "SQLite",
+            Self::Postgres => "PostgreSQL",
+        }
+    }
+
+    /// A JSON column read as text (PostgreSQL's `jsonb` has no portable driver type).
+    pub fn json_out(self, column: &str) -> String {
+        match self {
+            Self::Sqlite => column.to_owned(),
+            Self::Postgres => format!("{column}::text"),
+        }
+    }
+
+    /// The two halves around a quoted field name that read a record field (`r.data`) as a value
+    /// that compares as `kind` does.
+    pub fn json_field(self, kind: crate::records::FieldKind) -> (&'static str, &'static str) {
+        use crate::records::FieldKind;
+        match (self, kind) {
+            (Self::Postgres, FieldKind::Number) => ("((r.data->>", ")::numeric)"),
+            (Self::Postgres, FieldKind::Boolean) => ("((r.data->>", ")::boolean)"),
+            // SQLite's ->> returns SQL values of the JSON's own type.
+            _ => ("(r.data->>", ")"),
+        }
+    }
+
+    /// Appended to a text expression to compare it byte by byte (SQLite's default already).
+    pub fn byte_order(self) -> &'static str {
+        match self {
+            Self::Sqlite => "",
+            Self::Postgres => " COLLATE \"C\"",
+        }
+    }
+
+    /// Appended to a row-selecting subquery so concurrent workers skip rows another holds.
+    pub fn skip_locked(self) -> &'static str {
+        match self {
+            // SQLite has one writer at a time; the lease update is enough.
+            Self::Sqlite => "",
+            Self::Postgres => " FOR UPDATE SKIP LOCKED",
+        }
+    }
+
+    /// A text parameter stored into a JSON column.
+    pub fn json_in(self, param: &str) -> String {
+        match self {
+            Self::Sqlite => param.to_owned(),
+            Self::Postgres => format!("{param}::jsonb"),
+        }
+    }
+}

@@ -1,0 +1,266 @@
+//! Database access: one pool on SQLite or PostgreSQL (chosen once, from the URL), the migrations, and
+//! tenant-scoped transactions. Services reach tenant data only through a [`TenantTx`], which sets
+//! the row-level-security tenant on PostgreSQL; nothing here decides who may see what.
+
+mod codec;
+mod dialect;
+mod sql;
+
+pub use codec::Timestamp;
+pub(crate) use codec::uuid_text_column;
+pub use dialect::Dialect;
+pub use sql::Sql;
+
+use std::{str::FromStr, time::Duration};
+
+use anyhow::Context;
+use portico_tenants::TenantId;
+use sqlx::{
+    AnyConnection, AnyPool, Executor, Transaction,
+    any::{Any, AnyConnectOptions, AnyPoolOptions},
+    migrate::Migrator,
+};
+
+static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/postgres");
+static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/sqlite");
+
+/// The connection pool and the dialect it speaks. Cheap to clone.
+#[derive(Debug, Clone)]
+pub struct Db {
+    pool: AnyPool,
+    dialect: Dialect,
+}
+
+/// Whether a transaction will write. SQLite needs to know up front: a reader that later writes can
+/// fail with "database is locked" under concurrency, so writers take the write lock at `BEGIN`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    Read,
+    Write,
+}
+
+impl Db {
+    /// Connects to `url` (`sqlite://path` or `postgres://...`). A SQLite file and its directory are
+    /// created when missing.
+    pub async fn connect(url: &str, max_connections: u32) -> anyhow::Result<Self> {
+        sqlx::any::install_default_drivers();
+        let dialect = Dialect::from_url(url)?;
+        let url = match dialect {
+            Dialect::Sqlite => prepare_sqlite_file(url)?,
+            Dialect::Postgres => url.to_owned(),
+        };
+        let options = AnyConnectOptions::from_str(&url).context("invalid database URL")?;
+        let pool = AnyPoolOptions::new()
+            .max_connections(max_connections)
+            .acquire_timeout(Duration::from_secs(10))
+            .after_connect(move |conn, _| {
+                Box::pin(async move {
+                    match dialect {
+                        Dialect::Sqlite => {
+                            conn.execute(
+                                "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;
+                                 PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;",
+                            )
+                            .await?;
+                        }
+                        // Tenants differ wildly in size, so a plan cached for one is wrong for
+                        // another: plan every statement for its own parameters.
+                        Dialect::Postgres => {
+                            conn.execute("SET plan_cache_mode = force_custom_plan")
+                                .await?;
+                        }
+                    }
+                    Ok(())
+                })
+            })
+            .connect_with(options)
+            .await
+            .with_context(|| format!("cannot connect to the {} database", dialect.name()))?;
+        Ok(Self { pool, dialect })
+    }
+
+    pub fn dialect(&self) -> Dialect {
+        self.dialect
+    }
+
+    /// Applies every pending migration of this backend.
+    pub async fn migrate(&self) -> anyhow::Result<()> {
+        let migrator = match self.dialect {
+            Dialect::Sqlite => &SQLITE_MIGRATIONS,
+            Dialect::Postgres => &POSTGRES_MIGRATIONS,
+        };
+        migrator
+            .run(&self.pool)
+            .await
+            .context("database migration failed")
+    }
+
+    /// Checks that the database answers (readiness).
+    pub async fn ping(&self) -> Result<(), sqlx::Error> {
+        self.pool.execute("SELECT 1").await.map(drop)
+    }
+
+    /// On PostgreSQL, whether the connected role skips row-level security (superuser or
+    /// BYPASSRLS). The server warns about it at start-up.
+    pub async fn bypasses_row_security(&self) -> Result<bool, sqlx::Error> {
+        if self.dialect != Dialect::Postgres {
+            return Ok(false);
+        }
+        let bypass: bool = sqlx::query_scalar(
+            "SELECT rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = current_user",
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(bypass)
+    }
+
+    /// A connection for the few global tables (the tenant registry).
+    pub async fn global(&self) -> Result<sqlx::pool::PoolConnection<Any>, sqlx::Error> {
+        self.pool.acquire().await
+    }
+
+    /// Opens a transaction confined to `tenant`: on PostgreSQL, row-level security then hides every
+    /// other tenant's rows even from a query that forgot its `tenant_id` filter.
+    pub async fn begin(&self, tenant: TenantId, access: Access) -> Result<TenantTx, sqlx::Error> {
+        let tx = self.begin_raw(access).await?;
+        TenantTx::enter(tx, tenant, self.dialect).await
+    }
+
+    /// Opens a writing transaction on the global tables, which may then [`GlobalTx::enter`] a
+    /// tenant (provisioning creates the tenant and its first user atomically).
+    pub async fn begin_global(&self) -> Result<GlobalTx, sqlx::Error> {
+        Ok(GlobalTx {
+            tx: self.begin_raw(Access::Write).await?,
+            dialect: self.dialect,
+        })
+    }
+
+    async fn begin_raw(&self, access: Access) -> Result<Transaction<'static, Any>, sqlx::Error> {
+        match (self.dialect, access) {
+            (Dialect::Sqlite, Access::Write) => self.pool.begin_with("BEGIN IMMEDIATE").await,
+            _ => self.pool.begin().await,
+        }
+    }
+
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+}
+
+/// A transaction bound to one tenant. Queries still filter by `tenant_id` (SQLite has no RLS, and
+/// the filter lets indexes work); on PostgreSQL the policy is the second lock on the door.
+#[derive(Debug)]
+pub struct TenantTx {
+    tx: Transaction<'static, Any>,
+    tenant: TenantId,
+    dialect: Dialect,
+}
+
+impl TenantTx {
+    async fn enter(
+        mut tx: Transaction<'static, Any>,
+        tenant: TenantId,
+        dialect: Dialect,
+    ) -> Result<Self, sqlx::Error> {
+        if dialect == Dialect::Postgres {
+            sqlx::query("SELECT set_config('portico.tenant_id', $1, true)")
+                .bind(tenant.get().to_string())
+                .execute(&mut *tx)
+                .await?;
+        }
+        Ok(Self {
+            tx,
+            tenant,
+            dialect,
+        })
+    }
+
+    pub fn tenant(&self) -> TenantId {
+        self.tenant
+    }
+
+    /// The tenant id as bound in queries.
+    pub fn tenant_param(&self) -> i64 {
+        self.tenant.get()
+    }
+
+    pub fn dialect(&self) -> Dialect {
+        self.dialect
+    }
+
+    pub fn conn(&mut self) -> &mut AnyConnection {
+        &mut self.tx
+    }
+
+    pub async fn commit(self) -> Result<(), sqlx::Error> {
+        self.tx.commit().await
+    }
+}
+
+/// A transaction on the global tables (the tenant registry).
+#[derive(Debug)]
+pub struct GlobalTx {
+    tx: Transaction<'static, Any>,
+    dialect: Dialect,
+}
+
+impl GlobalTx {
+    pub fn conn(&mut self) -> &mut AnyConnection {
+        &mut self.tx
+    }
+
+    /// Continues the same transaction confined to `tenant`.
+    pub async fn enter(self, tenant: TenantId) -> Result<TenantTx, sqlx::Error> {
+        TenantTx::enter(self.tx, tenant, self.dialect).await
+    }
+
+    pub async fn commit(self) -> Result<(), sqlx::Error> {
+        self.tx.commit().await
+    }
+}
+
+/// Makes sure a SQLite URL creates its file, and that the file's directory exists.
+fn prepare_sqlite_file(url: &str) -> anyhow::Result<String> {
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+        .context("not a sqlite URL")?;
+    let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
+    if path != ":memory:"
+        && let Some(dir) = std::path::Path::new(path)
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+    {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("cannot create database directory {}", dir.display()))?;
+    }
+    let query = if query.split('&').any(|p| p.starts_with("mode=")) {
+        query.to_owned()
+    } else if query.is_empty() {
+        "mode=rwc".to_owned()
+    } else {
+        format!("{query}&mode=rwc")
+    };
+    Ok(format!("sqlite://{path}?{query}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sqlite_urls_create_their_file_and_directory() {
+        let dir = std::env::temp_dir().join(format!("portico-{}", uuid::Uuid::new_v4()));
+        let url = format!("sqlite://{}/x.db", dir.display());
+        assert_eq!(
+            prepare_sqlite_file(&url).unwrap(),
+            format!("{url}?mode=rwc")
+        );
+        assert!(dir.is_dir());
+        std::fs::remove_dir(dir).unwrap();
+        assert_eq!(
+            prepare_sqlite_file("sqlite:x.db?mode=ro").unwrap(),
+            "sqlite://x.db?mode=ro"
+        );
+    }
+}

@@ -1,0 +1,88 @@
+//! Tenants as the platform sees them: which tenant a host name belongs to, and provisioning a new
+//! tenant with its first administrator. The registry itself lives in the `portico-tenants` crate.
+
+use portico_tenants::{Slug, Tenant};
+
+use crate::{
+    access,
+    app::App,
+    error::{Error, Result},
+    users::{self, CreatedUser, NewUser, UserKind},
+};
+
+/// The tenant slug of a host name `{slug}.{base_domain}` (any port ignored); `None` for the bare
+/// base domain, other domains, or a label that is not a valid slug.
+pub fn slug_from_host(host: &str, base_domain: &str) -> Option<Slug> {
+    let host = match host.rsplit_once(':') {
+        Some((name, port)) if port.bytes().all(|b| b.is_ascii_digit()) => name,
+        _ => host,
+    };
+    let host = host.trim_end_matches('.').to_ascii_lowercase();
+    let label = host.strip_suffix(base_domain)?.strip_suffix('.')?;
+    if label.contains('.') {
+        return None;
+    }
+    Slug::parse(label).ok()
+}
+
+/// Looks a tenant up by slug (any status).
+pub async fn find(app: &App, slug: &Slug) -> Result<Option<Tenant>> {
+    let mut conn = app.db.global().await?;
+    Ok(portico_tenants::find_by_slug(&mut conn, slug).await?)
+}
+
+/// A new tenant and its first administrator, who sets a password through the setup link.
+#[derive(Debug)]
+pub struct Provisioned {
+    pub tenant: Tenant,
+    pub admin: CreatedUser,
+}
+
+/// Creates a tenant and its first employee administrator in one transaction.
+pub async fn provision(
+    app: &App,
+    slug: &Slug,
+    name: &str,
+    admin_email: &str,
+) -> Result<Provisioned> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 200 {
+        return Err(Error::invalid_field(
+            "name",
+            "must be 1 to 200 characters long",
+        ));
+    }
+    let admin = NewUser::parse(admin_email, "Administrator", UserKind::Employee.as_str())?;
+    let mut global = app.db.begin_global().await?;
+    let tenant = portico_tenants::create(global.conn(), slug, name, app.clock.now().0).await?;
+    let mut tx = global.enter(tenant.id).await?;
+    let roles = access::defaults::apply(app, &mut tx).await?;
+    let admin = users::insert_with_setup_link(app, &mut tx, &tenant.slug, admin).await?;
+    access::defaults::make_administrator(&mut tx, roles, admin.user.id).await?;
+    tx.commit().await?;
+    tracing::info!(tenant = %tenant.slug, "tenant provisioned");
+    Ok(Provisioned { tenant, admin })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_come_from_one_label_under_the_base_domain() {
+        let slug = |host| slug_from_host(host, "localhost").map(|s| s.to_string());
+        assert_eq!(slug("demo.localhost"), Some("demo".into()));
+        assert_eq!(slug("demo.localhost:8080"), Some("demo".into()));
+        assert_eq!(slug("DEMO.Localhost."), Some("demo".into()));
+        assert_eq!(slug("localhost:8080"), None);
+        assert_eq!(slug("a.demo.localhost"), None);
+        assert_eq!(slug("demo.example.com"), None);
+        assert_eq!(slug("www.localhost"), None);
+        assert_eq!(slug("evillocalhost"), None);
+        assert_eq!(slug("127.0.0.1:8080"), None);
+        assert_eq!(
+            slug_from_host("acme.portico.example", "portico.example").map(|s| s.to_string()),
+            Some("acme".into())
+        );
+    }
+}

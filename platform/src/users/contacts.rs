@@ -1,0 +1,61 @@
+//! Every external user is a Contact. Adding portal users by e-mail reuses the Contact with that
+//! address or creates one (its full name is the address's local part, as people expect from the
+//! reference product).
+
+use serde_json::{Map, Value, json};
+
+use crate::{
+    access::Actor,
+    app::App,
+    error::{Error, Result},
+    records::{self, RecordId},
+    store::TenantTx,
+};
+
+use super::Email;
+
+/// The id of the live Contact with this e-mail address, creating it if there is none. The
+/// caller has already been authorised to add portal users; the Contact is part of that action.
+pub async fn find_or_create(
+    app: &App,
+    tx: &mut TenantTx,
+    actor: &Actor,
+    email: &Email,
+    full_name: &str,
+    account: Option<RecordId>,
+) -> Result<String> {
+    let tenant = tx.tenant_param();
+    let existing: Option<String> = sqlx::query_scalar(
+        "SELECT id FROM records
+         WHERE tenant_id = $1 AND object = 'contact' AND deleted_at IS NULL
+           AND lower(data->>'email') = $2
+         ORDER BY id LIMIT 1",
+    )
+    .bind(tenant)
+    .bind(email.as_str())
+    .fetch_optional(tx.conn())
+    .await?;
+    if let Some(id) = existing {
+        return Ok(id);
+    }
+    let object = records::built_in(app, "contact")?;
+    let name = if full_name.trim().is_empty() {
+        local_part(email)
+    } else {
+        full_name.trim()
+    };
+    let mut data = Map::new();
+    data.insert("full_name".into(), json!(name));
+    data.insert("email".into(), json!(email.as_str()));
+    if let Some(account) = account {
+        data.insert("account".into(), Value::String(account.to_string()));
+    }
+    object.validate(&data).map_err(Error::invalid_fields)?;
+    let contact = records::insert(app, tx, actor, &object, &data).await?;
+    Ok(contact.id.to_string())
+}
+
+/// The part of an address before the "@".
+pub fn local_part(email: &Email) -> &str {
+    email.as_str().split('@').next().unwrap_or_default()
+}

@@ -1,0 +1,316 @@
+//! People who sign in: employees (console), external users (portal) and system users (jobs,
+//! plugins). A login is an e-mail address, unique per tenant.
+
+pub(crate) mod contacts;
+mod email;
+pub(crate) mod storage;
+
+pub use email::Email;
+
+use std::{fmt, str::FromStr};
+
+use serde::Serialize;
+use uuid::Uuid;
+
+use crate::{
+    access::{self, Actor, Capability, RoleId},
+    app::App,
+    auth::one_time::{self, Purpose},
+    error::{Error, FieldErrors, Result},
+    store::{Access, TenantTx, Timestamp, uuid_text_column},
+};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(transparent)]
+pub struct UserId(Uuid);
+uuid_text_column!(UserId);
+
+impl UserId {
+    fn new() -> Self {
+        Self(Uuid::now_v7())
+    }
+}
+
+impl fmt::Display for UserId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl FromStr for UserId {
+    type Err = uuid::Error;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Uuid::parse_str(s).map(Self)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UserKind {
+    /// Works in the console.
+    Employee,
+    /// Uses the portal: a customer, partner or contractor.
+    External,
+    /// Acts for the platform itself (jobs, plugins); never signs in.
+    System,
+}
+
+impl UserKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Employee => "employee",
+            Self::External => "external",
+            Self::System => "system",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "employee" => Some(Self::Employee),
+            "external" => Some(Self::External),
+            "system" => Some(Self::System),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct User {
+    pub id: UserId,
+    pub login: Email,
+    pub full_name: String,
+    pub kind: UserKind,
+    pub created_at: Timestamp,
+    pub deactivated_at: Option<Timestamp>,
+    /// The Contact record an external user is.
+    pub contact: Option<String>,
+    /// The portal organization (a role) of an external user.
+    pub organization: Option<RoleId>,
+    pub organization_admin: bool,
+}
+
+/// A user to create, checked field by field.
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    pub login: Email,
+    pub full_name: String,
+    pub kind: UserKind,
+}
+
+impl NewUser {
+    /// Checks every field and reports all problems at once. Only employees and external users can
+    /// be created by people; system users belong to the platform.
+    pub fn parse(login: &str, full_name: &str, kind: &str) -> Result<Self> {
+        let mut errors = FieldErrors::new();
+        let login = Email::parse(login)
+            .map_err(|e| errors.entry("login".into()).or_default().push(e))
+            .ok();
+        let full_name = full_name.trim();
+        if full_name.is_empty() || full_name.chars().count() > 250 {
+            errors
+                .entry("full_name".into())
+                .or_default()
+                .push("must be 1 to 250 characters long".into());
+        }
+        let kind = UserKind::parse(kind).filter(|k| *k != UserKind::System);
+        if kind.is_none() {
+            errors
+                .entry("kind".into())
+                .or_default()
+                .push("must be \"employee\" or \"external\"".into());
+        }
+        match (login, kind) {
+            (Some(login), Some(kind)) if errors.is_empty() => Ok(Self {
+                login,
+                full_name: full_name.to_owned(),
+                kind,
+            }),
+            _ => Err(Error::invalid_fields(errors)),
+        }
+    }
+}
+
+/// A new user and the single-use link with which they choose their password.
+#[derive(Debug, Clone, Serialize)]
+pub struct CreatedUser {
+    pub user: User,
+    pub setup_link: String,
+}
+
+/// A user with their direct roles, as the user pages and `/users` show them.
+#[derive(Debug, Clone, Serialize)]
+pub struct UserWithRoles {
+    #[serde(flatten)]
+    pub user: User,
+    pub roles: Vec<RoleRef>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RoleRef {
+    pub id: RoleId,
+    pub name: String,
+}
+
+/// The users the actor may manage: everyone for administrators, external users for holders of
+/// "Manage portal users".
+pub async fn list(app: &App, actor: &Actor) -> Result<Vec<UserWithRoles>> {
+    let everyone = access::check(actor, Capability::ManageEmployees).is_ok();
+    if !everyone {
+        access::check(actor, Capability::ManagePortalUsers)?;
+    }
+    let mut tx = app.db.begin(actor.tenant.id, Access::Read).await?;
+    let users = storage::list(&mut tx).await?;
+    let memberships = access::direct_roles(&mut tx).await?;
+    Ok(users
+        .into_iter()
+        .filter(|u| everyone || u.kind == UserKind::External)
+        .map(|user| with_roles(actor, user, &memberships))
+        .collect())
+}
+
+fn with_roles(
+    actor: &Actor,
+    user: User,
+    memberships: &std::collections::HashMap<UserId, Vec<RoleId>>,
+) -> UserWithRoles {
+    let roles = memberships
+        .get(&user.id)
+        .into_iter()
+        .flatten()
+        .chain(user.organization.iter())
+        .filter_map(|id| actor.policy.role(*id))
+        .map(|r| RoleRef {
+            id: r.id,
+            name: r.name.clone(),
+        })
+        .collect();
+    UserWithRoles { user, roles }
+}
+
+/// One user, if the actor may manage them (others do not exist for them).
+pub async fn get(app: &App, actor: &Actor, id: UserId) -> Result<UserWithRoles> {
+    let mut tx = app.db.begin(actor.tenant.id, Access::Read).await?;
+    let user = manageable(&mut tx, actor, id).await?;
+    let memberships = access::direct_roles(&mut tx).await?;
+    Ok(with_roles(actor, user, &memberships))
+}
+
+/// Loads a user the actor may manage: administrators anyone; "Manage portal users" external
+/// users; an organization's administrator the members of their organization.
+async fn manageable(tx: &mut TenantTx, actor: &Actor, id: UserId) -> Result<User> {
+    let user = storage::find(tx, id)
+        .await?
+        .ok_or(Error::NotFound("user"))?;
+    let allowed = match (user.kind, user.organization) {
+        (UserKind::Employee, _) => access::check(actor, Capability::ManageEmployees).is_ok(),
+        (UserKind::External, Some(org)) => {
+            access::check(actor, Capability::AdministerOrganization(org)).is_ok()
+        }
+        (UserKind::External, None) => access::check(actor, Capability::ManagePortalUsers).is_ok(),
+        (UserKind::System, _) => false,
+    };
+    if allowed {
+        Ok(user)
+    } else {
+        Err(Error::NotFound("user"))
+    }
+}
+
+pub async fn create(app: &App, actor: &Actor, new: NewUser) -> Result<CreatedUser> {
+    access::check(
+        actor,
+        match new.kind {
+            UserKind::Employee => Capability::ManageEmployees,
+            _ => Capability::ManagePortalUsers,
+        },
+    )?;
+    let mut tx = app.db.begin(actor.tenant.id, Access::Write).await?;
+    let created = insert_with_setup_link(app, &mut tx, &actor.tenant.slug, new).await?;
+    if created.user.kind == UserKind::External {
+        let contact = contacts::find_or_create(
+            app,
+            &mut tx,
+            actor,
+            &created.user.login,
+            &created.user.full_name,
+            None,
+        )
+        .await?;
+        storage::set_contact(&mut tx, created.user.id, &contact).await?;
+    }
+    tx.commit().await?;
+    tracing::info!(user = %created.user.id, kind = created.user.kind.as_str(), "user created");
+    Ok(created)
+}
+
+/// Deactivates or reactivates a user. A deactivated user's sessions and API tokens stop working
+/// at their next request (every authentication checks the user is active).
+pub async fn set_active(app: &App, actor: &Actor, id: UserId, active: bool) -> Result<User> {
+    if id == actor.user {
+        return Err(Error::Conflict("You cannot deactivate yourself.".into()));
+    }
+    let mut tx = app.db.begin(actor.tenant.id, Access::Write).await?;
+    let user = manageable(&mut tx, actor, id).await?;
+    let at = (!active).then(|| app.clock.now());
+    storage::set_deactivated(&mut tx, id, at).await?;
+    access::audit(
+        app,
+        &mut tx,
+        actor,
+        if active {
+            "user.reactivate"
+        } else {
+            "user.deactivate"
+        },
+        format!("user:{id}"),
+        Some(serde_json::json!({ "active": user.deactivated_at.is_none() })),
+        Some(serde_json::json!({ "active": active })),
+    )
+    .await?;
+    let user = storage::find(&mut tx, id)
+        .await?
+        .ok_or(Error::NotFound("user"))?;
+    tx.commit().await?;
+    Ok(user)
+}
+
+/// Inserts a user without a password and issues their setup link. Used by the console, the API
+/// and tenant provisioning.
+pub(crate) async fn insert_with_setup_link(
+    app: &App,
+    tx: &mut TenantTx,
+    tenant_slug: &portico_tenants::Slug,
+    new: NewUser,
+) -> Result<CreatedUser> {
+    let now = app.clock.now();
+    let user = storage::insert(tx, &new, None, now).await?.ok_or_else(|| {
+        Error::Conflict(format!("a user with login {} already exists", new.login))
+    })?;
+    let token = one_time::issue(tx, user.id, Purpose::Setup, now).await?;
+    let setup_link = format!(
+        "{}/set-password?token={token}",
+        app.config.tenant_origin(tenant_slug.as_str())
+    );
+    Ok(CreatedUser { user, setup_link })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn new_user_reports_every_bad_field() {
+        let Err(Error::Invalid { fields, .. }) = NewUser::parse("nope", " ", "system") else {
+            panic!("accepted")
+        };
+        assert_eq!(
+            fields.keys().collect::<Vec<_>>(),
+            ["full_name", "kind", "login"]
+        );
+        let ok = NewUser::parse(" Ann@Example.com", " Ann Lee ", "external").unwrap();
+        assert_eq!(
+            (ok.login.as_str(), ok.full_name.as_str()),
+            ("ann@example.com", "Ann Lee")
+        );
+    }
+}

@@ -1,0 +1,244 @@
+//! SQL for `users`.
+
+use sqlx::{Row, any::AnyRow};
+
+use super::{Email, NewUser, User, UserId, UserKind};
+use crate::store::{TenantTx, Timestamp};
+
+/// The columns [`from_row`] reads, as a literal so queries stay `&'static str`.
+macro_rules! columns {
+    () => {
+        "id, login, full_name, kind, created_at, deactivated_at, contact_id, organization_id, organization_admin"
+    };
+}
+
+fn from_row(row: &AnyRow) -> Result<User, sqlx::Error> {
+    let kind: String = row.try_get("kind")?;
+    Ok(User {
+        id: row.try_get("id")?,
+        login: Email::from_db(row.try_get("login")?),
+        full_name: row.try_get("full_name")?,
+        kind: UserKind::parse(&kind).ok_or_else(|| sqlx::Error::Decode("bad user kind".into()))?,
+        created_at: row.try_get("created_at")?,
+        deactivated_at: row.try_get("deactivated_at")?,
+        contact: row.try_get("contact_id")?,
+        organization: row.try_get("organization_id")?,
+        organization_admin: row.try_get::<i64, _>("organization_admin")? != 0,
+    })
+}
+
+/// Inserts a user; `None` when the login is taken in this tenant.
+pub(crate) async fn insert(
+    tx: &mut TenantTx,
+    new: &NewUser,
+    password_hash: Option<String>,
+    now: Timestamp,
+) -> Result<Option<User>, sqlx::Error> {
+    let tenant = tx.tenant_param();
+    let row = sqlx::query(concat!(
+        "INSERT INTO users (tenant_id, id, login, full_name, kind, password_hash, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)
+         ON CONFLICT (tenant_id, login) DO NOTHING RETURNING ",
+        columns!()
+    ))
+    .bind(tenant)
+    .bind(UserId::new())
+    .bind(new.login.as_str())
+    .bind(&new.full_name)
+    .bind(new.kind.as_str())
+    .bind(password_hash)
+    .bind(now)
+    .fetch_optional(tx.conn())
+    .await?;
+    row.as_ref().map(from_row).transpose()
+}
+
+pub(crate) async fn find(tx: &mut TenantTx, id: UserId) -> Result<Option<User>, sqlx::Error> {
+    let tenant = tx.tenant_param();
+    sqlx::query(concat!(
+        "SELECT ",
+        columns!(),
+        " FROM users WHERE tenant_id = $1 AND id = $2"
+    ))
+    .bind(tenant)
+    .bind(id)
+    .fetch_optional(tx.conn())
+    .await?
+    .as_ref()
+    .map(from_row)
+    .transpose()
+}
+
+/// An active user by login, with their password hash (if they have set one).
+pub(crate) async fn find_active_by_login(
+    tx: &mut TenantTx,
+    login: &str,
+) -> Result<Option<(User, Option<String>)>, sqlx::Error> {
+    let tenant = tx.tenant_param();
+    let Some(row) = sqlx::query(concat!(
+        "SELECT ",
+        columns!(),
+        ", password_hash FROM users
+         WHERE tenant_id = $1 AND login = $2 AND deactivated_at IS NULL"
+    ))
+    .bind(tenant)
+    .bind(login)
+    .fetch_optional(tx.conn())
+    .await?
+    else {
+        return Ok(None);
+    };
+    Ok(Some((from_row(&row)?, row.try_get("password_hash")?)))
+}
+
+pub(crate) async fn password_hash(
+    tx: &mut TenantTx,
+    id: UserId,
+) -> Result<Option<String>, sqlx::Error> {
+    let tenant = tx.tenant_param();
+    let hash: Option<Option<String>> =
+        sqlx::query_scalar("SELECT password_hash FROM users WHERE tenant_id = $1 AND id = $2")
+            .bind(tenant)
+            .bind(id)
+            .fetch_optional(tx.conn())
+            .await?;
+    Ok(hash.flatten())
+}
+
+pub(crate) async fn set_password_hash(
+    tx: &mut TenantTx,
+    id: UserId,
+    hash: &str,
+) -> Result<(), sqlx::Error> {
+    let tenant = tx.tenant_param();
+    sqlx::query("UPDATE users SET password_hash = $3 WHERE tenant_id = $1 AND id = $2")
+        .bind(tenant)
+        .bind(id)
+        .bind(hash)
+        .execute(tx.conn())
+        .await?;
+    Ok(())
+}
+
+pub(crate) async fn list(tx: &mut TenantTx) -> Result<Vec<User>, sqlx::Error> {
+    let tenant = tx.tenant_param();
+    sqlx::query(concat!(
+        "SELECT ",
+        columns!(),
+        " FROM users WHERE tenant_id = $1 AND kind <> 'system' ORDER BY login"
+    ))
+    .bind(tenant)
+    .fetch_all(tx.conn())
+    .await?
+    .iter()
+    .map(from_row)
+    .collect()
+}
+
+pub(crate) async fn set_contact(
+    tx: &mut TenantTx,
+    id: UserId,
+    contact: &str,
+) -> Result<(), sqlx::Error> {
+    let tenant = tx.tenant_param();
+    sqlx::query("UPDATE users SET contact_id = $3 WHERE tenant_id = $1 AND id = $2")
+        .bind(tenant)
+        .bind(id)
+        .bind(contact)
+        .execute(tx.conn())
+        .await?;
+    Ok(())
+}
+
+pub(crate) async fn set_deactivated(
+    tx: &mut TenantTx,
+    id: UserId,
+    at: Option<Timestamp>,
+) -> Result<(), sqlx::Error> {
+    let tenant = tx.tenant_param();
+    sqlx::query("UPDATE users SET deactivated_at = $3 WHERE tenant_id = $1 AND id = $2")
+        .bind(tenant)
+        .bind(id)
+        .bind(at)
+        .execute(tx.conn())
+        .await?;
+    Ok(())
+}
+
+/// Places an external user in a portal organization (or takes them out), as member or admin.
+pub(crate) async fn set_organization(
+    tx: &mut TenantTx,
+    id: UserId,
+    organization: Option<crate::access::RoleId>,
+    admin: bool,
+) -> Result<(), sqlx::Error> {
+    let tenant = tx.tenant_param();
+    sqlx::query(
+        "UPDATE users SET organization_id = $3, organization_admin = $4 WHERE tenant_id = $1 AND id = $2",
+    )
+    .bind(tenant)
+    .bind(id)
+    .bind(organization)
+    .bind(i64::from(admin))
+    .execute(tx.conn())
+    .await?;
+    Ok(())
+}
+
+pub(crate) async fn by_contact(
+    tx: &mut TenantTx,
+    contact: &str,
+) -> Result<Option<User>, sqlx::Error> {
+    let tenant = tx.tenant_param();
+    sqlx::query(concat!(
+        "SELECT ",
+        columns!(),
+        " FROM users WHERE tenant_id = $1 AND contact_id = $2"
+    ))
+    .bind(tenant)
+    .bind(contact)
+    .fetch_optional(tx.conn())
+    .await?
+    .as_ref()
+    .map(from_row)
+    .transpose()
+}
+
+pub(crate) async fn find_by_login(
+    tx: &mut TenantTx,
+    login: &str,
+) -> Result<Option<User>, sqlx::Error> {
+    let tenant = tx.tenant_param();
+    sqlx::query(concat!(
+        "SELECT ",
+        columns!(),
+        " FROM users WHERE tenant_id = $1 AND login = $2"
+    ))
+    .bind(tenant)
+    .bind(login)
+    .fetch_optional(tx.conn())
+    .await?
+    .as_ref()
+    .map(from_row)
+    .transpose()
+}
+
+/// Members of a portal organization.
+pub(crate) async fn in_organization(
+    tx: &mut TenantTx,
+    organization: crate::access::RoleId,
+) -> Result<Vec<User>, sqlx::Error> {
+    let tenant = tx.tenant_param();
+    sqlx::query(concat!(
+        "SELECT ",
+        columns!(),
+        " FROM users WHERE tenant_id = $1 AND organization_id = $2 ORDER BY login"
+    ))
+    .bind(tenant)
+    .bind(organization)
+    .fetch_all(tx.conn())
+    .await?
+    .iter()
+    .map(from_row)
+    .collect()
+}

@@ -1,0 +1,67 @@
+//! The tenant registry: which companies run on this installation, under which subdomain, and whether
+//! they are active. Tenant rows are global (not tenant-scoped); everything a tenant owns lives in the
+//! platform's tenant-scoped tables and refers to [`TenantId`].
+
+mod registry;
+mod slug;
+
+pub use registry::{RegistryError, create, find_by_id, find_by_slug, list, set_status};
+pub use slug::{Slug, SlugError};
+
+use serde::Serialize;
+
+/// A tenant's numeric id: the first column of every tenant-owned row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(transparent)]
+pub struct TenantId(i64);
+
+impl TenantId {
+    /// Wraps an id read from the database. Only storage code should need this.
+    pub fn from_db(id: i64) -> Self {
+        Self(id)
+    }
+
+    pub fn get(self) -> i64 {
+        self.0
+    }
+}
+
+impl std::fmt::Display for TenantId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TenantStatus {
+    Active,
+    /// Portal, console and API answer "temporarily unavailable"; data is kept.
+    Suspended,
+}
+
+impl TenantStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Active => "active",
+            Self::Suspended => "suspended",
+        }
+    }
+
+    fn parse(s: &str) -> Option<Self> {
+        match s {
+            "active" => Some(Self::Active),
+            "suspended" => Some(Self::Suspended),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Tenant {
+    pub id: TenantId,
+    pub slug: Slug,
+    pub name: String,
+    pub status: TenantStatus,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+}

@@ -1,0 +1,106 @@
+//! SQL for the global `tenants` table. Portable SQL only: it runs unchanged on SQLite and PostgreSQL.
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use sqlx::{AnyConnection, Row, any::AnyRow};
+
+use crate::{Slug, Tenant, TenantId, TenantStatus};
+
+#[derive(Debug, thiserror::Error)]
+pub enum RegistryError {
+    #[error("a tenant with slug \"{0}\" already exists")]
+    SlugTaken(Slug),
+    #[error("no tenant with slug \"{0}\"")]
+    NotFound(Slug),
+    #[error("tenant registry query failed")]
+    Database(#[from] sqlx::Error),
+    #[error("tenant row is corrupt: {0}")]
+    Corrupt(String),
+}
+
+pub async fn create(
+    conn: &mut AnyConnection,
+    slug: &Slug,
+    name: &str,
+    now: DateTime<Utc>,
+) -> Result<Tenant, RegistryError> {
+    let inserted = sqlx::query(
+        "INSERT INTO tenants (slug, name, status, created_at) VALUES ($1, $2, 'active', $3)
+         ON CONFLICT (slug) DO NOTHING RETURNING id, slug, name, status, created_at",
+    )
+    .bind(slug.as_str())
+    .bind(name)
+    .bind(now.to_rfc3339_opts(SecondsFormat::Micros, true))
+    .fetch_optional(conn)
+    .await?;
+    match inserted {
+        Some(row) => from_row(&row),
+        None => Err(RegistryError::SlugTaken(slug.clone())),
+    }
+}
+
+pub async fn find_by_slug(
+    conn: &mut AnyConnection,
+    slug: &Slug,
+) -> Result<Option<Tenant>, RegistryError> {
+    sqlx::query("SELECT id, slug, name, status, created_at FROM tenants WHERE slug = $1")
+        .bind(slug.as_str())
+        .fetch_optional(conn)
+        .await?
+        .map(|row| from_row(&row))
+        .transpose()
+}
+
+pub async fn find_by_id(
+    conn: &mut AnyConnection,
+    id: TenantId,
+) -> Result<Option<Tenant>, RegistryError> {
+    sqlx::query("SELECT id, slug, name, status, created_at FROM tenants WHERE id = $1")
+        .bind(id.get())
+        .fetch_optional(conn)
+        .await?
+        .map(|row| from_row(&row))
+        .transpose()
+}
+
+pub async fn list(conn: &mut AnyConnection) -> Result<Vec<Tenant>, RegistryError> {
+    sqlx::query("SELECT id, slug, name, status, created_at FROM tenants ORDER BY slug")
+        .fetch_all(conn)
+        .await?
+        .iter()
+        .map(from_row)
+        .collect()
+}
+
+pub async fn set_status(
+    conn: &mut AnyConnection,
+    slug: &Slug,
+    status: TenantStatus,
+) -> Result<Tenant, RegistryError> {
+    sqlx::query(
+        "UPDATE tenants SET status = $1 WHERE slug = $2
+         RETURNING id, slug, name, status, created_at",
+    )
+    .bind(status.as_str())
+    .bind(slug.as_str())
+    .fetch_optional(conn)
+    .await?
+    .map(|row| from_row(&row))
+    .transpose()?
+    .ok_or_else(|| RegistryError::NotFound(slug.clone()))
+}
+
+fn from_row(row: &AnyRow) -> Result<Tenant, RegistryError> {
+    let corrupt = |what: &str| RegistryError::Corrupt(what.to_owned());
+    let slug: String = row.try_get("slug")?;
+    let status: String = row.try_get("status")?;
+    let created_at: String = row.try_get("created_at")?;
+    Ok(Tenant {
+        id: TenantId(row.try_get("id")?),
+        slug: Slug::from_registry(slug),
+        name: row.try_get("name")?,
+        status: TenantStatus::parse(&status).ok_or_else(|| corrupt("status"))?,
+        created_at: DateTime::parse_from_rfc3339(&created_at)
+            .map_err(|e| corrupt(&e.to_string()))?
+            .with_timezone(&Utc),
+    })
+}

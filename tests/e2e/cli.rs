@@ -1,0 +1,415 @@
+//! The `portico` binary as an operator runs it.
+
+use std::{
+    io::{BufRead, BufReader},
+    process::{Command, Output, Stdio},
+    time::{Duration, Instant},
+};
+
+use sqlx::{AnyConnection, Connection, Row};
+
+use crate::harness::{Backend, TestDatabase};
+
+fn portico(database_url: &str, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_portico"))
+        .args(args)
+        .env("PORTICO_DATABASE_URL", database_url)
+        .env("PORTICO_LOG", "warn")
+        .output()
+        .expect("run portico")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[test]
+fn every_command_explains_itself() {
+    let help = portico("sqlite::memory:", &["--help"]);
+    assert!(help.status.success());
+    for command in ["serve", "migrate", "demo", "tenant"] {
+        assert!(
+            stdout(&help).contains(command),
+            "{command} missing from --help"
+        );
+    }
+    for args in [
+        &["serve", "--help"][..],
+        &["migrate", "--help"],
+        &["demo", "--help"],
+        &["tenant", "--help"],
+        &["tenant", "create", "--help"],
+        &["tenant", "list", "--help"],
+        &["tenant", "suspend", "--help"],
+        &["tenant", "resume", "--help"],
+    ] {
+        let output = portico("sqlite::memory:", args);
+        assert!(output.status.success(), "{args:?}");
+        assert!(stdout(&output).contains("Usage: portico"), "{args:?}");
+    }
+}
+
+#[test]
+fn bad_configuration_stops_start_up_with_one_line_naming_the_setting() {
+    let output = Command::new(env!("CARGO_BIN_EXE_portico"))
+        .arg("migrate")
+        .env("PORTICO_LISTEN", "eighty")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let message = stderr(&output);
+    assert_eq!(message.lines().count(), 1, "{message}");
+    assert!(
+        message.starts_with("portico: invalid configuration: PORTICO_LISTEN:"),
+        "{message}"
+    );
+
+    let output = portico("mysql://nope", &["migrate"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("PORTICO_DATABASE_URL"));
+
+    let output = portico("postgres://nobody@127.0.0.1:1/none", &["migrate"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).contains("cannot connect to the PostgreSQL database"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+async fn migrations_apply_from_empty_and_again(backend: Backend) {
+    let (_db, url) = TestDatabase::create(backend).await;
+    for _ in 0..2 {
+        let output = portico(&url, &["migrate"]);
+        assert!(output.status.success(), "{}", stderr(&output));
+        assert!(stdout(&output).starts_with("Migrations applied"));
+    }
+    sqlx::any::install_default_drivers();
+    let mut conn = AnyConnection::connect(&url).await.unwrap();
+    for table in [
+        "tenants",
+        "users",
+        "sessions",
+        "api_tokens",
+        "one_time_tokens",
+        "login_failures",
+        "counters",
+        "records",
+    ] {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT count(*) AS n FROM {table}"
+        )))
+        .fetch_one(&mut conn)
+        .await
+        .unwrap_or_else(|e| panic!("{table}: {e}"));
+        assert_eq!(rows.get::<i64, _>("n"), 0, "{table}");
+    }
+}
+
+#[tokio::test]
+async fn migrations_apply_from_empty_on_sqlite() {
+    migrations_apply_from_empty_and_again(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn migrations_apply_from_empty_on_postgres() {
+    migrations_apply_from_empty_and_again(Backend::Postgres).await;
+}
+
+async fn tenants_are_managed_from_the_command_line(backend: Backend) {
+    let (_db, url) = TestDatabase::create(backend).await;
+    let created = portico(
+        &url,
+        &[
+            "tenant",
+            "create",
+            "--slug",
+            "acme",
+            "--name",
+            "Acme Corp",
+            "--admin-email",
+            "Boss@Acme.test",
+        ],
+    );
+    assert!(created.status.success(), "{}", stderr(&created));
+    let text = stdout(&created);
+    assert!(text.contains("Administrator: boss@acme.test"), "{text}");
+    assert!(
+        text.contains("http://acme.localhost:8080/set-password?token="),
+        "{text}"
+    );
+
+    for (args, expected) in [
+        (vec!["--slug", "WWW"], "only lowercase letters"),
+        (vec!["--slug", "www"], "reserved"),
+        (vec!["--slug", "acme"], "already exists"),
+    ] {
+        let mut all = vec![
+            "tenant",
+            "create",
+            "--name",
+            "X",
+            "--admin-email",
+            "x@x.test",
+        ];
+        all.extend(args);
+        let output = portico(&url, &all);
+        assert!(!output.status.success());
+        assert!(stderr(&output).contains(expected), "{}", stderr(&output));
+    }
+    let bad_email = portico(
+        &url,
+        &[
+            "tenant",
+            "create",
+            "--slug",
+            "initech",
+            "--name",
+            "I",
+            "--admin-email",
+            "nope",
+        ],
+    );
+    assert!(!bad_email.status.success());
+    let list = portico(&url, &["tenant", "list"]);
+    assert_eq!(
+        stdout(&list),
+        "acme\tactive\tAcme Corp\n",
+        "the failed creations left nothing behind"
+    );
+
+    assert!(
+        portico(&url, &["tenant", "suspend", "acme"])
+            .status
+            .success()
+    );
+    assert_eq!(
+        stdout(&portico(&url, &["tenant", "list"])),
+        "acme\tsuspended\tAcme Corp\n"
+    );
+    assert!(
+        portico(&url, &["tenant", "resume", "acme"])
+            .status
+            .success()
+    );
+    assert_eq!(
+        stdout(&portico(&url, &["tenant", "list"])),
+        "acme\tactive\tAcme Corp\n"
+    );
+    assert!(
+        !portico(&url, &["tenant", "suspend", "ghost"])
+            .status
+            .success()
+    );
+}
+
+#[tokio::test]
+async fn tenants_are_managed_from_the_command_line_on_sqlite() {
+    tenants_are_managed_from_the_command_line(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn tenants_are_managed_from_the_command_line_on_postgres() {
+    tenants_are_managed_from_the_command_line(Backend::Postgres).await;
+}
+
+/// Runs `portico demo` until it has printed its instructions, checks it serves, then stops it
+/// with SIGTERM and expects a clean exit.
+fn run_demo_once(url: &str) -> String {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let data_dir = std::env::temp_dir().join(format!("portico-demo-{}", uuid::Uuid::new_v4()));
+    let mut child = Command::new(env!("CARGO_BIN_EXE_portico"))
+        .arg("demo")
+        .env("PORTICO_DATABASE_URL", url)
+        .env("PORTICO_LISTEN", format!("127.0.0.1:{port}"))
+        .env("PORTICO_DATA_DIR", &data_dir)
+        .env("PORTICO_LOG", "warn")
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut printed = String::new();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    while let Some(Ok(line)) = lines.next() {
+        printed.push_str(&line);
+        printed.push('\n');
+        if line.contains("Press Ctrl-C") {
+            break;
+        }
+    }
+    let health = std::net::TcpStream::connect(("127.0.0.1", port));
+    assert!(health.is_ok(), "demo is not listening:\n{printed}");
+    Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "demo did not stop on SIGTERM"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(status.success(), "demo exited with {status}");
+    let _ = std::fs::remove_dir_all(data_dir);
+    printed.replace(&port.to_string(), "PORT")
+}
+
+async fn snapshot(url: &str) -> Vec<String> {
+    sqlx::any::install_default_drivers();
+    let mut conn = AnyConnection::connect(url).await.unwrap();
+    let mut rows = Vec::new();
+    for sql in [
+        "SELECT slug || ' ' || status || ' ' || name AS line FROM tenants ORDER BY slug",
+        "SELECT id || ' ' || login || ' ' || kind || ' ' || coalesce(password_hash, '-') AS line FROM users ORDER BY login",
+        "SELECT object || ' ' || number || ' ' || id AS line FROM records ORDER BY object, number",
+        "SELECT name || ' ' || value AS line FROM counters ORDER BY name",
+    ] {
+        for row in sqlx::query(sql).fetch_all(&mut conn).await.unwrap() {
+            rows.push(row.get::<String, _>("line"));
+        }
+    }
+    rows
+}
+
+async fn the_demo_is_idempotent(backend: Backend) {
+    let (db, url) = TestDatabase::create(backend).await;
+    let inspect = db.inspection_url(&url);
+    let printed = run_demo_once(&url);
+    assert!(printed.contains("http://demo.localhost:PORT/"), "{printed}");
+    assert!(
+        printed.contains("http://demo.localhost:PORT/console"),
+        "{printed}"
+    );
+    assert!(
+        printed.contains("customer@demo.test / demo-customer"),
+        "{printed}"
+    );
+    assert!(
+        printed.contains("admin@demo.test / demo-admin"),
+        "{printed}"
+    );
+    let first = snapshot(&inspect).await;
+    assert!(
+        first.iter().any(|l| l.starts_with("demo active")),
+        "{first:?}"
+    );
+    assert_eq!(
+        first.iter().filter(|l| l.contains("@demo.test")).count(),
+        2,
+        "{first:?}"
+    );
+
+    run_demo_once(&url);
+    assert_eq!(
+        snapshot(&inspect).await,
+        first,
+        "a second run must leave the same state"
+    );
+}
+
+#[tokio::test]
+async fn the_demo_is_idempotent_on_sqlite() {
+    the_demo_is_idempotent(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn the_demo_is_idempotent_on_postgres() {
+    the_demo_is_idempotent(Backend::Postgres).await;
+}
+
+/// `portico serve` with JSON logs: each request's line carries its request id, tenant and user.
+#[tokio::test]
+async fn json_logs_name_the_request_tenant_and_user() {
+    let (_db, url) = TestDatabase::create(Backend::Sqlite).await;
+    assert!(portico(&url, &["migrate"]).status.success());
+    let created = portico(
+        &url,
+        &[
+            "tenant",
+            "create",
+            "--slug",
+            "acme",
+            "--name",
+            "Acme",
+            "--admin-email",
+            "boss@acme.test",
+        ],
+    );
+    let link = stdout(&created)
+        .lines()
+        .find_map(|l| l.strip_prefix("One-time setup link (valid 72 hours): "))
+        .unwrap()
+        .to_owned();
+
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let child = Command::new(env!("CARGO_BIN_EXE_portico"))
+        .arg("serve")
+        .env("PORTICO_DATABASE_URL", &url)
+        .env("PORTICO_LISTEN", format!("127.0.0.1:{port}"))
+        .env("PORTICO_LOG_FORMAT", "json")
+        .env("PORTICO_LOG", "info")
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let origin = format!("http://acme.localhost:{port}");
+    let browser = crate::harness::Browser::new(&origin);
+    let started = Instant::now();
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "serve did not start"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let link = link.replace("http://acme.localhost:8080", &origin);
+    browser.set_password(&link, "boss password 1").await;
+    let me = browser
+        .sign_in_api(&crate::harness::Login::new(
+            "boss@acme.test",
+            "boss password 1",
+        ))
+        .await;
+    let user_id = me.json::<serde_json::Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let response = browser.get("/api/v1/me").await;
+    let request_id = response.headers()["x-request-id"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+
+    Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert!(output.status.success());
+    let logs = String::from_utf8_lossy(&output.stdout);
+    let line = logs
+        .lines()
+        .find(|l| l.contains(&request_id))
+        .unwrap_or_else(|| panic!("no log line for request {request_id}:\n{logs}"));
+    let line: serde_json::Value = serde_json::from_str(line).expect("JSON log line");
+    let span = &line["span"];
+    assert_eq!(span["request_id"], request_id.as_str());
+    assert_eq!(span["tenant"], "acme");
+    assert_eq!(span["user"], user_id.as_str());
+    assert_eq!(span["path"], "/api/v1/me");
+}

@@ -1,0 +1,19 @@
+//! End-to-end tests: the real server (router, middleware, services, SQL) on a real port, against a
+//! fresh SQLite file and a fresh PostgreSQL database per test, driven like a browser or a script
+//! would drive it; and the real `portico` binary for the command line.
+
+mod harness;
+
+mod access;
+mod access_model;
+mod cli;
+mod console;
+mod console_access;
+mod organizations;
+mod plugins;
+mod record_pages;
+mod records_api;
+mod row_level_security;
+mod sessions;
+mod sign_in;
+mod tenancy;

@@ -1,0 +1,59 @@
+//! Builds the wasm guests once per test or bench process: the first-party plugins (`plugins/`) and
+//! the hostile test guests (`tests/guests/`), into `target/wasm`, then reads them as packages.
+//! Needs `rustup target add wasm32-wasip2`; cargo's own locking makes concurrent builds safe.
+
+use std::{
+    path::{Path, PathBuf},
+    process::Command,
+    sync::OnceLock,
+};
+
+use portico::plugin_host::PluginPackage;
+
+/// The repository's root (the platform crate is one level down).
+pub fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("the platform crate lives inside the repository")
+}
+
+/// Where the built components are, after building them all if this process has not yet.
+pub fn wasm_dir() -> &'static Path {
+    static BUILT: OnceLock<PathBuf> = OnceLock::new();
+    BUILT.get_or_init(|| {
+        let target = root().join("target/wasm");
+        for workspace in ["plugins", "tests/guests"] {
+            // Inside the workspace, as a developer would build it (its cargo config applies).
+            let status = Command::new(env!("CARGO"))
+                .current_dir(root().join(workspace))
+                .args(["build", "--release", "--target", "wasm32-wasip2"])
+                .arg("--target-dir")
+                .arg(&target)
+                // The outer build's settings are for the host, not for the guests.
+                .env_remove("CARGO_TARGET_DIR")
+                .env_remove("CARGO_ENCODED_RUSTFLAGS")
+                .env_remove("RUSTFLAGS")
+                .status()
+                .expect("cargo runs");
+            assert!(
+                status.success(),
+                "building the wasm guests in {workspace} failed \
+                 (is the target installed? `rustup target add wasm32-wasip2`)"
+            );
+        }
+        target.join("wasm32-wasip2/release")
+    })
+}
+
+/// The package of a section folder (`plugins/leave-request`, `tests/guests/panics`): its manifest
+/// and icon from the folder, its component from the build.
+pub fn package(folder: &str) -> PluginPackage {
+    let crate_name = Path::new(folder)
+        .file_name()
+        .and_then(|name| name.to_str())
+        .expect("a folder name")
+        .replace('-', "_");
+    let component = wasm_dir().join(format!("{crate_name}.wasm"));
+    PluginPackage::read(&root().join(folder), Some(&component))
+        .unwrap_or_else(|e| panic!("cannot read the package in {folder}: {e}"))
+}
