@@ -16,4 +16,5 @@ mod records_api;
 mod row_level_security;
 mod sessions;
 mod sign_in;
+mod support;
 mod tenancy;

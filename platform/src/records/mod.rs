@@ -171,9 +171,10 @@ pub async fn create(app: &App, actor: &Actor, object: &str, data: Value) -> Resu
     let mut data = into_fields(data)?;
     columns.check_writes(&object, data.keys())?;
     let mut tx = app.db.begin(actor.tenant.id, Access::Write).await?;
+    let supplied = data.clone();
     sections::before_save(app, &mut tx, actor, &object, &mut data, None).await?;
     object.validate(&data).map_err(Error::invalid_fields)?;
-    check_references(&mut tx, actor, &object, &data).await?;
+    check_references(&mut tx, actor, &object, &data, &supplied).await?;
     let record = insert(app, &mut tx, actor, &object, &data).await?;
     tx.commit().await?;
     Ok(columns.render(&record))
@@ -225,6 +226,7 @@ pub async fn update(
         return Err(stale(current.version));
     }
     let mut data = current.data.clone();
+    let supplied = changes.clone();
     for (field, value) in changes {
         match value {
             Value::Null => data.remove(&field),
@@ -233,7 +235,7 @@ pub async fn update(
     }
     sections::before_save(app, &mut tx, actor, &object, &mut data, Some(&current)).await?;
     object.validate(&data).map_err(Error::invalid_fields)?;
-    check_references(&mut tx, actor, &object, &data).await?;
+    check_references(&mut tx, actor, &object, &data, &supplied).await?;
     let updated = storage::update(
         &mut tx,
         &object.code,
@@ -281,13 +283,15 @@ fn into_fields(data: Value) -> Result<Map<String, Value>> {
     }
 }
 
-/// Reference fields must name a live record of their object in this tenant that the actor may
-/// read (otherwise one could probe for ids they cannot see).
+/// Reference fields the actor supplied must name a live record of their object in this tenant
+/// that the actor may read (otherwise one could probe for ids they cannot see). References a
+/// section's rules filled in, or that the section checks itself, are its responsibility.
 async fn check_references(
     tx: &mut TenantTx,
     actor: &Actor,
     object: &ObjectType,
     data: &Map<String, Value>,
+    supplied: &Map<String, Value>,
 ) -> Result<()> {
     let mut errors = FieldErrors::new();
     for field in &object.fields {
@@ -295,6 +299,11 @@ async fn check_references(
         else {
             continue;
         };
+        if supplied.get(&field.name) != data.get(&field.name)
+            || sections::checks_own_reference(object.code.as_str(), &field.name)
+        {
+            continue;
+        }
         let readable = match RecordId::parse(id) {
             Ok(id) => {
                 storage::exists(tx, target, id).await?

@@ -21,6 +21,12 @@ pub const BUILT_IN: &[&str] = &[
     include_str!("support.json"),
 ];
 
+/// Whether a section's rules check a reference field themselves (a case's agreement is chosen
+/// among those that cover its contact, which the contact may not otherwise read).
+pub(crate) fn checks_own_reference(object: &str, field: &str) -> bool {
+    matches!((object, field), (cases::OBJECT, "service_agreement"))
+}
+
 /// Runs before a record is validated and saved: may fill or correct fields, or refuse.
 pub(crate) async fn before_save(
     app: &App,
