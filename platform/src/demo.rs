@@ -68,6 +68,8 @@ pub async fn ensure(app: &App) -> anyhow::Result<Demo> {
     let admin = access::actor(app, &mut tx, Arc::new(tenant.clone()), admin).await?;
     tx.commit().await?;
     seed_records(app, &admin).await?;
+    crate::sections::seed_lookups(app, &admin).await?;
+    seed_self_service(app, &admin).await?;
     Ok(Demo { tenant })
 }
 
@@ -138,5 +140,179 @@ async fn seed_records(app: &App, admin: &Actor) -> anyhow::Result<()> {
         .await?;
     }
     tx.commit().await?;
+    Ok(())
+}
+
+/// Published articles (Markdown), by type.
+const ARTICLES: &[(&str, &str, &str, &str)] = &[
+    (
+        "FAQ",
+        "How do I reset my password?",
+        "password, account",
+        "Open **Profile**, enter your current password and choose a new one of at least 10 characters.\n\nForgot it? Ask your organization's administrator to send you a new setup link.",
+    ),
+    (
+        "FAQ",
+        "Printer shows \"paper jam\" but no paper is stuck",
+        "printer, hardware",
+        "1. Switch the printer off and unplug it for 30 seconds.\n2. Open the rear tray and check the rollers for scraps of paper.\n3. Switch it back on. If the message returns, open a case with the printer's serial number.",
+    ),
+    (
+        "FAQ",
+        "Connecting to the office VPN",
+        "vpn, network, remote",
+        "Install the VPN client from the software centre, sign in with your company account and choose the nearest gateway. Connections drop after 12 hours; reconnect to continue.",
+    ),
+    (
+        "FAQ",
+        "Why is my e-mail not syncing on my phone?",
+        "email, mobile",
+        "Check that the phone's date and time are set automatically, then remove and add the account again. Shared mailboxes sync only on the desktop client.",
+    ),
+    (
+        "FAQ",
+        "How long does support take to answer?",
+        "support, sla",
+        "Incidents get a first response within **1 hour** and are resolved within 8 working hours under the standard agreement. Service requests get a response within 4 hours.",
+    ),
+    (
+        "FAQ",
+        "Adding a colleague to the portal",
+        "portal, users",
+        "Organization administrators open **Organization**, type the colleague's e-mail address and choose *Add*. The colleague receives an invitation with a one-time link.",
+    ),
+    (
+        "Rules and regulations",
+        "Acceptable use of company equipment",
+        "policy, equipment",
+        "Company laptops and phones are for business use. Do not install unlicensed software, and report a lost or stolen device to support **at once**.",
+    ),
+    (
+        "Rules and regulations",
+        "Password and account policy",
+        "policy, security, password",
+        "Passwords have at least 10 characters and are never shared. Accounts are locked for a few minutes after repeated failed sign-ins.",
+    ),
+    (
+        "Rules and regulations",
+        "Data retention for support cases",
+        "policy, privacy",
+        "Closed cases and their files are kept for two years, then deleted. Ask support to delete personal data earlier.",
+    ),
+    (
+        "Templates",
+        "Template: reporting an incident",
+        "template, incident",
+        "When you open an incident, include:\n\n- what happened and when,\n- what you expected instead,\n- the device or service affected,\n- screenshots or logs as files.",
+    ),
+    (
+        "Templates",
+        "Template: requesting new equipment",
+        "template, equipment",
+        "Name the item, the quantity, who will use it, and the cost centre that pays for it.",
+    ),
+    (
+        "Templates",
+        "Template: access request for a shared folder",
+        "template, access",
+        "Give the folder's path, the people who need access, read or write, and until when.",
+    ),
+];
+
+/// Services, a default agreement, published articles and two cases of the demo customer.
+async fn seed_self_service(app: &App, admin: &Actor) -> anyhow::Result<()> {
+    let first = ListRequest {
+        limit: Some(1),
+        ..ListRequest::default()
+    };
+    if !records::list(app, admin, "service", &first)
+        .await?
+        .data
+        .is_empty()
+    {
+        return Ok(());
+    }
+    let mut services = Vec::new();
+    for (name, category, response, resolution) in [
+        ("Hardware repair", "Incident", 60, 480),
+        ("Software installation", "Service request", 240, 2880),
+        ("Account and access", "Service request", 120, 960),
+    ] {
+        let service = records::create(
+            app,
+            admin,
+            "service",
+            json!({ "name": name, "category": category, "response_minutes": response,
+                    "resolution_minutes": resolution }),
+        )
+        .await?;
+        services.push(service["id"].as_str().unwrap_or_default().to_owned());
+    }
+    records::create(
+        app,
+        admin,
+        "service_agreement",
+        json!({ "name": "Standard support", "is_default": true, "state": "Active" }),
+    )
+    .await?;
+    let types = records::list(
+        app,
+        admin,
+        "knowledge_type",
+        &ListRequest {
+            limit: Some(50),
+            ..ListRequest::default()
+        },
+    )
+    .await?;
+    let type_id = |name: &str| {
+        types
+            .data
+            .iter()
+            .find(|t| t["data"]["name"] == name)
+            .map(|t| t["id"].clone())
+    };
+    for (kind, title, tags, body) in ARTICLES {
+        records::create(
+            app,
+            admin,
+            "knowledge_article",
+            json!({ "title": title, "type": type_id(kind), "tags": tags, "body": body,
+                    "state": "Published" }),
+        )
+        .await?;
+    }
+    let mut tx = app.db.begin(admin.tenant.id, Access::Read).await?;
+    let Some((customer, _)) = users::storage::find_active_by_login(&mut tx, CUSTOMER.0).await?
+    else {
+        return Ok(());
+    };
+    let customer = access::actor(app, &mut tx, admin.tenant.clone(), customer).await?;
+    drop(tx);
+    let case = crate::sections::cases::open_case(
+        app,
+        &customer,
+        json!({ "service": services[0], "subject": "Printer on the 3rd floor jams",
+                "description": "The printer reports a paper jam every few pages." }),
+        Vec::new(),
+    )
+    .await?;
+    let case_id = case["id"].as_str().unwrap_or_default();
+    crate::sections::cases::conversation::post(
+        app,
+        admin,
+        case_id,
+        crate::sections::cases::conversation::MessageKind::Message,
+        "Thanks for reporting it. A technician will come by this afternoon.",
+        Vec::new(),
+    )
+    .await?;
+    crate::sections::cases::open_case(
+        app,
+        &customer,
+        json!({ "service": services[1], "description": "Please install the diagram editor on my laptop." }),
+        Vec::new(),
+    )
+    .await?;
     Ok(())
 }

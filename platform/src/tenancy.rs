@@ -1,6 +1,8 @@
 //! Tenants as the platform sees them: which tenant a host name belongs to, and provisioning a new
 //! tenant with its first administrator. The registry itself lives in the `portico-tenants` crate.
 
+use std::sync::Arc;
+
 use portico_tenants::{Slug, Tenant};
 
 use crate::{
@@ -59,7 +61,9 @@ pub async fn provision(
     let roles = access::defaults::apply(app, &mut tx).await?;
     let admin = users::insert_with_setup_link(app, &mut tx, &tenant.slug, admin).await?;
     access::defaults::make_administrator(&mut tx, roles, admin.user.id).await?;
+    let actor = access::actor(app, &mut tx, Arc::new(tenant.clone()), admin.user.clone()).await?;
     tx.commit().await?;
+    crate::sections::seed_lookups(app, &actor).await?;
     tracing::info!(tenant = %tenant.slug, "tenant provisioned");
     Ok(Provisioned { tenant, admin })
 }

@@ -9,6 +9,7 @@ mod access_model;
 mod cli;
 mod console;
 mod console_access;
+mod knowledge;
 mod organizations;
 mod plugins;
 mod record_pages;

@@ -113,3 +113,29 @@ pub async fn main_page(app: &App, actor: &Actor) -> MainPage {
         can_create_case: may(cases::OBJECT, Operation::Create),
     }
 }
+
+/// The lookups a new tenant starts with (editable afterwards): the knowledge-base article types.
+pub async fn seed_lookups(app: &App, admin: &Actor) -> Result<()> {
+    let existing = crate::records::list(
+        app,
+        admin,
+        "knowledge_type",
+        &crate::records::ListRequest {
+            limit: Some(1),
+            ..Default::default()
+        },
+    )
+    .await?;
+    if existing.data.is_empty() {
+        for name in ["FAQ", "Rules and regulations", "Templates"] {
+            crate::records::create(
+                app,
+                admin,
+                "knowledge_type",
+                serde_json::json!({ "name": name }),
+            )
+            .await?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,188 @@
+//! The knowledge base end to end: employees write and publish articles, customers search them
+//! (stemming, a typo, highlighted snippets, type filter, permission-filtered counts), read them,
+//! comment and like; popular articles; drafts stay invisible.
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::{
+    harness::{Browser, TestApp, location, on_both_databases},
+    support::Desk,
+};
+
+async fn types(desk: &Desk) -> Vec<(String, String)> {
+    let page: Value = desk
+        .admin
+        .get("/api/v1/objects/knowledge_type/records?limit=50")
+        .await
+        .json()
+        .await
+        .unwrap();
+    page["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| {
+            (
+                t["data"]["name"].as_str().unwrap().to_owned(),
+                t["id"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+async fn search(who: &Browser, query: &str) -> Value {
+    let response = who
+        .client
+        .get(who.url("/api/v1/knowledge/search"))
+        .query(&[("q", query)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK, "search {query}");
+    response.json().await.unwrap()
+}
+
+fn titles(results: &Value) -> Vec<String> {
+    results["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["title"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+on_both_databases! {
+    async fn customers_find_published_articles_with_stemming_typos_and_filters(app: TestApp) {
+        let desk = Desk::open(&app, "acme").await;
+        // Every tenant starts with the three article types.
+        let kinds = types(&desk).await;
+        let names: Vec<&str> = kinds.iter().map(|(n, _)| n.as_str()).collect();
+        for expected in ["FAQ", "Rules and regulations", "Templates"] {
+            assert!(names.contains(&expected), "{names:?}");
+        }
+        let kind = |name: &str| kinds.iter().find(|(n, _)| n == name).unwrap().1.clone();
+        let printers = desk.create("knowledge_article", json!({
+            "title": "Configuring network printers", "type": kind("FAQ"), "state": "Published",
+            "tags": "printer, network", "body": "Add the printer by its address. Printing to **several printers** works too.",
+        })).await;
+        desk.create("knowledge_article", json!({
+            "title": "Expense policy", "type": kind("Rules and regulations"), "state": "Published",
+            "body": "Receipts are required for every expense over 20 euros.",
+        })).await;
+        let draft = desk.create("knowledge_article", json!({
+            "title": "Printer replacement plan", "type": kind("FAQ"), "body": "Secret printer roadmap.",
+        })).await;
+        assert_eq!(draft["data"]["state"], "Draft");
+        assert!(printers["data"]["published_on"].is_string());
+
+        let customer = desk.customer("ann@client.test", json!({})).await;
+        // Stemming: "printing" and "printer" find "printers"; the draft is not found or counted.
+        for query in ["printer", "printing", "PRINTERS"] {
+            let found = search(&customer, query).await;
+            assert_eq!(titles(&found), ["Configuring network printers"], "{query}");
+            assert_eq!(found["total"], 1, "{query}");
+        }
+        // The employee sees the draft too (the count follows permissions).
+        assert_eq!(search(&desk.admin, "printer").await["total"], 2);
+        // A one-letter typo still finds it; the snippet marks the match and escapes the rest.
+        for typo in ["printr", "prnter", "primter", "recepts"] {
+            assert_eq!(search(&customer, typo).await["total"], 1, "{typo}");
+        }
+        let hit = &search(&customer, "receipts").await["hits"][0];
+        assert!(hit["snippet"].as_str().unwrap().contains("<mark>"), "{hit}");
+        // Nothing matches: an empty answer, not an error; a huge query is refused.
+        assert_eq!(search(&customer, "zebra").await["total"], 0);
+        let response = customer.client.get(customer.url("/api/v1/knowledge/search")).query(&[("q", "x".repeat(500))]).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        // Filter by type.
+        let response = customer.client.get(customer.url("/api/v1/knowledge/search"))
+            .query(&[("q", "receipts"), ("type", kind("FAQ").as_str())]).send().await.unwrap();
+        assert_eq!(response.json::<Value>().await.unwrap()["total"], 0);
+
+        // The portal page: search box results with highlighted snippets, escaped user input.
+        let (status, page) = customer.get_text("/knowledge?q=printing%3Cscript%3E").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(!page.contains("<script>"), "{page}");
+        let (_, page) = customer.get_text("/knowledge?q=printing").await;
+        assert!(page.contains("Configuring network printers") && page.contains("<mark>"), "{page}");
+        // Reading: the published article renders its Markdown; the draft does not exist.
+        let (status, page) = customer.get_text(&format!("/knowledge/{}", printers["id"].as_str().unwrap())).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(page.contains("<strong>several printers</strong>"), "{page}");
+        let response = customer.get(&format!("/knowledge/{}", draft["id"].as_str().unwrap())).await;
+        assert_eq!(response.status(), StatusCode::NOT_FOUND);
+        // Publishing the draft makes it readable without any other step.
+        desk.admin.patch_json(
+            &format!("/api/v1/objects/knowledge_article/records/{}", draft["id"].as_str().unwrap()),
+            &json!({ "version": draft["version"], "data": { "state": "Published" } }),
+        ).await;
+        assert_eq!(search(&customer, "printer").await["total"], 2);
+        // Another tenant's customer finds nothing of this tenant.
+        let other = Desk::open(&app, "globex").await;
+        let outsider = other.customer("eve@globex.test", json!({})).await;
+        assert_eq!(search(&outsider, "printer").await["total"], 0);
+        let response = outsider.get(&format!("/api/v1/knowledge/{}", printers["id"].as_str().unwrap())).await;
+        assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    }
+}
+
+on_both_databases! {
+    async fn customers_comment_like_and_make_articles_popular(app: TestApp) {
+        let desk = Desk::open(&app, "acme").await;
+        desk.create("knowledge_article", json!({ "title": "Quiet article", "state": "Published", "body": "Nobody reads this." })).await;
+        let loved = desk.create("knowledge_article", json!({ "title": "Loved article", "state": "Published", "body": "Everyone likes this." })).await;
+        let loved_id = loved["id"].as_str().unwrap().to_owned();
+        let ann = desk.customer("ann@client.test", json!({})).await;
+        let bob = desk.customer("bob@client.test", json!({})).await;
+        let page = format!("/knowledge/{loved_id}");
+
+        // Views and likes make it popular; the main page lists it first.
+        ann.get(&page).await;
+        let response = ann.submit_form(&page, &format!("{page}/like"), &[("on", "true")]).await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        let response = bob.post_json(&format!("/api/v1/knowledge/{loved_id}/likes"), &json!({})).await;
+        assert_eq!(response.status(), StatusCode::NO_CONTENT);
+        let article: Value = ann.get(&format!("/api/v1/knowledge/{loved_id}")).await.json().await.unwrap();
+        assert_eq!(article["likes"], 2);
+        assert_eq!(article["liked"], true);
+        let popular: Value = ann.get("/api/v1/knowledge/popular").await.json().await.unwrap();
+        assert_eq!(popular["data"][0]["title"], "Loved article");
+        assert_eq!(popular["data"][1]["title"], "Quiet article");
+        let (_, home) = ann.get_text("/").await;
+        let (first, second) = (home.find("Loved article").unwrap(), home.find("Quiet article").unwrap());
+        assert!(first < second, "{home}");
+        assert!(home.contains("action=\"/knowledge\"") && home.contains("My cases") && home.contains("href=\"/cases/new\""));
+        // Unlike.
+        ann.submit_form(&page, &format!("{page}/like"), &[("on", "false")]).await;
+        let article: Value = ann.get(&format!("/api/v1/knowledge/{loved_id}")).await.json().await.unwrap();
+        assert_eq!((article["likes"].as_i64(), article["liked"].as_bool()), (Some(1), Some(false)));
+
+        // Comments: publish, edit own, not someone else's; delete own.
+        let response = ann.submit_form(&page, &format!("{page}/comments"), &[("body", "Very <b>helpful</b>")]).await;
+        assert_eq!(location(&response), format!("{page}#comments"));
+        let article: Value = ann.get(&format!("/api/v1/knowledge/{loved_id}")).await.json().await.unwrap();
+        let comment = article["comments"][0]["id"].as_str().unwrap().to_owned();
+        let (_, html) = bob.get_text(&page).await;
+        assert!(html.contains("Very &lt;b&gt;helpful&lt;&#x2f;b&gt;") || html.contains("Very &lt;b&gt;helpful&lt;/b&gt;"), "{html}");
+        let response = bob.submit_form(&page, &format!("{page}/comments/{comment}"), &[("body", "Defaced")]).await;
+        let (_, html) = bob.get_text(&location(&response)).await;
+        assert!(html.contains("alert error"), "{html}");
+        let response = ann.submit_form(&page, &format!("{page}/comments/{comment}"), &[("body", "Very helpful, thanks")]).await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        let article: Value = bob.get(&format!("/api/v1/knowledge/{loved_id}")).await.json().await.unwrap();
+        assert_eq!(article["comments"][0]["body"], "Very helpful, thanks");
+        assert_eq!(article["comments"][0]["mine"], false);
+        // Empty and oversized comments are refused.
+        for body in ["   ", &"x".repeat(5001)] {
+            let response = ann.post_json(&format!("/api/v1/knowledge/{loved_id}/comments"), &json!({ "body": body })).await;
+            assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        }
+        ann.submit_form(&page, &format!("{page}/comments/{comment}"), &[("action", "delete")]).await;
+        let article: Value = ann.get(&format!("/api/v1/knowledge/{loved_id}")).await.json().await.unwrap();
+        assert_eq!(article["comments"].as_array().unwrap().len(), 0);
+        // A form without its CSRF token changes nothing.
+        let response = ann.client.post(ann.url(&format!("{page}/comments"))).form(&[("body", "forged")]).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    }
+}
