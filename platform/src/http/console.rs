@@ -37,6 +37,7 @@ pub fn routes() -> Router<Arc<App>> {
         .merge(super::console_access::routes())
         .nest("/records", super::record_pages::console_routes())
         .merge(super::support::console_routes())
+        .merge(super::support_settings::console_routes())
 }
 
 async fn home(

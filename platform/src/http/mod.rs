@@ -17,6 +17,7 @@ mod record_forms;
 mod record_pages;
 mod sign_in;
 mod support;
+mod support_settings;
 mod views;
 
 use std::sync::Arc;

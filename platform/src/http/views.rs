@@ -53,6 +53,10 @@ const TEMPLATES: &[(&str, &str)] = templates![
     "portal/article.html",
     "console/cases.html",
     "console/case.html",
+    "console/mail.html",
+    "console/mail_template.html",
+    "console/calendars.html",
+    "console/calendar_form.html",
 ];
 
 static ENV: LazyLock<Environment<'static>> = LazyLock::new(|| {

@@ -1,0 +1,243 @@
+//! E-mail around cases: a whole conversation delivered to a real SMTP server the test runs, the
+//! development mailbox when no server is configured, the tenant's own templates, and working-time
+//! calendars that the deadlines follow.
+
+use portico::{
+    clock::Clock,
+    sla::{Calendar, Hours},
+};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::{
+    harness::{Backend, Options, TestApp, location, on_both_databases},
+    smtp::{Received, SmtpServer},
+    support::{Desk, open_case, post_message, standard_terms},
+};
+
+/// The message's text, with quoted-printable soft breaks and escapes undone.
+fn text(mail: &Received) -> String {
+    mail.data
+        .replace("=\n", "")
+        .replace("=3D", "=")
+        .replace("=20", " ")
+}
+
+async fn conversation_by_mail(backend: Backend) {
+    let smtp = SmtpServer::start().await;
+    let app = TestApp::spawn_with(
+        backend,
+        Options {
+            smtp_url: Some(smtp.url.clone()),
+        },
+    )
+    .await;
+    let desk = Desk::open(&app, "acme").await;
+    let (service, _) = standard_terms(&desk).await;
+    let customer = desk.customer("ann@client.test", json!({})).await;
+
+    // The customer opens a case from the portal form, with a file.
+    let (_, form) = customer.get_text("/cases/new").await;
+    let token = crate::harness::csrf_token_in(&form).unwrap();
+    let multipart = reqwest::multipart::Form::new()
+        .text("csrf_token", token)
+        .text("service", service.clone())
+        .text("subject", "Printer jams")
+        .text("description", "Every second page")
+        .part(
+            "files",
+            reqwest::multipart::Part::bytes(b"error log".to_vec())
+                .file_name("log.txt")
+                .mime_str("text/plain")
+                .unwrap(),
+        );
+    let response = customer
+        .client
+        .post(customer.url("/cases/new"))
+        .multipart(multipart)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let case_page = location(&response);
+    let case_id = case_page.trim_start_matches("/cases/").to_owned();
+    let (_, html) = customer.get_text(&case_page).await;
+    assert!(
+        html.contains("log.txt") && html.contains("Printer jams"),
+        "{html}"
+    );
+
+    // Support replies: the customer gets an e-mail with the message and a link to the case.
+    let console_page = format!("/console/cases/{case_id}");
+    post_message(
+        &desk.admin,
+        &console_page,
+        &format!("{console_page}/messages"),
+        "message",
+        "A technician comes at 3 pm.",
+        vec![],
+    )
+    .await;
+    let mails = smtp.wait_for(1).await;
+    let reply = &mails[0];
+    assert_eq!(reply.to, ["ann@client.test"]);
+    assert_eq!(reply.from, "support@portico.test");
+    assert_eq!(
+        reply.subject(),
+        "New message on your case SR-00001: Printer jams"
+    );
+    let body = text(reply);
+    assert!(body.contains("A technician comes at 3 pm."), "{body}");
+    assert!(
+        body.contains(&format!("{}/cases/{case_id}", desk.tenant.origin)),
+        "{body}"
+    );
+
+    // The customer answers on the portal; support does not e-mail the customer about it.
+    post_message(
+        &customer,
+        &case_page,
+        &format!("{case_page}/messages"),
+        "message",
+        "Thanks, I will be there.",
+        vec![],
+    )
+    .await;
+
+    // Resolved: a status e-mail and a feedback invitation.
+    desk.move_case(&case_id, "Resolved").await;
+    let mails = smtp.wait_for(3).await;
+    let subjects: Vec<&str> = mails.iter().map(Received::subject).collect();
+    assert_eq!(subjects.len(), 3, "{subjects:?}");
+    assert!(
+        subjects.contains(&"Your case SR-00001 is now Resolved"),
+        "{subjects:?}"
+    );
+    let invitation = mails
+        .iter()
+        .find(|m| m.subject() == "How did we do on case SR-00001?")
+        .unwrap();
+    assert!(text(invitation).contains(&format!("/cases/{case_id}#feedback")));
+
+    // The customer follows the invitation and rates the case; the history is in order.
+    let (_, html) = customer.get_text(&case_page).await;
+    assert!(html.contains("id=\"feedback\""), "{html}");
+    let response = customer
+        .submit_form(
+            &case_page,
+            &format!("{case_page}/feedback"),
+            &[("satisfaction", "5"), ("notes", "Fast")],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let (_, html) = customer.get_text(&case_page).await;
+    let (first, second) = (
+        html.find("A technician comes").unwrap(),
+        html.find("Thanks, I will be there").unwrap(),
+    );
+    assert!(first < second);
+    assert!(html.contains("5 / 5"), "{html}");
+
+    // The outbox shows them as sent, in the console.
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let (_, mailbox) = desk.admin.get_text("/console/mail").await;
+    assert_eq!(mailbox.matches(">sent<").count(), 3, "{mailbox}");
+    assert_eq!(smtp.received().len(), 3, "a message was sent twice");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_conversation_reaches_the_customer_by_email_on_sqlite() {
+    conversation_by_mail(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_conversation_reaches_the_customer_by_email_on_postgres() {
+    conversation_by_mail(Backend::Postgres).await;
+}
+
+on_both_databases! {
+    async fn tenants_word_their_own_mail_and_set_working_hours(app: TestApp) {
+        let desk = Desk::open(&app, "acme").await;
+        let (service, agreement) = standard_terms(&desk).await;
+        let customer = desk.customer("ann@client.test", json!({})).await;
+
+        // A custom status template; a broken one is refused and the saved one stays.
+        let page = "/console/mail/templates/case_status";
+        let response = desk.admin.submit_form(page, page, &[
+            ("subject", "[Acme] {{ number }} -> {{ status }}"),
+            ("text_body", "Dear {{ name }}, case {{ number }} is {{ status }}."),
+            ("html_body", "<p>Dear {{ name }}, case {{ number }} is {{ status }}.</p>"),
+        ]).await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        let response = desk.admin.submit_form(page, page, &[
+            ("subject", "{{ number"), ("text_body", "x"), ("html_body", "x"),
+        ]).await;
+        let (_, html) = desk.admin.get_text(&location(&response)).await;
+        assert!(html.contains("alert error") && html.contains("[Acme] {{ number }}"), "{html}");
+        // Only administrators edit templates.
+        let (_, agent) = desk.tenant.create_user(&desk.admin, "agent@acme.test", "employee", "agent password 1").await;
+        let agent_browser = desk.tenant.browser();
+        agent_browser.sign_in_console(&agent).await;
+        let response = agent_browser.get(page).await;
+        assert_eq!(response.status(), StatusCode::FORBIDDEN);
+
+        // Without SMTP, mail waits in the development mailbox, rendered with the tenant's wording.
+        let (_, created) = open_case(&customer, json!({ "service": service, "description": "d" })).await;
+        let case_id = created["id"].as_str().unwrap().to_owned();
+        desk.move_case(&case_id, "In progress").await;
+        let (_, mailbox) = desk.admin.get_text("/console/mail").await;
+        assert!(mailbox.contains("[Acme] SR-00001 -&gt; In progress"), "{mailbox}");
+        assert!(mailbox.contains("Dear ann@client.test, case SR-00001 is In progress."), "{mailbox}");
+
+        // A working-time calendar: Monday to Friday 9 to 17 in Berlin; the agreement names it.
+        let mut fields = vec![
+            ("name".to_owned(), "Berlin office".to_owned()),
+            ("time_zone".to_owned(), "Europe/Berlin".to_owned()),
+            ("holidays".to_owned(), "2026-12-25, 2026-12-26".to_owned()),
+        ];
+        for day in 0..5 {
+            fields.push((format!("start_{day}"), "09:00".to_owned()));
+            fields.push((format!("end_{day}"), "17:00".to_owned()));
+        }
+        let borrowed: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let response = desk.admin.submit_form("/console/calendars", "/console/calendars", &borrowed).await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        // Bad calendars are refused with the reason.
+        for bad in [
+            vec![("name", "X"), ("time_zone", "Mars/Olympus")],
+            vec![("name", "X"), ("time_zone", "UTC"), ("start_0", "09:00")],
+            vec![("name", "X"), ("time_zone", "UTC"), ("start_0", "17:00"), ("end_0", "09:00")],
+            vec![("name", "X"), ("time_zone", "UTC"), ("holidays", "someday")],
+        ] {
+            let response = desk.admin.submit_form("/console/calendars", "/console/calendars", &bad).await;
+            let (_, html) = desk.admin.get_text(&location(&response)).await;
+            assert!(html.contains("alert error"), "{bad:?}: {html}");
+        }
+        let (_, html) = desk.admin.get_text("/console/calendars").await;
+        assert_eq!(html.matches("Id: <code>").count(), 1, "{html}");
+        let calendar_id = html.split("Id: <code>").nth(1).unwrap().split('<').next().unwrap().to_owned();
+        let nine_to_five = Some(Hours {
+            start: chrono::NaiveTime::from_hms_opt(9, 0, 0).unwrap(),
+            end: chrono::NaiveTime::from_hms_opt(17, 0, 0).unwrap(),
+        });
+        let calendar = Calendar {
+            time_zone: chrono_tz::Europe::Berlin,
+            week: [nine_to_five, nine_to_five, nine_to_five, nine_to_five, nine_to_five, None, None],
+            holidays: vec![
+                chrono::NaiveDate::from_ymd_opt(2026, 12, 25).unwrap(),
+                chrono::NaiveDate::from_ymd_opt(2026, 12, 26).unwrap(),
+            ],
+        };
+        let record: Value = desk.admin.get(&format!("/api/v1/objects/service_agreement/records/{agreement}")).await.json().await.unwrap();
+        let response = desk.admin.patch_json(
+            &format!("/api/v1/objects/service_agreement/records/{agreement}"),
+            &json!({ "version": record["version"], "data": { "calendar": calendar_id } }),
+        ).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        let (_, created) = open_case(&customer, json!({ "service": service, "description": "d" })).await;
+        let now = app.clock.now().0;
+        let expected = |minutes| portico::store::Timestamp(portico::sla::deadline(now, minutes, Some(&calendar)).unwrap()).to_db();
+        assert_eq!(created["data"]["response_deadline"], expected(60));
+        assert_eq!(created["data"]["resolution_deadline"], expected(480));
+    }
+}
