@@ -6,6 +6,7 @@ mod harness;
 
 mod access;
 mod access_model;
+mod browser;
 mod cli;
 mod console;
 mod console_access;
