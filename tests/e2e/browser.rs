@@ -38,10 +38,14 @@ impl ChromeDriver {
                 "chromedriver runs (install Chromium and its driver: \
                  apt-get install -y chromium chromium-driver)",
             );
-        let url = format!("http://127.0.0.1:{port}");
+        // Owned at once, so that the driver is stopped (and waited for) whatever happens next.
+        let driver = Self {
+            child,
+            url: format!("http://127.0.0.1:{port}"),
+        };
         for _ in 0..100 {
             if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-                return Self { child, url };
+                return driver;
             }
             std::thread::sleep(Duration::from_millis(100));
         }

@@ -47,7 +47,7 @@ impl Desk {
         fields
             .as_object_mut()
             .unwrap()
-            .extend(contact.as_object().cloned().unwrap_or_default().into_iter());
+            .extend(contact.as_object().cloned().unwrap_or_default());
         self.create("contact", fields).await;
         let (_, login) = self
             .tenant
