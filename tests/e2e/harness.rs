@@ -485,6 +485,36 @@ impl Browser {
             .unwrap()
     }
 
+    /// Submits a `multipart/form-data` form (fields and files as name, type, bytes), with the
+    /// CSRF token of `form_page`.
+    pub async fn submit_multipart(
+        &self,
+        form_page: &str,
+        action: &str,
+        fields: &[(&str, &str)],
+        files: Vec<(&str, &str, Vec<u8>)>,
+    ) -> Response {
+        let (_, page) = self.get_text(form_page).await;
+        let token = csrf_token_in(&page).unwrap_or_else(|| panic!("no CSRF token on {form_page}"));
+        let mut form = reqwest::multipart::Form::new().text("csrf_token", token);
+        for (name, value) in fields {
+            form = form.text(name.to_string(), value.to_string());
+        }
+        for (name, content_type, bytes) in files {
+            let part = reqwest::multipart::Part::bytes(bytes)
+                .file_name(name.to_owned())
+                .mime_str(content_type)
+                .unwrap();
+            form = form.part("files", part);
+        }
+        self.client
+            .post(self.url(action))
+            .multipart(form)
+            .send()
+            .await
+            .unwrap()
+    }
+
     pub async fn sign_in_portal(&self, who: &Login) -> Response {
         self.submit_form(
             "/login",

@@ -186,3 +186,43 @@ on_both_databases! {
         assert_eq!(response.status(), StatusCode::FORBIDDEN);
     }
 }
+
+on_both_databases! {
+    async fn article_files_are_attached_in_the_console_and_read_on_the_portal(app: TestApp) {
+        let desk = Desk::open(&app, "acme").await;
+        let published = desk.create("knowledge_article", json!({ "title": "Driver downloads", "state": "Published", "body": "See the files." })).await;
+        let draft = desk.create("knowledge_article", json!({ "title": "Unreleased driver", "body": "Soon." })).await;
+        let attach = |article: &Value, name: &'static str| {
+            let admin = desk.admin.clone();
+            let page = format!("/console/records/knowledge_article/{}", article["id"].as_str().unwrap());
+            async move {
+                let response = admin.submit_multipart(&page, &format!("{page}/files"), &[], vec![(name, "text/plain", b"driver notes".to_vec())]).await;
+                assert_eq!(response.status(), StatusCode::SEE_OTHER);
+                let (_, html) = admin.get_text(&page).await;
+                assert!(html.contains(name), "{html}");
+                html.split("/console/files/").nth(1).unwrap().split('"').next().unwrap().to_owned()
+            }
+        };
+        let public_file = attach(&published, "readme.txt").await;
+        let draft_file = attach(&draft, "secret.txt").await;
+        // Nothing to attach is refused with a reason.
+        let page = format!("/console/records/knowledge_article/{}", published["id"].as_str().unwrap());
+        let response = desk.admin.submit_multipart(&page, &format!("{page}/files"), &[], vec![]).await;
+        let (_, html) = desk.admin.get_text(&location(&response)).await;
+        assert!(html.contains("choose at least one file"), "{html}");
+
+        let customer = desk.customer("ann@client.test", json!({})).await;
+        let (_, html) = customer.get_text(&format!("/knowledge/{}", published["id"].as_str().unwrap())).await;
+        assert!(html.contains("readme.txt"), "{html}");
+        let response = customer.get(&format!("/files/{public_file}")).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        assert_eq!(response.bytes().await.unwrap().as_ref(), b"driver notes");
+        assert_eq!(customer.get(&format!("/files/{draft_file}")).await.status(), StatusCode::NOT_FOUND);
+        // Customers cannot attach files to articles.
+        let page = format!("/records/knowledge_article/{}", published["id"].as_str().unwrap());
+        let response = customer.submit_multipart("/", &format!("{page}/files"), &[], vec![("x.txt", "text/plain", b"x".to_vec())]).await;
+        assert_ne!(response.status(), StatusCode::OK);
+        let (_, html) = desk.admin.get_text(&format!("/console/records/knowledge_article/{}", published["id"].as_str().unwrap())).await;
+        assert!(!html.contains("x.txt"));
+    }
+}

@@ -37,27 +37,18 @@ async fn conversation_by_mail(backend: Backend) {
     let customer = desk.customer("ann@client.test", json!({})).await;
 
     // The customer opens a case from the portal form, with a file.
-    let (_, form) = customer.get_text("/cases/new").await;
-    let token = crate::harness::csrf_token_in(&form).unwrap();
-    let multipart = reqwest::multipart::Form::new()
-        .text("csrf_token", token)
-        .text("service", service.clone())
-        .text("subject", "Printer jams")
-        .text("description", "Every second page")
-        .part(
-            "files",
-            reqwest::multipart::Part::bytes(b"error log".to_vec())
-                .file_name("log.txt")
-                .mime_str("text/plain")
-                .unwrap(),
-        );
     let response = customer
-        .client
-        .post(customer.url("/cases/new"))
-        .multipart(multipart)
-        .send()
-        .await
-        .unwrap();
+        .submit_multipart(
+            "/cases/new",
+            "/cases/new",
+            &[
+                ("service", &service),
+                ("subject", "Printer jams"),
+                ("description", "Every second page"),
+            ],
+            vec![("log.txt", "text/plain", b"error log".to_vec())],
+        )
+        .await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     let case_page = location(&response);
     let case_id = case_page.trim_start_matches("/cases/").to_owned();

@@ -5,13 +5,10 @@
 use std::collections::BTreeSet;
 
 use portico::clock::Clock;
-use reqwest::{
-    StatusCode,
-    multipart::{Form, Part},
-};
+use reqwest::{StatusCode, multipart::Form};
 use serde_json::{Value, json};
 
-use crate::harness::{Browser, TestApp, TestTenant, csrf_token_in, location, on_both_databases};
+use crate::harness::{Browser, TestApp, TestTenant, location, on_both_databases};
 
 /// A tenant with its administrator signed in to the console.
 pub struct Desk {
@@ -338,27 +335,8 @@ pub async fn post_message(
     body: &str,
     files: Vec<(&str, &str, Vec<u8>)>,
 ) -> reqwest::Response {
-    let (_, html) = who.get_text(page).await;
-    let token = csrf_token_in(&html).unwrap_or_else(|| panic!("no CSRF token on {page}"));
-    let mut form = Form::new()
-        .text("csrf_token", token)
-        .text("kind", kind.to_owned())
-        .text("body", body.to_owned());
-    for (name, content_type, bytes) in files {
-        form = form.part(
-            "files",
-            Part::bytes(bytes)
-                .file_name(name.to_owned())
-                .mime_str(content_type)
-                .unwrap(),
-        );
-    }
-    who.client
-        .post(who.url(action))
-        .multipart(form)
-        .send()
+    who.submit_multipart(page, action, &[("kind", kind), ("body", body)], files)
         .await
-        .unwrap()
 }
 
 const PNG: &[u8] = &[

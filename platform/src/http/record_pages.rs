@@ -16,7 +16,7 @@ use serde_json::Value;
 
 use super::{
     error::PageError,
-    extract::{ApiQuery, ConsoleUser, CsrfForm, PortalUser},
+    extract::{ApiQuery, ConsoleUser, CsrfForm, CsrfMultipart, PortalUser},
     flash::{self, Flash},
     page_context,
     record_forms::{self, FormField},
@@ -115,6 +115,14 @@ macro_rules! surface_routes {
         ) -> Response {
             self::share(&app, &who, &object, &id, form, $surface).await
         }
+        async fn attach(
+            State(app): State<Arc<App>>,
+            $user(who): $user,
+            Path((object, id)): Path<(String, String)>,
+            form: CsrfMultipart,
+        ) -> Response {
+            self::attach(&app, &who, &object, &id, form, $surface).await
+        }
         Router::new()
             .route("/", get(index))
             .route("/{object}", get(list).post(create))
@@ -122,6 +130,10 @@ macro_rules! surface_routes {
             .route("/{object}/{id}", get(show).post(update))
             .route("/{object}/{id}/delete", post(delete))
             .route("/{object}/{id}/share", post(share))
+            .route(
+                "/{object}/{id}/files",
+                post(attach).layer(axum::extract::DefaultBodyLimit::disable()),
+            )
     }};
 }
 
@@ -385,12 +397,17 @@ async fn show(
     } else {
         Vec::new()
     };
+    let files = crate::files::of_record(app, &who.actor, code, id)
+        .await
+        .unwrap_or_default();
     Ok(render(
         flash,
         "records/record.html",
         who,
         surface,
         context! {
+            files => Serde(&files),
+            files_prefix => surface.prefix.trim_end_matches("/records"),
             object => context! { code => code, title => &object.plural, singular => &object.title },
             record => Serde(&opened.record),
             fields => Serde(&fields),
@@ -463,4 +480,22 @@ async fn share(
     }
     .await;
     flash::after(outcome, &back, "Shared.")
+}
+
+/// Attaches the form's files to a record the user may edit.
+async fn attach(
+    app: &App,
+    who: &Authenticated,
+    code: &str,
+    id: &str,
+    form: CsrfMultipart,
+    surface: Surface,
+) -> Response {
+    let back = format!("{}/{code}/{id}", surface.prefix);
+    let outcome = if form.files.is_empty() {
+        Err(Error::invalid_field("files", "choose at least one file"))
+    } else {
+        crate::files::attach_to_record(app, &who.actor, code, id, form.files).await
+    };
+    flash::after(outcome, &back, "Files attached.")
 }
