@@ -14,11 +14,11 @@ use axum::{
 use minijinja::{context, value::Serde};
 use serde::Deserialize;
 
+use super::render_page as render;
 use super::{
     error::PageError,
     extract::{ConsoleUser, CsrfForm},
     flash::{self, Flash},
-    page_context, views,
 };
 use crate::{
     access::{
@@ -89,19 +89,6 @@ pub fn routes() -> Router<Arc<App>> {
         .route("/users/{id}", get(user_page))
         .route("/users/{id}/active", post(set_user_active))
         .route("/users/{id}/roles", post(set_user_role))
-}
-
-fn render(
-    flash: Flash,
-    template: &str,
-    who: &crate::auth::Authenticated,
-    extra: minijinja::Value,
-) -> Response {
-    let page = views::render(
-        template,
-        context! { flash => flash.message.as_ref().map(Serde), ..context! { ..extra, ..page_context(who) } },
-    );
-    flash.show(page)
 }
 
 pub(super) fn role_id(text: &str) -> Result<RoleId> {

@@ -9,15 +9,15 @@ use axum::{
     response::Response,
     routing::{get, post},
 };
-use minijinja::{Value as View, context, value::Serde};
+use minijinja::{context, value::Serde};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use super::render_page as render;
 use super::{
     error::{ApiError, PageError},
     extract::{ApiJson, ApiQuery, ApiUser, CsrfForm, PortalUser},
     flash::{self, Flash},
-    page_context, views,
 };
 use crate::{
     app::App,
@@ -46,14 +46,6 @@ pub fn api_routes() -> Router<Arc<App>> {
         .route("/knowledge/{id}", get(api_article))
         .route("/knowledge/{id}/comments", post(api_comment))
         .route("/knowledge/{id}/likes", post(api_like).delete(api_unlike))
-}
-
-fn render(flash: Flash, template: &str, who: &Authenticated, extra: View) -> Response {
-    let page = views::render(
-        template,
-        context! { flash => flash.message.as_ref().map(Serde), ..context! { ..extra, ..page_context(who) } },
-    );
-    flash.show(page)
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -131,6 +131,22 @@ fn page_context(who: &Authenticated) -> minijinja::Value {
     }
 }
 
+/// A signed-in user's page: the layout's values (tenant, user, CSRF token), the flash message
+/// (shown once), and the page's own values.
+fn render_page(
+    flash: flash::Flash,
+    template: &str,
+    who: &Authenticated,
+    extra: minijinja::Value,
+) -> axum::response::Response {
+    let message = flash.message.as_ref().map(minijinja::value::Serde);
+    let page = views::render(
+        template,
+        minijinja::context! { flash => message, ..minijinja::context! { ..extra, ..page_context(who) } },
+    );
+    flash.show(page)
+}
+
 /// The session cookie: HttpOnly, SameSite=Lax, host-only (never shared with other tenants'
 /// subdomains), Secure except on a local development domain.
 fn session_cookie(app: &App, token: String, expires_at: Timestamp) -> Cookie<'static> {

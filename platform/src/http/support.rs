@@ -15,16 +15,15 @@ use minijinja::{Value as View, context, value::Serde};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use super::render_page as render;
 use super::{
     error::{ApiError, PageError},
     extract::{ApiJson, ApiQuery, ApiUser, ConsoleUser, CsrfForm, CsrfMultipart, PortalUser},
     flash::{self, Flash},
-    page_context, views,
 };
 use crate::{
     access::Actor,
     app::App,
-    auth::Authenticated,
     error::Error,
     files,
     records::{self, ListRequest},
@@ -79,14 +78,6 @@ pub fn api_routes() -> Router<Arc<App>> {
         .route("/cases/{id}/feedback", post(api_feedback))
         .route("/cases/{id}/assignee", post(api_assign))
         .route("/files/{id}", get(api_file))
-}
-
-fn render(flash: Flash, template: &str, who: &Authenticated, extra: View) -> Response {
-    let page = views::render(
-        template,
-        context! { flash => flash.message.as_ref().map(Serde), ..context! { ..extra, ..page_context(who) } },
-    );
-    flash.show(page)
 }
 
 /// Deadline indicators of a list's cases, by id.

@@ -13,14 +13,13 @@ use chrono::{NaiveDate, NaiveTime};
 use minijinja::{Value as View, context, value::Serde};
 use serde::Deserialize;
 
+use super::render_page as render;
 use super::{
     error::PageError,
     extract::{ConsoleUser, CsrfForm},
     flash::{self, Flash},
-    page_context, views,
 };
 use crate::{
-    auth::Authenticated,
     error::{Error, Result},
     mail::{self, Template, Wording},
     sla::{self, Calendar, Hours},
@@ -34,14 +33,6 @@ pub fn console_routes() -> Router<Arc<App>> {
 }
 
 use crate::app::App;
-
-fn render(flash: Flash, template: &str, who: &Authenticated, extra: View) -> Response {
-    let page = views::render(
-        template,
-        context! { flash => flash.message.as_ref().map(Serde), here => "settings", ..context! { ..extra, ..page_context(who) } },
-    );
-    flash.show(page)
-}
 
 async fn mailbox(
     State(app): State<Arc<App>>,
@@ -58,7 +49,7 @@ async fn mailbox(
         flash,
         "console/mail.html",
         &who,
-        context! { messages => Serde(&messages), templates, smtp => app.mail.is_some() },
+        context! { here => "settings", messages => Serde(&messages), templates, smtp => app.mail.is_some() },
     ))
 }
 
@@ -87,7 +78,7 @@ async fn template(
         flash,
         "console/mail_template.html",
         &who,
-        context! { code, title => template.title(), wording => Serde(&wording), custom, variables },
+        context! { here => "settings", code, title => template.title(), wording => Serde(&wording), custom, variables },
     ))
 }
 
@@ -150,7 +141,7 @@ async fn calendars(
         flash,
         "console/calendars.html",
         &who,
-        context! { calendars => Serde(&calendars), weekdays => WEEKDAYS.to_vec() },
+        context! { here => "settings", calendars => Serde(&calendars), weekdays => WEEKDAYS.to_vec() },
     ))
 }
 
