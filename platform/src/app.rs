@@ -28,6 +28,10 @@ pub struct App {
     pub mail: Option<Arc<dyn mail::worker::Transport>>,
     /// Where attachments' bytes are kept.
     pub files: Arc<dyn object_store::ObjectStore>,
+    /// Tenants' catalogs with their installed sections.
+    pub tenant_catalogs: sections::installed::CatalogCache,
+    /// The WebAssembly runtime of custom sections, started when first needed.
+    pub plugins: std::sync::OnceLock<crate::plugin_host::PluginRuntime>,
 }
 
 impl App {
@@ -65,6 +69,8 @@ impl App {
             files,
             catalog,
             access: AccessCache::default(),
+            tenant_catalogs: Default::default(),
+            plugins: Default::default(),
         }))
     }
 }

@@ -2,9 +2,11 @@
 //! they are active. Tenant rows are global (not tenant-scoped); everything a tenant owns lives in the
 //! platform's tenant-scoped tables and refers to [`TenantId`].
 
+mod configuration;
 mod registry;
 mod slug;
 
+pub use configuration::{Configuration, Limits, Refusal, limits_of};
 pub use registry::{RegistryError, create, find_by_id, find_by_slug, list, set_status};
 pub use slug::{Slug, SlugError};
 

@@ -17,6 +17,7 @@ mod plugins;
 mod record_pages;
 mod records_api;
 mod row_level_security;
+mod sections;
 mod sessions;
 mod sign_in;
 mod smtp;

@@ -3,7 +3,7 @@
 //! side of the imports is a small in-memory stand-in for records, outbox and settings.
 
 #[path = "../support/guests.rs"]
-mod guests;
+pub(crate) mod guests;
 
 use std::{
     collections::{BTreeMap, HashMap},

@@ -38,6 +38,7 @@ pub fn routes() -> Router<Arc<App>> {
         .nest("/records", super::record_pages::console_routes())
         .merge(super::support::console_routes())
         .merge(super::support_settings::console_routes())
+        .merge(super::sections::console_routes())
 }
 
 async fn home(

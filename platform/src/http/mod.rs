@@ -15,6 +15,7 @@ mod ops;
 mod portal;
 mod record_forms;
 mod record_pages;
+mod sections;
 mod sign_in;
 mod support;
 mod support_settings;

@@ -57,6 +57,7 @@ const TEMPLATES: &[(&str, &str)] = templates![
     "console/mail_template.html",
     "console/calendars.html",
     "console/calendar_form.html",
+    "console/sections.html",
 ];
 
 static ENV: LazyLock<Environment<'static>> = LazyLock::new(|| {

@@ -82,8 +82,7 @@ pub struct Page {
 
 /// The objects a tenant has: the built-in ones and those of the sections it installed.
 pub async fn catalog(app: &App, tenant: TenantId) -> Result<Arc<Catalog>> {
-    let _ = tenant;
-    Ok(app.catalog.clone())
+    sections::installed::catalog(app, tenant).await
 }
 
 /// One of the tenant's objects.
@@ -110,8 +109,20 @@ async fn open(
     object: &str,
     operation: Operation,
 ) -> Result<(Arc<ObjectType>, Columns)> {
-    let object = object_type(app, actor.tenant.id, object).await?;
+    let catalog = catalog(app, actor.tenant.id).await?;
+    let object = catalog
+        .get(object)
+        .cloned()
+        .ok_or(Error::NotFound("object"))?;
     access::check(actor, Capability::Records(&object, operation))?;
+    if operation != Operation::Read
+        && let Some(reason) = catalog.read_only_reason(object.code.as_str())
+    {
+        return Err(Error::Conflict(format!(
+            "{} is read-only: {reason}",
+            object.plural
+        )));
+    }
     let columns = Columns::of(actor, &object);
     Ok((object, columns))
 }

@@ -247,6 +247,8 @@ fn describe(field: &str, kind: &ValidationErrorKind, object: &ObjectType) -> Vec
 #[derive(Debug, Default)]
 pub struct Catalog {
     objects: BTreeMap<ObjectCode, Arc<ObjectType>>,
+    /// Objects whose records may only be read, and why (a section over its configuration's limits).
+    read_only: BTreeMap<String, String>,
 }
 
 impl Catalog {
@@ -269,6 +271,84 @@ impl Catalog {
             }
         }
         Ok(catalog)
+    }
+
+    /// This catalog and the objects of more sections (their manifests as JSON), which may refer
+    /// to each other's objects and to this catalog's. Every problem is reported at once.
+    pub fn with_sections(
+        &self,
+        manifests: &[Value],
+    ) -> Result<Self, Vec<manifest::ManifestProblem>> {
+        let codes_of = |m: &Value| -> Vec<String> {
+            m["objects"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|o| o["code"].as_str().map(str::to_owned))
+                .collect()
+        };
+        let mut catalog = Self {
+            objects: self.objects.clone(),
+            read_only: self.read_only.clone(),
+        };
+        let mut problems = Vec::new();
+        for (n, value) in manifests.iter().enumerate() {
+            // What this manifest may refer to besides its own objects.
+            let mut known: BTreeSet<String> = self.objects.keys().map(|c| c.0.clone()).collect();
+            for (m, other) in manifests.iter().enumerate() {
+                if m != n {
+                    known.extend(codes_of(other));
+                }
+            }
+            let manifest = match manifest::parse(value, &known) {
+                Ok(manifest) => manifest,
+                Err(found) => {
+                    problems.extend(found);
+                    continue;
+                }
+            };
+            for (i, object) in manifest.objects.iter().enumerate() {
+                let code = ObjectCode(object.code.clone());
+                if catalog.objects.contains_key(&code) {
+                    problems.push(manifest::ManifestProblem {
+                        pointer: format!("/objects/{i}/code"),
+                        message: format!("the object {} exists already", object.code),
+                    });
+                    continue;
+                }
+                match ObjectType::build(&manifest.code, object) {
+                    Ok(built) => {
+                        catalog.objects.insert(code, Arc::new(built));
+                    }
+                    Err(e) => problems.push(manifest::ManifestProblem {
+                        pointer: format!("/objects/{i}"),
+                        message: format!("{e:#}"),
+                    }),
+                }
+            }
+        }
+        if problems.is_empty() {
+            Ok(catalog)
+        } else {
+            Err(problems)
+        }
+    }
+
+    /// Marks a section's objects read-only, with the reason users are told.
+    pub fn set_read_only(&mut self, section: &str, reason: &str) {
+        let codes: Vec<String> = self
+            .objects
+            .values()
+            .filter(|o| o.section == section)
+            .map(|o| o.code.0.clone())
+            .collect();
+        for code in codes {
+            self.read_only.insert(code, reason.to_owned());
+        }
+    }
+
+    pub fn read_only_reason(&self, code: &str) -> Option<&str> {
+        self.read_only.get(code).map(String::as_str)
     }
 
     pub fn get(&self, code: &str) -> Option<&Arc<ObjectType>> {

@@ -2,6 +2,7 @@
 //! and their rules run as native hooks around saves (a custom section's run in its plugin).
 
 pub mod cases;
+pub mod installed;
 pub mod knowledge;
 
 use serde_json::{Map, Value};

@@ -90,6 +90,7 @@ pub fn routes() -> Router<Arc<App>> {
         .route("/openapi.json", get(openapi))
         .merge(crate::http::support::api_routes())
         .merge(crate::http::knowledge::api_routes())
+        .merge(crate::http::sections::api_routes())
 }
 
 const OPENAPI: &str = include_str!("openapi.json");

@@ -1,0 +1,226 @@
+//! Custom sections on the web: the console's Sections page (upload, upgrade, roll back, disable,
+//! uninstall, purge) and the same under `/api/v1/sections`.
+
+use std::sync::Arc;
+
+use axum::{
+    Json, Router,
+    extract::{DefaultBodyLimit, Path, State},
+    http::StatusCode,
+    response::Response,
+    routing::{get, post},
+};
+use base64::Engine as _;
+use minijinja::{context, value::Serde};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::render_page as render;
+use super::{
+    error::{ApiError, PageError},
+    extract::{ApiJson, ApiQuery, ApiUser, ConsoleUser, CsrfForm, CsrfMultipart},
+    flash::{self, Flash},
+};
+use crate::{
+    access::Actor, app::App, error::Error, plugin_host::PluginPackage, sections::installed,
+};
+
+/// Largest upload of a package through the API: a 10 MiB component as base64, and the manifest.
+const MAX_PACKAGE_JSON: usize = 16 << 20;
+
+pub fn console_routes() -> Router<Arc<App>> {
+    Router::new()
+        .route(
+            "/sections",
+            get(console_list)
+                .post(console_upload)
+                .layer(DefaultBodyLimit::disable()),
+        )
+        .route("/sections/{code}/{action}", post(console_action))
+}
+
+pub fn api_routes() -> Router<Arc<App>> {
+    Router::new()
+        .route(
+            "/sections",
+            get(api_list)
+                .post(api_install)
+                .layer(DefaultBodyLimit::max(MAX_PACKAGE_JSON)),
+        )
+        .route("/sections/{code}", axum::routing::delete(api_uninstall))
+        .route("/sections/{code}/{action}", post(api_action))
+}
+
+/// enable, disable, rollback: the changes an installed section takes.
+async fn act(app: &App, actor: &Actor, code: &str, action: &str) -> crate::error::Result<()> {
+    match action {
+        "enable" => installed::set_enabled(app, actor, code, true)
+            .await
+            .map(drop),
+        "disable" => installed::set_enabled(app, actor, code, false)
+            .await
+            .map(drop),
+        "rollback" => installed::rollback(app, actor, code).await.map(drop),
+        "uninstall" => installed::uninstall(app, actor, code, false).await,
+        "purge" => installed::uninstall(app, actor, code, true).await,
+        _ => Err(Error::NotFound("action")),
+    }
+}
+
+// ---- console ----
+
+async fn console_list(
+    State(app): State<Arc<App>>,
+    ConsoleUser(who): ConsoleUser,
+    flash: Flash,
+) -> Result<Response, PageError> {
+    let sections = installed::list(&app, &who.actor).await?;
+    Ok(render(
+        flash,
+        "console/sections.html",
+        &who,
+        context! { here => "sections", sections => Serde(&sections), capabilities => ["records", "email", "settings", "log"] },
+    ))
+}
+
+/// The package from the upload form's files, told apart by their names: the manifest (`.json`),
+/// the component (`.wasm`) and the icon (`.svg` or `.png`).
+fn package_of(form: &CsrfMultipart) -> crate::error::Result<PluginPackage> {
+    let named = |ext: &str| {
+        form.files
+            .iter()
+            .find(|f| f.file_name.to_ascii_lowercase().ends_with(ext))
+    };
+    let manifest = named(".json")
+        .ok_or_else(|| Error::invalid_field("manifest", "choose the section.json file"))?;
+    let component = named(".wasm")
+        .ok_or_else(|| Error::invalid_field("component", "choose the component (.wasm) file"))?;
+    Ok(PluginPackage {
+        manifest: serde_json::from_slice(&manifest.bytes)
+            .map_err(|e| Error::invalid_field("manifest", format!("is not JSON: {e}")))?,
+        component: component.bytes.to_vec(),
+        icon: named(".svg")
+            .or_else(|| named(".png"))
+            .map(|f| f.bytes.to_vec()),
+    })
+}
+
+async fn console_upload(
+    State(app): State<Arc<App>>,
+    ConsoleUser(who): ConsoleUser,
+    form: CsrfMultipart,
+) -> Response {
+    let outcome = async {
+        let package = package_of(&form)?;
+        // The form offers every capability; the section gets those it asks for and was granted.
+        let requested: Vec<String> = package.manifest["capabilities"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|c| c.as_str().map(str::to_owned))
+            .collect();
+        let grant = requested
+            .into_iter()
+            .filter(|c| form.fields.contains_key(&format!("grant_{c}")))
+            .collect();
+        installed::install(&app, &who.actor, package, Some(grant)).await
+    }
+    .await;
+    match outcome {
+        Ok(section) => flash::notice(
+            "/console/sections",
+            &format!("{} {} is installed.", section.title, section.version),
+        ),
+        Err(error) => flash::refused("/console/sections", error),
+    }
+}
+
+async fn console_action(
+    State(app): State<Arc<App>>,
+    ConsoleUser(who): ConsoleUser,
+    Path((code, action)): Path<(String, String)>,
+    CsrfForm(_): CsrfForm<serde::de::IgnoredAny>,
+) -> Response {
+    flash::after(
+        act(&app, &who.actor, &code, &action).await,
+        "/console/sections",
+        "Done.",
+    )
+}
+
+// ---- API ----
+
+async fn api_list(
+    State(app): State<Arc<App>>,
+    ApiUser(who): ApiUser,
+) -> Result<Json<Value>, ApiError> {
+    Ok(Json(
+        json!({ "data": installed::list(&app, &who.actor).await? }),
+    ))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Package {
+    manifest: Value,
+    /// The component, base64.
+    component: String,
+    /// The icon file's bytes, base64.
+    #[serde(default)]
+    icon: Option<String>,
+    /// Capabilities granted; all those requested when absent.
+    #[serde(default)]
+    grant: Option<Vec<String>>,
+}
+
+fn base64_field(field: &str, text: &str) -> Result<Vec<u8>, Error> {
+    base64::engine::general_purpose::STANDARD
+        .decode(text)
+        .map_err(|_| Error::invalid_field(field, "is not base64"))
+}
+
+async fn api_install(
+    State(app): State<Arc<App>>,
+    ApiUser(who): ApiUser,
+    ApiJson(body): ApiJson<Package>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let package = PluginPackage {
+        manifest: body.manifest,
+        component: base64_field("component", &body.component)?,
+        icon: body
+            .icon
+            .as_deref()
+            .map(|icon| base64_field("icon", icon))
+            .transpose()?,
+    };
+    let section = installed::install(&app, &who.actor, package, body.grant).await?;
+    Ok((StatusCode::CREATED, Json(json!(section))))
+}
+
+async fn api_action(
+    State(app): State<Arc<App>>,
+    ApiUser(who): ApiUser,
+    Path((code, action)): Path<(String, String)>,
+) -> Result<StatusCode, ApiError> {
+    if matches!(action.as_str(), "uninstall" | "purge") {
+        return Err(Error::NotFound("action").into());
+    }
+    act(&app, &who.actor, &code, &action).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct UninstallQuery {
+    #[serde(default)]
+    purge: bool,
+}
+
+async fn api_uninstall(
+    State(app): State<Arc<App>>,
+    ApiUser(who): ApiUser,
+    Path(code): Path<String>,
+    ApiQuery(query): ApiQuery<UninstallQuery>,
+) -> Result<StatusCode, ApiError> {
+    installed::uninstall(&app, &who.actor, &code, query.purge).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,533 @@
+//! Custom sections a tenant installs: upload (checked by the plugin host, then against the tenant's
+//! configuration limits), upgrade, roll back, disable, uninstall and purge; and the tenant's
+//! catalog (the built-in objects plus those of its enabled sections).
+
+use std::{collections::HashMap, sync::Arc};
+
+use object_store::{ObjectStore, PutOptions, PutPayload, path::Path as StorePath};
+use portico_tenants::{Configuration, TenantId, limits_of};
+use serde::Serialize;
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+use sqlx::Row;
+
+use crate::{
+    access::{self, Actor, Capability},
+    app::App,
+    error::{Error, FieldErrors, Result},
+    plugin_host::{PackageProblem, PluginPackage, PluginRuntime, RuntimeConfig},
+    records::Catalog,
+    store::{Access, TenantTx},
+};
+
+const CONFIGURATIONS: &str = "configurations";
+
+/// What the console and the API show of an installed section.
+#[derive(Debug, Clone, Serialize)]
+pub struct Installed {
+    pub code: String,
+    pub title: String,
+    pub version: String,
+    pub previous_version: Option<String>,
+    pub enabled: bool,
+    pub granted: Vec<String>,
+    pub read_only_reason: Option<String>,
+    pub objects: Vec<String>,
+    /// Every uploaded version, newest first.
+    pub versions: Vec<String>,
+}
+
+/// The tenants' catalogs with their installed sections, rebuilt after a change.
+#[derive(Debug, Default)]
+pub struct CatalogCache(std::sync::Mutex<HashMap<TenantId, Arc<Catalog>>>);
+
+impl CatalogCache {
+    fn forget(&self, tenant: TenantId) {
+        self.0.lock().expect("catalog cache lock").remove(&tenant);
+    }
+}
+
+/// The process's plugin runtime, started on first use (it reserves its instance pool).
+pub fn runtime(app: &App) -> Result<&PluginRuntime> {
+    if let Some(runtime) = app.plugins.get() {
+        return Ok(runtime);
+    }
+    let runtime = PluginRuntime::new(RuntimeConfig {
+        cache_dir: Some(app.config.data_dir.join("plugin-cache")),
+        // Calls at once across all tenants; a 2-core node does not run more usefully.
+        max_instances: 256,
+        ..RuntimeConfig::default()
+    })
+    .map_err(|e| Error::Internal(e.into()))?;
+    Ok(app.plugins.get_or_init(|| runtime))
+}
+
+/// The configurations a tenant runs (self-service unless the operator set others).
+pub async fn configurations(tx: &mut TenantTx) -> Result<Vec<Configuration>> {
+    let value: Option<String> =
+        sqlx::query_scalar("SELECT value FROM settings WHERE tenant_id = $1 AND key = $2")
+            .bind(tx.tenant_param())
+            .bind(CONFIGURATIONS)
+            .fetch_optional(tx.conn())
+            .await?;
+    let names: Vec<String> = value
+        .and_then(|v| serde_json::from_str(&v).ok())
+        .unwrap_or_default();
+    let mut found: Vec<Configuration> = names
+        .iter()
+        .filter_map(|n| Configuration::parse(n))
+        .collect();
+    if found.is_empty() {
+        found.push(Configuration::SelfService);
+    }
+    Ok(found)
+}
+
+/// Sets the configurations a tenant runs (an operator's decision: the command line).
+pub async fn set_configurations(
+    app: &App,
+    tenant: TenantId,
+    configurations: &[Configuration],
+) -> Result<()> {
+    let names: Vec<&str> = configurations.iter().map(|c| c.as_str()).collect();
+    let mut tx = app.db.begin(tenant, Access::Write).await?;
+    sqlx::query(
+        "INSERT INTO settings (tenant_id, key, value) VALUES ($1, $2, $3)
+         ON CONFLICT (tenant_id, key) DO UPDATE SET value = excluded.value",
+    )
+    .bind(tx.tenant_param())
+    .bind(CONFIGURATIONS)
+    .bind(serde_json::to_string(&names).map_err(|e| Error::Internal(e.into()))?)
+    .execute(tx.conn())
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The tenant's objects: built-in ones and those of its enabled sections.
+pub async fn catalog(app: &App, tenant: TenantId) -> Result<Arc<Catalog>> {
+    if let Some(found) = app
+        .tenant_catalogs
+        .0
+        .lock()
+        .expect("catalog cache lock")
+        .get(&tenant)
+    {
+        return Ok(found.clone());
+    }
+    let mut tx = app.db.begin(tenant, Access::Read).await?;
+    let rows = sqlx::query(
+        "SELECT i.code, i.read_only_reason, v.manifest FROM installed_sections i
+         JOIN section_versions v ON v.tenant_id = i.tenant_id AND v.code = i.code AND v.version = i.version
+         WHERE i.tenant_id = $1 AND i.enabled = 1 ORDER BY i.code",
+    )
+    .bind(tx.tenant_param())
+    .fetch_all(tx.conn())
+    .await?;
+    drop(tx);
+    let catalog = if rows.is_empty() {
+        app.catalog.clone()
+    } else {
+        let mut manifests = Vec::new();
+        let mut read_only = Vec::new();
+        for row in &rows {
+            let text: String = row.try_get("manifest")?;
+            manifests.push(serde_json::from_str(&text).map_err(|e| Error::Internal(e.into()))?);
+            if let Some(reason) = row.try_get::<Option<String>, _>("read_only_reason")? {
+                read_only.push((row.try_get::<String, _>("code")?, reason));
+            }
+        }
+        let mut catalog = app.catalog.with_sections(&manifests).map_err(|problems| {
+            Error::Internal(anyhow::anyhow!(
+                "installed sections do not load: {problems:?}"
+            ))
+        })?;
+        for (code, reason) in read_only {
+            catalog.set_read_only(&code, &reason);
+        }
+        Arc::new(catalog)
+    };
+    app.tenant_catalogs
+        .0
+        .lock()
+        .expect("catalog cache lock")
+        .insert(tenant, catalog.clone());
+    Ok(catalog)
+}
+
+fn invalid(problems: impl IntoIterator<Item = PackageProblem>) -> Error {
+    let mut fields = FieldErrors::new();
+    for problem in problems {
+        let key = problem.pointer.unwrap_or_else(|| "component".into());
+        let key = if key.is_empty() { "/".into() } else { key };
+        fields.entry(key).or_default().push(problem.message);
+    }
+    Error::invalid_fields(fields)
+}
+
+fn refused(message: String) -> Error {
+    Error::Conflict(message)
+}
+
+/// Installs a section, or upgrades it to the package's version. `grant` lists the capabilities
+/// the administrator grants (each must be requested by the manifest); `None` grants all requested.
+pub async fn install(
+    app: &App,
+    actor: &Actor,
+    package: PluginPackage,
+    grant: Option<Vec<String>>,
+) -> Result<Installed> {
+    access::check(actor, Capability::ConfigureAccess)?;
+    let loaded = runtime(app)?.load(&package).map_err(|e| match e {
+        crate::plugin_host::LoadError::Invalid(problems) => invalid(problems),
+        other => Error::Internal(other.into()),
+    })?;
+    let manifest = loaded.manifest().clone();
+    let code = manifest.code.clone();
+    let version = manifest.version.clone().unwrap_or_else(|| "1.0.0".into());
+    let requested: Vec<String> = manifest.capabilities.clone();
+    let granted = match grant {
+        None => requested.clone(),
+        Some(grant) => {
+            if let Some(extra) = grant.iter().find(|g| !requested.contains(g)) {
+                return Err(Error::invalid_field(
+                    "grant",
+                    format!("the section does not ask for \"{extra}\""),
+                ));
+            }
+            grant
+        }
+    };
+    if app.catalog.objects().any(|o| o.section == code) {
+        return Err(refused(format!("\"{code}\" is a built-in section.")));
+    }
+
+    let mut tx = app.db.begin(actor.tenant.id, Access::Write).await?;
+    let limits = limits_of(&configurations(&mut tx).await?);
+    let others: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM installed_sections WHERE tenant_id = $1 AND code <> $2",
+    )
+    .bind(tx.tenant_param())
+    .bind(&code)
+    .fetch_one(tx.conn())
+    .await?;
+    // The objects on the portal with this section, in place of its current version.
+    let current = catalog(app, actor.tenant.id).await?;
+    let portal_objects =
+        current.objects().filter(|o| o.section != code).count() + manifest.objects.len();
+    limits
+        .admit(
+            usize::try_from(others).unwrap_or(usize::MAX),
+            portal_objects,
+        )
+        .map_err(|refusal| refused(refusal.to_string()))?;
+    let read_only_reason = manifest.objects.iter().find_map(|object| {
+        let layout = object.layouts.portal.as_ref()?;
+        let on_page = layout
+            .sections
+            .iter()
+            .map(|s| s.fields.len())
+            .sum::<usize>()
+            + layout.details.len();
+        limits.page_refusal(&object.code, on_page)
+    });
+    // The objects must fit with the other sections' (codes unique, references resolvable).
+    let manifest_value = package.manifest.clone();
+    let mut manifests: Vec<Value> = Vec::new();
+    for row in sqlx::query(
+        "SELECT v.manifest FROM installed_sections i
+         JOIN section_versions v ON v.tenant_id = i.tenant_id AND v.code = i.code AND v.version = i.version
+         WHERE i.tenant_id = $1 AND i.code <> $2",
+    )
+    .bind(tx.tenant_param())
+    .bind(&code)
+    .fetch_all(tx.conn())
+    .await?
+    {
+        let text: String = row.try_get("manifest")?;
+        manifests.push(serde_json::from_str(&text).map_err(|e| Error::Internal(e.into()))?);
+    }
+    manifests.push(manifest_value.clone());
+    app.catalog.with_sections(&manifests).map_err(|problems| {
+        invalid(problems.into_iter().map(|p| PackageProblem {
+            pointer: Some(p.pointer),
+            message: p.message,
+        }))
+    })?;
+
+    let hash = hex(&Sha256::digest(&package.component));
+    app.files
+        .put_opts(
+            &StorePath::from(format!("plugins/{hash}.wasm")),
+            PutPayload::from(package.component.clone()),
+            PutOptions::default(),
+        )
+        .await
+        .map_err(|e| Error::Internal(anyhow::anyhow!("file store: {e}")))?;
+    let stored: Option<String> = sqlx::query_scalar(
+        "SELECT component_hash FROM section_versions WHERE tenant_id = $1 AND code = $2 AND version = $3",
+    )
+    .bind(tx.tenant_param())
+    .bind(&code)
+    .bind(&version)
+    .fetch_optional(tx.conn())
+    .await?;
+    match stored {
+        Some(existing) if existing != hash => {
+            return Err(refused(format!(
+                "Version {version} of {code} was uploaded before with another component; raise the version."
+            )));
+        }
+        Some(_) => {}
+        None => {
+            let icon = package
+                .icon
+                .as_ref()
+                .map(|bytes| String::from_utf8_lossy(bytes).into_owned());
+            sqlx::query(
+                "INSERT INTO section_versions (tenant_id, code, version, manifest, component_hash, icon, uploaded_by, uploaded_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            )
+            .bind(tx.tenant_param())
+            .bind(&code)
+            .bind(&version)
+            .bind(manifest_value.to_string())
+            .bind(&hash)
+            .bind(icon)
+            .bind(actor.user)
+            .bind(app.clock.now())
+            .execute(tx.conn())
+            .await?;
+        }
+    }
+    let previous: Option<String> = sqlx::query_scalar(
+        "SELECT version FROM installed_sections WHERE tenant_id = $1 AND code = $2",
+    )
+    .bind(tx.tenant_param())
+    .bind(&code)
+    .fetch_optional(tx.conn())
+    .await?;
+    sqlx::query(
+        "INSERT INTO installed_sections (tenant_id, code, version, previous_version, enabled, granted, read_only_reason, changed_at)
+         VALUES ($1, $2, $3, $4, 1, $5, $6, $7)
+         ON CONFLICT (tenant_id, code) DO UPDATE SET version = excluded.version,
+             previous_version = excluded.previous_version, enabled = 1, granted = excluded.granted,
+             read_only_reason = excluded.read_only_reason, changed_at = excluded.changed_at",
+    )
+    .bind(tx.tenant_param())
+    .bind(&code)
+    .bind(&version)
+    .bind(previous.filter(|p| *p != version))
+    .bind(serde_json::to_string(&granted).map_err(|e| Error::Internal(e.into()))?)
+    .bind(read_only_reason)
+    .bind(app.clock.now())
+    .execute(tx.conn())
+    .await?;
+    access::audit(
+        app,
+        &mut tx,
+        actor,
+        "section.install",
+        format!("section:{code}"),
+        None,
+        Some(serde_json::json!({ "version": version, "granted": granted })),
+    )
+    .await?;
+    tx.commit().await?;
+    changed(app, actor.tenant.id).await?;
+    find(app, actor, &code).await
+}
+
+/// After a change: the tenant's catalog is rebuilt and its new objects get their default
+/// permissions.
+async fn changed(app: &App, tenant: TenantId) -> Result<()> {
+    app.tenant_catalogs.forget(tenant);
+    let mut tx = app.db.begin(tenant, Access::Write).await?;
+    access::defaults::apply(app, &mut tx).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The tenant's installed sections.
+pub async fn list(app: &App, actor: &Actor) -> Result<Vec<Installed>> {
+    access::check(actor, Capability::ConfigureAccess)?;
+    let mut tx = app.db.begin(actor.tenant.id, Access::Read).await?;
+    let rows = sqlx::query(
+        "SELECT i.code, i.version, i.previous_version, i.enabled, i.granted, i.read_only_reason, v.manifest
+         FROM installed_sections i
+         JOIN section_versions v ON v.tenant_id = i.tenant_id AND v.code = i.code AND v.version = i.version
+         WHERE i.tenant_id = $1 ORDER BY i.code",
+    )
+    .bind(tx.tenant_param())
+    .fetch_all(tx.conn())
+    .await?;
+    let mut all = Vec::new();
+    for row in rows {
+        let code: String = row.try_get("code")?;
+        let manifest: Value = serde_json::from_str(&row.try_get::<String, _>("manifest")?)
+            .map_err(|e| Error::Internal(e.into()))?;
+        let versions: Vec<String> = sqlx::query_scalar(
+            "SELECT version FROM section_versions WHERE tenant_id = $1 AND code = $2 ORDER BY uploaded_at DESC",
+        )
+        .bind(tx.tenant_param())
+        .bind(&code)
+        .fetch_all(tx.conn())
+        .await?;
+        all.push(Installed {
+            title: manifest["title"].as_str().unwrap_or(&code).to_owned(),
+            objects: manifest["objects"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|o| o["code"].as_str().map(str::to_owned))
+                .collect(),
+            version: row.try_get("version")?,
+            previous_version: row.try_get("previous_version")?,
+            enabled: row.try_get::<i64, _>("enabled")? == 1,
+            granted: serde_json::from_str(&row.try_get::<String, _>("granted")?)
+                .unwrap_or_default(),
+            read_only_reason: row.try_get("read_only_reason")?,
+            versions,
+            code,
+        });
+    }
+    Ok(all)
+}
+
+async fn find(app: &App, actor: &Actor, code: &str) -> Result<Installed> {
+    list(app, actor)
+        .await?
+        .into_iter()
+        .find(|s| s.code == code)
+        .ok_or(Error::NotFound("section"))
+}
+
+/// Enables or disables a section: a disabled section's objects leave the portal and the console
+/// (their records stay).
+pub async fn set_enabled(app: &App, actor: &Actor, code: &str, enabled: bool) -> Result<Installed> {
+    access::check(actor, Capability::ConfigureAccess)?;
+    let mut tx = app.db.begin(actor.tenant.id, Access::Write).await?;
+    let done = sqlx::query(
+        "UPDATE installed_sections SET enabled = $3, changed_at = $4 WHERE tenant_id = $1 AND code = $2",
+    )
+    .bind(tx.tenant_param())
+    .bind(code)
+    .bind(i64::from(enabled))
+    .bind(app.clock.now())
+    .execute(tx.conn())
+    .await?;
+    if done.rows_affected() == 0 {
+        return Err(Error::NotFound("section"));
+    }
+    let action = if enabled {
+        "section.enable"
+    } else {
+        "section.disable"
+    };
+    access::audit(
+        app,
+        &mut tx,
+        actor,
+        action,
+        format!("section:{code}"),
+        None,
+        None,
+    )
+    .await?;
+    tx.commit().await?;
+    changed(app, actor.tenant.id).await?;
+    find(app, actor, code).await
+}
+
+/// Goes back to the version installed before the current one.
+pub async fn rollback(app: &App, actor: &Actor, code: &str) -> Result<Installed> {
+    access::check(actor, Capability::ConfigureAccess)?;
+    let mut tx = app.db.begin(actor.tenant.id, Access::Write).await?;
+    let row = sqlx::query(
+        "SELECT version, previous_version FROM installed_sections WHERE tenant_id = $1 AND code = $2",
+    )
+    .bind(tx.tenant_param())
+    .bind(code)
+    .fetch_optional(tx.conn())
+    .await?
+    .ok_or(Error::NotFound("section"))?;
+    let current: String = row.try_get("version")?;
+    let Some(previous) = row.try_get::<Option<String>, _>("previous_version")? else {
+        return Err(refused(format!(
+            "{code} has no previous version to roll back to."
+        )));
+    };
+    sqlx::query(
+        "UPDATE installed_sections SET version = $3, previous_version = $4, changed_at = $5
+         WHERE tenant_id = $1 AND code = $2",
+    )
+    .bind(tx.tenant_param())
+    .bind(code)
+    .bind(&previous)
+    .bind(&current)
+    .bind(app.clock.now())
+    .execute(tx.conn())
+    .await?;
+    access::audit(
+        app,
+        &mut tx,
+        actor,
+        "section.rollback",
+        format!("section:{code}"),
+        Some(serde_json::json!({ "version": current })),
+        Some(serde_json::json!({ "version": previous })),
+    )
+    .await?;
+    tx.commit().await?;
+    changed(app, actor.tenant.id).await?;
+    find(app, actor, code).await
+}
+
+/// Uninstalls a section. Its records and uploaded versions stay (installing it again brings them
+/// back) unless `purge`, which deletes them for good.
+pub async fn uninstall(app: &App, actor: &Actor, code: &str, purge: bool) -> Result<()> {
+    access::check(actor, Capability::ConfigureAccess)?;
+    let installed = find(app, actor, code).await?;
+    let mut tx = app.db.begin(actor.tenant.id, Access::Write).await?;
+    sqlx::query("DELETE FROM installed_sections WHERE tenant_id = $1 AND code = $2")
+        .bind(tx.tenant_param())
+        .bind(code)
+        .execute(tx.conn())
+        .await?;
+    if purge {
+        sqlx::query("DELETE FROM section_versions WHERE tenant_id = $1 AND code = $2")
+            .bind(tx.tenant_param())
+            .bind(code)
+            .execute(tx.conn())
+            .await?;
+        for object in &installed.objects {
+            sqlx::query("DELETE FROM records WHERE tenant_id = $1 AND object = $2")
+                .bind(tx.tenant_param())
+                .bind(object)
+                .execute(tx.conn())
+                .await?;
+        }
+    }
+    let action = if purge {
+        "section.purge"
+    } else {
+        "section.uninstall"
+    };
+    access::audit(
+        app,
+        &mut tx,
+        actor,
+        action,
+        format!("section:{code}"),
+        None,
+        None,
+    )
+    .await?;
+    tx.commit().await?;
+    changed(app, actor.tenant.id).await?;
+    Ok(())
+}

@@ -1,0 +1,215 @@
+//! Installing custom sections: the configuration's limits (none on self-service, at most three,
+//! a page over its limit read-only), upgrade and rollback keeping
+//! records, disable and uninstall, every manifest problem with its pointer, and who may do it.
+
+use base64::Engine as _;
+use portico_tenants::{Configuration, Slug};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::{
+    harness::{TestApp, location, on_both_databases},
+    plugins::guests,
+    support::Desk,
+};
+
+/// The API's upload: the manifest, and the component and icon (the equipment order's) as base64.
+fn body(manifest: &Value, component: &[u8]) -> Value {
+    let encode = |bytes: &[u8]| base64::engine::general_purpose::STANDARD.encode(bytes);
+    let icon = guests::package("plugins/equipment-order").icon.unwrap();
+    json!({ "manifest": manifest, "component": encode(component), "icon": encode(&icon) })
+}
+
+async fn configure(app: &TestApp, slug: &str, configurations: &[Configuration]) {
+    let tenant = portico::tenancy::find(&app.app, &Slug::parse(slug).unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    portico::sections::installed::set_configurations(&app.app, tenant.id, configurations)
+        .await
+        .unwrap();
+}
+
+/// A copy of a manifest under other codes (so that it installs as another section).
+fn renamed(manifest: &Value, suffix: &str) -> Value {
+    let text = manifest.to_string();
+    let mut copy: Value = serde_json::from_str(&text).unwrap();
+    copy["code"] = json!(format!("{}_{suffix}", manifest["code"].as_str().unwrap()));
+    let codes: Vec<String> = manifest["objects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["code"].as_str().unwrap().to_owned())
+        .collect();
+    let mut text = copy.to_string();
+    for code in &codes {
+        text = text.replace(&format!("\"{code}\""), &format!("\"{code}_{suffix}\""));
+    }
+    serde_json::from_str(&text).unwrap()
+}
+
+on_both_databases! {
+    async fn sections_install_within_limits_and_keep_records_across_versions(app: TestApp) {
+        let desk = Desk::open(&app, "acme").await;
+        let package = guests::package("plugins/equipment-order");
+        let install = |manifest: Value| {
+            let admin = desk.admin.clone();
+            let component = package.component.clone();
+            async move {
+                let response = admin.post_json("/api/v1/sections", &body(&manifest, &component)).await;
+                let status = response.status();
+                (status, response.json::<Value>().await.unwrap())
+            }
+        };
+
+        // Self-service tenants get no custom sections.
+        let (status, refused) = install(package.manifest.clone()).await;
+        assert_eq!(status, StatusCode::CONFLICT, "{refused}");
+        assert!(refused["error"]["message"].as_str().unwrap().contains("self-service"));
+        configure(&app, "acme", &[Configuration::Customer]).await;
+
+        // Installed: its objects work like built-in ones, on the API and in the console.
+        let (status, installed) = install(package.manifest.clone()).await;
+        assert_eq!(status, StatusCode::CREATED, "{installed}");
+        assert_eq!(installed["version"], "1.0.0");
+        assert_eq!(installed["granted"], json!(["records", "settings"]));
+        let order = desk.create("equipment_order", json!({ "title": "Laptops", "budget": 5000 })).await;
+        let order_id = order["id"].as_str().unwrap().to_owned();
+        let (_, page) = desk.admin.get_text("/console/records/equipment_order").await;
+        assert!(page.contains("Laptops"), "{page}");
+        let (_, page) = desk.admin.get_text("/console/sections").await;
+        assert!(page.contains("Equipment orders") || page.contains("equipment_orders"), "{page}");
+        // Another tenant does not have it.
+        let other = Desk::open(&app, "globex").await;
+        let response = other.admin.get("/api/v1/objects/equipment_order/records").await;
+        assert_eq!(response.status(), StatusCode::NOT_FOUND);
+
+        // Upgrade, roll back: the records stay.
+        let mut newer = package.manifest.clone();
+        newer["version"] = json!("1.1.0");
+        let (status, upgraded) = install(newer.clone()).await;
+        assert_eq!(status, StatusCode::CREATED, "{upgraded}");
+        assert_eq!((upgraded["version"].as_str(), upgraded["previous_version"].as_str()), (Some("1.1.0"), Some("1.0.0")));
+        // The same version with another component is refused.
+        let mut other_component = package.component.clone();
+        other_component.extend_from_slice(&[0, 0, 0, 0]);
+        let response = desk.admin.post_json("/api/v1/sections", &body(&newer, &other_component)).await;
+        assert!(response.status().is_client_error(), "{}", response.status());
+        let response = desk.admin.post_json("/api/v1/sections/equipment_orders/rollback", &json!({})).await;
+        assert_eq!(response.status(), StatusCode::NO_CONTENT);
+        let sections: Value = desk.admin.get("/api/v1/sections").await.json().await.unwrap();
+        assert_eq!(sections["data"][0]["version"], "1.0.0");
+        let response = desk.admin.get(&format!("/api/v1/objects/equipment_order/records/{order_id}")).await;
+        assert_eq!(response.status(), StatusCode::OK);
+
+        // Disabled: gone from the API; enabled again: back with its records.
+        desk.admin.post_json("/api/v1/sections/equipment_orders/disable", &json!({})).await;
+        assert_eq!(desk.admin.get("/api/v1/objects/equipment_order/records").await.status(), StatusCode::NOT_FOUND);
+        desk.admin.post_json("/api/v1/sections/equipment_orders/enable", &json!({})).await;
+        assert_eq!(desk.admin.get(&format!("/api/v1/objects/equipment_order/records/{order_id}")).await.status(), StatusCode::OK);
+
+        // At most three custom sections.
+        for suffix in ["b", "c"] {
+            let (status, body) = install(renamed(&package.manifest, suffix)).await;
+            assert_eq!(status, StatusCode::CREATED, "{body}");
+        }
+        let (status, refused) = install(renamed(&package.manifest, "d")).await;
+        assert_eq!(status, StatusCode::CONFLICT);
+        assert!(refused["error"]["message"].as_str().unwrap().contains("most its configuration allows (3)"), "{refused}");
+        // Uninstalling one makes room; its records come back when it is installed again.
+        let response = desk.admin.delete("/api/v1/sections/equipment_orders").await;
+        assert_eq!(response.status(), StatusCode::NO_CONTENT);
+        assert_eq!(desk.admin.get("/api/v1/objects/equipment_order/records").await.status(), StatusCode::NOT_FOUND);
+        let (status, _) = install(package.manifest.clone()).await;
+        assert_eq!(status, StatusCode::CREATED);
+        assert_eq!(desk.admin.get(&format!("/api/v1/objects/equipment_order/records/{order_id}")).await.status(), StatusCode::OK);
+        // Purging deletes the records for good.
+        let response = desk.admin.delete("/api/v1/sections/equipment_orders?purge=true").await;
+        assert_eq!(response.status(), StatusCode::NO_CONTENT);
+        let (status, _) = install(package.manifest.clone()).await;
+        assert_eq!(status, StatusCode::CREATED);
+        assert_eq!(desk.admin.get(&format!("/api/v1/objects/equipment_order/records/{order_id}")).await.status(), StatusCode::NOT_FOUND);
+    }
+}
+
+on_both_databases! {
+    async fn oversized_sections_bad_packages_and_outsiders_are_refused(app: TestApp) {
+        let desk = Desk::open(&app, "acme").await;
+        configure(&app, "acme", &[Configuration::Customer]).await;
+        let package = guests::package("plugins/equipment-order");
+
+        // Every schema problem at once, each with its pointer; nothing installed.
+        let mut broken = package.manifest.clone();
+        broken["code"] = json!("Not A Code");
+        broken["objects"][0]["fields"]["budget"]["type"] = json!("money");
+        let response = desk.admin.post_json("/api/v1/sections", &body(&broken, &package.component)).await;
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let error: Value = response.json().await.unwrap();
+        let pointers: Vec<&String> = error["error"]["fields"].as_object().unwrap().keys().collect();
+        assert!(pointers.iter().any(|p| p.as_str() == "/code"), "{error}");
+        assert!(pointers.iter().any(|p| p.starts_with("/objects/0/fields/budget")), "{error}");
+        // A component that is not one.
+        let response = desk.admin.post_json("/api/v1/sections", &body(&package.manifest, b"\0asm garbage")).await;
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let error: Value = response.json().await.unwrap();
+        assert!(error["error"]["fields"]["component"].is_array(), "{error}");
+        // Not base64, unknown grant.
+        let response = desk.admin.post_json("/api/v1/sections", &json!({ "manifest": package.manifest, "component": "***" })).await;
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let mut with_grant = body(&package.manifest, &package.component);
+        with_grant["grant"] = json!(["email"]);
+        let response = desk.admin.post_json("/api/v1/sections", &with_grant).await;
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(desk.admin.get("/api/v1/sections").await.json::<Value>().await.unwrap()["data"], json!([]));
+
+        // (Too many objects on the portal cannot be reached by three sections of at most 200
+        // objects each; `portico_tenants`' unit tests cover that refusal.)
+
+        // A portal page over the per-page limit: installed, but read-only, and the console says why.
+        let mut crowded = renamed(&package.manifest, "crowded");
+        let fields = crowded["objects"][0]["fields"].as_object_mut().unwrap();
+        let mut names = Vec::new();
+        for i in 0..130 {
+            fields.insert(format!("extra_{i}"), json!({ "title": format!("Extra {i}"), "type": "string" }));
+            names.push(json!(format!("extra_{i}")));
+        }
+        crowded["objects"][0]["layouts"]["portal"]["sections"][0]["fields"] = json!(names);
+        let response = desk.admin.post_json("/api/v1/sections", &body(&crowded, &package.component)).await;
+        let status = response.status();
+        let installed: Value = response.json().await.unwrap();
+        assert_eq!(status, StatusCode::CREATED, "{installed}");
+        assert!(installed["read_only_reason"].as_str().unwrap().contains("allows 125"), "{installed}");
+        let response = desk.admin.post_json("/api/v1/objects/equipment_order_crowded/records", &json!({ "data": { "title": "x", "budget": 1 } })).await;
+        assert_eq!(response.status(), StatusCode::CONFLICT);
+        let (_, page) = desk.admin.get_text("/console/sections").await;
+        assert!(page.contains("Read-only"), "{page}");
+
+        // Only administrators install; portal users cannot even look.
+        let (_, agent) = desk.tenant.create_user(&desk.admin, "agent@acme.test", "employee", "agent password 1").await;
+        let agent_browser = desk.tenant.browser();
+        agent_browser.sign_in_api(&agent).await;
+        let response = agent_browser.post_json("/api/v1/sections", &body(&package.manifest, &package.component)).await;
+        assert_eq!(response.status(), StatusCode::FORBIDDEN);
+        let customer = desk.customer("ann@client.test", json!({})).await;
+        assert_eq!(customer.get("/api/v1/sections").await.status(), StatusCode::FORBIDDEN);
+
+        // The console's upload form installs a package from its files.
+        let manifest_text = package.manifest.to_string().into_bytes();
+        let response = desk.admin.submit_multipart(
+            "/console/sections",
+            "/console/sections",
+            &[("grant_records", "1")],
+            vec![
+                ("section.json", "application/json", manifest_text),
+                ("equipment_order.wasm", "application/wasm", package.component.clone()),
+                ("icon.svg", "image/svg+xml", package.icon.clone().unwrap()),
+            ],
+        ).await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        let (_, page) = desk.admin.get_text(&location(&response)).await;
+        assert!(page.contains("is installed"), "{page}");
+        let sections: Value = desk.admin.get("/api/v1/sections").await.json().await.unwrap();
+        let equipment = sections["data"].as_array().unwrap().iter().find(|s| s["code"] == "equipment_orders").unwrap();
+        assert_eq!(equipment["granted"], json!(["records"]));
+    }
+}
