@@ -32,6 +32,10 @@ pub struct App {
     pub tenant_catalogs: sections::installed::CatalogCache,
     /// The WebAssembly runtime of custom sections, started when first needed.
     pub plugins: std::sync::OnceLock<crate::plugin_host::PluginRuntime>,
+    /// Installed sections ready to call.
+    pub loaded_plugins: sections::plugins::LoadedPlugins,
+    /// This value, for what must own a handle to it (a section's imports).
+    me: std::sync::Weak<App>,
 }
 
 impl App {
@@ -61,7 +65,8 @@ impl App {
         let catalog = Catalog::from_manifests(sections::BUILT_IN)
             .map(Arc::new)
             .context("built-in section manifests are invalid")?;
-        Ok(Arc::new(Self {
+        Ok(Arc::new_cyclic(|me| Self {
+            me: me.clone(),
             config,
             db,
             clock,
@@ -71,7 +76,15 @@ impl App {
             access: AccessCache::default(),
             tenant_catalogs: Default::default(),
             plugins: Default::default(),
+            loaded_plugins: Default::default(),
         }))
+    }
+
+    /// An owned handle to the application.
+    pub fn handle(&self) -> crate::error::Result<Arc<App>> {
+        self.me.upgrade().ok_or_else(|| {
+            crate::error::Error::Internal(anyhow::anyhow!("the application is shutting down"))
+        })
     }
 }
 

@@ -213,3 +213,60 @@ on_both_databases! {
         assert_eq!(equipment["granted"], json!(["records"]));
     }
 }
+
+on_both_databases! {
+    async fn installed_sections_check_records_through_their_hooks(app: TestApp) {
+        let desk = Desk::open(&app, "acme").await;
+        configure(&app, "acme", &[Configuration::Customer]).await;
+        let equipment = guests::package("plugins/equipment-order");
+        let response = desk.admin.post_json("/api/v1/sections", &body(&equipment.manifest, &equipment.component)).await;
+        assert_eq!(response.status(), StatusCode::CREATED);
+        let create = |object: &'static str, data: Value| {
+            let admin = desk.admin.clone();
+            async move {
+                let response = admin.post_json(&format!("/api/v1/objects/{object}/records"), &json!({ "data": data })).await;
+                let status = response.status();
+                (status, response.json::<Value>().await.unwrap())
+            }
+        };
+
+        // The section's own rules (budget ceiling, line quantities) refuse with field errors.
+        let (status, refused) = create("equipment_order", json!({ "title": "Servers", "budget": 60000 })).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
+        assert!(refused["error"]["fields"]["budget"][0].as_str().unwrap().contains("at most"), "{refused}");
+        let (status, order) = create("equipment_order", json!({ "title": "Laptops", "budget": 4000 })).await;
+        assert_eq!(status, StatusCode::CREATED, "{order}");
+        let (status, refused) = create("order_line", json!({ "order": order["id"], "item": "Laptop", "quantity": 0, "unit_price": 900 })).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
+        assert!(refused["error"]["fields"]["quantity"].is_array(), "{refused}");
+        let (status, line) = create("order_line", json!({ "order": order["id"], "item": "Laptop", "quantity": 2, "unit_price": 900 })).await;
+        assert_eq!(status, StatusCode::CREATED, "{line}");
+        // Updates go through the hooks too, and nothing is written when they refuse.
+        let response = desk.admin.patch_json(
+            &format!("/api/v1/objects/equipment_order/records/{}", order["id"].as_str().unwrap()),
+            &json!({ "version": order["version"], "data": { "budget": 999999 } }),
+        ).await;
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let current: Value = desk.admin.get(&format!("/api/v1/objects/equipment_order/records/{}", order["id"].as_str().unwrap())).await.json().await.unwrap();
+        assert_eq!(current["data"]["budget"], 4000);
+
+        // A section that panics or loops fails only its own saves, with a clear error.
+        for folder in ["tests/guests/panics", "tests/guests/infinite-loop"] {
+            let package = guests::package(folder);
+            let response = desk.admin.post_json("/api/v1/sections", &json!({
+                "manifest": package.manifest,
+                "component": base64::engine::general_purpose::STANDARD.encode(&package.component),
+            })).await;
+            assert_eq!(response.status(), StatusCode::CREATED, "{folder}");
+        }
+        for object in ["panics_item", "infinite_loop_item"] {
+            let (status, refused) = create(object, json!({ "name": "x" })).await;
+            assert_eq!(status, StatusCode::CONFLICT, "{object}: {refused}");
+            assert!(refused["error"]["message"].as_str().unwrap().contains("could not check"), "{refused}");
+            let listed: Value = desk.admin.get(&format!("/api/v1/objects/{object}/records")).await.json().await.unwrap();
+            assert_eq!(listed["data"], json!([]), "{object}");
+        }
+        let (status, _) = create("equipment_order", json!({ "title": "Chairs", "budget": 300 })).await;
+        assert_eq!(status, StatusCode::CREATED);
+    }
+}

@@ -181,13 +181,16 @@ pub async fn create(app: &App, actor: &Actor, object: &str, data: Value) -> Resu
     let (object, columns) = open(app, actor, object, Operation::Create).await?;
     let mut data = into_fields(data)?;
     columns.check_writes(&object, data.keys())?;
-    let mut tx = app.db.begin(actor.tenant.id, Access::Write).await?;
     let supplied = data.clone();
+    // A custom section's hooks run before the write transaction (their imports open their own).
+    sections::plugins::before_save(app, actor, &object, &mut data, None).await?;
+    let mut tx = app.db.begin(actor.tenant.id, Access::Write).await?;
     sections::before_save(app, &mut tx, actor, &object, &mut data, None).await?;
     object.validate(&data).map_err(Error::invalid_fields)?;
     check_references(&mut tx, actor, &object, &data, &supplied).await?;
     let record = insert(app, &mut tx, actor, &object, &data).await?;
     tx.commit().await?;
+    sections::plugins::after_save(app, actor, &object, &record, None).await?;
     Ok(columns.render(&record))
 }
 
@@ -230,20 +233,36 @@ pub async fn update(
     let (object, columns) = open(app, actor, object, Operation::Update).await?;
     let id = RecordId::parse(id)?;
     let changes = into_fields(changes)?;
+    columns.check_writes(&object, changes.keys())?;
+    let supplied = changes.clone();
+    let merged = |current: &Record| {
+        let mut data = current.data.clone();
+        for (field, value) in changes.clone() {
+            match value {
+                Value::Null => data.remove(&field),
+                value => data.insert(field, value),
+            };
+        }
+        data
+    };
+    // A custom section's hooks run before the write transaction, on the version being changed;
+    // the version check below makes sure it is still the current one.
+    let hooked = if sections::plugins::applies(app, &object) {
+        let mut read_tx = app.db.begin(actor.tenant.id, Access::Read).await?;
+        let current = read(&mut read_tx, actor, &object, id, Level::Edit).await?;
+        drop(read_tx);
+        let mut data = merged(&current);
+        sections::plugins::before_save(app, actor, &object, &mut data, Some(&current)).await?;
+        Some(data)
+    } else {
+        None
+    };
     let mut tx = app.db.begin(actor.tenant.id, Access::Write).await?;
     let current = read(&mut tx, actor, &object, id, Level::Edit).await?;
-    columns.check_writes(&object, changes.keys())?;
     if current.version != version {
         return Err(stale(current.version));
     }
-    let mut data = current.data.clone();
-    let supplied = changes.clone();
-    for (field, value) in changes {
-        match value {
-            Value::Null => data.remove(&field),
-            value => data.insert(field, value),
-        };
-    }
+    let mut data = hooked.unwrap_or_else(|| merged(&current));
     sections::before_save(app, &mut tx, actor, &object, &mut data, Some(&current)).await?;
     object.validate(&data).map_err(Error::invalid_fields)?;
     check_references(&mut tx, actor, &object, &data, &supplied).await?;
@@ -260,6 +279,7 @@ pub async fn update(
     .ok_or_else(|| stale(version))?;
     sections::after_save(app, &mut tx, actor, &object, &updated, Some(&current)).await?;
     tx.commit().await?;
+    sections::plugins::after_save(app, actor, &object, &updated, Some(&current)).await?;
     Ok(columns.render(&updated))
 }
 

@@ -4,6 +4,7 @@
 pub mod cases;
 pub mod installed;
 pub mod knowledge;
+pub(crate) mod plugins;
 
 use serde_json::{Map, Value};
 

@@ -1,0 +1,369 @@
+//! The hooks of installed custom sections around a save: `validate` and `before-save` before the
+//! record is written, `after-save` once it is. The section's imports run as the user on whose
+//! behalf the hook runs, through the same services (and the same four gates) as any request.
+
+use std::{
+    collections::HashMap,
+    sync::{Arc, Mutex},
+};
+
+use object_store::{GetOptions, ObjectStore, path::Path as StorePath};
+use serde_json::{Map, Value, json};
+use sqlx::Row;
+
+use crate::{
+    access::Actor,
+    app::App,
+    error::{Error, FieldErrors, Result},
+    plugin_host::{
+        CallContext, CallError, CallLimits, Capabilities, Capability, HookError, HostError,
+        HostFuture, HostServices, Invocation, LoadedPlugin, PluginPackage, RecordData, RecordQuery,
+    },
+    records::{self, ListRequest, ObjectType, Record},
+    store::Access,
+};
+
+/// Loaded (compiled, pre-linked) sections by component hash and version.
+#[derive(Default)]
+pub struct LoadedPlugins(Mutex<HashMap<String, Arc<LoadedPlugin>>>);
+
+impl std::fmt::Debug for LoadedPlugins {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("LoadedPlugins")
+    }
+}
+
+/// Whether an object belongs to an installed section (built-in objects have native hooks).
+pub(crate) fn applies(app: &App, object: &ObjectType) -> bool {
+    app.catalog.get(object.code.as_str()).is_none()
+}
+
+/// The installed section an object belongs to, ready to call with the capabilities granted to it;
+/// `None` for the built-in objects.
+async fn plugin_of(
+    app: &App,
+    actor: &Actor,
+    object: &ObjectType,
+) -> Result<Option<(Arc<LoadedPlugin>, Capabilities)>> {
+    if !applies(app, object) {
+        return Ok(None);
+    }
+    let mut tx = app.db.begin(actor.tenant.id, Access::Read).await?;
+    let Some(row) = sqlx::query(
+        "SELECT v.version, v.manifest, v.component_hash, v.icon, i.granted FROM installed_sections i
+         JOIN section_versions v ON v.tenant_id = i.tenant_id AND v.code = i.code AND v.version = i.version
+         WHERE i.tenant_id = $1 AND i.code = $2 AND i.enabled = 1",
+    )
+    .bind(tx.tenant_param())
+    .bind(&object.section)
+    .fetch_optional(tx.conn())
+    .await?
+    else {
+        return Ok(None);
+    };
+    drop(tx);
+    let hash: String = row.try_get("component_hash")?;
+    let version: String = row.try_get("version")?;
+    let granted: Vec<String> =
+        serde_json::from_str(&row.try_get::<String, _>("granted")?).unwrap_or_default();
+    let granted = granted
+        .iter()
+        .filter_map(|name| Capability::parse(name))
+        .fold(Capabilities::default(), Capabilities::with);
+    let key = format!("{hash}:{version}");
+    if let Some(loaded) = app.loaded_plugins.0.lock().expect("plugins lock").get(&key) {
+        return Ok(Some((loaded.clone(), granted)));
+    }
+    let component = app
+        .files
+        .get_opts(
+            &StorePath::from(format!("plugins/{hash}.wasm")),
+            GetOptions::default(),
+        )
+        .await
+        .map_err(|e| Error::Internal(anyhow::anyhow!("file store: {e}")))?
+        .bytes()
+        .await
+        .map_err(|e| Error::Internal(anyhow::anyhow!("file store: {e}")))?;
+    let package = PluginPackage {
+        manifest: serde_json::from_str(&row.try_get::<String, _>("manifest")?)
+            .map_err(|e| Error::Internal(e.into()))?,
+        component: component.to_vec(),
+        icon: row
+            .try_get::<Option<String>, _>("icon")?
+            .map(String::into_bytes),
+    };
+    let loaded = Arc::new(
+        super::installed::runtime(app)?
+            .load(&package)
+            .map_err(|e| Error::Internal(anyhow::anyhow!("installed section {key}: {e}")))?,
+    );
+    app.loaded_plugins
+        .0
+        .lock()
+        .expect("plugins lock")
+        .insert(key, loaded.clone());
+    Ok(Some((loaded, granted)))
+}
+
+fn invocation(app: &App, actor: &Actor, granted: Capabilities) -> Result<Invocation> {
+    Ok(Invocation {
+        context: CallContext {
+            tenant: actor.tenant.slug.to_string(),
+            user: actor.user.to_string(),
+            user_name: actor.full_name.clone(),
+            language: "en".into(),
+            now: app.clock.now().to_db(),
+        },
+        granted,
+        limits: CallLimits::default(),
+        services: Arc::new(Host {
+            app: app.handle()?,
+            actor: actor.clone(),
+        }),
+    })
+}
+
+fn record_data(
+    object: &ObjectType,
+    record: Option<&Record>,
+    data: &Map<String, Value>,
+) -> RecordData {
+    RecordData {
+        id: record.map(|r| r.id.to_string()).unwrap_or_default(),
+        object: object.code.as_str().to_owned(),
+        number: record.map(|r| r.number.clone()),
+        version: record.map_or(0, |r| r.version),
+        status: data
+            .get("status")
+            .and_then(Value::as_str)
+            .map(str::to_owned),
+        data: Value::Object(data.clone()).to_string(),
+    }
+}
+
+/// A failed call: the user learns the section failed (the host logged why, naming the plugin).
+fn call_failed(error: CallError) -> Error {
+    Error::Conflict(format!("The section could not check this record: {error}"))
+}
+
+fn refused(error: HookError) -> Error {
+    match error {
+        HookError::Invalid(issues) => {
+            let mut fields = FieldErrors::new();
+            for issue in issues {
+                let key = if issue.field.is_empty() {
+                    "record".to_owned()
+                } else {
+                    issue.field
+                };
+                fields.entry(key).or_default().push(issue.message);
+            }
+            Error::invalid_fields(fields)
+        }
+        HookError::Failed(message) => Error::Conflict(message),
+    }
+}
+
+/// Runs the section's `validate` and `before-save` on a record about to be saved; applies the
+/// changes `before-save` returns.
+pub(crate) async fn before_save(
+    app: &App,
+    actor: &Actor,
+    object: &ObjectType,
+    data: &mut Map<String, Value>,
+    previous: Option<&Record>,
+) -> Result<()> {
+    let Some((plugin, granted)) = plugin_of(app, actor, object).await? else {
+        return Ok(());
+    };
+    let call = invocation(app, actor, granted)?;
+    let record = record_data(object, previous, data);
+    let issues = plugin.validate(&call, &record).await.map_err(call_failed)?;
+    if !issues.is_empty() {
+        return Err(refused(HookError::Invalid(issues)));
+    }
+    let before = previous.map(|p| record_data(object, Some(p), &p.data));
+    match plugin
+        .before_save(&call, &record, before.as_ref())
+        .await
+        .map_err(call_failed)?
+    {
+        Ok(Some(changes)) => {
+            for (field, value) in changes {
+                match value {
+                    Value::Null => data.remove(&field),
+                    value => data.insert(field, value),
+                };
+            }
+            Ok(())
+        }
+        Ok(None) => Ok(()),
+        Err(error) => Err(refused(error)),
+    }
+}
+
+/// Runs the section's `after-save` once the save committed. Its failure cannot undo the save: it
+/// is logged (with the section's message) and the user's request succeeds.
+pub(crate) async fn after_save(
+    app: &App,
+    actor: &Actor,
+    object: &ObjectType,
+    record: &Record,
+    previous: Option<&Record>,
+) -> Result<()> {
+    let Some((plugin, granted)) = plugin_of(app, actor, object).await? else {
+        return Ok(());
+    };
+    let call = invocation(app, actor, granted)?;
+    let now = record_data(object, Some(record), &record.data);
+    let before = previous.map(|p| record_data(object, Some(p), &p.data));
+    match plugin.after_save(&call, &now, before.as_ref()).await {
+        Ok(Ok(())) => {}
+        Ok(Err(message)) => {
+            tracing::warn!(section = %object.section, %message, "after-save failed")
+        }
+        Err(error) => tracing::warn!(section = %object.section, %error, "after-save call failed"),
+    }
+    Ok(())
+}
+
+/// The platform side of a section's imports, bound to the calling user.
+struct Host {
+    app: Arc<App>,
+    actor: Actor,
+}
+
+fn host_error(error: Error) -> HostError {
+    match error {
+        Error::NotFound(_) => HostError::NotFound,
+        Error::Forbidden(message) | Error::Unauthenticated(message) => HostError::Denied(message),
+        Error::Conflict(_) => HostError::Conflict,
+        Error::Invalid { message, fields } => {
+            HostError::Invalid(format!("{message}: {}", json!(fields)))
+        }
+        Error::BadRequest(message) => HostError::Invalid(message),
+        other => HostError::Unavailable(other.to_string()),
+    }
+}
+
+impl Host {
+    async fn data_of(&self, object: &str, rendered: Value) -> Result<RecordData, HostError> {
+        let object = records::object_type(&self.app, self.actor.tenant.id, object)
+            .await
+            .map_err(host_error)?;
+        Ok(RecordData {
+            id: rendered["id"].as_str().unwrap_or_default().to_owned(),
+            object: object.code.as_str().to_owned(),
+            number: rendered["number"].as_str().map(str::to_owned),
+            version: rendered["version"].as_i64().unwrap_or_default(),
+            status: rendered["data"]["status"].as_str().map(str::to_owned),
+            data: rendered["data"].to_string(),
+        })
+    }
+}
+
+fn object_of(text: &str, what: &str) -> Result<Value, HostError> {
+    match serde_json::from_str::<Value>(text) {
+        Ok(value @ Value::Object(_)) => Ok(value),
+        _ => Err(HostError::Invalid(format!("{what} must be a JSON object"))),
+    }
+}
+
+impl HostServices for Host {
+    fn get_record(&self, object: String, id: String) -> HostFuture<'_, RecordData> {
+        Box::pin(async move {
+            let rendered = records::get(&self.app, &self.actor, &object, &id)
+                .await
+                .map_err(host_error)?;
+            self.data_of(&object, rendered).await
+        })
+    }
+
+    fn query_records(&self, query: RecordQuery) -> HostFuture<'_, Vec<RecordData>> {
+        Box::pin(async move {
+            let filter = object_of(&query.filter, "the filter")?;
+            let filters = filter
+                .as_object()
+                .into_iter()
+                .flatten()
+                .map(|(field, value)| match value {
+                    Value::String(text) => format!("{field}:eq:{text}"),
+                    other => format!("{field}:eq:{other}"),
+                })
+                .collect();
+            // One page of the list engine at most: offset and limit within it.
+            let wanted = query.limit.min(records::MAX_PAGE);
+            let request = ListRequest {
+                limit: Some(wanted.saturating_add(query.offset).min(records::MAX_PAGE)),
+                filters,
+                ..ListRequest::default()
+            };
+            let page = records::list(&self.app, &self.actor, &query.object, &request)
+                .await
+                .map_err(host_error)?;
+            let mut found = Vec::new();
+            for rendered in page
+                .data
+                .into_iter()
+                .skip(query.offset as usize)
+                .take(wanted as usize)
+            {
+                found.push(self.data_of(&query.object, rendered).await?);
+            }
+            Ok(found)
+        })
+    }
+
+    fn create_record(&self, object: String, data: String) -> HostFuture<'_, RecordData> {
+        Box::pin(async move {
+            let data = object_of(&data, "the record's data")?;
+            let rendered = Box::pin(records::create(&self.app, &self.actor, &object, data))
+                .await
+                .map_err(host_error)?;
+            self.data_of(&object, rendered).await
+        })
+    }
+
+    fn update_record(
+        &self,
+        object: String,
+        id: String,
+        version: i64,
+        changes: String,
+    ) -> HostFuture<'_, RecordData> {
+        Box::pin(async move {
+            let changes = object_of(&changes, "the changes")?;
+            let rendered = Box::pin(records::update(
+                &self.app,
+                &self.actor,
+                &object,
+                &id,
+                version,
+                changes,
+            ))
+            .await
+            .map_err(host_error)?;
+            self.data_of(&object, rendered).await
+        })
+    }
+
+    fn send_email(
+        &self,
+        _template: String,
+        _recipient: String,
+        _data: String,
+    ) -> HostFuture<'_, ()> {
+        // Sections have no e-mail templates of their own in a tenant yet.
+        Box::pin(async {
+            Err(HostError::Unavailable(
+                "e-mail from custom sections is not available on this platform yet".into(),
+            ))
+        })
+    }
+
+    fn read_settings(&self) -> HostFuture<'_, String> {
+        // No settings page for sections yet: every section runs with its built-in defaults.
+        Box::pin(async { Ok("{}".to_owned()) })
+    }
+}
