@@ -85,6 +85,14 @@ enum TenantCommand {
     Suspend { slug: String },
     /// Resume a suspended tenant.
     Resume { slug: String },
+    /// Set the portal configurations a tenant runs (its limits are the largest among them):
+    /// self-service (no custom sections), customer, partner.
+    Configure {
+        slug: String,
+        /// One or more of self-service, customer, partner (comma-separated).
+        #[arg(long, value_delimiter = ',', required = true)]
+        configurations: Vec<String>,
+    },
 }
 
 pub async fn run() -> ExitCode {
@@ -240,6 +248,33 @@ async fn tenant(app: &App, command: TenantCommand) -> anyhow::Result<()> {
         }
         TenantCommand::Resume { slug } => {
             set_status(app, &parse(&slug)?, TenantStatus::Active).await?
+        }
+        TenantCommand::Configure {
+            slug,
+            configurations,
+        } => {
+            let chosen = configurations
+                .iter()
+                .map(|name| {
+                    portico_tenants::Configuration::parse(name.trim()).ok_or_else(|| {
+                        anyhow::anyhow!(
+                            "unknown configuration {name:?}: use self-service, customer or partner"
+                        )
+                    })
+                })
+                .collect::<anyhow::Result<Vec<_>>>()?;
+            let tenant = tenancy::find(app, &parse(&slug)?)
+                .await?
+                .ok_or_else(|| anyhow::anyhow!("no tenant {slug}"))?;
+            crate::sections::installed::set_configurations(app, tenant.id, &chosen).await?;
+            let limits = portico_tenants::limits_of(&chosen);
+            println!(
+                "Tenant {slug} runs {}: up to {} custom sections, {} objects on the portal, {} on one page.",
+                configurations.join(", "),
+                limits.custom_sections,
+                limits.portal_objects,
+                limits.objects_per_page
+            );
         }
     }
     Ok(())

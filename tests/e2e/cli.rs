@@ -46,6 +46,7 @@ fn every_command_explains_itself() {
         &["tenant", "list", "--help"],
         &["tenant", "suspend", "--help"],
         &["tenant", "resume", "--help"],
+        &["tenant", "configure", "--help"],
     ] {
         let output = portico("sqlite::memory:", args);
         assert!(output.status.success(), "{args:?}");
@@ -205,6 +206,45 @@ async fn tenants_are_managed_from_the_command_line(backend: Backend) {
             .status
             .success()
     );
+
+    // Configurations set the tenant's limits; unknown ones and tenants are refused.
+    let configured = portico(
+        &url,
+        &[
+            "tenant",
+            "configure",
+            "acme",
+            "--configurations",
+            "customer,self-service",
+        ],
+    );
+    assert!(configured.status.success(), "{}", stderr(&configured));
+    assert!(
+        stdout(&configured).contains("up to 3 custom sections, 1500 objects on the portal"),
+        "{}",
+        stdout(&configured)
+    );
+    let bad = portico(
+        &url,
+        &["tenant", "configure", "acme", "--configurations", "gold"],
+    );
+    assert!(!bad.status.success());
+    assert!(
+        stderr(&bad).contains("unknown configuration"),
+        "{}",
+        stderr(&bad)
+    );
+    let ghost = portico(
+        &url,
+        &[
+            "tenant",
+            "configure",
+            "ghost",
+            "--configurations",
+            "customer",
+        ],
+    );
+    assert!(!ghost.status.success());
 }
 
 #[tokio::test]

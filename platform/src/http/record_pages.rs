@@ -45,7 +45,7 @@ pub const CONSOLE: Surface = Surface {
 };
 pub const PORTAL: Surface = Surface {
     prefix: "/records",
-    layout: "base.html",
+    layout: "portal/layout.html",
     here: "records",
 };
 

@@ -58,6 +58,7 @@ const TEMPLATES: &[(&str, &str)] = templates![
     "console/calendars.html",
     "console/calendar_form.html",
     "console/sections.html",
+    "portal/layout.html",
 ];
 
 static ENV: LazyLock<Environment<'static>> = LazyLock::new(|| {
