@@ -226,3 +226,28 @@ on_both_databases! {
         assert!(!html.contains("x.txt"));
     }
 }
+
+on_both_databases! {
+    async fn the_main_page_leaves_out_widgets_the_user_may_not_read(app: TestApp) {
+        let desk = Desk::open(&app, "acme").await;
+        desk.create("knowledge_article", json!({ "title": "Visible article", "state": "Published", "body": "x" })).await;
+        let customer = desk.customer("ann@client.test", json!({})).await;
+        let (_, home) = customer.get_text("/").await;
+        assert!(home.contains("action=\"/knowledge\"") && home.contains("Visible article") && home.contains("My cases"));
+
+        // Take the knowledge base and cases off the portal: their widgets go, the page stays.
+        for object in ["knowledge_article", "case"] {
+            let response = desk.admin.client
+                .put(desk.admin.url(&format!("/api/v1/access/portal-objects/{object}")))
+                .json(&json!({ "on_portal": false }))
+                .send().await.unwrap();
+            assert!(response.status().is_success(), "{object}: {}", response.status());
+        }
+        // At once, in the same session.
+        let (status, home) = customer.get_text("/").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(!home.contains("action=\"/knowledge\""), "{home}");
+        assert!(!home.contains("Visible article") && !home.contains("My cases"), "{home}");
+        assert!(home.contains("Welcome"));
+    }
+}

@@ -485,3 +485,34 @@ on_both_databases! {
         assert_ne!(response.status(), StatusCode::OK);
     }
 }
+
+on_both_databases! {
+    async fn each_tenant_numbers_its_cases_its_own_way(app: TestApp) {
+        let desk = Desk::open(&app, "acme").await;
+        let (service, _) = standard_terms(&desk).await;
+        let customer = desk.customer("ann@client.test", json!({})).await;
+        let (_, first) = open_case(&customer, json!({ "service": service, "description": "d" })).await;
+        assert_eq!(first["number"], "SR-00001");
+        let (_, page) = desk.admin.get_text("/console/cases").await;
+        assert!(page.contains("value=\"SR-{00000}\""), "{page}");
+        for bad in ["SR-", "SR-{0a0}", "{}", &"x".repeat(50)] {
+            let response = desk.admin.submit_form("/console/cases", "/console/cases/numbering", &[("template", bad)]).await;
+            let (_, page) = desk.admin.get_text(&location(&response)).await;
+            assert!(page.contains("alert error"), "{bad}");
+        }
+        let response = desk.admin.submit_form("/console/cases", "/console/cases/numbering", &[("template", "ACME-{000}/26")]).await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        let (_, second) = open_case(&customer, json!({ "service": service, "description": "d" })).await;
+        assert_eq!(second["number"], "ACME-002/26");
+        // Another tenant keeps the default; a portal user cannot change it.
+        let other = Desk::open(&app, "globex").await;
+        let (service, _) = standard_terms(&other).await;
+        let outsider = other.customer("eve@globex.test", json!({})).await;
+        let (_, theirs) = open_case(&outsider, json!({ "service": service, "description": "d" })).await;
+        assert_eq!(theirs["number"], "SR-00001");
+        let response = customer.submit_form("/cases", "/console/cases/numbering", &[("template", "X-{0}")]).await;
+        assert!(location(&response).starts_with("/console/login") || response.status().is_client_error(), "{}", response.status());
+        let (_, third) = open_case(&customer, json!({ "service": first["data"]["service"], "description": "d" })).await;
+        assert_eq!(third["number"], "ACME-003/26");
+    }
+}

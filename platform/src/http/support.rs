@@ -57,6 +57,7 @@ pub fn portal_routes() -> Router<Arc<App>> {
 pub fn console_routes() -> Router<Arc<App>> {
     Router::new()
         .route("/cases", get(console_queue))
+        .route("/cases/numbering", post(console_numbering))
         .route("/cases/{id}", get(console_case))
         .route(
             "/cases/{id}/messages",
@@ -356,12 +357,13 @@ async fn console_queue(
     let request = list_request(&query, app.clock.now());
     let page = records::list(&app, &who.actor, cases::OBJECT, &request).await?;
     let indicators = list_indicators(&app, &page);
+    let numbering = records::numbering(&app, &who.actor, cases::OBJECT).await?;
     Ok(render(
         flash,
         "console/cases.html",
         &who,
         context! {
-            here => "cases", prefix => "/console", page => Serde(&page), indicators => Serde(&indicators), statuses => cases::status::ALL.to_vec(),
+            here => "cases", prefix => "/console", numbering, page => Serde(&page), indicators => Serde(&indicators), statuses => cases::status::ALL.to_vec(),
             query => context! { status => query.status, overdue => query.overdue, complaint => query.complaint, sort => query.sort },
         },
     ))
@@ -396,6 +398,23 @@ async fn console_message(
     form: CsrfMultipart,
 ) -> Response {
     post_to_case(&app, &who.actor, &id, form, &format!("/console/cases/{id}")).await
+}
+
+#[derive(Debug, Deserialize)]
+struct NumberingForm {
+    template: String,
+}
+
+async fn console_numbering(
+    State(app): State<Arc<App>>,
+    ConsoleUser(who): ConsoleUser,
+    CsrfForm(form): CsrfForm<NumberingForm>,
+) -> Response {
+    flash::after(
+        records::set_numbering(&app, &who.actor, cases::OBJECT, &form.template).await,
+        "/console/cases",
+        "New cases will be numbered that way.",
+    )
 }
 
 #[derive(Debug, Deserialize)]

@@ -10,7 +10,7 @@ mod storage;
 mod view;
 
 pub use manifest::{AccessDefaults, RuleDefault};
-pub use object_type::{Catalog, Field, FieldKind, ObjectCode, ObjectType};
+pub use object_type::{Catalog, Field, FieldKind, NumberTemplate, ObjectCode, ObjectType};
 pub use query::{DEFAULT_PAGE, ListRequest, MAX_PAGE};
 pub use view::{Columns, SYSTEM_FIELDS};
 
@@ -203,11 +203,15 @@ pub(crate) async fn insert(
     data: &Map<String, Value>,
 ) -> Result<Record> {
     let n = storage::next_counter(tx, &format!("number:{}", object.code)).await?;
+    let number = match number_template(tx, object).await? {
+        Some(template) => template.format(n),
+        None => object.number.format(n),
+    };
     let record = storage::insert(
         tx,
         storage::NewRecord {
             object: &object.code,
-            number: object.number.format(n),
+            number,
             data,
             author: actor.user,
             organization: actor.organization.map(|o| o.to_string()),
@@ -647,5 +651,69 @@ pub(crate) async fn set_owner_unchecked(
     if !storage::set_owner(tx, &object.code, id, owner, actor.user, app.clock.now()).await? {
         return Err(Error::NotFound("record"));
     }
+    Ok(())
+}
+
+fn number_setting(object: &ObjectType) -> String {
+    format!("number:{}", object.code)
+}
+
+/// The tenant's own numbering of an object's records, if it set one.
+async fn number_template(tx: &mut TenantTx, object: &ObjectType) -> Result<Option<NumberTemplate>> {
+    let text: Option<String> =
+        sqlx::query_scalar("SELECT value FROM settings WHERE tenant_id = $1 AND key = $2")
+            .bind(tx.tenant_param())
+            .bind(number_setting(object))
+            .fetch_optional(tx.conn())
+            .await?;
+    Ok(text.as_deref().and_then(NumberTemplate::parse))
+}
+
+/// How new records of an object are numbered in the actor's tenant (e.g. `SR-{00000}`); the
+/// counter goes on where it was.
+pub async fn numbering(app: &App, actor: &Actor, object: &str) -> Result<String> {
+    let object = object_type(app, actor.tenant.id, object).await?;
+    let mut tx = app.db.begin(actor.tenant.id, Access::Read).await?;
+    let own: Option<String> =
+        sqlx::query_scalar("SELECT value FROM settings WHERE tenant_id = $1 AND key = $2")
+            .bind(tx.tenant_param())
+            .bind(number_setting(&object))
+            .fetch_optional(tx.conn())
+            .await?;
+    Ok(own.unwrap_or_else(|| object.number.to_string()))
+}
+
+/// Sets the tenant's numbering of an object's records (administrators).
+pub async fn set_numbering(app: &App, actor: &Actor, object: &str, template: &str) -> Result<()> {
+    access::check(actor, Capability::ManageEmployees)?;
+    let object = object_type(app, actor.tenant.id, object).await?;
+    let template = template.trim();
+    if template.chars().count() > 40 || NumberTemplate::parse(template).is_none() {
+        return Err(Error::invalid_field(
+            "template",
+            "must be a prefix, zeros in braces and a suffix, like SR-{00000}",
+        ));
+    }
+    let mut tx = app.db.begin(actor.tenant.id, Access::Write).await?;
+    sqlx::query(
+        "INSERT INTO settings (tenant_id, key, value) VALUES ($1, $2, $3)
+         ON CONFLICT (tenant_id, key) DO UPDATE SET value = excluded.value",
+    )
+    .bind(tx.tenant_param())
+    .bind(number_setting(&object))
+    .bind(template)
+    .execute(tx.conn())
+    .await?;
+    access::audit(
+        app,
+        &mut tx,
+        actor,
+        "numbering.set",
+        format!("object:{}", object.code),
+        None,
+        Some(serde_json::json!({ "template": template })),
+    )
+    .await?;
+    tx.commit().await?;
     Ok(())
 }

@@ -46,7 +46,7 @@ pub struct NumberTemplate {
 }
 
 impl NumberTemplate {
-    fn parse(template: &str) -> Option<Self> {
+    pub fn parse(template: &str) -> Option<Self> {
         let (prefix, rest) = template.split_once('{')?;
         let (zeros, suffix) = rest.split_once('}')?;
         (!zeros.is_empty() && zeros.bytes().all(|b| b == b'0')).then(|| Self {
@@ -62,6 +62,18 @@ impl NumberTemplate {
             self.prefix,
             self.suffix,
             width = self.width
+        )
+    }
+}
+
+impl fmt::Display for NumberTemplate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}{{{}}}{}",
+            self.prefix,
+            "0".repeat(self.width),
+            self.suffix
         )
     }
 }
