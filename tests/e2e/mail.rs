@@ -122,11 +122,20 @@ async fn conversation_by_mail(backend: Backend) {
         .await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     let (_, html) = customer.get_text(&case_page).await;
-    let (first, second) = (
-        html.find("A technician comes").unwrap(),
-        html.find("Thanks, I will be there").unwrap(),
-    );
-    assert!(first < second);
+    // Messages and the e-mails they caused, in order.
+    let at = |text: &str| {
+        html.find(text)
+            .unwrap_or_else(|| panic!("{text} not in {html}"))
+    };
+    let order = [
+        at("A technician comes"),
+        at("New message on your case SR-00001"),
+        at("Thanks, I will be there"),
+        at("Your case SR-00001 is now Resolved"),
+        at("How did we do on case SR-00001?"),
+    ];
+    assert!(order.windows(2).all(|w| w[0] < w[1]), "{order:?}");
+    assert!(html.contains("E-mail to ann@client.test"));
     assert!(html.contains("5 / 5"), "{html}");
 
     // The outbox shows them as sent, in the console.

@@ -91,13 +91,14 @@ pub fn render(wording: &Wording, context: &Value) -> Result<Wording> {
     })
 }
 
-/// Renders a message and puts it in the outbox, inside the caller's transaction.
+/// Renders a message and puts it in the outbox, inside the caller's transaction; answers what
+/// was written.
 pub async fn enqueue(
     app: &App,
     tx: &mut TenantTx,
     tenant_name: &str,
     message: Outgoing,
-) -> Result<()> {
+) -> Result<Wording> {
     let wording = wording(tx, message.template, message.language.as_deref()).await?;
     let mut context = message.context;
     if let Value::Object(map) = &mut context {
@@ -126,7 +127,7 @@ pub async fn enqueue(
     .execute(tx.conn())
     .await?;
     tracing::info!(template = message.template.code(), "mail queued");
-    Ok(())
+    Ok(rendered)
 }
 
 /// A message in the outbox, as the console's mailbox shows it.

@@ -214,7 +214,8 @@ pub(super) async fn for_case(tx: &mut TenantTx, case: &Record) -> Result<Vec<Mes
                     _ => Via::Portal,
                 },
                 author_name: r.try_get("author_name")?,
-                from_support: author_kind.as_deref() == Some("employee"),
+                // E-mails are the support team's notices to the customer.
+                from_support: kind == "email" || author_kind.as_deref() == Some("employee"),
                 body: r.try_get("body")?,
                 created_at: r.try_get("created_at")?,
                 attachments: mine,
@@ -310,7 +311,8 @@ pub(super) async fn notify_contact(
             Template::FeedbackRequest
         }
     };
-    mail::enqueue(
+    let to_name = user.full_name.clone();
+    let sent = mail::enqueue(
         app,
         tx,
         &tenant.name,
@@ -322,5 +324,19 @@ pub(super) async fn notify_contact(
             context,
         },
     )
-    .await
+    .await?;
+    // The case's history shows what was e-mailed, in order with the messages.
+    sqlx::query(
+        "INSERT INTO case_messages (tenant_id, id, case_id, kind, via, author_id, author_name, body, created_at)
+         VALUES ($1, $2, $3, 'email', 'email', NULL, $4, $5, $6)",
+    )
+    .bind(tx.tenant_param())
+    .bind(uuid::Uuid::now_v7().to_string())
+    .bind(case.id)
+    .bind(format!("E-mail to {to_name}"))
+    .bind(format!("{}\n\n{}", sent.subject, sent.text_body.trim_end()))
+    .bind(app.clock.now())
+    .execute(tx.conn())
+    .await?;
+    Ok(())
 }
