@@ -28,11 +28,29 @@ CREATE TABLE installed_sections (
     PRIMARY KEY (tenant_id, code)
 );
 
+-- What happened to a record through its actions (approvals among them): who, when, from which
+-- status to which, with the comment.
+CREATE TABLE record_events (
+    tenant_id BIGINT NOT NULL,
+    id TEXT NOT NULL,
+    object TEXT NOT NULL,
+    record_id TEXT NOT NULL,
+    action TEXT NOT NULL,
+    from_status TEXT,
+    to_status TEXT,
+    comment TEXT,
+    user_id TEXT NOT NULL,
+    user_name TEXT NOT NULL,
+    at TEXT NOT NULL,
+    PRIMARY KEY (tenant_id, id)
+);
+CREATE INDEX record_events_by_record ON record_events (tenant_id, object, record_id, at);
+
 DO $$
 DECLARE
     t TEXT;
 BEGIN
-    FOREACH t IN ARRAY ARRAY['section_versions', 'installed_sections']
+    FOREACH t IN ARRAY ARRAY['section_versions', 'installed_sections', 'record_events']
     LOOP
         EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', t);
         EXECUTE format('ALTER TABLE %I FORCE ROW LEVEL SECURITY', t);

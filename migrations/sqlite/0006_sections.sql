@@ -27,3 +27,21 @@ CREATE TABLE installed_sections (
     changed_at TEXT NOT NULL,
     PRIMARY KEY (tenant_id, code)
 ) STRICT;
+
+-- What happened to a record through its actions (approvals among them): who, when, from which
+-- status to which, with the comment.
+CREATE TABLE record_events (
+    tenant_id INTEGER NOT NULL,
+    id TEXT NOT NULL,
+    object TEXT NOT NULL,
+    record_id TEXT NOT NULL,
+    action TEXT NOT NULL,
+    from_status TEXT,
+    to_status TEXT,
+    comment TEXT,
+    user_id TEXT NOT NULL,
+    user_name TEXT NOT NULL,
+    at TEXT NOT NULL,
+    PRIMARY KEY (tenant_id, id)
+) STRICT;
+CREATE INDEX record_events_by_record ON record_events (tenant_id, object, record_id, at);

@@ -270,3 +270,104 @@ on_both_databases! {
         assert_eq!(status, StatusCode::CREATED);
     }
 }
+
+/// The id of the role named `name` anywhere in the roles tree.
+fn role_id(tree: &Value, name: &str) -> Option<String> {
+    match tree {
+        Value::Object(map) => {
+            if map.get("name").and_then(Value::as_str) == Some(name) {
+                return map.get("id").and_then(Value::as_str).map(str::to_owned);
+            }
+            map.values().find_map(|v| role_id(v, name))
+        }
+        Value::Array(items) => items.iter().find_map(|v| role_id(v, name)),
+        _ => None,
+    }
+}
+
+on_both_databases! {
+    async fn portal_users_submit_and_approve_equipment_orders(app: TestApp) {
+        let desk = Desk::open(&app, "acme").await;
+        configure(&app, "acme", &[Configuration::Customer]).await;
+        let package = guests::package("plugins/equipment-order");
+        let response = desk.admin.post_json("/api/v1/sections", &body(&package.manifest, &package.component)).await;
+        assert_eq!(response.status(), StatusCode::CREATED);
+
+        // The administrator opens orders to portal users and makes a "Purchasing" role.
+        let roles: Value = desk.admin.get("/api/v1/roles").await.json().await.unwrap();
+        let external = role_id(&roles, "All external users").expect("the external root");
+        for object in ["equipment_order", "order_line"] {
+            let response = desk.admin.client.put(desk.admin.url(&format!("/api/v1/access/portal-objects/{object}")))
+                .json(&json!({ "on_portal": true })).send().await.unwrap();
+            assert!(response.status().is_success());
+            for operation in ["create", "read", "update"] {
+                let response = desk.admin.client.put(desk.admin.url(&format!("/api/v1/access/objects/{object}/grants")))
+                    .json(&json!({ "operation": operation, "grantee": external, "granted": true })).send().await.unwrap();
+                assert!(response.status().is_success(), "{object} {operation}: {}", response.status());
+            }
+        }
+        let response = desk.admin.post_json("/api/v1/roles", &json!({ "name": "Purchasing", "kind": "functional", "parent": external })).await;
+        assert_eq!(response.status(), StatusCode::CREATED);
+        let roles: Value = desk.admin.get("/api/v1/roles").await.json().await.unwrap();
+        let purchasing = role_id(&roles, "Purchasing").unwrap();
+
+        let requester = desk.customer("ann@client.test", json!({})).await;
+        let buyer = desk.customer("bob@client.test", json!({})).await;
+        let bystander = desk.customer("cid@client.test", json!({})).await;
+        let buyer_id = buyer.get("/api/v1/me").await.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned();
+        let response = desk.admin.client.put(desk.admin.url(&format!("/api/v1/roles/{purchasing}/members/{buyer_id}"))).send().await.unwrap();
+        assert!(response.status().is_success(), "{}", response.status());
+
+        // The requester creates an order (it starts as a draft) with a line, and submits it.
+        let created = requester.post_json("/api/v1/objects/equipment_order/records", &json!({ "data": { "title": "Monitors", "budget": 1000 } })).await;
+        assert_eq!(created.status(), StatusCode::CREATED);
+        let order: Value = created.json().await.unwrap();
+        let id = order["id"].as_str().unwrap().to_owned();
+        assert_eq!(order["data"]["status"], "draft");
+        let page = format!("/records/equipment_order/{id}");
+        // The status moves only through actions.
+        let response = requester.patch_json(&format!("/api/v1/objects/equipment_order/records/{id}"), &json!({ "version": order["version"], "data": { "status": "approved" } })).await;
+        assert_eq!(response.status(), StatusCode::CONFLICT);
+        // Submitting an order without lines is refused by the section.
+        let response = requester.submit_form(&page, &format!("{page}/actions/submit"), &[]).await;
+        let (_, html) = requester.get_text(&location(&response)).await;
+        assert!(html.contains("alert error"), "{html}");
+        let response = requester.post_json("/api/v1/objects/order_line/records", &json!({ "data": { "order": id, "item": "Monitor", "quantity": 2, "unit_price": 300 } })).await;
+        assert_eq!(response.status(), StatusCode::CREATED);
+        let (_, html) = requester.get_text(&page).await;
+        assert!(html.contains(">Submit<") && !html.contains(">Approve<"), "{html}");
+        let response = requester.submit_form(&page, &format!("{page}/actions/submit"), &[]).await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        let order: Value = requester.get(&format!("/api/v1/objects/equipment_order/records/{id}")).await.json().await.unwrap();
+        assert_eq!(order["data"]["status"], "submitted");
+        // The requester cannot approve their own order; a bystander cannot even see it.
+        let response = requester.post_json(&format!("/api/v1/objects/equipment_order/records/{id}/actions/approve"), &json!({})).await;
+        assert_eq!(response.status(), StatusCode::FORBIDDEN);
+        assert_eq!(bystander.get(&format!("/api/v1/objects/equipment_order/records/{id}")).await.status(), StatusCode::NOT_FOUND);
+        let response = bystander.post_json(&format!("/api/v1/objects/equipment_order/records/{id}/actions/approve"), &json!({})).await;
+        assert_eq!(response.status(), StatusCode::NOT_FOUND);
+
+        // The buyer was asked by e-mail, sees the order and its Approve / Reject buttons.
+        let (_, mailbox) = desk.admin.get_text("/console/mail").await;
+        assert!(mailbox.contains("awaits your approval") && mailbox.contains("bob@client.test"), "{mailbox}");
+        let (status, html) = buyer.get_text(&page).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(html.contains(">Approve<") && html.contains(">Reject<"), "{html}");
+        // Rejecting needs a comment.
+        let response = buyer.post_json(&format!("/api/v1/objects/equipment_order/records/{id}/actions/reject"), &json!({})).await;
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let response = buyer.submit_form(&page, &format!("{page}/actions/approve"), &[]).await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        let order: Value = requester.get(&format!("/api/v1/objects/equipment_order/records/{id}")).await.json().await.unwrap();
+        assert_eq!(order["data"]["status"], "approved");
+        // No more decisions on an approved order; the history tells the story; the requester was told.
+        let response = buyer.post_json(&format!("/api/v1/objects/equipment_order/records/{id}/actions/reject"), &json!({ "comment": "too late" })).await;
+        assert_eq!(response.status(), StatusCode::FORBIDDEN);
+        let history: Value = requester.get(&format!("/api/v1/objects/equipment_order/records/{id}/history")).await.json().await.unwrap();
+        let steps: Vec<(&str, &str)> = history["data"].as_array().unwrap().iter()
+            .map(|e| (e["action"].as_str().unwrap(), e["to_status"].as_str().unwrap_or_default())).collect();
+        assert_eq!(steps, [("submit", "submitted"), ("approve", "approved")]);
+        let (_, mailbox) = desk.admin.get_text("/console/mail").await;
+        assert!(mailbox.contains("was approved") && mailbox.contains("ann@client.test"), "{mailbox}");
+    }
+}

@@ -123,6 +123,14 @@ macro_rules! surface_routes {
         ) -> Response {
             self::attach(&app, &who, &object, &id, form, $surface).await
         }
+        async fn act(
+            State(app): State<Arc<App>>,
+            $user(who): $user,
+            Path((object, id, action)): Path<(String, String, String)>,
+            CsrfForm(form): CsrfForm<ActionForm>,
+        ) -> Response {
+            self::act(&app, &who, &object, &id, &action, form, $surface).await
+        }
         Router::new()
             .route("/", get(index))
             .route("/{object}", get(list).post(create))
@@ -130,6 +138,7 @@ macro_rules! surface_routes {
             .route("/{object}/{id}", get(show).post(update))
             .route("/{object}/{id}/delete", post(delete))
             .route("/{object}/{id}/share", post(share))
+            .route("/{object}/{id}/actions/{action}", post(act))
             .route(
                 "/{object}/{id}/files",
                 post(attach).layer(axum::extract::DefaultBodyLimit::disable()),
@@ -400,6 +409,12 @@ async fn show(
     let files = crate::files::of_record(app, &who.actor, code, id)
         .await
         .unwrap_or_default();
+    let actions = crate::sections::actions::available(app, &who.actor, code, id)
+        .await
+        .unwrap_or_default();
+    let history = crate::sections::actions::history(app, &who.actor, code, id)
+        .await
+        .unwrap_or_default();
     Ok(render(
         flash,
         "records/record.html",
@@ -407,6 +422,8 @@ async fn show(
         surface,
         context! {
             files => Serde(&files),
+            actions => Serde(&actions),
+            history => Serde(&history),
             files_prefix => surface.prefix.trim_end_matches("/records"),
             object => context! { code => code, title => &object.plural, singular => &object.title },
             record => Serde(&opened.record),
@@ -498,4 +515,33 @@ async fn attach(
         crate::files::attach_to_record(app, &who.actor, code, id, form.files).await
     };
     flash::after(outcome, &back, "Files attached.")
+}
+
+#[derive(Debug, Deserialize)]
+struct ActionForm {
+    #[serde(default)]
+    comment: String,
+}
+
+/// Takes one of the record's actions from its page.
+async fn act(
+    app: &App,
+    who: &Authenticated,
+    code: &str,
+    id: &str,
+    action: &str,
+    form: ActionForm,
+    surface: Surface,
+) -> Response {
+    let back = format!("{}/{code}/{id}", surface.prefix);
+    let outcome = crate::sections::actions::perform(
+        app,
+        &who.actor,
+        code,
+        id,
+        action,
+        Some(form.comment.as_str()),
+    )
+    .await;
+    flash::after(outcome, &back, "Done.")
 }

@@ -49,6 +49,61 @@ pub fn api_routes() -> Router<Arc<App>> {
         )
         .route("/sections/{code}", axum::routing::delete(api_uninstall))
         .route("/sections/{code}/{action}", post(api_action))
+        .route(
+            "/objects/{object}/records/{id}/actions",
+            get(api_record_actions),
+        )
+        .route(
+            "/objects/{object}/records/{id}/actions/{action}",
+            post(api_record_action),
+        )
+        .route(
+            "/objects/{object}/records/{id}/history",
+            get(api_record_history),
+        )
+}
+
+async fn api_record_actions(
+    State(app): State<Arc<App>>,
+    ApiUser(who): ApiUser,
+    Path((object, id)): Path<(String, String)>,
+) -> Result<Json<Value>, ApiError> {
+    let found = crate::sections::actions::available(&app, &who.actor, &object, &id).await?;
+    Ok(Json(json!({ "data": found })))
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ActionBody {
+    #[serde(default)]
+    comment: Option<String>,
+}
+
+async fn api_record_action(
+    State(app): State<Arc<App>>,
+    ApiUser(who): ApiUser,
+    Path((object, id, action)): Path<(String, String, String)>,
+    ApiJson(body): ApiJson<ActionBody>,
+) -> Result<Json<Value>, ApiError> {
+    let record = crate::sections::actions::perform(
+        &app,
+        &who.actor,
+        &object,
+        &id,
+        &action,
+        body.comment.as_deref(),
+    )
+    .await?;
+    Ok(Json(record))
+}
+
+async fn api_record_history(
+    State(app): State<Arc<App>>,
+    ApiUser(who): ApiUser,
+    Path((object, id)): Path<(String, String)>,
+) -> Result<Json<Value>, ApiError> {
+    let events = crate::sections::actions::history(&app, &who.actor, &object, &id).await?;
+    Ok(Json(json!({ "data": events })))
 }
 
 /// enable, disable, rollback: the changes an installed section takes.

@@ -16,15 +16,21 @@ pub enum Template {
     CaseStatus,
     /// The case is finished: how satisfied were you?
     FeedbackRequest,
+    /// A record of a custom section awaits the recipient's approval.
+    ApprovalRequest,
+    /// The recipient's record was approved or rejected.
+    ApprovalDecision,
 }
 
 impl Template {
-    pub const ALL: [Self; 5] = [
+    pub const ALL: [Self; 7] = [
         Self::Invitation,
         Self::PasswordRecovery,
         Self::CaseMessage,
         Self::CaseStatus,
         Self::FeedbackRequest,
+        Self::ApprovalRequest,
+        Self::ApprovalDecision,
     ];
 
     pub fn code(self) -> &'static str {
@@ -34,6 +40,8 @@ impl Template {
             Self::CaseMessage => "case_message",
             Self::CaseStatus => "case_status",
             Self::FeedbackRequest => "feedback_request",
+            Self::ApprovalRequest => "approval_request",
+            Self::ApprovalDecision => "approval_decision",
         }
     }
 
@@ -44,6 +52,8 @@ impl Template {
             Self::CaseMessage => "New message on a case",
             Self::CaseStatus => "Case status changed",
             Self::FeedbackRequest => "Feedback request",
+            Self::ApprovalRequest => "Approval requested",
+            Self::ApprovalDecision => "Approval decided",
         }
     }
 
@@ -56,7 +66,8 @@ impl Template {
         json!({
             "tenant": "Acme", "name": "Ann Lee", "link": "https://acme.example/x",
             "number": "SR-00001", "subject": "Printer", "status": "Resolved", "message": "Hello",
-            "author": "Support",
+            "author": "Support", "object": "Equipment order", "decision": "approved",
+            "comment": "Fine",
         })
     }
 
@@ -81,6 +92,16 @@ impl Template {
                 "Your case {{ number }} is now {{ status }}",
                 "Hello {{ name }},\n\nYour case {{ number }} ({{ subject }}) is now \"{{ status }}\".\n\n{{ link }}\n",
                 "<p>Hello {{ name }},</p><p>Your case {{ number }} ({{ subject }}) is now <strong>{{ status }}</strong>.</p><p><a href=\"{{ link }}\">Open the case</a></p>",
+            ),
+            Self::ApprovalRequest => (
+                "{{ object }} {{ number }} awaits your approval",
+                "Hello {{ name }},\n\n{{ author }} asks you to approve {{ object }} {{ number }}. Approve or reject it on the portal:\n\n{{ link }}\n",
+                "<p>Hello {{ name }},</p><p>{{ author }} asks you to approve {{ object }} {{ number }}.</p><p><a href=\"{{ link }}\">Approve or reject it</a></p>",
+            ),
+            Self::ApprovalDecision => (
+                "{{ object }} {{ number }} was {{ decision }}",
+                "Hello {{ name }},\n\n{{ author }} {{ decision }} your {{ object }} {{ number }}.{% if comment %}\n\n{{ comment }}{% endif %}\n\n{{ link }}\n",
+                "<p>Hello {{ name }},</p><p>{{ author }} {{ decision }} your {{ object }} {{ number }}.</p>{% if comment %}<blockquote>{{ comment }}</blockquote>{% endif %}<p><a href=\"{{ link }}\">Open it</a></p>",
             ),
             Self::FeedbackRequest => (
                 "How did we do on case {{ number }}?",

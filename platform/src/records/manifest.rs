@@ -61,6 +61,64 @@ pub struct ObjectManifest {
     /// The permissions a tenant starts with for this object (see `access::defaults`).
     #[serde(default)]
     pub access: AccessDefaults,
+    /// The stages a record goes through; moved by actions.
+    #[serde(default)]
+    pub statuses: Vec<StatusManifest>,
+    #[serde(default)]
+    pub actions: Vec<ActionManifest>,
+    #[serde(default)]
+    pub approvals: Option<ApprovalsManifest>,
+}
+
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+pub struct StatusManifest {
+    pub code: String,
+    #[serde(default)]
+    pub title: Option<String>,
+    #[serde(default)]
+    pub initial: bool,
+    /// The statuses a record may move to from this one (empty: any).
+    #[serde(default)]
+    pub transitions: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+pub struct ActionManifest {
+    pub code: String,
+    pub label: String,
+    /// The statuses it may be taken in (empty: any).
+    #[serde(default)]
+    pub statuses: Vec<String>,
+    /// `approve`: only the record's approvers; otherwise the right to edit the record.
+    #[serde(default)]
+    pub permission: Option<String>,
+    #[serde(default)]
+    pub needs_comment: bool,
+    #[serde(default)]
+    pub to_status: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+pub struct ApprovalsManifest {
+    pub enabled: bool,
+    /// The status in which a record awaits approval.
+    #[serde(default)]
+    pub status: Option<String>,
+    #[serde(default)]
+    pub approvers: Vec<ApproverManifest>,
+    #[serde(default)]
+    pub approved_status: Option<String>,
+    #[serde(default)]
+    pub rejected_status: Option<String>,
+}
+
+/// Who approves: the members of a role (by name), or the contact a field names.
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+pub struct ApproverManifest {
+    #[serde(default)]
+    pub role: Option<String>,
+    #[serde(default)]
+    pub field: Option<String>,
 }
 
 /// What an object grants by default, beyond employees' full rights.

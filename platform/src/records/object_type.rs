@@ -118,14 +118,26 @@ pub struct ObjectType {
     pub required: Vec<String>,
     pub number: NumberTemplate,
     pub access_defaults: AccessDefaults,
+    pub statuses: Vec<manifest::StatusManifest>,
+    pub actions: Vec<manifest::ActionManifest>,
+    pub approvals: Option<manifest::ApprovalsManifest>,
     validator: jsonschema::Validator,
 }
 
 impl ObjectType {
     fn build(section: &str, manifest: &ObjectManifest) -> anyhow::Result<Self> {
+        let mut properties = manifest.fields.clone();
+        // An object with statuses keeps its record's status in the field `status`.
+        if !manifest.statuses.is_empty() && !properties.contains_key("status") {
+            let codes: Vec<&str> = manifest.statuses.iter().map(|s| s.code.as_str()).collect();
+            properties.insert(
+                "status".into(),
+                json!({ "title": "Status", "type": "string", "enum": codes }),
+            );
+        }
         let record_schema = json!({
             "type": "object",
-            "properties": manifest.fields,
+            "properties": properties,
             "required": manifest.required,
             "additionalProperties": false,
         });
@@ -141,8 +153,7 @@ impl ObjectType {
         let default_number = format!("{}-{{00000}}", manifest.code.to_uppercase());
         let number = NumberTemplate::parse(manifest.number.as_deref().unwrap_or(&default_number))
             .with_context(|| format!("object {}: bad number template", manifest.code))?;
-        let fields = manifest
-            .fields
+        let fields = properties
             .iter()
             .map(|(name, schema)| Field {
                 name: name.clone(),
@@ -164,8 +175,20 @@ impl ObjectType {
             required: manifest.required.clone(),
             number,
             access_defaults: manifest.access.clone(),
+            statuses: manifest.statuses.clone(),
+            actions: manifest.actions.clone(),
+            approvals: manifest.approvals.clone(),
             validator,
         })
+    }
+
+    /// The status a new record starts in (objects with statuses).
+    pub fn initial_status(&self) -> Option<&str> {
+        self.statuses
+            .iter()
+            .find(|s| s.initial)
+            .or(self.statuses.first())
+            .map(|s| s.code.as_str())
     }
 
     pub fn field(&self, name: &str) -> Option<&Field> {

@@ -1,6 +1,7 @@
 //! Built-in sections: their manifests ship in the binary, in the same format custom sections use,
 //! and their rules run as native hooks around saves (a custom section's run in its plugin).
 
+pub mod actions;
 pub mod cases;
 pub mod installed;
 pub mod knowledge;
@@ -38,6 +39,7 @@ pub(crate) async fn before_save(
     data: &mut Map<String, Value>,
     previous: Option<&Record>,
 ) -> Result<()> {
+    actions::keep_status(object, data, previous)?;
     match object.code.as_str() {
         "knowledge_article" => knowledge::before_save(app, data, previous),
         cases::OBJECT => cases::before_save(app, tx, actor, data, previous).await,

@@ -228,6 +228,41 @@ pub(crate) async fn after_save(
     Ok(())
 }
 
+/// What a section's `on-action` decided: a status and field changes (none for built-in objects,
+/// whose actions are declared only).
+#[derive(Debug, Default)]
+pub(crate) struct Decision {
+    pub status: Option<String>,
+    pub changes: Option<Map<String, Value>>,
+}
+
+/// Runs the section's `on-action` for an action the actor may take.
+pub(crate) async fn on_action(
+    app: &App,
+    actor: &Actor,
+    object: &ObjectType,
+    record: &Record,
+    action: &str,
+    comment: Option<&str>,
+) -> Result<Decision> {
+    let Some((plugin, granted)) = plugin_of(app, actor, object).await? else {
+        return Ok(Decision::default());
+    };
+    let call = invocation(app, actor, granted)?;
+    let data = record_data(object, Some(record), &record.data);
+    match plugin
+        .on_action(&call, action, &data, comment)
+        .await
+        .map_err(call_failed)?
+    {
+        Ok(result) => Ok(Decision {
+            status: result.status,
+            changes: result.changes,
+        }),
+        Err(error) => Err(refused(error)),
+    }
+}
+
 /// The platform side of a section's imports, bound to the calling user.
 struct Host {
     app: Arc<App>,

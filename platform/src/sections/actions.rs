@@ -1,0 +1,443 @@
+//! Actions on records of objects with statuses (a section's manifest declares them): who may take
+//! which action in which status, the section's `on-action` hook, the status move, approvals (who
+//! approves, their access to the record, the e-mails) and the record's history.
+
+use serde::Serialize;
+use serde_json::{Map, Value, json};
+use sqlx::Row;
+
+use crate::{
+    access::{self, Actor, Capability, Level, Operation},
+    app::App,
+    error::{Error, Result},
+    mail::{self, Outgoing, Template},
+    records::{self, ObjectType, Record, manifest::ActionManifest},
+    store::{Access, TenantTx, Timestamp},
+    users::{self, UserId},
+};
+
+/// The process that gives approvers read access to what they approve.
+const APPROVAL: &str = "approval";
+
+/// An action the actor may take now.
+#[derive(Debug, Clone, Serialize)]
+pub struct Available {
+    pub code: String,
+    pub label: String,
+    pub needs_comment: bool,
+}
+
+/// One entry of a record's history.
+#[derive(Debug, Clone, Serialize)]
+pub struct Event {
+    pub action: String,
+    pub from_status: Option<String>,
+    pub to_status: Option<String>,
+    pub comment: Option<String>,
+    pub user_name: String,
+    pub at: Timestamp,
+}
+
+fn status_of<'a>(object: &'a ObjectType, data: &'a Map<String, Value>) -> Option<&'a str> {
+    data.get("status")
+        .and_then(Value::as_str)
+        .or_else(|| object.initial_status())
+}
+
+/// Saves keep a record's status: a new record starts in the initial status, and only actions move
+/// it afterwards.
+pub(crate) fn keep_status(
+    object: &ObjectType,
+    data: &mut Map<String, Value>,
+    previous: Option<&Record>,
+) -> Result<()> {
+    let Some(initial) = object.initial_status() else {
+        return Ok(());
+    };
+    match previous {
+        None => {
+            if let Some(asked) = data.get("status").and_then(Value::as_str)
+                && asked != initial
+            {
+                return Err(Error::invalid_field(
+                    "status",
+                    format!("a new record starts as \"{initial}\""),
+                ));
+            }
+            data.insert("status".into(), json!(initial));
+        }
+        Some(previous) => {
+            if data.get("status") != previous.data.get("status") {
+                return Err(Error::Conflict(
+                    "The status changes only through the record's actions.".into(),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Whether the actor approves this record: the contact its approver field names, or a member of
+/// an approver role.
+async fn approves(
+    tx: &mut TenantTx,
+    actor: &Actor,
+    object: &ObjectType,
+    record: &Record,
+) -> Result<bool> {
+    let Some(approvals) = object.approvals.as_ref().filter(|a| a.enabled) else {
+        return Ok(false);
+    };
+    let contact = users::storage::find(tx, actor.user)
+        .await?
+        .and_then(|u| u.contact);
+    Ok(approvals.approvers.iter().any(|approver| {
+        let by_field = approver.field.as_ref().is_some_and(|field| {
+            contact.is_some()
+                && record.data.get(field).and_then(Value::as_str) == contact.as_deref()
+        });
+        let by_role = approver.role.as_ref().is_some_and(|name| {
+            actor.membership.roles.iter().any(|id| {
+                actor
+                    .policy
+                    .role(*id)
+                    .is_some_and(|r| r.name.eq_ignore_ascii_case(name))
+            })
+        });
+        by_field || by_role
+    }))
+}
+
+/// Whether the actor may take `action` on the record now.
+async fn may(
+    tx: &mut TenantTx,
+    actor: &Actor,
+    object: &ObjectType,
+    record: &Record,
+    action: &ActionManifest,
+) -> Result<bool> {
+    if let Some(status) = status_of(object, &record.data)
+        && !action.statuses.is_empty()
+        && !action.statuses.iter().any(|s| s == status)
+    {
+        return Ok(false);
+    }
+    if action.permission.as_deref() == Some("approve") {
+        return approves(tx, actor, object, record).await;
+    }
+    let can_update = access::check(actor, Capability::Records(object, Operation::Update)).is_ok();
+    Ok(can_update
+        && access::records::level(tx, actor, &object.code, record.id)
+            .await?
+            .is_some_and(|(level, _)| level >= Level::Edit))
+}
+
+/// The actions the actor may take on a record now.
+pub async fn available(app: &App, actor: &Actor, object: &str, id: &str) -> Result<Vec<Available>> {
+    let mut tx = app.db.begin(actor.tenant.id, Access::Read).await?;
+    let (object, record) = records::open_for(
+        app,
+        &mut tx,
+        actor,
+        object,
+        id,
+        Operation::Read,
+        Level::Read,
+    )
+    .await?;
+    let mut found = Vec::new();
+    for action in &object.actions {
+        if may(&mut tx, actor, &object, &record, action).await? {
+            found.push(Available {
+                code: action.code.clone(),
+                label: action.label.clone(),
+                needs_comment: action.needs_comment,
+            });
+        }
+    }
+    Ok(found)
+}
+
+/// A record's history, for those who may read it.
+pub async fn history(app: &App, actor: &Actor, object: &str, id: &str) -> Result<Vec<Event>> {
+    let mut tx = app.db.begin(actor.tenant.id, Access::Read).await?;
+    let (object, record) = records::open_for(
+        app,
+        &mut tx,
+        actor,
+        object,
+        id,
+        Operation::Read,
+        Level::Read,
+    )
+    .await?;
+    let rows = sqlx::query(
+        "SELECT action, from_status, to_status, comment, user_name, at FROM record_events
+         WHERE tenant_id = $1 AND object = $2 AND record_id = $3 ORDER BY at, id",
+    )
+    .bind(tx.tenant_param())
+    .bind(object.code.as_str())
+    .bind(record.id)
+    .fetch_all(tx.conn())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Event {
+                action: r.try_get("action")?,
+                from_status: r.try_get("from_status")?,
+                to_status: r.try_get("to_status")?,
+                comment: r.try_get("comment")?,
+                user_name: r.try_get("user_name")?,
+                at: r.try_get("at")?,
+            })
+        })
+        .collect()
+}
+
+/// Takes an action on a record: checks it may be taken, lets the section decide (its `on-action`),
+/// moves the status, records it in the history, and handles the approval that follows.
+pub async fn perform(
+    app: &App,
+    actor: &Actor,
+    object: &str,
+    id: &str,
+    code: &str,
+    comment: Option<&str>,
+) -> Result<Value> {
+    let comment = comment.map(str::trim).filter(|c| !c.is_empty());
+    if comment.is_some_and(|c| c.chars().count() > 2000) {
+        return Err(Error::invalid_field(
+            "comment",
+            "must be at most 2000 characters long",
+        ));
+    }
+    // Checked on a snapshot; the section's hook runs outside the write (its imports open their
+    // own transactions); the write then insists on the same version.
+    let mut tx = app.db.begin(actor.tenant.id, Access::Read).await?;
+    let (object, record) = records::open_for(
+        app,
+        &mut tx,
+        actor,
+        object,
+        id,
+        Operation::Read,
+        Level::Read,
+    )
+    .await?;
+    let action = object
+        .actions
+        .iter()
+        .find(|a| a.code == code)
+        .ok_or(Error::NotFound("action"))?
+        .clone();
+    let catalog = records::catalog(app, actor.tenant.id).await?;
+    if let Some(reason) = catalog.read_only_reason(object.code.as_str()) {
+        return Err(Error::Conflict(format!(
+            "{} is read-only: {reason}",
+            object.plural
+        )));
+    }
+    let current = status_of(&object, &record.data).map(str::to_owned);
+    if !may(&mut tx, actor, &object, &record, &action).await? {
+        return Err(Error::Forbidden(format!(
+            "You may not {} this record{}.",
+            action.label.to_lowercase(),
+            current
+                .as_deref()
+                .map(|s| format!(" in status \"{s}\""))
+                .unwrap_or_default()
+        )));
+    }
+    drop(tx);
+    if action.needs_comment && comment.is_none() {
+        return Err(Error::invalid_field("comment", "say why"));
+    }
+    let outcome = super::plugins::on_action(app, actor, &object, &record, code, comment).await?;
+    let mut changes = outcome.changes.unwrap_or_default();
+    let to = outcome.status.or_else(|| action.to_status.clone());
+    if let Some(to) = &to
+        && Some(to) != current.as_ref()
+    {
+        let allowed = current
+            .as_deref()
+            .and_then(|c| object.statuses.iter().find(|s| s.code == c))
+            .is_none_or(|s| s.transitions.is_empty() || s.transitions.contains(to));
+        if !allowed || !object.statuses.iter().any(|s| &s.code == to) {
+            return Err(Error::Conflict(format!(
+                "A record in status \"{}\" cannot move to \"{to}\".",
+                current.as_deref().unwrap_or_default()
+            )));
+        }
+        changes.insert("status".into(), json!(to));
+    }
+
+    let mut tx = app.db.begin(actor.tenant.id, Access::Write).await?;
+    let fresh = records::find_unchecked(&mut tx, &object, record.id)
+        .await?
+        .ok_or(Error::NotFound("record"))?;
+    if fresh.version != record.version {
+        return Err(Error::Conflict(
+            "The record changed in the meantime; reload it and try again.".into(),
+        ));
+    }
+    let updated = if changes.is_empty() {
+        fresh
+    } else {
+        records::patch_unchecked(app, &mut tx, actor, &object, record.id, changes).await?
+    };
+    sqlx::query(
+        "INSERT INTO record_events (tenant_id, id, object, record_id, action, from_status, to_status, comment, user_id, user_name, at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+    )
+    .bind(tx.tenant_param())
+    .bind(uuid::Uuid::now_v7().to_string())
+    .bind(object.code.as_str())
+    .bind(record.id)
+    .bind(code)
+    .bind(current.as_deref())
+    .bind(to.as_deref())
+    .bind(comment)
+    .bind(actor.user)
+    .bind(&actor.full_name)
+    .bind(app.clock.now())
+    .execute(tx.conn())
+    .await?;
+    follow_approval(
+        app,
+        &mut tx,
+        actor,
+        &object,
+        &updated,
+        to.as_deref(),
+        comment,
+    )
+    .await?;
+    tx.commit().await?;
+    let columns = records::Columns::of(actor, &object);
+    Ok(columns.render(&updated))
+}
+
+/// After a status move: a record entering approval is opened to its approvers and they are asked
+/// by e-mail; an approved or rejected record's author is told.
+async fn follow_approval(
+    app: &App,
+    tx: &mut TenantTx,
+    actor: &Actor,
+    object: &ObjectType,
+    record: &Record,
+    to: Option<&str>,
+    comment: Option<&str>,
+) -> Result<()> {
+    let (Some(approvals), Some(to)) = (object.approvals.as_ref().filter(|a| a.enabled), to) else {
+        return Ok(());
+    };
+    if approvals.status.as_deref() == Some(to) {
+        for approver in &approvals.approvers {
+            let mut people: Vec<UserId> = Vec::new();
+            if let Some(contact) = approver
+                .field
+                .as_ref()
+                .and_then(|f| record.data.get(f))
+                .and_then(Value::as_str)
+                && let Some(user) = users::storage::by_contact(tx, contact).await?
+            {
+                access::records::grant_by_process(
+                    tx,
+                    &object.code,
+                    record.id,
+                    &user.id.to_string(),
+                    Level::Read,
+                    APPROVAL,
+                )
+                .await?;
+                people.push(user.id);
+            }
+            if let Some(name) = &approver.role
+                && let Some(role) = actor
+                    .policy
+                    .roles()
+                    .find(|r| r.name.eq_ignore_ascii_case(name))
+            {
+                access::records::grant_by_process(
+                    tx,
+                    &object.code,
+                    record.id,
+                    &role.id.to_string(),
+                    Level::Read,
+                    APPROVAL,
+                )
+                .await?;
+                let members: Vec<String> = sqlx::query_scalar(
+                    "SELECT user_id FROM role_members WHERE tenant_id = $1 AND role_id = $2",
+                )
+                .bind(tx.tenant_param())
+                .bind(role.id.to_string())
+                .fetch_all(tx.conn())
+                .await?;
+                people.extend(members.iter().filter_map(|m| m.parse::<UserId>().ok()));
+            }
+            for person in people {
+                let notice = (person, Template::ApprovalRequest, None);
+                notify(app, tx, actor, object, record, notice).await?;
+            }
+        }
+    } else if [&approvals.approved_status, &approvals.rejected_status]
+        .iter()
+        .any(|s| s.as_deref() == Some(to))
+    {
+        let notice = (record.created_by, Template::ApprovalDecision, comment);
+        notify(app, tx, actor, object, record, notice).await?;
+    }
+    Ok(())
+}
+
+/// E-mails a user about a record: `(whom, which template, the decision's comment)`.
+async fn notify(
+    app: &App,
+    tx: &mut TenantTx,
+    actor: &Actor,
+    object: &ObjectType,
+    record: &Record,
+    (to, template, comment): (UserId, Template, Option<&str>),
+) -> Result<()> {
+    let Some(user) = users::storage::find(tx, to).await? else {
+        return Ok(());
+    };
+    if user.deactivated_at.is_some() {
+        return Ok(());
+    }
+    // Employees open it in the console, portal users on the portal.
+    let prefix = if user.kind == users::UserKind::Employee {
+        "/console"
+    } else {
+        ""
+    };
+    let link = format!(
+        "{}{prefix}/records/{}/{}",
+        app.config.tenant_origin(actor.tenant.slug.as_str()),
+        object.code,
+        record.id
+    );
+    let decision = record
+        .data
+        .get("status")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    mail::enqueue(
+        app,
+        tx,
+        &actor.tenant.name,
+        Outgoing {
+            template,
+            to: user.login,
+            to_name: user.full_name,
+            language: None,
+            context: json!({
+                "object": object.title, "number": record.number, "author": actor.full_name,
+                "decision": decision, "comment": comment, "link": link,
+            }),
+        },
+    )
+    .await?;
+    Ok(())
+}
