@@ -371,3 +371,57 @@ on_both_databases! {
         assert!(mailbox.contains("was approved") && mailbox.contains("ann@client.test"), "{mailbox}");
     }
 }
+
+on_both_databases! {
+    async fn a_leave_request_mails_its_manager_who_approves_it_on_the_portal(app: TestApp) {
+        let desk = Desk::open(&app, "acme").await;
+        configure(&app, "acme", &[Configuration::Customer]).await;
+        let package = guests::package("plugins/leave-request");
+        let encode = |bytes: &[u8]| base64::engine::general_purpose::STANDARD.encode(bytes);
+        let response = desk.admin.post_json("/api/v1/sections", &json!({
+            "manifest": package.manifest, "component": encode(&package.component),
+            "icon": encode(package.icon.as_deref().unwrap()),
+        })).await;
+        assert_eq!(response.status(), StatusCode::CREATED);
+        // Portal users may read leave requests (which ones: their record rights say).
+        let roles: Value = desk.admin.get("/api/v1/roles").await.json().await.unwrap();
+        let external = role_id(&roles, "All external users").unwrap();
+        let response = desk.admin.client.put(desk.admin.url("/api/v1/access/portal-objects/leave_request"))
+            .json(&json!({ "on_portal": true })).send().await.unwrap();
+        assert!(response.status().is_success());
+        let response = desk.admin.client.put(desk.admin.url("/api/v1/access/objects/leave_request/grants"))
+            .json(&json!({ "operation": "read", "grantee": external, "granted": true })).send().await.unwrap();
+        assert!(response.status().is_success());
+        // The manager is a portal user; their contact is the request's approver.
+        let manager = desk.customer("maya@client.test", json!({ "full_name": "Maya Manager" })).await;
+        let contacts: Value = desk.admin.get("/api/v1/objects/contact/records?filter=email:eq:maya@client.test").await.json().await.unwrap();
+        let contact = contacts["data"][0]["id"].as_str().unwrap().to_owned();
+
+        let created = desk.create("leave_request", json!({
+            "kind": "vacation", "start_date": "2026-12-07", "end_date": "2026-12-11", "manager": contact,
+            "requester_email": "admin@acme.test",
+        })).await;
+        // The section's before-save counted the working days.
+        assert_eq!(created["data"]["days"], 5);
+        let id = created["id"].as_str().unwrap().to_owned();
+        let response = desk.admin.post_json(&format!("/api/v1/objects/leave_request/records/{id}/actions/submit"), &json!({})).await;
+        assert_eq!(response.status(), StatusCode::OK, "{}", response.text().await.unwrap());
+
+        // The section's own e-mail to the manager, and the platform's approval request.
+        let (_, mailbox) = desk.admin.get_text("/console/mail").await;
+        assert!(mailbox.contains("Leave requests: leave request submitted"), "{mailbox}");
+        assert!(mailbox.contains("awaits your approval"), "{mailbox}");
+        // The manager approves on the portal; the requester hears of it.
+        let page = format!("/records/leave_request/{id}");
+        let (status, html) = manager.get_text(&page).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(html.contains(">Approve<"), "{html}");
+        let response = manager.submit_form(&page, &format!("{page}/actions/approve"), &[("comment", "Enjoy")]).await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        let request: Value = desk.admin.get(&format!("/api/v1/objects/leave_request/records/{id}")).await.json().await.unwrap();
+        assert_eq!(request["data"]["status"], "approved");
+        assert_eq!(request["data"]["decision_comment"], "Enjoy");
+        let (_, mailbox) = desk.admin.get_text("/console/mail").await;
+        assert!(mailbox.contains("leave request decided") && mailbox.contains("was approved"), "{mailbox}");
+    }
+}

@@ -20,10 +20,12 @@ pub enum Template {
     ApprovalRequest,
     /// The recipient's record was approved or rejected.
     ApprovalDecision,
+    /// A message a custom section sends (its template code and values fill it in).
+    SectionMessage,
 }
 
 impl Template {
-    pub const ALL: [Self; 7] = [
+    pub const ALL: [Self; 8] = [
         Self::Invitation,
         Self::PasswordRecovery,
         Self::CaseMessage,
@@ -31,6 +33,7 @@ impl Template {
         Self::FeedbackRequest,
         Self::ApprovalRequest,
         Self::ApprovalDecision,
+        Self::SectionMessage,
     ];
 
     pub fn code(self) -> &'static str {
@@ -42,6 +45,7 @@ impl Template {
             Self::FeedbackRequest => "feedback_request",
             Self::ApprovalRequest => "approval_request",
             Self::ApprovalDecision => "approval_decision",
+            Self::SectionMessage => "section_message",
         }
     }
 
@@ -54,6 +58,7 @@ impl Template {
             Self::FeedbackRequest => "Feedback request",
             Self::ApprovalRequest => "Approval requested",
             Self::ApprovalDecision => "Approval decided",
+            Self::SectionMessage => "Message from a custom section",
         }
     }
 
@@ -67,7 +72,8 @@ impl Template {
             "tenant": "Acme", "name": "Ann Lee", "link": "https://acme.example/x",
             "number": "SR-00001", "subject": "Printer", "status": "Resolved", "message": "Hello",
             "author": "Support", "object": "Equipment order", "decision": "approved",
-            "comment": "Fine",
+            "comment": "Fine", "section": "Leave requests", "template": "leave request submitted",
+            "values": [{ "name": "number", "value": "LR-00001" }],
         })
     }
 
@@ -102,6 +108,11 @@ impl Template {
                 "{{ object }} {{ number }} was {{ decision }}",
                 "Hello {{ name }},\n\n{{ author }} {{ decision }} your {{ object }} {{ number }}.{% if comment %}\n\n{{ comment }}{% endif %}\n\n{{ link }}\n",
                 "<p>Hello {{ name }},</p><p>{{ author }} {{ decision }} your {{ object }} {{ number }}.</p>{% if comment %}<blockquote>{{ comment }}</blockquote>{% endif %}<p><a href=\"{{ link }}\">Open it</a></p>",
+            ),
+            Self::SectionMessage => (
+                "{{ section }}: {{ template }}",
+                "Hello,\n\n{{ section }}: {{ template }}\n\n{% for v in values %}{{ v.name }}: {{ v.value }}\n{% endfor %}",
+                "<p>Hello,</p><p>{{ section }}: {{ template }}</p><ul>{% for v in values %}<li>{{ v.name }}: {{ v.value }}</li>{% endfor %}</ul>",
             ),
             Self::FeedbackRequest => (
                 "How did we do on case {{ number }}?",

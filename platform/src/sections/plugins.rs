@@ -106,7 +106,12 @@ async fn plugin_of(
     Ok(Some((loaded, granted)))
 }
 
-fn invocation(app: &App, actor: &Actor, granted: Capabilities) -> Result<Invocation> {
+fn invocation(
+    app: &App,
+    actor: &Actor,
+    plugin: &LoadedPlugin,
+    granted: Capabilities,
+) -> Result<Invocation> {
     Ok(Invocation {
         context: CallContext {
             tenant: actor.tenant.slug.to_string(),
@@ -120,6 +125,7 @@ fn invocation(app: &App, actor: &Actor, granted: Capabilities) -> Result<Invocat
         services: Arc::new(Host {
             app: app.handle()?,
             actor: actor.clone(),
+            section: plugin.manifest().title.clone(),
         }),
     })
 }
@@ -177,7 +183,7 @@ pub(crate) async fn before_save(
     let Some((plugin, granted)) = plugin_of(app, actor, object).await? else {
         return Ok(());
     };
-    let call = invocation(app, actor, granted)?;
+    let call = invocation(app, actor, &plugin, granted)?;
     let record = record_data(object, previous, data);
     let issues = plugin.validate(&call, &record).await.map_err(call_failed)?;
     if !issues.is_empty() {
@@ -215,7 +221,7 @@ pub(crate) async fn after_save(
     let Some((plugin, granted)) = plugin_of(app, actor, object).await? else {
         return Ok(());
     };
-    let call = invocation(app, actor, granted)?;
+    let call = invocation(app, actor, &plugin, granted)?;
     let now = record_data(object, Some(record), &record.data);
     let before = previous.map(|p| record_data(object, Some(p), &p.data));
     match plugin.after_save(&call, &now, before.as_ref()).await {
@@ -248,7 +254,7 @@ pub(crate) async fn on_action(
     let Some((plugin, granted)) = plugin_of(app, actor, object).await? else {
         return Ok(Decision::default());
     };
-    let call = invocation(app, actor, granted)?;
+    let call = invocation(app, actor, &plugin, granted)?;
     let data = record_data(object, Some(record), &record.data);
     match plugin
         .on_action(&call, action, &data, comment)
@@ -267,6 +273,8 @@ pub(crate) async fn on_action(
 struct Host {
     app: Arc<App>,
     actor: Actor,
+    /// The section's title, for the messages it sends.
+    section: String,
 }
 
 fn host_error(error: Error) -> HostError {
@@ -383,17 +391,51 @@ impl HostServices for Host {
         })
     }
 
-    fn send_email(
-        &self,
-        _template: String,
-        _recipient: String,
-        _data: String,
-    ) -> HostFuture<'_, ()> {
-        // Sections have no e-mail templates of their own in a tenant yet.
-        Box::pin(async {
-            Err(HostError::Unavailable(
-                "e-mail from custom sections is not available on this platform yet".into(),
-            ))
+    /// Queues the tenant's "Message from a custom section" with the section's template code and
+    /// values; the tenant's administrators reword it under Mail.
+    fn send_email(&self, template: String, recipient: String, data: String) -> HostFuture<'_, ()> {
+        Box::pin(async move {
+            let to = crate::users::Email::parse(&recipient).map_err(|_| {
+                HostError::Invalid(format!("{recipient:?} is not an e-mail address"))
+            })?;
+            let data = object_of(&data, "the e-mail's values")?;
+            let values: Vec<Value> = data
+                .as_object()
+                .into_iter()
+                .flatten()
+                .filter(|(_, v)| !v.is_null())
+                .map(|(name, value)| {
+                    let value = value
+                        .as_str()
+                        .map_or_else(|| value.to_string(), str::to_owned);
+                    json!({ "name": name.replace('_', " "), "value": value })
+                })
+                .collect();
+            let context = json!({
+                "section": self.section, "template": template.replace('_', " "), "values": values,
+            });
+            let mut tx = self
+                .app
+                .db
+                .begin(self.actor.tenant.id, Access::Write)
+                .await
+                .map_err(|e| host_error(e.into()))?;
+            crate::mail::enqueue(
+                &self.app,
+                &mut tx,
+                &self.actor.tenant.name,
+                crate::mail::Outgoing {
+                    template: crate::mail::Template::SectionMessage,
+                    to,
+                    to_name: String::new(),
+                    language: None,
+                    context,
+                },
+            )
+            .await
+            .map_err(host_error)?;
+            tx.commit().await.map_err(|e| host_error(e.into()))?;
+            Ok(())
         })
     }
 
