@@ -234,6 +234,22 @@ on_both_databases! {
         let (status, refused) = create("equipment_order", json!({ "title": "Servers", "budget": 60000 })).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
         assert!(refused["error"]["fields"]["budget"][0].as_str().unwrap().contains("at most"), "{refused}");
+        // The tenant's settings for the section raise its ceiling (the section reads them).
+        let response = desk.admin.client.put(desk.admin.url("/api/v1/sections/equipment_orders/settings"))
+            .json(&json!({ "max_order_budget": 100000 })).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::NO_CONTENT);
+        let (status, big) = create("equipment_order", json!({ "title": "Servers", "budget": 60000 })).await;
+        assert_eq!(status, StatusCode::CREATED, "{big}");
+        for bad in ["not json", "[1, 2]"] {
+            let response = desk.admin.submit_form("/console/sections", "/console/sections/equipment_orders/settings", &[("settings", bad)]).await;
+            let (_, page) = desk.admin.get_text(&location(&response)).await;
+            assert!(page.contains("alert error"), "{bad}: {page}");
+        }
+        let settings: Value = desk.admin.get("/api/v1/sections/equipment_orders/settings").await.json().await.unwrap();
+        assert_eq!(settings, json!({ "max_order_budget": 100000 }));
+        let response = desk.admin.client.put(desk.admin.url("/api/v1/sections/equipment_orders/settings"))
+            .json(&json!({})).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::NO_CONTENT);
         let (status, order) = create("equipment_order", json!({ "title": "Laptops", "budget": 4000 })).await;
         assert_eq!(status, StatusCode::CREATED, "{order}");
         let (status, refused) = create("order_line", json!({ "order": order["id"], "item": "Laptop", "quantity": 0, "unit_price": 900 })).await;

@@ -36,7 +36,26 @@ pub fn console_routes() -> Router<Arc<App>> {
                 .post(console_upload)
                 .layer(DefaultBodyLimit::disable()),
         )
+        .route("/sections/{code}/settings", post(console_settings))
         .route("/sections/{code}/{action}", post(console_action))
+}
+
+#[derive(Debug, Deserialize)]
+struct SettingsForm {
+    settings: String,
+}
+
+async fn console_settings(
+    State(app): State<Arc<App>>,
+    ConsoleUser(who): ConsoleUser,
+    Path(code): Path<String>,
+    CsrfForm(form): CsrfForm<SettingsForm>,
+) -> Response {
+    flash::after(
+        installed::set_settings(&app, &who.actor, &code, &form.settings).await,
+        "/console/sections",
+        "Settings saved.",
+    )
 }
 
 pub fn api_routes() -> Router<Arc<App>> {
@@ -48,6 +67,10 @@ pub fn api_routes() -> Router<Arc<App>> {
                 .layer(DefaultBodyLimit::max(MAX_PACKAGE_JSON)),
         )
         .route("/sections/{code}", axum::routing::delete(api_uninstall))
+        .route(
+            "/sections/{code}/settings",
+            get(api_settings).put(api_set_settings),
+        )
         .route("/sections/{code}/{action}", post(api_action))
         .route(
             "/objects/{object}/records/{id}/actions",
@@ -277,5 +300,29 @@ async fn api_uninstall(
     ApiQuery(query): ApiQuery<UninstallQuery>,
 ) -> Result<StatusCode, ApiError> {
     installed::uninstall(&app, &who.actor, &code, query.purge).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn api_settings(
+    State(app): State<Arc<App>>,
+    ApiUser(who): ApiUser,
+    Path(code): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let section = installed::list(&app, &who.actor)
+        .await?
+        .into_iter()
+        .find(|s| s.code == code)
+        .ok_or(Error::NotFound("section"))?;
+    let settings: Value = serde_json::from_str(&section.settings).unwrap_or_else(|_| json!({}));
+    Ok(Json(settings))
+}
+
+async fn api_set_settings(
+    State(app): State<Arc<App>>,
+    ApiUser(who): ApiUser,
+    Path(code): Path<String>,
+    ApiJson(body): ApiJson<Value>,
+) -> Result<StatusCode, ApiError> {
+    installed::set_settings(&app, &who.actor, &code, &body.to_string()).await?;
     Ok(StatusCode::NO_CONTENT)
 }

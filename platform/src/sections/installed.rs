@@ -35,6 +35,8 @@ pub struct Installed {
     pub objects: Vec<String>,
     /// Every uploaded version, newest first.
     pub versions: Vec<String>,
+    /// Its settings in this tenant, as JSON text.
+    pub settings: String,
 }
 
 /// The tenants' catalogs with their installed sections, rebuilt after a change.
@@ -377,7 +379,14 @@ pub async fn list(app: &App, actor: &Actor) -> Result<Vec<Installed>> {
         .bind(&code)
         .fetch_all(tx.conn())
         .await?;
+        let settings: Option<String> =
+            sqlx::query_scalar("SELECT value FROM settings WHERE tenant_id = $1 AND key = $2")
+                .bind(tx.tenant_param())
+                .bind(settings_key(&code))
+                .fetch_optional(tx.conn())
+                .await?;
         all.push(Installed {
+            settings: settings.unwrap_or_else(|| "{}".into()),
             title: manifest["title"].as_str().unwrap_or(&code).to_owned(),
             objects: manifest["objects"]
                 .as_array()
@@ -529,5 +538,59 @@ pub async fn uninstall(app: &App, actor: &Actor, code: &str, purge: bool) -> Res
     .await?;
     tx.commit().await?;
     changed(app, actor.tenant.id).await?;
+    Ok(())
+}
+
+fn settings_key(code: &str) -> String {
+    format!("section:{code}")
+}
+
+/// A section's settings in the tenant (a JSON object; empty until an administrator sets them).
+pub async fn settings(app: &App, tenant: TenantId, code: &str) -> Result<Value> {
+    let mut tx = app.db.begin(tenant, Access::Read).await?;
+    let text: Option<String> =
+        sqlx::query_scalar("SELECT value FROM settings WHERE tenant_id = $1 AND key = $2")
+            .bind(tx.tenant_param())
+            .bind(settings_key(code))
+            .fetch_optional(tx.conn())
+            .await?;
+    Ok(text
+        .and_then(|t| serde_json::from_str(&t).ok())
+        .unwrap_or_else(|| serde_json::json!({})))
+}
+
+/// Sets a section's settings (administrators): a JSON object of at most 16 KiB.
+pub async fn set_settings(app: &App, actor: &Actor, code: &str, text: &str) -> Result<()> {
+    access::check(actor, Capability::ConfigureAccess)?;
+    find(app, actor, code).await?;
+    if text.len() > 16 * 1024 {
+        return Err(Error::invalid_field("settings", "must be at most 16 KiB"));
+    }
+    let value: Value = serde_json::from_str(text)
+        .map_err(|e| Error::invalid_field("settings", format!("is not JSON: {e}")))?;
+    if !value.is_object() {
+        return Err(Error::invalid_field("settings", "must be a JSON object"));
+    }
+    let mut tx = app.db.begin(actor.tenant.id, Access::Write).await?;
+    sqlx::query(
+        "INSERT INTO settings (tenant_id, key, value) VALUES ($1, $2, $3)
+         ON CONFLICT (tenant_id, key) DO UPDATE SET value = excluded.value",
+    )
+    .bind(tx.tenant_param())
+    .bind(settings_key(code))
+    .bind(value.to_string())
+    .execute(tx.conn())
+    .await?;
+    access::audit(
+        app,
+        &mut tx,
+        actor,
+        "section.settings",
+        format!("section:{code}"),
+        None,
+        Some(value),
+    )
+    .await?;
+    tx.commit().await?;
     Ok(())
 }

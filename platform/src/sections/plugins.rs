@@ -126,6 +126,7 @@ fn invocation(
             app: app.handle()?,
             actor: actor.clone(),
             section: plugin.manifest().title.clone(),
+            code: plugin.manifest().code.clone(),
         }),
     })
 }
@@ -275,6 +276,8 @@ struct Host {
     actor: Actor,
     /// The section's title, for the messages it sends.
     section: String,
+    /// The section's code, for its settings.
+    code: String,
 }
 
 fn host_error(error: Error) -> HostError {
@@ -440,7 +443,11 @@ impl HostServices for Host {
     }
 
     fn read_settings(&self) -> HostFuture<'_, String> {
-        // No settings page for sections yet: every section runs with its built-in defaults.
-        Box::pin(async { Ok("{}".to_owned()) })
+        Box::pin(async move {
+            super::installed::settings(&self.app, self.actor.tenant.id, &self.code)
+                .await
+                .map(|value| value.to_string())
+                .map_err(host_error)
+        })
     }
 }
