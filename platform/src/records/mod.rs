@@ -660,12 +660,7 @@ fn number_setting(object: &ObjectType) -> String {
 
 /// The tenant's own numbering of an object's records, if it set one.
 async fn number_template(tx: &mut TenantTx, object: &ObjectType) -> Result<Option<NumberTemplate>> {
-    let text: Option<String> =
-        sqlx::query_scalar("SELECT value FROM settings WHERE tenant_id = $1 AND key = $2")
-            .bind(tx.tenant_param())
-            .bind(number_setting(object))
-            .fetch_optional(tx.conn())
-            .await?;
+    let text = crate::store::settings::get(tx, &number_setting(object)).await?;
     Ok(text.as_deref().and_then(NumberTemplate::parse))
 }
 
@@ -674,12 +669,7 @@ async fn number_template(tx: &mut TenantTx, object: &ObjectType) -> Result<Optio
 pub async fn numbering(app: &App, actor: &Actor, object: &str) -> Result<String> {
     let object = object_type(app, actor.tenant.id, object).await?;
     let mut tx = app.db.begin(actor.tenant.id, Access::Read).await?;
-    let own: Option<String> =
-        sqlx::query_scalar("SELECT value FROM settings WHERE tenant_id = $1 AND key = $2")
-            .bind(tx.tenant_param())
-            .bind(number_setting(&object))
-            .fetch_optional(tx.conn())
-            .await?;
+    let own = crate::store::settings::get(&mut tx, &number_setting(&object)).await?;
     Ok(own.unwrap_or_else(|| object.number.to_string()))
 }
 
@@ -695,15 +685,7 @@ pub async fn set_numbering(app: &App, actor: &Actor, object: &str, template: &st
         ));
     }
     let mut tx = app.db.begin(actor.tenant.id, Access::Write).await?;
-    sqlx::query(
-        "INSERT INTO settings (tenant_id, key, value) VALUES ($1, $2, $3)
-         ON CONFLICT (tenant_id, key) DO UPDATE SET value = excluded.value",
-    )
-    .bind(tx.tenant_param())
-    .bind(number_setting(&object))
-    .bind(template)
-    .execute(tx.conn())
-    .await?;
+    crate::store::settings::put(&mut tx, &number_setting(&object), template).await?;
     access::audit(
         app,
         &mut tx,

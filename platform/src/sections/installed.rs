@@ -17,7 +17,7 @@ use crate::{
     error::{Error, FieldErrors, Result},
     plugin_host::{PackageProblem, PluginPackage, PluginRuntime, RuntimeConfig},
     records::Catalog,
-    store::{Access, TenantTx},
+    store::{Access, TenantTx, settings},
 };
 
 const CONFIGURATIONS: &str = "configurations";
@@ -66,12 +66,7 @@ pub fn runtime(app: &App) -> Result<&PluginRuntime> {
 
 /// The configurations a tenant runs (self-service unless the operator set others).
 pub async fn configurations(tx: &mut TenantTx) -> Result<Vec<Configuration>> {
-    let value: Option<String> =
-        sqlx::query_scalar("SELECT value FROM settings WHERE tenant_id = $1 AND key = $2")
-            .bind(tx.tenant_param())
-            .bind(CONFIGURATIONS)
-            .fetch_optional(tx.conn())
-            .await?;
+    let value = settings::get(tx, CONFIGURATIONS).await?;
     let names: Vec<String> = value
         .and_then(|v| serde_json::from_str(&v).ok())
         .unwrap_or_default();
@@ -93,15 +88,8 @@ pub async fn set_configurations(
 ) -> Result<()> {
     let names: Vec<&str> = configurations.iter().map(|c| c.as_str()).collect();
     let mut tx = app.db.begin(tenant, Access::Write).await?;
-    sqlx::query(
-        "INSERT INTO settings (tenant_id, key, value) VALUES ($1, $2, $3)
-         ON CONFLICT (tenant_id, key) DO UPDATE SET value = excluded.value",
-    )
-    .bind(tx.tenant_param())
-    .bind(CONFIGURATIONS)
-    .bind(serde_json::to_string(&names).map_err(|e| Error::Internal(e.into()))?)
-    .execute(tx.conn())
-    .await?;
+    let value = serde_json::to_string(&names).map_err(|e| Error::Internal(e.into()))?;
+    settings::put(&mut tx, CONFIGURATIONS, &value).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -379,14 +367,9 @@ pub async fn list(app: &App, actor: &Actor) -> Result<Vec<Installed>> {
         .bind(&code)
         .fetch_all(tx.conn())
         .await?;
-        let settings: Option<String> =
-            sqlx::query_scalar("SELECT value FROM settings WHERE tenant_id = $1 AND key = $2")
-                .bind(tx.tenant_param())
-                .bind(settings_key(&code))
-                .fetch_optional(tx.conn())
-                .await?;
+        let own = settings::get(&mut tx, &settings_key(&code)).await?;
         all.push(Installed {
-            settings: settings.unwrap_or_else(|| "{}".into()),
+            settings: own.unwrap_or_else(|| "{}".into()),
             title: manifest["title"].as_str().unwrap_or(&code).to_owned(),
             objects: manifest["objects"]
                 .as_array()
@@ -548,12 +531,7 @@ fn settings_key(code: &str) -> String {
 /// A section's settings in the tenant (a JSON object; empty until an administrator sets them).
 pub async fn settings(app: &App, tenant: TenantId, code: &str) -> Result<Value> {
     let mut tx = app.db.begin(tenant, Access::Read).await?;
-    let text: Option<String> =
-        sqlx::query_scalar("SELECT value FROM settings WHERE tenant_id = $1 AND key = $2")
-            .bind(tx.tenant_param())
-            .bind(settings_key(code))
-            .fetch_optional(tx.conn())
-            .await?;
+    let text = settings::get(&mut tx, &settings_key(code)).await?;
     Ok(text
         .and_then(|t| serde_json::from_str(&t).ok())
         .unwrap_or_else(|| serde_json::json!({})))
@@ -572,15 +550,7 @@ pub async fn set_settings(app: &App, actor: &Actor, code: &str, text: &str) -> R
         return Err(Error::invalid_field("settings", "must be a JSON object"));
     }
     let mut tx = app.db.begin(actor.tenant.id, Access::Write).await?;
-    sqlx::query(
-        "INSERT INTO settings (tenant_id, key, value) VALUES ($1, $2, $3)
-         ON CONFLICT (tenant_id, key) DO UPDATE SET value = excluded.value",
-    )
-    .bind(tx.tenant_param())
-    .bind(settings_key(code))
-    .bind(value.to_string())
-    .execute(tx.conn())
-    .await?;
+    settings::put(&mut tx, &settings_key(code), &value.to_string()).await?;
     access::audit(
         app,
         &mut tx,

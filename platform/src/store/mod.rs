@@ -4,6 +4,7 @@
 
 mod codec;
 mod dialect;
+pub mod settings;
 mod sql;
 
 pub use codec::Timestamp;
