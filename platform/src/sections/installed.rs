@@ -313,19 +313,25 @@ pub async fn install(
     .bind(app.clock.now())
     .execute(tx.conn())
     .await?;
-    access::audit(
-        app,
-        &mut tx,
-        actor,
-        "section.install",
-        format!("section:{code}"),
-        None,
-        Some(serde_json::json!({ "version": version, "granted": granted })),
-    )
-    .await?;
-    tx.commit().await?;
-    changed(app, actor.tenant.id).await?;
+    let after = Some(serde_json::json!({ "version": version, "granted": granted }));
+    finish(app, tx, actor, "section.install", &code, None, after).await?;
     find(app, actor, &code).await
+}
+
+/// Ends a change to a section: audited, committed, and the tenant's catalog rebuilt.
+async fn finish(
+    app: &App,
+    mut tx: TenantTx,
+    actor: &Actor,
+    action: &str,
+    code: &str,
+    before: Option<Value>,
+    after: Option<Value>,
+) -> Result<()> {
+    let target = format!("section:{code}");
+    access::audit(app, &mut tx, actor, action, target, before, after).await?;
+    tx.commit().await?;
+    changed(app, actor.tenant.id).await
 }
 
 /// After a change: the tenant's catalog is rebuilt and its new objects get their default
@@ -420,18 +426,7 @@ pub async fn set_enabled(app: &App, actor: &Actor, code: &str, enabled: bool) ->
     } else {
         "section.disable"
     };
-    access::audit(
-        app,
-        &mut tx,
-        actor,
-        action,
-        format!("section:{code}"),
-        None,
-        None,
-    )
-    .await?;
-    tx.commit().await?;
-    changed(app, actor.tenant.id).await?;
+    finish(app, tx, actor, action, code, None, None).await?;
     find(app, actor, code).await
 }
 
@@ -464,18 +459,9 @@ pub async fn rollback(app: &App, actor: &Actor, code: &str) -> Result<Installed>
     .bind(app.clock.now())
     .execute(tx.conn())
     .await?;
-    access::audit(
-        app,
-        &mut tx,
-        actor,
-        "section.rollback",
-        format!("section:{code}"),
-        Some(serde_json::json!({ "version": current })),
-        Some(serde_json::json!({ "version": previous })),
-    )
-    .await?;
-    tx.commit().await?;
-    changed(app, actor.tenant.id).await?;
+    let before = Some(serde_json::json!({ "version": current }));
+    let after = Some(serde_json::json!({ "version": previous }));
+    finish(app, tx, actor, "section.rollback", code, before, after).await?;
     find(app, actor, code).await
 }
 
@@ -509,19 +495,7 @@ pub async fn uninstall(app: &App, actor: &Actor, code: &str, purge: bool) -> Res
     } else {
         "section.uninstall"
     };
-    access::audit(
-        app,
-        &mut tx,
-        actor,
-        action,
-        format!("section:{code}"),
-        None,
-        None,
-    )
-    .await?;
-    tx.commit().await?;
-    changed(app, actor.tenant.id).await?;
-    Ok(())
+    finish(app, tx, actor, action, code, None, None).await
 }
 
 fn settings_key(code: &str) -> String {
