@@ -334,6 +334,16 @@ on_both_databases! {
         let response = desk.admin.client.put(desk.admin.url(&format!("/api/v1/roles/{purchasing}/members/{buyer_id}"))).send().await.unwrap();
         assert!(response.status().is_success(), "{}", response.status());
 
+        // The section is on the portal's main page, with its title and icon.
+        let (_, home) = requester.get_text("/").await;
+        assert!(home.contains("Equipment orders") && home.contains("/sections/equipment_orders/icon"), "{home}");
+        let icon = requester.get("/sections/equipment_orders/icon").await;
+        assert_eq!(icon.status(), StatusCode::OK);
+        assert_eq!(icon.headers()["content-type"], "image/svg+xml");
+        assert!(icon.headers()["content-security-policy"].to_str().unwrap().starts_with("sandbox"));
+        assert!(icon.text().await.unwrap().contains("<svg"));
+        assert_eq!(requester.get("/sections/nothing/icon").await.status(), StatusCode::NOT_FOUND);
+
         // The requester creates an order (it starts as a draft) with a line, and submits it.
         let created = requester.post_json("/api/v1/objects/equipment_order/records", &json!({ "data": { "title": "Monitors", "budget": 1000 } })).await;
         assert_eq!(created.status(), StatusCode::CREATED);

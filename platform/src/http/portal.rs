@@ -48,6 +48,7 @@ pub fn routes() -> Router<Arc<App>> {
         .nest("/records", super::record_pages::portal_routes())
         .merge(super::support::portal_routes())
         .merge(super::knowledge::portal_routes())
+        .merge(super::sections::icon_routes())
         .route("/organization", get(organization))
         .route("/organization/profile", post(organization_profile))
         .route("/organization/members", post(organization_add_members))

@@ -6,8 +6,8 @@ use std::sync::Arc;
 use axum::{
     Json, Router,
     extract::{DefaultBodyLimit, Path, State},
-    http::StatusCode,
-    response::Response,
+    http::{StatusCode, header},
+    response::{IntoResponse, Response},
     routing::{get, post},
 };
 use base64::Engine as _;
@@ -18,7 +18,7 @@ use serde_json::{Value, json};
 use super::render_page as render;
 use super::{
     error::{ApiError, PageError},
-    extract::{ApiJson, ApiQuery, ApiUser, ConsoleUser, CsrfForm, CsrfMultipart},
+    extract::{ApiJson, ApiQuery, ApiUser, ConsoleUser, CsrfForm, CsrfMultipart, PortalUser},
     flash::{self, Flash},
 };
 use crate::{
@@ -56,6 +56,39 @@ async fn console_settings(
         "/console/sections",
         "Settings saved.",
     )
+}
+
+/// The portal's and the console's: a section's icon.
+pub fn icon_routes() -> Router<Arc<App>> {
+    Router::new().route("/sections/{code}/icon", get(icon))
+}
+
+/// An uploaded icon, served so that it can only ever be a picture: a sandboxing policy (an SVG
+/// opened on its own runs no script), no sniffing.
+async fn icon(
+    State(app): State<Arc<App>>,
+    PortalUser(who): PortalUser,
+    Path(code): Path<String>,
+) -> Result<Response, PageError> {
+    let bytes = installed::icon(&app, &who.actor, &code).await?;
+    let content_type = if bytes.starts_with(b"\x89PNG") {
+        "image/png"
+    } else {
+        "image/svg+xml"
+    };
+    Ok((
+        [
+            (header::CONTENT_TYPE, content_type),
+            (
+                header::CONTENT_SECURITY_POLICY,
+                "sandbox; default-src 'none'; style-src 'unsafe-inline'",
+            ),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+            (header::CACHE_CONTROL, "private, max-age=300"),
+        ],
+        bytes,
+    )
+        .into_response())
 }
 
 pub fn api_routes() -> Router<Arc<App>> {

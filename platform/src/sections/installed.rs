@@ -538,3 +538,61 @@ pub async fn set_settings(app: &App, actor: &Actor, code: &str, text: &str) -> R
     tx.commit().await?;
     Ok(())
 }
+
+/// A section on the portal's main page: its title, its icon and where its records are.
+#[derive(Debug, Clone, Serialize)]
+pub struct PortalEntry {
+    pub code: String,
+    pub title: String,
+    pub object: String,
+}
+
+/// The enabled sections whose first object the actor may read, for the portal's main page.
+pub async fn portal_entries(app: &App, actor: &Actor) -> Result<Vec<PortalEntry>> {
+    let catalog = catalog(app, actor.tenant.id).await?;
+    let mut tx = app.db.begin(actor.tenant.id, Access::Read).await?;
+    let rows = sqlx::query(
+        "SELECT i.code, v.manifest FROM installed_sections i
+         JOIN section_versions v ON v.tenant_id = i.tenant_id AND v.code = i.code AND v.version = i.version
+         WHERE i.tenant_id = $1 AND i.enabled = 1 ORDER BY i.code",
+    )
+    .bind(tx.tenant_param())
+    .fetch_all(tx.conn())
+    .await?;
+    let mut entries = Vec::new();
+    for row in rows {
+        let manifest: Value = serde_json::from_str(&row.try_get::<String, _>("manifest")?)
+            .map_err(|e| Error::Internal(e.into()))?;
+        let Some(object) = manifest["objects"][0]["code"]
+            .as_str()
+            .and_then(|code| catalog.get(code))
+        else {
+            continue;
+        };
+        if access::check(actor, Capability::Records(object, access::Operation::Read)).is_ok() {
+            entries.push(PortalEntry {
+                code: row.try_get("code")?,
+                title: manifest["title"].as_str().unwrap_or_default().to_owned(),
+                object: object.code.as_str().to_owned(),
+            });
+        }
+    }
+    Ok(entries)
+}
+
+/// The icon of an installed section (SVG or PNG bytes), if it has one.
+pub async fn icon(app: &App, actor: &Actor, code: &str) -> Result<Vec<u8>> {
+    let mut tx = app.db.begin(actor.tenant.id, Access::Read).await?;
+    let icon: Option<Option<String>> = sqlx::query_scalar(
+        "SELECT v.icon FROM installed_sections i
+         JOIN section_versions v ON v.tenant_id = i.tenant_id AND v.code = i.code AND v.version = i.version
+         WHERE i.tenant_id = $1 AND i.code = $2 AND i.enabled = 1",
+    )
+    .bind(tx.tenant_param())
+    .bind(code)
+    .fetch_optional(tx.conn())
+    .await?;
+    icon.flatten()
+        .map(String::into_bytes)
+        .ok_or(Error::NotFound("icon"))
+}

@@ -84,6 +84,8 @@ pub struct MainPage {
     /// "My cases", latest first.
     pub cases: Option<crate::records::Page>,
     pub can_create_case: bool,
+    /// The custom sections the actor may use.
+    pub sections: Vec<installed::PortalEntry>,
 }
 
 pub async fn main_page(app: &App, actor: &Actor) -> MainPage {
@@ -115,6 +117,9 @@ pub async fn main_page(app: &App, actor: &Actor) -> MainPage {
         popular,
         cases,
         can_create_case: may(cases::OBJECT, Operation::Create),
+        sections: installed::portal_entries(app, actor)
+            .await
+            .unwrap_or_default(),
     }
 }
 
