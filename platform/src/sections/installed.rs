@@ -39,14 +39,44 @@ pub struct Installed {
     pub settings: String,
 }
 
-/// The tenants' catalogs with their installed sections, rebuilt after a change.
+/// The tenants' catalogs with their installed sections. This process forgets one when it changes
+/// the tenant's sections; a change made by another process is noticed within [`RECHECK`].
 #[derive(Debug, Default)]
-pub struct CatalogCache(std::sync::Mutex<HashMap<TenantId, Arc<Catalog>>>);
+pub struct CatalogCache(std::sync::Mutex<HashMap<TenantId, Cached>>);
+
+#[derive(Debug)]
+struct Cached {
+    catalog: Arc<Catalog>,
+    /// What the installed sections looked like when it was built.
+    stamp: String,
+    checked: std::time::Instant,
+}
+
+/// How long a cached catalog is trusted before its stamp is compared with the database's.
+const RECHECK: std::time::Duration = std::time::Duration::from_secs(5);
 
 impl CatalogCache {
     fn forget(&self, tenant: TenantId) {
-        self.0.lock().expect("catalog cache lock").remove(&tenant);
+        self.lock().remove(&tenant);
     }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<TenantId, Cached>> {
+        self.0.lock().expect("catalog cache lock")
+    }
+}
+
+/// A fingerprint of the tenant's installed sections: it changes with every install, upgrade,
+/// rollback, enable, disable and uninstall.
+async fn stamp(tx: &mut TenantTx) -> Result<String> {
+    let row = sqlx::query(
+        "SELECT count(*) AS n, max(changed_at) AS at FROM installed_sections WHERE tenant_id = $1",
+    )
+    .bind(tx.tenant_param())
+    .fetch_one(tx.conn())
+    .await?;
+    let n: i64 = row.try_get("n")?;
+    let at: Option<String> = row.try_get("at")?;
+    Ok(format!("{n}:{}", at.unwrap_or_default()))
 }
 
 /// The process's plugin runtime, started on first use (it reserves its instance pool).
@@ -96,16 +126,21 @@ pub async fn set_configurations(
 
 /// The tenant's objects: built-in ones and those of its enabled sections.
 pub async fn catalog(app: &App, tenant: TenantId) -> Result<Arc<Catalog>> {
-    if let Some(found) = app
-        .tenant_catalogs
-        .0
-        .lock()
-        .expect("catalog cache lock")
-        .get(&tenant)
-    {
-        return Ok(found.clone());
-    }
+    let known = match app.tenant_catalogs.lock().get(&tenant) {
+        Some(cached) if cached.checked.elapsed() < RECHECK => return Ok(cached.catalog.clone()),
+        Some(cached) => Some((cached.stamp.clone(), cached.catalog.clone())),
+        None => None,
+    };
     let mut tx = app.db.begin(tenant, Access::Read).await?;
+    let now_stamp = stamp(&mut tx).await?;
+    if let Some((old_stamp, catalog)) = known
+        && old_stamp == now_stamp
+    {
+        if let Some(cached) = app.tenant_catalogs.lock().get_mut(&tenant) {
+            cached.checked = std::time::Instant::now();
+        }
+        return Ok(catalog);
+    }
     let rows = sqlx::query(
         "SELECT i.code, i.read_only_reason, v.manifest FROM installed_sections i
          JOIN section_versions v ON v.tenant_id = i.tenant_id AND v.code = i.code AND v.version = i.version
@@ -137,11 +172,14 @@ pub async fn catalog(app: &App, tenant: TenantId) -> Result<Arc<Catalog>> {
         }
         Arc::new(catalog)
     };
-    app.tenant_catalogs
-        .0
-        .lock()
-        .expect("catalog cache lock")
-        .insert(tenant, catalog.clone());
+    app.tenant_catalogs.lock().insert(
+        tenant,
+        Cached {
+            catalog: catalog.clone(),
+            stamp: now_stamp,
+            checked: std::time::Instant::now(),
+        },
+    );
     Ok(catalog)
 }
 
