@@ -70,6 +70,12 @@ pub async fn ensure(app: &App) -> anyhow::Result<Demo> {
     seed_records(app, &admin).await?;
     crate::sections::seed_lookups(app, &admin).await?;
     seed_self_service(app, &admin).await?;
+    // Room for custom sections: the demo runs the customer configuration too.
+    let configurations = [
+        portico_tenants::Configuration::SelfService,
+        portico_tenants::Configuration::Customer,
+    ];
+    crate::sections::installed::set_configurations(app, tenant.id, &configurations).await?;
     Ok(Demo { tenant })
 }
 
