@@ -520,12 +520,21 @@ pub async fn uninstall(app: &App, actor: &Actor, code: &str, purge: bool) -> Res
             .bind(code)
             .execute(tx.conn())
             .await?;
+        // The records and what hangs on them by object: rights, search entries, history.
         for object in &installed.objects {
-            sqlx::query("DELETE FROM records WHERE tenant_id = $1 AND object = $2")
-                .bind(tx.tenant_param())
-                .bind(object)
-                .execute(tx.conn())
-                .await?;
+            for table in [
+                "records",
+                "record_access",
+                "search_documents",
+                "record_events",
+            ] {
+                let sql = format!("DELETE FROM {table} WHERE tenant_id = $1 AND object = $2");
+                sqlx::query(sqlx::AssertSqlSafe(sql))
+                    .bind(tx.tenant_param())
+                    .bind(object)
+                    .execute(tx.conn())
+                    .await?;
+            }
         }
     }
     let action = if purge {
