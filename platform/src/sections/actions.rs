@@ -132,16 +132,20 @@ async fn may(
             .is_some_and(|(level, _)| level >= Level::Edit))
 }
 
-/// Objects without actions have neither actions nor history: no need to read their records.
-async fn has_actions(app: &App, actor: &Actor, object: &str) -> Result<bool> {
-    let object = records::object_type(app, actor.tenant.id, object).await?;
-    Ok(!object.actions.is_empty())
-}
-
-/// The actions the actor may take on a record now.
-pub async fn available(app: &App, actor: &Actor, object: &str, id: &str) -> Result<Vec<Available>> {
-    if !has_actions(app, actor, object).await? {
-        return Ok(Vec::new());
+/// A record the actor may read, with a transaction to go on reading; `None` for an object
+/// without actions (it has neither actions nor history, so its record need not be read).
+async fn open_with_actions(
+    app: &App,
+    actor: &Actor,
+    object: &str,
+    id: &str,
+) -> Result<Option<(TenantTx, std::sync::Arc<ObjectType>, Record)>> {
+    if records::object_type(app, actor.tenant.id, object)
+        .await?
+        .actions
+        .is_empty()
+    {
+        return Ok(None);
     }
     let mut tx = app.db.begin(actor.tenant.id, Access::Read).await?;
     let (object, record) = records::open_for(
@@ -154,6 +158,14 @@ pub async fn available(app: &App, actor: &Actor, object: &str, id: &str) -> Resu
         Level::Read,
     )
     .await?;
+    Ok(Some((tx, object, record)))
+}
+
+/// The actions the actor may take on a record now.
+pub async fn available(app: &App, actor: &Actor, object: &str, id: &str) -> Result<Vec<Available>> {
+    let Some((mut tx, object, record)) = open_with_actions(app, actor, object, id).await? else {
+        return Ok(Vec::new());
+    };
     let mut found = Vec::new();
     for action in &object.actions {
         if may(&mut tx, actor, &object, &record, action).await? {
@@ -169,20 +181,9 @@ pub async fn available(app: &App, actor: &Actor, object: &str, id: &str) -> Resu
 
 /// A record's history, for those who may read it.
 pub async fn history(app: &App, actor: &Actor, object: &str, id: &str) -> Result<Vec<Event>> {
-    if !has_actions(app, actor, object).await? {
+    let Some((mut tx, object, record)) = open_with_actions(app, actor, object, id).await? else {
         return Ok(Vec::new());
-    }
-    let mut tx = app.db.begin(actor.tenant.id, Access::Read).await?;
-    let (object, record) = records::open_for(
-        app,
-        &mut tx,
-        actor,
-        object,
-        id,
-        Operation::Read,
-        Level::Read,
-    )
-    .await?;
+    };
     let rows = sqlx::query(
         "SELECT action, from_status, to_status, comment, user_name, at FROM record_events
          WHERE tenant_id = $1 AND object = $2 AND record_id = $3 ORDER BY at, id",
