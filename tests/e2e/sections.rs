@@ -162,8 +162,31 @@ on_both_databases! {
         assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(desk.admin.get("/api/v1/sections").await.json::<Value>().await.unwrap()["data"], json!([]));
 
-        // (Too many objects on the portal cannot be reached by three sections of at most 200
-        // objects each; `portico_tenants`' unit tests cover that refusal.)
+        // Too many objects on the portal in all (the customer configuration allows 1,500): a
+        // section of 900 objects fits, another of 700 beside it does not, and nothing changes.
+        let many = |code: &str, count: usize| {
+            let objects: Vec<Value> = (0..count)
+                .map(|i| json!({
+                    "code": format!("{code}_{i}"), "title": format!("Thing {i}"), "plural": format!("Things {i}"),
+                    "fields": { "name": { "title": "Name", "type": "string" } },
+                }))
+                .collect();
+            json!({ "code": code, "title": "Many things", "version": "1.0.0", "interface": "portico:section@1.0.0", "objects": objects })
+        };
+        let response = desk.admin.post_json("/api/v1/sections", &body(&many("things", 900), &package.component)).await;
+        let status = response.status();
+        assert_eq!(status, StatusCode::CREATED, "{}", response.text().await.unwrap());
+        let response = desk.admin.post_json("/api/v1/sections", &body(&many("more_things", 700), &package.component)).await;
+        assert_eq!(response.status(), StatusCode::CONFLICT);
+        let refused: Value = response.json().await.unwrap();
+        let message = refused["error"]["message"].as_str().unwrap();
+        assert!(message.contains("the configuration allows 1500"), "{refused}");
+        let installed: Value = desk.admin.get("/api/v1/sections").await.json().await.unwrap();
+        let codes: Vec<&str> = installed["data"].as_array().unwrap().iter().map(|s| s["code"].as_str().unwrap()).collect();
+        assert_eq!(codes, ["things"]);
+        assert_eq!(desk.admin.get("/api/v1/objects/more_things_0/records").await.status(), StatusCode::NOT_FOUND);
+        let response = desk.admin.delete("/api/v1/sections/things?purge=true").await;
+        assert_eq!(response.status(), StatusCode::NO_CONTENT);
 
         // A portal page over the per-page limit: installed, but read-only, and the console says why.
         let mut crowded = renamed(&package.manifest, "crowded");
