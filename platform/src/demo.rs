@@ -5,14 +5,19 @@ use anyhow::Context;
 use portico_tenants::{Slug, Tenant, TenantStatus};
 use serde_json::json;
 
-use std::sync::Arc;
+use std::{
+    path::{Path, PathBuf},
+    process::Command,
+    sync::Arc,
+};
 
 use crate::{
-    access::{self, Actor},
+    access::{self, Actor, Operation},
     app::App,
     auth::passwords::{self, NewPassword},
     config::Config,
     organizations,
+    plugin_host::PluginPackage,
     records::{self, ListRequest},
     store::Access,
     store::TenantTx,
@@ -26,6 +31,8 @@ pub const CUSTOMER: (&str, &str) = ("customer@demo.test", "demo-customer");
 #[derive(Debug)]
 pub struct Demo {
     pub tenant: Tenant,
+    /// The titles of the first-party sections installed from `plugins/`, or why there are none.
+    pub sections: Result<Vec<String>, String>,
 }
 
 impl Demo {
@@ -35,8 +42,16 @@ impl Demo {
             "\nPortico demo is running.\n\n  \
              Portal   {origin}/\n           sign in as {} / {}\n\n  \
              Console  {origin}/console\n           sign in as {} / {}\n\n  \
-             API      {origin}/api/v1/openapi.json\n\nPress Ctrl-C to stop.\n",
-            CUSTOMER.0, CUSTOMER.1, ADMIN.0, ADMIN.1
+             API      {origin}/api/v1/openapi.json\n\n  \
+             Sections {}\n\nPress Ctrl-C to stop.\n",
+            CUSTOMER.0,
+            CUSTOMER.1,
+            ADMIN.0,
+            ADMIN.1,
+            match &self.sections {
+                Ok(titles) => titles.join(", "),
+                Err(why) => format!("none from plugins/: {why}"),
+            }
         )
     }
 }
@@ -76,7 +91,111 @@ pub async fn ensure(app: &App) -> anyhow::Result<Demo> {
         portico_tenants::Configuration::Customer,
     ];
     crate::sections::installed::set_configurations(app, tenant.id, &configurations).await?;
-    Ok(Demo { tenant })
+    let sections = match build_sample_sections().await {
+        Ok(components) => {
+            install_sample_sections(app, &admin, &components, &roles.all_external.to_string()).await
+        }
+        Err(why) => Err(why),
+    };
+    if let Err(why) = &sections {
+        tracing::warn!("the demo runs without the sections in plugins/: {why}");
+    }
+    Ok(Demo { tenant, sections })
+}
+
+/// The first-party sections, by folder under `plugins/`.
+const SAMPLE_SECTIONS: [&str; 3] = ["leave-request", "document-approval", "equipment-order"];
+
+/// The repository this binary was built from, when it is still there.
+fn source_root() -> Option<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent()?;
+    root.join("plugins/Cargo.toml")
+        .is_file()
+        .then(|| root.to_owned())
+}
+
+/// Builds `plugins/` for wasm32-wasip2 (adding that target with rustup when the first build
+/// fails) into `target/wasm`, where the tests build them too; returns where the components are.
+async fn build_sample_sections() -> Result<PathBuf, String> {
+    let root = source_root().ok_or("their sources are not beside this binary")?;
+    tokio::task::spawn_blocking(move || {
+        let target = root.join("target/wasm");
+        let build = || {
+            // `cargo run` names the cargo that runs us; the outer build's flags are for the host.
+            Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+                .current_dir(root.join("plugins"))
+                .args(["build", "--quiet", "--release", "--target", "wasm32-wasip2"])
+                .arg("--target-dir")
+                .arg(&target)
+                .env_remove("CARGO_TARGET_DIR")
+                .env_remove("CARGO_ENCODED_RUSTFLAGS")
+                .env_remove("RUSTFLAGS")
+                .status()
+                .is_ok_and(|status| status.success())
+        };
+        let built = build()
+            || (Command::new("rustup")
+                .args(["target", "add", "wasm32-wasip2"])
+                .status()
+                .is_ok_and(|status| status.success())
+                && build());
+        if built {
+            Ok(target.join("wasm32-wasip2/release"))
+        } else {
+            Err(
+                "building them failed (see above; `rustup target add wasm32-wasip2` is needed)"
+                    .into(),
+            )
+        }
+    })
+    .await
+    .map_err(|e| e.to_string())?
+}
+
+/// Installs (or upgrades) each first-party section from its folder's manifest and the component
+/// built into `components`, as the demo administrator would upload it (one already installed at
+/// the same version is left alone), and opens its objects to `portal_users` for creating, reading
+/// and updating their records. Returns their titles.
+async fn install_sample_sections(
+    app: &App,
+    admin: &Actor,
+    components: &Path,
+    portal_users: &str,
+) -> Result<Vec<String>, String> {
+    let root = source_root().ok_or("their sources are not beside this binary")?;
+    let installed = crate::sections::installed::list(app, admin)
+        .await
+        .map_err(|e| e.to_string())?;
+    let mut titles = Vec::new();
+    for folder in SAMPLE_SECTIONS {
+        let component = components.join(format!("{}.wasm", folder.replace('-', "_")));
+        let package = PluginPackage::read(&root.join("plugins").join(folder), Some(&component))
+            .map_err(|e| format!("{folder}: {e}"))?;
+        let title = package.manifest["title"]
+            .as_str()
+            .unwrap_or(folder)
+            .to_owned();
+        let is_installed = |section: &&crate::sections::installed::Installed| {
+            package.manifest["code"] == section.code.as_str()
+                && package.manifest["version"] == section.version.as_str()
+        };
+        let objects = match installed.iter().find(is_installed) {
+            Some(section) => section.objects.clone(),
+            None => {
+                crate::sections::installed::install(app, admin, package, None)
+                    .await
+                    .map_err(|e| format!("{folder}: {e}"))?
+                    .objects
+            }
+        };
+        for object in &objects {
+            open_to_portal(app, admin, object, portal_users)
+                .await
+                .map_err(|e| format!("{folder}: {e}"))?;
+        }
+        titles.push(title);
+    }
+    Ok(titles)
 }
 
 async fn ensure_user(
@@ -320,5 +439,18 @@ async fn seed_self_service(app: &App, admin: &Actor) -> anyhow::Result<()> {
         Vec::new(),
     )
     .await?;
+    Ok(())
+}
+
+async fn open_to_portal(
+    app: &App,
+    admin: &Actor,
+    object: &str,
+    portal_users: &str,
+) -> crate::error::Result<()> {
+    access::config::set_portal_object(app, admin, object, true).await?;
+    for operation in [Operation::Create, Operation::Read, Operation::Update] {
+        access::config::set_object_grant(app, admin, object, operation, portal_users, true).await?;
+    }
     Ok(())
 }

@@ -315,6 +315,8 @@ async fn snapshot(url: &str) -> Vec<String> {
         "SELECT id || ' ' || login || ' ' || kind || ' ' || coalesce(password_hash, '-') AS line FROM users ORDER BY login",
         "SELECT object || ' ' || number || ' ' || id AS line FROM records ORDER BY object, number",
         "SELECT name || ' ' || value AS line FROM counters ORDER BY name",
+        "SELECT code || ' ' || version AS line FROM installed_sections ORDER BY code",
+        "SELECT 'portal ' || object AS line FROM portal_objects ORDER BY object",
     ] {
         for row in sqlx::query(sql).fetch_all(&mut conn).await.unwrap() {
             rows.push(row.get::<String, _>("line"));
@@ -340,7 +342,27 @@ async fn the_demo_is_idempotent(backend: Backend) {
         printed.contains("admin@demo.test / demo-admin"),
         "{printed}"
     );
+    // The first-party sections from plugins/, built and installed like an upload.
+    assert!(
+        printed.contains("Sections Leave requests, Document approval, Equipment orders"),
+        "{printed}"
+    );
     let first = snapshot(&inspect).await;
+    for section in [
+        "document_approvals 1.0.0",
+        "equipment_orders 1.0.0",
+        "leave_requests 1.0.0",
+    ] {
+        assert!(first.iter().any(|l| l == section), "{first:?}");
+    }
+    // ... and open to portal users.
+    for object in [
+        "portal document",
+        "portal equipment_order",
+        "portal leave_request",
+    ] {
+        assert!(first.iter().any(|l| l == object), "{first:?}");
+    }
     assert!(
         first.iter().any(|l| l.starts_with("demo active")),
         "{first:?}"
