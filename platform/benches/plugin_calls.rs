@@ -172,6 +172,8 @@ fn main() {
     let load = |folder: &str| runtime.load(&guests::package(folder)).expect("load");
     let probe = load("tests/guests/probe");
     let leave = load("plugins/leave-request");
+    // A validate that returns at once: what any call costs before the section does anything.
+    let empty = load("tests/guests/malformed-return");
     let looping = load("tests/guests/infinite-loop");
     let single = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -193,6 +195,7 @@ fn main() {
     if runs("latency") {
         latency(&single, &probe, "probe");
         latency(&single, &leave, "leave-request");
+        latency(&single, &empty, "empty validate");
     }
     if runs("throughput") {
         throughput(&probe, "probe");
