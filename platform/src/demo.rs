@@ -12,7 +12,7 @@ use std::{
 };
 
 use crate::{
-    access::{self, Actor, Operation},
+    access::{self, Actor, Operation, RoleId, RoleKind},
     app::App,
     auth::passwords::{self, NewPassword},
     config::Config,
@@ -21,12 +21,16 @@ use crate::{
     records::{self, ListRequest},
     store::Access,
     store::TenantTx,
-    users::{self, NewUser, User, UserKind},
+    users::{self, NewUser, User, UserId, UserKind},
 };
 
 pub const SLUG: &str = "demo";
 pub const ADMIN: (&str, &str) = ("admin@demo.test", "demo-admin");
 pub const CUSTOMER: (&str, &str) = ("customer@demo.test", "demo-customer");
+/// A portal user who approves equipment orders and documents.
+pub const APPROVER: (&str, &str) = ("approver@demo.test", "demo-approver");
+/// The approver roles the first-party sections' manifests name.
+const APPROVER_ROLES: [&str; 2] = ["Purchasing", "document_approvers"];
 
 #[derive(Debug)]
 pub struct Demo {
@@ -40,12 +44,15 @@ impl Demo {
         let origin = config.tenant_origin(self.tenant.slug.as_str());
         format!(
             "\nPortico demo is running.\n\n  \
-             Portal   {origin}/\n           sign in as {} / {}\n\n  \
+             Portal   {origin}/\n           sign in as {} / {}\n           \
+             or, to approve, as {} / {}\n\n  \
              Console  {origin}/console\n           sign in as {} / {}\n\n  \
              API      {origin}/api/v1/openapi.json\n\n  \
              Sections {}\n\nPress Ctrl-C to stop.\n",
             CUSTOMER.0,
             CUSTOMER.1,
+            APPROVER.0,
+            APPROVER.1,
             ADMIN.0,
             ADMIN.1,
             match &self.sections {
@@ -80,6 +87,8 @@ pub async fn ensure(app: &App) -> anyhow::Result<Demo> {
     .await?;
     access::defaults::make_administrator(&mut tx, roles, admin.id).await?;
     ensure_user(app, &mut tx, CUSTOMER, "Demo Customer", UserKind::External).await?;
+    let approver = ensure_user(app, &mut tx, APPROVER, "Demo Approver", UserKind::External).await?;
+    let admin_user = admin.clone();
     let admin = access::actor(app, &mut tx, Arc::new(tenant.clone()), admin).await?;
     tx.commit().await?;
     seed_records(app, &admin).await?;
@@ -99,6 +108,17 @@ pub async fn ensure(app: &App) -> anyhow::Result<Demo> {
     };
     if let Err(why) = &sections {
         tracing::warn!("the demo runs without the sections in plugins/: {why}");
+    }
+    for role in APPROVER_ROLES {
+        ensure_member(
+            app,
+            &tenant,
+            &admin_user,
+            role,
+            roles.all_external,
+            approver.id,
+        )
+        .await?;
     }
     Ok(Demo { tenant, sections })
 }
@@ -453,4 +473,46 @@ async fn open_to_portal(
         access::config::set_object_grant(app, admin, object, operation, portal_users, true).await?;
     }
     Ok(())
+}
+
+/// Makes `member` a member of the functional role `name` under `parent`, creating the role if the
+/// tenant has none of that name. Acts as the administrator `admin`, whose view of the roles is
+/// read afresh for each step.
+async fn ensure_member(
+    app: &App,
+    tenant: &Tenant,
+    admin: &User,
+    name: &str,
+    parent: RoleId,
+    member: UserId,
+) -> anyhow::Result<()> {
+    let actor = fresh_actor(app, tenant, admin).await?;
+    let named = |actor: &Actor| {
+        actor
+            .policy
+            .roles()
+            .find(|role| role.name.eq_ignore_ascii_case(name))
+            .map(|role| role.id)
+    };
+    let role = match named(&actor) {
+        Some(role) => role,
+        None => {
+            let input = access::config::NewRoleInput {
+                name: name.to_owned(),
+                kind: RoleKind::Functional,
+                parent,
+            };
+            access::config::create_role(app, &actor, input).await?
+        }
+    };
+    let actor = fresh_actor(app, tenant, admin).await?;
+    access::config::set_membership(app, &actor, role, member, true).await?;
+    Ok(())
+}
+
+async fn fresh_actor(app: &App, tenant: &Tenant, user: &User) -> anyhow::Result<Actor> {
+    let mut tx = app.db.begin(tenant.id, Access::Read).await?;
+    let actor = access::actor(app, &mut tx, Arc::new(tenant.clone()), user.clone()).await?;
+    tx.commit().await?;
+    Ok(actor)
 }

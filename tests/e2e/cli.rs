@@ -317,6 +317,9 @@ async fn snapshot(url: &str) -> Vec<String> {
         "SELECT name || ' ' || value AS line FROM counters ORDER BY name",
         "SELECT code || ' ' || version AS line FROM installed_sections ORDER BY code",
         "SELECT 'portal ' || object AS line FROM portal_objects ORDER BY object",
+        "SELECT r.name || ' ' || u.login AS line FROM role_members m \
+         JOIN roles r ON r.id = m.role_id JOIN users u ON u.id = m.user_id \
+         WHERE r.kind = 'functional' ORDER BY r.name",
     ] {
         for row in sqlx::query(sql).fetch_all(&mut conn).await.unwrap() {
             rows.push(row.get::<String, _>("line"));
@@ -342,6 +345,10 @@ async fn the_demo_is_idempotent(backend: Backend) {
         printed.contains("admin@demo.test / demo-admin"),
         "{printed}"
     );
+    assert!(
+        printed.contains("approver@demo.test / demo-approver"),
+        "{printed}"
+    );
     // The first-party sections from plugins/, built and installed like an upload.
     assert!(
         printed.contains("Sections Leave requests, Document approval, Equipment orders"),
@@ -354,6 +361,13 @@ async fn the_demo_is_idempotent(backend: Backend) {
         "leave_requests 1.0.0",
     ] {
         assert!(first.iter().any(|l| l == section), "{first:?}");
+    }
+    // ... with an approver for those approved by a role ...
+    for member in [
+        "Purchasing approver@demo.test",
+        "document_approvers approver@demo.test",
+    ] {
+        assert!(first.iter().any(|l| l == member), "{first:?}");
     }
     // ... and open to portal users.
     for object in [
@@ -368,8 +382,11 @@ async fn the_demo_is_idempotent(backend: Backend) {
         "{first:?}"
     );
     assert_eq!(
-        first.iter().filter(|l| l.contains("@demo.test")).count(),
-        2,
+        first
+            .iter()
+            .filter(|l| l.contains("@demo.test") && l.contains("argon2"))
+            .count(),
+        3,
         "{first:?}"
     );
 
