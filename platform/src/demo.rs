@@ -153,12 +153,15 @@ async fn build_sample_sections() -> Result<PathBuf, String> {
                 .status()
                 .is_ok_and(|status| status.success())
         };
-        let built = build()
-            || (Command::new("rustup")
+        eprintln!("Building the sections in plugins/ for wasm32-wasip2 ...");
+        let built = build() || {
+            eprintln!("That failed; adding the wasm32-wasip2 target with rustup and trying again.");
+            let added = Command::new("rustup")
                 .args(["target", "add", "wasm32-wasip2"])
                 .status()
-                .is_ok_and(|status| status.success())
-                && build());
+                .is_ok_and(|status| status.success());
+            added && build()
+        };
         if built {
             Ok(target.join("wasm32-wasip2/release"))
         } else {
