@@ -17,7 +17,7 @@ use crate::{
     auth::passwords::{self, NewPassword},
     config::Config,
     organizations,
-    plugin_host::PluginPackage,
+    plugin_host::{PluginPackage, tooling},
     records::{self, ListRequest},
     store::Access,
     store::TenantTx,
@@ -139,37 +139,21 @@ fn source_root() -> Option<PathBuf> {
 async fn build_sample_sections() -> Result<PathBuf, String> {
     let root = source_root().ok_or("their sources are not beside this binary")?;
     tokio::task::spawn_blocking(move || {
-        let target = root.join("target/wasm");
-        let build = || {
-            // `cargo run` names the cargo that runs us; the outer build's flags are for the host.
-            Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
-                .current_dir(root.join("plugins"))
-                .args(["build", "--quiet", "--release", "--target", "wasm32-wasip2"])
-                .arg("--target-dir")
-                .arg(&target)
-                .env_remove("CARGO_TARGET_DIR")
-                .env_remove("CARGO_ENCODED_RUSTFLAGS")
-                .env_remove("RUSTFLAGS")
-                .status()
-                .is_ok_and(|status| status.success())
-        };
+        // `cargo run` names the cargo that runs us.
+        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+        let build = || tooling::build(&cargo, &root.join("plugins"), &root.join("target/wasm"));
         eprintln!("Building the sections in plugins/ for wasm32-wasip2 ...");
-        let built = build() || {
-            eprintln!("That failed; adding the wasm32-wasip2 target with rustup and trying again.");
-            let added = Command::new("rustup")
-                .args(["target", "add", "wasm32-wasip2"])
-                .status()
-                .is_ok_and(|status| status.success());
-            added && build()
-        };
-        if built {
-            Ok(target.join("wasm32-wasip2/release"))
-        } else {
-            Err(
-                "building them failed (see above; `rustup target add wasm32-wasip2` is needed)"
-                    .into(),
-            )
-        }
+        build()
+            .or_else(|_| {
+                eprintln!(
+                    "That failed; adding the wasm32-wasip2 target with rustup and trying again."
+                );
+                Command::new("rustup")
+                    .args(["target", "add", "wasm32-wasip2"])
+                    .status()?;
+                build()
+            })
+            .map_err(|e| format!("{e:#}"))
     })
     .await
     .map_err(|e| e.to_string())?

@@ -762,16 +762,13 @@ fn a_scaffolded_section_builds_and_passes_the_check() {
         &guests::root().join("sdk"),
     )
     .unwrap();
-    let built = std::process::Command::new(env!("CARGO"))
-        .current_dir(&dir)
-        .args(["build", "--release", "--target", "wasm32-wasip2"])
-        .arg("--target-dir")
-        .arg(guests::root().join("target/wasm"))
-        .env_remove("CARGO_TARGET_DIR")
-        .status()
-        .unwrap();
-    assert!(built.success());
-    let component = guests::root().join("target/wasm/wasm32-wasip2/release/travel_claims.wasm");
+    let built = portico::plugin_host::tooling::build(
+        env!("CARGO").as_ref(),
+        &dir,
+        &guests::root().join("target/wasm"),
+    )
+    .unwrap();
+    let component = built.join("travel_claims.wasm");
     let report = portico::plugin_host::tooling::check(&dir, Some(&component)).unwrap();
     assert!(report.passed(), "{report}");
     assert!(report.warnings.is_empty(), "{report}");

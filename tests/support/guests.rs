@@ -4,11 +4,10 @@
 
 use std::{
     path::{Path, PathBuf},
-    process::Command,
     sync::OnceLock,
 };
 
-use portico::plugin_host::PluginPackage;
+use portico::plugin_host::{PluginPackage, tooling};
 
 /// The repository's root (the platform crate is one level down).
 pub fn root() -> &'static Path {
@@ -22,26 +21,13 @@ pub fn wasm_dir() -> &'static Path {
     static BUILT: OnceLock<PathBuf> = OnceLock::new();
     BUILT.get_or_init(|| {
         let target = root().join("target/wasm");
-        for workspace in ["plugins", "tests/guests"] {
-            // Inside the workspace, as a developer would build it (its cargo config applies).
-            let status = Command::new(env!("CARGO"))
-                .current_dir(root().join(workspace))
-                .args(["build", "--release", "--target", "wasm32-wasip2"])
-                .arg("--target-dir")
-                .arg(&target)
-                // The outer build's settings are for the host, not for the guests.
-                .env_remove("CARGO_TARGET_DIR")
-                .env_remove("CARGO_ENCODED_RUSTFLAGS")
-                .env_remove("RUSTFLAGS")
-                .status()
-                .expect("cargo runs");
-            assert!(
-                status.success(),
-                "building the wasm guests in {workspace} failed \
-                 (is the target installed? `rustup target add wasm32-wasip2`)"
-            );
-        }
-        target.join("wasm32-wasip2/release")
+        // Inside each workspace, as a developer would build it (its cargo config applies).
+        let build = |workspace: &str| {
+            tooling::build(env!("CARGO").as_ref(), &root().join(workspace), &target)
+                .unwrap_or_else(|e| panic!("{e:#}"))
+        };
+        build("plugins");
+        build("tests/guests")
     })
 }
 

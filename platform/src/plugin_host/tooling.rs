@@ -1,10 +1,14 @@
 //! What `portico plugin` does for section developers: check a package offline with exactly the code
-//! an upload runs, and scaffold a new section crate from the SDK.
+//! an upload runs, scaffold a new section crate from the SDK, and build section crates.
 
 use std::{
+    ffi::OsStr,
     fmt, fs, io,
     path::{Path, PathBuf},
+    process::Command,
 };
+
+use anyhow::Context;
 
 use super::{LoadError, PackageProblem, PluginPackage, PluginRuntime, RuntimeConfig};
 
@@ -79,6 +83,30 @@ pub fn check(path: &Path, component: Option<&Path>) -> anyhow::Result<CheckRepor
         Err(error @ LoadError::Cache(_)) => return Err(error.into()),
     }
     Ok(report)
+}
+
+/// Builds the section crate (or workspace of them) in `dir` with `cargo build --release --target
+/// wasm32-wasip2` into `target_dir`, as its developer would, and returns where the components are.
+/// The settings of an outer build that runs us (its target dir and flags) are for the host, so they
+/// are left out.
+pub fn build(cargo: &OsStr, dir: &Path, target_dir: &Path) -> anyhow::Result<PathBuf> {
+    let status = Command::new(cargo)
+        .current_dir(dir)
+        .args(["build", "--release", "--target", "wasm32-wasip2"])
+        .arg("--target-dir")
+        .arg(target_dir)
+        .env_remove("CARGO_TARGET_DIR")
+        .env_remove("CARGO_ENCODED_RUSTFLAGS")
+        .env_remove("RUSTFLAGS")
+        .status()
+        .with_context(|| format!("cannot run {}", cargo.to_string_lossy()))?;
+    anyhow::ensure!(
+        status.success(),
+        "building the sections in {} failed (is the target installed? \
+         `rustup target add wasm32-wasip2`)",
+        dir.display()
+    );
+    Ok(target_dir.join("wasm32-wasip2/release"))
 }
 
 /// Creates `parent/name/`: a section crate built on the SDK at `sdk`, with a manifest that passes
