@@ -1,6 +1,7 @@
 //! A real browser (headless Chromium through ChromeDriver): a customer signs in, searches the
 //! knowledge base from the main page (with a typo), reads an article, opens a case with a file,
-//! and sees the support team's reply on the case page.
+//! and sees the support team's reply on the case page; a document goes from its author through
+//! review to approval in a custom section.
 
 use std::{
     net::TcpListener,
@@ -9,10 +10,12 @@ use std::{
 };
 
 use fantoccini::{Client, ClientBuilder, Locator};
+use reqwest::StatusCode;
 use serde_json::json;
 
 use crate::{
     harness::{Backend, TestApp},
+    sections::{install_on_portal, role_with_member},
     support::{Desk, post_message, standard_terms},
 };
 
@@ -111,6 +114,40 @@ async fn wait_for_text(browser: &Client, text: &str) -> String {
     panic!("\"{text}\" never appeared in: {}", page_text(browser).await);
 }
 
+/// Signs a portal user in (the tests' customers share one password) and waits until the portal
+/// has let them in.
+async fn sign_in(browser: &Client, origin: &str, login: &str) {
+    browser.goto(&format!("{origin}/login")).await.unwrap();
+    wait_for(browser, "input[name=login]")
+        .await
+        .send_keys(login)
+        .await
+        .unwrap();
+    browser
+        .find(Locator::Css("input[name=password]"))
+        .await
+        .unwrap()
+        .send_keys("customer password 1")
+        .await
+        .unwrap();
+    browser
+        .find(Locator::Css("button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for(browser, "form[action='/logout']").await;
+}
+
+async fn click(browser: &Client, css: &str) {
+    wait_for(browser, css).await.click().await.unwrap();
+}
+
+async fn type_into(browser: &Client, css: &str, text: &str) {
+    wait_for(browser, css).await.send_keys(text).await.unwrap();
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_customer_searches_opens_a_case_with_a_file_and_reads_the_reply() {
     let driver = ChromeDriver::start();
@@ -131,26 +168,7 @@ async fn a_customer_searches_opens_a_case_with_a_file_and_reads_the_reply() {
     let origin = desk.tenant.origin.clone();
     let outcome = async {
         // Sign in on the portal.
-        browser.goto(&format!("{origin}/login")).await.unwrap();
-        wait_for(&browser, "input[name=login]")
-            .await
-            .send_keys("ann@client.test")
-            .await
-            .unwrap();
-        browser
-            .find(Locator::Css("input[name=password]"))
-            .await
-            .unwrap()
-            .send_keys("customer password 1")
-            .await
-            .unwrap();
-        browser
-            .find(Locator::Css("button[type=submit]"))
-            .await
-            .unwrap()
-            .click()
-            .await
-            .unwrap();
+        sign_in(&browser, &origin, "ann@client.test").await;
         wait_for_text(&browser, "Popular articles").await;
 
         // Search from the main page, with a typo, and open the article.
@@ -237,5 +255,98 @@ async fn a_customer_searches_opens_a_case_with_a_file_and_reads_the_reply() {
     .await;
     let _ = std::fs::remove_file(&attachment);
     browser.close().await.unwrap();
+    outcome
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_document_is_sent_for_review_and_approved_on_the_portal() {
+    let driver = ChromeDriver::start();
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let desk = Desk::open(&app, "acme").await;
+    let external = install_on_portal(
+        &app,
+        "acme",
+        &desk,
+        "plugins/document-approval",
+        &["document"],
+    )
+    .await;
+    // One approval is enough in this tenant.
+    let response = desk
+        .admin
+        .client
+        .put(
+            desk.admin
+                .url("/api/v1/sections/document_approvals/settings"),
+        )
+        .json(&json!({ "default_required_approvals": 1 }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::NO_CONTENT);
+    drop(desk.customer("ann@client.test", json!({})).await);
+    let dora = desk.customer("dora@client.test", json!({})).await;
+    role_with_member(&desk, "document_approvers", &external, &dora).await;
+
+    let (author, approver) = (driver.browser().await, driver.browser().await);
+    let origin = desk.tenant.origin.clone();
+    let outcome = async {
+        // The author finds the section on the main page and writes a document.
+        sign_in(&author, &origin, "ann@client.test").await;
+        click(&author, "a.tile[href='/records/document']").await;
+        click(&author, "a.button[href='/records/document/new']").await;
+        type_into(&author, "[name=title]", "Travel policy 2027").await;
+        type_into(&author, "[name=link]", "https://docs.acme.test/travel").await;
+        type_into(&author, "[name=summary]", "Economy class below six hours.").await;
+        click(&author, "form[action='/records/document'] button.primary").await;
+
+        // Its page offers to send it for review, and nothing an approver does.
+        let review = "#actions form[action$='/actions/send_for_review'] button";
+        wait_for(&author, review).await;
+        let offered = author
+            .find(Locator::Css("#actions"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(!offered.contains("Approve"), "{offered}");
+        let page = author.current_url().await.unwrap().path().to_owned();
+        assert!(page.starts_with("/records/document/"), "{page}");
+        click(&author, review).await;
+        wait_for_text(&author, "send_for_review → in_review").await;
+
+        // The approver opens it, may approve or (with a comment) reject, and approves.
+        sign_in(&approver, &origin, "dora@client.test").await;
+        approver.goto(&format!("{origin}{page}")).await.unwrap();
+        wait_for(
+            &approver,
+            "#actions form[action$='/actions/reject'] textarea[name=comment]",
+        )
+        .await;
+        click(
+            &approver,
+            "#actions form[action$='/actions/approve'] button",
+        )
+        .await;
+        wait_for_text(&approver, "approve → approved").await;
+
+        // The author sees the outcome and who approved.
+        author.refresh().await.unwrap();
+        let history = wait_for_text(&author, "approve → approved").await;
+        assert!(history.contains("dora@client.test"), "{history}");
+        assert!(
+            author
+                .find(Locator::Css(
+                    "#actions form[action$='/actions/send_for_review']"
+                ))
+                .await
+                .is_err(),
+            "an approved document is not sent for review again"
+        );
+    }
+    .await;
+    author.close().await.unwrap();
+    approver.close().await.unwrap();
     outcome
 }

@@ -8,7 +8,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use crate::{
-    harness::{TestApp, location, on_both_databases},
+    harness::{Browser, TestApp, location, on_both_databases},
     plugins::guests,
     support::Desk,
 };
@@ -310,6 +310,97 @@ on_both_databases! {
     }
 }
 
+/// Gives tenant `slug` the customer configuration, installs the section in `folder` and opens
+/// `objects` to all portal users (on the portal; create, read, update). Returns the id of "All
+/// external users".
+pub(crate) async fn install_on_portal(
+    app: &TestApp,
+    slug: &str,
+    desk: &Desk,
+    folder: &str,
+    objects: &[&str],
+) -> String {
+    configure(app, slug, &[Configuration::Customer]).await;
+    let package = guests::package(folder);
+    let response = desk
+        .admin
+        .post_json(
+            "/api/v1/sections",
+            &body(&package.manifest, &package.component),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let roles: Value = desk.admin.get("/api/v1/roles").await.json().await.unwrap();
+    let external = role_id(&roles, "All external users").expect("the external root");
+    for object in objects {
+        let response = desk
+            .admin
+            .client
+            .put(
+                desk.admin
+                    .url(&format!("/api/v1/access/portal-objects/{object}")),
+            )
+            .json(&json!({ "on_portal": true }))
+            .send()
+            .await
+            .unwrap();
+        assert!(response.status().is_success());
+        for operation in ["create", "read", "update"] {
+            let response = desk
+                .admin
+                .client
+                .put(
+                    desk.admin
+                        .url(&format!("/api/v1/access/objects/{object}/grants")),
+                )
+                .json(&json!({ "operation": operation, "grantee": external, "granted": true }))
+                .send()
+                .await
+                .unwrap();
+            assert!(
+                response.status().is_success(),
+                "{object} {operation}: {}",
+                response.status()
+            );
+        }
+    }
+    external
+}
+
+/// Creates the functional role `name` under `parent` with the signed-in portal user `member` in it.
+pub(crate) async fn role_with_member(desk: &Desk, name: &str, parent: &str, member: &Browser) {
+    let response = desk
+        .admin
+        .post_json(
+            "/api/v1/roles",
+            &json!({ "name": name, "kind": "functional", "parent": parent }),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let roles: Value = desk.admin.get("/api/v1/roles").await.json().await.unwrap();
+    let role = role_id(&roles, name).unwrap();
+    let member_id = member
+        .get("/api/v1/me")
+        .await
+        .json::<Value>()
+        .await
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let response = desk
+        .admin
+        .client
+        .put(
+            desk.admin
+                .url(&format!("/api/v1/roles/{role}/members/{member_id}")),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert!(response.status().is_success(), "{}", response.status());
+}
+
 /// The id of the role named `name` anywhere in the roles tree.
 fn role_id(tree: &Value, name: &str) -> Option<String> {
     match tree {
@@ -327,35 +418,13 @@ fn role_id(tree: &Value, name: &str) -> Option<String> {
 on_both_databases! {
     async fn portal_users_submit_and_approve_equipment_orders(app: TestApp) {
         let desk = Desk::open(&app, "acme").await;
-        configure(&app, "acme", &[Configuration::Customer]).await;
-        let package = guests::package("plugins/equipment-order");
-        let response = desk.admin.post_json("/api/v1/sections", &body(&package.manifest, &package.component)).await;
-        assert_eq!(response.status(), StatusCode::CREATED);
-
-        // The administrator opens orders to portal users and makes a "Purchasing" role.
-        let roles: Value = desk.admin.get("/api/v1/roles").await.json().await.unwrap();
-        let external = role_id(&roles, "All external users").expect("the external root");
-        for object in ["equipment_order", "order_line"] {
-            let response = desk.admin.client.put(desk.admin.url(&format!("/api/v1/access/portal-objects/{object}")))
-                .json(&json!({ "on_portal": true })).send().await.unwrap();
-            assert!(response.status().is_success());
-            for operation in ["create", "read", "update"] {
-                let response = desk.admin.client.put(desk.admin.url(&format!("/api/v1/access/objects/{object}/grants")))
-                    .json(&json!({ "operation": operation, "grantee": external, "granted": true })).send().await.unwrap();
-                assert!(response.status().is_success(), "{object} {operation}: {}", response.status());
-            }
-        }
-        let response = desk.admin.post_json("/api/v1/roles", &json!({ "name": "Purchasing", "kind": "functional", "parent": external })).await;
-        assert_eq!(response.status(), StatusCode::CREATED);
-        let roles: Value = desk.admin.get("/api/v1/roles").await.json().await.unwrap();
-        let purchasing = role_id(&roles, "Purchasing").unwrap();
-
+        // The administrator installs the section, opens orders to portal users and makes a
+        // "Purchasing" role.
+        let external = install_on_portal(&app, "acme", &desk, "plugins/equipment-order", &["equipment_order", "order_line"]).await;
         let requester = desk.customer("ann@client.test", json!({})).await;
         let buyer = desk.customer("bob@client.test", json!({})).await;
         let bystander = desk.customer("cid@client.test", json!({})).await;
-        let buyer_id = buyer.get("/api/v1/me").await.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned();
-        let response = desk.admin.client.put(desk.admin.url(&format!("/api/v1/roles/{purchasing}/members/{buyer_id}"))).send().await.unwrap();
-        assert!(response.status().is_success(), "{}", response.status());
+        role_with_member(&desk, "Purchasing", &external, &buyer).await;
 
         // The section is on the portal's main page, with its title and icon.
         let (_, home) = requester.get_text("/").await;
