@@ -1,6 +1,6 @@
 //! The application state, built once at start-up and shared by every request, and the server loop.
 
-use std::{future::Future, net::SocketAddr, sync::Arc};
+use std::{future::Future, sync::Arc};
 
 use anyhow::Context;
 use tokio::net::TcpListener;
@@ -34,6 +34,8 @@ pub struct App {
     pub plugins: std::sync::OnceLock<crate::plugin_host::PluginRuntime>,
     /// Installed sections ready to call.
     pub loaded_plugins: sections::plugins::LoadedPlugins,
+    /// The threads that hash passwords, a bounded number at a time.
+    pub passwords: crate::auth::passwords::Hasher,
     /// This value, for what must own a handle to it (a section's imports).
     me: std::sync::Weak<App>,
 }
@@ -52,6 +54,7 @@ impl App {
         let db = Db::connect(
             config.database_url.expose(),
             config.database_max_connections,
+            config.database_acquire_timeout,
         )
         .await?;
         let mail: Option<Arc<dyn mail::worker::Transport>> = match &config.smtp_url {
@@ -62,6 +65,8 @@ impl App {
             None => None,
         };
         let files = crate::files::local_store(&config.data_dir)?;
+        let passwords = crate::auth::passwords::Hasher::start()
+            .context("cannot start the password hashing threads")?;
         let catalog = Catalog::from_manifests(sections::BUILT_IN)
             .map(Arc::new)
             .context("built-in section manifests are invalid")?;
@@ -77,6 +82,7 @@ impl App {
             tenant_catalogs: Default::default(),
             plugins: Default::default(),
             loaded_plugins: Default::default(),
+            passwords,
         }))
     }
 
@@ -108,18 +114,13 @@ pub async fn serve(
             app.config.mail_poll_interval,
         ))
     });
+    let limits = app.config.connections;
     let router = http::router(app);
-    let served = axum::serve(
-        listener,
-        router.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await
-    .context("HTTP server failed");
+    http::server::serve(listener, router, limits, shutdown).await;
     if let Some(worker) = worker {
         worker.abort();
     }
-    served
+    Ok(())
 }
 
 /// Completes on Ctrl-C or SIGTERM. The handlers are installed when this is called (not when the

@@ -14,7 +14,7 @@ use std::{
 use crate::{
     access::{self, Actor, Operation, RoleId, RoleKind},
     app::App,
-    auth::passwords::{self, NewPassword},
+    auth::passwords::NewPassword,
     config::Config,
     organizations,
     plugin_host::{PluginPackage, tooling},
@@ -214,14 +214,20 @@ async fn ensure_user(
 ) -> anyhow::Result<User> {
     let found = users::storage::find_active_by_login(tx, login).await?;
     if let Some((user, hash)) = found {
-        if !passwords::verify(password, hash).await {
-            let hash = NewPassword::parse(password, login)?.hash().await?;
+        if !app.passwords.verify(password, hash).await? {
+            let hash = app
+                .passwords
+                .hash(NewPassword::parse(password, login)?)
+                .await?;
             users::storage::set_password_hash(tx, user.id, &hash).await?;
         }
         return Ok(user);
     }
     let new = NewUser::parse(login, full_name, kind.as_str())?;
-    let hash = NewPassword::parse(password, login)?.hash().await?;
+    let hash = app
+        .passwords
+        .hash(NewPassword::parse(password, login)?)
+        .await?;
     users::storage::insert(tx, &new, Some(hash), app.clock.now())
         .await?
         .with_context(|| format!("{login} exists but is deactivated"))

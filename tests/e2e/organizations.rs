@@ -35,7 +35,8 @@ async fn organization(admin: &Browser, account: &str) -> String {
         .to_owned()
 }
 
-/// Adds users by e-mail and lets each choose a password; returns (id, login) per address.
+/// Adds users by e-mail as staff and lets each new one choose a password; returns (id, login)
+/// per new user.
 async fn add_members(
     tenant: &TestTenant,
     by: &Browser,
@@ -49,10 +50,15 @@ async fn add_members(
             &json!({ "emails": emails, "roles": roles }),
         )
         .await;
-    assert_eq!(response.status(), StatusCode::CREATED);
+    assert_eq!(response.status(), StatusCode::OK);
     let body: Value = response.json().await.unwrap();
     let mut members = Vec::new();
-    for created in body["data"].as_array().unwrap() {
+    for created in body["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a.get("setup_link").is_some())
+    {
         let login = created["user"]["login"].as_str().unwrap();
         let password = format!("{login} password");
         tenant
@@ -87,12 +93,12 @@ on_both_databases! {
         let acme_managers = create_role(&admin, "Acme managers", &acme).await;
         let globex_managers = create_role(&admin, "Globex managers", &globex).await;
 
-        // Bad addresses are all reported, and nothing is created.
-        let response = admin.post_json(&format!("/api/v1/organizations/{acme}/members"), &json!({ "emails": "ann@acme.test, nope, also@bad" })).await;
-        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        // Each address is reported; a bad one does not stop the others.
+        let response = admin.post_json(&format!("/api/v1/organizations/{acme}/members"), &json!({ "emails": "nope, also@bad" })).await;
         let body: Value = response.json().await.unwrap();
-        assert_eq!(body["error"]["fields"]["emails"].as_array().unwrap().len(), 2, "{body}");
-        let members = add_members(&tenant, &admin, &acme, "ann@acme.test bob@acme.test", &[]).await;
+        let outcomes: Vec<&str> = body["data"].as_array().unwrap().iter().map(|a| a["outcome"].as_str().unwrap()).collect();
+        assert_eq!(outcomes, ["invalid", "invalid"], "{body}");
+        let members = add_members(&tenant, &admin, &acme, "ann@acme.test bad-address bob@acme.test", &[]).await;
         let [(ann_id, ann), (bob_id, bob)] = [members[0].clone(), members[1].clone()];
         let (gil_id, gil) = add_members(&tenant, &admin, &globex, "gil@globex.test", &[]).await.remove(0);
         assert_eq!(patch(&admin, &format!("/api/v1/organizations/{acme}/members/{ann_id}"), json!({ "admin": true })).await, StatusCode::NO_CONTENT);
@@ -108,7 +114,14 @@ on_both_databases! {
         let mine: Value = ann_browser.get(&format!("/api/v1/organizations/{acme}")).await.json().await.unwrap();
         assert_eq!(mine["organization"]["name"], "Acme Corp");
         assert_eq!(mine["roles"].as_array().unwrap().iter().map(|r| r["name"].as_str().unwrap()).collect::<Vec<_>>(), ["Acme managers"]);
-        let (carol_id, _) = add_members(&tenant, &ann_browser, &acme, "carol@acme.test", &[&acme_managers]).await.remove(0);
+        let response = ann_browser
+            .post_json(&format!("/api/v1/organizations/{acme}/members"), &json!({ "emails": "carol@acme.test", "roles": [&acme_managers] }))
+            .await;
+        let added: Value = response.json().await.unwrap();
+        assert_eq!(added["data"][0]["outcome"], "invited", "{added}");
+        assert!(added["data"][0].get("setup_link").is_none(), "the invitation goes to Carol alone: {added}");
+        let profile: Value = admin.get(&format!("/api/v1/organizations/{acme}")).await.json().await.unwrap();
+        let carol_id = profile["members"].as_array().unwrap().iter().find(|m| m["login"] == "carol@acme.test").unwrap()["id"].as_str().unwrap().to_owned();
         let carol: Value = admin.get(&format!("/api/v1/users/{carol_id}")).await.json().await.unwrap();
         assert_eq!(carol["roles"].as_array().unwrap().iter().map(|r| r["name"].as_str().unwrap()).collect::<Vec<_>>(), ["Acme managers", "Acme Corp"]);
         assert_eq!(patch(&ann_browser, &format!("/api/v1/organizations/{acme}/members/{bob_id}"), json!({ "roles": { acme_managers.clone(): true } })).await, StatusCode::NO_CONTENT);
@@ -219,7 +232,7 @@ on_both_databases! {
 }
 
 on_both_databases! {
-    async fn deactivating_a_user_stops_their_sessions_and_tokens_at_once(app: TestApp) {
+    async fn deactivating_a_user_ends_their_sessions_and_tokens_for_good(app: TestApp) {
         let tenant = app.tenant("acme").await;
         let admin = tenant.admin_browser().await;
         let (id, carla) = tenant.create_user(&admin, "carla@cust.test", "external", "carla's password").await;
@@ -237,7 +250,80 @@ on_both_databases! {
         // Administrators cannot lock themselves out.
         assert_eq!(patch(&admin, &format!("/api/v1/users/{}", tenant_admin_id(&admin).await), json!({ "active": false })).await, StatusCode::CONFLICT);
 
+        // Reactivated, the user signs in afresh: the old session and token stay dead.
         assert_eq!(patch(&admin, &format!("/api/v1/users/{id}"), json!({ "active": true })).await, StatusCode::OK);
-        assert_eq!(me().await.unwrap().status(), StatusCode::OK);
+        assert_eq!(me().await.unwrap().status(), StatusCode::UNAUTHORIZED, "the old token is revoked");
+        assert_eq!(browser.get("/api/v1/me").await.status(), StatusCode::UNAUTHORIZED, "the old session is gone");
+        assert_eq!(tenant.browser().sign_in_api(&carla).await.status(), StatusCode::OK);
+    }
+}
+
+on_both_databases! {
+    async fn an_organization_administrator_can_add_only_new_people_and_learns_nobody_exists(app: TestApp) {
+        let tenant = app.tenant("acme").await;
+        let admin = tenant.admin_browser().await;
+        let acme = organization(&admin, &account(&admin, "Acme Corp").await).await;
+        let globex_account = account(&admin, "Globex").await;
+        let globex = organization(&admin, &globex_account).await;
+        let (ann_id, ann) = add_members(&tenant, &admin, &acme, "ann@acme.test", &[]).await.remove(0);
+        add_members(&tenant, &admin, &acme, "bob@acme.test", &[]).await;
+        add_members(&tenant, &admin, &globex, "gil@globex.test", &[]).await;
+        // Dora is a contact of Globex without an account; Ed of nobody.
+        for (email, account) in [("dora@globex.test", Some(globex_account.as_str())), ("ed@nowhere.test", None)] {
+            let mut data = json!({ "full_name": email, "email": email });
+            if let Some(account) = account {
+                data["account"] = json!(account);
+            }
+            assert_eq!(admin.post_json("/api/v1/objects/contact/records", &json!({ "data": data })).await.status(), StatusCode::CREATED);
+        }
+        assert_eq!(patch(&admin, &format!("/api/v1/organizations/{acme}/members/{ann_id}"), json!({ "admin": true })).await, StatusCode::NO_CONTENT);
+        let ann = signed_in(&tenant, &ann).await;
+
+        let list = "GIL@globex.test, admin@acme.test, dora@globex.test ed@nowhere.test new@acme.test bob@acme.test not-an-address new@acme.test";
+        let response = ann.post_json(&format!("/api/v1/organizations/{acme}/members"), &json!({ "emails": list })).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        let body: Value = response.json().await.unwrap();
+        let report: Vec<(String, String)> = body["data"].as_array().unwrap().iter()
+            .map(|a| (a["address"].as_str().unwrap().to_owned(), a["outcome"].as_str().unwrap().to_owned()))
+            .collect();
+        let expected = [
+            ("GIL@globex.test", "invited"), ("admin@acme.test", "invited"), ("dora@globex.test", "invited"),
+            ("ed@nowhere.test", "invited"), ("new@acme.test", "invited"), ("bob@acme.test", "already_member"),
+            ("not-an-address", "invalid"), ("new@acme.test", "duplicate"),
+        ];
+        assert_eq!(report, expected.map(|(a, o)| (a.to_owned(), o.to_owned())), "{body}");
+        // Someone else's address reads exactly like a real invitation: same keys, same words.
+        let entry = |n: usize| {
+            let mut entry = body["data"][n].clone();
+            entry.as_object_mut().unwrap().remove("address");
+            entry
+        };
+        assert_eq!(entry(0), entry(4));
+        assert!(!body.to_string().contains("set-password"), "no links for the organization's administrator");
+
+        // Only the new person was added, and only they got an invitation.
+        let profile: Value = admin.get(&format!("/api/v1/organizations/{acme}")).await.json().await.unwrap();
+        let mut logins: Vec<&str> = profile["members"].as_array().unwrap().iter().map(|m| m["login"].as_str().unwrap()).collect();
+        logins.sort();
+        assert_eq!(logins, ["ann@acme.test", "bob@acme.test", "new@acme.test"]);
+        let users: Value = admin.get("/api/v1/users").await.json().await.unwrap();
+        for email in ["dora@globex.test", "ed@nowhere.test"] {
+            assert!(!users.to_string().contains(email), "{email} got an account");
+        }
+        let gil: Value = admin.get(&format!("/api/v1/organizations/{globex}")).await.json().await.unwrap();
+        assert_eq!(gil["members"][0]["login"], "gil@globex.test", "Gil stays in Globex");
+        let (_, mailbox) = admin.get_text("/console/mail").await;
+        assert_eq!(mailbox.matches("Your access to the").count(), 4, "ann, bob, gil by staff; new by Ann: {mailbox}");
+        assert!(mailbox.contains("new@acme.test"));
+        for email in ["dora@globex.test", "ed@nowhere.test"] {
+            assert!(!mailbox.contains(email), "{email} was mailed");
+        }
+
+        // Staff, who see every account anyway, are told why an address was refused.
+        let response = admin.post_json(&format!("/api/v1/organizations/{acme}/members"), &json!({ "emails": "gil@globex.test dora@globex.test" })).await;
+        let body: Value = response.json().await.unwrap();
+        assert_eq!(body["data"][0]["outcome"], "refused");
+        assert!(body["data"][0]["message"].as_str().unwrap().contains("already has an account"));
+        assert!(body["data"][1]["message"].as_str().unwrap().contains("another account"), "{body}");
     }
 }

@@ -165,3 +165,51 @@ on_both_databases! {
         assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
     }
 }
+
+on_both_databases! {
+    async fn a_new_password_revokes_api_tokens_unless_the_tenant_keeps_them(app: TestApp) {
+        let tenant = app.tenant("acme").await;
+        let admin = tenant.admin_browser().await;
+        let (_, carla) = tenant.create_user(&admin, "carla@client.test", "external", "carla's password").await;
+        let browser = tenant.browser();
+        browser.sign_in_portal(&carla).await;
+        let new_token = || async {
+            let token: Value = browser.post_json("/api/v1/auth/tokens", &json!({ "name": "script" })).await.json().await.unwrap();
+            format!("Bearer {}", token["token"].as_str().unwrap())
+        };
+        let script = Browser::stateless(&tenant.origin);
+        let works = |bearer: String| {
+            let script = script.clone();
+            async move { script.client.get(script.url("/api/v1/me")).header("authorization", bearer).send().await.unwrap().status() == StatusCode::OK }
+        };
+        let change = |from: &'static str, to: &'static str| {
+            let browser = browser.clone();
+            async move {
+                browser.submit_form("/profile", "/profile/password", &[("current_password", from), ("new_password", to), ("confirm_password", to)]).await
+            }
+        };
+
+        // By default a new password revokes the user's tokens.
+        let bearer = new_token().await;
+        assert!(works(bearer.clone()).await);
+        assert_eq!(change("carla's password", "a second password").await.status(), StatusCode::OK);
+        assert!(!works(bearer).await, "the token outlived the password");
+        assert_eq!(browser.get("/").await.status(), StatusCode::OK, "this session stays");
+
+        // An administrator may keep tokens across password changes (the console's Users page).
+        let (_, users) = admin.get_text("/console/users").await;
+        assert!(users.contains("revoke their API tokens"), "{users}");
+        let saved = admin.submit_form("/console/users", "/console/users/security", &[]).await;
+        assert_eq!(saved.status(), StatusCode::SEE_OTHER);
+        let bearer = new_token().await;
+        assert_eq!(change("a second password", "a third password!").await.status(), StatusCode::OK);
+        assert!(works(bearer).await, "the tenant keeps tokens now");
+        let audit: Value = admin.get("/api/v1/access/audit").await.json().await.unwrap();
+        assert!(audit.to_string().contains("security.settings"), "{audit}");
+        // Without the form's token nothing changes.
+        let forged = admin.client.post(admin.url("/console/users/security")).form(&[("revoke_api_tokens_on_password_change", "true")]).send().await.unwrap();
+        assert_eq!(forged.status(), StatusCode::FORBIDDEN);
+        let (_, users) = admin.get_text("/console/users").await;
+        assert!(!users.contains("revoke_api_tokens_on_password_change\" value=\"true\" checked"), "{users}");
+    }
+}

@@ -4,7 +4,9 @@ use chrono::Duration;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::harness::{Browser, Login, TestApp, location, on_both_databases};
+use crate::harness::{
+    Backend, Browser, Login, Options, TestApp, location, on_both_databases, password_link_in,
+};
 
 async fn api_sign_in(
     browser: &Browser,
@@ -196,4 +198,150 @@ on_both_databases! {
         let renewed = Login::new(&customer.login, "a new long password");
         assert_eq!(tenant.browser().sign_in_portal(&renewed).await.status(), StatusCode::SEE_OTHER);
     }
+}
+
+/// A sign-in through the API from the client address `ip` (the test server trusts
+/// `X-Forwarded-For`, as behind a proxy).
+async fn sign_in_from(browser: &Browser, ip: &str, login: &str, password: &str) -> StatusCode {
+    browser
+        .client
+        .post(browser.url("/api/v1/auth/login"))
+        .header("x-forwarded-for", ip)
+        .json(&json!({ "login": login, "password": password }))
+        .send()
+        .await
+        .unwrap()
+        .status()
+}
+
+on_both_databases! {
+    async fn concurrent_wrong_passwords_cannot_outrun_the_throttle(app: TestApp) {
+        let tenant = app.tenant("acme").await;
+        let mut attempts = tokio::task::JoinSet::new();
+        for _ in 0..96 {
+            let browser = Browser::stateless(&tenant.origin);
+            let login = tenant.admin.login.clone();
+            attempts.spawn(async move { api_sign_in(&browser, &login, "wrong password").await });
+        }
+        let mut checked = 0;
+        for (status, retry_after, body) in attempts.join_all().await {
+            match status {
+                // Each attempt is counted before its password is checked: only the free
+                // attempts and the first delayed one get that far.
+                StatusCode::UNAUTHORIZED => checked += 1,
+                // Throttled, or refused at once because every hashing thread was busy.
+                StatusCode::TOO_MANY_REQUESTS | StatusCode::SERVICE_UNAVAILABLE => {
+                    assert!(retry_after.is_some(), "{body}");
+                }
+                other => panic!("unexpected answer {other}: {body}"),
+            }
+        }
+        assert!((1..=4).contains(&checked), "{checked} passwords were checked");
+    }
+}
+
+/// Guesses from one address lock that address out of the login, not its owner; guesses from
+/// many addresses only slow the login down, and its owner is told once, with a link that lets
+/// them back in at once.
+async fn many_guessers_cannot_lock_the_owner_out(backend: Backend) {
+    let app = TestApp::spawn_with(
+        backend,
+        Options {
+            trust_proxy_headers: true,
+            ..Options::default()
+        },
+    )
+    .await;
+    let tenant = app.tenant("acme").await;
+    let browser = Browser::stateless(&tenant.origin);
+    let (login, password) = (tenant.admin.login.as_str(), tenant.admin.password.as_str());
+    for _ in 0..10 {
+        assert_eq!(
+            sign_in_from(&browser, "198.51.100.1", login, "a guess").await,
+            StatusCode::UNAUTHORIZED
+        );
+        app.clock.advance(Duration::minutes(1));
+    }
+    assert_eq!(
+        sign_in_from(&browser, "198.51.100.1", login, password).await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    assert_eq!(
+        sign_in_from(&browser, "203.0.113.9", login, password).await,
+        StatusCode::OK,
+        "the owner, elsewhere"
+    );
+
+    // Eleven guesses from eleven addresses: the login is slowed down for everyone, owner too,
+    // with the same answer for a login that does not exist.
+    for ghost in [false, true] {
+        let who = if ghost { "ghost@acme.test" } else { login };
+        for n in 0..11 {
+            assert_eq!(
+                sign_in_from(&browser, &format!("192.0.2.{n}"), who, "a guess").await,
+                StatusCode::UNAUTHORIZED
+            );
+        }
+        let response = browser
+            .client
+            .post(browser.url("/api/v1/auth/login"))
+            .header("x-forwarded-for", "192.0.2.200")
+            .json(&json!({ "login": who, "password": password }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS, "{who}");
+        let body: Value = response.json().await.unwrap();
+        assert!(
+            body["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("slowed down"),
+            "{body}"
+        );
+    }
+
+    // The slow-down passes; the owner finds one e-mail about it, with a recovery link.
+    app.clock.advance(Duration::seconds(31));
+    let admin = tenant.admin_browser().await;
+    let (_, mailbox) = admin.get_text("/console/mail").await;
+    assert_eq!(
+        mailbox.matches("Failed sign-in attempts on your").count(),
+        1,
+        "{mailbox}"
+    );
+    let link = password_link_in(&mailbox).expect("a recovery link in the mail");
+
+    // Signing in started afresh; the guessing starts again, and the link still lets the owner in
+    // at once, with a new password.
+    for n in 0..12 {
+        sign_in_from(&browser, &format!("192.0.2.{}", 50 + n), login, "a guess").await;
+    }
+    assert_eq!(
+        sign_in_from(&browser, "203.0.113.9", login, password).await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    let owner = tenant.browser();
+    owner
+        .set_password(&format!("{}{link}", tenant.origin), "a brand new password")
+        .await;
+    assert_eq!(
+        sign_in_from(&browser, "203.0.113.9", login, "a brand new password").await,
+        StatusCode::OK
+    );
+    assert_eq!(
+        tenant.browser().get(&link).await.status(),
+        StatusCode::GONE,
+        "the link works once"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn many_guessers_cannot_lock_the_owner_out_sqlite() {
+    many_guessers_cannot_lock_the_owner_out(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn many_guessers_cannot_lock_the_owner_out_postgres() {
+    many_guessers_cannot_lock_the_owner_out(Backend::Postgres).await;
 }

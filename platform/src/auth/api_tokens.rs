@@ -117,6 +117,24 @@ pub async fn revoke(
     Ok(done.rows_affected() == 1)
 }
 
+/// Revokes every live token of `user` (deactivation, a new password).
+pub async fn revoke_all(
+    tx: &mut TenantTx,
+    user: UserId,
+    now: Timestamp,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE api_tokens SET revoked_at = $3
+         WHERE tenant_id = $1 AND user_id = $2 AND revoked_at IS NULL",
+    )
+    .bind(tx.tenant_param())
+    .bind(user)
+    .bind(now)
+    .execute(tx.conn())
+    .await?;
+    Ok(())
+}
+
 /// The token's user if the secret names a live token of an active user; notes the use.
 pub async fn authenticate(
     tx: &mut TenantTx,

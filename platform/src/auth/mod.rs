@@ -5,6 +5,7 @@ pub mod api_tokens;
 pub mod one_time;
 pub mod passwords;
 mod secret;
+pub mod security;
 pub mod sessions;
 pub mod throttle;
 
@@ -57,9 +58,31 @@ pub fn new_form_token() -> String {
 
 const WRONG_CREDENTIALS: &str = "The login or password is incorrect.";
 
-/// Signs a user in with login and password, throttled per login and per client address. Unknown
-/// logins, wrong passwords, deactivated users and throttled attempts each get the same answer
-/// whether the login exists or not.
+/// The throttle's subjects for a sign-in, in the order their rows are locked (always the same
+/// order, so concurrent attempts never wait on each other in a cycle).
+struct Subjects {
+    pair: String,
+    login: String,
+    address: String,
+}
+
+impl Subjects {
+    fn new(login: &str, client: IpAddr) -> Self {
+        Self {
+            pair: format!("login:{login}|address:{client}"),
+            login: login_subject(login),
+            address: format!("address:{client}"),
+        }
+    }
+}
+
+fn login_subject(login: &str) -> String {
+    format!("login:{login}")
+}
+
+/// Signs a user in with login and password, throttled per login and address, per address, and
+/// per login (see `throttle`). Unknown logins, wrong passwords, deactivated users and throttled
+/// attempts each get the same answer whether the login exists or not.
 pub async fn sign_in(
     app: &App,
     tenant: &Tenant,
@@ -70,37 +93,50 @@ pub async fn sign_in(
 ) -> Result<(User, NewSession)> {
     let now = app.clock.now();
     let login = login.trim().to_lowercase();
-    let subjects = [
-        (throttle::PER_LOGIN, format!("login:{login}")),
-        (throttle::PER_ADDRESS, format!("address:{client}")),
-    ];
+    let subjects = Subjects::new(&login, client);
 
-    let mut tx = app.db.begin(tenant.id, Access::Read).await?;
-    for (policy, subject) in &subjects {
-        let history = throttle::history(&mut tx, subject).await?;
-        if let Err(refusal) = policy.check(history.as_ref(), now) {
-            return Err(throttled(refusal));
-        }
+    // The attempt is counted before the slow hash, in one short transaction: concurrent
+    // attempts are decided one after the other and cannot all pass the same check.
+    let mut tx = app.db.begin(tenant.id, Access::Write).await?;
+    for (policy, subject) in [
+        (&throttle::PER_LOGIN_AND_ADDRESS, &subjects.pair),
+        (&throttle::PER_ADDRESS, &subjects.address),
+    ] {
+        throttle::reserve(&mut tx, policy, subject, now)
+            .await?
+            .map_err(throttled)?;
     }
+    let login_failures = throttle::reserve(&mut tx, &throttle::PER_LOGIN, &subjects.login, now)
+        .await?
+        .map_err(slowed)?;
     let found = users::storage::find_active_by_login(&mut tx, &login).await?;
-    tx.commit().await?;
-
     let (user, hash) = match found {
         Some((user, hash)) if user.kind != UserKind::System => (Some(user), hash),
         _ => (None, None),
     };
-    let password_ok = passwords::verify(password, hash).await;
+    tx.commit().await?;
 
-    let mut tx = app.db.begin(tenant.id, Access::Write).await?;
-    let Some(user) = user.filter(|_| password_ok) else {
-        for (policy, subject) in &subjects {
-            throttle::record_failure(&mut tx, policy, subject, now).await?;
+    let password_ok = app.passwords.verify(password, hash).await?;
+    let user = match user {
+        Some(user) if password_ok => user,
+        user => {
+            // The failure that starts the slow-down of a real login is the moment to tell its
+            // owner.
+            if let Some(user) = user
+                && throttle::PER_LOGIN.first_slowed(login_failures)
+            {
+                let mut tx = app.db.begin(tenant.id, Access::Write).await?;
+                tell_owner_of_failures(app, &mut tx, tenant, &user).await?;
+                tx.commit().await?;
+            }
+            tracing::info!(tenant = %tenant.slug, "sign-in failed");
+            return Err(Error::Unauthenticated(WRONG_CREDENTIALS.into()));
         }
-        tx.commit().await?;
-        tracing::info!(tenant = %tenant.slug, "sign-in failed");
-        return Err(Error::Unauthenticated(WRONG_CREDENTIALS.into()));
     };
-    throttle::clear(&mut tx, &subjects[0].1).await?;
+    let mut tx = app.db.begin(tenant.id, Access::Write).await?;
+    throttle::clear(&mut tx, &subjects.pair).await?;
+    throttle::clear(&mut tx, &subjects.login).await?;
+    throttle::give_back(&mut tx, &subjects.address).await?;
     if entrance == Entrance::Console && user.kind != UserKind::Employee {
         tx.commit().await?;
         return Err(Error::Forbidden(
@@ -113,22 +149,66 @@ pub async fn sign_in(
     Ok((user, session))
 }
 
+fn plural(n: u64, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+}
+
 fn throttled(refusal: throttle::Refusal) -> Error {
     let seconds = refusal.retry_after().as_secs().max(1);
     let message = match refusal {
         throttle::Refusal::Wait(_) => format!(
-            "Too many failed sign-in attempts. Try again in {seconds} second{}.",
-            if seconds == 1 { "" } else { "s" }
+            "Too many failed sign-in attempts. Try again in {}.",
+            plural(seconds, "second")
         ),
         throttle::Refusal::Locked(_) => format!(
-            "Sign-in is locked after too many failed attempts. Try again in {} minutes.",
-            seconds.div_ceil(60)
+            "Sign-in is locked after too many failed attempts. Try again in {}.",
+            plural(seconds.div_ceil(60), "minute")
         ),
     };
     Error::TooManyRequests {
         message,
         retry_after: refusal.retry_after(),
     }
+}
+
+/// The answer while a login is slowed down for everyone: the same whether it exists or not.
+fn slowed(refusal: throttle::Refusal) -> Error {
+    let seconds = refusal.retry_after().as_secs().max(1);
+    Error::TooManyRequests {
+        message: format!(
+            "There were many failed sign-in attempts for this login, so it is slowed down. Try \
+             again in {}, or use the link we e-mailed to the account's owner.",
+            plural(seconds, "second")
+        ),
+        retry_after: refusal.retry_after(),
+    }
+}
+
+/// Tells a user that their sign-in is slowed down by failed attempts, with a recovery link that
+/// lets them choose a new password and sign in at once.
+async fn tell_owner_of_failures(
+    app: &App,
+    tx: &mut TenantTx,
+    tenant: &Tenant,
+    user: &User,
+) -> Result<()> {
+    let link =
+        one_time::issue_link(app, tx, &tenant.slug, user.id, one_time::Purpose::Recovery).await?;
+    crate::mail::enqueue(
+        app,
+        tx,
+        &tenant.name,
+        crate::mail::Outgoing {
+            template: crate::mail::Template::FailedSignIns,
+            to: user.login.clone(),
+            to_name: user.full_name.clone(),
+            language: None,
+            context: serde_json::json!({ "link": link }),
+        },
+    )
+    .await?;
+    tracing::info!(tenant = %tenant.slug, user = %user.id, "sign-in slowed down; owner told");
+    Ok(())
 }
 
 /// Resolves a session cookie to its actor; `None` if it is unknown, expired or of an inactive user.
@@ -208,7 +288,8 @@ pub async fn sign_out(app: &App, auth: &Authenticated) -> Result<()> {
 }
 
 /// Changes the actor's own password: the current one is required, the new one must satisfy the
-/// policy, and every other session of the user ends.
+/// policy; every other session of the user ends, and their API tokens too unless the tenant
+/// keeps them.
 pub async fn change_password(
     app: &App,
     auth: &Authenticated,
@@ -221,38 +302,55 @@ pub async fn change_password(
     let mut tx = app.db.begin(actor.tenant.id, Access::Read).await?;
     let stored = users::storage::password_hash(&mut tx, actor.user).await?;
     tx.commit().await?;
-    if !passwords::verify(current, stored).await {
+    if !app.passwords.verify(current, stored).await? {
         return Err(Error::invalid_field(
             "current_password",
             "is not your current password",
         ));
     }
-    let hash = new.hash().await?;
+    let hash = app.passwords.hash(new).await?;
     let mut tx = app.db.begin(actor.tenant.id, Access::Write).await?;
-    users::storage::set_password_hash(&mut tx, actor.user, &hash).await?;
     let keep = match &auth.credential {
         Credential::Session { token_hash, .. } => Some(token_hash.as_str()),
         Credential::ApiToken(_) => None,
     };
-    sessions::revoke_others(&mut tx, actor.user, keep).await?;
+    set_password(app, &mut tx, actor.user, &hash, keep).await?;
     tx.commit().await?;
     tracing::info!(user = %actor.user, "password changed");
     Ok(())
 }
 
-/// The user a setup link is for, if it is still valid (to greet them on the form).
-pub async fn setup_link_user(app: &App, tenant: &Tenant, token: &str) -> Result<Option<User>> {
+/// Stores a user's new password: every session but `keep` ends, and so do the user's API tokens
+/// unless the tenant turned that off. One place, for every way a password changes.
+async fn set_password(
+    app: &App,
+    tx: &mut TenantTx,
+    user: UserId,
+    hash: &str,
+    keep: Option<&str>,
+) -> Result<()> {
+    users::storage::set_password_hash(tx, user, hash).await?;
+    sessions::revoke_others(tx, user, keep).await?;
+    if security::revokes_api_tokens_on_password_change(tx).await? {
+        api_tokens::revoke_all(tx, user, app.clock.now()).await?;
+    }
+    Ok(())
+}
+
+/// The user a setup or recovery link is for, if it is still valid (to greet them on the form).
+pub async fn password_link_user(app: &App, tenant: &Tenant, token: &str) -> Result<Option<User>> {
     let mut tx = app.db.begin(tenant.id, Access::Read).await?;
     let Some(user) =
-        one_time::peek(&mut tx, token, one_time::Purpose::Setup, app.clock.now()).await?
+        one_time::peek(&mut tx, token, one_time::PASSWORD_LINKS, app.clock.now()).await?
     else {
         return Ok(None);
     };
     Ok(users::storage::find(&mut tx, user).await?)
 }
 
-/// Sets a new user's password from their setup link, which then stops working.
-pub async fn complete_setup(
+/// Sets a user's password from their setup or recovery link, which then stops working. A
+/// recovery also lifts the slow-down that failed attempts put on the login.
+pub async fn set_password_by_link(
     app: &App,
     tenant: &Tenant,
     token: &str,
@@ -260,19 +358,21 @@ pub async fn complete_setup(
 ) -> Result<User> {
     let invalid_link =
         || Error::BadRequest("This link has expired or has already been used.".into());
-    let user = setup_link_user(app, tenant, token)
+    let user = password_link_user(app, tenant, token)
         .await?
         .ok_or_else(invalid_link)?;
-    let hash = NewPassword::parse(password, user.login.as_str())?
-        .hash()
+    let hash = app
+        .passwords
+        .hash(NewPassword::parse(password, user.login.as_str())?)
         .await?;
     let mut tx = app.db.begin(tenant.id, Access::Write).await?;
     let consumed =
-        one_time::consume(&mut tx, token, one_time::Purpose::Setup, app.clock.now()).await?;
+        one_time::consume(&mut tx, token, one_time::PASSWORD_LINKS, app.clock.now()).await?;
     if consumed != Some(user.id) {
         return Err(invalid_link());
     }
-    users::storage::set_password_hash(&mut tx, user.id, &hash).await?;
+    set_password(app, &mut tx, user.id, &hash, None).await?;
+    throttle::clear(&mut tx, &login_subject(user.login.as_str())).await?;
     tx.commit().await?;
     Ok(user)
 }

@@ -1,17 +1,30 @@
 //! Password hashing (argon2id with the crate's recommended parameters) and the password policy.
-//! Hashing is deliberately slow, so it runs on the blocking pool, never on a request's task.
+//! Hashing is deliberately slow and takes 19 MiB a time, so it runs on a few threads of its own
+//! (one per core), never on a request's task or the shared blocking pool: at most that many hashes
+//! run at once, a short queue waits for them, and beyond the queue a request is told at once to
+//! come back later. Memory for hashing is therefore bounded by the cores, whatever the load.
 
-use std::sync::OnceLock;
+use std::{
+    sync::{
+        Arc, Mutex, OnceLock,
+        mpsc::{self, Receiver, SyncSender, TrySendError},
+    },
+    time::Duration,
+};
 
 use argon2::{
     Argon2,
     password_hash::{PasswordHasher, PasswordVerifier, phc::PasswordHash},
 };
+use tokio::sync::oneshot;
 
 use crate::error::{Error, Result};
 
 const MIN_LEN: usize = 10;
 const MAX_LEN: usize = 1024;
+
+/// Hashes that may wait for a free hashing thread, per thread.
+const QUEUE_PER_THREAD: usize = 4;
 
 /// A password that satisfies the policy for the account it is meant for.
 #[derive(Clone)]
@@ -47,11 +60,98 @@ impl NewPassword {
         }
         Ok(Self(password.to_owned()))
     }
+}
 
-    pub async fn hash(self) -> Result<String> {
-        tokio::task::spawn_blocking(move || hash_now(&self.0))
+type Job = Box<dyn FnOnce() + Send>;
+
+/// The threads that hash and check passwords, with their bounded queue. Dropping it lets the
+/// threads finish their work and end.
+#[derive(Debug)]
+pub struct Hasher {
+    jobs: SyncSender<Job>,
+}
+
+impl Hasher {
+    /// Starts one hashing thread per core the process may use.
+    pub fn start() -> std::io::Result<Self> {
+        let threads = std::thread::available_parallelism().map_or(2, usize::from);
+        Self::with_threads(threads)
+    }
+
+    pub fn with_threads(threads: usize) -> std::io::Result<Self> {
+        let threads = threads.max(1);
+        let (jobs, queue) = mpsc::sync_channel::<Job>(threads * QUEUE_PER_THREAD);
+        let queue = Arc::new(Mutex::new(queue));
+        for n in 0..threads {
+            let queue = queue.clone();
+            std::thread::Builder::new()
+                .name(format!("password-hash-{n}"))
+                .spawn(move || work(&queue))?;
+        }
+        Ok(Self { jobs })
+    }
+
+    /// Runs `job` on a hashing thread, or refuses at once when every thread and queue place is
+    /// taken.
+    async fn run<T: Send + 'static>(&self, job: impl FnOnce() -> T + Send + 'static) -> Result<T> {
+        let (reply, answer) = oneshot::channel();
+        let job: Job = Box::new(move || {
+            let _ = reply.send(job());
+        });
+        match self.jobs.try_send(job) {
+            Ok(()) => {}
+            Err(TrySendError::Full(_)) => {
+                metrics::counter!("password_hashes_refused_total").increment(1);
+                return Err(Error::Unavailable {
+                    message: "Too many sign-ins at once. Please try again in a moment.".into(),
+                    retry_after: Duration::from_secs(1),
+                });
+            }
+            Err(TrySendError::Disconnected(_)) => {
+                return Err(Error::Internal(anyhow::anyhow!(
+                    "the password hashing threads have stopped"
+                )));
+            }
+        }
+        answer
             .await
-            .map_err(|e| Error::Internal(e.into()))?
+            .map_err(|_| Error::Internal(anyhow::anyhow!("a password hashing job was lost")))
+    }
+
+    /// The stored form of a new password.
+    pub async fn hash(&self, password: NewPassword) -> Result<String> {
+        self.run(move || hash_now(&password.0)).await?
+    }
+
+    /// Checks `password` against a stored hash. With no hash (unknown login, or an account that
+    /// has not set a password) it still spends the same time, so timing does not tell which logins
+    /// exist.
+    pub async fn verify(&self, password: &str, stored: Option<String>) -> Result<bool> {
+        let password = password.to_owned();
+        self.run(move || {
+            let known = stored.is_some();
+            let hash = stored.unwrap_or_else(|| decoy_hash().to_owned());
+            let matches = PasswordHash::new(&hash)
+                .map(|parsed| {
+                    Argon2::default()
+                        .verify_password(password.as_bytes(), &parsed)
+                        .is_ok()
+                })
+                .unwrap_or(false);
+            known && matches
+        })
+        .await
+    }
+}
+
+/// A hashing thread: takes the next job until the hasher is dropped.
+fn work(queue: &Mutex<Receiver<Job>>) {
+    loop {
+        let next = queue.lock().map(|queue| queue.recv());
+        match next {
+            Ok(Ok(job)) => job(),
+            _ => return,
+        }
     }
 }
 
@@ -60,26 +160,6 @@ fn hash_now(password: &str) -> Result<String> {
         .hash_password(password.as_bytes())
         .map(|hash| hash.to_string())
         .map_err(|e| Error::Internal(anyhow::anyhow!("password hashing failed: {e}")))
-}
-
-/// Checks `password` against a stored hash. With no hash (unknown login, or an account that has
-/// not set a password) it still spends the same time, so timing does not tell which logins exist.
-pub async fn verify(password: &str, stored: Option<String>) -> bool {
-    let password = password.to_owned();
-    tokio::task::spawn_blocking(move || {
-        let known = stored.is_some();
-        let hash = stored.unwrap_or_else(|| decoy_hash().to_owned());
-        let matches = PasswordHash::new(&hash)
-            .map(|parsed| {
-                Argon2::default()
-                    .verify_password(password.as_bytes(), &parsed)
-                    .is_ok()
-            })
-            .unwrap_or(false);
-        known && matches
-    })
-    .await
-    .unwrap_or(false)
 }
 
 fn decoy_hash() -> &'static str {
@@ -105,14 +185,57 @@ mod tests {
 
     #[tokio::test]
     async fn hashes_verify_only_their_password() {
-        let hash = NewPassword::parse("correct horse", "x@y.test")
-            .unwrap()
-            .hash()
-            .await
-            .unwrap();
+        let hasher = Hasher::with_threads(1).unwrap();
+        let new = NewPassword::parse("correct horse", "x@y.test").unwrap();
+        let hash = hasher.hash(new).await.unwrap();
         assert!(hash.starts_with("$argon2id$"));
-        assert!(verify("correct horse", Some(hash.clone())).await);
-        assert!(!verify("wrong horse!!", Some(hash)).await);
-        assert!(!verify("decoy password that matches nothing", None).await);
+        assert!(
+            hasher
+                .verify("correct horse", Some(hash.clone()))
+                .await
+                .unwrap()
+        );
+        assert!(!hasher.verify("wrong horse!!", Some(hash)).await.unwrap());
+        assert!(
+            !hasher
+                .verify("decoy password that matches nothing", None)
+                .await
+                .unwrap()
+        );
+    }
+
+    #[tokio::test]
+    async fn beyond_the_threads_and_their_queue_a_hash_is_refused_at_once() {
+        let hasher = Arc::new(Hasher::with_threads(1).unwrap());
+        // One hash running and four queued fill a one-thread hasher; the sixth is refused.
+        let (release, hold) = mpsc::channel::<()>();
+        let hold = Arc::new(Mutex::new(hold));
+        let mut waiting = Vec::new();
+        for n in 0..5 {
+            let (hasher, hold) = (hasher.clone(), hold.clone());
+            waiting.push(tokio::spawn(async move {
+                hasher
+                    .run(move || {
+                        let _ = hold.lock().unwrap().recv();
+                    })
+                    .await
+            }));
+            if n == 0 {
+                // The first job leaves the queue for the thread before the others fill it.
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        let refused = hasher.verify("anything at all", None).await;
+        assert!(
+            matches!(refused, Err(Error::Unavailable { .. })),
+            "{refused:?}"
+        );
+        for _ in 0..5 {
+            release.send(()).unwrap();
+        }
+        for job in waiting {
+            assert!(job.await.unwrap().is_ok());
+        }
     }
 }

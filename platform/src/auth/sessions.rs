@@ -128,7 +128,8 @@ pub async fn revoke(tx: &mut TenantTx, token_hash: &str) -> Result<(), sqlx::Err
     Ok(())
 }
 
-/// Ends every session of `user` except `keep` (after a password change, all other devices).
+/// Ends every session of `user` except `keep` (after a password change, all other devices;
+/// `None`: all of them).
 pub async fn revoke_others(
     tx: &mut TenantTx,
     user: UserId,

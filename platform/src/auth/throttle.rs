@@ -1,7 +1,12 @@
-//! Sign-in throttling. Failed attempts are counted per subject, both the typed login and the
-//! client's address: after a few free failures each further attempt must wait twice as long as
-//! the one before, and at a threshold the subject is locked for a while. Subjects are counted
-//! whether or not the login exists, so the answers never tell which logins are real.
+//! Sign-in throttling. Every attempt is counted before its password is checked (a reservation,
+//! taken under a row lock, so concurrent attempts cannot all pass one check), and given back
+//! when the password was right. Three subjects are counted, whether or not the login exists, so
+//! the answers never tell which logins are real:
+//! - the login from one address: a few free failures, then doubling delays, then a lock;
+//! - the client address: the same, more generous (many people may share an address);
+//! - the login from anywhere: only ever slowed down, never locked, so that nobody can lock a user
+//!   out by guessing from many addresses; the owner is told by e-mail and can come back in with
+//!   a recovery link.
 
 use std::time::Duration as StdDuration;
 
@@ -14,18 +19,18 @@ use crate::store::{TenantTx, Timestamp};
 pub struct Policy {
     /// Failures allowed before delays start.
     free_failures: i64,
-    /// Failures that lock the subject.
-    lock_at: i64,
+    /// Failures that lock the subject, if it may be locked at all.
+    lock_at: Option<i64>,
     lock_for: Duration,
     max_delay: Duration,
     /// A subject with no failure for this long starts again from zero.
     forget_after: Duration,
 }
 
-/// One account (by typed login): people mistype, attackers guess.
-pub const PER_LOGIN: Policy = Policy {
+/// One login from one address: people mistype, attackers guess.
+pub const PER_LOGIN_AND_ADDRESS: Policy = Policy {
     free_failures: 3,
-    lock_at: 10,
+    lock_at: Some(10),
     lock_for: Duration::minutes(15),
     max_delay: Duration::minutes(1),
     forget_after: Duration::hours(1),
@@ -34,9 +39,18 @@ pub const PER_LOGIN: Policy = Policy {
 /// One client address: more generous, since many people may share an address.
 pub const PER_ADDRESS: Policy = Policy {
     free_failures: 20,
-    lock_at: 100,
+    lock_at: Some(100),
     lock_for: Duration::minutes(15),
     max_delay: Duration::minutes(1),
+    forget_after: Duration::hours(1),
+};
+
+/// One login from anywhere: slowed down after many failures, never locked.
+pub const PER_LOGIN: Policy = Policy {
+    free_failures: 10,
+    lock_at: None,
+    lock_for: Duration::zero(),
+    max_delay: Duration::seconds(30),
     forget_after: Duration::hours(1),
 };
 
@@ -65,6 +79,12 @@ impl Policy {
         Duration::seconds(seconds).min(self.max_delay)
     }
 
+    /// Whether the attempt that makes this the `failures`-th in a row is the first one slowed
+    /// down: the moment to tell the owner.
+    pub fn first_slowed(&self, failures: i64) -> bool {
+        failures == self.free_failures + 1
+    }
+
     /// Whether a subject with this history may attempt a sign-in at `now`.
     pub fn check(&self, history: Option<&History>, now: Timestamp) -> Result<(), Refusal> {
         let Some(h) = history else { return Ok(()) };
@@ -80,7 +100,7 @@ impl Policy {
         if let Some(until) = h.locked_until.filter(|until| *until > now) {
             return Err(Refusal::Locked(remaining(until)));
         }
-        if now - self.forget_after > h.last_failure_at {
+        if self.forgotten(h, now) {
             return Ok(());
         }
         let next_allowed = h.last_failure_at + self.delay_after(h.failures);
@@ -88,6 +108,27 @@ impl Policy {
             return Err(Refusal::Wait(remaining(next_allowed)));
         }
         Ok(())
+    }
+
+    fn forgotten(&self, history: &History, now: Timestamp) -> bool {
+        now - self.forget_after > history.last_failure_at
+    }
+
+    /// The history after one more attempt at `now` that is counted as failed until it succeeds.
+    fn after_attempt(&self, history: Option<&History>, now: Timestamp) -> History {
+        let failures = match history {
+            Some(h) if !self.forgotten(h, now) => h.failures + 1,
+            _ => 1,
+        };
+        let locked_until = self
+            .lock_at
+            .filter(|lock_at| failures >= *lock_at)
+            .map(|_| now + self.lock_for);
+        History {
+            failures,
+            last_failure_at: now,
+            locked_until,
+        }
     }
 }
 
@@ -98,63 +139,76 @@ pub struct History {
     locked_until: Option<Timestamp>,
 }
 
-pub async fn history(tx: &mut TenantTx, subject: &str) -> Result<Option<History>, sqlx::Error> {
-    let tenant = tx.tenant_param();
-    let row = sqlx::query(
-        "SELECT failures, last_failure_at, locked_until FROM login_failures
-         WHERE tenant_id = $1 AND subject = $2",
-    )
-    .bind(tenant)
-    .bind(subject)
-    .fetch_optional(tx.conn())
-    .await?;
-    row.map(|row| {
-        Ok(History {
-            failures: row.try_get("failures")?,
-            last_failure_at: row.try_get("last_failure_at")?,
-            locked_until: row.try_get("locked_until")?,
-        })
-    })
-    .transpose()
-}
-
-/// Counts one more failure for `subject`, locking it when the policy says so.
-pub async fn record_failure(
+/// Takes one attempt for `subject` if the policy allows it now: the attempt counts as a failure
+/// until [`clear`] or [`give_back`] says otherwise. Answers the failures counted with it. The
+/// subject's row stays locked until the caller's transaction ends, so concurrent attempts are
+/// decided one after the other.
+pub async fn reserve(
     tx: &mut TenantTx,
     policy: &Policy,
     subject: &str,
     now: Timestamp,
-) -> Result<(), sqlx::Error> {
+) -> Result<Result<i64, Refusal>, sqlx::Error> {
     let tenant = tx.tenant_param();
-    let failures: i64 = sqlx::query_scalar(
+    // A row to lock, also for a subject seen for the first time.
+    sqlx::query(
         "INSERT INTO login_failures (tenant_id, subject, failures, last_failure_at)
-         VALUES ($1, $2, 1, $3)
-         ON CONFLICT (tenant_id, subject) DO UPDATE SET
-             failures = CASE WHEN login_failures.last_failure_at < $4 THEN 1
-                             ELSE login_failures.failures + 1 END,
-             last_failure_at = $3
-         RETURNING failures",
+         VALUES ($1, $2, 0, $3) ON CONFLICT (tenant_id, subject) DO NOTHING",
     )
     .bind(tenant)
     .bind(subject)
     .bind(now)
-    .bind(now - policy.forget_after)
-    .fetch_one(tx.conn())
+    .execute(tx.conn())
     .await?;
-    if failures >= policy.lock_at {
-        sqlx::query(
-            "UPDATE login_failures SET locked_until = $3 WHERE tenant_id = $1 AND subject = $2",
-        )
+    let sql = format!(
+        "SELECT failures, last_failure_at, locked_until FROM login_failures
+         WHERE tenant_id = $1 AND subject = $2{}",
+        tx.dialect().for_update()
+    );
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(tenant)
         .bind(subject)
-        .bind(now + policy.lock_for)
-        .execute(tx.conn())
+        .fetch_one(tx.conn())
         .await?;
+    let history = History {
+        failures: row.try_get("failures")?,
+        last_failure_at: row.try_get("last_failure_at")?,
+        locked_until: row.try_get("locked_until")?,
+    };
+    if let Err(refusal) = policy.check(Some(&history), now) {
+        return Ok(Err(refusal));
     }
+    let next = policy.after_attempt(Some(&history), now);
+    sqlx::query(
+        "UPDATE login_failures SET failures = $3, last_failure_at = $4, locked_until = $5
+         WHERE tenant_id = $1 AND subject = $2",
+    )
+    .bind(tenant)
+    .bind(subject)
+    .bind(next.failures)
+    .bind(next.last_failure_at)
+    .bind(next.locked_until)
+    .execute(tx.conn())
+    .await?;
+    Ok(Ok(next.failures))
+}
+
+/// Gives back the attempt a successful sign-in reserved, keeping the subject's other failures
+/// (an address that guessed many logins is not forgiven by one account of its own).
+pub async fn give_back(tx: &mut TenantTx, subject: &str) -> Result<(), sqlx::Error> {
+    let tenant = tx.tenant_param();
+    sqlx::query(
+        "UPDATE login_failures SET failures = failures - 1
+         WHERE tenant_id = $1 AND subject = $2 AND failures > 0",
+    )
+    .bind(tenant)
+    .bind(subject)
+    .execute(tx.conn())
+    .await?;
     Ok(())
 }
 
-/// Forgets the failures of `subject` after a successful sign-in.
+/// Forgets the failures of `subject` (after a successful sign-in, or a recovery).
 pub async fn clear(tx: &mut TenantTx, subject: &str) -> Result<(), sqlx::Error> {
     let tenant = tx.tenant_param();
     sqlx::query("DELETE FROM login_failures WHERE tenant_id = $1 AND subject = $2")
@@ -183,7 +237,7 @@ mod tests {
 
     #[test]
     fn delays_double_after_the_free_failures() {
-        let p = PER_LOGIN;
+        let p = PER_LOGIN_AND_ADDRESS;
         assert_eq!(p.check(Some(&after(3, 0)), at(0)), Ok(()));
         assert_eq!(
             p.check(Some(&after(4, 0)), at(0)),
@@ -214,10 +268,54 @@ mod tests {
             ..after(10, 0)
         };
         assert_eq!(
-            PER_LOGIN.check(Some(&locked), at(899)),
+            PER_LOGIN_AND_ADDRESS.check(Some(&locked), at(899)),
             Err(Refusal::Locked(StdDuration::from_secs(1)))
         );
-        assert_eq!(PER_LOGIN.check(Some(&locked), at(900)), Ok(()));
-        assert_eq!(PER_LOGIN.check(Some(&after(9, 0)), at(3601)), Ok(()));
+        assert_eq!(PER_LOGIN_AND_ADDRESS.check(Some(&locked), at(900)), Ok(()));
+        assert_eq!(
+            PER_LOGIN_AND_ADDRESS.check(Some(&after(9, 0)), at(3601)),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn the_login_alone_is_slowed_down_but_never_locked() {
+        let mut history = None;
+        for n in 1..=200 {
+            let next = PER_LOGIN.after_attempt(history.as_ref(), at(n * 60));
+            assert_eq!(next.locked_until, None);
+            history = Some(next);
+        }
+        let history = history.unwrap();
+        // After the last failure it waits at most half a minute, then may try again.
+        assert_eq!(
+            PER_LOGIN.check(Some(&history), at(200 * 60 + 1)),
+            Err(Refusal::Wait(StdDuration::from_secs(29)))
+        );
+        assert_eq!(PER_LOGIN.check(Some(&history), at(200 * 60 + 30)), Ok(()));
+        assert!(PER_LOGIN.first_slowed(11) && !PER_LOGIN.first_slowed(12));
+    }
+
+    #[test]
+    fn an_attempt_counts_from_one_after_the_history_is_forgotten() {
+        let old = after(9, 0);
+        assert_eq!(
+            PER_LOGIN_AND_ADDRESS
+                .after_attempt(Some(&old), at(60))
+                .failures,
+            10
+        );
+        assert!(
+            PER_LOGIN_AND_ADDRESS
+                .after_attempt(Some(&old), at(60))
+                .locked_until
+                .is_some()
+        );
+        assert_eq!(
+            PER_LOGIN_AND_ADDRESS
+                .after_attempt(Some(&old), at(3601))
+                .failures,
+            1
+        );
     }
 }

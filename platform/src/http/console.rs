@@ -15,12 +15,13 @@ use serde::Deserialize;
 use super::{
     error::PageError,
     extract::{ConsoleUser, CsrfForm},
-    page_context,
+    flash, page_context,
     sign_in::handlers,
     views,
 };
 use crate::{
     app::App,
+    auth,
     error::Error,
     users::{self, NewUser},
 };
@@ -34,6 +35,7 @@ pub fn routes() -> Router<Arc<App>> {
         )
         .route("/logout", post(handlers::console_sign_out))
         .route("/users", get(list_users).post(create_user))
+        .route("/users/security", post(save_security))
         .merge(super::console_access::routes())
         .nest("/records", super::record_pages::console_routes())
         .merge(super::support::console_routes())
@@ -59,12 +61,37 @@ async fn home(
 async fn list_users(
     State(app): State<Arc<App>>,
     ConsoleUser(who): ConsoleUser,
+    flash: flash::Flash,
 ) -> Result<Response, PageError> {
     let users = users::list(&app, &who.actor).await?;
-    Ok(views::render(
+    let security = auth::security::get(&app, &who.actor).await?;
+    Ok(super::render_page(
+        flash,
         "console/users.html",
-        context! { users => Serde(&users), here => "users", ..page_context(&who) },
+        &who,
+        context! { users => Serde(&users), security => Serde(security), here => "users" },
     ))
+}
+
+#[derive(Debug, Deserialize)]
+struct SecurityForm {
+    /// A checkbox: present when ticked.
+    revoke_api_tokens_on_password_change: Option<String>,
+}
+
+async fn save_security(
+    State(app): State<Arc<App>>,
+    ConsoleUser(who): ConsoleUser,
+    CsrfForm(form): CsrfForm<SecurityForm>,
+) -> Response {
+    let settings = auth::security::SecuritySettings {
+        revoke_api_tokens_on_password_change: form.revoke_api_tokens_on_password_change.is_some(),
+    };
+    flash::after(
+        auth::security::set(&app, &who.actor, settings).await,
+        "/console/users",
+        "Security settings saved.",
+    )
 }
 
 #[derive(Debug, Deserialize)]
@@ -99,6 +126,7 @@ async fn create_user(
         Err(other) => return Err(other.into()),
     };
     let users = users::list(&app, &who.actor).await?;
+    let security = auth::security::get(&app, &who.actor).await?;
     // On failure the form keeps what was typed.
     let form = errors.is_some().then_some(context! {
         login => form.login, full_name => form.full_name, kind => form.kind,
@@ -106,7 +134,7 @@ async fn create_user(
     Ok(views::render_with_status(
         status,
         "console/users.html",
-        context! { users => Serde(&users), created => Serde(&created), errors => Serde(&errors), form, here => "users", ..page_context(&who) },
+        context! { users => Serde(&users), created => Serde(&created), errors => Serde(&errors), form, security => Serde(security), here => "users", ..page_context(&who) },
     )
     .into_response())
 }

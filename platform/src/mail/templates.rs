@@ -11,6 +11,8 @@ pub enum Template {
     /// A new user's invitation with their one-time setup link.
     Invitation,
     PasswordRecovery,
+    /// Many failed sign-ins slowed the user's login down; a recovery link lets them back in.
+    FailedSignIns,
     /// Support wrote on the user's case.
     CaseMessage,
     CaseStatus,
@@ -25,9 +27,10 @@ pub enum Template {
 }
 
 impl Template {
-    pub const ALL: [Self; 8] = [
+    pub const ALL: [Self; 9] = [
         Self::Invitation,
         Self::PasswordRecovery,
+        Self::FailedSignIns,
         Self::CaseMessage,
         Self::CaseStatus,
         Self::FeedbackRequest,
@@ -40,6 +43,7 @@ impl Template {
         match self {
             Self::Invitation => "invitation",
             Self::PasswordRecovery => "password_recovery",
+            Self::FailedSignIns => "failed_sign_ins",
             Self::CaseMessage => "case_message",
             Self::CaseStatus => "case_status",
             Self::FeedbackRequest => "feedback_request",
@@ -53,6 +57,7 @@ impl Template {
         match self {
             Self::Invitation => "Portal invitation",
             Self::PasswordRecovery => "Password recovery",
+            Self::FailedSignIns => "Failed sign-in attempts",
             Self::CaseMessage => "New message on a case",
             Self::CaseStatus => "Case status changed",
             Self::FeedbackRequest => "Feedback request",
@@ -88,6 +93,11 @@ impl Template {
                 "Reset your {{ tenant }} password",
                 "Hello {{ name }},\n\nTo choose a new password, open this link (it works once, within an hour):\n\n{{ link }}\n\nIf you did not ask for this, ignore this message.\n",
                 "<p>Hello {{ name }},</p><p>To choose a new password, open this link (it works once, within an hour):</p><p><a href=\"{{ link }}\">{{ link }}</a></p><p>If you did not ask for this, ignore this message.</p>",
+            ),
+            Self::FailedSignIns => (
+                "Failed sign-in attempts on your {{ tenant }} account",
+                "Hello {{ name }},\n\nSomeone tried many times to sign in to your {{ tenant }} account with a wrong password, so signing in to it is slowed down for a while. If it was not you, your account is still safe: the password was not found.\n\nTo get back in at once, choose a new password with this link (it works once, within an hour):\n\n{{ link }}\n",
+                "<p>Hello {{ name }},</p><p>Someone tried many times to sign in to your {{ tenant }} account with a wrong password, so signing in to it is slowed down for a while. If it was not you, your account is still safe: the password was not found.</p><p>To get back in at once, choose a new password with this link (it works once, within an hour):</p><p><a href=\"{{ link }}\">{{ link }}</a></p>",
             ),
             Self::CaseMessage => (
                 "New message on your case {{ number }}: {{ subject }}",

@@ -59,3 +59,33 @@ pub async fn find_or_create(
 pub fn local_part(email: &Email) -> &str {
     email.as_str().split('@').next().unwrap_or_default()
 }
+
+/// A live Contact with some e-mail address: its id and the account it belongs to, if any.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContactOf {
+    pub id: String,
+    pub account: Option<String>,
+}
+
+/// Every live Contact with this e-mail address (any letter case), oldest first.
+pub async fn with_email(tx: &mut TenantTx, email: &Email) -> Result<Vec<ContactOf>> {
+    let rows = sqlx::query(
+        "SELECT id, data->>'account' AS account FROM records
+         WHERE tenant_id = $1 AND object = 'contact' AND deleted_at IS NULL
+           AND lower(data->>'email') = $2
+         ORDER BY id",
+    )
+    .bind(tx.tenant_param())
+    .bind(email.as_str())
+    .fetch_all(tx.conn())
+    .await?;
+    rows.iter()
+        .map(|row| {
+            use sqlx::Row;
+            Ok(ContactOf {
+                id: row.try_get("id")?,
+                account: row.try_get("account")?,
+            })
+        })
+        .collect()
+}

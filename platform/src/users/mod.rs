@@ -105,13 +105,13 @@ impl NewUser {
         let login = Email::parse(login)
             .map_err(|e| errors.entry("login".into()).or_default().push(e))
             .ok();
-        let full_name = full_name.trim();
-        if full_name.is_empty() || full_name.chars().count() > 250 {
-            errors
-                .entry("full_name".into())
-                .or_default()
-                .push("must be 1 to 250 characters long".into());
-        }
+        let full_name = crate::text::name("full_name", full_name, 250)
+            .map_err(|e| {
+                if let Error::Invalid { fields, .. } = e {
+                    errors.extend(fields);
+                }
+            })
+            .unwrap_or_default();
         let kind = UserKind::parse(kind).filter(|k| *k != UserKind::System);
         if kind.is_none() {
             errors
@@ -122,7 +122,7 @@ impl NewUser {
         match (login, kind) {
             (Some(login), Some(kind)) if errors.is_empty() => Ok(Self {
                 login,
-                full_name: full_name.to_owned(),
+                full_name,
                 kind,
             }),
             _ => Err(Error::invalid_fields(errors)),
@@ -243,8 +243,8 @@ pub async fn create(app: &App, actor: &Actor, new: NewUser) -> Result<CreatedUse
     Ok(created)
 }
 
-/// Deactivates or reactivates a user. A deactivated user's sessions and API tokens stop working
-/// at their next request (every authentication checks the user is active).
+/// Deactivates or reactivates a user. Deactivation ends the user's sessions and revokes their API
+/// tokens, so reactivating them later does not bring old credentials back to life.
 pub async fn set_active(app: &App, actor: &Actor, id: UserId, active: bool) -> Result<User> {
     if id == actor.user {
         return Err(Error::Conflict("You cannot deactivate yourself.".into()));
@@ -253,6 +253,10 @@ pub async fn set_active(app: &App, actor: &Actor, id: UserId, active: bool) -> R
     let user = manageable(&mut tx, actor, id).await?;
     let at = (!active).then(|| app.clock.now());
     storage::set_deactivated(&mut tx, id, at).await?;
+    if !active {
+        crate::auth::sessions::revoke_others(&mut tx, id, None).await?;
+        crate::auth::api_tokens::revoke_all(&mut tx, id, app.clock.now()).await?;
+    }
     access::audit(
         app,
         &mut tx,
@@ -286,12 +290,31 @@ pub(crate) async fn insert_with_setup_link(
     let user = storage::insert(tx, &new, None, now).await?.ok_or_else(|| {
         Error::Conflict(format!("a user with login {} already exists", new.login))
     })?;
-    let token = one_time::issue(tx, user.id, Purpose::Setup, now).await?;
-    let setup_link = format!(
-        "{}/set-password?token={token}",
-        app.config.tenant_origin(tenant_slug.as_str())
-    );
+    let setup_link = one_time::issue_link(app, tx, tenant_slug, user.id, Purpose::Setup).await?;
     Ok(CreatedUser { user, setup_link })
+}
+
+/// Sends a new user their invitation, with their setup link, in the caller's transaction.
+pub(crate) async fn invite(
+    app: &App,
+    tx: &mut TenantTx,
+    tenant_name: &str,
+    created: &CreatedUser,
+) -> Result<()> {
+    crate::mail::enqueue(
+        app,
+        tx,
+        tenant_name,
+        crate::mail::Outgoing {
+            template: crate::mail::Template::Invitation,
+            to: created.user.login.clone(),
+            to_name: created.user.full_name.clone(),
+            language: None,
+            context: serde_json::json!({ "link": created.setup_link }),
+        },
+    )
+    .await
+    .map(drop)
 }
 
 #[cfg(test)]
