@@ -9,6 +9,8 @@ use serde::Deserialize;
 pub struct Config {
     pub database_url: DatabaseUrl,
     pub database_max_connections: u32,
+    /// How long a request waits for a database connection before it answers 503.
+    pub database_acquire_timeout: std::time::Duration,
     pub listen: SocketAddr,
     pub base_domain: String,
     pub data_dir: PathBuf,
@@ -22,6 +24,8 @@ pub struct Config {
     pub mail_poll_interval: std::time::Duration,
     /// Largest attachment accepted, in bytes.
     pub max_attachment_bytes: u64,
+    /// Bounds on connections and how long requests may take to arrive.
+    pub connections: crate::http::server::Limits,
 }
 
 /// A URL that may hold a password; its `Debug` hides it.
@@ -101,6 +105,7 @@ fn invalid(setting: &str, problem: impl Into<String>) -> ConfigError {
 struct FileConfig {
     database_url: Option<String>,
     database_max_connections: Option<u32>,
+    database_acquire_timeout_ms: Option<u64>,
     listen: Option<String>,
     base_domain: Option<String>,
     data_dir: Option<PathBuf>,
@@ -109,6 +114,11 @@ struct FileConfig {
     smtp_url: Option<String>,
     mail_from: Option<String>,
     max_attachment_bytes: Option<u64>,
+    max_connections: Option<u64>,
+    max_connections_per_client: Option<u64>,
+    header_timeout_secs: Option<u64>,
+    body_timeout_secs: Option<u64>,
+    body_deadline_secs: Option<u64>,
 }
 
 impl Config {
@@ -150,15 +160,20 @@ impl Config {
                 "expected sqlite://PATH or postgres://USER@HOST/DATABASE",
             ));
         }
-        let database_max_connections = match env("PORTICO_DATABASE_MAX_CONNECTIONS") {
-            Some(n) => n.parse().ok().filter(|n| *n > 0).ok_or_else(|| {
-                invalid(
-                    "PORTICO_DATABASE_MAX_CONNECTIONS",
-                    format!("{n:?} is not a positive number"),
-                )
-            })?,
-            None => file.database_max_connections.unwrap_or(16),
-        };
+        let database_max_connections = positive(
+            "PORTICO_DATABASE_MAX_CONNECTIONS",
+            env("PORTICO_DATABASE_MAX_CONNECTIONS"),
+            file.database_max_connections.map(u64::from),
+            16,
+        )?;
+        let database_max_connections = u32::try_from(database_max_connections)
+            .map_err(|_| invalid("PORTICO_DATABASE_MAX_CONNECTIONS", "is too large"))?;
+        let database_acquire_timeout = std::time::Duration::from_millis(positive(
+            "PORTICO_DATABASE_ACQUIRE_TIMEOUT_MS",
+            env("PORTICO_DATABASE_ACQUIRE_TIMEOUT_MS"),
+            file.database_acquire_timeout_ms,
+            750,
+        )?);
         let listen = pick("PORTICO_LISTEN", file.listen).unwrap_or_else(|| "127.0.0.1:8080".into());
         let listen = listen.parse().map_err(|_| {
             invalid(
@@ -215,18 +230,40 @@ impl Config {
                 format!("{mail_from:?} is not an address like Name <no-reply@example.com>"),
             ));
         }
-        let max_attachment_bytes = match env("PORTICO_MAX_ATTACHMENT_BYTES") {
-            Some(n) => n.parse().ok().filter(|n| *n > 0).ok_or_else(|| {
-                invalid(
-                    "PORTICO_MAX_ATTACHMENT_BYTES",
-                    format!("{n:?} is not a positive number"),
-                )
-            })?,
-            None => file.max_attachment_bytes.unwrap_or(10 * 1024 * 1024),
+        let max_attachment_bytes = positive(
+            "PORTICO_MAX_ATTACHMENT_BYTES",
+            env("PORTICO_MAX_ATTACHMENT_BYTES"),
+            file.max_attachment_bytes,
+            10 * 1024 * 1024,
+        )?;
+        let seconds = |setting: &str, from_file: Option<u64>, default: u64| {
+            positive(setting, env(setting), from_file, default).map(std::time::Duration::from_secs)
+        };
+        let max_connections = positive(
+            "PORTICO_MAX_CONNECTIONS",
+            env("PORTICO_MAX_CONNECTIONS"),
+            file.max_connections,
+            default_max_connections(),
+        )?;
+        let max_connections_per_client = positive(
+            "PORTICO_MAX_CONNECTIONS_PER_CLIENT",
+            env("PORTICO_MAX_CONNECTIONS_PER_CLIENT"),
+            file.max_connections_per_client,
+            256,
+        )?;
+        let connections = crate::http::server::Limits {
+            max_connections: usize::try_from(max_connections).unwrap_or(usize::MAX),
+            // Behind a proxy every connection comes from the proxy: it bounds its clients.
+            max_connections_per_client: (!trust_proxy_headers)
+                .then(|| usize::try_from(max_connections_per_client).unwrap_or(usize::MAX)),
+            header_timeout: seconds("PORTICO_HEADER_TIMEOUT_SECS", file.header_timeout_secs, 10)?,
+            body_idle_timeout: seconds("PORTICO_BODY_TIMEOUT_SECS", file.body_timeout_secs, 15)?,
+            body_deadline: seconds("PORTICO_BODY_DEADLINE_SECS", file.body_deadline_secs, 300)?,
         };
         Ok(Self {
             database_url: DatabaseUrl(database_url),
             database_max_connections,
+            database_acquire_timeout,
             listen,
             base_domain,
             data_dir,
@@ -236,6 +273,7 @@ impl Config {
             mail_from,
             mail_poll_interval: std::time::Duration::from_secs(5),
             max_attachment_bytes,
+            connections,
         })
     }
 
@@ -252,6 +290,45 @@ impl Config {
         } else {
             format!("https://{slug}.{}", self.base_domain)
         }
+    }
+}
+
+/// Connections the server keeps open by default: as many as the process may open files, less
+/// room for the database pool, files and the refusals beyond the bound; at most 10,000.
+fn default_max_connections() -> u64 {
+    let open_files = std::fs::read_to_string("/proc/self/limits")
+        .ok()
+        .and_then(|limits| {
+            limits
+                .lines()
+                .find(|l| l.starts_with("Max open files"))?
+                .split_whitespace()
+                .nth(3)?
+                .parse::<u64>()
+                .ok()
+        })
+        .unwrap_or(1024);
+    open_files.saturating_sub(512).clamp(64, 10_000)
+}
+
+/// A positive whole number from the environment (as text) or the file, else `default`.
+fn positive(
+    setting: &str,
+    from_env: Option<String>,
+    from_file: Option<u64>,
+    default: u64,
+) -> Result<u64, ConfigError> {
+    match from_env {
+        Some(text) => text
+            .parse()
+            .ok()
+            .filter(|n| *n > 0)
+            .ok_or_else(|| invalid(setting, format!("{text:?} is not a positive number"))),
+        None => match from_file {
+            Some(0) => Err(invalid(setting, "0 is not a positive number")),
+            Some(n) => Ok(n),
+            None => Ok(default),
+        },
     }
 }
 

@@ -32,6 +32,17 @@ pub enum Error {
         message: String,
         retry_after: Duration,
     },
+    /// Something the request needs (the database, a pool of workers) cannot serve it now; the
+    /// client should come back after `retry_after`.
+    #[error("{message}")]
+    Unavailable {
+        message: String,
+        retry_after: Duration,
+    },
+    /// An installed section failed (it trapped, ran out of time or memory, answered nonsense):
+    /// not the user's fault, and not a bug of ours either.
+    #[error("{0}")]
+    SectionFailed(String),
     #[error("internal error")]
     Internal(#[source] anyhow::Error),
 }
@@ -41,6 +52,15 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 impl Error {
     pub fn sign_in_required() -> Self {
         Self::Unauthenticated("Sign-in required.".into())
+    }
+
+    /// Whether the failure is ours (a bug, an outage) rather than the user's: shown as an error
+    /// page, never as a note beside the form.
+    pub fn is_server_side(&self) -> bool {
+        matches!(
+            self,
+            Self::Internal(_) | Self::Unavailable { .. } | Self::SectionFailed(_)
+        )
     }
 
     /// A validation failure on one field.
@@ -65,9 +85,34 @@ impl Error {
     }
 }
 
+/// Whether a database error means the database cannot serve now (it is down, restarting, out
+/// of reach, or every connection is busy): something to retry, not a bug.
+fn database_unavailable(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => true,
+        // SQLSTATE class 08: connection exception; 57: operator intervention (shutting down,
+        // starting up).
+        sqlx::Error::Database(e) => e
+            .code()
+            .is_some_and(|code| code.starts_with("08") || code.starts_with("57")),
+        _ => false,
+    }
+}
+
 impl From<sqlx::Error> for Error {
     fn from(e: sqlx::Error) -> Self {
-        Self::Internal(anyhow::Error::new(e).context("database"))
+        match e {
+            e if database_unavailable(&e) => {
+                tracing::warn!(error = %e, "database unavailable");
+                Self::Unavailable {
+                    message:
+                        "The service is temporarily unavailable. Please try again in a moment."
+                            .into(),
+                    retry_after: Duration::from_secs(1),
+                }
+            }
+            e => Self::Internal(anyhow::Error::new(e).context("database")),
+        }
     }
 }
 
@@ -82,6 +127,7 @@ impl From<portico_tenants::RegistryError> for Error {
         match e {
             portico_tenants::RegistryError::SlugTaken(_) => Self::Conflict(e.to_string()),
             portico_tenants::RegistryError::NotFound(_) => Self::NotFound("tenant"),
+            portico_tenants::RegistryError::Database(e) => e.into(),
             other => Self::Internal(other.into()),
         }
     }

@@ -20,4 +20,5 @@ pub mod sections;
 pub mod sla;
 pub mod store;
 pub mod tenancy;
+pub mod text;
 pub mod users;

@@ -172,6 +172,76 @@ impl Drop for TestDatabase {
 pub struct Options {
     /// Deliver mail to this SMTP server (a test's own).
     pub smtp_url: Option<String>,
+    /// Take the client's address from `X-Forwarded-For` (as behind a proxy).
+    pub trust_proxy_headers: bool,
+    /// Tenants live under this domain instead of `localhost` (as in production: HTTPS links).
+    pub base_domain: Option<String>,
+    /// Reach PostgreSQL through a link the test can cut ([`TestApp::database_link`]).
+    pub cuttable_database: bool,
+    /// Other settings, as `PORTICO_*` variables would set them.
+    pub settings: Vec<(&'static str, String)>,
+}
+
+/// A TCP link between the server and its database that a test can cut and restore, as if the
+/// database stopped (its port refuses connections, open ones break) and came back.
+pub struct DatabaseLink {
+    port: u16,
+    upstream: String,
+    pipes: Arc<std::sync::Mutex<Vec<tokio::task::AbortHandle>>>,
+    accepting: std::sync::Mutex<Option<tokio::task::JoinHandle<()>>>,
+}
+
+impl DatabaseLink {
+    /// Forwards a local port to `upstream`.
+    async fn start(upstream: String) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let link = Self {
+            port: listener.local_addr().unwrap().port(),
+            upstream,
+            pipes: Arc::default(),
+            accepting: std::sync::Mutex::new(None),
+        };
+        link.accept_on(listener);
+        link
+    }
+
+    fn accept_on(&self, listener: TcpListener) {
+        let (upstream, pipes) = (self.upstream.clone(), self.pipes.clone());
+        let accepting = tokio::spawn(async move {
+            while let Ok((mut client, _)) = listener.accept().await {
+                let upstream = upstream.clone();
+                let pipe = tokio::spawn(async move {
+                    if let Ok(mut server) = tokio::net::TcpStream::connect(upstream).await {
+                        let _ = tokio::io::copy_bidirectional(&mut client, &mut server).await;
+                    }
+                });
+                pipes.lock().unwrap().push(pipe.abort_handle());
+            }
+        });
+        *self.accepting.lock().unwrap() = Some(accepting);
+    }
+
+    /// The database is gone: its port refuses connections, and open ones break.
+    pub fn cut(&self) {
+        if let Some(accepting) = self.accepting.lock().unwrap().take() {
+            accepting.abort();
+        }
+        for pipe in self.pipes.lock().unwrap().drain(..) {
+            pipe.abort();
+        }
+    }
+
+    /// The database is back, on the same port.
+    pub async fn restore(&self) {
+        let listener = TcpListener::bind(("127.0.0.1", self.port)).await.unwrap();
+        self.accept_on(listener);
+    }
+}
+
+impl Drop for DatabaseLink {
+    fn drop(&mut self) {
+        self.cut();
+    }
 }
 
 /// A test's data directory (attachments), removed afterwards.
@@ -197,6 +267,9 @@ pub struct TestApp {
     pub app: Arc<App>,
     pub addr: SocketAddr,
     pub clock: ManualClock,
+    base_domain: String,
+    /// The link to the database, when the test asked to be able to cut it.
+    pub database_link: Option<DatabaseLink>,
     shutdown: Option<oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<()>>,
     _data_dir: DataDir,
@@ -215,7 +288,21 @@ impl TestApp {
             .with_env_filter(std::env::var("PORTICO_LOG").unwrap_or_else(|_| "warn".into()))
             .with_test_writer()
             .try_init();
-        let (database, database_url) = TestDatabase::create(backend).await;
+        let (database, mut database_url) = TestDatabase::create(backend).await;
+        let database_link = if options.cuttable_database {
+            assert_eq!(
+                backend,
+                Backend::Postgres,
+                "only a database server can be cut off"
+            );
+            let (scheme_user, rest) = database_url.split_once('@').unwrap();
+            let (server, name) = rest.split_once('/').unwrap();
+            let link = DatabaseLink::start(server.to_owned()).await;
+            database_url = format!("{scheme_user}@127.0.0.1:{}/{name}", link.port);
+            Some(link)
+        } else {
+            None
+        };
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let data_dir = DataDir::new();
@@ -232,6 +319,14 @@ impl TestApp {
         if let Some(smtp) = options.smtp_url {
             settings.insert("PORTICO_SMTP_URL", smtp);
         }
+        if options.trust_proxy_headers {
+            settings.insert("PORTICO_TRUST_PROXY_HEADERS", "true".to_owned());
+        }
+        let base_domain = options
+            .base_domain
+            .unwrap_or_else(|| "localhost".to_owned());
+        settings.insert("PORTICO_BASE_DOMAIN", base_domain.clone());
+        settings.extend(options.settings);
         let mut config =
             Config::from_sources(None, |k| settings.get(k).cloned()).expect("test configuration");
         // Tests wait for mail; the worker should not make them wait long.
@@ -249,6 +344,8 @@ impl TestApp {
             app,
             addr,
             clock,
+            base_domain,
+            database_link,
             shutdown: Some(shutdown),
             server: Some(tokio::spawn(async move {
                 server.await.unwrap().unwrap();
@@ -260,7 +357,7 @@ impl TestApp {
 
     /// The origin of a tenant's host, e.g. `http://acme.localhost:41234`.
     pub fn origin(&self, slug: &str) -> String {
-        format!("http://{slug}.localhost:{}", self.addr.port())
+        format!("http://{slug}.{}:{}", self.base_domain, self.addr.port())
     }
 
     /// Creates a tenant and sets its administrator's password through the setup link.
@@ -599,6 +696,17 @@ pub fn location(response: &Response) -> String {
 pub fn csrf_token_in(page: &str) -> Option<String> {
     let at = page.find("name=\"csrf_token\" value=\"")? + "name=\"csrf_token\" value=\"".len();
     page[at..].split('"').next().map(str::to_owned)
+}
+
+/// The first link to the "choose a password" page in a text (a mail, the mailbox page), as a
+/// path on the tenant's host.
+pub fn password_link_in(text: &str) -> Option<String> {
+    let at = text.find("/set-password?token=")?;
+    let token: String = text[at + "/set-password?token=".len()..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .collect();
+    Some(format!("/set-password?token={token}"))
 }
 
 /// The JSON error code of an API answer.

@@ -10,6 +10,7 @@ mod browser;
 mod cli;
 mod console;
 mod console_access;
+mod hardening;
 mod knowledge;
 mod mail;
 mod organizations;

@@ -352,21 +352,21 @@ pub(super) fn picked_roles(ids: &[String]) -> Result<Vec<RoleId>> {
         .collect()
 }
 
-/// Reports new portal users with the one-time links to send them.
-pub(super) fn members_added(back: &str, outcome: Result<Vec<users::CreatedUser>>) -> Response {
+/// Reports what became of each address; staff also get each new user's one-time link (the
+/// invitation has gone to them by e-mail too).
+pub(super) fn members_added(back: &str, outcome: Result<Vec<organizations::Addition>>) -> Response {
     match outcome {
-        Ok(created) => {
-            let links: Vec<String> = created
+        Ok(additions) => {
+            let lines: Vec<String> = additions
                 .iter()
-                .map(|c| format!("{} — {}", c.user.login, c.setup_link))
+                .map(|a| match &a.created {
+                    Some(created) => {
+                        format!("{}: {} — {}", a.address, a.message, created.setup_link)
+                    }
+                    None => format!("{}: {}", a.address, a.message),
+                })
                 .collect();
-            flash::notice(
-                back,
-                &format!(
-                    "Added. Send each new user their one-time link: {}",
-                    links.join("  ")
-                ),
-            )
+            flash::notice(back, &lines.join("  "))
         }
         Err(error) => flash::refused(back, error),
     }
@@ -790,7 +790,7 @@ async fn explain_page(
         .await;
         match outcome {
             Ok(e) => (Some(e), None),
-            Err(Error::Internal(e)) => return Err(Error::Internal(e).into()),
+            Err(error) if error.is_server_side() => return Err(error.into()),
             Err(other) => (None, Some(other.to_string())),
         }
     };

@@ -22,6 +22,8 @@ fn status_and_code(error: &Error) -> (StatusCode, &'static str) {
         Error::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
         Error::Invalid { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "validation_failed"),
         Error::TooManyRequests { .. } => (StatusCode::TOO_MANY_REQUESTS, "too_many_requests"),
+        Error::Unavailable { .. } => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
+        Error::SectionFailed(_) => (StatusCode::BAD_GATEWAY, "section_failed"),
         Error::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
     }
 }
@@ -44,9 +46,11 @@ pub(super) fn status_of(error: &Error) -> StatusCode {
     status_and_code(error).0
 }
 
-/// Adds `Retry-After` to the answer to a throttled request.
+/// Adds `Retry-After` to the answer to a throttled request, or one the server cannot serve now.
 pub(super) fn with_retry_after(mut response: Response, error: &Error) -> Response {
-    if let Error::TooManyRequests { retry_after, .. } = error {
+    if let Error::TooManyRequests { retry_after, .. } | Error::Unavailable { retry_after, .. } =
+        error
+    {
         let seconds = retry_after.as_secs().max(1).to_string();
         if let Ok(value) = HeaderValue::from_str(&seconds) {
             response.headers_mut().insert(header::RETRY_AFTER, value);

@@ -124,10 +124,26 @@ impl FromRequestParts<Arc<App>> for ClientAddr {
     }
 }
 
-/// JSON input whose problems are answered in the API's error format.
-#[derive(Debug, FromRequest)]
-#[from_request(via(axum::Json), rejection(ApiError))]
+/// JSON input whose problems are answered in the API's error format. Text with control
+/// characters is refused (422, by JSON pointer) before the handler sees it.
+#[derive(Debug)]
 pub struct ApiJson<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let axum::Json(value) = axum::Json::<serde_json::Value>::from_request(req, state).await?;
+        crate::text::check_json(&value)?;
+        serde_json::from_value(value).map(Self).map_err(|e| {
+            ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "malformed_json",
+                format!("The request body is not valid: {e}"),
+            )
+        })
+    }
+}
 
 /// Query-string input (repeated keys become lists) whose problems are answered in the API's
 /// error format.
@@ -173,6 +189,8 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for CsrfForm<T> {
             .find(|(k, _)| k == "csrf_token")
             .map(|(_, v)| v.as_str());
         check_csrf(expected.as_deref(), submitted)?;
+        crate::text::check_form(fields.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+            .map_err(refused_text)?;
         serde_html_form::from_bytes(&bytes).map(Self).map_err(|e| {
             PageError::Status(
                 StatusCode::BAD_REQUEST,
@@ -195,6 +213,19 @@ fn expected_csrf(parts: &Parts) -> Option<String> {
     }
 }
 
+/// A form refused for its text: the page names each field.
+fn refused_text(error: crate::error::Error) -> PageError {
+    let message = match &error {
+        crate::error::Error::Invalid { fields, .. } => fields
+            .iter()
+            .map(|(field, messages)| format!("{field}: {}", messages.join("; ")))
+            .collect::<Vec<_>>()
+            .join(". "),
+        other => other.to_string(),
+    };
+    PageError::Status(StatusCode::UNPROCESSABLE_ENTITY, message)
+}
+
 fn check_csrf(expected: Option<&str>, submitted: Option<&str>) -> Result<(), PageError> {
     match (expected, submitted) {
         (Some(e), Some(s)) if auth::same_secret(e, s) => Ok(()),
@@ -205,14 +236,20 @@ fn check_csrf(expected: Option<&str>, submitted: Option<&str>) -> Result<(), Pag
     }
 }
 
-/// A submitted `multipart/form-data` form (text fields and files) whose `csrf_token` matches. Sizes
-/// are enforced while reading: each file at most `PORTICO_MAX_ATTACHMENT_BYTES`, at most
-/// [`files::MAX_FILES`] files, text fields small; the route must lift the default body limit.
+/// A submitted `multipart/form-data` form (text fields and files) whose `csrf_token` matches. A
+/// form that will be refused is refused before its body is read in full: one declared larger
+/// than the files allowed at once, or one whose first part is not the CSRF token (the portal's
+/// forms put it first). Sizes are enforced while reading: each file at most
+/// `PORTICO_MAX_ATTACHMENT_BYTES`, at most [`files::MAX_FILES`] files, text fields small; the route
+/// must lift the default body limit.
 #[derive(Debug)]
 pub struct CsrfMultipart {
     pub fields: std::collections::BTreeMap<String, String>,
     pub files: Vec<files::Upload>,
 }
+
+/// Room for the text fields and the multipart framing beside the files.
+const MULTIPART_OVERHEAD: u64 = 1024 * 1024;
 
 impl FromRequest<Arc<App>> for CsrfMultipart {
     type Rejection = PageError;
@@ -230,27 +267,42 @@ impl FromRequest<Arc<App>> for CsrfMultipart {
                 "The form could not be read.".into(),
             )
         };
+        let max_file = app.config.max_attachment_bytes;
+        let max_total = max_file * files::MAX_FILES as u64 + MULTIPART_OVERHEAD;
+        let declared = req
+            .headers()
+            .get(axum::http::header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<u64>().ok());
+        if declared.is_some_and(|length| length > max_total) {
+            return Err(too_large());
+        }
         let (parts, body) = req.into_parts();
         let expected = expected_csrf(&parts);
         let mut multipart =
             axum::extract::Multipart::from_request(Request::from_parts(parts, body), app)
                 .await
                 .map_err(|_| unreadable())?;
-        let max_file = app.config.max_attachment_bytes as usize;
         let mut fields = std::collections::BTreeMap::new();
         let mut uploads = Vec::new();
+        let mut total = 0u64;
         while let Some(mut field) = multipart.next_field().await.map_err(|_| unreadable())? {
             let name = field.name().unwrap_or_default().to_owned();
             let file_name = field.file_name().map(str::to_owned);
             let content_type = field.content_type().unwrap_or_default().to_owned();
+            // Nothing is read past the first part before the form's token is known to be right.
+            if fields.is_empty() && (name != "csrf_token" || file_name.is_some()) {
+                return Err(check_csrf(expected.as_deref(), None).unwrap_err());
+            }
             let limit = if file_name.is_some() {
                 max_file
             } else {
-                MAX_FORM_BYTES
+                MAX_FORM_BYTES as u64
             };
             let mut data = Vec::new();
             while let Some(chunk) = field.chunk().await.map_err(|_| unreadable())? {
-                if data.len() + chunk.len() > limit {
+                total += chunk.len() as u64;
+                if data.len() as u64 + chunk.len() as u64 > limit || total > max_total {
                     return Err(too_large());
                 }
                 data.extend_from_slice(&chunk);
@@ -273,6 +325,9 @@ impl FromRequest<Arc<App>> for CsrfMultipart {
                 }
                 None => {
                     let text = String::from_utf8(data).map_err(|_| unreadable())?;
+                    if fields.is_empty() {
+                        check_csrf(expected.as_deref(), Some(&text))?;
+                    }
                     fields.insert(name, text);
                 }
             }
@@ -281,6 +336,8 @@ impl FromRequest<Arc<App>> for CsrfMultipart {
             expected.as_deref(),
             fields.get("csrf_token").map(String::as_str),
         )?;
+        crate::text::check_form(fields.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+            .map_err(refused_text)?;
         Ok(Self {
             fields,
             files: uploads,

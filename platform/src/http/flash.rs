@@ -82,7 +82,7 @@ pub fn notice(to: &str, text: &str) -> Response {
 /// Turns a refused form into a redirect back with the reason; failures of our own stay errors.
 pub fn refused(to: &str, error: Error) -> Response {
     match error {
-        Error::Internal(_) => PageError::from(error).into_response(),
+        error if error.is_server_side() => PageError::from(error).into_response(),
         error => {
             let text = match &error {
                 Error::Invalid { fields, .. } => fields

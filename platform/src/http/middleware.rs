@@ -37,9 +37,38 @@ fn request_host(req: &Request) -> Option<&str> {
         .or_else(|| req.uri().authority().map(|a| a.as_str()))
 }
 
+/// Whether the request says unambiguously which host it is for: one `Host` header, and an
+/// absolute-form target (`GET http://host/path`) naming the same host. A proxy and the server
+/// could otherwise disagree about which tenant a request is for.
+fn ambiguous_host(req: &Request) -> bool {
+    let mut hosts = req.headers().get_all(header::HOST).iter();
+    let (first, second) = (hosts.next(), hosts.next());
+    if second.is_some() {
+        return true;
+    }
+    match (first, req.uri().authority()) {
+        (Some(host), Some(target)) => !host
+            .as_bytes()
+            .eq_ignore_ascii_case(target.as_str().as_bytes()),
+        _ => false,
+    }
+}
+
 /// Sends tenant hosts to the tenant's portal, console and API, and the platform's own host to the
 /// operator endpoints. Unknown tenants get a plain 404 that reveals nothing about which exist.
 pub async fn route_by_host(State(app): State<Arc<App>>, mut req: Request, next: Next) -> Response {
+    if ambiguous_host(&req) {
+        return bad_request(&req, "The request names more than one host.");
+    }
+    // Ids in paths end up in queries and headers: no control characters, even percent-encoded.
+    if crate::text::url_part_has_control(req.uri().path())
+        || req
+            .uri()
+            .query()
+            .is_some_and(crate::text::url_part_has_control)
+    {
+        return bad_request(&req, "The address contains control characters.");
+    }
     let path = req.uri().path();
     let ops = OPS_PATHS.contains(&path);
     let asset = path.starts_with("/static/");
@@ -66,6 +95,14 @@ pub async fn route_by_host(State(app): State<Arc<App>>, mut req: Request, next: 
         ),
         Ok(None) => not_found(&req),
         Err(error) => failure(&req, error),
+    }
+}
+
+fn bad_request(req: &Request, message: &str) -> Response {
+    if is_api(req.uri().path()) {
+        ApiError::new(StatusCode::BAD_REQUEST, "bad_request", message).into_response()
+    } else {
+        views::error_page(StatusCode::BAD_REQUEST, message)
     }
 }
 
@@ -147,6 +184,45 @@ fn is_cross_site(req: &Request) -> bool {
     };
     let origin_host = origin.split_once("://").map_or(origin, |(_, rest)| rest);
     request_host(req).is_none_or(|host| !origin_host.eq_ignore_ascii_case(host))
+}
+
+/// What every page may load: its own scripts (htmx) and styles, no inline script, no plugins,
+/// never framed; forms post only to the portal itself.
+const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self'; \
+     img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; \
+     frame-ancestors 'none'";
+
+/// Headers that tell browsers how to treat every answer: no sniffing of types, no framing, no
+/// referrer beyond the portal (links carry one-time tokens), nothing cached but the versioned
+/// static assets, and HTTPS only outside a development domain.
+pub async fn security_headers(State(app): State<Arc<App>>, req: Request, next: Next) -> Response {
+    let asset = req.uri().path().starts_with("/static/");
+    let mut response = next.run(req).await;
+    let headers = response.headers_mut();
+    let set = |headers: &mut HeaderMap, name: header::HeaderName, value: &'static str| {
+        headers
+            .entry(name)
+            .or_insert(header::HeaderValue::from_static(value));
+    };
+    set(headers, header::X_CONTENT_TYPE_OPTIONS, "nosniff");
+    set(headers, header::X_FRAME_OPTIONS, "DENY");
+    set(headers, header::REFERRER_POLICY, "same-origin");
+    set(
+        headers,
+        header::CONTENT_SECURITY_POLICY,
+        CONTENT_SECURITY_POLICY,
+    );
+    if !asset {
+        set(headers, header::CACHE_CONTROL, "no-store");
+    }
+    if !app.config.is_local() {
+        set(
+            headers,
+            header::STRICT_TRANSPORT_SECURITY,
+            "max-age=31536000; includeSubDomains",
+        );
+    }
+    response
 }
 
 /// Counts requests and their durations by method and status (no tenant labels: metrics are the

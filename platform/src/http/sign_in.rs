@@ -24,7 +24,6 @@ use super::{
 use crate::{
     app::App,
     auth::{self, Authenticated, Entrance},
-    error::Error,
 };
 
 fn home(entrance: Entrance) -> &'static str {
@@ -113,7 +112,7 @@ pub async fn submit(
             let cookie = session_cookie(app, session.token, session.expires_at);
             (jar.add(cookie), Redirect::to(home(entrance))).into_response()
         }
-        Err(Error::Internal(e)) => PageError::Failed(Error::Internal(e)).into_response(),
+        Err(error) if error.is_server_side() => PageError::Failed(error).into_response(),
         Err(error) => {
             let (jar, csrf) = anon_csrf(app, jar);
             let status = super::error::status_of(&error);

@@ -64,6 +64,15 @@ impl Dialect {
         }
     }
 
+    /// Appended to a row-selecting query so the rows stay locked until the transaction ends.
+    pub fn for_update(self) -> &'static str {
+        match self {
+            // SQLite's writers hold the database's one write lock from `BEGIN IMMEDIATE` on.
+            Self::Sqlite => "",
+            Self::Postgres => " FOR UPDATE",
+        }
+    }
+
     /// A text parameter stored into a JSON column.
     pub fn json_in(self, param: &str) -> String {
         match self {

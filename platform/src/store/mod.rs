@@ -12,7 +12,7 @@ pub(crate) use codec::uuid_text_column;
 pub use dialect::Dialect;
 pub use sql::Sql;
 
-use std::{str::FromStr, time::Duration};
+use std::{future::Future, str::FromStr, time::Duration};
 
 use anyhow::Context;
 use portico_tenants::TenantId;
@@ -30,7 +30,15 @@ static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/sqlite");
 pub struct Db {
     pool: AnyPool,
     dialect: Dialect,
+    /// How long a request waits for a pooled connection before it is told to come back later:
+    /// short, so an outage or an overload answers 503 at once instead of piling requests up.
+    acquire_timeout: Duration,
 }
+
+/// How long start-up (connecting, migrating) waits for the database.
+const STARTUP_ACQUIRE_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long a readiness check waits for the database's answer.
+const PING_TIMEOUT: Duration = Duration::from_millis(500);
 
 /// Whether a transaction will write. SQLite needs to know up front: a reader that later writes can
 /// fail with "database is locked" under concurrency, so writers take the write lock at `BEGIN`.
@@ -42,8 +50,12 @@ pub enum Access {
 
 impl Db {
     /// Connects to `url` (`sqlite://path` or `postgres://...`). A SQLite file and its directory are
-    /// created when missing.
-    pub async fn connect(url: &str, max_connections: u32) -> anyhow::Result<Self> {
+    /// created when missing. Requests wait at most `acquire_timeout` for a connection.
+    pub async fn connect(
+        url: &str,
+        max_connections: u32,
+        acquire_timeout: Duration,
+    ) -> anyhow::Result<Self> {
         sqlx::any::install_default_drivers();
         let dialect = Dialect::from_url(url)?;
         let url = match dialect {
@@ -53,7 +65,7 @@ impl Db {
         let options = AnyConnectOptions::from_str(&url).context("invalid database URL")?;
         let pool = AnyPoolOptions::new()
             .max_connections(max_connections)
-            .acquire_timeout(Duration::from_secs(10))
+            .acquire_timeout(STARTUP_ACQUIRE_TIMEOUT)
             .after_connect(move |conn, _| {
                 Box::pin(async move {
                     match dialect {
@@ -77,7 +89,11 @@ impl Db {
             .connect_with(options)
             .await
             .with_context(|| format!("cannot connect to the {} database", dialect.name()))?;
-        Ok(Self { pool, dialect })
+        Ok(Self {
+            pool,
+            dialect,
+            acquire_timeout,
+        })
     }
 
     pub fn dialect(&self) -> Dialect {
@@ -96,9 +112,23 @@ impl Db {
             .context("database migration failed")
     }
 
-    /// Checks that the database answers (readiness).
+    /// Checks that the database answers (readiness), at once: a database that does not answer
+    /// within half a second is as good as down.
     pub async fn ping(&self) -> Result<(), sqlx::Error> {
-        self.pool.execute("SELECT 1").await.map(drop)
+        tokio::time::timeout(PING_TIMEOUT, self.pool.execute("SELECT 1"))
+            .await
+            .map_err(|_| sqlx::Error::PoolTimedOut)?
+            .map(drop)
+    }
+
+    /// Waits for `acquiring` no longer than a request may wait for a connection.
+    async fn within_acquire_timeout<T>(
+        &self,
+        acquiring: impl Future<Output = Result<T, sqlx::Error>>,
+    ) -> Result<T, sqlx::Error> {
+        tokio::time::timeout(self.acquire_timeout, acquiring)
+            .await
+            .map_err(|_| sqlx::Error::PoolTimedOut)?
     }
 
     /// On PostgreSQL, whether the connected role skips row-level security (superuser or
@@ -117,7 +147,7 @@ impl Db {
 
     /// A connection for the few global tables (the tenant registry).
     pub async fn global(&self) -> Result<sqlx::pool::PoolConnection<Any>, sqlx::Error> {
-        self.pool.acquire().await
+        self.within_acquire_timeout(self.pool.acquire()).await
     }
 
     /// Opens a transaction confined to `tenant`: on PostgreSQL, row-level security then hides every
@@ -137,10 +167,13 @@ impl Db {
     }
 
     async fn begin_raw(&self, access: Access) -> Result<Transaction<'static, Any>, sqlx::Error> {
-        match (self.dialect, access) {
-            (Dialect::Sqlite, Access::Write) => self.pool.begin_with("BEGIN IMMEDIATE").await,
-            _ => self.pool.begin().await,
-        }
+        self.within_acquire_timeout(async {
+            match (self.dialect, access) {
+                (Dialect::Sqlite, Access::Write) => self.pool.begin_with("BEGIN IMMEDIATE").await,
+                _ => self.pool.begin().await,
+            }
+        })
+        .await
     }
 
     pub fn pool(&self) -> &AnyPool {

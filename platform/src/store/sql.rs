@@ -107,6 +107,13 @@ impl Sql {
     ) -> Result<Vec<AnyRow>, sqlx::Error> {
         self.build()?.fetch_all(conn).await
     }
+
+    pub async fn fetch_optional(
+        self,
+        conn: &mut sqlx::AnyConnection,
+    ) -> Result<Option<AnyRow>, sqlx::Error> {
+        self.build()?.fetch_optional(conn).await
+    }
 }
 
 fn is_name(name: &str) -> bool {
