@@ -100,7 +100,7 @@ pub async fn create(app: &App, actor: &Actor, account: &str, name: Option<&str>)
         ));
     }
     let name = match name.map(str::trim).filter(|n| !n.is_empty()) {
-        Some(name) => name.to_owned(),
+        Some(name) => crate::text::name("name", name, 250)?,
         None => record
             .data
             .get("name")
@@ -212,11 +212,12 @@ pub async fn update_profile(
     phone: &str,
 ) -> Result<()> {
     let organization = administered(actor, id)?;
+    let name = crate::text::name("name", name, 250)?;
     let mut tx = app.db.begin(actor.tenant.id, Access::Write).await?;
     let account = account_record(app, &mut tx, &organization).await?;
     let account_type = records::built_in(app, "account")?;
     let mut changes = Map::new();
-    changes.insert("name".into(), json!(name.trim()));
+    changes.insert("name".into(), json!(name));
     changes.insert(
         "phone".into(),
         if phone.trim().is_empty() {
@@ -308,76 +309,158 @@ pub async fn delete_address(app: &App, actor: &Actor, id: RoleId, address: &str)
     Ok(())
 }
 
-/// Splits "a@x.com, b@y.com c@z.com" into addresses; every bad one is reported at once.
-pub fn parse_emails(text: &str) -> Result<Vec<Email>> {
-    let mut emails = Vec::new();
-    let mut bad = Vec::new();
-    let mut seen = BTreeSet::new();
-    for part in text
-        .split(|c: char| c == ',' || c == ';' || c.is_whitespace())
-        .filter(|p| !p.is_empty())
-    {
-        match Email::parse(part) {
-            Ok(email) if seen.insert(email.clone()) => emails.push(email),
-            Ok(_) => {}
-            Err(message) => bad.push(message),
-        }
-    }
-    if !bad.is_empty() {
-        return Err(Error::invalid_fields(FieldErrors::from([(
-            "emails".to_owned(),
-            bad,
-        )])));
-    }
-    if emails.is_empty() {
-        return Err(Error::invalid_field(
-            "emails",
-            "enter at least one e-mail address",
-        ));
-    }
-    if emails.len() > 100 {
-        return Err(Error::invalid_field(
-            "emails",
-            "add at most 100 users at a time",
-        ));
-    }
-    Ok(emails)
+/// What became of one address in a request to add members.
+#[derive(Debug, Clone, Serialize)]
+pub struct Addition {
+    pub address: String,
+    pub outcome: Outcome,
+    /// What to tell the person who asked, in words.
+    pub message: String,
+    /// The new user and their setup link, for staff who manage portal users (an organization's
+    /// administrator gets neither: the invitation goes to the new user alone).
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub created: Option<CreatedUser>,
 }
 
-/// Adds portal users to the organization by e-mail: an existing Contact with that address is
-/// reused, otherwise one is created (full name: the address's local part); one external user per
-/// Contact. Each new user gets a single-use setup link. All or nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// An invitation was sent. To an organization's administrator, also what an address that
+    /// may not be added gets: they must not learn who has an account.
+    Invited,
+    Invalid,
+    /// The address came earlier in the same list.
+    Duplicate,
+    /// Already a member of this organization (which its administrators see anyway).
+    AlreadyMember,
+    /// Staff only: the address belongs to someone the organization may not take in.
+    Refused,
+}
+
+const INVITED: &str = "An invitation was sent.";
+const MAX_ADDITIONS: usize = 100;
+
+impl Addition {
+    fn new(address: &str, outcome: Outcome, message: impl Into<String>) -> Self {
+        Self {
+            address: address.to_owned(),
+            outcome,
+            message: message.into(),
+            created: None,
+        }
+    }
+}
+
+/// Why an address may not join the organization, if it may not: someone with an account
+/// elsewhere, or a Contact of another account (or of none). Only new people and Contacts of the
+/// organization's own account may join.
+async fn claimed_elsewhere(
+    tx: &mut TenantTx,
+    org: RoleId,
+    account: &str,
+    email: &Email,
+) -> Result<Option<Addition>> {
+    if let Some(user) = users::storage::find_by_login(tx, email.as_str()).await? {
+        return Ok(Some(if user.organization == Some(org) {
+            Addition::new(
+                email.as_str(),
+                Outcome::AlreadyMember,
+                "is a member already",
+            )
+        } else {
+            Addition::new(email.as_str(), Outcome::Refused, "already has an account")
+        }));
+    }
+    let contacts = contacts::with_email(tx, email).await?;
+    if contacts
+        .iter()
+        .any(|c| c.account.as_deref() != Some(account))
+    {
+        return Ok(Some(Addition::new(
+            email.as_str(),
+            Outcome::Refused,
+            "is the address of a contact of another account",
+        )));
+    }
+    for contact in &contacts {
+        if let Some(user) = users::storage::by_contact(tx, &contact.id).await? {
+            return Ok(Some(if user.organization == Some(org) {
+                Addition::new(
+                    email.as_str(),
+                    Outcome::AlreadyMember,
+                    "is a member already",
+                )
+            } else {
+                Addition::new(email.as_str(), Outcome::Refused, "already has an account")
+            }));
+        }
+    }
+    Ok(None)
+}
+
+/// Adds portal users to the organization by e-mail ("a@x.com, b@y.com c@z.com"), reporting each
+/// address: new people and Contacts of the organization's account are invited (a Contact is
+/// created for a new address, full name from its local part) and get an invitation with their
+/// single-use setup link by e-mail; bad and repeated addresses are named; the rest of the list
+/// is still added. To an organization's administrator an address that may not be added looks
+/// invited, so that adding people cannot tell them who has an account.
 pub async fn add_members_by_email(
     app: &App,
     actor: &Actor,
     id: RoleId,
     emails: &str,
     roles: &[RoleId],
-) -> Result<Vec<CreatedUser>> {
+) -> Result<Vec<Addition>> {
     let organization = administered(actor, id)?;
-    let emails = parse_emails(emails)?;
     check_assignable(actor, id, roles)?;
+    let staff = access::check(actor, Capability::ManagePortalUsers).is_ok();
+    let addresses: Vec<&str> = emails
+        .split(|c: char| c == ',' || c == ';' || c.is_whitespace())
+        .filter(|p| !p.is_empty())
+        .collect();
+    if addresses.is_empty() {
+        return Err(Error::invalid_field(
+            "emails",
+            "enter at least one e-mail address",
+        ));
+    }
+    if addresses.len() > MAX_ADDITIONS {
+        return Err(Error::invalid_field(
+            "emails",
+            format!("add at most {MAX_ADDITIONS} users at a time"),
+        ));
+    }
     let account = RecordId::parse(&organization.account)?;
     let mut tx = app.db.begin(actor.tenant.id, Access::Write).await?;
-    let mut created = Vec::new();
-    let mut problems = Vec::new();
-    for email in emails {
-        if users::storage::find_by_login(&mut tx, email.as_str())
-            .await?
-            .is_some()
+    let mut seen = BTreeSet::new();
+    let mut additions = Vec::with_capacity(addresses.len());
+    let mut created_logins = Vec::new();
+    for address in addresses {
+        let email = match Email::parse(address) {
+            Ok(email) => email,
+            Err(message) => {
+                additions.push(Addition::new(address, Outcome::Invalid, message));
+                continue;
+            }
+        };
+        if !seen.insert(email.clone()) {
+            additions.push(Addition::new(
+                address,
+                Outcome::Duplicate,
+                "is in the list already",
+            ));
+            continue;
+        }
+        if let Some(refused) = claimed_elsewhere(&mut tx, id, &organization.account, &email).await?
         {
-            problems.push(format!("{email} already has an account"));
+            additions.push(match refused.outcome {
+                Outcome::Refused if !staff => Addition::new(address, Outcome::Invited, INVITED),
+                _ => refused,
+            });
             continue;
         }
         let contact =
             contacts::find_or_create(app, &mut tx, actor, &email, "", Some(account)).await?;
-        if users::storage::by_contact(&mut tx, &contact)
-            .await?
-            .is_some()
-        {
-            problems.push(format!("the contact with {email} already has an account"));
-            continue;
-        }
         let full_name = contact_name(app, &mut tx, &contact)
             .await?
             .unwrap_or_else(|| contacts::local_part(&email).to_owned());
@@ -386,21 +469,18 @@ pub async fn add_members_by_email(
             full_name,
             kind: UserKind::External,
         };
-        let user = users::insert_with_setup_link(app, &mut tx, &actor.tenant.slug, new).await?;
-        users::storage::set_contact(&mut tx, user.user.id, &contact).await?;
-        users::storage::set_organization(&mut tx, user.user.id, Some(id), false).await?;
+        let created = users::insert_with_setup_link(app, &mut tx, &actor.tenant.slug, new).await?;
+        users::storage::set_contact(&mut tx, created.user.id, &contact).await?;
+        users::storage::set_organization(&mut tx, created.user.id, Some(id), false).await?;
         for role in roles {
-            access::config::add_member_unchecked(&mut tx, *role, user.user.id).await?;
+            access::config::add_member_unchecked(&mut tx, *role, created.user.id).await?;
         }
-        created.push(user);
+        users::invite(app, &mut tx, &actor.tenant.name, &created).await?;
+        created_logins.push(created.user.login.to_string());
+        let mut addition = Addition::new(address, Outcome::Invited, INVITED);
+        addition.created = staff.then_some(created);
+        additions.push(addition);
     }
-    if !problems.is_empty() {
-        return Err(Error::invalid_fields(FieldErrors::from([(
-            "emails".to_owned(),
-            problems,
-        )])));
-    }
-    let logins: Vec<&str> = created.iter().map(|c| c.user.login.as_str()).collect();
     access::audit(
         app,
         &mut tx,
@@ -408,11 +488,11 @@ pub async fn add_members_by_email(
         "organization.members.add",
         format!("role:{id}"),
         None,
-        Some(json!({ "users": logins, "roles": roles })),
+        Some(json!({ "users": created_logins, "roles": roles })),
     )
     .await?;
     tx.commit().await?;
-    Ok(created)
+    Ok(additions)
 }
 
 async fn contact_name(app: &App, tx: &mut TenantTx, contact: &str) -> Result<Option<String>> {
@@ -426,13 +506,14 @@ async fn contact_name(app: &App, tx: &mut TenantTx, contact: &str) -> Result<Opt
     }))
 }
 
-/// Adds portal users for existing Contacts (from the console).
+/// Adds portal users for existing Contacts (from the console), all or nothing; each gets an
+/// invitation by e-mail.
 pub async fn add_members_from_contacts(
     app: &App,
     actor: &Actor,
     id: RoleId,
     contact_ids: &[String],
-) -> Result<Vec<CreatedUser>> {
+) -> Result<Vec<Addition>> {
     access::check(actor, Capability::ManagePortalUsers)?;
     organization(actor, id)?;
     let contact_type = records::built_in(app, "contact")?;
@@ -489,6 +570,7 @@ pub async fn add_members_from_contacts(
         .await?;
         users::storage::set_contact(&mut tx, user.user.id, contact).await?;
         users::storage::set_organization(&mut tx, user.user.id, Some(id), false).await?;
+        users::invite(app, &mut tx, &actor.tenant.name, &user).await?;
         created.push(user);
     }
     if !problems.is_empty() {
@@ -509,7 +591,13 @@ pub async fn add_members_from_contacts(
     )
     .await?;
     tx.commit().await?;
-    Ok(created)
+    Ok(created
+        .into_iter()
+        .map(|user| Addition {
+            created: Some(user.clone()),
+            ..Addition::new(user.user.login.as_str(), Outcome::Invited, INVITED)
+        })
+        .collect())
 }
 
 fn check_assignable(actor: &Actor, org: RoleId, roles: &[RoleId]) -> Result<()> {

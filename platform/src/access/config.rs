@@ -119,14 +119,7 @@ pub async fn create_role(app: &App, actor: &Actor, input: NewRoleInput) -> Resul
 }
 
 fn valid_name(name: &str) -> Result<String> {
-    let name = name.trim();
-    if name.is_empty() || name.chars().count() > 120 {
-        return Err(Error::invalid_field(
-            "name",
-            "must be 1 to 120 characters long",
-        ));
-    }
-    Ok(name.to_owned())
+    crate::text::name("name", name, 120)
 }
 
 pub async fn rename_role(app: &App, actor: &Actor, id: RoleId, name: &str) -> Result<()> {

@@ -262,7 +262,7 @@ async fn setup_form(
     jar: CookieJar,
     Query(query): Query<SetupQuery>,
 ) -> Result<Response, PageError> {
-    let user = auth::setup_link_user(&app, &tenant, &query.token)
+    let user = auth::password_link_user(&app, &tenant, &query.token)
         .await?
         .ok_or_else(|| PageError::Status(StatusCode::GONE, LINK_USED.into()))?;
     let (jar, csrf_token) = sign_in::anon_csrf(&app, jar);
@@ -285,7 +285,7 @@ async fn setup_submit(
             "does not match the new password",
         ))
     } else {
-        auth::complete_setup(&app, &tenant, &form.token, &form.new_password).await
+        auth::set_password_by_link(&app, &tenant, &form.token, &form.new_password).await
     };
     match outcome {
         Ok(user) => Ok(Redirect::to(match user.kind {
@@ -294,7 +294,7 @@ async fn setup_submit(
         })
         .into_response()),
         Err(Error::Invalid { fields, .. }) => {
-            let user = auth::setup_link_user(&app, &tenant, &form.token)
+            let user = auth::password_link_user(&app, &tenant, &form.token)
                 .await?
                 .ok_or_else(|| PageError::Status(StatusCode::GONE, LINK_USED.into()))?;
             let (jar, csrf_token) = sign_in::anon_csrf(&app, jar);

@@ -412,7 +412,7 @@ pub async fn add_members(
                 .map_err(|_| Error::invalid_field("roles", "is not a role"))
         })
         .collect::<Result<Vec<RoleId>, Error>>()?;
-    let created = match (body.emails, body.contacts) {
+    let added = match (body.emails, body.contacts) {
         (Some(emails), None) => {
             organizations::add_members_by_email(&app, &who.actor, org, &emails, &roles).await?
         }
@@ -426,7 +426,7 @@ pub async fn add_members(
             .into());
         }
     };
-    Ok((StatusCode::CREATED, Json(json!({ "data": created }))))
+    Ok((StatusCode::OK, Json(json!({ "data": added }))))
 }
 
 #[derive(Debug, Deserialize)]
