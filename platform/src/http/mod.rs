@@ -16,6 +16,7 @@ mod portal;
 mod record_forms;
 mod record_pages;
 mod sections;
+pub mod server;
 mod sign_in;
 mod support;
 mod support_settings;
@@ -66,6 +67,10 @@ pub fn router(app: Arc<App>) -> Router {
         .fallback(fallback)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(from_fn_with_state(app.clone(), middleware::route_by_host))
+        .layer(from_fn_with_state(
+            app.clone(),
+            middleware::security_headers,
+        ))
         .layer(from_fn(middleware::record_metrics))
         .layer(
             ServiceBuilder::new()
