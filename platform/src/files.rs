@@ -8,7 +8,8 @@ use std::{path::Path as FsPath, sync::Arc};
 
 use axum::body::Bytes;
 use object_store::{
-    GetOptions, ObjectStore, PutOptions, PutPayload, local::LocalFileSystem, path::Path,
+    GetOptions, ObjectStore, ObjectStoreExt, PutOptions, PutPayload, local::LocalFileSystem,
+    path::Path,
 };
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -71,10 +72,11 @@ pub struct Attachment {
     pub created_at: Timestamp,
 }
 
-/// A file name without directories, control characters or quotes, at most 200 characters.
+/// A file name without directories, control characters, direction overrides or quotes, at most
+/// 200 characters.
 pub fn safe_name(name: &str) -> String {
     let base = name.rsplit(['/', '\\']).next().unwrap_or_default();
-    let cleaned: String = base
+    let cleaned: String = crate::text::without_bidi_controls(base)
         .chars()
         .filter(|c| !c.is_control() && !matches!(c, '"' | '<' | '>' | ':' | '|' | '?' | '*'))
         .take(200)
@@ -173,8 +175,50 @@ pub fn check(uploads: &[Upload], max_bytes: u64) -> Result<Vec<&'static str>> {
     }
 }
 
+/// Bytes written to the file store for a transaction that has not committed yet. Unless the
+/// caller [`keep`](Staged::keep)s them once the transaction committed, they are removed again:
+/// a change that fails leaves no files behind.
+#[must_use = "call keep() after the transaction commits, or the files are removed"]
+pub struct Staged {
+    store: Arc<dyn ObjectStore>,
+    paths: Vec<Path>,
+}
+
+impl std::fmt::Debug for Staged {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Staged")
+            .field("paths", &self.paths)
+            .finish()
+    }
+}
+
+impl Staged {
+    /// The transaction committed: the files stay.
+    pub fn keep(mut self) {
+        self.paths.clear();
+    }
+}
+
+impl Drop for Staged {
+    fn drop(&mut self) {
+        if self.paths.is_empty() {
+            return;
+        }
+        let (store, paths) = (self.store.clone(), std::mem::take(&mut self.paths));
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            runtime.spawn(async move {
+                for path in paths {
+                    if let Err(error) = store.delete(&path).await {
+                        tracing::warn!(%path, %error, "could not remove a file of a failed change");
+                    }
+                }
+            });
+        }
+    }
+}
+
 /// Stores checked uploads for an owner, in the caller's transaction (metadata) and the store
-/// (bytes).
+/// (bytes). The bytes are [`Staged`] until the caller's transaction commits.
 pub async fn attach(
     app: &App,
     tx: &mut TenantTx,
@@ -182,9 +226,13 @@ pub async fn attach(
     owner_kind: &str,
     owner_id: &str,
     uploads: Vec<Upload>,
-) -> Result<Vec<Attachment>> {
+) -> Result<(Vec<Attachment>, Staged)> {
     let kinds = check(&uploads, app.config.max_attachment_bytes)?;
     let now = app.clock.now();
+    let mut staged = Staged {
+        store: app.files.clone(),
+        paths: Vec::with_capacity(uploads.len()),
+    };
     let mut stored = Vec::with_capacity(uploads.len());
     for (upload, kind) in uploads.into_iter().zip(kinds) {
         let id = uuid::Uuid::now_v7().to_string();
@@ -195,14 +243,12 @@ pub async fn attach(
             .map(|b| format!("{b:02x}"))
             .collect();
         let file_name = safe_name(&upload.file_name);
+        let path = Path::from(location.as_str());
         app.files
-            .put_opts(
-                &Path::from(location.as_str()),
-                PutPayload::from(upload.bytes),
-                PutOptions::default(),
-            )
+            .put_opts(&path, PutPayload::from(upload.bytes), PutOptions::default())
             .await
             .map_err(|e| Error::Internal(anyhow::anyhow!("file store: {e}")))?;
+        staged.paths.push(path);
         sqlx::query(
             "INSERT INTO attachments (tenant_id, id, owner_kind, owner_id, file_name, content_type, size,
                                       sha256, location, created_by, created_at)
@@ -231,7 +277,7 @@ pub async fn attach(
             created_at: now,
         });
     }
-    Ok(stored)
+    Ok((stored, staged))
 }
 
 fn from_row(row: &sqlx::any::AnyRow) -> Result<Attachment> {
@@ -350,7 +396,7 @@ pub async fn attach_to_record(
         crate::access::Level::Edit,
     )
     .await?;
-    let stored = attach(
+    let (stored, staged) = attach(
         app,
         &mut tx,
         actor,
@@ -360,6 +406,7 @@ pub async fn attach_to_record(
     )
     .await?;
     tx.commit().await?;
+    staged.keep();
     Ok(stored)
 }
 
@@ -411,6 +458,7 @@ mod tests {
         assert_eq!(safe_name("a\"b<c>.txt"), "abc.txt");
         assert_eq!(safe_name(""), "file");
         assert_eq!(safe_name(&"x".repeat(300)).len(), 200);
+        assert_eq!(safe_name("invoice\u{202E}fdp.exe"), "invoicefdp.exe");
     }
 
     #[test]

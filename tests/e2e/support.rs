@@ -519,3 +519,55 @@ on_both_databases! {
         assert_eq!(third["number"], "ACME-003/26");
     }
 }
+
+/// Every file under a directory, however deep.
+fn files_under(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    entries
+        .flatten()
+        .flat_map(|e| {
+            if e.path().is_dir() {
+                files_under(&e.path())
+            } else {
+                vec![e.path()]
+            }
+        })
+        .collect()
+}
+
+on_both_databases! {
+    async fn a_case_refused_for_one_of_its_files_is_not_created_and_leaves_no_files(app: TestApp) {
+        let desk = Desk::open(&app, "acme").await;
+        let (service, _) = standard_terms(&desk).await;
+        let customer = desk.customer("ann@client.test", json!({})).await;
+        let elf = vec![0x7f, b'E', b'L', b'F', 2, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+        let response = customer
+            .submit_multipart(
+                "/cases/new",
+                "/cases/new",
+                &[("service", &service), ("subject", "Printer jams"), ("description", "Every page")],
+                vec![("log.txt", "text/plain", b"a good file".to_vec()), ("photo.png", "image/png", elf)],
+            )
+            .await;
+        assert_eq!((response.status(), location(&response).as_str()), (StatusCode::SEE_OTHER, "/cases/new"));
+        let (_, form) = customer.get_text("/cases/new").await;
+        assert!(form.contains("photo.png"), "the form says which file: {form}");
+        let cases: Value = customer.get("/api/v1/objects/case/records").await.json().await.unwrap();
+        assert_eq!(cases["data"], json!([]), "no case without its files");
+        let cases: Value = desk.admin.get("/api/v1/objects/case/records").await.json().await.unwrap();
+        assert_eq!(cases["data"], json!([]));
+        let stored = files_under(&app.app.config.data_dir.join("files"));
+        assert!(stored.is_empty(), "files of a refused case were kept: {stored:?}");
+
+        // The same case with good files is created, with them.
+        let response = customer
+            .submit_multipart("/cases/new", "/cases/new", &[("service", &service), ("subject", "Printer jams"), ("description", "Every page")],
+                vec![("log.txt", "text/plain", b"a good file".to_vec())])
+            .await;
+        let created = location(&response);
+        assert!(created.starts_with("/cases/") && created != "/cases/new", "{created}");
+        assert_eq!(files_under(&app.app.config.data_dir.join("files")).len(), 1);
+    }
+}

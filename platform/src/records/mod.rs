@@ -178,7 +178,20 @@ async fn read(
 }
 
 pub async fn create(app: &App, actor: &Actor, object: &str, data: Value) -> Result<Value> {
+    create_with_files(app, actor, object, data, Vec::new()).await
+}
+
+/// Creates a record with files attached, all or nothing: the files are checked before anything
+/// is written, and the record and its files' metadata are written in one transaction.
+pub async fn create_with_files(
+    app: &App,
+    actor: &Actor,
+    object: &str,
+    data: Value,
+    uploads: Vec<crate::files::Upload>,
+) -> Result<Value> {
     let (object, columns) = open(app, actor, object, Operation::Create).await?;
+    crate::files::check(&uploads, app.config.max_attachment_bytes)?;
     let mut data = into_fields(data)?;
     columns.check_writes(&object, data.keys())?;
     let supplied = data.clone();
@@ -189,7 +202,21 @@ pub async fn create(app: &App, actor: &Actor, object: &str, data: Value) -> Resu
     object.validate(&data).map_err(Error::invalid_fields)?;
     check_references(&mut tx, actor, &object, &data, &supplied).await?;
     let record = insert(app, &mut tx, actor, &object, &data).await?;
+    let staged = if uploads.is_empty() {
+        None
+    } else {
+        let owner = crate::files::record_owner(object.code.as_str());
+        let id = record.id.to_string();
+        Some(
+            crate::files::attach(app, &mut tx, actor, &owner, &id, uploads)
+                .await?
+                .1,
+        )
+    };
     tx.commit().await?;
+    if let Some(staged) = staged {
+        staged.keep();
+    }
     sections::plugins::after_save(app, actor, &object, &record, None).await?;
     Ok(columns.render(&record))
 }
@@ -522,9 +549,12 @@ pub struct Opened {
     pub can_delete: bool,
     /// May see and change who the record is shared with.
     pub can_share: bool,
+    /// Why nobody may change records of this object now (the tenant is beyond its limits).
+    pub read_only_reason: Option<String>,
 }
 
 pub async fn open_record(app: &App, actor: &Actor, object: &str, id: &str) -> Result<Opened> {
+    let read_only_reason = read_only_reason(app, actor, object).await?;
     let (object, columns) = open(app, actor, object, Operation::Read).await?;
     let id = RecordId::parse(id)?;
     let mut tx = app.db.begin(actor.tenant.id, Access::Read).await?;
@@ -533,7 +563,9 @@ pub async fn open_record(app: &App, actor: &Actor, object: &str, id: &str) -> Re
         .await?
         .map(|(l, _)| l);
     let may = |op: Operation, needed: Level| {
-        access::object_gates(actor, &object, op).is_ok() && level.is_some_and(|l| l >= needed)
+        read_only_reason.is_none()
+            && access::object_gates(actor, &object, op).is_ok()
+            && level.is_some_and(|l| l >= needed)
     };
     let titles = reference_titles(
         app,
@@ -550,7 +582,16 @@ pub async fn open_record(app: &App, actor: &Actor, object: &str, id: &str) -> Re
         can_update: may(Operation::Update, Level::Edit),
         can_delete: may(Operation::Delete, Level::Delete),
         can_share: may(Operation::Update, Level::Edit),
+        read_only_reason,
     })
+}
+
+/// Why records of `object` cannot be changed now, if they cannot (see `Catalog::set_read_only`).
+pub async fn read_only_reason(app: &App, actor: &Actor, object: &str) -> Result<Option<String>> {
+    Ok(catalog(app, actor.tenant.id)
+        .await?
+        .read_only_reason(object)
+        .map(str::to_owned))
 }
 
 /// Titles (the target's title field, else its number) of the records that the visible reference

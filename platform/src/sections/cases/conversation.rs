@@ -129,7 +129,8 @@ pub async fn post(
     .bind(now)
     .execute(tx.conn())
     .await?;
-    let attachments = files::attach(app, &mut tx, actor, "case_message", &id, uploads).await?;
+    let (attachments, staged) =
+        files::attach(app, &mut tx, actor, "case_message", &id, uploads).await?;
 
     // A complaint flags the case; support's first message is its first response.
     let mut changes = Map::new();
@@ -156,6 +157,7 @@ pub async fn post(
         notify_contact(app, &mut tx, &case, Notice::NewMessage(&message)).await?;
     }
     tx.commit().await?;
+    staged.keep();
     Ok(message)
 }
 

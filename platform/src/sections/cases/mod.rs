@@ -346,7 +346,9 @@ pub async fn give_feedback(
     Ok(updated)
 }
 
-/// Tells the case's contact that its status changed (and, once it is finished, asks for feedback).
+/// Tells the case's contact that its status changed and, when it becomes finished (resolved,
+/// closed or canceled from an open status), asks once for feedback: a resolved case that is then
+/// closed is not asked about twice.
 pub(crate) async fn notify_status(
     app: &App,
     tx: &mut TenantTx,
@@ -358,8 +360,8 @@ pub(crate) async fn notify_status(
         return Ok(());
     }
     conversation::notify_contact(app, tx, after, conversation::Notice::StatusChanged).await?;
-    if matches!(to, Some(RESOLVED | CLOSED | CANCELED)) && after.data.get("satisfaction").is_none()
-    {
+    let finished = |status: Option<&str>| matches!(status, Some(RESOLVED | CLOSED | CANCELED));
+    if finished(to) && !finished(from) && after.data.get("satisfaction").is_none() {
         conversation::notify_contact(app, tx, after, conversation::Notice::FeedbackRequest).await?;
     }
     Ok(())
@@ -521,32 +523,7 @@ pub async fn open_case(
     data: Value,
     uploads: Vec<crate::files::Upload>,
 ) -> Result<Value> {
-    let record = records::create(app, actor, OBJECT, data).await?;
-    if !uploads.is_empty() {
-        let id = record["id"].as_str().unwrap_or_default().to_owned();
-        let mut tx = app.db.begin(actor.tenant.id, Access::Write).await?;
-        records::open_for(
-            app,
-            &mut tx,
-            actor,
-            OBJECT,
-            &id,
-            Operation::Read,
-            Level::Read,
-        )
-        .await?;
-        crate::files::attach(
-            app,
-            &mut tx,
-            actor,
-            &crate::files::record_owner(OBJECT),
-            &id,
-            uploads,
-        )
-        .await?;
-        tx.commit().await?;
-    }
-    Ok(record)
+    records::create_with_files(app, actor, OBJECT, data, uploads).await
 }
 
 /// What the new-case form offers the actor: services, and the agreements to choose from.
