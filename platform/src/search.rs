@@ -2,7 +2,8 @@
 //! (PostgreSQL: weighted `tsvector` with GIN; SQLite: FTS5 with the Porter stemmer). A word that
 //! is not in the tenant's vocabulary is also looked for as the known words one letter away, so a
 //! one-letter typo still finds the article. Results are restricted in SQL to the records the
-//! searcher may read, so counts and pages are right.
+//! searcher may read, so counts and pages are right, and to the parts (title, body) whose columns
+//! they may see: a hidden column neither matches nor shows in a snippet.
 
 use std::collections::BTreeSet;
 
@@ -141,30 +142,47 @@ async fn expand(tx: &mut TenantTx, query: &str) -> Result<Vec<Vec<String>>> {
     Ok(groups)
 }
 
-/// The query in the database's syntax: all words, each one of its alternatives.
-fn match_expression(dialect: Dialect, groups: &[Vec<String>]) -> String {
-    let (and, or, quote) = match dialect {
-        Dialect::Postgres => (" & ", " | ", ""),
-        Dialect::Sqlite => (" AND ", " OR ", "\""),
+/// Which parts of a document the searcher may see, as the caller's column permissions say.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Parts {
+    pub title: bool,
+    pub body: bool,
+}
+
+/// The query in the database's syntax: all words, each one of its alternatives, matched only in
+/// the visible parts.
+fn match_expression(dialect: Dialect, groups: &[Vec<String>], parts: Parts) -> String {
+    // PostgreSQL: the title is weighted A, the body B; SQLite: FTS5 column filters.
+    let (and, or, quote, suffix) = match (dialect, parts.title, parts.body) {
+        (Dialect::Postgres, true, false) => (" & ", " | ", "", ":A"),
+        (Dialect::Postgres, false, true) => (" & ", " | ", "", ":B"),
+        (Dialect::Postgres, _, _) => (" & ", " | ", "", ""),
+        (Dialect::Sqlite, _, _) => (" AND ", " OR ", "\"", ""),
     };
-    groups
+    let expression = groups
         .iter()
         .map(|g| {
             format!(
                 "({})",
                 g.iter()
-                    .map(|w| format!("{quote}{w}{quote}"))
+                    .map(|w| format!("{quote}{w}{quote}{suffix}"))
                     .collect::<Vec<_>>()
                     .join(or)
             )
         })
         .collect::<Vec<_>>()
-        .join(and)
+        .join(and);
+    match (dialect, parts.title, parts.body) {
+        (Dialect::Sqlite, true, false) => format!("{{title}} : ({expression})"),
+        (Dialect::Sqlite, false, true) => format!("{{body}} : ({expression})"),
+        _ => expression,
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Hit {
     pub record_id: String,
+    /// Empty when the searcher may not see titles.
     pub title: String,
     /// Escaped HTML with the matching words in `<mark>`.
     pub snippet: String,
@@ -194,26 +212,32 @@ fn highlight(raw: &str) -> String {
     out
 }
 
-/// Searches `object`'s records the visibility allows, best first. `condition` may narrow the
-/// records further (it is appended to the `WHERE` on `r`, e.g. a type filter).
+/// Searches the visible `parts` of `object`'s records the visibility allows, best first.
+/// `condition` may narrow the records further (it is appended to the `WHERE` on `r`, e.g. a type
+/// filter). Snippets come from the body if it is visible, else from the title.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one search, described by all of them"
+)]
 pub async fn search(
     tx: &mut TenantTx,
     object: &str,
     query: &str,
     visibility: &Visibility,
+    parts: Parts,
     condition: impl Fn(&mut Sql),
     limit: i64,
     offset: i64,
 ) -> Result<Results> {
     let groups = expand(tx, query).await?;
-    if groups.is_empty() {
+    if groups.is_empty() || !(parts.title || parts.body) {
         return Ok(Results {
             hits: Vec::new(),
             total: 0,
         });
     }
     let dialect = tx.dialect();
-    let expression = match_expression(dialect, &groups);
+    let expression = match_expression(dialect, &groups, parts);
     let tenant = tx.tenant_param();
 
     let base = |sql: &mut Sql| {
@@ -254,19 +278,23 @@ pub async fn search(
 
     let mut page = match dialect {
         Dialect::Postgres => {
-            let mut sql = Sql::new(
-                "SELECT d.record_id, d.title, ts_headline('english', d.body, to_tsquery('english', ",
-            );
-            sql.bind(expression.clone())
+            let mut sql = Sql::new("SELECT d.record_id, d.title, ts_headline('english', ");
+            sql.push(if parts.body { "d.body" } else { "d.title" })
+                .push(", to_tsquery('english', ")
+                .bind(expression.clone())
                 .push("), 'StartSel=\u{1}, StopSel=\u{2}, MaxWords=30, MinWords=12, MaxFragments=2') AS snippet,")
                 .push(" ts_rank_cd(d.document, to_tsquery('english', ")
                 .bind(expression.clone())
                 .push(")) AS rank");
             sql
         }
-        Dialect::Sqlite => Sql::new(
-            "SELECT d.record_id, d.title, snippet(search_fts, 1, char(1), char(2), '…', 24) AS snippet, -bm25(search_fts, 10.0, 1.0) AS rank",
-        ),
+        Dialect::Sqlite => {
+            let mut sql = Sql::new("SELECT d.record_id, d.title, snippet(search_fts, ");
+            sql.push(if parts.body { "1" } else { "0" }).push(
+                ", char(1), char(2), '…', 24) AS snippet, -bm25(search_fts, 10.0, 1.0) AS rank",
+            );
+            sql
+        }
     };
     base(&mut page);
     page.push(" ORDER BY rank DESC, r.id DESC LIMIT ")
@@ -281,7 +309,11 @@ pub async fn search(
             let snippet: String = r.try_get("snippet")?;
             Ok(Hit {
                 record_id: r.try_get("record_id")?,
-                title: r.try_get("title")?,
+                title: if parts.title {
+                    r.try_get("title")?
+                } else {
+                    String::new()
+                },
                 snippet: highlight(&snippet),
             })
         })
@@ -315,13 +347,29 @@ mod tests {
             vec!["router".to_owned()],
             vec!["resett".to_owned(), "reset".to_owned()],
         ];
+        let all = Parts {
+            title: true,
+            body: true,
+        };
         assert_eq!(
-            match_expression(Dialect::Postgres, &groups),
+            match_expression(Dialect::Postgres, &groups, all),
             "(router) & (resett | reset)"
         );
         assert_eq!(
-            match_expression(Dialect::Sqlite, &groups),
+            match_expression(Dialect::Sqlite, &groups, all),
             "(\"router\") AND (\"resett\" OR \"reset\")"
+        );
+        let title_only = Parts {
+            title: true,
+            body: false,
+        };
+        assert_eq!(
+            match_expression(Dialect::Postgres, &groups, title_only),
+            "(router:A) & (resett:A | reset:A)"
+        );
+        assert_eq!(
+            match_expression(Dialect::Sqlite, &groups, title_only),
+            "{title} : ((\"router\") AND (\"resett\" OR \"reset\"))"
         );
         assert_eq!(
             words("Reset the <b>Router</b>'s!"),

@@ -6,6 +6,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use crate::{
+    access::{put, role_named},
     harness::{Browser, TestApp, location, on_both_databases},
     support::Desk,
 };
@@ -249,5 +250,43 @@ on_both_databases! {
         assert!(!home.contains("action=\"/knowledge\""), "{home}");
         assert!(!home.contains("Visible article") && !home.contains("My cases"), "{home}");
         assert!(home.contains("Welcome"));
+    }
+}
+
+on_both_databases! {
+    async fn search_neither_matches_nor_shows_a_column_hidden_from_the_reader(app: TestApp) {
+        let desk = Desk::open(&app, "acme").await;
+        desk.create("knowledge_article", json!({
+            "title": "Router reset", "state": "Published",
+            "body": "Hold the confidential button for ten seconds, then the router restarts.",
+        })).await;
+        let customer = desk.customer("ann@client.test", json!({})).await;
+        assert_eq!(search(&customer, "confidential").await["total"], 1);
+
+        let external = role_named(&desk.admin, "All external users").await;
+        put(&desk.admin, "/api/v1/access/objects/knowledge_article/columns",
+            json!({ "field": "body", "grantee": external, "access": "hidden" })).await;
+        let found = search(&customer, "confidential").await;
+        assert_eq!((found["total"].clone(), found["hits"].clone()), (json!(0), json!([])), "{found}");
+        // The title still matches, and the snippet comes from the title alone.
+        let found = search(&customer, "router").await;
+        assert_eq!(found["total"], 1, "{found}");
+        let shown = found.to_string();
+        assert!(!shown.contains("confidential") && !shown.contains("button"), "{shown}");
+        assert!(shown.contains("<mark>Router</mark>"), "{shown}");
+        let (_, page) = customer.get_text("/knowledge?q=confidential").await;
+        assert!(page.contains("0 results for"), "{page}");
+        // Employees, who see the body, still find it by the body.
+        assert_eq!(search(&desk.admin, "confidential").await["total"], 1);
+
+        // A hidden title neither matches nor shows.
+        put(&desk.admin, "/api/v1/access/objects/knowledge_article/columns",
+            json!({ "field": "body", "grantee": external, "access": null })).await;
+        put(&desk.admin, "/api/v1/access/objects/knowledge_article/columns",
+            json!({ "field": "title", "grantee": external, "access": "hidden" })).await;
+        assert_eq!(search(&customer, "reset").await["total"], 0, "reset is only in the title");
+        let found = search(&customer, "confidential").await;
+        assert_eq!(found["total"], 1);
+        assert_eq!(found["hits"][0]["title"], "", "{found}");
     }
 }

@@ -451,14 +451,23 @@ pub async fn search(
             "must be at most 200 characters long",
         ));
     }
+    // Gate 4: only the parts of an article whose columns the reader sees are searched and shown.
+    let columns = records::Columns::of(actor, &object);
+    let parts = search::Parts {
+        title: columns.visible("title"),
+        body: columns.visible("body") && columns.visible("tags"),
+    };
+    let type_id = type_id
+        .filter(|t| !t.is_empty() && columns.visible("type"))
+        .map(str::to_owned);
     let mut tx = app.db.begin(actor.tenant.id, Access::Read).await?;
-    let type_id = type_id.filter(|t| !t.is_empty()).map(str::to_owned);
     let limit = 10;
     search::search(
         &mut tx,
         OBJECT,
         query,
         &Visibility::of(actor),
+        parts,
         |sql| {
             if let Some(type_id) = &type_id {
                 sql.push(" AND r.data->>'type' = ").bind(type_id.clone());
