@@ -107,6 +107,42 @@ impl Limits {
     }
 }
 
+impl Limits {
+    /// Which of a tenant's custom sections are beyond its limits, given the objects the portal
+    /// has without them and each section's object count, in the order they were installed.
+    /// Sections are kept in that order while they fit; each one beyond gets the reason it is
+    /// read-only (a tenant moved to a smaller configuration keeps its data, but cannot change it
+    /// until it is within its limits again).
+    pub fn sections_over(&self, base_objects: usize, sections: &[usize]) -> Vec<Option<String>> {
+        let mut kept = 0;
+        let mut objects = base_objects;
+        sections
+            .iter()
+            .map(|&count| {
+                if kept >= self.custom_sections {
+                    return Some(format!(
+                        "the tenant's configuration allows {} custom section{}, and this one is \
+                         beyond them",
+                        self.custom_sections,
+                        if self.custom_sections == 1 { "" } else { "s" }
+                    ));
+                }
+                if objects + count > self.portal_objects {
+                    return Some(format!(
+                        "with it the portal would have {} objects; the tenant's configuration \
+                         allows {}",
+                        objects + count,
+                        self.portal_objects
+                    ));
+                }
+                kept += 1;
+                objects += count;
+                None
+            })
+            .collect()
+    }
+}
+
 /// The limits of a tenant running `configurations` (self-service when it names none).
 pub fn limits_of(configurations: &[Configuration]) -> Limits {
     let mut limits = Configuration::SelfService.limits();
@@ -141,6 +177,31 @@ mod tests {
             Some(Configuration::Customer)
         );
         assert_eq!(Configuration::parse("gold"), None);
+    }
+
+    #[test]
+    fn sections_beyond_a_smaller_configuration_are_named_in_install_order() {
+        let customer = Configuration::Customer.limits();
+        let over = customer.sections_over(10, &[2, 3, 4, 5]);
+        assert_eq!(over[..3], [None, None, None]);
+        assert!(
+            over[3]
+                .as_deref()
+                .unwrap()
+                .contains("allows 3 custom sections")
+        );
+        let self_service = Configuration::SelfService.limits();
+        assert!(
+            self_service
+                .sections_over(10, &[2])
+                .iter()
+                .all(Option::is_some)
+        );
+        // The second section would push the portal past its objects; the third still fits.
+        let over = customer.sections_over(1_000, &[400, 200, 50]);
+        assert_eq!(over[0], None);
+        assert!(over[1].as_deref().unwrap().contains("1600 objects"));
+        assert_eq!(over[2], None);
     }
 
     #[test]

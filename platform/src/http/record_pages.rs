@@ -258,8 +258,9 @@ async fn list(
         Err(Error::BadRequest(message)) => (None, Some(message)),
         Err(other) => return Err(other.into()),
     };
-    let can_create =
-        access::check(&who.actor, Capability::Records(&object, Operation::Create)).is_ok();
+    let read_only_reason = records::read_only_reason(app, &who.actor, code).await?;
+    let can_create = read_only_reason.is_none()
+        && access::check(&who.actor, Capability::Records(&object, Operation::Create)).is_ok();
     let filterable: Vec<View> = object
         .fields
         .iter()
@@ -277,6 +278,7 @@ async fn list(
             page => page.as_ref().map(Serde),
             problem,
             can_create,
+            read_only_reason,
             filterable,
             filters,
             sort => query.sort,
@@ -431,6 +433,7 @@ async fn show(
             can_update => opened.can_update,
             can_delete => opened.can_delete,
             can_share => opened.can_share,
+            read_only_reason => &opened.read_only_reason,
             rights => Serde(&rights),
             grantees,
             titles => Serde(&opened.titles),

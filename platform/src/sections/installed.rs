@@ -65,18 +65,27 @@ impl CatalogCache {
     }
 }
 
-/// A fingerprint of the tenant's installed sections: it changes with every install, upgrade,
-/// rollback, enable, disable and uninstall.
+/// A fingerprint of the tenant's installed sections and configurations: it changes with every
+/// install, upgrade, rollback, enable, disable and uninstall, and when the operator changes the
+/// configurations the tenant runs (which may put sections beyond its limits).
 async fn stamp(tx: &mut TenantTx) -> Result<String> {
     let row = sqlx::query(
-        "SELECT count(*) AS n, max(changed_at) AS at FROM installed_sections WHERE tenant_id = $1",
+        "SELECT count(*) AS n, max(changed_at) AS at,
+                (SELECT value FROM settings WHERE tenant_id = $1 AND key = $2) AS configurations
+         FROM installed_sections WHERE tenant_id = $1",
     )
     .bind(tx.tenant_param())
+    .bind(CONFIGURATIONS)
     .fetch_one(tx.conn())
     .await?;
     let n: i64 = row.try_get("n")?;
     let at: Option<String> = row.try_get("at")?;
-    Ok(format!("{n}:{}", at.unwrap_or_default()))
+    let configurations: Option<String> = row.try_get("configurations")?;
+    Ok(format!(
+        "{n}:{}:{}",
+        at.unwrap_or_default(),
+        configurations.unwrap_or_default()
+    ))
 }
 
 /// The process's plugin runtime, started on first use (it reserves its instance pool).
@@ -121,6 +130,7 @@ pub async fn set_configurations(
     let value = serde_json::to_string(&names).map_err(|e| Error::Internal(e.into()))?;
     settings::put(&mut tx, CONFIGURATIONS, &value).await?;
     tx.commit().await?;
+    app.tenant_catalogs.forget(tenant);
     Ok(())
 }
 
@@ -141,24 +151,38 @@ pub async fn catalog(app: &App, tenant: TenantId) -> Result<Arc<Catalog>> {
         }
         return Ok(catalog);
     }
+    // In the order the sections were first installed: the first ones keep within the limits.
     let rows = sqlx::query(
         "SELECT i.code, i.read_only_reason, v.manifest FROM installed_sections i
          JOIN section_versions v ON v.tenant_id = i.tenant_id AND v.code = i.code AND v.version = i.version
-         WHERE i.tenant_id = $1 AND i.enabled = 1 ORDER BY i.code",
+         WHERE i.tenant_id = $1 AND i.enabled = 1
+         ORDER BY (SELECT min(f.uploaded_at) FROM section_versions f
+                   WHERE f.tenant_id = i.tenant_id AND f.code = i.code), i.code",
     )
     .bind(tx.tenant_param())
     .fetch_all(tx.conn())
     .await?;
+    let limits = limits_of(&configurations(&mut tx).await?);
     drop(tx);
     let catalog = if rows.is_empty() {
         app.catalog.clone()
     } else {
         let mut manifests = Vec::new();
         let mut read_only = Vec::new();
+        let mut sizes = Vec::new();
         for row in &rows {
             let text: String = row.try_get("manifest")?;
-            manifests.push(serde_json::from_str(&text).map_err(|e| Error::Internal(e.into()))?);
+            let manifest: Value =
+                serde_json::from_str(&text).map_err(|e| Error::Internal(e.into()))?;
+            sizes.push(manifest["objects"].as_array().map_or(0, Vec::len));
+            manifests.push(manifest);
             if let Some(reason) = row.try_get::<Option<String>, _>("read_only_reason")? {
+                read_only.push((row.try_get::<String, _>("code")?, reason));
+            }
+        }
+        let over = limits.sections_over(app.catalog.objects().count(), &sizes);
+        for (row, reason) in rows.iter().zip(over) {
+            if let Some(reason) = reason {
                 read_only.push((row.try_get::<String, _>("code")?, reason));
             }
         }
@@ -230,6 +254,8 @@ pub async fn install(
         return Err(refused(format!("\"{code}\" is a built-in section.")));
     }
 
+    // Read before the transaction: a request never holds one connection while waiting for another.
+    let current = catalog(app, actor.tenant.id).await?;
     let mut tx = app.db.begin(actor.tenant.id, Access::Write).await?;
     let limits = limits_of(&configurations(&mut tx).await?);
     let others: i64 = sqlx::query_scalar(
@@ -240,7 +266,6 @@ pub async fn install(
     .fetch_one(tx.conn())
     .await?;
     // The objects on the portal with this section, in place of its current version.
-    let current = catalog(app, actor.tenant.id).await?;
     let portal_objects =
         current.objects().filter(|o| o.section != code).count() + manifest.objects.len();
     limits
@@ -389,6 +414,8 @@ fn hex(bytes: &[u8]) -> String {
 /// The tenant's installed sections.
 pub async fn list(app: &App, actor: &Actor) -> Result<Vec<Installed>> {
     access::check(actor, Capability::ConfigureAccess)?;
+    // What is read-only now (a smaller configuration, too many objects on a page).
+    let current = catalog(app, actor.tenant.id).await?;
     let mut tx = app.db.begin(actor.tenant.id, Access::Read).await?;
     let rows = sqlx::query(
         "SELECT i.code, i.version, i.previous_version, i.enabled, i.granted, i.read_only_reason, v.manifest
@@ -412,21 +439,27 @@ pub async fn list(app: &App, actor: &Actor) -> Result<Vec<Installed>> {
         .fetch_all(tx.conn())
         .await?;
         let own = settings::get(&mut tx, &settings_key(&code)).await?;
+        let objects: Vec<String> = manifest["objects"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|o| o["code"].as_str().map(str::to_owned))
+            .collect();
+        let read_only_reason = objects
+            .iter()
+            .find_map(|o| current.read_only_reason(o))
+            .map(str::to_owned)
+            .or(row.try_get("read_only_reason")?);
         all.push(Installed {
             settings: own.unwrap_or_else(|| "{}".into()),
             title: manifest["title"].as_str().unwrap_or(&code).to_owned(),
-            objects: manifest["objects"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter_map(|o| o["code"].as_str().map(str::to_owned))
-                .collect(),
+            objects,
+            read_only_reason,
             version: row.try_get("version")?,
             previous_version: row.try_get("previous_version")?,
             enabled: row.try_get::<i64, _>("enabled")? == 1,
             granted: serde_json::from_str(&row.try_get::<String, _>("granted")?)
                 .unwrap_or_default(),
-            read_only_reason: row.try_get("read_only_reason")?,
             versions,
             code,
         });
