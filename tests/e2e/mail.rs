@@ -29,6 +29,7 @@ async fn conversation_by_mail(backend: Backend) {
         backend,
         Options {
             smtp_url: Some(smtp.url.clone()),
+            ..Options::default()
         },
     )
     .await;
@@ -73,6 +74,16 @@ async fn conversation_by_mail(backend: Backend) {
     let reply = &mails[0];
     assert_eq!(reply.to, ["ann@client.test"]);
     assert_eq!(reply.from, "support@portico.test");
+    // A Message-ID made from the outbox id, so a receiver can drop a redelivered copy.
+    let message_id = reply
+        .data
+        .lines()
+        .find_map(|l| l.strip_prefix("Message-ID: "))
+        .unwrap_or_else(|| panic!("no Message-ID: {}", reply.data));
+    assert!(
+        message_id.starts_with('<') && message_id.ends_with("@portico.test>"),
+        "{message_id}"
+    );
     assert_eq!(
         reply.subject(),
         "New message on your case SR-00001: Printer jams"
@@ -138,11 +149,73 @@ async fn conversation_by_mail(backend: Backend) {
     assert!(html.contains("E-mail to ann@client.test"));
     assert!(html.contains("5 / 5"), "{html}");
 
+    // Closed after being resolved: a status e-mail, but no second request for feedback.
+    desk.move_case(&case_id, "Closed").await;
+    let mails = smtp.wait_for(4).await;
+    assert_eq!(mails[3].subject(), "Your case SR-00001 is now Closed");
+
     // The outbox shows them as sent, in the console.
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     let (_, mailbox) = desk.admin.get_text("/console/mail").await;
-    assert_eq!(mailbox.matches(">sent<").count(), 3, "{mailbox}");
-    assert_eq!(smtp.received().len(), 3, "a message was sent twice");
+    assert_eq!(mailbox.matches(">sent<").count(), 4, "{mailbox}");
+    assert_eq!(smtp.received().len(), 4, "a message was sent twice");
+    let ids: std::collections::BTreeSet<&str> = smtp_ids(&mails);
+    assert_eq!(ids.len(), 4, "every message has its own Message-ID");
+}
+
+fn smtp_ids(mails: &[Received]) -> std::collections::BTreeSet<&str> {
+    mails
+        .iter()
+        .filter_map(|m| m.data.lines().find_map(|l| l.strip_prefix("Message-ID: ")))
+        .collect()
+}
+
+/// A relay that takes forty seconds (of the test's clock) for each message, and notes which
+/// messages it was given, by their outbox id.
+#[derive(Debug)]
+struct SlowRelay {
+    clock: portico::clock::ManualClock,
+    delivered: std::sync::Mutex<Vec<String>>,
+}
+
+impl portico::mail::worker::Transport for SlowRelay {
+    fn send<'a>(
+        &'a self,
+        envelope: &'a portico::mail::worker::Envelope,
+    ) -> std::pin::Pin<Box<dyn Future<Output = Result<(), String>> + Send + 'a>> {
+        Box::pin(async move {
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+            self.clock.advance(chrono::Duration::seconds(40));
+            self.delivered.lock().unwrap().push(envelope.id.clone());
+            Ok(())
+        })
+    }
+}
+
+on_both_databases! {
+    async fn two_nodes_with_a_slow_relay_deliver_every_message_once(app: TestApp) {
+        let desk = Desk::open(&app, "acme").await;
+        let (service, _) = standard_terms(&desk).await;
+        let customer = desk.customer("ann@client.test", json!({})).await;
+        let (_, created) = open_case(&customer, json!({ "service": service, "description": "d" })).await;
+        let case_id = created["id"].as_str().unwrap().to_owned();
+        let console_page = format!("/console/cases/{case_id}");
+        for n in 0..20 {
+            post_message(&desk.admin, &console_page, &format!("{console_page}/messages"), "message", &format!("Reply {n}"), vec![]).await;
+        }
+        // Two nodes deliver at once; twenty messages at forty seconds each outlast any batch's
+        // five-minute lease.
+        let relay = SlowRelay { clock: app.clock.clone(), delivered: Default::default() };
+        let (a, b) = tokio::join!(
+            portico::mail::worker::deliver_due(&app.app, &relay),
+            portico::mail::worker::deliver_due(&app.app, &relay),
+        );
+        let sent = a.unwrap() + b.unwrap();
+        let delivered = relay.delivered.into_inner().unwrap();
+        let distinct: std::collections::BTreeSet<&String> = delivered.iter().collect();
+        assert!(sent >= 20, "{sent}");
+        assert_eq!((delivered.len(), distinct.len()), (sent, sent), "a message was delivered twice: {delivered:?}");
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

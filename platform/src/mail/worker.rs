@@ -1,7 +1,11 @@
-//! Delivers the outbox. Any number of nodes may run the worker: a message is leased with one
-//! atomic update (on PostgreSQL, rows another worker holds are skipped), sent, then marked sent —
-//! or retried later with growing delays, and given up after ten attempts. The outbox is
-//! tenant-scoped like everything else, so the worker visits tenants one by one.
+//! Delivers the outbox. Any number of nodes may run the worker: each message is leased on its own
+//! with one atomic update (on PostgreSQL, rows another worker holds are skipped), for far longer
+//! than sending it may take, sent, then marked sent — or retried later with growing delays, and
+//! given up after ten attempts. Leasing one message at a time means a slow relay never lets a
+//! lease run out under messages still waiting their turn. Every message carries a `Message-ID`
+//! made from its outbox id, the same on every attempt, so a receiver can drop the duplicate a
+//! crash between sending and marking sent still causes. The outbox is tenant-scoped like
+//! everything else, so the worker visits tenants one by one.
 
 use std::{fmt, sync::Arc, time::Duration as StdDuration};
 
@@ -18,13 +22,16 @@ use crate::{
     store::{Access, TenantTx},
 };
 
-const BATCH: i64 = 20;
+/// How long one message is leased: ten times the SMTP timeout.
 const LEASE: Duration = Duration::minutes(5);
+const SMTP_TIMEOUT: StdDuration = StdDuration::from_secs(30);
 const MAX_ATTEMPTS: i64 = 10;
 
 /// One message, ready for the wire.
 #[derive(Debug, Clone)]
 pub struct Envelope {
+    /// The outbox id: the same on every attempt to deliver the message.
+    pub id: String,
     pub to_address: String,
     pub to_name: String,
     pub subject: String,
@@ -46,12 +53,19 @@ pub struct Smtp {
     from: Mailbox,
 }
 
+impl Envelope {
+    /// `<outbox id@sender's domain>`: stable across attempts, unique per message.
+    pub fn message_id(&self, from: &Mailbox) -> String {
+        format!("<{}@{}>", self.id, from.email.domain())
+    }
+}
+
 impl Smtp {
     /// `smtp://host:port` (plain; add `?tls=required` for STARTTLS) or `smtps://user:pass@host`.
     pub fn new(url: &str, from: &str) -> anyhow::Result<Self> {
         let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
             .map_err(|e| anyhow::anyhow!("PORTICO_SMTP_URL: {e}"))?
-            .timeout(Some(StdDuration::from_secs(30)))
+            .timeout(Some(SMTP_TIMEOUT))
             .build();
         let from = from
             .parse()
@@ -75,6 +89,7 @@ impl Transport for Smtp {
             .or_else(|_| envelope.to_address.parse())
             .map_err(|e: lettre::address::AddressError| e.to_string())?;
             let message = LettreMessage::builder()
+                .message_id(Some(envelope.message_id(&self.from)))
                 .from(self.from.clone())
                 .to(to)
                 .subject(&envelope.subject)
@@ -112,65 +127,58 @@ pub async fn deliver_due(app: &App, transport: &dyn Transport) -> Result<usize> 
     };
     let mut sent = 0;
     for tenant in tenants {
-        loop {
-            let batch = lease(app, tenant.id).await?;
-            if batch.is_empty() {
-                break;
+        while let Some((attempts, envelope)) = lease_next(app, tenant.id).await? {
+            let outcome = transport.send(&envelope).await;
+            if outcome.is_ok() {
+                sent += 1;
             }
-            for (id, attempts, envelope) in &batch {
-                let outcome = transport.send(envelope).await;
-                if outcome.is_ok() {
-                    sent += 1;
-                }
-                settle(app, tenant.id, id, *attempts, outcome).await?;
-            }
-            if (batch.len() as i64) < BATCH {
-                break;
-            }
+            settle(app, tenant.id, &envelope.id, attempts, outcome).await?;
         }
     }
     Ok(sent)
 }
 
-type Leased = Vec<(String, i64, Envelope)>;
-
-async fn lease(app: &App, tenant: portico_tenants::TenantId) -> Result<Leased> {
+/// Leases the tenant's next due message, if there is one: the attempts made so far, and the
+/// message. (`id = (subquery)`, not `IN`: PostgreSQL may run an `IN` subquery once per row it
+/// scans, and each run can pick and lock another message.)
+async fn lease_next(
+    app: &App,
+    tenant: portico_tenants::TenantId,
+) -> Result<Option<(i64, Envelope)>> {
     let now = app.clock.now();
     let mut tx = app.db.begin(tenant, Access::Write).await?;
     let sql = format!(
         "UPDATE outbox SET leased_until = $3
          WHERE tenant_id = $1 AND status = 'pending' AND next_attempt_at <= $2
            AND (leased_until IS NULL OR leased_until < $2)
-           AND id IN (SELECT id FROM outbox
-                      WHERE tenant_id = $1 AND status = 'pending' AND next_attempt_at <= $2
-                        AND (leased_until IS NULL OR leased_until < $2)
-                      ORDER BY id LIMIT $4{})
+           AND id = (SELECT id FROM outbox
+                     WHERE tenant_id = $1 AND status = 'pending' AND next_attempt_at <= $2
+                       AND (leased_until IS NULL OR leased_until < $2)
+                     ORDER BY id LIMIT 1{})
          RETURNING id, attempts, to_address, to_name, subject, text_body, html_body",
         tx.dialect().skip_locked()
     );
-    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(tx.tenant_param())
         .bind(now)
         .bind(now + LEASE)
-        .bind(BATCH)
-        .fetch_all(tx.conn())
+        .fetch_optional(tx.conn())
         .await?;
     tx.commit().await?;
-    rows.iter()
-        .map(|r| {
-            Ok((
-                r.try_get("id")?,
-                r.try_get("attempts")?,
-                Envelope {
-                    to_address: r.try_get("to_address")?,
-                    to_name: r.try_get("to_name")?,
-                    subject: r.try_get("subject")?,
-                    text_body: r.try_get("text_body")?,
-                    html_body: r.try_get("html_body")?,
-                },
-            ))
-        })
-        .collect()
+    row.map(|r| {
+        Ok((
+            r.try_get("attempts")?,
+            Envelope {
+                id: r.try_get("id")?,
+                to_address: r.try_get("to_address")?,
+                to_name: r.try_get("to_name")?,
+                subject: r.try_get("subject")?,
+                text_body: r.try_get("text_body")?,
+                html_body: r.try_get("html_body")?,
+            },
+        ))
+    })
+    .transpose()
 }
 
 /// Records the outcome of one attempt.
