@@ -22,6 +22,8 @@ static RUNTIME: LazyLock<PluginRuntime> = LazyLock::new(|| {
     let defaults = RuntimeConfig::default();
     PluginRuntime::new(RuntimeConfig {
         max_instances: 64,
+        // Calls through the pool wait their turn rather than fail on a busy test machine.
+        call_wait: Duration::from_secs(10),
         // Room for the tests that raise a call's CPU time to be sure of what they test.
         limit_caps: CallLimits {
             cpu_time: Duration::from_secs(10),
@@ -407,7 +409,7 @@ async fn oversized_output_is_refused() {
         .await
         .unwrap_err();
     assert!(
-        matches!(failure, CallError::OutputTooLarge { bytes, limit: 262_144 } if bytes > 1 << 20),
+        matches!(failure, CallError::OutputTooLarge { limit: 262_144 }),
         "{failure:?}"
     );
 }
@@ -507,16 +509,28 @@ async fn a_misbehaving_plugin_does_not_disturb_other_tenants() {
             // Deadlines are wall-clock time less host time: on two shared cores a well-behaved call
             // may wait its turn, so the good tenants get room and only the loop meets its deadline.
             call.limits.cpu_time = Duration::from_secs(2);
+            let tenant = format!("tenant-{tenant}");
+            // As the platform calls them: on the call threads, a few per tenant at a time.
             tasks.push(tokio::spawn(async move {
-                good.validate(&call, &request)
+                RUNTIME
+                    .calls()
+                    .run(&tenant, async move {
+                        good.validate(&call, &request)
+                            .await
+                            .map(|issues| issues.is_empty())
+                    })
                     .await
-                    .map(|issues| issues.is_empty())
             }));
         }
         let bad = bad.clone();
         let call = invocation("tenant-bad", Capabilities::all(), Platform::default());
         tasks.push(tokio::spawn(async move {
-            bad.validate(&call, &item("x")).await.map(|_| false)
+            RUNTIME
+                .calls()
+                .run("tenant-bad", async move {
+                    bad.validate(&call, &item("x")).await.map(|_| false)
+                })
+                .await
         }));
     }
     let (mut passed, mut stopped) = (0, 0);

@@ -300,7 +300,8 @@ on_both_databases! {
         }
         for object in ["panics_item", "infinite_loop_item"] {
             let (status, refused) = create(object, json!({ "name": "x" })).await;
-            assert_eq!(status, StatusCode::CONFLICT, "{object}: {refused}");
+            assert_eq!(status, StatusCode::BAD_GATEWAY, "{object}: {refused}");
+            assert_eq!(refused["error"]["code"], "section_failed", "{refused}");
             assert!(refused["error"]["message"].as_str().unwrap().contains("could not check"), "{refused}");
             let listed: Value = desk.admin.get(&format!("/api/v1/objects/{object}/records")).await.json().await.unwrap();
             assert_eq!(listed["data"], json!([]), "{object}");
@@ -541,5 +542,86 @@ on_both_databases! {
         assert_eq!(request["data"]["decision_comment"], "Enjoy");
         let (_, mailbox) = desk.admin.get_text("/console/mail").await;
         assert!(mailbox.contains("leave request decided") && mailbox.contains("was approved"), "{mailbox}");
+    }
+}
+
+on_both_databases! {
+    async fn a_tenant_moved_to_a_smaller_configuration_keeps_its_sections_read_only(app: TestApp) {
+        let desk = Desk::open(&app, "acme").await;
+        configure(&app, "acme", &[Configuration::Customer]).await;
+        let package = guests::package("plugins/equipment-order");
+        let response = desk.admin.post_json("/api/v1/sections", &body(&package.manifest, &package.component)).await;
+        assert_eq!(response.status(), StatusCode::CREATED);
+        let order = desk.create("equipment_order", json!({ "title": "Laptops", "budget": 5000 })).await;
+        let path = format!("/api/v1/objects/equipment_order/records/{}", order["id"].as_str().unwrap());
+
+        // The operator moves the tenant to self-service, which has no custom sections.
+        configure(&app, "acme", &[Configuration::SelfService]).await;
+        let read: Value = desk.admin.get(&path).await.json().await.unwrap();
+        assert_eq!(read["data"]["title"], "Laptops", "nothing is deleted");
+        let response = desk.admin.patch_json(&path, &json!({ "version": 1, "data": { "title": "Phones" } })).await;
+        assert_eq!(response.status(), StatusCode::CONFLICT);
+        let body: Value = response.json().await.unwrap();
+        assert!(body["error"]["message"].as_str().unwrap().contains("allows 0 custom sections"), "{body}");
+        let response = desk.admin.post_json("/api/v1/objects/equipment_order/records", &json!({ "data": { "title": "x", "budget": 1 } })).await;
+        assert_eq!(response.status(), StatusCode::CONFLICT);
+        assert_eq!(desk.admin.delete(&path).await.status(), StatusCode::CONFLICT);
+        // The console says why, on the record, its list and the Sections page.
+        let page = format!("/console/records/equipment_order/{}", order["id"].as_str().unwrap());
+        let (_, html) = desk.admin.get_text(&page).await;
+        assert!(html.contains("These records are read-only") && !html.contains(">Save<"), "{html}");
+        let (_, html) = desk.admin.get_text("/console/records/equipment_order").await;
+        assert!(html.contains("These records are read-only") && !html.contains("New equipment order"), "{html}");
+        let (_, html) = desk.admin.get_text("/console/sections").await;
+        assert!(html.contains("allows 0 custom sections"), "{html}");
+        let unchanged: Value = desk.admin.get(&path).await.json().await.unwrap();
+        assert_eq!(unchanged["version"], 1);
+
+        // Back within its limits, it is writable again.
+        configure(&app, "acme", &[Configuration::Customer]).await;
+        let response = desk.admin.patch_json(&path, &json!({ "version": 1, "data": { "title": "Phones" } })).await;
+        assert_eq!(response.status(), StatusCode::OK);
+    }
+}
+
+on_both_databases! {
+    async fn a_looping_section_fails_its_own_tenants_saves_while_other_tenants_are_served(app: TestApp) {
+        let noisy = Desk::open(&app, "acme").await;
+        configure(&app, "acme", &[Configuration::Customer]).await;
+        let package = guests::package("tests/guests/infinite-loop");
+        let response = noisy.admin.post_json("/api/v1/sections", &json!({
+            "manifest": package.manifest,
+            "component": base64::engine::general_purpose::STANDARD.encode(&package.component),
+        })).await;
+        assert_eq!(response.status(), StatusCode::CREATED);
+        let quiet = Desk::open(&app, "globex").await;
+        let contact = quiet.create("contact", json!({ "full_name": "Gil" })).await;
+        let path = format!("/api/v1/objects/contact/records/{}", contact["id"].as_str().unwrap());
+
+        let mut attack = tokio::task::JoinSet::new();
+        for _ in 0..24 {
+            let admin = noisy.admin.clone();
+            attack.spawn(async move {
+                let response = admin.post_json("/api/v1/objects/infinite_loop_item/records", &json!({ "data": { "name": "x" } })).await;
+                let retry_after = response.headers().get("retry-after").is_some();
+                let status = response.status();
+                let body: Value = response.json().await.unwrap();
+                (status, retry_after, body)
+            });
+        }
+        // The other tenant's reads are served all along.
+        for _ in 0..20 {
+            assert_eq!(quiet.admin.get(&path).await.status(), StatusCode::OK);
+        }
+        for (status, retry_after, body) in attack.join_all().await {
+            match status {
+                StatusCode::BAD_GATEWAY => assert_eq!(body["error"]["code"], "section_failed", "{body}"),
+                // Over its tenant's bound of calls in flight: told to come back.
+                StatusCode::SERVICE_UNAVAILABLE => assert!(retry_after, "{body}"),
+                other => panic!("{other}: {body}"),
+            }
+        }
+        let listed: Value = noisy.admin.get("/api/v1/objects/infinite_loop_item/records").await.json().await.unwrap();
+        assert_eq!(listed["data"], json!([]), "nothing was saved");
     }
 }

@@ -50,7 +50,6 @@ pub(crate) fn build(config: &RuntimeConfig) -> wasmtime::Result<Engine> {
 #[derive(Debug)]
 pub(crate) struct EpochTicker {
     stop: Arc<AtomicBool>,
-    pub(crate) tick: Duration,
 }
 
 impl EpochTicker {
@@ -68,7 +67,7 @@ impl EpochTicker {
                     }
                 }
             })?;
-        Ok(Self { stop, tick })
+        Ok(Self { stop })
     }
 }
 

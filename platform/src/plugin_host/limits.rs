@@ -1,7 +1,13 @@
 //! Per-call limits and how they are enforced: memory through a store limiter, CPU through epoch
 //! deadlines that leave out time spent in host imports, and the reasons a call is aborted.
 
-use std::time::{Duration, Instant};
+use std::{
+    sync::{
+        Arc,
+        atomic::{AtomicU64, Ordering},
+    },
+    time::{Duration, Instant},
+};
 
 use wasmtime::{ResourceLimiter, UpdateDeadline};
 
@@ -68,24 +74,27 @@ pub(crate) enum Abort {
     HostCalls,
 }
 
-/// The clock of one call: CPU time is wall time minus time spent awaiting host imports.
+/// The clock of one call: CPU time is wall time minus time spent awaiting host imports and time
+/// spent yielded to other tasks. The guest yields at every tick, so calls on the same threads take
+/// turns.
 #[derive(Debug)]
 pub(crate) struct CallClock {
     started: Instant,
     in_host: Duration,
+    /// Nanoseconds spent yielded (the yield runs outside the store, so it is shared).
+    yielded: Arc<AtomicU64>,
     cpu: Duration,
     wall: Duration,
-    tick: Duration,
 }
 
 impl CallClock {
-    pub(crate) fn start(limits: &CallLimits, tick: Duration) -> Self {
+    pub(crate) fn start(limits: &CallLimits) -> Self {
         Self {
             started: Instant::now(),
             in_host: Duration::ZERO,
+            yielded: Arc::default(),
             cpu: limits.cpu_time,
             wall: limits.wall_time,
-            tick,
         }
     }
 
@@ -93,29 +102,44 @@ impl CallClock {
         self.in_host += spent;
     }
 
-    /// Epoch ticks until the CPU deadline, counted from a fresh call.
+    /// Epoch ticks until the first check: the next tick, where the guest yields.
     pub(crate) fn initial_ticks(&self) -> u64 {
-        self.ticks(self.cpu)
+        1
     }
 
-    /// Called when the epoch deadline passes: either the section really used its CPU time (or the
-    /// call its wall time), or host imports took part of it and the deadline moves on.
-    pub(crate) fn on_deadline(&self) -> wasmtime::Result<UpdateDeadline> {
+    fn yielded(&self) -> Duration {
+        Duration::from_nanos(self.yielded.load(Ordering::Relaxed))
+    }
+
+    /// Whether the call is out of time: the section used its CPU time, or the call its wall time.
+    fn check(&self) -> Result<(), Abort> {
         let elapsed = self.started.elapsed();
-        let cpu_used = elapsed.saturating_sub(self.in_host);
+        let cpu_used = elapsed
+            .saturating_sub(self.in_host)
+            .saturating_sub(self.yielded());
         if elapsed >= self.wall {
-            return Err(Abort::WallTime.into());
+            return Err(Abort::WallTime);
         }
         if cpu_used >= self.cpu {
-            return Err(Abort::Deadline.into());
+            return Err(Abort::Deadline);
         }
-        let left = (self.cpu - cpu_used).min(self.wall - elapsed);
-        Ok(UpdateDeadline::Continue(self.ticks(left)))
+        Ok(())
     }
 
-    fn ticks(&self, span: Duration) -> u64 {
-        let ticks = span.as_nanos().div_ceil(self.tick.as_nanos().max(1));
-        u64::try_from(ticks).unwrap_or(u64::MAX).max(1)
+    /// Called at every epoch tick the guest runs through: it stops a call out of time, and
+    /// otherwise lets other tasks on the thread run before the guest goes on.
+    pub(crate) fn on_deadline(&self) -> wasmtime::Result<UpdateDeadline> {
+        self.check()?;
+        let yielded = self.yielded.clone();
+        Ok(UpdateDeadline::YieldCustom(
+            1,
+            Box::pin(async move {
+                let started = Instant::now();
+                tokio::task::yield_now().await;
+                let nanos = u64::try_from(started.elapsed().as_nanos()).unwrap_or(u64::MAX);
+                yielded.fetch_add(nanos, Ordering::Relaxed);
+            }),
+        ))
     }
 }
 
@@ -181,22 +205,18 @@ mod tests {
     }
 
     #[test]
-    fn deadline_counts_whole_ticks() {
-        let clock = CallClock::start(&limits(10, 5000), Duration::from_millis(1));
-        assert_eq!(clock.initial_ticks(), 10);
-        let clock = CallClock::start(&limits(10, 5000), Duration::from_millis(3));
-        assert_eq!(clock.initial_ticks(), 4);
-    }
-
-    #[test]
-    fn host_time_extends_the_deadline_but_not_the_wall_limit() {
-        let mut clock = CallClock::start(&limits(1, 5000), Duration::from_millis(1));
-        clock.add_host_time(Duration::from_secs(3600));
+    fn host_time_and_time_yielded_do_not_count_as_cpu_time_but_as_wall_time() {
+        let mut clock = CallClock::start(&limits(1, 5000));
+        std::thread::sleep(Duration::from_millis(3));
+        assert_eq!(clock.check(), Err(Abort::Deadline));
+        clock.add_host_time(Duration::from_millis(2));
+        clock.yielded.store(2_000_000, Ordering::Relaxed);
+        assert_eq!(clock.check(), Ok(()), "4 of the 3 ms were someone else's");
         assert!(matches!(
             clock.on_deadline(),
-            Ok(UpdateDeadline::Continue(_))
+            Ok(UpdateDeadline::YieldCustom(1, _))
         ));
-        let mut clock = CallClock::start(&limits(1, 0), Duration::from_millis(1));
+        let mut clock = CallClock::start(&limits(1, 0));
         clock.add_host_time(Duration::from_secs(3600));
         let Err(error) = clock.on_deadline() else {
             panic!("the deadline was moved on");
@@ -206,7 +226,7 @@ mod tests {
 
     #[test]
     fn spent_cpu_time_aborts() {
-        let clock = CallClock::start(&limits(0, 5000), Duration::from_millis(1));
+        let clock = CallClock::start(&limits(0, 5000));
         let Err(error) = clock.on_deadline() else {
             panic!("the deadline was moved on");
         };

@@ -9,6 +9,7 @@
 //! ```
 
 mod cache;
+mod calls;
 mod capability;
 mod engine;
 mod imports;
@@ -25,6 +26,7 @@ use std::{collections::BTreeSet, path::PathBuf, sync::Arc, time::Duration};
 use wasmtime::{Engine, component::Linker};
 
 pub use cache::CacheError;
+pub use calls::CallPool;
 pub use capability::{Capabilities, Capability};
 pub use limits::CallLimits;
 pub use package::{LoadError, PackageProblem, PluginPackage, ReadError};
@@ -56,6 +58,12 @@ pub struct RuntimeConfig {
     pub epoch_tick: Duration,
     /// Bytes of a reused memory (and stack) slot reset in place rather than unmapped.
     pub keep_resident_bytes: usize,
+    /// Threads that run hook calls (see [`CallPool`]): never the threads serving requests.
+    pub call_threads: usize,
+    /// Hook calls one tenant may have in flight at once.
+    pub calls_per_tenant: usize,
+    /// How long a call over its tenant's bound waits for a turn before it is refused.
+    pub call_wait: Duration,
 }
 
 impl Default for RuntimeConfig {
@@ -75,6 +83,10 @@ impl Default for RuntimeConfig {
             },
             epoch_tick: Duration::from_millis(1),
             keep_resident_bytes: 64 << 10,
+            // Half the cores: a tenant's looping section leaves the others to serve requests.
+            call_threads: std::thread::available_parallelism().map_or(1, |n| n.get().div_ceil(2)),
+            calls_per_tenant: 2,
+            call_wait: Duration::from_millis(250),
         }
     }
 }
@@ -88,6 +100,8 @@ pub enum RuntimeError {
     Ticker(#[from] std::io::Error),
     #[error(transparent)]
     Cache(#[from] CacheError),
+    #[error("cannot start the section call threads: {0}")]
+    Calls(std::io::Error),
 }
 
 /// The process's plugin runtime: one engine, one linker of the host imports, one compile cache.
@@ -96,6 +110,7 @@ pub struct PluginRuntime {
     linker: Linker<CallState>,
     cache: CompileCache,
     ticker: Arc<EpochTicker>,
+    calls: CallPool,
     config: RuntimeConfig,
 }
 
@@ -118,17 +133,29 @@ impl PluginRuntime {
         .map_err(|e| RuntimeError::Engine(format!("{e:#}")))?;
         let cache = CompileCache::new(&engine, config.cache_dir.clone())?;
         let ticker = Arc::new(EpochTicker::start(&engine, config.epoch_tick)?);
+        let calls = CallPool::new(
+            config.call_threads,
+            config.calls_per_tenant,
+            config.call_wait,
+        )
+        .map_err(RuntimeError::Calls)?;
         Ok(Self {
             engine,
             linker,
             cache,
             ticker,
+            calls,
             config,
         })
     }
 
     pub fn config(&self) -> &RuntimeConfig {
         &self.config
+    }
+
+    /// Where hook calls run, a bounded number per tenant.
+    pub fn calls(&self) -> &CallPool {
+        &self.calls
     }
 
     /// Checks a package (manifest and component) and makes it ready to call: compiled (or taken

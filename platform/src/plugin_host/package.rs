@@ -236,7 +236,7 @@ pub(super) fn load(
                 pre,
                 hooks,
                 limit_caps: runtime.config.limit_caps,
-                ticker: runtime.ticker.clone(),
+                _ticker: runtime.ticker.clone(),
             })
         }
         _ => Err(LoadError::Invalid(problems)),

@@ -63,8 +63,8 @@ pub struct ActionResult {
 pub enum CallError {
     #[error("the input to the section is {bytes} bytes, over the {limit}-byte limit")]
     InputTooLarge { bytes: usize, limit: usize },
-    #[error("the section returned {bytes} bytes, over the {limit}-byte limit")]
-    OutputTooLarge { bytes: usize, limit: usize },
+    #[error("the section returned more than the {limit}-byte limit")]
+    OutputTooLarge { limit: usize },
     #[error("the section ran past its {limit:?} CPU deadline and was stopped")]
     DeadlineExceeded { limit: Duration },
     #[error("the section ran past the {limit:?} wall-clock limit and was stopped")]
@@ -116,7 +116,7 @@ pub struct LoadedPlugin {
     pub(crate) hooks: HookIndices,
     pub(crate) limit_caps: CallLimits,
     /// Keeps the epoch advancing while this plugin can run.
-    pub(crate) ticker: Arc<EpochTicker>,
+    pub(crate) _ticker: Arc<EpochTicker>,
 }
 
 impl std::fmt::Debug for LoadedPlugin {
@@ -321,7 +321,7 @@ impl LoadedPlugin {
                 },
             ));
         }
-        let clock = CallClock::start(&limits, self.ticker.tick);
+        let clock = CallClock::start(&limits);
         let deadline = clock.initial_ticks();
         let state = CallState {
             plugin: self.label.clone(),
@@ -339,6 +339,9 @@ impl LoadedPlugin {
         };
         let mut store = Store::new(self.pre.engine(), state);
         store.limiter(|state| &mut state.memory);
+        // What the guest hands the host (a hook's result, an import's arguments) is counted as
+        // it is lifted: an oversized answer fails before it is copied.
+        store.set_hostcall_fuel(limits.max_output_bytes);
         store.set_epoch_deadline(deadline);
         store.epoch_deadline_callback(|store| store.data().clock.on_deadline());
         match self.pre.instantiate_async(&mut store).await {
@@ -371,7 +374,7 @@ impl LoadedPlugin {
                 if bytes <= limit {
                     return Ok(value);
                 }
-                CallError::OutputTooLarge { bytes, limit }
+                CallError::OutputTooLarge { limit }
             }
             Err(error) => classify(&call.store, error),
         };
@@ -441,6 +444,13 @@ fn classify(store: &Store<CallState>, error: wasmtime::Error) -> CallError {
     }
     if error.downcast_ref::<PoolConcurrencyLimitError>().is_some() {
         return CallError::Busy;
+    }
+    // wasmtime's "hostcall fuel" (set to the output limit) ran out while lifting; its error type
+    // is private, its message is not.
+    if format!("{error:#}").contains("fuel allocated for hostcalls has been exhausted") {
+        return CallError::OutputTooLarge {
+            limit: state.limits.max_output_bytes,
+        };
     }
     CallError::Failed {
         reason: format!("{error:#}"),

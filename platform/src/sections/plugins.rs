@@ -149,9 +149,29 @@ fn record_data(
     }
 }
 
-/// A failed call: the user learns the section failed (the host logged why, naming the plugin).
+/// A failed call: the user learns the section failed (the host logged why, naming the plugin),
+/// or that the tenant's sections are busy and the request may be tried again.
 fn call_failed(error: CallError) -> Error {
-    Error::Conflict(format!("The section could not check this record: {error}"))
+    match error {
+        CallError::Busy => Error::Unavailable {
+            message: "This portal's custom sections are busy. Please try again in a moment.".into(),
+            retry_after: std::time::Duration::from_secs(1),
+        },
+        error => Error::SectionFailed(format!("The section could not check this record: {error}")),
+    }
+}
+
+/// Runs one hook call on the plugin runtime's call threads, within the actor's tenant's bound.
+async fn call<T: Send + 'static>(
+    app: &App,
+    actor: &Actor,
+    hook: impl Future<Output = Result<T, CallError>> + Send + 'static,
+) -> Result<T> {
+    super::installed::runtime(app)?
+        .calls()
+        .run(actor.tenant.slug.as_str(), hook)
+        .await
+        .map_err(call_failed)
 }
 
 fn refused(error: HookError) -> Error {
@@ -168,7 +188,7 @@ fn refused(error: HookError) -> Error {
             }
             Error::invalid_fields(fields)
         }
-        HookError::Failed(message) => Error::Conflict(message),
+        HookError::Failed(message) => Error::invalid_field("record", message),
     }
 }
 
@@ -184,18 +204,24 @@ pub(crate) async fn before_save(
     let Some((plugin, granted)) = plugin_of(app, actor, object).await? else {
         return Ok(());
     };
-    let call = invocation(app, actor, &plugin, granted)?;
+    let invocation = invocation(app, actor, &plugin, granted)?;
     let record = record_data(object, previous, data);
-    let issues = plugin.validate(&call, &record).await.map_err(call_failed)?;
+    let before = previous.map(|p| record_data(object, Some(p), &p.data));
+    let (issues, saved) = call(app, actor, async move {
+        let issues = plugin.validate(&invocation, &record).await?;
+        if !issues.is_empty() {
+            return Ok((issues, None));
+        }
+        let saved = plugin
+            .before_save(&invocation, &record, before.as_ref())
+            .await?;
+        Ok((issues, Some(saved)))
+    })
+    .await?;
     if !issues.is_empty() {
         return Err(refused(HookError::Invalid(issues)));
     }
-    let before = previous.map(|p| record_data(object, Some(p), &p.data));
-    match plugin
-        .before_save(&call, &record, before.as_ref())
-        .await
-        .map_err(call_failed)?
-    {
+    match saved.unwrap_or(Ok(None)) {
         Ok(Some(changes)) => {
             for (field, value) in changes {
                 match value {
@@ -222,10 +248,14 @@ pub(crate) async fn after_save(
     let Some((plugin, granted)) = plugin_of(app, actor, object).await? else {
         return Ok(());
     };
-    let call = invocation(app, actor, &plugin, granted)?;
+    let invocation = invocation(app, actor, &plugin, granted)?;
     let now = record_data(object, Some(record), &record.data);
     let before = previous.map(|p| record_data(object, Some(p), &p.data));
-    match plugin.after_save(&call, &now, before.as_ref()).await {
+    let outcome = call(app, actor, async move {
+        plugin.after_save(&invocation, &now, before.as_ref()).await
+    })
+    .await;
+    match outcome {
         Ok(Ok(())) => {}
         Ok(Err(message)) => {
             tracing::warn!(section = %object.section, %message, "after-save failed")
@@ -255,12 +285,15 @@ pub(crate) async fn on_action(
     let Some((plugin, granted)) = plugin_of(app, actor, object).await? else {
         return Ok(Decision::default());
     };
-    let call = invocation(app, actor, &plugin, granted)?;
+    let invocation = invocation(app, actor, &plugin, granted)?;
     let data = record_data(object, Some(record), &record.data);
-    match plugin
-        .on_action(&call, action, &data, comment)
-        .await
-        .map_err(call_failed)?
+    let (action, comment) = (action.to_owned(), comment.map(str::to_owned));
+    match call(app, actor, async move {
+        plugin
+            .on_action(&invocation, &action, &data, comment.as_deref())
+            .await
+    })
+    .await?
     {
         Ok(result) => Ok(Decision {
             status: result.status,
