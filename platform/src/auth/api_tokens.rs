@@ -135,26 +135,44 @@ pub async fn revoke_all(
     Ok(())
 }
 
-/// The token's user if the secret names a live token of an active user; notes the use.
+/// How stale `last_used_at` may get: noting every use would make each API request a write.
+const TOUCH_AFTER: chrono::Duration = chrono::Duration::minutes(1);
+
+/// A live token of an active user, found by its secret: its id, its user, and whether its last
+/// use should be noted now ([`touch`]).
 pub async fn authenticate(
     tx: &mut TenantTx,
     secret: &str,
     now: Timestamp,
-) -> Result<Option<(ApiTokenId, UserId)>, sqlx::Error> {
+) -> Result<Option<(ApiTokenId, UserId, bool)>, sqlx::Error> {
     let tenant = tx.tenant_param();
     let row = sqlx::query(
-        "UPDATE api_tokens SET last_used_at = $3
+        "SELECT id, user_id, last_used_at FROM api_tokens
          WHERE tenant_id = $1 AND token_hash = $2 AND revoked_at IS NULL
            AND (expires_at IS NULL OR expires_at > $3)
            AND EXISTS (SELECT 1 FROM users u WHERE u.tenant_id = api_tokens.tenant_id
-                       AND u.id = api_tokens.user_id AND u.deactivated_at IS NULL)
-         RETURNING id, user_id",
+                       AND u.id = api_tokens.user_id AND u.deactivated_at IS NULL)",
     )
     .bind(tenant)
     .bind(secret::digest(secret))
     .bind(now)
     .fetch_optional(tx.conn())
     .await?;
-    row.map(|row| Ok((row.try_get("id")?, row.try_get("user_id")?)))
-        .transpose()
+    row.map(|row| {
+        let last: Option<Timestamp> = row.try_get("last_used_at")?;
+        let stale = last.is_none_or(|last| now - TOUCH_AFTER > last);
+        Ok((row.try_get("id")?, row.try_get("user_id")?, stale))
+    })
+    .transpose()
+}
+
+/// Notes that a token was used at `now`.
+pub async fn touch(tx: &mut TenantTx, id: ApiTokenId, now: Timestamp) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE api_tokens SET last_used_at = $3 WHERE tenant_id = $1 AND id = $2")
+        .bind(tx.tenant_param())
+        .bind(id)
+        .bind(now)
+        .execute(tx.conn())
+        .await?;
+    Ok(())
 }

@@ -250,13 +250,18 @@ pub async fn from_api_token(
     if !secret.starts_with(api_tokens::PREFIX) {
         return Ok(None);
     }
-    let mut tx = app.db.begin(tenant.id, Access::Write).await?;
-    let Some((token, user)) = api_tokens::authenticate(&mut tx, secret, app.clock.now()).await?
-    else {
+    let now = app.clock.now();
+    let mut tx = app.db.begin(tenant.id, Access::Read).await?;
+    let Some((token, user, stale)) = api_tokens::authenticate(&mut tx, secret, now).await? else {
         return Ok(None);
     };
     let actor = load_actor(app, &mut tx, tenant, user).await?;
     tx.commit().await?;
+    if stale && actor.is_some() {
+        let mut tx = app.db.begin(tenant.id, Access::Write).await?;
+        api_tokens::touch(&mut tx, token, now).await?;
+        tx.commit().await?;
+    }
     Ok(actor.map(|actor| Authenticated {
         actor,
         credential: Credential::ApiToken(token),
