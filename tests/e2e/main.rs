@@ -6,6 +6,7 @@ mod harness;
 
 mod access;
 mod access_model;
+mod api_document;
 mod browser;
 mod cli;
 mod console;

@@ -13,7 +13,7 @@ use axum::{
 };
 use axum_extra::extract::CookieJar;
 use portico_tenants::Tenant;
-use serde::de::DeserializeOwned;
+use serde::{Deserialize, de::DeserializeOwned};
 
 use super::{
     ANON_CSRF_COOKIE,
@@ -122,6 +122,21 @@ impl FromRequestParts<Arc<App>> for ClientAddr {
             .map(|ConnectInfo(addr)| addr.ip());
         Ok(Self(peer.unwrap_or(IpAddr::from([127, 0, 0, 1]))))
     }
+}
+
+/// A whole number in JSON, also when written with a fraction of zero (`5.0`): JSON Schema's
+/// `integer` allows that spelling, so clients may send it.
+pub fn whole_number<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<i64, D::Error> {
+    let number = serde_json::Number::deserialize(deserializer)?;
+    number
+        .as_i64()
+        .or_else(|| {
+            number
+                .as_f64()
+                .filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15)
+                .map(|f| f as i64)
+        })
+        .ok_or_else(|| serde::de::Error::custom(format!("{number} is not a whole number")))
 }
 
 /// JSON input whose problems are answered in the API's error format. Text with control

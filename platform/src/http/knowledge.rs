@@ -39,13 +39,14 @@ pub fn portal_routes() -> Router<Arc<App>> {
         .route("/knowledge/{id}/like", post(portal_like))
 }
 
-pub fn api_routes() -> Router<Arc<App>> {
-    Router::new()
-        .route("/knowledge/search", get(api_search))
-        .route("/knowledge/popular", get(api_popular))
-        .route("/knowledge/{id}", get(api_article))
-        .route("/knowledge/{id}/comments", post(api_comment))
-        .route("/knowledge/{id}/likes", post(api_like).delete(api_unlike))
+pub fn api_routes() -> utoipa_axum::router::OpenApiRouter<Arc<App>> {
+    use utoipa_axum::routes;
+    utoipa_axum::router::OpenApiRouter::new()
+        .routes(routes!(api_search))
+        .routes(routes!(api_popular))
+        .routes(routes!(api_article))
+        .routes(routes!(api_comment))
+        .routes(routes!(api_like, api_unlike))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -216,15 +217,27 @@ async fn portal_like(
 
 // ---- API ----
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 struct ApiSearch {
     q: String,
     #[serde(rename = "type")]
     type_id: Option<String>,
+    /// Pages of ten hits, from 0.
+    #[param(minimum = 0, maximum = 1000)]
     page: Option<i64>,
 }
 
+#[utoipa::path(
+    get,
+    path = "/knowledge/search",
+    tag = "knowledge",
+    operation_id = "search_knowledge",
+    summary = "Searches the knowledge base",
+    params(ApiSearch),
+    responses((status = 200, description = "Hits with highlighted snippets, and the total", body = Value))
+)]
 async fn api_search(
     State(app): State<Arc<App>>,
     ApiUser(who): ApiUser,
@@ -241,6 +254,14 @@ async fn api_search(
     Ok(Json(json!(results)))
 }
 
+#[utoipa::path(
+    get,
+    path = "/knowledge/popular",
+    tag = "knowledge",
+    operation_id = "popular_articles",
+    summary = "Popular articles",
+    responses((status = 200, description = "Most viewed and liked articles of the last 30 days", body = Value))
+)]
 async fn api_popular(
     State(app): State<Arc<App>>,
     ApiUser(who): ApiUser,
@@ -250,6 +271,14 @@ async fn api_popular(
     ))
 }
 
+#[utoipa::path(
+    get,
+    path = "/knowledge/{id}",
+    tag = "knowledge",
+    operation_id = "get_article",
+    summary = "One article",
+    responses((status = 200, description = "The article with its comments", body = Value))
+)]
 async fn api_article(
     State(app): State<Arc<App>>,
     ApiUser(who): ApiUser,
@@ -258,12 +287,21 @@ async fn api_article(
     Ok(Json(json!(knowledge::read(&app, &who.actor, &id).await?)))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct ApiComment {
     body: String,
 }
 
+#[utoipa::path(
+    post,
+    path = "/knowledge/{id}/comments",
+    tag = "knowledge",
+    operation_id = "comment_article",
+    summary = "Comments on an article",
+    request_body = ApiComment,
+    responses((status = 201, description = "Published"))
+)]
 async fn api_comment(
     State(app): State<Arc<App>>,
     ApiUser(who): ApiUser,
@@ -274,6 +312,14 @@ async fn api_comment(
     Ok(axum::http::StatusCode::CREATED)
 }
 
+#[utoipa::path(
+    post,
+    path = "/knowledge/{id}/likes",
+    tag = "knowledge",
+    operation_id = "like_article",
+    summary = "Likes an article",
+    responses((status = 204, description = "Liked"))
+)]
 async fn api_like(
     State(app): State<Arc<App>>,
     ApiUser(who): ApiUser,
@@ -283,6 +329,14 @@ async fn api_like(
     Ok(axum::http::StatusCode::NO_CONTENT)
 }
 
+#[utoipa::path(
+    delete,
+    path = "/knowledge/{id}/likes",
+    tag = "knowledge",
+    operation_id = "unlike_article",
+    summary = "Takes a like back",
+    responses((status = 204, description = "No longer liked"))
+)]
 async fn api_unlike(
     State(app): State<Arc<App>>,
     ApiUser(who): ApiUser,

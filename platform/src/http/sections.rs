@@ -91,34 +91,31 @@ async fn icon(
         .into_response())
 }
 
-pub fn api_routes() -> Router<Arc<App>> {
-    Router::new()
-        .route(
-            "/sections",
-            get(api_list)
-                .post(api_install)
-                .layer(DefaultBodyLimit::max(MAX_PACKAGE_JSON)),
-        )
-        .route("/sections/{code}", axum::routing::delete(api_uninstall))
-        .route(
-            "/sections/{code}/settings",
-            get(api_settings).put(api_set_settings),
-        )
-        .route("/sections/{code}/{action}", post(api_action))
-        .route(
-            "/objects/{object}/records/{id}/actions",
-            get(api_record_actions),
-        )
-        .route(
-            "/objects/{object}/records/{id}/actions/{action}",
-            post(api_record_action),
-        )
-        .route(
-            "/objects/{object}/records/{id}/history",
-            get(api_record_history),
-        )
+pub fn api_routes() -> utoipa_axum::router::OpenApiRouter<Arc<App>> {
+    use utoipa_axum::routes;
+    let (schemas, paths, install) = routes!(api_list, api_install);
+    utoipa_axum::router::OpenApiRouter::new()
+        .routes((
+            schemas,
+            paths,
+            install.layer(DefaultBodyLimit::max(MAX_PACKAGE_JSON)),
+        ))
+        .routes(routes!(api_uninstall))
+        .routes(routes!(api_settings, api_set_settings))
+        .routes(routes!(api_action))
+        .routes(routes!(api_record_actions))
+        .routes(routes!(api_record_action))
+        .routes(routes!(api_record_history))
 }
 
+#[utoipa::path(
+    get,
+    path = "/objects/{object}/records/{id}/actions",
+    tag = "records",
+    operation_id = "list_record_actions",
+    summary = "Actions on a record",
+    responses((status = 200, description = "The actions the caller may take", body = Value))
+)]
 async fn api_record_actions(
     State(app): State<Arc<App>>,
     ApiUser(who): ApiUser,
@@ -128,13 +125,22 @@ async fn api_record_actions(
     Ok(Json(json!({ "data": found })))
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct ActionBody {
     #[serde(default)]
     comment: Option<String>,
 }
 
+#[utoipa::path(
+    post,
+    path = "/objects/{object}/records/{id}/actions/{action}",
+    tag = "records",
+    operation_id = "record_action",
+    summary = "Takes an action on a record",
+    request_body = ActionBody,
+    responses((status = 200, description = "The record after the action", body = Value))
+)]
 async fn api_record_action(
     State(app): State<Arc<App>>,
     ApiUser(who): ApiUser,
@@ -153,6 +159,14 @@ async fn api_record_action(
     Ok(Json(record))
 }
 
+#[utoipa::path(
+    get,
+    path = "/objects/{object}/records/{id}/history",
+    tag = "records",
+    operation_id = "record_history",
+    summary = "A record's history",
+    responses((status = 200, description = "The record's history", body = Value))
+)]
 async fn api_record_history(
     State(app): State<Arc<App>>,
     ApiUser(who): ApiUser,
@@ -261,6 +275,14 @@ async fn console_action(
 
 // ---- API ----
 
+#[utoipa::path(
+    get,
+    path = "/sections",
+    tag = "sections",
+    operation_id = "list_sections",
+    summary = "Lists installed custom sections",
+    responses((status = 200, description = "Installed sections", body = Value))
+)]
 async fn api_list(
     State(app): State<Arc<App>>,
     ApiUser(who): ApiUser,
@@ -270,7 +292,7 @@ async fn api_list(
     ))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct Package {
     manifest: Value,
@@ -290,6 +312,15 @@ fn base64_field(field: &str, text: &str) -> Result<Vec<u8>, Error> {
         .map_err(|_| Error::invalid_field(field, "is not base64"))
 }
 
+#[utoipa::path(
+    post,
+    path = "/sections",
+    tag = "sections",
+    operation_id = "install_section",
+    summary = "Installs or upgrades a custom section",
+    request_body = Package,
+    responses((status = 201, description = "The installed section", body = Value))
+)]
 async fn api_install(
     State(app): State<Arc<App>>,
     ApiUser(who): ApiUser,
@@ -308,6 +339,14 @@ async fn api_install(
     Ok((StatusCode::CREATED, Json(json!(section))))
 }
 
+#[utoipa::path(
+    post,
+    path = "/sections/{code}/{action}",
+    tag = "sections",
+    operation_id = "section_action",
+    summary = "Enables, disables or rolls back a section",
+    responses((status = 204, description = "Done"))
+)]
 async fn api_action(
     State(app): State<Arc<App>>,
     ApiUser(who): ApiUser,
@@ -320,12 +359,22 @@ async fn api_action(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 struct UninstallQuery {
     #[serde(default)]
     purge: bool,
 }
 
+#[utoipa::path(
+    delete,
+    path = "/sections/{code}",
+    tag = "sections",
+    operation_id = "uninstall_section",
+    summary = "Uninstalls a section (records kept unless purged)",
+    params(UninstallQuery),
+    responses((status = 204, description = "Uninstalled"))
+)]
 async fn api_uninstall(
     State(app): State<Arc<App>>,
     ApiUser(who): ApiUser,
@@ -336,6 +385,14 @@ async fn api_uninstall(
     Ok(StatusCode::NO_CONTENT)
 }
 
+#[utoipa::path(
+    get,
+    path = "/sections/{code}/settings",
+    tag = "sections",
+    operation_id = "get_section_settings",
+    summary = "A section's settings",
+    responses((status = 200, description = "The section's settings in this tenant", body = Value))
+)]
 async fn api_settings(
     State(app): State<Arc<App>>,
     ApiUser(who): ApiUser,
@@ -350,6 +407,15 @@ async fn api_settings(
     Ok(Json(settings))
 }
 
+#[utoipa::path(
+    put,
+    path = "/sections/{code}/settings",
+    tag = "sections",
+    operation_id = "set_section_settings",
+    summary = "Sets a section's settings",
+    request_body = std::collections::BTreeMap<String, Value>,
+    responses((status = 204, description = "Saved"))
+)]
 async fn api_set_settings(
     State(app): State<Arc<App>>,
     ApiUser(who): ApiUser,

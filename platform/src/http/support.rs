@@ -68,17 +68,15 @@ pub fn console_routes() -> Router<Arc<App>> {
         .route("/files/{id}", get(console_file))
 }
 
-pub fn api_routes() -> Router<Arc<App>> {
-    Router::new()
-        .route("/cases/{id}", get(api_case))
-        .route(
-            "/cases/{id}/messages",
-            get(api_messages).post(api_post_message),
-        )
-        .route("/cases/{id}/actions/{action}", post(api_action))
-        .route("/cases/{id}/feedback", post(api_feedback))
-        .route("/cases/{id}/assignee", post(api_assign))
-        .route("/files/{id}", get(api_file))
+pub fn api_routes() -> utoipa_axum::router::OpenApiRouter<Arc<App>> {
+    use utoipa_axum::routes;
+    utoipa_axum::router::OpenApiRouter::new()
+        .routes(routes!(api_case))
+        .routes(routes!(api_messages, api_post_message))
+        .routes(routes!(api_action))
+        .routes(routes!(api_feedback))
+        .routes(routes!(api_assign))
+        .routes(routes!(api_file))
 }
 
 /// Deadline indicators of a list's cases, by id.
@@ -473,6 +471,14 @@ async fn console_file(
 
 // ---- API ----
 
+#[utoipa::path(
+    get,
+    path = "/cases/{id}",
+    tag = "cases",
+    operation_id = "get_case",
+    summary = "One case",
+    responses((status = 200, description = "The case with its indicators and conversation", body = Value))
+)]
 async fn api_case(
     State(app): State<Arc<App>>,
     ApiUser(who): ApiUser,
@@ -481,6 +487,14 @@ async fn api_case(
     Ok(Json(json!(cases::view(&app, &who.actor, &id).await?)))
 }
 
+#[utoipa::path(
+    get,
+    path = "/cases/{id}/messages",
+    tag = "cases",
+    operation_id = "list_case_messages",
+    summary = "A case's conversation",
+    responses((status = 200, description = "The conversation, oldest first", body = Value))
+)]
 async fn api_messages(
     State(app): State<Arc<App>>,
     ApiUser(who): ApiUser,
@@ -491,7 +505,7 @@ async fn api_messages(
     ))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct NewMessage {
     body: String,
@@ -499,6 +513,15 @@ struct NewMessage {
     kind: Option<String>,
 }
 
+#[utoipa::path(
+    post,
+    path = "/cases/{id}/messages",
+    tag = "cases",
+    operation_id = "post_case_message",
+    summary = "Posts a message or a complaint",
+    request_body = NewMessage,
+    responses((status = 201, description = "The message", body = Value))
+)]
 async fn api_post_message(
     State(app): State<Arc<App>>,
     ApiUser(who): ApiUser,
@@ -514,6 +537,14 @@ async fn api_post_message(
     Ok((StatusCode::CREATED, Json(json!(message))))
 }
 
+#[utoipa::path(
+    post,
+    path = "/cases/{id}/actions/{action}",
+    tag = "cases",
+    operation_id = "case_action",
+    summary = "Cancels, closes or reopens a case",
+    responses((status = 200, description = "The case", body = Value))
+)]
 async fn api_action(
     State(app): State<Arc<App>>,
     ApiUser(who): ApiUser,
@@ -526,14 +557,25 @@ async fn api_action(
     ))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct Feedback {
+    #[serde(deserialize_with = "super::extract::whole_number")]
+    #[schema(minimum = 1, maximum = 5)]
     satisfaction: i64,
     #[serde(default)]
     notes: String,
 }
 
+#[utoipa::path(
+    post,
+    path = "/cases/{id}/feedback",
+    tag = "cases",
+    operation_id = "case_feedback",
+    summary = "Rates a finished case",
+    request_body = Feedback,
+    responses((status = 204, description = "Saved"))
+)]
 async fn api_feedback(
     State(app): State<Arc<App>>,
     ApiUser(who): ApiUser,
@@ -544,12 +586,21 @@ async fn api_feedback(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct Assign {
     assignee: String,
 }
 
+#[utoipa::path(
+    post,
+    path = "/cases/{id}/assignee",
+    tag = "cases",
+    operation_id = "assign_case",
+    summary = "Assigns a case",
+    request_body = Assign,
+    responses((status = 204, description = "Assigned"))
+)]
 async fn api_assign(
     State(app): State<Arc<App>>,
     ApiUser(who): ApiUser,
@@ -564,6 +615,14 @@ async fn api_assign(
     Ok(StatusCode::NO_CONTENT)
 }
 
+#[utoipa::path(
+    get,
+    path = "/files/{id}",
+    tag = "cases",
+    operation_id = "get_file",
+    summary = "Downloads an attachment",
+    responses((status = 200, description = "The file", content_type = "application/octet-stream"))
+)]
 async fn api_file(
     State(app): State<Arc<App>>,
     ApiUser(who): ApiUser,

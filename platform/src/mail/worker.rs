@@ -1,5 +1,5 @@
 //! Delivers the outbox. Any number of nodes may run the worker: each message is leased on its own
-//! with one atomic update (on PostgreSQL, rows another worker holds are skipped), for far longer
+//! with one compare-and-set update, for far longer
 //! than sending it may take, sent, then marked sent — or retried later with growing delays, and
 //! given up after ten attempts. Leasing one message at a time means a slow relay never lets a
 //! lease run out under messages still waiting their turn. Every message carries a `Message-ID`
@@ -139,34 +139,43 @@ pub async fn deliver_due(app: &App, transport: &dyn Transport) -> Result<usize> 
 }
 
 /// Leases the tenant's next due message, if there is one: the attempts made so far, and the
-/// message. (`id = (subquery)`, not `IN`: PostgreSQL may run an `IN` subquery once per row it
-/// scans, and each run can pick and lock another message.)
+/// message. The lease is a compare-and-set on one row (still pending, not leased by anyone whose
+/// lease runs): of two workers that picked the same message, one wins and the other tries the
+/// next.
 async fn lease_next(
     app: &App,
     tenant: portico_tenants::TenantId,
 ) -> Result<Option<(i64, Envelope)>> {
+    const CANDIDATES: i64 = 8;
     let now = app.clock.now();
     let mut tx = app.db.begin(tenant, Access::Write).await?;
-    let sql = format!(
-        "UPDATE outbox SET leased_until = $3
+    let candidates: Vec<String> = sqlx::query_scalar(
+        "SELECT id FROM outbox
          WHERE tenant_id = $1 AND status = 'pending' AND next_attempt_at <= $2
            AND (leased_until IS NULL OR leased_until < $2)
-           AND id = (SELECT id FROM outbox
-                     WHERE tenant_id = $1 AND status = 'pending' AND next_attempt_at <= $2
-                       AND (leased_until IS NULL OR leased_until < $2)
-                     ORDER BY id LIMIT 1{})
-         RETURNING id, attempts, to_address, to_name, subject, text_body, html_body",
-        tx.dialect().skip_locked()
-    );
-    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+         ORDER BY id LIMIT $3",
+    )
+    .bind(tx.tenant_param())
+    .bind(now)
+    .bind(CANDIDATES)
+    .fetch_all(tx.conn())
+    .await?;
+    for id in candidates {
+        let row = sqlx::query(
+            "UPDATE outbox SET leased_until = $4
+             WHERE tenant_id = $1 AND id = $2 AND status = 'pending'
+               AND (leased_until IS NULL OR leased_until < $3)
+             RETURNING id, attempts, to_address, to_name, subject, text_body, html_body",
+        )
         .bind(tx.tenant_param())
+        .bind(&id)
         .bind(now)
         .bind(now + LEASE)
         .fetch_optional(tx.conn())
         .await?;
-    tx.commit().await?;
-    row.map(|r| {
-        Ok((
+        let Some(r) = row else { continue };
+        tx.commit().await?;
+        return Ok(Some((
             r.try_get("attempts")?,
             Envelope {
                 id: r.try_get("id")?,
@@ -176,9 +185,9 @@ async fn lease_next(
                 text_body: r.try_get("text_body")?,
                 html_body: r.try_get("html_body")?,
             },
-        ))
-    })
-    .transpose()
+        )));
+    }
+    Ok(None)
 }
 
 /// Records the outcome of one attempt.

@@ -3,8 +3,9 @@
 //! a few calls per tenant at once, so one tenant's sections cannot fill those threads either. A
 //! call over its tenant's bound waits briefly for a turn, then is refused with
 //! [`CallError::Busy`] (its own request alone fails). Guests also yield at every epoch tick, so
-//! calls of different tenants take turns on the threads, and the threads run at a lower priority
-//! than those serving requests: when the cores are busy, pages come first.
+//! calls of different tenants take turns on the threads. (They keep the same priority as the
+//! others: a call's CPU deadline is measured in wall time, so a thread the scheduler held back
+//! would have its guests stopped for time they never had.)
 
 use std::{
     collections::HashMap,
@@ -42,7 +43,6 @@ impl CallPool {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(threads.max(1))
             .thread_name("section-calls")
-            .on_thread_start(lower_priority)
             .enable_all()
             .build()?;
         Ok(Self {
@@ -83,31 +83,6 @@ impl CallPool {
             })?
     }
 }
-
-/// How much less the call threads count than the others when the scheduler shares the cores
-/// (a nice value: at 10, about a tenth of a share when both want a core). Not `SCHED_IDLE`: under
-/// a full load that would stop sections altogether, and it measured no better.
-const NICENESS: i32 = 10;
-
-#[cfg(target_os = "linux")]
-#[expect(
-    unsafe_code,
-    reason = "a thread's scheduling priority is set through one C call"
-)]
-fn lower_priority() {
-    // SAFETY: `gettid` and `setpriority` take and return plain integers; on Linux the niceness is
-    // per thread, so this changes the calling thread alone. A failure leaves it as it was.
-    let failed = unsafe {
-        let thread = libc::gettid() as libc::id_t;
-        libc::setpriority(libc::PRIO_PROCESS, thread, NICENESS) != 0
-    };
-    if failed {
-        tracing::warn!("cannot lower the priority of a section-call thread");
-    }
-}
-
-#[cfg(not(target_os = "linux"))]
-fn lower_priority() {}
 
 impl Drop for CallPool {
     fn drop(&mut self) {

@@ -86,7 +86,7 @@ impl Default for RuntimeConfig {
             // Half the cores: a tenant's looping section leaves the others to serve requests.
             call_threads: std::thread::available_parallelism().map_or(1, |n| n.get().div_ceil(2)),
             calls_per_tenant: 2,
-            call_wait: Duration::from_millis(250),
+            call_wait: Duration::from_secs(1),
         }
     }
 }

@@ -71,7 +71,7 @@ pub struct Record {
 }
 
 /// A page of records as the actor may see them (hidden columns removed).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Page {
     pub data: Vec<Value>,
     /// Pass as `cursor` to get the next page; absent on the last page.

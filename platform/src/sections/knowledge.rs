@@ -451,6 +451,9 @@ pub async fn search(
             "must be at most 200 characters long",
         ));
     }
+    if !(0..=1000).contains(&page) {
+        return Err(Error::invalid_field("page", "must be from 0 to 1000"));
+    }
     // Gate 4: only the parts of an article whose columns the reader sees are searched and shown.
     let columns = records::Columns::of(actor, &object);
     let parts = search::Parts {
@@ -474,7 +477,7 @@ pub async fn search(
             }
         },
         limit,
-        page.max(0) * limit,
+        page * limit,
     )
     .await
 }

@@ -55,15 +55,6 @@ impl Dialect {
         }
     }
 
-    /// Appended to a row-selecting subquery so concurrent workers skip rows another holds.
-    pub fn skip_locked(self) -> &'static str {
-        match self {
-            // SQLite has one writer at a time; the lease update is enough.
-            Self::Sqlite => "",
-            Self::Postgres => " FOR UPDATE SKIP LOCKED",
-        }
-    }
-
     /// Appended to a row-selecting query so the rows stay locked until the transaction ends.
     pub fn for_update(self) -> &'static str {
         match self {

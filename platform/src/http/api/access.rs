@@ -46,12 +46,20 @@ fn parse<T>(
     parse(value).ok_or_else(|| Error::invalid_field(field, format!("must be one of: {expected}")))
 }
 
+#[utoipa::path(
+    get,
+    path = "/roles",
+    tag = "access",
+    operation_id = "list_roles",
+    summary = "Lists roles",
+    responses((status = 200, description = "The role trees", body = Value))
+)]
 pub async fn roles(State(app): State<Arc<App>>, ApiUser(who): ApiUser) -> Answer {
     let tree = config::role_tree(&app, &who.actor).await?;
     Ok(Json(json!({ "data": tree })))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewRole {
     name: String,
@@ -59,6 +67,15 @@ pub struct NewRole {
     parent: String,
 }
 
+#[utoipa::path(
+    post,
+    path = "/roles",
+    tag = "access",
+    operation_id = "create_role",
+    summary = "Creates a role",
+    request_body = NewRole,
+    responses((status = 201, description = "The new role's id", body = Value))
+)]
 pub async fn create_role(
     State(app): State<Arc<App>>,
     ApiUser(who): ApiUser,
@@ -87,12 +104,21 @@ pub async fn create_role(
     Ok((StatusCode::CREATED, Json(json!({ "id": id }))))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RoleChange {
     name: String,
 }
 
+#[utoipa::path(
+    patch,
+    path = "/roles/{id}",
+    tag = "access",
+    operation_id = "rename_role",
+    summary = "Renames a role",
+    request_body = RoleChange,
+    responses((status = 204, description = "Renamed"))
+)]
 pub async fn rename_role(
     State(app): State<Arc<App>>,
     ApiUser(who): ApiUser,
@@ -103,6 +129,14 @@ pub async fn rename_role(
     Ok(StatusCode::NO_CONTENT)
 }
 
+#[utoipa::path(
+    delete,
+    path = "/roles/{id}",
+    tag = "access",
+    operation_id = "delete_role",
+    summary = "Deletes a role",
+    responses((status = 204, description = "Deleted"))
+)]
 pub async fn delete_role(
     State(app): State<Arc<App>>,
     ApiUser(who): ApiUser,
@@ -112,6 +146,14 @@ pub async fn delete_role(
     Ok(StatusCode::NO_CONTENT)
 }
 
+#[utoipa::path(
+    put,
+    path = "/roles/{id}/members/{user}",
+    tag = "access",
+    operation_id = "add_role_member",
+    summary = "Adds a user to a role",
+    responses((status = 204, description = "A member now"))
+)]
 pub async fn add_member(
     State(app): State<Arc<App>>,
     ApiUser(who): ApiUser,
@@ -121,6 +163,14 @@ pub async fn add_member(
     Ok(StatusCode::NO_CONTENT)
 }
 
+#[utoipa::path(
+    delete,
+    path = "/roles/{id}/members/{user}",
+    tag = "access",
+    operation_id = "remove_role_member",
+    summary = "Removes a user from a role",
+    responses((status = 204, description = "No longer a member"))
+)]
 pub async fn remove_member(
     State(app): State<Arc<App>>,
     ApiUser(who): ApiUser,
@@ -130,6 +180,14 @@ pub async fn remove_member(
     Ok(StatusCode::NO_CONTENT)
 }
 
+#[utoipa::path(
+    get,
+    path = "/access/portal-objects",
+    tag = "access",
+    operation_id = "list_portal_objects",
+    summary = "Objects available on the portal",
+    responses((status = 200, description = "Every object and whether it is on the portal", body = Value))
+)]
 pub async fn portal_objects(State(app): State<Arc<App>>, ApiUser(who): ApiUser) -> Answer {
     access::check(&who.actor, access::Capability::ConfigureAccess)?;
     let catalog = crate::records::catalog(&app, who.actor.tenant.id).await?;
@@ -140,12 +198,21 @@ pub async fn portal_objects(State(app): State<Arc<App>>, ApiUser(who): ApiUser) 
     Ok(Json(json!({ "data": objects })))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Availability {
     on_portal: bool,
 }
 
+#[utoipa::path(
+    put,
+    path = "/access/portal-objects/{object}",
+    tag = "access",
+    operation_id = "set_portal_object",
+    summary = "Puts an object on the portal or takes it off",
+    request_body = Availability,
+    responses((status = 204, description = "Changed"))
+)]
 pub async fn set_portal_object(
     State(app): State<Arc<App>>,
     ApiUser(who): ApiUser,
@@ -156,6 +223,14 @@ pub async fn set_portal_object(
     Ok(StatusCode::NO_CONTENT)
 }
 
+#[utoipa::path(
+    get,
+    path = "/access/objects/{object}",
+    tag = "access",
+    operation_id = "get_object_permissions",
+    summary = "An object's permissions",
+    responses((status = 200, description = "Operations, rules and columns of the object", body = Value))
+)]
 pub async fn object_permissions(
     State(app): State<Arc<App>>,
     ApiUser(who): ApiUser,
@@ -166,7 +241,7 @@ pub async fn object_permissions(
     )))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GrantChange {
     operation: String,
@@ -174,6 +249,15 @@ pub struct GrantChange {
     granted: bool,
 }
 
+#[utoipa::path(
+    put,
+    path = "/access/objects/{object}/grants",
+    tag = "access",
+    operation_id = "set_object_grant",
+    summary = "Grants or withdraws an operation on an object",
+    request_body = GrantChange,
+    responses((status = 204, description = "Changed"))
+)]
 pub async fn set_grant(
     State(app): State<Arc<App>>,
     ApiUser(who): ApiUser,
@@ -198,7 +282,7 @@ pub async fn set_grant(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewRule {
     author_role: String,
@@ -206,6 +290,15 @@ pub struct NewRule {
     level: String,
 }
 
+#[utoipa::path(
+    post,
+    path = "/access/objects/{object}/rules",
+    tag = "access",
+    operation_id = "add_rule",
+    summary = "Adds a default-rights rule",
+    request_body = NewRule,
+    responses((status = 201, description = "The rule's id", body = Value))
+)]
 pub async fn add_rule(
     State(app): State<Arc<App>>,
     ApiUser(who): ApiUser,
@@ -221,6 +314,14 @@ pub async fn add_rule(
     Ok((StatusCode::CREATED, Json(json!({ "id": id }))))
 }
 
+#[utoipa::path(
+    delete,
+    path = "/access/rules/{id}",
+    tag = "access",
+    operation_id = "delete_rule",
+    summary = "Deletes a default-rights rule",
+    responses((status = 204, description = "Deleted"))
+)]
 pub async fn delete_rule(
     State(app): State<Arc<App>>,
     ApiUser(who): ApiUser,
@@ -230,7 +331,7 @@ pub async fn delete_rule(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ColumnChange {
     field: String,
@@ -239,6 +340,15 @@ pub struct ColumnChange {
     access: Option<String>,
 }
 
+#[utoipa::path(
+    put,
+    path = "/access/objects/{object}/columns",
+    tag = "access",
+    operation_id = "set_column",
+    summary = "Sets a column permission",
+    request_body = ColumnChange,
+    responses((status = 204, description = "Changed"))
+)]
 pub async fn set_column(
     State(app): State<Arc<App>>,
     ApiUser(who): ApiUser,
@@ -269,19 +379,36 @@ pub async fn set_column(
     Ok(StatusCode::NO_CONTENT)
 }
 
+#[utoipa::path(
+    get,
+    path = "/access/operations",
+    tag = "access",
+    operation_id = "list_operations",
+    summary = "System operations",
+    responses((status = 200, description = "System operations and who holds them", body = Value))
+)]
 pub async fn operations(State(app): State<Arc<App>>, ApiUser(who): ApiUser) -> Answer {
     Ok(Json(
         json!({ "data": config::system_operations(&app, &who.actor).await? }),
     ))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OperationChange {
     grantee: String,
     granted: bool,
 }
 
+#[utoipa::path(
+    put,
+    path = "/access/operations/{code}",
+    tag = "access",
+    operation_id = "set_operation",
+    summary = "Grants or withdraws a system operation",
+    request_body = OperationChange,
+    responses((status = 204, description = "Changed"))
+)]
 pub async fn set_operation(
     State(app): State<Arc<App>>,
     ApiUser(who): ApiUser,
@@ -293,8 +420,9 @@ pub async fn set_operation(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct ExplainQuery {
     user: String,
     object: String,
@@ -302,6 +430,15 @@ pub struct ExplainQuery {
     record: Option<String>,
 }
 
+#[utoipa::path(
+    get,
+    path = "/access/explain",
+    tag = "access",
+    operation_id = "explain",
+    summary = "Explains what a user may do",
+    params(ExplainQuery),
+    responses((status = 200, description = "The decision of each gate", body = Value))
+)]
 pub async fn explain(
     State(app): State<Arc<App>>,
     ApiUser(who): ApiUser,
@@ -329,13 +466,24 @@ pub async fn explain(
     Ok(Json(json!(explanation)))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct AuditQuery {
     before: Option<String>,
+    #[param(minimum = 1, maximum = 200)]
     limit: Option<u32>,
 }
 
+#[utoipa::path(
+    get,
+    path = "/access/audit",
+    tag = "access",
+    operation_id = "audit",
+    summary = "The audit log",
+    params(AuditQuery),
+    responses((status = 200, description = "Audit entries, newest first", body = Value))
+)]
 pub async fn audit(
     State(app): State<Arc<App>>,
     ApiUser(who): ApiUser,
@@ -353,19 +501,36 @@ pub async fn audit(
 
 // ---- organizations ----
 
+#[utoipa::path(
+    get,
+    path = "/organizations",
+    tag = "organizations",
+    operation_id = "list_organizations",
+    summary = "Lists portal organizations",
+    responses((status = 200, description = "Portal organizations", body = Value))
+)]
 pub async fn organizations(State(app): State<Arc<App>>, ApiUser(who): ApiUser) -> Answer {
     Ok(Json(
         json!({ "data": organizations::list(&app, &who.actor).await? }),
     ))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewOrganization {
     account: String,
     name: Option<String>,
 }
 
+#[utoipa::path(
+    post,
+    path = "/organizations",
+    tag = "organizations",
+    operation_id = "create_organization",
+    summary = "Creates the portal organization of an account",
+    request_body = NewOrganization,
+    responses((status = 201, description = "The organization's id", body = Value))
+)]
 pub async fn create_organization(
     State(app): State<Arc<App>>,
     ApiUser(who): ApiUser,
@@ -375,6 +540,14 @@ pub async fn create_organization(
     Ok((StatusCode::CREATED, Json(json!({ "id": id }))))
 }
 
+#[utoipa::path(
+    get,
+    path = "/organizations/{id}",
+    tag = "organizations",
+    operation_id = "get_organization",
+    summary = "An organization's profile",
+    responses((status = 200, description = "The organization's profile and members", body = Value))
+)]
 pub async fn organization(
     State(app): State<Arc<App>>,
     ApiUser(who): ApiUser,
@@ -386,7 +559,7 @@ pub async fn organization(
     )))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewMembers {
     /// E-mail addresses separated by commas or spaces.
@@ -397,6 +570,15 @@ pub struct NewMembers {
     roles: Vec<String>,
 }
 
+#[utoipa::path(
+    post,
+    path = "/organizations/{id}/members",
+    tag = "organizations",
+    operation_id = "add_organization_members",
+    summary = "Invites people to the organization",
+    request_body = NewMembers,
+    responses((status = 200, description = "What became of each address", body = Value))
+)]
 pub async fn add_members(
     State(app): State<Arc<App>>,
     ApiUser(who): ApiUser,
@@ -429,7 +611,7 @@ pub async fn add_members(
     Ok((StatusCode::OK, Json(json!({ "data": added }))))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MemberChange {
     admin: Option<bool>,
@@ -439,6 +621,15 @@ pub struct MemberChange {
     roles: Map<String, Value>,
 }
 
+#[utoipa::path(
+    patch,
+    path = "/organizations/{id}/members/{user}",
+    tag = "organizations",
+    operation_id = "change_organization_member",
+    summary = "Changes a member (administrator, active, roles)",
+    request_body = MemberChange,
+    responses((status = 204, description = "Changed"))
+)]
 pub async fn change_member(
     State(app): State<Arc<App>>,
     ApiUser(who): ApiUser,
@@ -465,7 +656,7 @@ pub async fn change_member(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ProfileChange {
     name: String,
@@ -473,6 +664,15 @@ pub struct ProfileChange {
     phone: String,
 }
 
+#[utoipa::path(
+    patch,
+    path = "/organizations/{id}",
+    tag = "organizations",
+    operation_id = "update_organization",
+    summary = "Changes the organization's name and phone",
+    request_body = ProfileChange,
+    responses((status = 204, description = "Saved"))
+)]
 pub async fn update_profile(
     State(app): State<Arc<App>>,
     ApiUser(who): ApiUser,
@@ -484,6 +684,15 @@ pub async fn update_profile(
     Ok(StatusCode::NO_CONTENT)
 }
 
+#[utoipa::path(
+    post,
+    path = "/organizations/{id}/addresses",
+    tag = "organizations",
+    operation_id = "add_organization_address",
+    summary = "Adds an address",
+    request_body = std::collections::BTreeMap<String, String>,
+    responses((status = 201, description = "Added"))
+)]
 pub async fn add_address(
     State(app): State<Arc<App>>,
     ApiUser(who): ApiUser,
@@ -495,6 +704,15 @@ pub async fn add_address(
     Ok(StatusCode::CREATED)
 }
 
+#[utoipa::path(
+    patch,
+    path = "/organizations/{id}/addresses/{address}",
+    tag = "organizations",
+    operation_id = "update_organization_address",
+    summary = "Changes an address",
+    request_body = std::collections::BTreeMap<String, String>,
+    responses((status = 204, description = "Changed"))
+)]
 pub async fn update_address(
     State(app): State<Arc<App>>,
     ApiUser(who): ApiUser,
@@ -506,6 +724,14 @@ pub async fn update_address(
     Ok(StatusCode::NO_CONTENT)
 }
 
+#[utoipa::path(
+    delete,
+    path = "/organizations/{id}/addresses/{address}",
+    tag = "organizations",
+    operation_id = "delete_organization_address",
+    summary = "Deletes an address",
+    responses((status = 204, description = "Deleted"))
+)]
 pub async fn delete_address(
     State(app): State<Arc<App>>,
     ApiUser(who): ApiUser,

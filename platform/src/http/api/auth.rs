@@ -23,12 +23,21 @@ use crate::{
     store::Timestamp,
 };
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct Login {
     login: String,
     password: String,
 }
 
+#[utoipa::path(
+    post,
+    path = "/auth/login",
+    tag = "auth",
+    operation_id = "login",
+    summary = "Signs in with login and password",
+    request_body = Login,
+    responses((status = 200, description = "Signed in; the session cookie is set", body = Value))
+)]
 pub async fn login(
     State(app): State<Arc<App>>,
     TenantOf(tenant): TenantOf,
@@ -54,6 +63,14 @@ pub async fn login(
     Ok((jar.add(cookie), Json(body)).into_response())
 }
 
+#[utoipa::path(
+    post,
+    path = "/auth/logout",
+    tag = "auth",
+    operation_id = "logout",
+    summary = "Ends the current session",
+    responses((status = 204, description = "Signed out"))
+)]
 pub async fn logout(
     State(app): State<Arc<App>>,
     ApiUser(who): ApiUser,
@@ -63,6 +80,14 @@ pub async fn logout(
     Ok((jar.remove(expired_session_cookie()), StatusCode::NO_CONTENT).into_response())
 }
 
+#[utoipa::path(
+    get,
+    path = "/me",
+    tag = "auth",
+    operation_id = "me",
+    summary = "Who is asking",
+    responses((status = 200, description = "The caller", body = Value))
+)]
 pub async fn me(ApiUser(who): ApiUser) -> Json<Value> {
     let actor = &who.actor;
     Json(json!({
@@ -74,7 +99,7 @@ pub async fn me(ApiUser(who): ApiUser) -> Json<Value> {
     }))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewToken {
     name: String,
@@ -82,6 +107,15 @@ pub struct NewToken {
     expires_at: Option<String>,
 }
 
+#[utoipa::path(
+    post,
+    path = "/auth/tokens",
+    tag = "auth",
+    operation_id = "create_token",
+    summary = "Creates an API token",
+    request_body = NewToken,
+    responses((status = 201, description = "The token; its secret is shown this once", body = Value))
+)]
 pub async fn create_token(
     State(app): State<Arc<App>>,
     ApiUser(who): ApiUser,
@@ -99,6 +133,14 @@ pub async fn create_token(
     Ok((StatusCode::CREATED, Json(body)))
 }
 
+#[utoipa::path(
+    get,
+    path = "/auth/tokens",
+    tag = "auth",
+    operation_id = "list_tokens",
+    summary = "Lists the caller's API tokens",
+    responses((status = 200, description = "The caller's tokens, without secrets", body = Value))
+)]
 pub async fn list_tokens(
     State(app): State<Arc<App>>,
     ApiUser(who): ApiUser,
@@ -107,6 +149,14 @@ pub async fn list_tokens(
     Ok(Json(json!({ "data": tokens })))
 }
 
+#[utoipa::path(
+    delete,
+    path = "/auth/tokens/{id}",
+    tag = "auth",
+    operation_id = "revoke_token",
+    summary = "Revokes one of the caller's API tokens",
+    responses((status = 204, description = "Revoked"))
+)]
 pub async fn revoke_token(
     State(app): State<Arc<App>>,
     ApiUser(who): ApiUser,

@@ -1,103 +1,96 @@
-//! The JSON API, `/api/v1`. Errors are `{"error": {"code", "message", "fields"?}}`.
+//! The JSON API, `/api/v1`. Errors are `{"error": {"code", "message", "fields"?}}`. Every route
+//! is registered with `routes!`, which takes its method and path from the handler's
+//! `#[utoipa::path]`: the OpenAPI document (`document`) is made from the same registrations.
 
 mod access;
 mod auth;
+pub(super) mod document;
 mod records;
 mod users;
 
 use std::sync::Arc;
 
-use axum::{
-    Router,
-    routing::{delete, get, patch, post, put},
-};
+use axum::{Json, extract::State, response::IntoResponse};
+use serde_json::Value;
+use utoipa_axum::{router::OpenApiRouter, routes};
 
-use crate::app::App;
+use crate::{app::App, http::middleware::Identity};
 
-pub fn routes() -> Router<Arc<App>> {
-    Router::new()
-        .route("/auth/login", post(auth::login))
-        .route("/auth/logout", post(auth::logout))
-        .route(
-            "/auth/tokens",
-            get(auth::list_tokens).post(auth::create_token),
-        )
-        .route("/auth/tokens/{id}", delete(auth::revoke_token))
-        .route("/me", get(auth::me))
-        .route("/users", get(users::list).post(users::create))
-        .route("/users/{id}", get(users::get).patch(users::update))
-        .route("/roles", get(access::roles).post(access::create_role))
-        .route(
-            "/roles/{id}",
-            patch(access::rename_role).delete(access::delete_role),
-        )
-        .route(
-            "/roles/{id}/members/{user}",
-            put(access::add_member).delete(access::remove_member),
-        )
-        .route("/access/portal-objects", get(access::portal_objects))
-        .route(
-            "/access/portal-objects/{object}",
-            put(access::set_portal_object),
-        )
-        .route("/access/objects/{object}", get(access::object_permissions))
-        .route("/access/objects/{object}/grants", put(access::set_grant))
-        .route("/access/objects/{object}/rules", post(access::add_rule))
-        .route("/access/objects/{object}/columns", put(access::set_column))
-        .route("/access/rules/{id}", delete(access::delete_rule))
-        .route("/access/operations", get(access::operations))
-        .route("/access/operations/{code}", put(access::set_operation))
-        .route("/access/explain", get(access::explain))
-        .route("/access/audit", get(access::audit))
-        .route(
-            "/organizations",
-            get(access::organizations).post(access::create_organization),
-        )
-        .route(
-            "/organizations/{id}",
-            get(access::organization).patch(access::update_profile),
-        )
-        .route("/organizations/{id}/members", post(access::add_members))
-        .route(
-            "/organizations/{id}/members/{user}",
-            patch(access::change_member),
-        )
-        .route("/organizations/{id}/addresses", post(access::add_address))
-        .route(
-            "/organizations/{id}/addresses/{address}",
-            patch(access::update_address).delete(access::delete_address),
-        )
-        .route("/objects", get(records::objects))
-        .route("/objects/{object}", get(records::object))
-        .route(
-            "/objects/{object}/records",
-            get(records::list).post(records::create),
-        )
-        .route(
-            "/objects/{object}/records/{id}",
-            get(records::get)
-                .patch(records::update)
-                .delete(records::delete),
-        )
-        .route(
-            "/objects/{object}/records/{id}/rights",
-            get(records::rights).post(records::share),
-        )
-        .route(
-            "/objects/{object}/records/{id}/rights/{grantee}",
-            delete(records::unshare),
-        )
-        .route("/openapi.json", get(openapi))
+pub fn routes() -> axum::Router<Arc<App>> {
+    let (router, api) = OpenApiRouter::new()
+        .routes(routes!(auth::login))
+        .routes(routes!(auth::logout))
+        .routes(routes!(auth::list_tokens, auth::create_token))
+        .routes(routes!(auth::revoke_token))
+        .routes(routes!(auth::me))
+        .routes(routes!(users::list, users::create))
+        .routes(routes!(users::get, users::update))
+        .routes(routes!(access::roles, access::create_role))
+        .routes(routes!(access::rename_role, access::delete_role))
+        .routes(routes!(access::add_member, access::remove_member))
+        .routes(routes!(access::portal_objects))
+        .routes(routes!(access::set_portal_object))
+        .routes(routes!(access::object_permissions))
+        .routes(routes!(access::set_grant))
+        .routes(routes!(access::add_rule))
+        .routes(routes!(access::set_column))
+        .routes(routes!(access::delete_rule))
+        .routes(routes!(access::operations))
+        .routes(routes!(access::set_operation))
+        .routes(routes!(access::explain))
+        .routes(routes!(access::audit))
+        .routes(routes!(access::organizations, access::create_organization))
+        .routes(routes!(access::organization, access::update_profile))
+        .routes(routes!(access::add_members))
+        .routes(routes!(access::change_member))
+        .routes(routes!(access::add_address))
+        .routes(routes!(access::update_address, access::delete_address))
+        .routes(routes!(records::objects))
+        .routes(routes!(records::object))
+        .routes(routes!(records::list, records::create))
+        .routes(routes!(records::get, records::update, records::delete))
+        .routes(routes!(records::rights, records::share))
+        .routes(routes!(records::unshare))
+        .routes(routes!(openapi))
         .merge(crate::http::support::api_routes())
         .merge(crate::http::knowledge::api_routes())
         .merge(crate::http::sections::api_routes())
+        .split_for_parts();
+    let document = Arc::new(document::finish(
+        serde_json::to_value(&api).expect("the OpenAPI document serializes"),
+    ));
+    router.layer(axum::Extension(Document(document)))
 }
 
-const OPENAPI: &str = include_str!("openapi.json");
+/// The document the annotations and `document::finish` made, built once with the router.
+#[derive(Debug, Clone)]
+struct Document(Arc<Value>);
 
-async fn openapi() -> impl axum::response::IntoResponse {
-    (
-        [(axum::http::header::CONTENT_TYPE, "application/json")],
-        OPENAPI,
-    )
+/// This document, with the records of the objects the caller may read.
+#[utoipa::path(
+    get,
+    path = "/openapi.json",
+    tag = "api",
+    operation_id = "openapi",
+    summary = "This API's OpenAPI document",
+    responses((status = 200, description = "The OpenAPI 3.1 document", body = Value))
+)]
+async fn openapi(
+    State(app): State<Arc<App>>,
+    axum::Extension(Document(document)): axum::Extension<Document>,
+    identity: Option<axum::Extension<Identity>>,
+) -> axum::response::Response {
+    let who = identity.and_then(|axum::Extension(Identity(who))| who);
+    let Some(who) = who else {
+        return Json(document.as_ref()).into_response();
+    };
+    match crate::records::catalog(&app, who.actor.tenant.id).await {
+        Ok(catalog) => Json(document::for_actor(
+            document.as_ref().clone(),
+            &who.actor,
+            &catalog,
+        ))
+        .into_response(),
+        Err(error) => crate::http::error::ApiError::from(error).into_response(),
+    }
 }

@@ -39,6 +39,14 @@ fn describe(actor: &Actor, object: &ObjectType) -> Value {
 }
 
 /// The objects the caller may read, with their fields.
+#[utoipa::path(
+    get,
+    path = "/objects",
+    tag = "records",
+    operation_id = "list_objects",
+    summary = "Lists objects",
+    responses((status = 200, description = "The objects the caller may read, with the fields they see", body = Value))
+)]
 pub async fn objects(
     State(app): State<Arc<App>>,
     ApiUser(who): ApiUser,
@@ -52,6 +60,14 @@ pub async fn objects(
     Ok(Json(json!({ "data": objects })))
 }
 
+#[utoipa::path(
+    get,
+    path = "/objects/{object}",
+    tag = "records",
+    operation_id = "get_object",
+    summary = "Describes an object",
+    responses((status = 200, description = "The object, with the fields the caller sees", body = Value))
+)]
 pub async fn object(
     State(app): State<Arc<App>>,
     ApiUser(who): ApiUser,
@@ -62,9 +78,12 @@ pub async fn object(
     Ok(Json(describe(&who.actor, &object)))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
+    /// Records on the page (at most 200; 50 unless given).
+    #[param(minimum = 1, maximum = 200)]
     limit: Option<u32>,
     cursor: Option<String>,
     sort: Option<String>,
@@ -72,6 +91,15 @@ pub struct ListQuery {
     filter: Vec<String>,
 }
 
+#[utoipa::path(
+    get,
+    path = "/objects/{object}/records",
+    tag = "records",
+    operation_id = "list_records",
+    summary = "Lists records (filtered, sorted, paged)",
+    params(ListQuery),
+    responses((status = 200, description = "A page of records as the caller may see them", body = records::Page))
+)]
 pub async fn list(
     State(app): State<Arc<App>>,
     ApiUser(who): ApiUser,
@@ -89,6 +117,14 @@ pub async fn list(
     ))
 }
 
+#[utoipa::path(
+    get,
+    path = "/objects/{object}/records/{id}",
+    tag = "records",
+    operation_id = "get_record",
+    summary = "One record",
+    responses((status = 200, description = "The record", body = Value))
+)]
 pub async fn get(
     State(app): State<Arc<App>>,
     ApiUser(who): ApiUser,
@@ -97,12 +133,21 @@ pub async fn get(
     Ok(Json(records::get(&app, &who.actor, &object, &id).await?))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewRecord {
     data: Value,
 }
 
+#[utoipa::path(
+    post,
+    path = "/objects/{object}/records",
+    tag = "records",
+    operation_id = "create_record",
+    summary = "Creates a record",
+    request_body = NewRecord,
+    responses((status = 201, description = "The record", body = Value))
+)]
 pub async fn create(
     State(app): State<Arc<App>>,
     ApiUser(who): ApiUser,
@@ -113,14 +158,24 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(record)))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Changes {
     /// The version the client last saw; the update is refused if the record has moved on.
+    #[serde(deserialize_with = "crate::http::extract::whole_number")]
     version: i64,
     data: Value,
 }
 
+#[utoipa::path(
+    patch,
+    path = "/objects/{object}/records/{id}",
+    tag = "records",
+    operation_id = "update_record",
+    summary = "Changes a record at the version the caller saw",
+    request_body = Changes,
+    responses((status = 200, description = "The record", body = Value))
+)]
 pub async fn update(
     State(app): State<Arc<App>>,
     ApiUser(who): ApiUser,
@@ -132,6 +187,14 @@ pub async fn update(
     ))
 }
 
+#[utoipa::path(
+    delete,
+    path = "/objects/{object}/records/{id}",
+    tag = "records",
+    operation_id = "delete_record",
+    summary = "Deletes a record",
+    responses((status = 204, description = "Deleted"))
+)]
 pub async fn delete(
     State(app): State<Arc<App>>,
     ApiUser(who): ApiUser,
@@ -141,6 +204,14 @@ pub async fn delete(
     Ok(StatusCode::NO_CONTENT)
 }
 
+#[utoipa::path(
+    get,
+    path = "/objects/{object}/records/{id}/rights",
+    tag = "records",
+    operation_id = "list_record_rights",
+    summary = "Rights on a record",
+    responses((status = 200, description = "Who holds which right on the record", body = Value))
+)]
 pub async fn rights(
     State(app): State<Arc<App>>,
     ApiUser(who): ApiUser,
@@ -150,13 +221,22 @@ pub async fn rights(
     Ok(Json(json!({ "data": rights })))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Share {
     grantee: String,
     level: String,
 }
 
+#[utoipa::path(
+    post,
+    path = "/objects/{object}/records/{id}/rights",
+    tag = "records",
+    operation_id = "share_record",
+    summary = "Shares a record with a role or user",
+    request_body = Share,
+    responses((status = 204, description = "Shared"))
+)]
 pub async fn share(
     State(app): State<Arc<App>>,
     ApiUser(who): ApiUser,
@@ -169,6 +249,14 @@ pub async fn share(
     Ok(StatusCode::NO_CONTENT)
 }
 
+#[utoipa::path(
+    delete,
+    path = "/objects/{object}/records/{id}/rights/{grantee}",
+    tag = "records",
+    operation_id = "unshare_record",
+    summary = "Stops sharing a record",
+    responses((status = 204, description = "No longer shared"))
+)]
 pub async fn unshare(
     State(app): State<Arc<App>>,
     ApiUser(who): ApiUser,

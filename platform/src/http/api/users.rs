@@ -18,6 +18,14 @@ use crate::{
     users::{self, NewUser},
 };
 
+#[utoipa::path(
+    get,
+    path = "/users",
+    tag = "users",
+    operation_id = "list_users",
+    summary = "Lists users",
+    responses((status = 200, description = "Every user, with direct roles", body = Value))
+)]
 pub async fn list(
     State(app): State<Arc<App>>,
     ApiUser(who): ApiUser,
@@ -26,7 +34,7 @@ pub async fn list(
     Ok(Json(json!({ "data": users })))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewUserBody {
     login: String,
@@ -34,6 +42,15 @@ pub struct NewUserBody {
     kind: String,
 }
 
+#[utoipa::path(
+    post,
+    path = "/users",
+    tag = "users",
+    operation_id = "create_user",
+    summary = "Creates a user",
+    request_body = NewUserBody,
+    responses((status = 201, description = "The user and their one-time setup link", body = Value))
+)]
 pub async fn create(
     State(app): State<Arc<App>>,
     ApiUser(who): ApiUser,
@@ -44,6 +61,14 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(json!(created))))
 }
 
+#[utoipa::path(
+    get,
+    path = "/users/{id}",
+    tag = "users",
+    operation_id = "get_user",
+    summary = "One user",
+    responses((status = 200, description = "The user, with direct roles", body = Value))
+)]
 pub async fn get(
     State(app): State<Arc<App>>,
     ApiUser(who): ApiUser,
@@ -53,12 +78,21 @@ pub async fn get(
     Ok(Json(json!(users::get(&app, &who.actor, id).await?)))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UserChange {
     active: bool,
 }
 
+#[utoipa::path(
+    patch,
+    path = "/users/{id}",
+    tag = "users",
+    operation_id = "update_user",
+    summary = "Deactivates or reactivates a user",
+    request_body = UserChange,
+    responses((status = 200, description = "The user", body = Value))
+)]
 pub async fn update(
     State(app): State<Arc<App>>,
     ApiUser(who): ApiUser,
