@@ -360,8 +360,9 @@ async fn claimed_elsewhere(
     account: &str,
     email: &Email,
 ) -> Result<Option<Addition>> {
-    if let Some(user) = users::storage::find_by_login(tx, email.as_str()).await? {
-        return Ok(Some(if user.organization == Some(org) {
+    // Someone with an account: a member of this organization already, or someone else's.
+    let has_account = |user: User| {
+        Some(if user.organization == Some(org) {
             Addition::new(
                 email.as_str(),
                 Outcome::AlreadyMember,
@@ -369,7 +370,10 @@ async fn claimed_elsewhere(
             )
         } else {
             Addition::new(email.as_str(), Outcome::Refused, "already has an account")
-        }));
+        })
+    };
+    if let Some(user) = users::storage::find_by_login(tx, email.as_str()).await? {
+        return Ok(has_account(user));
     }
     let contacts = contacts::with_email(tx, email).await?;
     if contacts
@@ -384,15 +388,7 @@ async fn claimed_elsewhere(
     }
     for contact in &contacts {
         if let Some(user) = users::storage::by_contact(tx, &contact.id).await? {
-            return Ok(Some(if user.organization == Some(org) {
-                Addition::new(
-                    email.as_str(),
-                    Outcome::AlreadyMember,
-                    "is a member already",
-                )
-            } else {
-                Addition::new(email.as_str(), Outcome::Refused, "already has an account")
-            }));
+            return Ok(has_account(user));
         }
     }
     Ok(None)
