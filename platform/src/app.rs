@@ -30,6 +30,8 @@ pub struct App {
     pub files: Arc<dyn object_store::ObjectStore>,
     /// Tenants' catalogs with their installed sections.
     pub tenant_catalogs: sections::installed::CatalogCache,
+    /// Tenants by slug, between requests.
+    pub tenants: crate::tenancy::Directory,
     /// The WebAssembly runtime of custom sections, started when first needed.
     pub plugins: std::sync::OnceLock<crate::plugin_host::PluginRuntime>,
     /// Installed sections ready to call.
@@ -80,6 +82,7 @@ impl App {
             catalog,
             access: AccessCache::default(),
             tenant_catalogs: Default::default(),
+            tenants: Default::default(),
             plugins: Default::default(),
             loaded_plugins: Default::default(),
             passwords,

@@ -37,6 +37,12 @@ enum Command {
     Migrate,
     /// Migrate, create the demo tenant and its users, print how to sign in, and serve.
     Demo,
+    /// Migrate, create the demo tenant, and add the load benchmark's data set to it (thousands
+    /// of cases and articles: for measuring, never on a tenant that matters). Does not serve.
+    Seed {
+        #[arg(long, value_enum, default_value = "small")]
+        size: crate::seed::Size,
+    },
     /// Manage tenants.
     #[command(subcommand)]
     Tenant(TenantCommand),
@@ -152,6 +158,10 @@ async fn execute(command: Command, config: Config) -> anyhow::Result<()> {
             let demo = demo::ensure(&app).await?;
             println!("{}", demo.instructions(&app.config));
             app::serve(app, listener, shutdown).await
+        }
+        Command::Seed { size } => {
+            migrate(&app).await?;
+            crate::seed::run(&app, size).await
         }
         Command::Tenant(command) => {
             migrate(&app).await?;

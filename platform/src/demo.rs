@@ -195,8 +195,12 @@ async fn install_sample_sections(
                     .objects
             }
         };
+        // The administrator as of now, whose catalog has the section's objects.
+        let admin = actor_of(app, &admin.tenant, admin.login.as_str())
+            .await
+            .map_err(|e| format!("{folder}: {e:#}"))?;
         for object in &objects {
-            open_to_portal(app, admin, object, portal_users)
+            open_to_portal(app, &admin, object, portal_users)
                 .await
                 .map_err(|e| format!("{folder}: {e}"))?;
         }
@@ -501,6 +505,17 @@ async fn ensure_member(
     let actor = fresh_actor(app, tenant, admin).await?;
     access::config::set_membership(app, &actor, role, member, true).await?;
     Ok(())
+}
+
+/// The active user `login` of `tenant` as an actor, with their roles as they are now.
+pub async fn actor_of(app: &App, tenant: &Tenant, login: &str) -> anyhow::Result<Actor> {
+    let mut tx = app.db.begin(tenant.id, Access::Read).await?;
+    let (user, _) = users::storage::find_active_by_login(&mut tx, login)
+        .await?
+        .with_context(|| format!("no active user {login}"))?;
+    let actor = access::actor(app, &mut tx, Arc::new(tenant.clone()), user).await?;
+    tx.commit().await?;
+    Ok(actor)
 }
 
 async fn fresh_actor(app: &App, tenant: &Tenant, user: &User) -> anyhow::Result<Actor> {

@@ -353,7 +353,6 @@ pub async fn download(app: &App, actor: &Actor, id: &str) -> Result<(Attachment,
     match attachment.owner_kind.strip_prefix("record:") {
         Some(object) => {
             crate::records::open_for(
-                app,
                 &mut tx,
                 actor,
                 object,
@@ -387,7 +386,6 @@ pub async fn attach_to_record(
         .begin(actor.tenant.id, crate::store::Access::Write)
         .await?;
     let (_, record) = crate::records::open_for(
-        app,
         &mut tx,
         actor,
         object,
@@ -422,7 +420,6 @@ pub async fn of_record(
         .begin(actor.tenant.id, crate::store::Access::Read)
         .await?;
     let (_, record) = crate::records::open_for(
-        app,
         &mut tx,
         actor,
         object,

@@ -17,6 +17,7 @@ pub mod plugin_host;
 pub mod records;
 pub mod search;
 pub mod sections;
+pub mod seed;
 pub mod sla;
 pub mod store;
 pub mod tenancy;

@@ -1,9 +1,13 @@
 //! Tenants as the platform sees them: which tenant a host name belongs to, and provisioning a new
 //! tenant with its first administrator. The registry itself lives in the `portico-tenants` crate.
 
-use std::sync::Arc;
+use std::{
+    collections::HashMap,
+    sync::{Arc, Mutex},
+    time::{Duration, Instant},
+};
 
-use portico_tenants::{Slug, Tenant};
+use portico_tenants::{Slug, Tenant, TenantStatus};
 
 use crate::{
     access,
@@ -31,6 +35,56 @@ pub fn slug_from_host(host: &str, base_domain: &str) -> Option<Slug> {
 pub async fn find(app: &App, slug: &Slug) -> Result<Option<Tenant>> {
     let mut conn = app.db.global().await?;
     Ok(portico_tenants::find_by_slug(&mut conn, slug).await?)
+}
+
+/// Tenants by slug as requests find them, each kept for [`RECHECK`] so a request does not cost a
+/// query to find its tenant. A signed-in request learns afresh whether its tenant was suspended
+/// (with its session, see `store::Versions`); for anyone else a suspension or a resumption takes
+/// effect within [`RECHECK`].
+#[derive(Debug, Default)]
+pub struct Directory(Mutex<HashMap<Slug, (Instant, Arc<Tenant>)>>);
+
+const RECHECK: Duration = Duration::from_secs(2);
+/// Beyond this many tenants the directory starts afresh (a crude but bounded policy).
+const MAX_TENANTS: usize = 100_000;
+
+impl Directory {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<Slug, (Instant, Arc<Tenant>)>> {
+        self.0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+/// The tenant a request's host names, if there is one (of any status).
+pub async fn for_request(app: &App, slug: &Slug) -> Result<Option<Arc<Tenant>>> {
+    if let Some((at, tenant)) = app.tenants.lock().get(slug)
+        && at.elapsed() < RECHECK
+    {
+        return Ok(Some(tenant.clone()));
+    }
+    // Unknown slugs are not kept: anyone can make up any number of them.
+    let Some(tenant) = find(app, slug).await?.map(Arc::new) else {
+        app.tenants.lock().remove(slug);
+        return Ok(None);
+    };
+    let mut known = app.tenants.lock();
+    if known.len() >= MAX_TENANTS {
+        known.clear();
+    }
+    known.insert(slug.clone(), (Instant::now(), tenant.clone()));
+    Ok(Some(tenant))
+}
+
+/// Whether a tenant's portal, console and API answer: only an active tenant's do.
+pub fn check_available(status: TenantStatus) -> Result<()> {
+    match status {
+        TenantStatus::Active => Ok(()),
+        TenantStatus::Suspended => Err(Error::Unavailable {
+            message: "This portal is temporarily unavailable. Please try again later.".into(),
+            retry_after: Duration::from_secs(60),
+        }),
+    }
 }
 
 /// A new tenant and its first administrator, who sets a password through the setup link.

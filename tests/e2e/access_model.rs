@@ -327,9 +327,7 @@ async fn build(
 async fn check(app: &TestApp, case: usize, s: Scenario) -> Result<(), TestCaseError> {
     let model = Model { s: &s };
     let (tenant, admin, built) = build(app, case, &s).await;
-    let object = records::object_type(&app.app, tenant.id, OBJECT)
-        .await
-        .unwrap();
+    let object = records::object_type(&admin, OBJECT).unwrap();
     for (u, user) in built.users.iter().enumerate() {
         let actor = actor_for(app, &tenant, &admin, *user).await;
         // The SQL-filtered list.

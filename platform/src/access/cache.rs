@@ -1,6 +1,7 @@
 //! Per-tenant policies and per-user memberships, kept between requests. Both carry the tenant's
-//! access version; a request reads the current version (one indexed row) and reloads what is
-//! stale, so a change made on any node is seen by every node at its next request.
+//! access version; a request reads the current version with its credential (see
+//! `store::Versions`) and reloads what is stale, so a change made on any node is seen by every
+//! node at its next request.
 
 use std::{
     collections::HashMap,
@@ -31,10 +32,13 @@ pub struct AccessCache {
 }
 
 impl AccessCache {
-    /// The tenant's current policy.
-    pub async fn policy(&self, tx: &mut TenantTx) -> Result<Arc<Policy>, sqlx::Error> {
+    /// The tenant's policy at access `version` (loaded in `tx` unless cached).
+    pub async fn policy(
+        &self,
+        tx: &mut TenantTx,
+        version: i64,
+    ) -> Result<Arc<Policy>, sqlx::Error> {
         let tenant = tx.tenant();
-        let version = storage::version(tx).await?;
         let cached = self.lock_policies().get(&tenant).cloned();
         if let Some(policy) = cached.filter(|p| p.version == version) {
             return Ok(policy);

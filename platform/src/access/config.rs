@@ -17,7 +17,7 @@ use super::{
 use crate::{
     app::App,
     error::{Error, Result},
-    records::{ObjectType, SYSTEM_FIELDS},
+    records::SYSTEM_FIELDS,
     store::{Access, TenantTx},
     users::{self, UserId, UserKind},
 };
@@ -42,10 +42,6 @@ async fn finish(
     super::audit(app, &mut tx, actor, action, subject, before, after).await?;
     tx.commit().await?;
     Ok(())
-}
-
-async fn object(app: &App, actor: &Actor, code: &str) -> Result<std::sync::Arc<ObjectType>> {
-    crate::records::object_type(app, actor.tenant.id, code).await
 }
 
 fn role(policy: &Policy, id: RoleId) -> Result<&Role> {
@@ -259,7 +255,7 @@ pub async fn set_portal_object(
     code: &str,
     available: bool,
 ) -> Result<()> {
-    let object = object(app, actor, code).await?;
+    let object = crate::records::object_type(actor, code)?;
     let mut tx = begin(app, actor, Capability::ConfigureAccess).await?;
     if !storage::set_portal_object(&mut tx, object.code.as_str(), available).await? {
         return Ok(());
@@ -284,7 +280,7 @@ pub async fn set_object_grant(
     grantee_text: &str,
     granted: bool,
 ) -> Result<()> {
-    let object = object(app, actor, code).await?;
+    let object = crate::records::object_type(actor, code)?;
     let mut tx = begin(app, actor, Capability::ConfigureAccess).await?;
     let grantee = grantee_key(&mut tx, &actor.policy, grantee_text).await?;
     if !storage::set_object_grant(&mut tx, object.code.as_str(), operation, &grantee, granted)
@@ -313,7 +309,7 @@ pub async fn add_rule(
     grantee_text: &str,
     level: Level,
 ) -> Result<String> {
-    let object = object(app, actor, code).await?;
+    let object = crate::records::object_type(actor, code)?;
     let mut tx = begin(app, actor, Capability::ConfigureAccess).await?;
     role(&actor.policy, author_role)?;
     let grantee = if grantee_text == AUTHOR_ORGANIZATION {
@@ -374,7 +370,7 @@ pub async fn set_column(
     grantee_text: &str,
     access: Option<ColumnAccess>,
 ) -> Result<()> {
-    let object = object(app, actor, code).await?;
+    let object = crate::records::object_type(actor, code)?;
     if object.field(field).is_none() && !SYSTEM_FIELDS.contains(&field) {
         return Err(Error::invalid_field(
             "field",
@@ -599,7 +595,7 @@ async fn namer(
 
 pub async fn object_permissions(app: &App, actor: &Actor, code: &str) -> Result<ObjectPermissions> {
     check(actor, Capability::ConfigureAccess)?;
-    let object = object(app, actor, code).await?;
+    let object = crate::records::object_type(actor, code)?;
     let policy = &actor.policy;
     let mut tx = app.db.begin(actor.tenant.id, Access::Read).await?;
     let columns = policy.column_entries(code);

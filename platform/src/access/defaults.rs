@@ -104,14 +104,17 @@ pub async fn apply(app: &App, tx: &mut TenantTx) -> Result<SystemRoles> {
             storage::set_operation_grant(tx, operation, &all_employees.to_string(), true).await?;
         }
     }
-    for object in crate::records::catalog(app, tx.tenant()).await?.objects() {
+    for object in crate::sections::installed::current_catalog(app, tx)
+        .await?
+        .objects()
+    {
         if storage::mark_seeded(tx, &format!("object:{}", object.code)).await? {
             changed = true;
             seed_object(app, tx, object, roles).await?;
         }
     }
     if changed {
-        storage::bump_version(tx).await?;
+        crate::store::Versions::bump(tx, crate::store::Versioned::Access).await?;
     }
     Ok(roles)
 }
@@ -180,7 +183,7 @@ async fn seed_object(
 /// Puts a user into "Administrators".
 pub async fn make_administrator(tx: &mut TenantTx, roles: SystemRoles, user: UserId) -> Result<()> {
     if storage::add_member(tx, roles.administrators, user).await? {
-        storage::bump_version(tx).await?;
+        crate::store::Versions::bump(tx, crate::store::Versioned::Access).await?;
     }
     Ok(())
 }

@@ -31,8 +31,8 @@ use portico_tenants::Tenant;
 use crate::{
     app::App,
     error::{Error, Result},
-    records::ObjectType,
-    store::TenantTx,
+    records::{Catalog, ObjectType},
+    store::{TenantTx, Versioned, Versions},
     users::{Email, User, UserId, UserKind},
 };
 
@@ -49,6 +49,8 @@ pub struct Actor {
     pub organization_admin: bool,
     pub membership: Arc<Membership>,
     pub policy: Arc<Policy>,
+    /// The tenant's objects (built-in and its sections') as this request found them.
+    pub catalog: Arc<Catalog>,
 }
 
 impl Actor {
@@ -65,11 +67,25 @@ impl Actor {
     }
 }
 
-/// Builds the actor for `user` inside `tx`: the tenant's policy and the user's effective roles
-/// come from the cache unless the tenant's access configuration changed since they were loaded.
+/// Builds the actor for `user` inside `tx`: the tenant's policy, the user's effective roles and
+/// the tenant's catalog come from the caches unless the tenant changed them since they were
+/// loaded. Reads the tenant's versions; [`actor_at`] takes those a request has read already.
 pub async fn actor(app: &App, tx: &mut TenantTx, tenant: Arc<Tenant>, user: User) -> Result<Actor> {
-    let policy = app.access.policy(tx).await?;
+    let versions = Versions::read(tx).await?;
+    actor_at(app, tx, tenant, user, versions).await
+}
+
+/// [`actor`] at the tenant's `versions`, as read with the request's credential.
+pub async fn actor_at(
+    app: &App,
+    tx: &mut TenantTx,
+    tenant: Arc<Tenant>,
+    user: User,
+    versions: Versions,
+) -> Result<Actor> {
+    let policy = app.access.policy(tx, versions.access).await?;
     let membership = app.access.membership(tx, &policy, &user).await?;
+    let catalog = crate::sections::installed::catalog(app, tx, versions.catalog).await?;
     Ok(Actor {
         tenant,
         user: user.id,
@@ -80,6 +96,7 @@ pub async fn actor(app: &App, tx: &mut TenantTx, tenant: Arc<Tenant>, user: User
         organization_admin: user.organization_admin,
         membership,
         policy,
+        catalog,
     })
 }
 
@@ -211,6 +228,6 @@ pub async fn audit(
         after,
     };
     storage::insert_audit(tx, &entry).await?;
-    storage::bump_version(tx).await?;
+    Versions::bump(tx, Versioned::Access).await?;
     Ok(())
 }

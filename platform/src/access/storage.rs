@@ -14,34 +14,6 @@ use crate::{
     users::UserId,
 };
 
-const VERSION_COUNTER: &str = "access_version";
-
-/// The tenant's access version: bumped by every change that can alter a decision, so caches can
-/// tell when they are stale.
-pub(super) async fn version(tx: &mut TenantTx) -> Result<i64, sqlx::Error> {
-    let tenant = tx.tenant_param();
-    let version: Option<i64> =
-        sqlx::query_scalar("SELECT value FROM counters WHERE tenant_id = $1 AND name = $2")
-            .bind(tenant)
-            .bind(VERSION_COUNTER)
-            .fetch_optional(tx.conn())
-            .await?;
-    Ok(version.unwrap_or(0))
-}
-
-pub(super) async fn bump_version(tx: &mut TenantTx) -> Result<(), sqlx::Error> {
-    let tenant = tx.tenant_param();
-    sqlx::query(
-        "INSERT INTO counters (tenant_id, name, value) VALUES ($1, $2, 1)
-         ON CONFLICT (tenant_id, name) DO UPDATE SET value = counters.value + 1",
-    )
-    .bind(tenant)
-    .bind(VERSION_COUNTER)
-    .execute(tx.conn())
-    .await?;
-    Ok(())
-}
-
 fn corrupt(what: &str) -> sqlx::Error {
     sqlx::Error::Decode(format!("bad {what} in access tables").into())
 }

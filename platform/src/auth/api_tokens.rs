@@ -8,8 +8,8 @@ use uuid::Uuid;
 
 use super::secret;
 use crate::{
-    store::{TenantTx, Timestamp, uuid_text_column},
-    users::UserId,
+    store::{TenantTx, Timestamp, Versions, uuid_text_column},
+    users::{self, User, UserId},
 };
 
 pub const PREFIX: &str = "pt_";
@@ -138,21 +138,33 @@ pub async fn revoke_all(
 /// How stale `last_used_at` may get: noting every use would make each API request a write.
 const TOUCH_AFTER: chrono::Duration = chrono::Duration::minutes(1);
 
+/// A live token with its user and the tenant's versions.
+#[derive(Debug)]
+pub struct Authenticated {
+    pub token: ApiTokenId,
+    pub user: User,
+    pub versions: Versions,
+    /// Its last use is older than [`TOUCH_AFTER`]: worth noting.
+    pub stale: bool,
+}
+
 /// A live token of an active user, found by its secret: its id, its user, and whether its last
 /// use should be noted now ([`touch`]).
 pub async fn authenticate(
     tx: &mut TenantTx,
     secret: &str,
     now: Timestamp,
-) -> Result<Option<(ApiTokenId, UserId, bool)>, sqlx::Error> {
+) -> Result<Option<Authenticated>, sqlx::Error> {
     let tenant = tx.tenant_param();
-    let row = sqlx::query(
-        "SELECT id, user_id, last_used_at FROM api_tokens
-         WHERE tenant_id = $1 AND token_hash = $2 AND revoked_at IS NULL
-           AND (expires_at IS NULL OR expires_at > $3)
-           AND EXISTS (SELECT 1 FROM users u WHERE u.tenant_id = api_tokens.tenant_id
-                       AND u.id = api_tokens.user_id AND u.deactivated_at IS NULL)",
-    )
+    let row = sqlx::query(concat!(
+        "SELECT t.id AS token_id, t.last_used_at, u.*, ",
+        crate::version_columns!(),
+        " FROM api_tokens t JOIN (",
+        crate::user_query!(),
+        ") u ON u.id = t.user_id
+         WHERE t.tenant_id = $1 AND t.token_hash = $2 AND t.revoked_at IS NULL
+           AND (t.expires_at IS NULL OR t.expires_at > $3) AND u.deactivated_at IS NULL"
+    ))
     .bind(tenant)
     .bind(secret::digest(secret))
     .bind(now)
@@ -160,8 +172,12 @@ pub async fn authenticate(
     .await?;
     row.map(|row| {
         let last: Option<Timestamp> = row.try_get("last_used_at")?;
-        let stale = last.is_none_or(|last| now - TOUCH_AFTER > last);
-        Ok((row.try_get("id")?, row.try_get("user_id")?, stale))
+        Ok(Authenticated {
+            token: row.try_get("token_id")?,
+            user: users::storage::from_row(&row)?,
+            versions: Versions::from_row(&row)?,
+            stale: last.is_none_or(|last| now - TOUCH_AFTER > last),
+        })
     })
     .transpose()
 }

@@ -214,17 +214,16 @@ async fn tell_owner_of_failures(
 /// Resolves a session cookie to its actor; `None` if it is unknown, expired or of an inactive user.
 pub async fn from_session(
     app: &App,
-    tenant: &Tenant,
+    tenant: &Arc<Tenant>,
     token: &str,
 ) -> Result<Option<Authenticated>> {
     let now = app.clock.now();
     let mut tx = app.db.begin(tenant.id, Access::Read).await?;
-    let Some(session) = sessions::find(&mut tx, token, now).await? else {
+    let Some((session, user, versions)) = sessions::find(&mut tx, token, now).await? else {
         return Ok(None);
     };
-    let Some(actor) = load_actor(app, &mut tx, tenant, session.user).await? else {
-        return Ok(None);
-    };
+    crate::tenancy::check_available(versions.status)?;
+    let actor = access::actor_at(app, &mut tx, tenant.clone(), user, versions).await?;
     tx.commit().await?;
     if session.needs_touch(now) {
         let mut tx = app.db.begin(tenant.id, Access::Write).await?;
@@ -244,7 +243,7 @@ pub async fn from_session(
 /// inactive user.
 pub async fn from_api_token(
     app: &App,
-    tenant: &Tenant,
+    tenant: &Arc<Tenant>,
     secret: &str,
 ) -> Result<Option<Authenticated>> {
     if !secret.starts_with(api_tokens::PREFIX) {
@@ -252,34 +251,21 @@ pub async fn from_api_token(
     }
     let now = app.clock.now();
     let mut tx = app.db.begin(tenant.id, Access::Read).await?;
-    let Some((token, user, stale)) = api_tokens::authenticate(&mut tx, secret, now).await? else {
+    let Some(found) = api_tokens::authenticate(&mut tx, secret, now).await? else {
         return Ok(None);
     };
-    let actor = load_actor(app, &mut tx, tenant, user).await?;
+    crate::tenancy::check_available(found.versions.status)?;
+    let actor = access::actor_at(app, &mut tx, tenant.clone(), found.user, found.versions).await?;
     tx.commit().await?;
-    if stale && actor.is_some() {
+    if found.stale {
         let mut tx = app.db.begin(tenant.id, Access::Write).await?;
-        api_tokens::touch(&mut tx, token, now).await?;
+        api_tokens::touch(&mut tx, found.token, now).await?;
         tx.commit().await?;
     }
-    Ok(actor.map(|actor| Authenticated {
+    Ok(Some(Authenticated {
         actor,
-        credential: Credential::ApiToken(token),
+        credential: Credential::ApiToken(found.token),
     }))
-}
-
-async fn load_actor(
-    app: &App,
-    tx: &mut TenantTx,
-    tenant: &Tenant,
-    user: UserId,
-) -> Result<Option<Actor>> {
-    match users::storage::find(tx, user).await? {
-        Some(user) if user.deactivated_at.is_none() => Ok(Some(
-            access::actor(app, tx, Arc::new(tenant.clone()), user).await?,
-        )),
-        _ => Ok(None),
-    }
 }
 
 /// Ends the session of the current request. Token-authenticated requests have no session.

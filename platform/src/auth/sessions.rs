@@ -6,8 +6,8 @@ use sqlx::Row;
 
 use super::secret;
 use crate::{
-    store::{TenantTx, Timestamp},
-    users::UserId,
+    store::{TenantTx, Timestamp, Versions},
+    users::{self, User, UserId},
 };
 
 /// A session ends after this long without use...
@@ -61,33 +61,40 @@ pub async fn create(
     Ok(session)
 }
 
-/// The live session behind a cookie value, if any: unexpired, in this tenant, of an active user.
+/// The live session behind a cookie value, if any (unexpired, in this tenant, of an active
+/// user), with its user and the tenant's versions: everything a request needs to know who asks,
+/// in one statement.
 pub async fn find(
     tx: &mut TenantTx,
     token: &str,
     now: Timestamp,
-) -> Result<Option<SessionRecord>, sqlx::Error> {
+) -> Result<Option<(SessionRecord, User, Versions)>, sqlx::Error> {
     let tenant = tx.tenant_param();
     let token_hash = secret::digest(token);
-    let row = sqlx::query(
-        "SELECT s.user_id, s.csrf_token, s.created_at, s.last_seen_at FROM sessions s
-         JOIN users u ON u.tenant_id = s.tenant_id AND u.id = s.user_id
+    let row = sqlx::query(concat!(
+        "SELECT s.csrf_token, s.created_at AS session_created_at, s.last_seen_at, u.*, ",
+        crate::version_columns!(),
+        " FROM sessions s JOIN (",
+        crate::user_query!(),
+        ") u ON u.id = s.user_id
          WHERE s.tenant_id = $1 AND s.token_hash = $2 AND s.expires_at > $3
-           AND u.deactivated_at IS NULL",
-    )
+           AND u.deactivated_at IS NULL"
+    ))
     .bind(tenant)
     .bind(&token_hash)
     .bind(now)
     .fetch_optional(tx.conn())
     .await?;
     let Some(row) = row else { return Ok(None) };
-    Ok(Some(SessionRecord {
+    let user = users::storage::from_row(&row)?;
+    let session = SessionRecord {
         token_hash,
-        user: row.try_get("user_id")?,
+        user: user.id,
         csrf_token: row.try_get("csrf_token")?,
-        created_at: row.try_get("created_at")?,
+        created_at: row.try_get("session_created_at")?,
         last_seen_at: row.try_get("last_seen_at")?,
-    }))
+    };
+    Ok(Some((session, user, Versions::from_row(&row)?)))
 }
 
 impl SessionRecord {

@@ -43,11 +43,8 @@ pub fn routes() -> Router<Arc<App>> {
         .merge(super::sections::console_routes())
 }
 
-async fn home(
-    State(app): State<Arc<App>>,
-    ConsoleUser(who): ConsoleUser,
-) -> Result<Response, PageError> {
-    let catalog = crate::records::catalog(&app, who.actor.tenant.id).await?;
+async fn home(ConsoleUser(who): ConsoleUser) -> Result<Response, PageError> {
+    let catalog = who.actor.catalog.clone();
     let objects: Vec<_> = catalog
         .objects()
         .map(|o| context! { code => o.code.as_str(), title => &o.plural })

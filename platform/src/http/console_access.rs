@@ -502,13 +502,9 @@ async fn delete_address(
 
 // ---- objects ----
 
-async fn objects_page(
-    State(app): State<Arc<App>>,
-    ConsoleUser(who): ConsoleUser,
-    flash: Flash,
-) -> Result<Response, PageError> {
+async fn objects_page(ConsoleUser(who): ConsoleUser, flash: Flash) -> Result<Response, PageError> {
     access::check(&who.actor, Capability::ConfigureAccess)?;
-    let catalog = records::catalog(&app, who.actor.tenant.id).await?;
+    let catalog = who.actor.catalog.clone();
     let objects: Vec<minijinja::Value> = catalog
         .objects()
         .map(|o| context! { code => o.code.as_str(), title => &o.plural, section => &o.section, on_portal => who.actor.policy.on_portal(o.code.as_str()) })
@@ -765,7 +761,7 @@ async fn explain_page(
 ) -> Result<Response, PageError> {
     access::check(&who.actor, Capability::ConfigureAccess)?;
     let people = users::list(&app, &who.actor).await?;
-    let catalog = records::catalog(&app, who.actor.tenant.id).await?;
+    let catalog = who.actor.catalog.clone();
     let objects: Vec<minijinja::Value> = catalog
         .objects()
         .map(|o| context! { code => o.code.as_str(), title => &o.plural })

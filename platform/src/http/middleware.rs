@@ -10,7 +10,7 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use axum_extra::extract::CookieJar;
-use portico_tenants::{Tenant, TenantStatus};
+use portico_tenants::Tenant;
 
 use super::{SESSION_COOKIE, error::ApiError, views};
 use crate::{app::App, auth, error::Error, tenancy};
@@ -83,17 +83,18 @@ pub async fn route_by_host(State(app): State<Arc<App>>, mut req: Request, next: 
     if ops {
         return not_found(&req);
     }
-    match tenancy::find(&app, &slug).await {
-        Ok(Some(tenant)) if tenant.status == TenantStatus::Active => {
+    let tenant = tenancy::for_request(&app, &slug).await.and_then(|tenant| {
+        let tenant = tenant.ok_or(Error::NotFound("tenant"))?;
+        tenancy::check_available(tenant.status)?;
+        Ok(tenant)
+    });
+    match tenant {
+        Ok(tenant) => {
             tracing::Span::current().record("tenant", tenant.slug.as_str());
-            req.extensions_mut().insert(CurrentTenant(Arc::new(tenant)));
+            req.extensions_mut().insert(CurrentTenant(tenant));
             next.run(req).await
         }
-        Ok(Some(_)) => views::error_page(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "This portal is temporarily unavailable. Please try again later.",
-        ),
-        Ok(None) => not_found(&req),
+        Err(Error::NotFound(_)) => not_found(&req),
         Err(error) => failure(&req, error),
     }
 }

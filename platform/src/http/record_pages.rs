@@ -51,12 +51,8 @@ pub const PORTAL: Surface = Surface {
 
 macro_rules! surface_routes {
     ($surface:expr, $user:ident) => {{
-        async fn index(
-            State(app): State<Arc<App>>,
-            $user(who): $user,
-            flash: Flash,
-        ) -> Result<Response, PageError> {
-            self::index(&app, &who, flash, $surface).await
+        async fn index($user(who): $user, flash: Flash) -> Result<Response, PageError> {
+            self::index(&who, flash, $surface).await
         }
         async fn list(
             State(app): State<Arc<App>>,
@@ -171,13 +167,8 @@ fn render(
     flash.show(page)
 }
 
-async fn index(
-    app: &App,
-    who: &Authenticated,
-    flash: Flash,
-    surface: Surface,
-) -> Result<Response, PageError> {
-    let catalog = records::catalog(app, who.actor.tenant.id).await?;
+async fn index(who: &Authenticated, flash: Flash, surface: Surface) -> Result<Response, PageError> {
+    let catalog = who.actor.catalog.clone();
     let objects: Vec<View> = catalog
         .objects()
         .filter(|o| access::check(&who.actor, Capability::Records(o, Operation::Read)).is_ok())
@@ -235,7 +226,7 @@ async fn list(
     flash: Flash,
     surface: Surface,
 ) -> Result<Response, PageError> {
-    let object = records::object_type(app, who.actor.tenant.id, code).await?;
+    let object = records::object_type(&who.actor, code)?;
     let columns = Columns::of(&who.actor, &object);
     let mut filters = query.filter.clone();
     if let (Some(field), Some(op)) = (
@@ -258,7 +249,7 @@ async fn list(
         Err(Error::BadRequest(message)) => (None, Some(message)),
         Err(other) => return Err(other.into()),
     };
-    let read_only_reason = records::read_only_reason(app, &who.actor, code).await?;
+    let read_only_reason = records::read_only_reason(&who.actor, code);
     let can_create = read_only_reason.is_none()
         && access::check(&who.actor, Capability::Records(&object, Operation::Create)).is_ok();
     let filterable: Vec<View> = object
@@ -294,7 +285,7 @@ async fn fill_choices(app: &App, who: &Authenticated, fields: &mut [FormField]) 
         let Some(target) = field.reference.clone() else {
             continue;
         };
-        let Ok(target_type) = records::object_type(app, who.actor.tenant.id, &target).await else {
+        let Ok(target_type) = records::object_type(&who.actor, &target) else {
             continue;
         };
         let request = ListRequest {
@@ -331,7 +322,7 @@ async fn new(
     flash: Flash,
     surface: Surface,
 ) -> Result<Response, PageError> {
-    let object = records::object_type(app, who.actor.tenant.id, code).await?;
+    let object = records::object_type(&who.actor, code)?;
     access::check(&who.actor, Capability::Records(&object, Operation::Create))?;
     let columns = Columns::of(&who.actor, &object);
     let mut fields = record_forms::fields(&object, &columns, &serde_json::Map::new());
@@ -357,7 +348,7 @@ async fn create(
 ) -> Response {
     let back = format!("{}/{code}/new", surface.prefix);
     let outcome = async {
-        let object = records::object_type(app, who.actor.tenant.id, code).await?;
+        let object = records::object_type(&who.actor, code)?;
         let columns = Columns::of(&who.actor, &object);
         let data = record_forms::without_nulls(record_forms::parse(&object, &columns, &form)?);
         records::create(app, &who.actor, code, Value::Object(data)).await
@@ -380,7 +371,7 @@ async fn show(
     flash: Flash,
     surface: Surface,
 ) -> Result<Response, PageError> {
-    let object = records::object_type(app, who.actor.tenant.id, code).await?;
+    let object = records::object_type(&who.actor, code)?;
     let opened = records::open_record(app, &who.actor, code, id).await?;
     let columns = Columns::of(&who.actor, &object);
     let data = opened.record["data"]
@@ -452,7 +443,7 @@ async fn update(
 ) -> Response {
     let back = format!("{}/{code}/{id}", surface.prefix);
     let outcome = async {
-        let object = records::object_type(app, who.actor.tenant.id, code).await?;
+        let object = records::object_type(&who.actor, code)?;
         let columns = Columns::of(&who.actor, &object);
         let version = form
             .get("version")

@@ -155,7 +155,7 @@ async fn portal_new(
     PortalUser(who): PortalUser,
     flash: Flash,
 ) -> Result<Response, PageError> {
-    let object = records::object_type(&app, who.actor.tenant.id, cases::OBJECT).await?;
+    let object = records::object_type(&who.actor, cases::OBJECT)?;
     crate::access::check(
         &who.actor,
         crate::access::Capability::Records(&object, crate::access::Operation::Create),

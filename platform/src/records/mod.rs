@@ -20,8 +20,6 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 use uuid::Uuid;
 
-use portico_tenants::TenantId;
-
 use crate::{
     access::{self, Actor, Capability, Level, Operation, records::Visibility},
     app::App,
@@ -80,15 +78,10 @@ pub struct Page {
     pub titles: BTreeMap<String, String>,
 }
 
-/// The objects a tenant has: the built-in ones and those of the sections it installed.
-pub async fn catalog(app: &App, tenant: TenantId) -> Result<Arc<Catalog>> {
-    sections::installed::catalog(app, tenant).await
-}
-
-/// One of the tenant's objects.
-pub async fn object_type(app: &App, tenant: TenantId, object: &str) -> Result<Arc<ObjectType>> {
-    catalog(app, tenant)
-        .await?
+/// One of the tenant's objects, in its catalog as the actor's request found it.
+pub fn object_type(actor: &Actor, object: &str) -> Result<Arc<ObjectType>> {
+    actor
+        .catalog
         .get(object)
         .cloned()
         .ok_or(Error::NotFound("object"))
@@ -103,20 +96,11 @@ pub fn built_in(app: &App, object: &str) -> Result<Arc<ObjectType>> {
 }
 
 /// Opens the object for `operation` (gates 1 and 2) and works out the actor's columns (gate 4).
-async fn open(
-    app: &App,
-    actor: &Actor,
-    object: &str,
-    operation: Operation,
-) -> Result<(Arc<ObjectType>, Columns)> {
-    let catalog = catalog(app, actor.tenant.id).await?;
-    let object = catalog
-        .get(object)
-        .cloned()
-        .ok_or(Error::NotFound("object"))?;
+fn open(actor: &Actor, object: &str, operation: Operation) -> Result<(Arc<ObjectType>, Columns)> {
+    let object = object_type(actor, object)?;
     access::check(actor, Capability::Records(&object, operation))?;
     if operation != Operation::Read
-        && let Some(reason) = catalog.read_only_reason(object.code.as_str())
+        && let Some(reason) = actor.catalog.read_only_reason(object.code.as_str())
     {
         return Err(Error::Conflict(format!(
             "{} is read-only: {reason}",
@@ -128,7 +112,7 @@ async fn open(
 }
 
 pub async fn list(app: &App, actor: &Actor, object: &str, request: &ListRequest) -> Result<Page> {
-    let (object, columns) = open(app, actor, object, Operation::Read).await?;
+    let (object, columns) = open(actor, object, Operation::Read)?;
     let plan = query::ListPlan::parse(&object, &columns, request)?;
     let mut tx = app.db.begin(actor.tenant.id, Access::Read).await?;
     let sql = plan.sql(
@@ -145,7 +129,7 @@ pub async fn list(app: &App, actor: &Actor, object: &str, request: &ListRequest)
     } else {
         None
     };
-    let titles = reference_titles(app, &mut tx, actor, &object, &columns, &records).await?;
+    let titles = reference_titles(&mut tx, actor, &object, &columns, &records).await?;
     Ok(Page {
         data: records.iter().map(|r| columns.render(r)).collect(),
         next_cursor,
@@ -155,7 +139,7 @@ pub async fn list(app: &App, actor: &Actor, object: &str, request: &ListRequest)
 
 /// A record the actor may read, as they may see it.
 pub async fn get(app: &App, actor: &Actor, object: &str, id: &str) -> Result<Value> {
-    let (object, columns) = open(app, actor, object, Operation::Read).await?;
+    let (object, columns) = open(actor, object, Operation::Read)?;
     let id = RecordId::parse(id)?;
     let mut tx = app.db.begin(actor.tenant.id, Access::Read).await?;
     let record = read(&mut tx, actor, &object, id, Level::Read).await?;
@@ -190,7 +174,7 @@ pub async fn create_with_files(
     data: Value,
     uploads: Vec<crate::files::Upload>,
 ) -> Result<Value> {
-    let (object, columns) = open(app, actor, object, Operation::Create).await?;
+    let (object, columns) = open(actor, object, Operation::Create)?;
     crate::files::check(&uploads, app.config.max_attachment_bytes)?;
     let mut data = into_fields(data)?;
     columns.check_writes(&object, data.keys())?;
@@ -261,7 +245,7 @@ pub async fn update(
     version: i64,
     changes: Value,
 ) -> Result<Value> {
-    let (object, columns) = open(app, actor, object, Operation::Update).await?;
+    let (object, columns) = open(actor, object, Operation::Update)?;
     let id = RecordId::parse(id)?;
     let changes = into_fields(changes)?;
     columns.check_writes(&object, changes.keys())?;
@@ -322,7 +306,7 @@ fn stale(current: i64) -> Error {
 }
 
 pub async fn delete(app: &App, actor: &Actor, object: &str, id: &str) -> Result<()> {
-    let (object, _) = open(app, actor, object, Operation::Delete).await?;
+    let (object, _) = open(actor, object, Operation::Delete)?;
     let id = RecordId::parse(id)?;
     let mut tx = app.db.begin(actor.tenant.id, Access::Write).await?;
     read(&mut tx, actor, &object, id, Level::Delete).await?;
@@ -476,7 +460,7 @@ pub async fn rights(
     object: &str,
     id: &str,
 ) -> Result<Vec<access::records::RecordRight>> {
-    let (object, _) = open(app, actor, object, Operation::Read).await?;
+    let (object, _) = open(actor, object, Operation::Read)?;
     let id = RecordId::parse(id)?;
     let mut tx = app.db.begin(actor.tenant.id, Access::Read).await?;
     read(&mut tx, actor, &object, id, Level::Read).await?;
@@ -492,7 +476,7 @@ pub async fn share(
     grantee: &str,
     level: Level,
 ) -> Result<()> {
-    let (object, _) = open(app, actor, object, Operation::Update).await?;
+    let (object, _) = open(actor, object, Operation::Update)?;
     let id = RecordId::parse(id)?;
     let mut tx = app.db.begin(actor.tenant.id, Access::Write).await?;
     read(&mut tx, actor, &object, id, Level::Read).await?;
@@ -519,7 +503,7 @@ pub async fn unshare(
     id: &str,
     grantee: &str,
 ) -> Result<()> {
-    let (object, _) = open(app, actor, object, Operation::Update).await?;
+    let (object, _) = open(actor, object, Operation::Update)?;
     let id = RecordId::parse(id)?;
     let mut tx = app.db.begin(actor.tenant.id, Access::Write).await?;
     read(&mut tx, actor, &object, id, Level::Read).await?;
@@ -554,8 +538,8 @@ pub struct Opened {
 }
 
 pub async fn open_record(app: &App, actor: &Actor, object: &str, id: &str) -> Result<Opened> {
-    let read_only_reason = read_only_reason(app, actor, object).await?;
-    let (object, columns) = open(app, actor, object, Operation::Read).await?;
+    let read_only_reason = read_only_reason(actor, object);
+    let (object, columns) = open(actor, object, Operation::Read)?;
     let id = RecordId::parse(id)?;
     let mut tx = app.db.begin(actor.tenant.id, Access::Read).await?;
     let record = read(&mut tx, actor, &object, id, Level::Read).await?;
@@ -568,7 +552,6 @@ pub async fn open_record(app: &App, actor: &Actor, object: &str, id: &str) -> Re
             && level.is_some_and(|l| l >= needed)
     };
     let titles = reference_titles(
-        app,
         &mut tx,
         actor,
         &object,
@@ -587,17 +570,13 @@ pub async fn open_record(app: &App, actor: &Actor, object: &str, id: &str) -> Re
 }
 
 /// Why records of `object` cannot be changed now, if they cannot (see `Catalog::set_read_only`).
-pub async fn read_only_reason(app: &App, actor: &Actor, object: &str) -> Result<Option<String>> {
-    Ok(catalog(app, actor.tenant.id)
-        .await?
-        .read_only_reason(object)
-        .map(str::to_owned))
+pub fn read_only_reason(actor: &Actor, object: &str) -> Option<String> {
+    actor.catalog.read_only_reason(object).map(str::to_owned)
 }
 
 /// Titles (the target's title field, else its number) of the records that the visible reference
 /// fields of `records` point to, restricted to those the actor may read: one query per target.
 async fn reference_titles(
-    app: &App,
     tx: &mut TenantTx,
     actor: &Actor,
     object: &ObjectType,
@@ -617,7 +596,7 @@ async fn reference_titles(
     }
     let mut titles = BTreeMap::new();
     for (target, ids) in wanted {
-        let Ok(target_type) = object_type(app, actor.tenant.id, target.as_str()).await else {
+        let Ok(target_type) = object_type(actor, target.as_str()) else {
             continue;
         };
         let mut sql = crate::store::Sql::new("SELECT r.id, r.number");
@@ -650,7 +629,6 @@ async fn reference_titles(
 /// Opens a record for an action a section defines (cancel a case, post a message): gates 1 and
 /// 2 for `operation`, gate 3 for `level`, in the caller's transaction.
 pub(crate) async fn open_for(
-    app: &App,
     tx: &mut TenantTx,
     actor: &Actor,
     object: &str,
@@ -658,7 +636,7 @@ pub(crate) async fn open_for(
     operation: Operation,
     level: Level,
 ) -> Result<(Arc<ObjectType>, Record)> {
-    let (object, _) = open(app, actor, object, operation).await?;
+    let (object, _) = open(actor, object, operation)?;
     let id = RecordId::parse(id)?;
     let record = read(tx, actor, &object, id, level).await?;
     Ok((object, record))
@@ -708,7 +686,7 @@ async fn number_template(tx: &mut TenantTx, object: &ObjectType) -> Result<Optio
 /// How new records of an object are numbered in the actor's tenant (e.g. `SR-{00000}`); the
 /// counter goes on where it was.
 pub async fn numbering(app: &App, actor: &Actor, object: &str) -> Result<String> {
-    let object = object_type(app, actor.tenant.id, object).await?;
+    let object = object_type(actor, object)?;
     let mut tx = app.db.begin(actor.tenant.id, Access::Read).await?;
     let own = crate::store::settings::get(&mut tx, &number_setting(&object)).await?;
     Ok(own.unwrap_or_else(|| object.number.to_string()))
@@ -717,7 +695,7 @@ pub async fn numbering(app: &App, actor: &Actor, object: &str) -> Result<String>
 /// Sets the tenant's numbering of an object's records (administrators).
 pub async fn set_numbering(app: &App, actor: &Actor, object: &str, template: &str) -> Result<()> {
     access::check(actor, Capability::ManageEmployees)?;
-    let object = object_type(app, actor.tenant.id, object).await?;
+    let object = object_type(actor, object)?;
     let template = template.trim();
     if template.chars().count() > 40 || NumberTemplate::parse(template).is_none() {
         return Err(Error::invalid_field(

@@ -140,24 +140,12 @@ async fn open_with_actions(
     object: &str,
     id: &str,
 ) -> Result<Option<(TenantTx, std::sync::Arc<ObjectType>, Record)>> {
-    if records::object_type(app, actor.tenant.id, object)
-        .await?
-        .actions
-        .is_empty()
-    {
+    if records::object_type(&actor, object)?.actions.is_empty() {
         return Ok(None);
     }
     let mut tx = app.db.begin(actor.tenant.id, Access::Read).await?;
-    let (object, record) = records::open_for(
-        app,
-        &mut tx,
-        actor,
-        object,
-        id,
-        Operation::Read,
-        Level::Read,
-    )
-    .await?;
+    let (object, record) =
+        records::open_for(&mut tx, actor, object, id, Operation::Read, Level::Read).await?;
     Ok(Some((tx, object, record)))
 }
 
@@ -227,23 +215,15 @@ pub async fn perform(
     // Checked on a snapshot; the section's hook runs outside the write (its imports open their
     // own transactions); the write then insists on the same version.
     let mut tx = app.db.begin(actor.tenant.id, Access::Read).await?;
-    let (object, record) = records::open_for(
-        app,
-        &mut tx,
-        actor,
-        object,
-        id,
-        Operation::Read,
-        Level::Read,
-    )
-    .await?;
+    let (object, record) =
+        records::open_for(&mut tx, actor, object, id, Operation::Read, Level::Read).await?;
     let action = object
         .actions
         .iter()
         .find(|a| a.code == code)
         .ok_or(Error::NotFound("action"))?
         .clone();
-    let catalog = records::catalog(app, actor.tenant.id).await?;
+    let catalog = actor.catalog.clone();
     if let Some(reason) = catalog.read_only_reason(object.code.as_str()) {
         return Err(Error::Conflict(format!(
             "{} is read-only: {reason}",

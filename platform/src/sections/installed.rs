@@ -17,7 +17,7 @@ use crate::{
     error::{Error, FieldErrors, Result},
     plugin_host::{PackageProblem, PluginPackage, PluginRuntime, RuntimeConfig},
     records::Catalog,
-    store::{Access, TenantTx, settings},
+    store::{Access, TenantTx, Versioned, Versions, settings},
 };
 
 const CONFIGURATIONS: &str = "configurations";
@@ -39,53 +39,17 @@ pub struct Installed {
     pub settings: String,
 }
 
-/// The tenants' catalogs with their installed sections. This process forgets one when it changes
-/// the tenant's sections; a change made by another process is noticed within [`RECHECK`].
+/// The tenants' catalogs with their installed sections, each at the tenant's catalog version
+/// (see `store::Versions`): every change of a tenant's sections or configurations bumps it.
 #[derive(Debug, Default)]
-pub struct CatalogCache(std::sync::Mutex<HashMap<TenantId, Cached>>);
-
-#[derive(Debug)]
-struct Cached {
-    catalog: Arc<Catalog>,
-    /// What the installed sections looked like when it was built.
-    stamp: String,
-    checked: std::time::Instant,
-}
-
-/// How long a cached catalog is trusted before its stamp is compared with the database's.
-const RECHECK: std::time::Duration = std::time::Duration::from_secs(5);
+pub struct CatalogCache(std::sync::Mutex<HashMap<TenantId, (i64, Arc<Catalog>)>>);
 
 impl CatalogCache {
-    fn forget(&self, tenant: TenantId) {
-        self.lock().remove(&tenant);
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<TenantId, (i64, Arc<Catalog>)>> {
+        self.0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<TenantId, Cached>> {
-        self.0.lock().expect("catalog cache lock")
-    }
-}
-
-/// A fingerprint of the tenant's installed sections and configurations: it changes with every
-/// install, upgrade, rollback, enable, disable and uninstall, and when the operator changes the
-/// configurations the tenant runs (which may put sections beyond its limits).
-async fn stamp(tx: &mut TenantTx) -> Result<String> {
-    let row = sqlx::query(
-        "SELECT count(*) AS n, max(changed_at) AS at,
-                (SELECT value FROM settings WHERE tenant_id = $1 AND key = $2) AS configurations
-         FROM installed_sections WHERE tenant_id = $1",
-    )
-    .bind(tx.tenant_param())
-    .bind(CONFIGURATIONS)
-    .fetch_one(tx.conn())
-    .await?;
-    let n: i64 = row.try_get("n")?;
-    let at: Option<String> = row.try_get("at")?;
-    let configurations: Option<String> = row.try_get("configurations")?;
-    Ok(format!(
-        "{n}:{}:{}",
-        at.unwrap_or_default(),
-        configurations.unwrap_or_default()
-    ))
 }
 
 /// The process's plugin runtime, started on first use (it reserves its instance pool).
@@ -128,28 +92,22 @@ pub async fn set_configurations(
     let names: Vec<&str> = configurations.iter().map(|c| c.as_str()).collect();
     let mut tx = app.db.begin(tenant, Access::Write).await?;
     let value = serde_json::to_string(&names).map_err(|e| Error::Internal(e.into()))?;
-    settings::put(&mut tx, CONFIGURATIONS, &value).await?;
-    tx.commit().await?;
-    app.tenant_catalogs.forget(tenant);
+    if settings::get(&mut tx, CONFIGURATIONS).await?.as_deref() != Some(value.as_str()) {
+        settings::put(&mut tx, CONFIGURATIONS, &value).await?;
+        Versions::bump(&mut tx, Versioned::Catalog).await?;
+        tx.commit().await?;
+    }
     Ok(())
 }
 
-/// The tenant's objects: built-in ones and those of its enabled sections.
-pub async fn catalog(app: &App, tenant: TenantId) -> Result<Arc<Catalog>> {
-    let known = match app.tenant_catalogs.lock().get(&tenant) {
-        Some(cached) if cached.checked.elapsed() < RECHECK => return Ok(cached.catalog.clone()),
-        Some(cached) => Some((cached.stamp.clone(), cached.catalog.clone())),
-        None => None,
-    };
-    let mut tx = app.db.begin(tenant, Access::Read).await?;
-    let now_stamp = stamp(&mut tx).await?;
-    if let Some((old_stamp, catalog)) = known
-        && old_stamp == now_stamp
+/// The tenant's objects at catalog `version`: built-in ones and those of its enabled sections,
+/// from the cache, or loaded in `tx`.
+pub async fn catalog(app: &App, tx: &mut TenantTx, version: i64) -> Result<Arc<Catalog>> {
+    let tenant = tx.tenant();
+    if let Some((cached, catalog)) = app.tenant_catalogs.lock().get(&tenant)
+        && *cached == version
     {
-        if let Some(cached) = app.tenant_catalogs.lock().get_mut(&tenant) {
-            cached.checked = std::time::Instant::now();
-        }
-        return Ok(catalog);
+        return Ok(catalog.clone());
     }
     // In the order the sections were first installed: the first ones keep within the limits.
     let rows = sqlx::query(
@@ -162,8 +120,7 @@ pub async fn catalog(app: &App, tenant: TenantId) -> Result<Arc<Catalog>> {
     .bind(tx.tenant_param())
     .fetch_all(tx.conn())
     .await?;
-    let limits = limits_of(&configurations(&mut tx).await?);
-    drop(tx);
+    let limits = limits_of(&configurations(tx).await?);
     let catalog = if rows.is_empty() {
         app.catalog.clone()
     } else {
@@ -196,15 +153,21 @@ pub async fn catalog(app: &App, tenant: TenantId) -> Result<Arc<Catalog>> {
         }
         Arc::new(catalog)
     };
-    app.tenant_catalogs.lock().insert(
-        tenant,
-        Cached {
-            catalog: catalog.clone(),
-            stamp: now_stamp,
-            checked: std::time::Instant::now(),
-        },
-    );
+    let mut cached = app.tenant_catalogs.lock();
+    // A request that read an older version may finish loading last: keep the newest.
+    if cached
+        .get(&tenant)
+        .is_none_or(|(newest, _)| *newest <= version)
+    {
+        cached.insert(tenant, (version, catalog.clone()));
+    }
     Ok(catalog)
+}
+
+/// The tenant's objects as they are now, for work outside a request (start-up, jobs).
+pub async fn current_catalog(app: &App, tx: &mut TenantTx) -> Result<Arc<Catalog>> {
+    let versions = Versions::read(tx).await?;
+    catalog(app, tx, versions.catalog).await
 }
 
 fn invalid(problems: impl IntoIterator<Item = PackageProblem>) -> Error {
@@ -255,7 +218,7 @@ pub async fn install(
     }
 
     // Read before the transaction: a request never holds one connection while waiting for another.
-    let current = catalog(app, actor.tenant.id).await?;
+    let current = actor.catalog.clone();
     let mut tx = app.db.begin(actor.tenant.id, Access::Write).await?;
     let limits = limits_of(&configurations(&mut tx).await?);
     let others: i64 = sqlx::query_scalar(
@@ -393,14 +356,13 @@ async fn finish(
 ) -> Result<()> {
     let target = format!("section:{code}");
     access::audit(app, &mut tx, actor, action, target, before, after).await?;
+    Versions::bump(&mut tx, Versioned::Catalog).await?;
     tx.commit().await?;
     changed(app, actor.tenant.id).await
 }
 
-/// After a change: the tenant's catalog is rebuilt and its new objects get their default
-/// permissions.
+/// After a change has committed: the new objects get their default permissions.
 async fn changed(app: &App, tenant: TenantId) -> Result<()> {
-    app.tenant_catalogs.forget(tenant);
     let mut tx = app.db.begin(tenant, Access::Write).await?;
     access::defaults::apply(app, &mut tx).await?;
     tx.commit().await?;
@@ -415,7 +377,7 @@ fn hex(bytes: &[u8]) -> String {
 pub async fn list(app: &App, actor: &Actor) -> Result<Vec<Installed>> {
     access::check(actor, Capability::ConfigureAccess)?;
     // What is read-only now (a smaller configuration, too many objects on a page).
-    let current = catalog(app, actor.tenant.id).await?;
+    let current = actor.catalog.clone();
     let mut tx = app.db.begin(actor.tenant.id, Access::Read).await?;
     let rows = sqlx::query(
         "SELECT i.code, i.version, i.previous_version, i.enabled, i.granted, i.read_only_reason, v.manifest
@@ -629,7 +591,7 @@ pub struct PortalEntry {
 
 /// The enabled sections whose first object the actor may read, for the portal's main page.
 pub async fn portal_entries(app: &App, actor: &Actor) -> Result<Vec<PortalEntry>> {
-    let catalog = catalog(app, actor.tenant.id).await?;
+    let catalog = actor.catalog.clone();
     let mut tx = app.db.begin(actor.tenant.id, Access::Read).await?;
     let rows = sqlx::query(
         "SELECT i.code, v.manifest FROM installed_sections i

@@ -155,16 +155,8 @@ pub struct Article {
 /// comments and likes.
 pub async fn read(app: &App, actor: &Actor, id: &str) -> Result<Article> {
     let mut tx = app.db.begin(actor.tenant.id, Access::Write).await?;
-    let (object, record) = records::open_for(
-        app,
-        &mut tx,
-        actor,
-        OBJECT,
-        id,
-        Operation::Read,
-        Level::Read,
-    )
-    .await?;
+    let (object, record) =
+        records::open_for(&mut tx, actor, OBJECT, id, Operation::Read, Level::Read).await?;
     let tenant = tx.tenant_param();
     let article_id = record.id.to_string();
     sqlx::query("INSERT INTO article_views (tenant_id, article_id, user_id, day) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING")
@@ -266,17 +258,9 @@ async fn reactions(
 }
 
 /// Opens the article a comment or like is about, for someone who may read it.
-async fn readable(app: &App, tx: &mut TenantTx, actor: &Actor, article: &str) -> Result<String> {
-    let (_, record) = records::open_for(
-        app,
-        tx,
-        actor,
-        OBJECT,
-        article,
-        Operation::Read,
-        Level::Read,
-    )
-    .await?;
+async fn readable(tx: &mut TenantTx, actor: &Actor, article: &str) -> Result<String> {
+    let (_, record) =
+        records::open_for(tx, actor, OBJECT, article, Operation::Read, Level::Read).await?;
     Ok(record.id.to_string())
 }
 
@@ -296,7 +280,7 @@ pub async fn comment(app: &App, actor: &Actor, article: &str, body: &str) -> Res
     access::check(actor, Capability::System(SystemOperation::FeedComments))?;
     let body = comment_text(body)?;
     let mut tx = app.db.begin(actor.tenant.id, Access::Write).await?;
-    let article = readable(app, &mut tx, actor, article).await?;
+    let article = readable(&mut tx, actor, article).await?;
     sqlx::query(
         "INSERT INTO article_comments (tenant_id, id, article_id, author_id, author_name, body, created_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7)",
@@ -325,7 +309,7 @@ pub async fn change_comment(
     access::check(actor, Capability::System(SystemOperation::FeedComments))?;
     let body = body.map(comment_text).transpose()?;
     let mut tx = app.db.begin(actor.tenant.id, Access::Write).await?;
-    let article = readable(app, &mut tx, actor, article).await?;
+    let article = readable(&mut tx, actor, article).await?;
     let now = app.clock.now();
     let sql = match body {
         Some(_) => "UPDATE article_comments SET body = $5, modified_at = $6
@@ -360,7 +344,7 @@ pub async fn like(
 ) -> Result<()> {
     access::check(actor, Capability::System(SystemOperation::FeedLikes))?;
     let mut tx = app.db.begin(actor.tenant.id, Access::Write).await?;
-    let article = readable(app, &mut tx, actor, article).await?;
+    let article = readable(&mut tx, actor, article).await?;
     let tenant = tx.tenant_param();
     let (target, id) = match comment {
         Some(comment) => {

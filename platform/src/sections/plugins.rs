@@ -328,9 +328,7 @@ fn host_error(error: Error) -> HostError {
 
 impl Host {
     async fn data_of(&self, object: &str, rendered: Value) -> Result<RecordData, HostError> {
-        let object = records::object_type(&self.app, self.actor.tenant.id, object)
-            .await
-            .map_err(host_error)?;
+        let object = records::object_type(&self.actor, object).map_err(host_error)?;
         Ok(RecordData {
             id: rendered["id"].as_str().unwrap_or_default().to_owned(),
             object: object.code.as_str().to_owned(),

@@ -6,18 +6,20 @@ mod codec;
 mod dialect;
 pub mod settings;
 mod sql;
+mod versions;
 
 pub use codec::Timestamp;
 pub(crate) use codec::uuid_text_column;
 pub use dialect::Dialect;
 pub use sql::Sql;
+pub use versions::{Versioned, Versions};
 
-use std::{future::Future, str::FromStr, time::Duration};
+use std::{future::Future, str::FromStr, sync::Arc, time::Duration};
 
 use anyhow::Context;
 use portico_tenants::TenantId;
 use sqlx::{
-    AnyConnection, AnyPool, Executor, Transaction,
+    AnyConnection, AnyPool, AssertSqlSafe, Connection, Executor, Transaction,
     any::{Any, AnyConnectOptions, AnyPoolOptions},
     migrate::Migrator,
 };
@@ -30,6 +32,10 @@ static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/sqlite");
 pub struct Db {
     pool: AnyPool,
     dialect: Dialect,
+    /// SQLite has one writer at a time. Writers of this process queue here, first come first
+    /// served, before they take a connection: left to SQLite's busy handler, a waiting writer
+    /// sleeps in growing steps while others keep taking the lock, and some wait for seconds.
+    writers: Option<Arc<tokio::sync::Mutex<()>>>,
     /// How long a request waits for a pooled connection before it is told to come back later:
     /// short, so an outage or an overload answers 503 at once instead of piling requests up.
     acquire_timeout: Duration,
@@ -37,6 +43,8 @@ pub struct Db {
 
 /// How long start-up (connecting, migrating) waits for the database.
 const STARTUP_ACQUIRE_TIMEOUT: Duration = Duration::from_secs(10);
+/// A pooled connection idle longer than this is pinged before a request gets it.
+const IDLE_CHECK: Duration = Duration::from_secs(10);
 /// How long a readiness check waits for the database's answer.
 const PING_TIMEOUT: Duration = Duration::from_millis(500);
 
@@ -66,6 +74,17 @@ impl Db {
         let pool = AnyPoolOptions::new()
             .max_connections(max_connections)
             .acquire_timeout(STARTUP_ACQUIRE_TIMEOUT)
+            // A ping on every checkout is a round trip per transaction: only a connection that
+            // sat idle for a while (the server may have closed it) is checked first.
+            .test_before_acquire(false)
+            .before_acquire(|conn, meta| {
+                Box::pin(async move {
+                    if meta.idle_for > IDLE_CHECK {
+                        conn.ping().await?;
+                    }
+                    Ok(true)
+                })
+            })
             .after_connect(move |conn, _| {
                 Box::pin(async move {
                     match dialect {
@@ -92,6 +111,7 @@ impl Db {
         Ok(Self {
             pool,
             dialect,
+            writers: (dialect == Dialect::Sqlite).then(Arc::default),
             acquire_timeout,
         })
     }
@@ -153,24 +173,45 @@ impl Db {
     /// Opens a transaction confined to `tenant`: on PostgreSQL, row-level security then hides every
     /// other tenant's rows even from a query that forgot its `tenant_id` filter.
     pub async fn begin(&self, tenant: TenantId, access: Access) -> Result<TenantTx, sqlx::Error> {
-        let tx = self.begin_raw(access).await?;
-        TenantTx::enter(tx, tenant, self.dialect).await
+        let (tx, turn) = self.begin_raw(access, Some(tenant)).await?;
+        Ok(TenantTx {
+            tx,
+            _turn: turn,
+            tenant,
+            dialect: self.dialect,
+        })
     }
 
     /// Opens a writing transaction on the global tables, which may then [`GlobalTx::enter`] a
     /// tenant (provisioning creates the tenant and its first user atomically).
     pub async fn begin_global(&self) -> Result<GlobalTx, sqlx::Error> {
+        let (tx, turn) = self.begin_raw(Access::Write, None).await?;
         Ok(GlobalTx {
-            tx: self.begin_raw(Access::Write).await?,
+            tx,
+            turn,
             dialect: self.dialect,
         })
     }
 
-    async fn begin_raw(&self, access: Access) -> Result<Transaction<'static, Any>, sqlx::Error> {
+    /// A transaction, and for a SQLite writer its turn, both within the acquire timeout. On
+    /// PostgreSQL the transaction is confined to `tenant` in the same round trip as its `BEGIN`.
+    async fn begin_raw(
+        &self,
+        access: Access,
+        tenant: Option<TenantId>,
+    ) -> Result<(Transaction<'static, Any>, Option<WriterTurn>), sqlx::Error> {
         self.within_acquire_timeout(async {
-            match (self.dialect, access) {
-                (Dialect::Sqlite, Access::Write) => self.pool.begin_with("BEGIN IMMEDIATE").await,
-                _ => self.pool.begin().await,
+            match (self.dialect, &self.writers, access, tenant) {
+                (Dialect::Sqlite, Some(writers), Access::Write, _) => {
+                    let turn = writers.clone().lock_owned().await;
+                    let tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+                    Ok((tx, Some(turn)))
+                }
+                (Dialect::Postgres, _, _, Some(tenant)) => {
+                    let begin = format!("BEGIN; {}", TenantTx::confine(tenant));
+                    Ok((self.pool.begin_with(AssertSqlSafe(begin)).await?, None))
+                }
+                _ => Ok((self.pool.begin().await?, None)),
             }
         })
         .await
@@ -181,32 +222,28 @@ impl Db {
     }
 }
 
+/// A SQLite writer's place at the front of the queue, held until its transaction ends.
+type WriterTurn = tokio::sync::OwnedMutexGuard<()>;
+
 /// A transaction bound to one tenant. Queries still filter by `tenant_id` (SQLite has no RLS, and
 /// the filter lets indexes work); on PostgreSQL the policy is the second lock on the door.
 #[derive(Debug)]
 pub struct TenantTx {
     tx: Transaction<'static, Any>,
+    /// Declared after `tx`, so a dropped transaction rolls back before the next writer starts.
+    _turn: Option<WriterTurn>,
     tenant: TenantId,
     dialect: Dialect,
 }
 
 impl TenantTx {
-    async fn enter(
-        mut tx: Transaction<'static, Any>,
-        tenant: TenantId,
-        dialect: Dialect,
-    ) -> Result<Self, sqlx::Error> {
-        if dialect == Dialect::Postgres {
-            sqlx::query("SELECT set_config('portico.tenant_id', $1, true)")
-                .bind(tenant.get().to_string())
-                .execute(&mut *tx)
-                .await?;
-        }
-        Ok(Self {
-            tx,
-            tenant,
-            dialect,
-        })
+    /// The statement that confines a PostgreSQL transaction to `tenant` (its id is a number, so
+    /// it is written into the text; row-level security policies read the setting).
+    fn confine(tenant: TenantId) -> String {
+        format!(
+            "SELECT set_config('portico.tenant_id', '{}', true)",
+            tenant.get()
+        )
     }
 
     pub fn tenant(&self) -> TenantId {
@@ -235,6 +272,7 @@ impl TenantTx {
 #[derive(Debug)]
 pub struct GlobalTx {
     tx: Transaction<'static, Any>,
+    turn: Option<WriterTurn>,
     dialect: Dialect,
 }
 
@@ -244,8 +282,18 @@ impl GlobalTx {
     }
 
     /// Continues the same transaction confined to `tenant`.
-    pub async fn enter(self, tenant: TenantId) -> Result<TenantTx, sqlx::Error> {
-        TenantTx::enter(self.tx, tenant, self.dialect).await
+    pub async fn enter(mut self, tenant: TenantId) -> Result<TenantTx, sqlx::Error> {
+        if self.dialect == Dialect::Postgres {
+            self.tx
+                .execute(AssertSqlSafe(TenantTx::confine(tenant)))
+                .await?;
+        }
+        Ok(TenantTx {
+            tx: self.tx,
+            _turn: self.turn,
+            tenant,
+            dialect: self.dialect,
+        })
     }
 
     pub async fn commit(self) -> Result<(), sqlx::Error> {

@@ -6,13 +6,29 @@ use super::{Email, NewUser, User, UserId, UserKind};
 use crate::store::{TenantTx, Timestamp};
 
 /// The columns [`from_row`] reads, as a literal so queries stay `&'static str`.
-macro_rules! columns {
+#[macro_export]
+#[doc(hidden)]
+macro_rules! user_columns {
     () => {
         "id, login, full_name, kind, created_at, deactivated_at, contact_id, organization_id, organization_admin"
     };
 }
 
-fn from_row(row: &AnyRow) -> Result<User, sqlx::Error> {
+/// The tenant's users (`$1`) with the columns [`from_row`] reads, as a subquery for statements
+/// that find a user together with something else (a session, a token).
+#[macro_export]
+#[doc(hidden)]
+macro_rules! user_query {
+    () => {
+        concat!(
+            "SELECT ",
+            $crate::user_columns!(),
+            " FROM users WHERE tenant_id = $1"
+        )
+    };
+}
+
+pub(crate) fn from_row(row: &AnyRow) -> Result<User, sqlx::Error> {
     let kind: String = row.try_get("kind")?;
     Ok(User {
         id: row.try_get("id")?,
@@ -39,7 +55,7 @@ pub(crate) async fn insert(
         "INSERT INTO users (tenant_id, id, login, full_name, kind, password_hash, created_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7)
          ON CONFLICT (tenant_id, login) DO NOTHING RETURNING ",
-        columns!()
+        crate::user_columns!()
     ))
     .bind(tenant)
     .bind(UserId::new())
@@ -57,7 +73,7 @@ pub(crate) async fn find(tx: &mut TenantTx, id: UserId) -> Result<Option<User>, 
     let tenant = tx.tenant_param();
     sqlx::query(concat!(
         "SELECT ",
-        columns!(),
+        crate::user_columns!(),
         " FROM users WHERE tenant_id = $1 AND id = $2"
     ))
     .bind(tenant)
@@ -77,7 +93,7 @@ pub(crate) async fn find_active_by_login(
     let tenant = tx.tenant_param();
     let Some(row) = sqlx::query(concat!(
         "SELECT ",
-        columns!(),
+        crate::user_columns!(),
         ", password_hash FROM users
          WHERE tenant_id = $1 AND login = $2 AND deactivated_at IS NULL"
     ))
@@ -124,7 +140,7 @@ pub(crate) async fn list(tx: &mut TenantTx) -> Result<Vec<User>, sqlx::Error> {
     let tenant = tx.tenant_param();
     sqlx::query(concat!(
         "SELECT ",
-        columns!(),
+        crate::user_columns!(),
         " FROM users WHERE tenant_id = $1 AND kind <> 'system' ORDER BY login"
     ))
     .bind(tenant)
@@ -192,7 +208,7 @@ pub(crate) async fn by_contact(
     let tenant = tx.tenant_param();
     sqlx::query(concat!(
         "SELECT ",
-        columns!(),
+        crate::user_columns!(),
         " FROM users WHERE tenant_id = $1 AND contact_id = $2"
     ))
     .bind(tenant)
@@ -211,7 +227,7 @@ pub(crate) async fn find_by_login(
     let tenant = tx.tenant_param();
     sqlx::query(concat!(
         "SELECT ",
-        columns!(),
+        crate::user_columns!(),
         " FROM users WHERE tenant_id = $1 AND login = $2"
     ))
     .bind(tenant)
@@ -231,7 +247,7 @@ pub(crate) async fn in_organization(
     let tenant = tx.tenant_param();
     sqlx::query(concat!(
         "SELECT ",
-        columns!(),
+        crate::user_columns!(),
         " FROM users WHERE tenant_id = $1 AND organization_id = $2 ORDER BY login"
     ))
     .bind(tenant)

@@ -188,9 +188,9 @@ pub async fn remove_member(
     summary = "Objects available on the portal",
     responses((status = 200, description = "Every object and whether it is on the portal", body = Value))
 )]
-pub async fn portal_objects(State(app): State<Arc<App>>, ApiUser(who): ApiUser) -> Answer {
+pub async fn portal_objects(ApiUser(who): ApiUser) -> Answer {
     access::check(&who.actor, access::Capability::ConfigureAccess)?;
-    let catalog = crate::records::catalog(&app, who.actor.tenant.id).await?;
+    let catalog = who.actor.catalog.clone();
     let objects: Vec<Value> = catalog
         .objects()
         .map(|o| json!({ "object": o.code, "title": o.plural, "on_portal": who.actor.policy.on_portal(o.code.as_str()) }))

@@ -47,11 +47,8 @@ fn describe(actor: &Actor, object: &ObjectType) -> Value {
     summary = "Lists objects",
     responses((status = 200, description = "The objects the caller may read, with the fields they see", body = Value))
 )]
-pub async fn objects(
-    State(app): State<Arc<App>>,
-    ApiUser(who): ApiUser,
-) -> Result<Json<Value>, ApiError> {
-    let catalog = records::catalog(&app, who.actor.tenant.id).await?;
+pub async fn objects(ApiUser(who): ApiUser) -> Result<Json<Value>, ApiError> {
+    let catalog = who.actor.catalog.clone();
     let objects: Vec<Value> = catalog
         .objects()
         .filter(|o| access::check(&who.actor, Capability::Records(o, Operation::Read)).is_ok())
@@ -69,11 +66,10 @@ pub async fn objects(
     responses((status = 200, description = "The object, with the fields the caller sees", body = Value))
 )]
 pub async fn object(
-    State(app): State<Arc<App>>,
     ApiUser(who): ApiUser,
     Path(object): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    let object = records::object_type(&app, who.actor.tenant.id, &object).await?;
+    let object = records::object_type(&who.actor, &object)?;
     access::check(&who.actor, Capability::Records(&object, Operation::Read))?;
     Ok(Json(describe(&who.actor, &object)))
 }

@@ -90,7 +90,6 @@ pub async fn post(
     }
     let mut tx = app.db.begin(actor.tenant.id, Access::Write).await?;
     let (object, case) = records::open_for(
-        app,
         &mut tx,
         actor,
         OBJECT,
@@ -173,7 +172,6 @@ fn via_str(via: Via) -> &'static str {
 pub async fn list(app: &App, actor: &Actor, case_id: &str) -> Result<Vec<Message>> {
     let mut tx = app.db.begin(actor.tenant.id, Access::Read).await?;
     let (_, case) = records::open_for(
-        app,
         &mut tx,
         actor,
         OBJECT,
@@ -249,7 +247,6 @@ pub async fn attachment(
     let case_id = case_id.ok_or(Error::NotFound("file"))?;
     // Someone who cannot read the case does not learn that the file exists.
     records::open_for(
-        app,
         &mut tx,
         actor,
         OBJECT,

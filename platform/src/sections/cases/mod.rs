@@ -266,18 +266,17 @@ impl PortalAction {
 
 /// Opens a case for one of the author's actions: they may read it and hold edit rights on it.
 async fn open_own(
-    app: &App,
     tx: &mut TenantTx,
     actor: &Actor,
     id: &str,
 ) -> Result<(std::sync::Arc<ObjectType>, Record)> {
-    records::open_for(app, tx, actor, OBJECT, id, Operation::Read, Level::Edit).await
+    records::open_for(tx, actor, OBJECT, id, Operation::Read, Level::Edit).await
 }
 
 /// Cancels, closes or reopens a case, with exactly the field changes the reference describes.
 pub async fn act(app: &App, actor: &Actor, id: &str, action: PortalAction) -> Result<Record> {
     let mut tx = app.db.begin(actor.tenant.id, Access::Write).await?;
-    let (object, case) = open_own(app, &mut tx, actor, id).await?;
+    let (object, case) = open_own(&mut tx, actor, id).await?;
     let status = text(&case.data, "status").unwrap_or(NEW).to_owned();
     if !action.allowed_in(&status) {
         return Err(Error::Conflict(format!(
@@ -323,7 +322,7 @@ pub async fn give_feedback(
         return Err(Error::invalid_field("satisfaction", "must be from 1 to 5"));
     }
     let mut tx = app.db.begin(actor.tenant.id, Access::Write).await?;
-    let (object, case) = open_own(app, &mut tx, actor, id).await?;
+    let (object, case) = open_own(&mut tx, actor, id).await?;
     let status = text(&case.data, "status").unwrap_or(NEW);
     if !matches!(status, RESOLVED | CLOSED | CANCELED) {
         return Err(Error::Conflict(
@@ -433,16 +432,8 @@ pub struct CaseView {
 /// Opens a case page.
 pub async fn view(app: &App, actor: &Actor, id: &str) -> Result<CaseView> {
     let mut tx = app.db.begin(actor.tenant.id, Access::Read).await?;
-    let (object, record) = records::open_for(
-        app,
-        &mut tx,
-        actor,
-        OBJECT,
-        id,
-        Operation::Read,
-        Level::Read,
-    )
-    .await?;
+    let (object, record) =
+        records::open_for(&mut tx, actor, OBJECT, id, Operation::Read, Level::Read).await?;
     let level = crate::access::records::level(&mut tx, actor, &object.code, record.id)
         .await?
         .map(|(l, _)| l);
@@ -565,16 +556,8 @@ pub async fn form_options(
 /// Assigns a case to an employee (who then owns it). Needs edit rights on the case.
 pub async fn assign(app: &App, actor: &Actor, id: &str, assignee: users::UserId) -> Result<()> {
     let mut tx = app.db.begin(actor.tenant.id, Access::Write).await?;
-    let (object, case) = records::open_for(
-        app,
-        &mut tx,
-        actor,
-        OBJECT,
-        id,
-        Operation::Update,
-        Level::Edit,
-    )
-    .await?;
+    let (object, case) =
+        records::open_for(&mut tx, actor, OBJECT, id, Operation::Update, Level::Edit).await?;
     match users::storage::find(&mut tx, assignee).await? {
         Some(user) if user.kind == UserKind::Employee && user.deactivated_at.is_none() => {}
         _ => {
