@@ -23,6 +23,7 @@ use serde_json::{Value, json};
 use sqlx::{Connection, Executor, PgConnection};
 
 const CUSTOMER: (&str, &str) = ("customer@demo.test", "demo-customer");
+const ADMIN: (&str, &str) = ("admin@demo.test", "demo-admin");
 const CONCURRENCY: [usize; 2] = [16, 64];
 
 struct Options {
@@ -200,23 +201,28 @@ async fn scenarios(server: &Server) -> Vec<Scenario> {
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap();
-    let login = client
-        .post(format!("{origin}/api/v1/auth/login"))
-        .header(header::HOST, &host)
-        .json(&json!({ "login": CUSTOMER.0, "password": CUSTOMER.1 }))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(login.status(), StatusCode::OK, "the customer signs in");
-    let cookie = login
-        .headers()
-        .get_all(header::SET_COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with("portico_session="))
-        .and_then(|v| v.split(';').next())
-        .expect("a session cookie")
-        .to_owned();
+    let sign_in = async |(login, password): (&str, &str)| {
+        let response = client
+            .post(format!("{origin}/api/v1/auth/login"))
+            .header(header::HOST, &host)
+            .json(&json!({ "login": login, "password": password }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "{login} signs in");
+        response
+            .headers()
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|v| v.starts_with("portico_session="))
+            .and_then(|v| v.split(';').next())
+            .expect("a session cookie")
+            .to_owned()
+    };
+    let cookie = sign_in(CUSTOMER).await;
+    // Sections' records reference contacts, which the administrator picks from.
+    let admin_cookie = sign_in(ADMIN).await;
     let get = |path: &str| {
         client
             .get(format!("{origin}{path}"))
@@ -239,12 +245,17 @@ async fn scenarios(server: &Server) -> Vec<Scenario> {
     let service = form
         .split("name=\"service\"")
         .nth(1)
-        .and_then(|rest| rest.split("value=\"").nth(1))
-        .and_then(|rest| rest.split('"').next())
-        .filter(|v| !v.is_empty())
+        .and_then(|rest| rest.split("</select>").next())
+        .into_iter()
+        .flat_map(|options| options.split("value=\"").skip(1))
+        .filter_map(|rest| rest.split('"').next())
+        .find(|v| !v.is_empty())
         .expect("a service to choose")
         .to_owned();
-    let contacts: Value = get("/api/v1/objects/contact/records?limit=1")
+    let contacts: Value = client
+        .get(format!("{origin}/api/v1/objects/contact/records?limit=1"))
+        .header(header::HOST, &host)
+        .header(header::COOKIE, &admin_cookie)
         .send()
         .await
         .unwrap()
@@ -253,7 +264,7 @@ async fn scenarios(server: &Server) -> Vec<Scenario> {
         .unwrap();
     let manager = contacts["data"][0]["id"]
         .as_str()
-        .expect("the customer reads a contact")
+        .expect("the administrator reads a contact")
         .to_owned();
 
     let boundary = "portico-load-boundary";
@@ -271,8 +282,9 @@ async fn scenarios(server: &Server) -> Vec<Scenario> {
     })
     .collect::<String>()
         + &format!("--{boundary}--\r\n");
-    let leave = json!({ "kind": "vacation", "start_date": "2027-03-01", "end_date": "2027-03-05",
-                        "days": 5, "manager": manager, "reason": "Family visit" });
+    let leave = json!({ "data": { "kind": "vacation", "start_date": "2027-03-01",
+                                  "end_date": "2027-03-05", "days": 5, "manager": manager,
+                                  "reason": "Family visit" } });
 
     let page = |name, path: &str| Scenario {
         name,
@@ -304,6 +316,7 @@ async fn scenarios(server: &Server) -> Vec<Scenario> {
         page("JSON case list", "/api/v1/objects/case/records"),
         Scenario {
             method: reqwest::Method::POST,
+            headers: vec![(header::COOKIE, admin_cookie.clone())],
             body: Some(("application/json".into(), leave.to_string().into_bytes())),
             expect: StatusCode::CREATED,
             ..page(

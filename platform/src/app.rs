@@ -32,6 +32,8 @@ pub struct App {
     pub tenant_catalogs: sections::installed::CatalogCache,
     /// Tenants by slug, between requests.
     pub tenants: crate::tenancy::Directory,
+    /// Tenants' most popular knowledge-base articles, recounted every minute.
+    pub popular: sections::knowledge::PopularCache,
     /// The WebAssembly runtime of custom sections, started when first needed.
     pub plugins: std::sync::OnceLock<crate::plugin_host::PluginRuntime>,
     /// Installed sections ready to call.
@@ -83,6 +85,7 @@ impl App {
             access: AccessCache::default(),
             tenant_catalogs: Default::default(),
             tenants: Default::default(),
+            popular: Default::default(),
             plugins: Default::default(),
             loaded_plugins: Default::default(),
             passwords,

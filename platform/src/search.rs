@@ -214,7 +214,8 @@ fn highlight(raw: &str) -> String {
 
 /// Searches the visible `parts` of `object`'s records the visibility allows, best first.
 /// `condition` may narrow the records further (it is appended to the `WHERE` on `r`, e.g. a type
-/// filter). Snippets come from the body if it is visible, else from the title.
+/// filter). Snippets come from the body if it is visible, else from the title. One statement
+/// ranks the matches and counts them; snippets, the costly part, are made for the page alone.
 #[expect(
     clippy::too_many_arguments,
     reason = "one search, described by all of them"
@@ -240,10 +241,15 @@ pub async fn search(
     let expression = match_expression(dialect, &groups, parts);
     let tenant = tx.tenant_param();
 
-    let base = |sql: &mut Sql| {
+    // The matches with their rank, as a subquery: they are ranked and counted around it, since
+    // SQLite's ranking function cannot take part in a window itself.
+    let matches = |sql: &mut Sql| {
         match dialect {
             Dialect::Postgres => {
-                sql.push(" FROM search_documents d JOIN records r ON r.tenant_id = d.tenant_id AND r.object = d.object AND r.id = d.record_id")
+                sql.push("SELECT d.record_id, d.title, ts_rank_cd(d.document, to_tsquery('english', ")
+                    .bind(expression.clone())
+                    .push(")) AS rank")
+                    .push(" FROM search_documents d JOIN records r ON r.tenant_id = d.tenant_id AND r.object = d.object AND r.id = d.record_id")
                     .push(" WHERE d.tenant_id = ")
                     .bind(tenant)
                     .push(" AND d.document @@ to_tsquery('english', ")
@@ -251,8 +257,11 @@ pub async fn search(
                     .push(")");
             }
             Dialect::Sqlite => {
-                sql.push(" FROM search_fts JOIN search_documents d ON d.rowid = search_fts.rowid")
-                    .push(" JOIN records r ON r.tenant_id = d.tenant_id AND r.object = d.object AND r.id = d.record_id")
+                // CROSS JOIN keeps SQLite from starting at the reader's rights and matching
+                // the index once per readable record: the index's matches come first.
+                sql.push("SELECT d.record_id, d.title, -bm25(search_fts, 10.0, 1.0) AS rank")
+                    .push(" FROM search_fts CROSS JOIN search_documents d ON d.rowid = search_fts.rowid")
+                    .push(" CROSS JOIN records r ON r.tenant_id = d.tenant_id AND r.object = d.object AND r.id = d.record_id")
                     .push(" WHERE search_fts MATCH ")
                     .bind(expression.clone())
                     .push(" AND d.tenant_id = ")
@@ -262,51 +271,35 @@ pub async fn search(
         sql.push(" AND d.object = ")
             .bind(object.to_owned())
             .push(" AND r.deleted_at IS NULL");
-        visibility.push_condition(sql, tenant, object);
+        visibility.push_probe(sql);
         condition(sql);
+        sql.push(") m");
     };
-
-    let mut count = Sql::new("SELECT count(*) AS n");
-    base(&mut count);
-    let total: i64 = count
-        .fetch_all(tx.conn())
-        .await?
-        .first()
-        .map(|r| r.try_get("n"))
-        .transpose()?
-        .unwrap_or(0);
-
-    let mut page = match dialect {
-        Dialect::Postgres => {
-            let mut sql = Sql::new("SELECT d.record_id, d.title, ts_headline('english', ");
-            sql.push(if parts.body { "d.body" } else { "d.title" })
-                .push(", to_tsquery('english', ")
-                .bind(expression.clone())
-                .push("), 'StartSel=\u{1}, StopSel=\u{2}, MaxWords=30, MinWords=12, MaxFragments=2') AS snippet,")
-                .push(" ts_rank_cd(d.document, to_tsquery('english', ")
-                .bind(expression.clone())
-                .push(")) AS rank");
-            sql
-        }
-        Dialect::Sqlite => {
-            let mut sql = Sql::new("SELECT d.record_id, d.title, snippet(search_fts, ");
-            sql.push(if parts.body { "1" } else { "0" }).push(
-                ", char(1), char(2), '…', 24) AS snippet, -bm25(search_fts, 10.0, 1.0) AS rank",
-            );
-            sql
-        }
-    };
-    base(&mut page);
-    page.push(" ORDER BY rank DESC, r.id DESC LIMIT ")
+    let mut page = Sql::new("SELECT record_id, title, count(*) OVER () AS total FROM (");
+    matches(&mut page);
+    page.push(" ORDER BY rank DESC, record_id DESC LIMIT ")
         .bind(limit)
         .push(" OFFSET ")
         .bind(offset);
-    let hits = page
-        .fetch_all(tx.conn())
-        .await?
+    let rows = page.fetch_all(tx.conn()).await?;
+    let total = match rows.first() {
+        Some(row) => row.try_get("total")?,
+        None if offset == 0 => 0,
+        // Past the last page: the count alone.
+        None => {
+            let mut count = Sql::new("SELECT count(*) AS total FROM (");
+            matches(&mut count);
+            count
+                .fetch_optional(tx.conn())
+                .await?
+                .map(|row| row.try_get("total"))
+                .transpose()?
+                .unwrap_or(0)
+        }
+    };
+    let mut hits = rows
         .iter()
         .map(|r| {
-            let snippet: String = r.try_get("snippet")?;
             Ok(Hit {
                 record_id: r.try_get("record_id")?,
                 title: if parts.title {
@@ -314,11 +307,64 @@ pub async fn search(
                 } else {
                     String::new()
                 },
-                snippet: highlight(&snippet),
+                snippet: String::new(),
             })
         })
         .collect::<Result<Vec<_>>>()?;
+    let mut snippets = snippets(tx, object, &expression, parts, &hits).await?;
+    for hit in &mut hits {
+        hit.snippet = snippets.remove(&hit.record_id).unwrap_or_default();
+    }
     Ok(Results { hits, total })
+}
+
+/// Highlighted snippets of the hits' visible text, by record id.
+async fn snippets(
+    tx: &mut TenantTx,
+    object: &str,
+    expression: &str,
+    parts: Parts,
+    hits: &[Hit],
+) -> Result<std::collections::HashMap<String, String>> {
+    if hits.is_empty() {
+        return Ok(Default::default());
+    }
+    let ids: Vec<&str> = hits.iter().map(|h| h.record_id.as_str()).collect();
+    let dialect = tx.dialect();
+    let mut sql = match dialect {
+        Dialect::Postgres => {
+            let mut sql = Sql::new("SELECT d.record_id, ts_headline('english', ");
+            sql.push(if parts.body { "d.body" } else { "d.title" })
+                .push(", to_tsquery('english', ")
+                .bind(expression.to_owned())
+                .push("), 'StartSel=\u{1}, StopSel=\u{2}, MaxWords=30, MinWords=12, MaxFragments=2') AS snippet")
+                .push(" FROM search_documents d WHERE d.tenant_id = ");
+            sql
+        }
+        Dialect::Sqlite => {
+            let mut sql = Sql::new("SELECT d.record_id, snippet(search_fts, ");
+            sql.push(if parts.body { "1" } else { "0" })
+                .push(", char(1), char(2), '…', 24) AS snippet")
+                .push(" FROM search_fts JOIN search_documents d ON d.rowid = search_fts.rowid")
+                .push(" WHERE search_fts MATCH ")
+                .bind(expression.to_owned())
+                .push(" AND d.tenant_id = ");
+            sql
+        }
+    };
+    sql.bind(tx.tenant_param())
+        .push(" AND d.object = ")
+        .bind(object.to_owned())
+        .push(" AND d.record_id IN ")
+        .bind_set(dialect, &ids);
+    sql.fetch_all(tx.conn())
+        .await?
+        .iter()
+        .map(|r| {
+            let snippet: String = r.try_get("snippet")?;
+            Ok((r.try_get("record_id")?, highlight(&snippet)))
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -147,8 +147,9 @@ async fn lease_next(
     tenant: portico_tenants::TenantId,
 ) -> Result<Option<(i64, Envelope)>> {
     const CANDIDATES: i64 = 8;
-    let now = app.clock.now();
     let mut tx = app.db.begin(tenant, Access::Write).await?;
+    // Read after the wait for a connection: a lease must run `LEASE` from when it is taken.
+    let now = app.clock.now();
     let candidates: Vec<String> = sqlx::query_scalar(
         "SELECT id FROM outbox
          WHERE tenant_id = $1 AND status = 'pending' AND next_attempt_at <= $2

@@ -575,7 +575,7 @@ pub fn read_only_reason(actor: &Actor, object: &str) -> Option<String> {
 }
 
 /// Titles (the target's title field, else its number) of the records that the visible reference
-/// fields of `records` point to, restricted to those the actor may read: one query per target.
+/// fields of `records` point to, restricted to those the actor may read: one statement for all.
 async fn reference_titles(
     tx: &mut TenantTx,
     actor: &Actor,
@@ -583,44 +583,54 @@ async fn reference_titles(
     columns: &Columns,
     records: &[Record],
 ) -> Result<BTreeMap<String, String>> {
-    let mut wanted: BTreeMap<&ObjectCode, Vec<String>> = BTreeMap::new();
+    // Which object each id must be of: a reference never shows a record of another object.
+    let mut wanted: BTreeMap<&str, Arc<ObjectType>> = BTreeMap::new();
     for field in object.fields.iter().filter(|f| columns.visible(&f.name)) {
-        let Some(target) = &field.reference else {
+        let Some(target) = field
+            .reference
+            .as_ref()
+            .and_then(|t| object_type(actor, t.as_str()).ok())
+        else {
             continue;
         };
         for record in records {
             if let Some(Value::String(id)) = record.data.get(&field.name) {
-                wanted.entry(target).or_default().push(id.clone());
+                wanted.insert(id, target.clone());
             }
         }
     }
-    let mut titles = BTreeMap::new();
-    for (target, ids) in wanted {
-        let Ok(target_type) = object_type(actor, target.as_str()) else {
-            continue;
+    if wanted.is_empty() {
+        return Ok(BTreeMap::new());
+    }
+    let targets: BTreeMap<&str, &ObjectType> =
+        wanted.values().map(|t| (t.code.as_str(), &**t)).collect();
+    let dialect = tx.dialect();
+    let mut sql = crate::store::Sql::new("SELECT r.object, r.id, r.number, CASE r.object");
+    for (code, target) in &targets {
+        sql.push(" WHEN ").bind((*code).to_owned()).push(" THEN ");
+        match &target.title_field {
+            Some(title) => sql.push("r.data->>").push_name(title),
+            None => sql.push("NULL"),
         };
-        let mut sql = crate::store::Sql::new("SELECT r.id, r.number");
-        if let Some(title) = &target_type.title_field {
-            sql.push(", r.data->>").push_name(title).push(" AS title");
-        }
-        sql.push(" FROM records r WHERE r.tenant_id = ")
-            .bind(tx.tenant_param())
-            .push(" AND r.object = ")
-            .bind(target.as_str().to_owned())
-            .push(" AND r.deleted_at IS NULL AND r.id IN (")
-            .bind_list(ids)
-            .push(")");
-        Visibility::of(actor).push_condition(&mut sql, tx.tenant_param(), target.as_str());
-        for row in sql.fetch_all(tx.conn()).await? {
-            use sqlx::Row;
-            let id: String = row.try_get("id")?;
-            let title: Option<String> = if target_type.title_field.is_some() {
-                row.try_get("title")?
-            } else {
-                None
-            };
-            let number: String = row.try_get("number")?;
-            titles.insert(id, title.unwrap_or(number));
+    }
+    sql.push(" END AS title FROM records r WHERE r.tenant_id = ")
+        .bind(tx.tenant_param())
+        .push(" AND r.object IN ")
+        .bind_set(dialect, &targets.keys().collect::<Vec<_>>())
+        .push(" AND r.id IN ")
+        .bind_set(dialect, &wanted.keys().collect::<Vec<_>>())
+        .push(" AND r.deleted_at IS NULL");
+    Visibility::of(actor).push_probe(&mut sql);
+    let mut titles = BTreeMap::new();
+    for row in sql.fetch_all(tx.conn()).await? {
+        use sqlx::Row;
+        let (object, id): (String, String) = (row.try_get("object")?, row.try_get("id")?);
+        if wanted
+            .get(id.as_str())
+            .is_some_and(|t| t.code.as_str() == object)
+        {
+            let title: Option<String> = row.try_get("title")?;
+            titles.insert(id, title.map_or_else(|| row.try_get("number"), Ok)?);
         }
     }
     Ok(titles)

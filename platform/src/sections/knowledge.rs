@@ -4,7 +4,14 @@
 //! sanitized HTML, indexed for search, commented on, liked and counted when viewed ("popular"
 //! = most viewed and liked in the last 30 days).
 
+use std::{
+    collections::HashMap,
+    sync::{Arc, Mutex},
+    time::Instant,
+};
+
 use chrono::Duration;
+use portico_tenants::TenantId;
 use serde::Serialize;
 use serde_json::{Map, Value};
 use sqlx::Row;
@@ -159,13 +166,15 @@ pub async fn read(app: &App, actor: &Actor, id: &str) -> Result<Article> {
         records::open_for(&mut tx, actor, OBJECT, id, Operation::Read, Level::Read).await?;
     let tenant = tx.tenant_param();
     let article_id = record.id.to_string();
-    sqlx::query("INSERT INTO article_views (tenant_id, article_id, user_id, day) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING")
+    let counted = sqlx::query("INSERT INTO article_views (tenant_id, article_id, user_id, day) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING")
         .bind(tenant)
         .bind(&article_id)
         .bind(actor.user)
         .bind(app.clock.now().to_db()[..10].to_owned())
         .execute(tx.conn())
-        .await?;
+        .await?
+        .rows_affected()
+        > 0;
     let views: i64 = sqlx::query_scalar(
         "SELECT count(*) FROM article_views WHERE tenant_id = $1 AND article_id = $2",
     )
@@ -213,6 +222,9 @@ pub async fn read(app: &App, actor: &Actor, id: &str) -> Result<Article> {
         None => None,
     };
     tx.commit().await?;
+    if counted {
+        app.popular.forget(actor.tenant.id);
+    }
     let columns = records::Columns::of(actor, &object);
     Ok(Article {
         html: if columns.visible("body") {
@@ -366,15 +378,20 @@ pub async fn like(
     } else {
         "DELETE FROM reactions WHERE tenant_id = $1 AND target = $2 AND target_id = $3 AND user_id = $4 AND $5 IS NOT NULL"
     };
-    sqlx::query(sql)
+    let changed = sqlx::query(sql)
         .bind(tenant)
         .bind(target)
         .bind(id)
         .bind(actor.user)
         .bind(app.clock.now())
         .execute(tx.conn())
-        .await?;
+        .await?
+        .rows_affected()
+        > 0;
     tx.commit().await?;
+    if changed && target == "article" {
+        app.popular.forget(actor.tenant.id);
+    }
     Ok(())
 }
 
@@ -385,38 +402,120 @@ pub struct Popular {
     pub score: i64,
 }
 
-/// The articles the actor may read that were most viewed and liked in the last 30 days.
+/// How many of the tenant's most popular articles are kept between requests, and for how long:
+/// counting a month of views and likes of every published article on every page would cost more
+/// than the page. Who may read which of them is decided afresh on every request.
+const POPULAR_KEPT: usize = 100;
+const POPULAR_RECOUNT: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Each tenant's published articles by popularity (ids and scores, best first), as last counted.
+/// A new view or like on this node has it counted again at the next request; other nodes count
+/// again within [`POPULAR_RECOUNT`].
+#[derive(Debug, Default)]
+pub struct PopularCache(Mutex<HashMap<TenantId, (Instant, Arc<Ranking>)>>);
+
+/// Article ids and their scores, best first.
+type Ranking = Vec<(String, i64)>;
+
+impl PopularCache {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<TenantId, (Instant, Arc<Ranking>)>> {
+        self.0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn forget(&self, tenant: TenantId) {
+        self.lock().remove(&tenant);
+    }
+}
+
+/// The articles the actor may read that were most viewed and liked in the last 30 days (up to a
+/// minute ago).
 pub async fn popular(app: &App, actor: &Actor, limit: i64) -> Result<Vec<Popular>> {
     let object = records::built_in(app, OBJECT)?;
     access::check(actor, Capability::Records(&object, Operation::Read))?;
     let mut tx = app.db.begin(actor.tenant.id, Access::Read).await?;
+    let ranking = ranking(app, &mut tx).await?;
+    let limit = usize::try_from(limit).unwrap_or(0);
+    // Most readers may read most articles: the first few of the ranking usually suffice.
+    let mut popular = readable_of(&mut tx, actor, &ranking[..ranking.len().min(limit * 4)]).await?;
+    if popular.len() < limit && ranking.len() > limit * 4 {
+        popular = readable_of(&mut tx, actor, &ranking).await?;
+    }
+    popular.truncate(limit);
+    Ok(popular)
+}
+
+/// The articles of `ranking` the actor may read, in its order, with their titles.
+async fn readable_of(
+    tx: &mut TenantTx,
+    actor: &Actor,
+    ranking: &[(String, i64)],
+) -> Result<Vec<Popular>> {
+    let ids: Vec<&str> = ranking.iter().map(|(id, _)| id.as_str()).collect();
     let tenant = tx.tenant_param();
+    let mut sql =
+        Sql::new("SELECT r.id, r.data->>'title' AS title FROM records r WHERE r.tenant_id = ");
+    sql.bind(tenant)
+        .push(" AND r.object = ")
+        .bind(OBJECT.to_owned())
+        .push(" AND r.deleted_at IS NULL AND r.data->>'state' = 'Published' AND r.id IN ")
+        .bind_set(tx.dialect(), &ids);
+    Visibility::of(actor).push_probe(&mut sql);
+    let mut titles: HashMap<String, String> = sql
+        .fetch_all(tx.conn())
+        .await?
+        .iter()
+        .map(|r| {
+            let title: Option<String> = r.try_get("title")?;
+            Ok((r.try_get("id")?, title.unwrap_or_default()))
+        })
+        .collect::<Result<_>>()?;
+    Ok(ranking
+        .iter()
+        .filter_map(|(id, score)| {
+            Some(Popular {
+                title: titles.remove(id)?,
+                id: id.clone(),
+                score: *score,
+            })
+        })
+        .collect())
+}
+
+/// The tenant's published articles by popularity, counted at most once every [`POPULAR_RECOUNT`].
+async fn ranking(app: &App, tx: &mut TenantTx) -> Result<Arc<Ranking>> {
+    let tenant = tx.tenant();
+    if let Some((at, ranking)) = app.popular.lock().get(&tenant)
+        && at.elapsed() < POPULAR_RECOUNT
+    {
+        return Ok(ranking.clone());
+    }
     let since = app.clock.now() - POPULAR_WINDOW;
     let mut sql = Sql::new(
-        "SELECT r.id, r.data->>'title' AS title, (SELECT count(*) FROM article_views v WHERE v.tenant_id = r.tenant_id AND v.article_id = r.id AND v.day >= ",
+        "SELECT r.id, (SELECT count(*) FROM article_views v WHERE v.tenant_id = r.tenant_id AND v.article_id = r.id AND v.day >= ",
     );
     sql.bind(since.to_db()[..10].to_owned())
         .push(") + 2 * (SELECT count(*) FROM reactions x WHERE x.tenant_id = r.tenant_id AND x.target = 'article' AND x.target_id = r.id AND x.at >= ")
         .bind(since)
         .push(") AS score FROM records r WHERE r.tenant_id = ")
-        .bind(tenant)
+        .bind(tx.tenant_param())
         .push(" AND r.object = ")
         .bind(OBJECT.to_owned())
-        .push(" AND r.deleted_at IS NULL AND r.data->>'state' = 'Published'");
-    Visibility::of(actor).push_condition(&mut sql, tenant, OBJECT);
-    sql.push(" ORDER BY score DESC, r.id DESC LIMIT ")
-        .bind(limit);
-    sql.fetch_all(tx.conn())
+        .push(" AND r.deleted_at IS NULL AND r.data->>'state' = 'Published'")
+        .push(" ORDER BY score DESC, r.id DESC LIMIT ")
+        .bind(POPULAR_KEPT as i64);
+    let ranking: Ranking = sql
+        .fetch_all(tx.conn())
         .await?
         .iter()
-        .map(|r| {
-            Ok(Popular {
-                id: r.try_get("id")?,
-                title: r.try_get::<Option<String>, _>("title")?.unwrap_or_default(),
-                score: r.try_get("score")?,
-            })
-        })
-        .collect()
+        .map(|r| Ok((r.try_get("id")?, r.try_get("score")?)))
+        .collect::<Result<_>>()?;
+    let ranking = Arc::new(ranking);
+    app.popular
+        .lock()
+        .insert(tenant, (Instant::now(), ranking.clone()));
+    Ok(ranking)
 }
 
 /// Full-text search over the articles the actor may read, optionally of one type.

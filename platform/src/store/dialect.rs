@@ -64,6 +64,15 @@ impl Dialect {
         }
     }
 
+    /// The two halves around a parameter holding a JSON array of texts that make it a set to
+    /// test with `IN`: one statement text for any number of values.
+    pub fn text_set(self) -> (&'static str, &'static str) {
+        match self {
+            Self::Sqlite => ("(SELECT value FROM json_each(", "))"),
+            Self::Postgres => ("(SELECT jsonb_array_elements_text(", "::jsonb))"),
+        }
+    }
+
     /// A text parameter stored into a JSON column.
     pub fn json_in(self, param: &str) -> String {
         match self {

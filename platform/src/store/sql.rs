@@ -87,6 +87,23 @@ impl Sql {
         self
     }
 
+    /// Binds the values as one JSON array and writes it as a set for `IN`: the statement's
+    /// text stays the same whatever their number, so it is prepared once.
+    pub fn bind_set<S: serde::Serialize>(
+        &mut self,
+        dialect: super::Dialect,
+        values: &[S],
+    ) -> &mut Self {
+        let (open, close) = dialect.text_set();
+        match serde_json::to_string(values) {
+            Ok(json) => self.push(open).bind(json).push(close),
+            Err(e) => {
+                self.error = Some(e.to_string());
+                self
+            }
+        }
+    }
+
     pub fn text(&self) -> &str {
         &self.text
     }
