@@ -2,6 +2,7 @@
 //! with what it is for.
 
 pub mod access;
+pub mod allocator;
 pub mod app;
 pub mod auth;
 pub mod cli;

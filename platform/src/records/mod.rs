@@ -131,7 +131,10 @@ pub async fn list(app: &App, actor: &Actor, object: &str, request: &ListRequest)
     };
     let titles = reference_titles(&mut tx, actor, &object, &columns, &records).await?;
     Ok(Page {
-        data: records.iter().map(|r| columns.render(r)).collect(),
+        data: records
+            .into_iter()
+            .map(|r| columns.render_owned(r))
+            .collect(),
         next_cursor,
         titles,
     })

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 use super::{ObjectType, Record};
 use crate::{
@@ -81,12 +81,13 @@ impl Columns {
 
     /// The record as the actor may see it.
     pub fn render(&self, record: &Record) -> Value {
-        let data: Map<String, Value> = record
-            .data
-            .iter()
-            .filter(|(k, _)| self.visible(k))
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect();
+        self.render_owned(record.clone())
+    }
+
+    /// [`Columns::render`] of a record no longer needed otherwise: its fields move, uncopied.
+    pub fn render_owned(&self, record: Record) -> Value {
+        let mut data = record.data;
+        data.retain(|k, _| self.visible(k));
         let mut out = json!({
             "id": record.id,
             "object": record.object,
