@@ -269,7 +269,7 @@ pub async fn search(
             }
         }
         sql.push(" AND d.object = ")
-            .bind(object.to_owned())
+            .push_name(object)
             .push(" AND r.deleted_at IS NULL");
         visibility.push_probe(sql);
         condition(sql);
@@ -354,9 +354,9 @@ async fn snippets(
     };
     sql.bind(tx.tenant_param())
         .push(" AND d.object = ")
-        .bind(object.to_owned())
-        .push(" AND d.record_id IN ")
-        .bind_set(dialect, &ids);
+        .push_name(object)
+        .push(" AND d.record_id")
+        .one_of(dialect, &ids);
     sql.fetch_all(tx.conn())
         .await?
         .iter()

@@ -261,7 +261,7 @@ impl Visibility {
             )
             .bind(tenant)
             .push(" AND ra.object = ")
-            .bind(object.to_owned())
+            .push_name(object)
             .push(" AND ra.grantee_id IN (")
             .bind_list(grantees.iter().cloned())
             .push("))");

@@ -447,7 +447,7 @@ pub(crate) async fn find_by_field_unchecked(
         .push(" FROM records r WHERE r.tenant_id = ")
         .bind(tx.tenant_param())
         .push(" AND r.object = ")
-        .bind(object.code.as_str().to_owned())
+        .push_name(object.code.as_str())
         .push(" AND r.deleted_at IS NULL AND r.data->>")
         .push_name(field)
         .push(" = ")
@@ -618,10 +618,15 @@ async fn reference_titles(
     }
     sql.push(" END AS title FROM records r WHERE r.tenant_id = ")
         .bind(tx.tenant_param())
-        .push(" AND r.object IN ")
-        .bind_set(dialect, &targets.keys().collect::<Vec<_>>())
-        .push(" AND r.id IN ")
-        .bind_set(dialect, &wanted.keys().collect::<Vec<_>>())
+        .push(" AND r.object IN (");
+    for (i, code) in targets.keys().enumerate() {
+        if i > 0 {
+            sql.push(", ");
+        }
+        sql.push_name(code);
+    }
+    sql.push(") AND r.id")
+        .one_of(dialect, &wanted.keys().copied().collect::<Vec<_>>())
         .push(" AND r.deleted_at IS NULL");
     Visibility::of(actor).push_probe(&mut sql);
     let mut titles = BTreeMap::new();
@@ -666,7 +671,7 @@ pub(crate) async fn list_all_unchecked(
         .push(" FROM records r WHERE r.tenant_id = ")
         .bind(tx.tenant_param())
         .push(" AND r.object = ")
-        .bind(object.code.as_str().to_owned())
+        .push_name(object.code.as_str())
         .push(" AND r.deleted_at IS NULL ORDER BY r.id LIMIT 1000");
     Ok(storage::fetch(tx, sql).await?)
 }

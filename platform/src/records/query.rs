@@ -322,13 +322,20 @@ impl ListPlan {
             .push(" FROM records r WHERE r.tenant_id = ")
             .bind(tenant)
             .push(" AND r.object = ")
-            .bind(object.to_owned())
+            .push_name(object)
             .push(" AND r.deleted_at IS NULL");
         match (visibility, self.filters.is_empty() && self.sort.is_none()) {
+            // The newest records first: one plan fits every tenant.
             (Visibility::Grantees(grantees), true) => {
                 self.push_rights_walk(&mut sql, tenant, object, grantees, fetch);
             }
-            _ => visibility.push_condition(&mut sql, tenant, object),
+            _ => {
+                visibility.push_condition(&mut sql, tenant, object);
+                // How many records a filter leaves depends on the tenant, and so does the plan.
+                if !self.filters.is_empty() {
+                    sql.planned_each_time();
+                }
+            }
         }
         for filter in &self.filters {
             push_filter(&mut sql, dialect, filter)?;
@@ -357,7 +364,7 @@ impl ListPlan {
             sql.push("SELECT record_id FROM (SELECT ra.record_id FROM record_access ra WHERE ra.tenant_id = ")
                 .bind(tenant)
                 .push(" AND ra.object = ")
-                .bind(object.to_owned())
+                .push_name(object)
                 .push(" AND ra.grantee_id = ")
                 .bind(grantee.clone());
             if let Some(after) = &after {

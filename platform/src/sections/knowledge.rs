@@ -458,9 +458,9 @@ async fn readable_of(
         Sql::new("SELECT r.id, r.data->>'title' AS title FROM records r WHERE r.tenant_id = ");
     sql.bind(tenant)
         .push(" AND r.object = ")
-        .bind(OBJECT.to_owned())
-        .push(" AND r.deleted_at IS NULL AND r.data->>'state' = 'Published' AND r.id IN ")
-        .bind_set(tx.dialect(), &ids);
+        .push_name(OBJECT)
+        .push(" AND r.deleted_at IS NULL AND r.data->>'state' = 'Published' AND r.id")
+        .one_of(tx.dialect(), &ids);
     Visibility::of(actor).push_probe(&mut sql);
     let mut titles: HashMap<String, String> = sql
         .fetch_all(tx.conn())
@@ -501,7 +501,7 @@ async fn ranking(app: &App, tx: &mut TenantTx) -> Result<Arc<Ranking>> {
         .push(") AS score FROM records r WHERE r.tenant_id = ")
         .bind(tx.tenant_param())
         .push(" AND r.object = ")
-        .bind(OBJECT.to_owned())
+        .push_name(OBJECT)
         .push(" AND r.deleted_at IS NULL AND r.data->>'state' = 'Published'")
         .push(" ORDER BY score DESC, r.id DESC LIMIT ")
         .bind(POPULAR_KEPT as i64);
