@@ -14,10 +14,10 @@
 use std::{
     net::SocketAddr,
     process::{Child, Command, Stdio},
-    sync::Arc,
     time::{Duration, Instant},
 };
 
+use hyper::body::Bytes;
 use reqwest::{Client, StatusCode, header};
 use serde_json::{Value, json};
 use sqlx::{Connection, Executor, PgConnection};
@@ -349,8 +349,8 @@ impl Outcome {
     }
 }
 
-/// Runs `connections` clients, each on its own connection, repeating their scenario (chosen in
-/// turn from `mix`) for `seconds` after one second of warming up.
+/// Runs `connections` clients, each on its own HTTP/1.1 connection, repeating their scenario
+/// (chosen in turn from `mix`) for `seconds` after one second of warming up.
 async fn drive(server: &Server, mix: &[Scenario], connections: usize, seconds: u64) -> Outcome {
     let warm_until = Instant::now() + Duration::from_secs(1);
     let stop_at = warm_until + Duration::from_secs(seconds);
@@ -359,46 +359,27 @@ async fn drive(server: &Server, mix: &[Scenario], connections: usize, seconds: u
         let scenario = mix[n % mix.len()].clone();
         let addr = server.addr;
         tasks.spawn(async move {
-            let client = Client::builder()
-                .http1_only()
-                .pool_max_idle_per_host(1)
-                .redirect(reqwest::redirect::Policy::none())
-                .timeout(Duration::from_secs(30))
-                .build()
-                .unwrap();
-            let url = format!("http://{addr}{}", scenario.path);
             let (mut latencies, mut errors, mut first_error) = (Vec::new(), 0, None);
+            let mut sender = None;
             loop {
                 let started = Instant::now();
                 if started >= stop_at {
                     break;
                 }
-                let mut request = client
-                    .request(scenario.method.clone(), &url)
-                    .header(header::HOST, &scenario.host);
-                for (name, value) in &scenario.headers {
-                    request = request.header(name, value);
-                }
-                if let Some((content_type, body)) = &scenario.body {
-                    request = request
-                        .header(header::CONTENT_TYPE, content_type)
-                        .body(body.clone());
-                }
-                let outcome = match request.send().await {
-                    Ok(response) => {
-                        let status = response.status();
-                        let body = response.bytes().await;
-                        match body {
-                            Ok(_) if status == scenario.expect => Ok(()),
-                            Ok(body) => Err(format!(
-                                "{status}: {}",
-                                String::from_utf8_lossy(&body[..body.len().min(200)])
-                            )),
-                            Err(e) => Err(e.to_string()),
+                let outcome = match &mut sender {
+                    Some(sender) => send(sender, &scenario).await,
+                    None => match connect(addr).await {
+                        Ok(connected) => {
+                            let sender = sender.insert(connected);
+                            send(sender, &scenario).await
                         }
-                    }
-                    Err(e) => Err(e.to_string()),
+                        Err(e) => Err(e),
+                    },
                 };
+                if outcome.is_err() {
+                    // A refused or broken connection: the next request opens a new one.
+                    sender = None;
+                }
                 if started < warm_until {
                     continue;
                 }
@@ -433,11 +414,66 @@ async fn drive(server: &Server, mix: &[Scenario], connections: usize, seconds: u
     outcome
 }
 
+type Sender = hyper::client::conn::http1::SendRequest<http_body_util::Full<Bytes>>;
+
+async fn connect(addr: SocketAddr) -> Result<Sender, String> {
+    let stream = tokio::net::TcpStream::connect(addr)
+        .await
+        .map_err(|e| e.to_string())?;
+    stream.set_nodelay(true).map_err(|e| e.to_string())?;
+    let (sender, connection) =
+        hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream))
+            .await
+            .map_err(|e| e.to_string())?;
+    tokio::spawn(connection);
+    Ok(sender)
+}
+
+/// One request of the scenario, its answer read whole; an answer with another status is an
+/// error, shown with the start of its body.
+async fn send(sender: &mut Sender, scenario: &Scenario) -> Result<(), String> {
+    sender.ready().await.map_err(|e| e.to_string())?;
+    let mut request = hyper::Request::builder()
+        .method(scenario.method.as_str())
+        .uri(&scenario.path)
+        .header(header::HOST.as_str(), &scenario.host);
+    for (name, value) in &scenario.headers {
+        request = request.header(name.as_str(), value);
+    }
+    let body = match &scenario.body {
+        Some((content_type, body)) => {
+            request = request.header(header::CONTENT_TYPE.as_str(), content_type);
+            Bytes::from(body.clone())
+        }
+        None => Bytes::new(),
+    };
+    let request = request
+        .body(http_body_util::Full::new(body))
+        .map_err(|e| e.to_string())?;
+    let response = sender
+        .send_request(request)
+        .await
+        .map_err(|e| e.to_string())?;
+    let status = response.status().as_u16();
+    let body = http_body_util::BodyExt::collect(response.into_body())
+        .await
+        .map_err(|e| e.to_string())?
+        .to_bytes();
+    if status == scenario.expect.as_u16() {
+        Ok(())
+    } else {
+        Err(format!(
+            "{status}: {}",
+            String::from_utf8_lossy(&body[..body.len().min(200)])
+        ))
+    }
+}
+
 fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
 
-/// The machine's load while the bench runs (1-minute average), for the README.
+/// The machine's load when a figure was taken (1-minute average), for the README.
 fn load_average() -> String {
     std::fs::read_to_string("/proc/loadavg")
         .ok()
@@ -454,11 +490,15 @@ async fn measure(kind: &'static str, options: &Options) -> Vec<String> {
         .unwrap();
     assert!(seeded.success(), "portico seed");
     eprintln!("{kind}: seeded in {:.0?}", started.elapsed());
+    let list_statement = match &database.postgres {
+        Some(name) => case_list_statement(&database, name).await,
+        None => None,
+    };
     let server = Server::start(&database).await;
     let scenarios = scenarios(&server).await;
     let mut rows = Vec::new();
-    let mut yardstick = 0.0;
     for connections in CONCURRENCY {
+        let mut yardstick = 0.0;
         for scenario in &scenarios {
             let outcome = drive(
                 &server,
@@ -471,55 +511,192 @@ async fn measure(kind: &'static str, options: &Options) -> Vec<String> {
                 yardstick = outcome.rate();
             }
             let row = format!(
-                "| {kind} | {connections} | {} | {:.0} | {:.1} % | {:.2} ms | {:.2} ms | {} | {:.1} |",
+                "| {kind} | {connections} | {} | {:.0} | {:.1} % | {:.2} ms | {:.2} ms | {} | {} |",
                 scenario.name,
                 outcome.rate(),
                 100.0 * outcome.rate() / yardstick,
                 ms(outcome.percentile(0.5)),
                 ms(outcome.percentile(0.99)),
                 outcome.errors,
-                load_average().parse::<f64>().unwrap_or_default(),
+                load_average(),
             );
             eprintln!("{row}");
             if let Some(error) = &outcome.first_error {
                 eprintln!("    first error: {error}");
             }
             rows.push(row);
+            if scenario.path == "/cases"
+                && let (Some(statement), Some(name)) = (&list_statement, &database.postgres)
+                && let Some(bound) = pgbench(name, statement, connections, options.seconds)
+            {
+                let row = format!(
+                    "| {kind} | {connections} | my cases' own SQL through pgbench (the bound) | {bound:.0} | page at {:.1} % of it | | | | {} |",
+                    100.0 * outcome.rate() / bound,
+                    load_average(),
+                );
+                eprintln!("{row}");
+                rows.push(row);
+            }
         }
     }
-    // Memory: idle, at the peak of every page at once, and after.
-    let idle = server.rss_mib();
-    let server = Arc::new(server);
-    let sampler = {
-        let server = server.clone();
-        tokio::spawn(async move {
-            let mut peak: f64 = 0.0;
-            for _ in 0..(options_seconds_for_mix() * 10) {
-                peak = peak.max(server.rss_mib());
-                tokio::time::sleep(Duration::from_millis(100)).await;
-            }
-            peak
-        })
-    };
-    let mixed = drive(&server, &scenarios[1..], 64, options_seconds_for_mix()).await;
-    let peak = sampler.await.unwrap();
-    tokio::time::sleep(Duration::from_secs(10)).await;
-    let after = server.rss_mib();
-    let row = format!(
-        "| {kind} | memory: idle {idle:.1} MiB, peak under the mixed load {peak:.1} MiB ({:.0} req/s, {} errors), 10 s after {after:.1} MiB ({:+.0} %) |",
-        mixed.rate(),
-        mixed.errors,
-        100.0 * (after - idle) / idle
-    );
-    eprintln!("{row}");
-    rows.push(row);
+    rows.push(memory(kind, &server, &scenarios[1..], options.seconds).await);
     drop(server);
     database.drop_all().await;
     rows
 }
 
-fn options_seconds_for_mix() -> u64 {
-    10
+/// The server's memory idle, at the peak of every page at once from 64 clients, and ten seconds
+/// after.
+async fn memory(kind: &str, server: &Server, pages: &[Scenario], seconds: u64) -> String {
+    let idle = server.rss_mib();
+    let peak = std::sync::Mutex::new(idle);
+    let sampling = async {
+        let until = Instant::now() + Duration::from_secs(seconds + 1);
+        while Instant::now() < until {
+            let now = server.rss_mib();
+            let mut peak = peak.lock().unwrap();
+            *peak = peak.max(now);
+            drop(peak);
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    };
+    let (mixed, ()) = tokio::join!(drive(server, pages, 64, seconds), sampling);
+    tokio::time::sleep(Duration::from_secs(10)).await;
+    let after = server.rss_mib();
+    let row = format!(
+        "| {kind} | memory | idle {idle:.1} MiB, peak under the mixed load {:.1} MiB ({:.0} req/s, {} errors), 10 s after {after:.1} MiB ({:+.0} %) |",
+        peak.into_inner().unwrap(),
+        mixed.rate(),
+        mixed.errors,
+        100.0 * (after - idle) / idle
+    );
+    eprintln!("{row}");
+    row
+}
+
+/// Where PostgreSQL writes its log on this machine kind (Debian's cluster layout).
+const POSTGRES_LOG: &str = "/var/log/postgresql/postgresql-15-main.log";
+
+/// The statement "my cases" runs, with its parameters written in, as PostgreSQL logged it while
+/// a server answered the page once (the database logs every statement meanwhile). `None` where
+/// the log cannot be read.
+async fn case_list_statement(database: &Database, name: &str) -> Option<String> {
+    let log = std::env::var("PORTICO_BENCH_POSTGRES_LOG").unwrap_or_else(|_| POSTGRES_LOG.into());
+    let logged_before = std::fs::metadata(&log).ok()?.len();
+    let mut admin = PgConnection::connect(&admin_url()).await.unwrap();
+    let set = format!("ALTER DATABASE {name} SET log_min_duration_statement = 0");
+    admin.execute(sqlx::AssertSqlSafe(set)).await.unwrap();
+    {
+        let server = Server::start(database).await;
+        let scenarios = scenarios(&server).await;
+        let cases = scenarios.iter().find(|s| s.path == "/cases")?;
+        let mut sender = connect(server.addr).await.ok()?;
+        send(&mut sender, cases).await.ok()?;
+    }
+    let reset = format!("ALTER DATABASE {name} RESET log_min_duration_statement");
+    admin.execute(sqlx::AssertSqlSafe(reset)).await.unwrap();
+    let logged = std::fs::read(&log).ok()?;
+    let logged = String::from_utf8_lossy(&logged[logged_before as usize..]).into_owned();
+    let lines: Vec<&str> = logged.lines().collect();
+    let at = lines.iter().rposition(|l| {
+        l.contains(" execute ")
+            && l.contains("FROM records r WHERE r.tenant_id = $1 AND r.object = 'case'")
+    })?;
+    let statement = lines[at].split_once(" execute ")?.1.split_once(": ")?.1;
+    let parameters = lines.get(at + 1)?.split_once("parameters: ")?.1;
+    Some(with_parameters(statement, parameters))
+}
+
+/// `statement` with each `$n` replaced by its value from PostgreSQL's `$1 = '...', $2 = ...`.
+fn with_parameters(statement: &str, parameters: &str) -> String {
+    let mut values = Vec::new();
+    let mut rest = parameters;
+    while let Some(at) = rest.find(" = ") {
+        let value = &rest[at + 3..];
+        let (value, next) = if let Some(quoted) = value.strip_prefix('\'') {
+            // A quote inside a value is doubled.
+            let mut end = 0;
+            let bytes = quoted.as_bytes();
+            while end < bytes.len() {
+                if bytes[end] == b'\'' {
+                    if bytes.get(end + 1) == Some(&b'\'') {
+                        end += 2;
+                        continue;
+                    }
+                    break;
+                }
+                end += 1;
+            }
+            (
+                format!("'{}'", &quoted[..end]),
+                &quoted[(end + 1).min(quoted.len())..],
+            )
+        } else {
+            let end = value.find(',').unwrap_or(value.len());
+            (value[..end].to_owned(), &value[end..])
+        };
+        values.push(value);
+        rest = next;
+    }
+    let mut statement = statement.to_owned();
+    for (n, value) in values.iter().enumerate().rev() {
+        statement = statement.replace(&format!("${}", n + 1), value);
+    }
+    statement
+}
+
+/// Transactions per second of `statement` (in the tenant's transaction, as the server runs it)
+/// through pgbench at `clients` connections, as the application's role.
+fn pgbench(name: &str, statement: &str, clients: usize, seconds: u64) -> Option<f64> {
+    let tenant = statement
+        .split("r.tenant_id = ")
+        .nth(1)?
+        .split(|c: char| !c.is_ascii_digit())
+        .next()?
+        .to_owned();
+    let script = std::env::temp_dir().join(format!("{name}.sql"));
+    std::fs::write(
+        &script,
+        format!(
+            "BEGIN;\nSELECT set_config('portico.tenant_id', '{tenant}', true);\n{statement};\nCOMMIT;\n"
+        ),
+    )
+    .ok()?;
+    let server = admin_url()
+        .split_once('@')
+        .and_then(|(_, rest)| rest.split('/').next().map(str::to_owned))
+        .unwrap_or_else(|| "127.0.0.1:5432".into());
+    let (host, port) = server.split_once(':').unwrap_or((&server, "5432"));
+    let output = Command::new("pgbench")
+        .args([
+            "-h",
+            host,
+            "-p",
+            port,
+            "-U",
+            "portico_test_app",
+            "-n",
+            "-M",
+            "prepared",
+        ])
+        .args([
+            "-c",
+            &clients.to_string(),
+            "-j",
+            "2",
+            "-T",
+            &seconds.to_string(),
+        ])
+        .arg("-f")
+        .arg(&script)
+        .arg(name)
+        .output()
+        .ok()?;
+    let _ = std::fs::remove_file(&script);
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .find_map(|l| l.strip_prefix("tps = "))
+        .and_then(|l| l.split_whitespace().next()?.parse().ok())
 }
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
