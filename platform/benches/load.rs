@@ -549,14 +549,11 @@ async fn measure(kind: &'static str, options: &Options) -> Vec<String> {
 /// after.
 async fn memory(kind: &str, server: &Server, pages: &[Scenario], seconds: u64) -> String {
     let idle = server.rss_mib();
-    let peak = std::sync::Mutex::new(idle);
+    let peak = std::cell::Cell::new(idle);
     let sampling = async {
         let until = Instant::now() + Duration::from_secs(seconds + 1);
         while Instant::now() < until {
-            let now = server.rss_mib();
-            let mut peak = peak.lock().unwrap();
-            *peak = peak.max(now);
-            drop(peak);
+            peak.set(peak.get().max(server.rss_mib()));
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
     };
@@ -565,7 +562,7 @@ async fn memory(kind: &str, server: &Server, pages: &[Scenario], seconds: u64) -
     let after = server.rss_mib();
     let row = format!(
         "| {kind} | memory | idle {idle:.1} MiB, peak under the mixed load {:.1} MiB ({:.0} req/s, {} errors), 10 s after {after:.1} MiB ({:+.0} %) |",
-        peak.into_inner().unwrap(),
+        peak.get(),
         mixed.rate(),
         mixed.errors,
         100.0 * (after - idle) / idle

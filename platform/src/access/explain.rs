@@ -74,7 +74,7 @@ pub async fn explain(
     record: Option<&str>,
 ) -> Result<Explanation> {
     check(caller, Capability::ConfigureAccess)?;
-    let object = crate::records::object_type(&caller, object)?.clone();
+    let object = crate::records::object_type(caller, object)?.clone();
     let record = record.map(RecordId::parse).transpose()?;
     let mut tx = app.db.begin(caller.tenant.id, Access::Read).await?;
     let user = users::storage::find(&mut tx, user)

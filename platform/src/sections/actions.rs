@@ -140,7 +140,7 @@ async fn open_with_actions(
     object: &str,
     id: &str,
 ) -> Result<Option<(TenantTx, std::sync::Arc<ObjectType>, Record)>> {
-    if records::object_type(&actor, object)?.actions.is_empty() {
+    if records::object_type(actor, object)?.actions.is_empty() {
         return Ok(None);
     }
     let mut tx = app.db.begin(actor.tenant.id, Access::Read).await?;
