@@ -184,10 +184,14 @@ pub async fn create_with_files(
     let supplied = data.clone();
     // A custom section's hooks run before the write transaction (their imports open their own).
     sections::plugins::before_save(app, actor, &object, &mut data, None).await?;
-    let mut tx = app.db.begin(actor.tenant.id, Access::Write).await?;
-    sections::before_save(app, &mut tx, actor, &object, &mut data, None).await?;
+    // What only reads (built-in sections filling the record from lookups, the references'
+    // checks) happens before the write: on SQLite, writers take turns, and each turn stays short.
+    let mut read = app.db.begin(actor.tenant.id, Access::Read).await?;
+    sections::before_save(app, &mut read, actor, &object, &mut data, None).await?;
     object.validate(&data).map_err(Error::invalid_fields)?;
-    check_references(&mut tx, actor, &object, &data, &supplied).await?;
+    check_references(&mut read, actor, &object, &data, &supplied).await?;
+    drop(read);
+    let mut tx = app.db.begin(actor.tenant.id, Access::Write).await?;
     let record = insert(app, &mut tx, actor, &object, &data).await?;
     let staged = if uploads.is_empty() {
         None
