@@ -463,10 +463,31 @@ async fn send(sender: &mut Sender, scenario: &Scenario) -> Result<(), String> {
         Ok(())
     } else {
         Err(format!(
-            "{status}: {}",
-            String::from_utf8_lossy(&body[..body.len().min(200)])
+            "{} answered {status}: {}",
+            scenario.name,
+            readable(&String::from_utf8_lossy(&body))
         ))
     }
+}
+
+/// The text of an answer without its markup (the part of an error page a person reads).
+fn readable(body: &str) -> String {
+    let main = body.find("<main").map_or(body, |at| &body[at..]);
+    let mut text = String::new();
+    let mut in_tag = false;
+    for c in main.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => {
+                in_tag = false;
+                text.push(' ');
+            }
+            c if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    let words: Vec<&str> = text.split_whitespace().collect();
+    words.join(" ").chars().take(200).collect()
 }
 
 fn ms(d: Duration) -> f64 {
@@ -568,6 +589,9 @@ async fn memory(kind: &str, server: &Server, pages: &[Scenario], seconds: u64) -
         100.0 * (after - idle) / idle
     );
     eprintln!("{row}");
+    if let Some(error) = &mixed.first_error {
+        eprintln!("    first error: {error}");
+    }
     row
 }
 
