@@ -47,6 +47,8 @@ pub struct Actor {
     /// The portal organization of an external user.
     pub organization: Option<RoleId>,
     pub organization_admin: bool,
+    /// The contact record of an external user (whose cases and approvals are theirs).
+    pub contact: Option<String>,
     pub membership: Arc<Membership>,
     pub policy: Arc<Policy>,
     /// The tenant's objects (built-in and its sections') as this request found them.
@@ -94,6 +96,7 @@ pub async fn actor_at(
         kind: user.kind,
         organization: user.organization,
         organization_admin: user.organization_admin,
+        contact: user.contact,
         membership,
         policy,
         catalog,

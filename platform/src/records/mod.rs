@@ -112,9 +112,19 @@ fn open(actor: &Actor, object: &str, operation: Operation) -> Result<(Arc<Object
 }
 
 pub async fn list(app: &App, actor: &Actor, object: &str, request: &ListRequest) -> Result<Page> {
+    let mut tx = app.db.begin(actor.tenant.id, Access::Read).await?;
+    list_in(&mut tx, actor, object, request).await
+}
+
+/// [`list`] inside a transaction the caller reads more in.
+pub async fn list_in(
+    tx: &mut TenantTx,
+    actor: &Actor,
+    object: &str,
+    request: &ListRequest,
+) -> Result<Page> {
     let (object, columns) = open(actor, object, Operation::Read)?;
     let plan = query::ListPlan::parse(&object, &columns, request)?;
-    let mut tx = app.db.begin(actor.tenant.id, Access::Read).await?;
     let sql = plan.sql(
         tx.dialect(),
         &storage::select_columns(tx.dialect()),
@@ -122,14 +132,14 @@ pub async fn list(app: &App, actor: &Actor, object: &str, request: &ListRequest)
         object.code.as_str(),
         &Visibility::of(actor),
     )?;
-    let mut records = storage::fetch(&mut tx, sql).await?;
+    let mut records = storage::fetch(tx, sql).await?;
     let next_cursor = if records.len() > plan.limit as usize {
         records.truncate(plan.limit as usize);
         records.last().map(|r| plan.cursor_after(r))
     } else {
         None
     };
-    let titles = reference_titles(&mut tx, actor, &object, &columns, &records).await?;
+    let titles = reference_titles(tx, actor, &object, &columns, &records).await?;
     Ok(Page {
         data: records
             .into_iter()

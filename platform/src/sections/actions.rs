@@ -79,22 +79,14 @@ pub(crate) fn keep_status(
 
 /// Whether the actor approves this record: the contact its approver field names, or a member of
 /// an approver role.
-async fn approves(
-    tx: &mut TenantTx,
-    actor: &Actor,
-    object: &ObjectType,
-    record: &Record,
-) -> Result<bool> {
+fn approves(actor: &Actor, object: &ObjectType, record: &Record) -> bool {
     let Some(approvals) = object.approvals.as_ref().filter(|a| a.enabled) else {
-        return Ok(false);
+        return false;
     };
-    let contact = users::storage::find(tx, actor.user)
-        .await?
-        .and_then(|u| u.contact);
-    Ok(approvals.approvers.iter().any(|approver| {
+    let contact = actor.contact.as_deref();
+    approvals.approvers.iter().any(|approver| {
         let by_field = approver.field.as_ref().is_some_and(|field| {
-            contact.is_some()
-                && record.data.get(field).and_then(Value::as_str) == contact.as_deref()
+            contact.is_some() && record.data.get(field).and_then(Value::as_str) == contact
         });
         let by_role = approver.role.as_ref().is_some_and(|name| {
             actor.membership.roles.iter().any(|id| {
@@ -105,7 +97,7 @@ async fn approves(
             })
         });
         by_field || by_role
-    }))
+    })
 }
 
 /// Whether the actor may take `action` on the record now.
@@ -123,7 +115,7 @@ async fn may(
         return Ok(false);
     }
     if action.permission.as_deref() == Some("approve") {
-        return approves(tx, actor, object, record).await;
+        return Ok(approves(actor, object, record));
     }
     let can_update = access::check(actor, Capability::Records(object, Operation::Update)).is_ok();
     Ok(can_update

@@ -168,10 +168,7 @@ async fn fill_new(
     data.insert("status".into(), json!(NEW));
     // A portal user's case is theirs: their contact, their account.
     if actor.kind == UserKind::External {
-        let me = users::storage::find(tx, actor.user)
-            .await?
-            .ok_or(Error::NotFound("user"))?;
-        match me.contact {
+        match &actor.contact {
             Some(contact) => data.insert("contact".into(), json!(contact)),
             None => data.remove("contact"),
         };
@@ -522,8 +519,9 @@ pub async fn form_options(
     app: &App,
     actor: &Actor,
 ) -> Result<(Vec<(String, String)>, AgreementChoice)> {
-    let services = records::list(
-        app,
+    let mut tx = app.db.begin(actor.tenant.id, Access::Read).await?;
+    let services = records::list_in(
+        &mut tx,
         actor,
         "service",
         &records::ListRequest {
@@ -545,11 +543,7 @@ pub async fn form_options(
             .collect()
     })
     .unwrap_or_default();
-    let mut tx = app.db.begin(actor.tenant.id, Access::Read).await?;
-    let contact = users::storage::find(&mut tx, actor.user)
-        .await?
-        .and_then(|u| u.contact);
-    let choice = agreements::options_for(app, &mut tx, contact.as_deref()).await?;
+    let choice = agreements::options_for(app, &mut tx, actor.contact.as_deref()).await?;
     Ok((services, choice))
 }
 
