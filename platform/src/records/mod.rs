@@ -117,7 +117,7 @@ pub async fn list(app: &App, actor: &Actor, object: &str, request: &ListRequest)
 }
 
 /// [`list`] inside a transaction the caller reads more in.
-pub async fn list_in(
+pub(crate) async fn list_in(
     tx: &mut TenantTx,
     actor: &Actor,
     object: &str,
