@@ -47,7 +47,8 @@ pub struct Actor {
     /// The portal organization of an external user.
     pub organization: Option<RoleId>,
     pub organization_admin: bool,
-    /// The contact record of an external user (whose cases and approvals are theirs).
+    /// The user's contact record: a portal user's cases are filed for it, and approver fields
+    /// name it.
     pub contact: Option<String>,
     pub membership: Arc<Membership>,
     pub policy: Arc<Policy>,

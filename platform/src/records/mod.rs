@@ -112,8 +112,10 @@ fn open(actor: &Actor, object: &str, operation: Operation) -> Result<(Arc<Object
 }
 
 pub async fn list(app: &App, actor: &Actor, object: &str, request: &ListRequest) -> Result<Page> {
+    // Refused and malformed requests are answered before a connection is taken.
+    let listing = Listing::of(actor, object, request)?;
     let mut tx = app.db.begin(actor.tenant.id, Access::Read).await?;
-    list_in(&mut tx, actor, object, request).await
+    listing.fetch(&mut tx, actor).await
 }
 
 /// [`list`] inside a transaction the caller reads more in.
@@ -123,31 +125,57 @@ pub(crate) async fn list_in(
     object: &str,
     request: &ListRequest,
 ) -> Result<Page> {
-    let (object, columns) = open(actor, object, Operation::Read)?;
-    let plan = query::ListPlan::parse(&object, &columns, request)?;
-    let sql = plan.sql(
-        tx.dialect(),
-        &storage::select_columns(tx.dialect()),
-        tx.tenant_param(),
-        object.code.as_str(),
-        &Visibility::of(actor),
-    )?;
-    let mut records = storage::fetch(tx, sql).await?;
-    let next_cursor = if records.len() > plan.limit as usize {
-        records.truncate(plan.limit as usize);
-        records.last().map(|r| plan.cursor_after(r))
-    } else {
-        None
-    };
-    let titles = reference_titles(tx, actor, &object, &columns, &records).await?;
-    Ok(Page {
-        data: records
-            .into_iter()
-            .map(|r| columns.render_owned(r))
-            .collect(),
-        next_cursor,
-        titles,
-    })
+    Listing::of(actor, object, request)?.fetch(tx, actor).await
+}
+
+/// A list page the actor may ask for, checked and planned.
+struct Listing {
+    object: Arc<ObjectType>,
+    columns: Columns,
+    plan: query::ListPlan,
+}
+
+impl Listing {
+    fn of(actor: &Actor, object: &str, request: &ListRequest) -> Result<Self> {
+        let (object, columns) = open(actor, object, Operation::Read)?;
+        let plan = query::ListPlan::parse(&object, &columns, request)?;
+        Ok(Self {
+            object,
+            columns,
+            plan,
+        })
+    }
+
+    async fn fetch(self, tx: &mut TenantTx, actor: &Actor) -> Result<Page> {
+        let Self {
+            object,
+            columns,
+            plan,
+        } = self;
+        let sql = plan.sql(
+            tx.dialect(),
+            &storage::select_columns(tx.dialect()),
+            tx.tenant_param(),
+            object.code.as_str(),
+            &Visibility::of(actor),
+        )?;
+        let mut records = storage::fetch(tx, sql).await?;
+        let next_cursor = if records.len() > plan.limit as usize {
+            records.truncate(plan.limit as usize);
+            records.last().map(|r| plan.cursor_after(r))
+        } else {
+            None
+        };
+        let titles = reference_titles(tx, actor, &object, &columns, &records).await?;
+        Ok(Page {
+            data: records
+                .into_iter()
+                .map(|r| columns.render_owned(r))
+                .collect(),
+            next_cursor,
+            titles,
+        })
+    }
 }
 
 /// A record the actor may read, as they may see it.
