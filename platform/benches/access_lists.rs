@@ -192,7 +192,7 @@ async fn seed_people(app: &Arc<App>) -> anyhow::Result<World> {
     let (employee_id, _) = {
         let new = users::NewUser::parse("agent@bench.test", "Agent", "employee")
             .map_err(|e| anyhow::anyhow!("{e}"))?;
-        let created = users::create(app, &admin, new).await?;
+        let created = users::create(app, &admin, new, false).await?;
         (created.user.id, ())
     };
     let employee = actor(app, &admin, employee_id).await?;

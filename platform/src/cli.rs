@@ -238,7 +238,8 @@ async fn tenant(app: &App, command: TenantCommand) -> anyhow::Result<()> {
             );
             println!("Administrator: {}", created.admin.user.login);
             println!(
-                "One-time setup link (valid 72 hours): {}",
+                "One-time setup link (valid {} days): {}",
+                crate::auth::security::INVITATION_DAYS_DEFAULT,
                 created.admin.setup_link
             );
         }

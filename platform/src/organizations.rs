@@ -465,13 +465,14 @@ pub async fn add_members_by_email(
             full_name,
             kind: UserKind::External,
         };
-        let created = users::insert_with_setup_link(app, &mut tx, &actor.tenant.slug, new).await?;
+        let mut created =
+            users::insert_with_setup_link(app, &mut tx, &actor.tenant.slug, new).await?;
         users::storage::set_contact(&mut tx, created.user.id, &contact).await?;
         users::storage::set_organization(&mut tx, created.user.id, Some(id), false).await?;
         for role in roles {
             access::config::add_member_unchecked(&mut tx, *role, created.user.id).await?;
         }
-        users::invite(app, &mut tx, &actor.tenant.name, &created).await?;
+        users::invite(app, &mut tx, &actor.tenant, &mut created).await?;
         created_logins.push(created.user.login.to_string());
         let mut addition = Addition::new(address, Outcome::Invited, INVITED);
         addition.created = staff.then_some(created);
@@ -553,7 +554,7 @@ pub async fn add_members_from_contacts(
             .and_then(Value::as_str)
             .unwrap_or(contacts::local_part(&email))
             .to_owned();
-        let user = users::insert_with_setup_link(
+        let mut user = users::insert_with_setup_link(
             app,
             &mut tx,
             &actor.tenant.slug,
@@ -566,7 +567,7 @@ pub async fn add_members_from_contacts(
         .await?;
         users::storage::set_contact(&mut tx, user.user.id, contact).await?;
         users::storage::set_organization(&mut tx, user.user.id, Some(id), false).await?;
-        users::invite(app, &mut tx, &actor.tenant.name, &user).await?;
+        users::invite(app, &mut tx, &actor.tenant, &mut user).await?;
         created.push(user);
     }
     if !problems.is_empty() {

@@ -238,7 +238,11 @@ async fn build(
             "external",
         )
         .unwrap();
-        let user = users::create(&app.app, &admin, new).await.unwrap().user.id;
+        let user = users::create(&app.app, &admin, new, false)
+            .await
+            .unwrap()
+            .user
+            .id;
         for (r, member) in memberships.iter().enumerate() {
             if *member {
                 config::set_membership(&app.app, &admin, roles[r], user, true)

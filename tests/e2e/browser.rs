@@ -1,7 +1,7 @@
 //! A real browser (headless Chromium through ChromeDriver): a customer signs in, searches the
 //! knowledge base from the main page (with a typo), reads an article, opens a case with a file,
 //! and sees the support team's reply on the case page; a document goes from its author through
-//! review to approval in a custom section.
+//! review to approval in a custom section; a customer who forgot the password gets back in.
 
 use std::{
     net::TcpListener,
@@ -14,8 +14,9 @@ use reqwest::StatusCode;
 use serde_json::json;
 
 use crate::{
-    harness::{Backend, TestApp},
+    harness::{Backend, Options, TestApp, password_link_in},
     sections::{install_on_portal, role_with_member},
+    smtp::SmtpServer,
     support::{Desk, post_message, standard_terms},
 };
 
@@ -348,5 +349,53 @@ async fn a_document_is_sent_for_review_and_approved_on_the_portal() {
     .await;
     author.close().await.unwrap();
     approver.close().await.unwrap();
+    outcome
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_customer_who_forgot_the_password_gets_back_in() {
+    let driver = ChromeDriver::start();
+    let smtp = SmtpServer::start().await;
+    let app = TestApp::spawn_with(
+        Backend::Sqlite,
+        Options {
+            smtp_url: Some(smtp.url.clone()),
+            ..Options::default()
+        },
+    )
+    .await;
+    let desk = Desk::open(&app, "acme").await;
+    drop(desk.customer("ann@client.test", json!({})).await);
+    let browser = driver.browser().await;
+    let origin = desk.tenant.origin.clone();
+    let outcome = async {
+        // A wrong password is refused, and the page says so.
+        browser.goto(&format!("{origin}/login")).await.unwrap();
+        type_into(&browser, "input[name=login]", "ann@client.test").await;
+        type_into(&browser, "input[name=password]", "not my password").await;
+        click(&browser, "button[type=submit]").await;
+        wait_for_text(&browser, "The login or password is incorrect.").await;
+
+        // "Forgot your password?" sends a link by e-mail.
+        click(&browser, "a[href='/forgot-password']").await;
+        type_into(&browser, "input[name=login]", "ann@client.test").await;
+        click(&browser, "main button[type=submit]").await;
+        wait_for_text(&browser, "we have sent it an e-mail").await;
+        let mail = smtp.wait_for(1).await.remove(0);
+        let link = password_link_in(&crate::mail::text(&mail)).expect("a link in the mail");
+
+        // The link opens the form; a new password lets Ann in.
+        browser.goto(&format!("{origin}{link}")).await.unwrap();
+        type_into(&browser, "input[name=new_password]", "a new password 1").await;
+        type_into(&browser, "input[name=confirm_password]", "a new password 1").await;
+        click(&browser, "main button[type=submit]").await;
+        wait_for_text(&browser, "Customer portal").await;
+        type_into(&browser, "input[name=login]", "ann@client.test").await;
+        type_into(&browser, "input[name=password]", "a new password 1").await;
+        click(&browser, "main button[type=submit]").await;
+        wait_for(&browser, "form[action='/logout']").await;
+    }
+    .await;
+    browser.close().await.unwrap();
     outcome
 }

@@ -428,7 +428,7 @@ async fn json_logs_name_the_request_tenant_and_user() {
     );
     let link = stdout(&created)
         .lines()
-        .find_map(|l| l.strip_prefix("One-time setup link (valid 72 hours): "))
+        .find_map(|l| l.strip_prefix("One-time setup link (valid 7 days): "))
         .unwrap()
         .to_owned();
 

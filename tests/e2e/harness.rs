@@ -550,6 +550,15 @@ impl Browser {
             .unwrap()
     }
 
+    pub async fn put_json(&self, path: &str, body: &Value) -> Response {
+        self.client
+            .put(self.url(path))
+            .json(body)
+            .send()
+            .await
+            .unwrap()
+    }
+
     pub async fn patch_json(&self, path: &str, body: &Value) -> Response {
         self.client
             .patch(self.url(path))
@@ -647,28 +656,44 @@ impl Browser {
         .await
     }
 
-    /// Follows a setup link and chooses a password.
+    /// Follows a setup or recovery link and chooses a password, as a person would: the form
+    /// the link opens carries the token to send back (opening an invitation spends its link).
     pub async fn set_password(&self, link: &str, password: &str) {
-        let path = link
-            .strip_prefix(&self.origin)
-            .expect("link to this tenant");
-        let token = path.split("token=").nth(1).unwrap().to_owned();
-        let response = self
-            .submit_form(
-                path,
-                "/set-password",
-                &[
-                    ("token", &token),
-                    ("new_password", password),
-                    ("confirm_password", password),
-                ],
-            )
-            .await;
+        let response = self.choose_password(link, password, password).await;
         assert_eq!(
             response.status(),
             StatusCode::SEE_OTHER,
             "setting the password failed"
         );
+    }
+
+    /// Opens a setup or recovery link and sends its form with these passwords.
+    pub async fn choose_password(&self, link: &str, password: &str, confirm: &str) -> Response {
+        let path = link.strip_prefix(&self.origin).unwrap_or(link);
+        let (status, page) = self.get_text(path).await;
+        assert_eq!(
+            status,
+            StatusCode::OK,
+            "the link does not open a form: {page}"
+        );
+        self.send_password_form(&page, password, confirm).await
+    }
+
+    /// Sends the "choose a password" form of `page` with these passwords.
+    pub async fn send_password_form(&self, page: &str, password: &str, confirm: &str) -> Response {
+        let csrf = csrf_token_in(page).expect("a CSRF token on the form");
+        let token = input_value_in(page, "token").expect("a token on the form");
+        self.client
+            .post(self.url("/set-password"))
+            .form(&[
+                ("csrf_token", csrf.as_str()),
+                ("token", token.as_str()),
+                ("new_password", password),
+                ("confirm_password", confirm),
+            ])
+            .send()
+            .await
+            .unwrap()
     }
 
     /// The value of a cookie this browser would send to its origin.
@@ -694,7 +719,13 @@ pub fn location(response: &Response) -> String {
 
 /// The `value` of the first hidden `csrf_token` input in a page.
 pub fn csrf_token_in(page: &str) -> Option<String> {
-    let at = page.find("name=\"csrf_token\" value=\"")? + "name=\"csrf_token\" value=\"".len();
+    input_value_in(page, "csrf_token")
+}
+
+/// The `value` of the first input named `name` whose value follows its name.
+pub fn input_value_in(page: &str, name: &str) -> Option<String> {
+    let marker = format!("name=\"{name}\" value=\"");
+    let at = page.find(&marker)? + marker.len();
     page[at..].split('"').next().map(str::to_owned)
 }
 

@@ -16,7 +16,7 @@ use crate::{
 };
 
 /// The message's text, with quoted-printable soft breaks and escapes undone.
-fn text(mail: &Received) -> String {
+pub fn text(mail: &Received) -> String {
     mail.data
         .replace("=\n", "")
         .replace("=3D", "=")

@@ -14,6 +14,7 @@ mod console_access;
 mod hardening;
 mod knowledge;
 mod mail;
+mod onboarding;
 mod organizations;
 mod plugins;
 mod record_pages;

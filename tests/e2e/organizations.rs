@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 
 use crate::{
     access::{create_role, put, role_named},
-    harness::{Browser, Login, TestApp, TestTenant, error_code, on_both_databases},
+    harness::{Browser, Login, TestApp, TestTenant, error_code, location, on_both_databases},
 };
 
 async fn account(admin: &Browser, name: &str) -> String {
@@ -325,5 +325,61 @@ on_both_databases! {
         assert_eq!(body["data"][0]["outcome"], "refused");
         assert!(body["data"][0]["message"].as_str().unwrap().contains("already has an account"));
         assert!(body["data"][1]["message"].as_str().unwrap().contains("another account"), "{body}");
+    }
+}
+
+/// How many messages the outbox holds for `address`.
+async fn mails_to(admin: &Browser, address: &str) -> usize {
+    let (_, mailbox) = admin.get_text("/console/mail").await;
+    mailbox.matches(&format!("&lt;{address}&gt;")).count()
+}
+
+on_both_databases! {
+    async fn an_organization_administrator_invites_again_only_their_own_members(app: TestApp) {
+        let tenant = app.tenant("acme").await;
+        let admin = tenant.admin_browser().await;
+        let acme = organization(&admin, &account(&admin, "Acme Corp").await).await;
+        let globex = organization(&admin, &account(&admin, "Globex").await).await;
+        let members = add_members(&tenant, &admin, &acme, "ann@acme.test bob@acme.test", &[]).await;
+        let [(ann_id, ann), (_, bob)] = [members[0].clone(), members[1].clone()];
+        assert_eq!(patch(&admin, &format!("/api/v1/organizations/{acme}/members/{ann_id}"), json!({ "admin": true })).await, StatusCode::NO_CONTENT);
+        // Carl (Acme) and Gil (Globex) were invited but never chose a password.
+        for (org, email) in [(&acme, "carl@acme.test"), (&globex, "gil@globex.test")] {
+            let response = admin.post_json(&format!("/api/v1/organizations/{org}/members"), &json!({ "emails": email })).await;
+            assert_eq!(response.status(), StatusCode::OK);
+        }
+        let id_of = |profile: &Value, login: &str| {
+            profile["members"].as_array().unwrap().iter().find(|m| m["login"] == login).unwrap()["id"].as_str().unwrap().to_owned()
+        };
+        let acme_profile: Value = admin.get(&format!("/api/v1/organizations/{acme}")).await.json().await.unwrap();
+        let globex_profile: Value = admin.get(&format!("/api/v1/organizations/{globex}")).await.json().await.unwrap();
+        let carl = id_of(&acme_profile, "carl@acme.test");
+        let gil = id_of(&globex_profile, "gil@globex.test");
+        assert_eq!((mails_to(&admin, "carl@acme.test").await, mails_to(&admin, "gil@globex.test").await), (1, 1));
+
+        // Ann sees who accepted, and sends Carl his invitation again.
+        let ann = signed_in(&tenant, &ann).await;
+        let (_, page) = ann.get_text("/organization").await;
+        assert!(page.contains(&format!("/organization/members/{carl}/invitation")), "{page}");
+        assert!(page.contains("Accepted"), "{page}");
+        let response = ann.submit_form("/organization", &format!("/organization/members/{carl}/invitation"), &[]).await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        let (_, page) = ann.get_text(&location(&response)).await;
+        assert!(page.contains("An invitation was sent."), "{page}");
+        assert_eq!(mails_to(&admin, "carl@acme.test").await, 2);
+
+        // Another organization's member, forged into the path, is unknown; nothing is sent.
+        let response = ann.submit_form("/organization", &format!("/organization/members/{gil}/invitation"), &[]).await;
+        let (_, page) = ann.get_text(&location(&response)).await;
+        assert!(page.contains("not found") && !page.contains("invitation was sent"), "{page}");
+        let response = ann.post_json("/api/v1/users/invitations", &json!({ "users": [gil] })).await;
+        assert_eq!(error_code(response).await.0, StatusCode::NOT_FOUND);
+        assert_eq!(mails_to(&admin, "gil@globex.test").await, 1);
+
+        // A member who is not an administrator may not invite anyone.
+        let bob = signed_in(&tenant, &bob).await;
+        let response = bob.post_json("/api/v1/users/invitations", &json!({ "users": [carl] })).await;
+        assert_eq!(error_code(response).await.0, StatusCode::NOT_FOUND);
+        assert_eq!(mails_to(&admin, "carl@acme.test").await, 2);
     }
 }

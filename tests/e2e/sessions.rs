@@ -199,7 +199,9 @@ on_both_databases! {
         // An administrator may keep tokens across password changes (the console's Users page).
         let (_, users) = admin.get_text("/console/users").await;
         assert!(users.contains("revoke their API tokens"), "{users}");
-        let saved = admin.submit_form("/console/users", "/console/users/security", &[]).await;
+        let saved = admin
+            .submit_form("/console/users", "/console/users/security", &[("invitation_valid_days", "7"), ("recovery_valid_minutes", "60")])
+            .await;
         assert_eq!(saved.status(), StatusCode::SEE_OTHER);
         let bearer = new_token().await;
         assert_eq!(change("a second password", "a third password!").await.status(), StatusCode::OK);

@@ -129,30 +129,31 @@ on_both_databases! {
         let (status, page) = browser.get_text(&path).await;
         assert_eq!(status, StatusCode::OK);
         assert!(page.contains("ann@acme.test"));
+        // Opening the invitation spent its link: the form carries a token of its own.
+        let (status, again) = tenant.browser().get_text(&path).await;
+        assert_eq!(status, StatusCode::GONE, "an opened invitation must not open again");
+        assert!(again.contains("expired or has already been used"));
 
-        // The policy applies: too short, or the login itself.
-        let token = path.split("token=").nth(1).unwrap();
+        // The policy applies: too short, or the login itself; the form can be sent again.
         for (password, message) in [("short", "at least 10 characters"), ("ann@acme.test", "same as the login")] {
-            let response = browser
-                .submit_form(&path, "/set-password", &[("token", token), ("new_password", password), ("confirm_password", password)])
-                .await;
+            let response = browser.send_password_form(&page, password, password).await;
             assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
             assert!(response.text().await.unwrap().contains(message), "{password}");
         }
-        browser.set_password(&link, "ann's good password").await;
-        let (status, page) = tenant.browser().get_text(&path).await;
-        assert_eq!(status, StatusCode::GONE, "a used link must not work again");
-        assert!(page.contains("expired or has already been used"));
+        let response = browser.send_password_form(&page, "ann's good password", "ann's good password").await;
+        assert_eq!((response.status(), location(&response).as_str()), (StatusCode::SEE_OTHER, "/console/login"));
+        let reused = browser.send_password_form(&page, "another password 1", "another password 1").await;
+        assert_eq!(reused.status(), StatusCode::GONE, "the form works once");
         tenant.browser().sign_in_console(&Login::new("ann@acme.test", "ann's good password")).await;
 
-        // Another user's link, unused for three days, has expired.
+        // Another user's link, unused for a week (the default lifetime), has expired.
         let created: Value = admin
             .post_json("/api/v1/users", &json!({ "login": "bob@acme.test", "full_name": "Bob", "kind": "external" }))
             .await
             .json()
             .await
             .unwrap();
-        app.clock.advance(Duration::hours(73));
+        app.clock.advance(Duration::days(7) + Duration::minutes(1));
         let path = created["setup_link"].as_str().unwrap().strip_prefix(&tenant.origin).unwrap().to_owned();
         assert_eq!(tenant.browser().get(&path).await.status(), StatusCode::GONE);
     }

@@ -3,6 +3,7 @@
 
 pub mod api_tokens;
 pub mod one_time;
+pub mod password_links;
 pub mod passwords;
 mod secret;
 pub mod security;
@@ -192,19 +193,13 @@ async fn tell_owner_of_failures(
     tenant: &Tenant,
     user: &User,
 ) -> Result<()> {
-    let link =
-        one_time::issue_link(app, tx, &tenant.slug, user.id, one_time::Purpose::Recovery).await?;
-    crate::mail::enqueue(
+    password_links::send(
         app,
         tx,
-        &tenant.name,
-        crate::mail::Outgoing {
-            template: crate::mail::Template::FailedSignIns,
-            to: user.login.clone(),
-            to_name: user.full_name.clone(),
-            language: None,
-            context: serde_json::json!({ "link": link }),
-        },
+        tenant,
+        user,
+        one_time::Purpose::Recovery,
+        crate::mail::Template::FailedSignIns,
     )
     .await?;
     tracing::info!(tenant = %tenant.slug, user = %user.id, "sign-in slowed down; owner told");
@@ -326,46 +321,6 @@ async fn set_password(
         api_tokens::revoke_all(tx, user, app.clock.now()).await?;
     }
     Ok(())
-}
-
-/// The user a setup or recovery link is for, if it is still valid (to greet them on the form).
-pub async fn password_link_user(app: &App, tenant: &Tenant, token: &str) -> Result<Option<User>> {
-    let mut tx = app.db.begin(tenant.id, Access::Read).await?;
-    let Some(user) =
-        one_time::peek(&mut tx, token, one_time::PASSWORD_LINKS, app.clock.now()).await?
-    else {
-        return Ok(None);
-    };
-    Ok(users::storage::find(&mut tx, user).await?)
-}
-
-/// Sets a user's password from their setup or recovery link, which then stops working. A
-/// recovery also lifts the slow-down that failed attempts put on the login.
-pub async fn set_password_by_link(
-    app: &App,
-    tenant: &Tenant,
-    token: &str,
-    password: &str,
-) -> Result<User> {
-    let invalid_link =
-        || Error::BadRequest("This link has expired or has already been used.".into());
-    let user = password_link_user(app, tenant, token)
-        .await?
-        .ok_or_else(invalid_link)?;
-    let hash = app
-        .passwords
-        .hash(NewPassword::parse(password, user.login.as_str())?)
-        .await?;
-    let mut tx = app.db.begin(tenant.id, Access::Write).await?;
-    let consumed =
-        one_time::consume(&mut tx, token, one_time::PASSWORD_LINKS, app.clock.now()).await?;
-    if consumed != Some(user.id) {
-        return Err(invalid_link());
-    }
-    set_password(app, &mut tx, user.id, &hash, None).await?;
-    throttle::clear(&mut tx, &login_subject(user.login.as_str())).await?;
-    tx.commit().await?;
-    Ok(user)
 }
 
 /// Creates an API token for the actor; the secret is in the answer and nowhere else.

@@ -1,6 +1,7 @@
-//! Single-use links: account setup (a new user chooses a password) and recovery (a user who is
-//! locked out or forgot their password chooses a new one). Only a digest of the token is stored;
-//! consuming it is one atomic update, so a link works once.
+//! Single-use links: account setup (a new user chooses a password, from an invitation) and
+//! recovery (a user who is locked out or forgot their password chooses a new one). Only a digest
+//! of the token is stored; consuming it is one atomic update, so a link works once. A user has
+//! at most one live link of each purpose: issuing another ends the earlier one.
 
 use chrono::Duration;
 
@@ -37,37 +38,62 @@ impl Purpose {
         }
     }
 
-    fn lifetime(self) -> Duration {
-        match self {
-            Self::Setup => Duration::hours(72),
-            Self::Recovery => Duration::hours(1),
+    fn parse(s: &str) -> Result<Self, sqlx::Error> {
+        match s {
+            "setup" => Ok(Self::Setup),
+            "recovery" => Ok(Self::Recovery),
+            _ => Err(sqlx::Error::Decode("bad one-time token purpose".into())),
         }
     }
 }
 
-/// Issues a token for `user` and answers the link that uses it (the "choose a password" page on
-/// the tenant's host).
+/// A live token: whose it is and what for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Holder {
+    pub user: UserId,
+    pub purpose: Purpose,
+}
+
+fn holder(row: Option<sqlx::any::AnyRow>) -> Result<Option<Holder>, sqlx::Error> {
+    use sqlx::Row;
+    row.map(|row| {
+        Ok(Holder {
+            user: row.try_get("user_id")?,
+            purpose: Purpose::parse(&row.try_get::<String, _>("purpose")?)?,
+        })
+    })
+    .transpose()
+}
+
+/// Issues a token for `user` and answers the link that uses it: the "choose a password" page on
+/// the tenant's host.
 pub async fn issue_link(
     app: &App,
     tx: &mut TenantTx,
     tenant: &Slug,
     user: UserId,
     purpose: Purpose,
+    lifetime: Duration,
 ) -> Result<String, sqlx::Error> {
-    let token = issue(tx, user, purpose, app.clock.now()).await?;
+    let token = issue(tx, user, purpose, lifetime, app.clock.now()).await?;
     Ok(format!(
         "{}/set-password?token={token}",
         app.config.tenant_origin(tenant.as_str())
     ))
 }
 
-/// Issues a token for `user`; the caller hands it out once (in a link) and forgets it.
+/// Issues a token for `user`, valid for `lifetime` (a setup token ends the user's earlier one);
+/// the caller hands it out once (in a link or a form) and forgets it.
 pub async fn issue(
     tx: &mut TenantTx,
     user: UserId,
     purpose: Purpose,
+    lifetime: Duration,
     now: Timestamp,
 ) -> Result<String, sqlx::Error> {
+    if purpose == Purpose::Setup {
+        revoke(tx, user, &[purpose], now).await?;
+    }
     let token = secret::generate("");
     let tenant = tx.tenant_param();
     sqlx::query(
@@ -79,41 +105,56 @@ pub async fn issue(
     .bind(user)
     .bind(purpose.as_str())
     .bind(now)
-    .bind(now + purpose.lifetime())
+    .bind(now + lifetime)
     .execute(tx.conn())
     .await?;
     Ok(token)
 }
 
-/// The user a still-valid token for one of `purposes` belongs to, without using it up (to show
-/// the form).
+/// Ends every live token of `user` for one of `purposes`.
+pub async fn revoke(
+    tx: &mut TenantTx,
+    user: UserId,
+    purposes: &[Purpose],
+    now: Timestamp,
+) -> Result<(), sqlx::Error> {
+    let mut sql = Sql::new("UPDATE one_time_tokens SET used_at = ");
+    sql.bind(now)
+        .push(" WHERE tenant_id = ")
+        .bind(tx.tenant_param())
+        .push(" AND user_id = ")
+        .bind(user)
+        .push(" AND used_at IS NULL");
+    push_purposes(&mut sql, purposes);
+    sql.execute(tx.conn()).await?;
+    Ok(())
+}
+
+/// Who holds a still-valid token for one of `purposes`, without using it up (to show the form).
 pub async fn peek(
     tx: &mut TenantTx,
     token: &str,
     purposes: &[Purpose],
     now: Timestamp,
-) -> Result<Option<UserId>, sqlx::Error> {
-    let mut sql = Sql::new("SELECT user_id FROM one_time_tokens WHERE tenant_id = ");
+) -> Result<Option<Holder>, sqlx::Error> {
+    let mut sql = Sql::new("SELECT user_id, purpose FROM one_time_tokens WHERE tenant_id = ");
     sql.bind(tx.tenant_param())
         .push(" AND token_hash = ")
         .bind(secret::digest(token))
         .push(" AND used_at IS NULL AND expires_at > ")
         .bind(now);
     push_purposes(&mut sql, purposes);
-    sql.fetch_optional(tx.conn())
-        .await?
-        .map(|row| sqlx::Row::try_get(&row, "user_id"))
-        .transpose()
+    holder(sql.fetch_optional(tx.conn()).await?)
 }
 
-/// Uses the token up and returns its user; `None` if it is unknown, expired, already used or for
-/// another purpose.
+/// Uses the token up and answers who held it; `None` if it is unknown, expired, already used or
+/// for another purpose.
 pub async fn consume(
     tx: &mut TenantTx,
     token: &str,
     purposes: &[Purpose],
     now: Timestamp,
-) -> Result<Option<UserId>, sqlx::Error> {
+) -> Result<Option<Holder>, sqlx::Error> {
     let mut sql = Sql::new("UPDATE one_time_tokens SET used_at = ");
     sql.bind(now)
         .push(" WHERE tenant_id = ")
@@ -123,9 +164,6 @@ pub async fn consume(
         .push(" AND used_at IS NULL AND expires_at > ")
         .bind(now);
     push_purposes(&mut sql, purposes);
-    sql.push(" RETURNING user_id");
-    sql.fetch_optional(tx.conn())
-        .await?
-        .map(|row| sqlx::Row::try_get(&row, "user_id"))
-        .transpose()
+    sql.push(" RETURNING user_id, purpose");
+    holder(sql.fetch_optional(tx.conn()).await?)
 }

@@ -1,14 +1,26 @@
 //! A tenant's sign-in security settings. Each is one key in the tenant's settings, read where the
 //! rule it tunes is applied, and changed by administrators (audited).
 
+use chrono::Duration;
+
+use super::one_time::Purpose;
 use crate::{
     access::{self, Actor, Capability},
     app::App,
-    error::Result,
+    error::{Error, FieldErrors, Result},
     store::{Access, TenantTx, settings},
 };
 
 const REVOKE_API_TOKENS: &str = "security:revoke_api_tokens_on_password_change";
+const INVITATION_DAYS: &str = "security:invitation_valid_days";
+const RECOVERY_MINUTES: &str = "security:recovery_valid_minutes";
+
+/// How long an invitation's link works, in days: the default and the range a tenant may choose.
+pub const INVITATION_DAYS_DEFAULT: u32 = 7;
+const INVITATION_DAYS_RANGE: std::ops::RangeInclusive<u32> = 1..=30;
+/// How long a password recovery link works, in minutes: short, since it opens the account.
+const RECOVERY_MINUTES_DEFAULT: u32 = 60;
+const RECOVERY_MINUTES_RANGE: std::ops::RangeInclusive<u32> = 10..=1440;
 
 /// Whether a change or reset of a user's password also revokes their API tokens. On unless the
 /// tenant turned it off: a new password often means the old one was known to someone else.
@@ -16,34 +28,112 @@ pub async fn revokes_api_tokens_on_password_change(tx: &mut TenantTx) -> Result<
     Ok(settings::get(tx, REVOKE_API_TOKENS).await?.as_deref() != Some("false"))
 }
 
-/// The settings as the console shows them.
-#[derive(Debug, Clone, Copy, serde::Serialize, serde::Deserialize, PartialEq, Eq)]
+async fn number(tx: &mut TenantTx, key: &str, default: u32) -> Result<u32> {
+    Ok(settings::get(tx, key)
+        .await?
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default))
+}
+
+/// How long a link of this purpose works in the tenant.
+pub async fn link_lifetime(tx: &mut TenantTx, purpose: Purpose) -> Result<Duration> {
+    Ok(match purpose {
+        Purpose::Setup => Duration::days(
+            number(tx, INVITATION_DAYS, INVITATION_DAYS_DEFAULT)
+                .await?
+                .into(),
+        ),
+        Purpose::Recovery => Duration::minutes(
+            number(tx, RECOVERY_MINUTES, RECOVERY_MINUTES_DEFAULT)
+                .await?
+                .into(),
+        ),
+    })
+}
+
+/// A lifetime as mail and pages say it ("7 days", "1 hour", "90 minutes").
+pub fn lifetime_in_words(lifetime: Duration) -> String {
+    let plural = |n: i64, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    match lifetime.num_minutes() {
+        m if m % (24 * 60) == 0 => plural(m / (24 * 60), "day"),
+        m if m % 60 == 0 => plural(m / 60, "hour"),
+        m => plural(m, "minute"),
+    }
+}
+
+/// The settings as the console and the API show them.
+#[derive(
+    Debug, Clone, Copy, serde::Serialize, serde::Deserialize, PartialEq, Eq, utoipa::ToSchema,
+)]
+#[serde(deny_unknown_fields)]
 pub struct SecuritySettings {
     pub revoke_api_tokens_on_password_change: bool,
+    /// How many days an invitation's link works (1 to 30).
+    pub invitation_valid_days: u32,
+    /// How many minutes a password recovery link works (10 to 1440).
+    pub recovery_valid_minutes: u32,
+}
+
+impl SecuritySettings {
+    fn check(&self) -> Result<()> {
+        let mut errors = FieldErrors::new();
+        if !INVITATION_DAYS_RANGE.contains(&self.invitation_valid_days) {
+            errors.insert(
+                "invitation_valid_days".into(),
+                vec!["must be from 1 to 30 days".into()],
+            );
+        }
+        if !RECOVERY_MINUTES_RANGE.contains(&self.recovery_valid_minutes) {
+            errors.insert(
+                "recovery_valid_minutes".into(),
+                vec!["must be from 10 to 1440 minutes (a day)".into()],
+            );
+        }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(Error::invalid_fields(errors))
+        }
+    }
+}
+
+async fn read(tx: &mut TenantTx) -> Result<SecuritySettings> {
+    Ok(SecuritySettings {
+        revoke_api_tokens_on_password_change: revokes_api_tokens_on_password_change(tx).await?,
+        invitation_valid_days: number(tx, INVITATION_DAYS, INVITATION_DAYS_DEFAULT).await?,
+        recovery_valid_minutes: number(tx, RECOVERY_MINUTES, RECOVERY_MINUTES_DEFAULT).await?,
+    })
 }
 
 pub async fn get(app: &App, actor: &Actor) -> Result<SecuritySettings> {
     access::check(actor, Capability::ManageEmployees)?;
     let mut tx = app.db.begin(actor.tenant.id, Access::Read).await?;
-    Ok(SecuritySettings {
-        revoke_api_tokens_on_password_change: revokes_api_tokens_on_password_change(&mut tx)
-            .await?,
-    })
+    read(&mut tx).await
 }
 
 pub async fn set(app: &App, actor: &Actor, new: SecuritySettings) -> Result<()> {
     access::check(actor, Capability::ManageEmployees)?;
+    new.check()?;
     let mut tx = app.db.begin(actor.tenant.id, Access::Write).await?;
-    let old = SecuritySettings {
-        revoke_api_tokens_on_password_change: revokes_api_tokens_on_password_change(&mut tx)
-            .await?,
-    };
-    let value = if new.revoke_api_tokens_on_password_change {
+    let old = read(&mut tx).await?;
+    let revoke = if new.revoke_api_tokens_on_password_change {
         "true"
     } else {
         "false"
     };
-    settings::put(&mut tx, REVOKE_API_TOKENS, value).await?;
+    settings::put(&mut tx, REVOKE_API_TOKENS, revoke).await?;
+    settings::put(
+        &mut tx,
+        INVITATION_DAYS,
+        &new.invitation_valid_days.to_string(),
+    )
+    .await?;
+    settings::put(
+        &mut tx,
+        RECOVERY_MINUTES,
+        &new.recovery_valid_minutes.to_string(),
+    )
+    .await?;
     access::audit(
         app,
         &mut tx,
@@ -56,4 +146,17 @@ pub async fn set(app: &App, actor: &Actor, new: SecuritySettings) -> Result<()> 
     .await?;
     tx.commit().await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lifetimes_read_as_people_say_them() {
+        assert_eq!(lifetime_in_words(Duration::days(7)), "7 days");
+        assert_eq!(lifetime_in_words(Duration::days(1)), "1 day");
+        assert_eq!(lifetime_in_words(Duration::hours(1)), "1 hour");
+        assert_eq!(lifetime_in_words(Duration::minutes(90)), "90 minutes");
+    }
 }

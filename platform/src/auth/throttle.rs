@@ -54,6 +54,25 @@ pub const PER_LOGIN: Policy = Policy {
     forget_after: Duration::hours(1),
 };
 
+/// Requests for a password recovery link for one login: a few, then slower and slower, so that
+/// nobody can flood a person's mailbox; never locked, so the owner can always ask.
+pub const RECOVERY_PER_LOGIN: Policy = Policy {
+    free_failures: 3,
+    lock_at: None,
+    lock_for: Duration::zero(),
+    max_delay: Duration::minutes(10),
+    forget_after: Duration::hours(1),
+};
+
+/// Requests for recovery links from one client address, whatever the login.
+pub const RECOVERY_PER_ADDRESS: Policy = Policy {
+    free_failures: 10,
+    lock_at: Some(50),
+    lock_for: Duration::minutes(15),
+    max_delay: Duration::minutes(1),
+    forget_after: Duration::hours(1),
+};
+
 /// Why a subject may not try now.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Refusal {

@@ -15,9 +15,9 @@ use crate::app::App;
 
 const ASSETS: &[(&str, &str, &str)] = &[
     (
-        "portico-1.css",
+        "portico-2.css",
         "text/css; charset=utf-8",
-        include_str!("../../static/portico-1.css"),
+        include_str!("../../static/portico-2.css"),
     ),
     (
         "htmx-2.0.11.min.js",

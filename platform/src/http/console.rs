@@ -36,6 +36,7 @@ pub fn routes() -> Router<Arc<App>> {
         .route("/logout", post(handlers::console_sign_out))
         .route("/users", get(list_users).post(create_user))
         .route("/users/security", post(save_security))
+        .route("/users/invitations", post(invite_users))
         .merge(super::console_access::routes())
         .nest("/records", super::record_pages::console_routes())
         .merge(super::support::console_routes())
@@ -74,6 +75,10 @@ async fn list_users(
 struct SecurityForm {
     /// A checkbox: present when ticked.
     revoke_api_tokens_on_password_change: Option<String>,
+    #[serde(default)]
+    invitation_valid_days: String,
+    #[serde(default)]
+    recovery_valid_minutes: String,
 }
 
 async fn save_security(
@@ -81,14 +86,44 @@ async fn save_security(
     ConsoleUser(who): ConsoleUser,
     CsrfForm(form): CsrfForm<SecurityForm>,
 ) -> Response {
-    let settings = auth::security::SecuritySettings {
-        revoke_api_tokens_on_password_change: form.revoke_api_tokens_on_password_change.is_some(),
+    let whole = |field: &str, text: &str| {
+        text.trim()
+            .parse::<u32>()
+            .map_err(|_| Error::invalid_field(field, "must be a whole number"))
     };
-    flash::after(
-        auth::security::set(&app, &who.actor, settings).await,
+    let outcome = async {
+        let settings = auth::security::SecuritySettings {
+            revoke_api_tokens_on_password_change: form
+                .revoke_api_tokens_on_password_change
+                .is_some(),
+            invitation_valid_days: whole("invitation_valid_days", &form.invitation_valid_days)?,
+            recovery_valid_minutes: whole("recovery_valid_minutes", &form.recovery_valid_minutes)?,
+        };
+        auth::security::set(&app, &who.actor, settings).await
+    }
+    .await;
+    flash::after(outcome, "/console/users", "Security settings saved.")
+}
+
+#[derive(Debug, Deserialize)]
+struct InviteForm {
+    /// The ticked users' ids.
+    #[serde(default)]
+    users: Vec<String>,
+}
+
+async fn invite_users(
+    State(app): State<Arc<App>>,
+    ConsoleUser(who): ConsoleUser,
+    CsrfForm(form): CsrfForm<InviteForm>,
+) -> Response {
+    super::console_access::send_invitations(
+        &app,
+        &who.actor,
+        &form.users.join(","),
         "/console/users",
-        "Security settings saved.",
     )
+    .await
 }
 
 #[derive(Debug, Deserialize)]
@@ -99,6 +134,8 @@ struct NewUserForm {
     full_name: String,
     #[serde(default)]
     kind: String,
+    /// A checkbox: send the invitation by e-mail at once.
+    invite: Option<String>,
 }
 
 async fn create_user(
@@ -107,7 +144,7 @@ async fn create_user(
     CsrfForm(form): CsrfForm<NewUserForm>,
 ) -> Result<Response, PageError> {
     let outcome = match NewUser::parse(&form.login, &form.full_name, &form.kind) {
-        Ok(new) => users::create(&app, &who.actor, new).await,
+        Ok(new) => users::create(&app, &who.actor, new, form.invite.is_some()).await,
         Err(error) => Err(error),
     };
     let (status, created, errors) = match outcome {
@@ -126,7 +163,7 @@ async fn create_user(
     let security = auth::security::get(&app, &who.actor).await?;
     // On failure the form keeps what was typed.
     let form = errors.is_some().then_some(context! {
-        login => form.login, full_name => form.full_name, kind => form.kind,
+        login => form.login, full_name => form.full_name, kind => form.kind, invite => form.invite.is_some(),
     });
     Ok(views::render_with_status(
         status,

@@ -62,6 +62,10 @@ pub fn routes() -> Router<Arc<App>> {
             post(change_organization_member),
         )
         .route(
+            "/access/organizations/{id}/members/{user}/invitation",
+            post(invite_organization_member),
+        )
+        .route(
             "/access/organizations/{id}/members/{user}/roles",
             post(change_member_role),
         )
@@ -88,6 +92,8 @@ pub fn routes() -> Router<Arc<App>> {
         .route("/access/audit", get(audit_page))
         .route("/users/{id}", get(user_page))
         .route("/users/{id}/active", post(set_user_active))
+        .route("/users/{id}/invitation", post(invite_user))
+        .route("/users/{id}/recovery", post(send_recovery_link))
         .route("/users/{id}/roles", post(set_user_role))
 }
 
@@ -372,6 +378,24 @@ pub(super) fn members_added(back: &str, outcome: Result<Vec<organizations::Addit
     }
 }
 
+/// Sends invitations to the users named by id (one, or several separated by commas) and answers
+/// the page `back` with what became of them.
+pub(super) async fn send_invitations(app: &App, actor: &Actor, ids: &str, back: &str) -> Response {
+    let outcome = async {
+        let ids = ids
+            .split(',')
+            .filter(|id| !id.trim().is_empty())
+            .map(|id| user_id(id.trim()))
+            .collect::<Result<Vec<_>>>()?;
+        users::send_invitations(app, actor, &ids).await
+    }
+    .await;
+    match outcome {
+        Ok(sent) => flash::notice(back, &sent.summary()),
+        Err(error) => flash::refused(back, error),
+    }
+}
+
 #[derive(Debug, Deserialize)]
 pub(super) struct MemberRoleForm {
     pub role: String,
@@ -445,6 +469,16 @@ async fn change_organization_member(
         async { apply_member_change(&app, &who.actor, role_id(&id)?, user_id(&user)?, form).await }
             .await;
     flash::after(outcome, &back, "Member updated.")
+}
+
+async fn invite_organization_member(
+    State(app): State<Arc<App>>,
+    ConsoleUser(who): ConsoleUser,
+    Path((id, user)): Path<(String, String)>,
+    CsrfForm(_): CsrfForm<serde::de::IgnoredAny>,
+) -> Response {
+    let back = format!("/console/access/organizations/{id}");
+    send_invitations(&app, &who.actor, &user, &back).await
 }
 
 /// Promotes, demotes, deactivates or reactivates a member, as the form says.
@@ -865,6 +899,29 @@ async fn user_page(
 #[derive(Debug, Deserialize)]
 struct ActiveForm {
     active: String,
+}
+
+async fn invite_user(
+    State(app): State<Arc<App>>,
+    ConsoleUser(who): ConsoleUser,
+    Path(id): Path<String>,
+    CsrfForm(_): CsrfForm<serde::de::IgnoredAny>,
+) -> Response {
+    send_invitations(&app, &who.actor, &id, &format!("/console/users/{id}")).await
+}
+
+async fn send_recovery_link(
+    State(app): State<Arc<App>>,
+    ConsoleUser(who): ConsoleUser,
+    Path(id): Path<String>,
+    CsrfForm(_): CsrfForm<serde::de::IgnoredAny>,
+) -> Response {
+    let outcome = async { users::send_recovery_link(&app, &who.actor, user_id(&id)?).await }.await;
+    flash::after(
+        outcome,
+        &format!("/console/users/{id}"),
+        "A password reset link was sent by e-mail.",
+    )
 }
 
 async fn set_user_active(

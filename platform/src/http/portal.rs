@@ -16,7 +16,7 @@ use serde::Deserialize;
 use super::{
     console_access::{
         MemberChangeForm, MemberRoleForm, NewMembersForm, ProfileForm, address_fields,
-        apply_member_change, members_added, picked_roles, role_id, user_id,
+        apply_member_change, members_added, picked_roles, role_id, send_invitations, user_id,
     },
     error::PageError,
     extract::{CsrfForm, PortalUser, TenantOf},
@@ -28,7 +28,7 @@ use super::{
 use crate::{
     access::RoleId,
     app::App,
-    auth::{self, Authenticated},
+    auth::{self, Authenticated, password_links},
     error::Error,
     organizations,
     users::UserKind,
@@ -45,6 +45,10 @@ pub fn routes() -> Router<Arc<App>> {
         .route("/profile", get(profile))
         .route("/profile/password", post(change_password))
         .route("/set-password", get(setup_form).post(setup_submit))
+        .route(
+            "/forgot-password",
+            get(handlers::forgot_show).post(handlers::forgot_submit),
+        )
         .nest("/records", super::record_pages::portal_routes())
         .merge(super::support::portal_routes())
         .merge(super::knowledge::portal_routes())
@@ -59,6 +63,10 @@ pub fn routes() -> Router<Arc<App>> {
         .route(
             "/organization/members/{user}/roles",
             post(organization_member_role),
+        )
+        .route(
+            "/organization/members/{user}/invitation",
+            post(organization_invite_member),
         )
         .route("/organization/addresses", post(organization_add_address))
         .route(
@@ -136,6 +144,16 @@ async fn organization_change_member(
     let outcome =
         async { apply_member_change(&app, &who.actor, org, user_id(&user)?, form).await }.await;
     Ok(flash::after(outcome, ORGANIZATION, "Member updated."))
+}
+
+async fn organization_invite_member(
+    State(app): State<Arc<App>>,
+    PortalUser(who): PortalUser,
+    Path(user): Path<String>,
+    CsrfForm(_): CsrfForm<serde::de::IgnoredAny>,
+) -> Result<Response, PageError> {
+    own_organization(&who)?;
+    Ok(send_invitations(&app, &who.actor, &user, ORGANIZATION).await)
 }
 
 async fn organization_member_role(
@@ -262,13 +280,13 @@ async fn setup_form(
     jar: CookieJar,
     Query(query): Query<SetupQuery>,
 ) -> Result<Response, PageError> {
-    let user = auth::password_link_user(&app, &tenant, &query.token)
+    let form = password_links::open(&app, &tenant, &query.token)
         .await?
         .ok_or_else(|| PageError::Status(StatusCode::GONE, LINK_USED.into()))?;
     let (jar, csrf_token) = sign_in::anon_csrf(&app, jar);
     let page = views::render(
         "set_password.html",
-        context! { tenant => Serde(&*tenant), login => user.login.as_str(), token => query.token, csrf_token },
+        context! { tenant => Serde(&*tenant), login => form.user.login.as_str(), token => form.token, csrf_token },
     );
     Ok((jar, page).into_response())
 }
@@ -285,7 +303,7 @@ async fn setup_submit(
             "does not match the new password",
         ))
     } else {
-        auth::set_password_by_link(&app, &tenant, &form.token, &form.new_password).await
+        password_links::set_password_by_link(&app, &tenant, &form.token, &form.new_password).await
     };
     match outcome {
         Ok(user) => Ok(Redirect::to(match user.kind {
@@ -294,7 +312,7 @@ async fn setup_submit(
         })
         .into_response()),
         Err(Error::Invalid { fields, .. }) => {
-            let user = auth::password_link_user(&app, &tenant, &form.token)
+            let user = password_links::holder_of(&app, &tenant, &form.token)
                 .await?
                 .ok_or_else(|| PageError::Status(StatusCode::GONE, LINK_USED.into()))?;
             let (jar, csrf_token) = sign_in::anon_csrf(&app, jar);

@@ -145,6 +145,78 @@ pub async fn sign_out(
         .into_response()
 }
 
+#[derive(Debug, Default, Deserialize)]
+pub struct ForgotForm {
+    #[serde(default)]
+    login: String,
+    /// Asked from the console's login page (where "Back to sign-in" leads).
+    #[serde(default)]
+    console: String,
+}
+
+impl ForgotForm {
+    fn entrance(&self) -> Entrance {
+        if self.console == "true" {
+            Entrance::Console
+        } else {
+            Entrance::Portal
+        }
+    }
+}
+
+fn render_forgot(
+    tenant: &Tenant,
+    form: &ForgotForm,
+    csrf_token: &str,
+    status: StatusCode,
+    outcome: Result<(), &crate::error::Error>,
+) -> Response {
+    let (errors, error) = match outcome {
+        Err(crate::error::Error::Invalid { fields, .. }) => (Some(Serde(fields)), None),
+        Err(other) => (None, Some(other.to_string())),
+        Ok(()) => (None, None),
+    };
+    views::render_with_status(
+        status,
+        "forgot_password.html",
+        context! {
+            tenant => Serde(tenant),
+            console => form.entrance() == Entrance::Console,
+            login_path => login_path(form.entrance()),
+            login => &form.login,
+            sent => outcome.is_ok() && !form.login.is_empty(),
+            csrf_token,
+            errors,
+            error,
+        },
+    )
+}
+
+/// Asks for a recovery link: the same page and status whether or not the address has an account.
+pub async fn forgot(
+    app: &Arc<App>,
+    tenant: &Arc<Tenant>,
+    jar: CookieJar,
+    client: ClientAddr,
+    form: ForgotForm,
+) -> Response {
+    let outcome = auth::password_links::request_recovery(app, tenant, &form.login, client.0).await;
+    let (jar, csrf) = anon_csrf(app, jar);
+    match outcome {
+        Ok(()) => (
+            jar,
+            render_forgot(tenant, &form, &csrf, StatusCode::OK, Ok(())),
+        )
+            .into_response(),
+        Err(error) if error.is_server_side() => PageError::Failed(error).into_response(),
+        Err(error) => {
+            let status = super::error::status_of(&error);
+            let page = render_forgot(tenant, &form, &csrf, status, Err(&error));
+            (jar, super::error::with_retry_after(page, &error)).into_response()
+        }
+    }
+}
+
 /// Route handlers for one entrance.
 pub mod handlers {
     use super::*;
@@ -186,6 +258,34 @@ pub mod handlers {
         CsrfForm(form): CsrfForm<LoginForm>,
     ) -> Response {
         submit(&app, &tenant, jar, client, form, Entrance::Console).await
+    }
+
+    pub async fn forgot_show(
+        State(app): State<Arc<App>>,
+        TenantOf(tenant): TenantOf,
+        jar: CookieJar,
+        axum::extract::Query(form): axum::extract::Query<ForgotForm>,
+    ) -> Response {
+        let (jar, csrf) = anon_csrf(&app, jar);
+        let form = ForgotForm {
+            login: String::new(),
+            ..form
+        };
+        (
+            jar,
+            render_forgot(&tenant, &form, &csrf, StatusCode::OK, Ok(())),
+        )
+            .into_response()
+    }
+
+    pub async fn forgot_submit(
+        State(app): State<Arc<App>>,
+        TenantOf(tenant): TenantOf,
+        client: ClientAddr,
+        jar: CookieJar,
+        CsrfForm(form): CsrfForm<ForgotForm>,
+    ) -> Response {
+        forgot(&app, &tenant, jar, client, form).await
     }
 
     pub async fn portal_sign_out(

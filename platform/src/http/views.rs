@@ -19,6 +19,7 @@ const TEMPLATES: &[(&str, &str)] = templates![
     "error.html",
     "login.html",
     "set_password.html",
+    "forgot_password.html",
     "portal/home.html",
     "portal/profile.html",
     "console/base.html",

@@ -74,7 +74,7 @@ impl Template {
     /// Example values, to check a tenant's wording renders before it is saved.
     pub fn sample_context(self) -> Value {
         json!({
-            "tenant": "Acme", "name": "Ann Lee", "link": "https://acme.example/x",
+            "tenant": "Acme", "name": "Ann Lee", "link": "https://acme.example/x", "link_valid_for": "7 days",
             "number": "SR-00001", "subject": "Printer", "status": "Resolved", "message": "Hello",
             "author": "Support", "object": "Equipment order", "decision": "approved",
             "comment": "Fine", "section": "Leave requests", "template": "leave request submitted",
@@ -86,18 +86,18 @@ impl Template {
         let (subject, text, html): (&str, &str, &str) = match self {
             Self::Invitation => (
                 "Your access to the {{ tenant }} portal",
-                "Hello {{ name }},\n\nYou have been invited to the {{ tenant }} portal. Choose your password with this link; it works once, within 72 hours:\n\n{{ link }}\n",
-                "<p>Hello {{ name }},</p><p>You have been invited to the {{ tenant }} portal. Choose your password with this link; it works once, within 72 hours:</p><p><a href=\"{{ link }}\">{{ link }}</a></p>",
+                "Hello {{ name }},\n\nYou have been invited to the {{ tenant }} portal. Choose your password with this link; it works once, within {{ link_valid_for }}:\n\n{{ link }}\n",
+                "<p>Hello {{ name }},</p><p>You have been invited to the {{ tenant }} portal. Choose your password with this link; it works once, within {{ link_valid_for }}:</p><p><a href=\"{{ link }}\">{{ link }}</a></p>",
             ),
             Self::PasswordRecovery => (
                 "Reset your {{ tenant }} password",
-                "Hello {{ name }},\n\nTo choose a new password, open this link (it works once, within an hour):\n\n{{ link }}\n\nIf you did not ask for this, ignore this message.\n",
-                "<p>Hello {{ name }},</p><p>To choose a new password, open this link (it works once, within an hour):</p><p><a href=\"{{ link }}\">{{ link }}</a></p><p>If you did not ask for this, ignore this message.</p>",
+                "Hello {{ name }},\n\nTo choose a new password, open this link (it works once, within {{ link_valid_for }}):\n\n{{ link }}\n\nIf you did not ask for this, ignore this message.\n",
+                "<p>Hello {{ name }},</p><p>To choose a new password, open this link (it works once, within {{ link_valid_for }}):</p><p><a href=\"{{ link }}\">{{ link }}</a></p><p>If you did not ask for this, ignore this message.</p>",
             ),
             Self::FailedSignIns => (
                 "Failed sign-in attempts on your {{ tenant }} account",
-                "Hello {{ name }},\n\nSomeone tried many times to sign in to your {{ tenant }} account with a wrong password, so signing in to it is slowed down for a while. If it was not you, your account is still safe: the password was not found.\n\nTo get back in at once, choose a new password with this link (it works once, within an hour):\n\n{{ link }}\n",
-                "<p>Hello {{ name }},</p><p>Someone tried many times to sign in to your {{ tenant }} account with a wrong password, so signing in to it is slowed down for a while. If it was not you, your account is still safe: the password was not found.</p><p>To get back in at once, choose a new password with this link (it works once, within an hour):</p><p><a href=\"{{ link }}\">{{ link }}</a></p>",
+                "Hello {{ name }},\n\nSomeone tried many times to sign in to your {{ tenant }} account with a wrong password, so signing in to it is slowed down for a while. If it was not you, your account is still safe: the password was not found.\n\nTo get back in at once, choose a new password with this link (it works once, within {{ link_valid_for }}):\n\n{{ link }}\n",
+                "<p>Hello {{ name }},</p><p>Someone tried many times to sign in to your {{ tenant }} account with a wrong password, so signing in to it is slowed down for a while. If it was not you, your account is still safe: the password was not found.</p><p>To get back in at once, choose a new password with this link (it works once, within {{ link_valid_for }}):</p><p><a href=\"{{ link }}\">{{ link }}</a></p>",
             ),
             Self::CaseMessage => (
                 "New message on your case {{ number }}: {{ subject }}",

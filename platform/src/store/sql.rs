@@ -141,6 +141,11 @@ impl Sql {
         Ok(rows)
     }
 
+    /// Runs a statement that answers no rows; answers how many it changed.
+    pub async fn execute(self, conn: &mut sqlx::AnyConnection) -> Result<u64, sqlx::Error> {
+        Ok(self.build()?.execute(conn).await?.rows_affected())
+    }
+
     pub async fn fetch_optional(
         self,
         conn: &mut sqlx::AnyConnection,

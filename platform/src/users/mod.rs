@@ -9,14 +9,19 @@ pub use email::Email;
 
 use std::{fmt, str::FromStr};
 
+use portico_tenants::Tenant;
 use serde::Serialize;
 use uuid::Uuid;
 
 use crate::{
     access::{self, Actor, Capability, RoleId},
     app::App,
-    auth::one_time::{self, Purpose},
+    auth::{
+        one_time::{self, Purpose},
+        password_links, security,
+    },
     error::{Error, FieldErrors, Result},
+    mail::Template,
     store::{Access, TenantTx, Timestamp, uuid_text_column},
 };
 
@@ -87,6 +92,10 @@ pub struct User {
     /// The portal organization (a role) of an external user.
     pub organization: Option<RoleId>,
     pub organization_admin: bool,
+    /// When the latest invitation went out.
+    pub invited_at: Option<Timestamp>,
+    /// When the user chose a password through an invitation.
+    pub invitation_accepted_at: Option<Timestamp>,
 }
 
 /// A user to create, checked field by field.
@@ -216,7 +225,8 @@ async fn manageable(tx: &mut TenantTx, actor: &Actor, id: UserId) -> Result<User
     }
 }
 
-pub async fn create(app: &App, actor: &Actor, new: NewUser) -> Result<CreatedUser> {
+/// Creates a user with a setup link; with `invite`, the link goes to them by e-mail at once.
+pub async fn create(app: &App, actor: &Actor, new: NewUser, invite: bool) -> Result<CreatedUser> {
     access::check(
         actor,
         match new.kind {
@@ -225,7 +235,7 @@ pub async fn create(app: &App, actor: &Actor, new: NewUser) -> Result<CreatedUse
         },
     )?;
     let mut tx = app.db.begin(actor.tenant.id, Access::Write).await?;
-    let created = insert_with_setup_link(app, &mut tx, &actor.tenant.slug, new).await?;
+    let mut created = insert_with_setup_link(app, &mut tx, &actor.tenant.slug, new).await?;
     if created.user.kind == UserKind::External {
         let contact = contacts::find_or_create(
             app,
@@ -237,6 +247,9 @@ pub async fn create(app: &App, actor: &Actor, new: NewUser) -> Result<CreatedUse
         )
         .await?;
         storage::set_contact(&mut tx, created.user.id, &contact).await?;
+    }
+    if invite {
+        self::invite(app, &mut tx, &actor.tenant, &mut created).await?;
     }
     tx.commit().await?;
     tracing::info!(user = %created.user.id, kind = created.user.kind.as_str(), "user created");
@@ -290,7 +303,9 @@ pub(crate) async fn insert_with_setup_link(
     let user = storage::insert(tx, &new, None, now).await?.ok_or_else(|| {
         Error::Conflict(format!("a user with login {} already exists", new.login))
     })?;
-    let setup_link = one_time::issue_link(app, tx, tenant_slug, user.id, Purpose::Setup).await?;
+    let lifetime = security::link_lifetime(tx, Purpose::Setup).await?;
+    let setup_link =
+        one_time::issue_link(app, tx, tenant_slug, user.id, Purpose::Setup, lifetime).await?;
     Ok(CreatedUser { user, setup_link })
 }
 
@@ -298,23 +313,159 @@ pub(crate) async fn insert_with_setup_link(
 pub(crate) async fn invite(
     app: &App,
     tx: &mut TenantTx,
-    tenant_name: &str,
-    created: &CreatedUser,
+    tenant: &Tenant,
+    created: &mut CreatedUser,
 ) -> Result<()> {
-    crate::mail::enqueue(
+    let lifetime = security::link_lifetime(tx, Purpose::Setup).await?;
+    password_links::mail_link(
         app,
         tx,
-        tenant_name,
-        crate::mail::Outgoing {
-            template: crate::mail::Template::Invitation,
-            to: created.user.login.clone(),
-            to_name: created.user.full_name.clone(),
-            language: None,
-            context: serde_json::json!({ "link": created.setup_link }),
-        },
+        tenant,
+        &created.user,
+        Template::Invitation,
+        &created.setup_link,
+        lifetime,
     )
-    .await
-    .map(drop)
+    .await?;
+    let now = app.clock.now();
+    storage::set_invited(tx, created.user.id, now).await?;
+    created.user.invited_at = Some(now);
+    Ok(())
+}
+
+/// Why a user cannot be sent a link of this purpose, if they cannot: a deactivated user gets
+/// nothing; an invitation is for someone who has no password yet, a recovery for someone who has.
+async fn link_refusal(tx: &mut TenantTx, user: &User, purpose: Purpose) -> Result<Option<String>> {
+    if user.deactivated_at.is_some() {
+        return Ok(Some(format!(
+            "{} is deactivated; reactivate them first",
+            user.full_name
+        )));
+    }
+    let has_password = storage::password_hash(tx, user.id).await?.is_some();
+    Ok(match purpose {
+        Purpose::Setup if has_password => Some(format!(
+            "{} has chosen a password already; send a password reset link instead",
+            user.full_name
+        )),
+        Purpose::Recovery if !has_password => Some(format!(
+            "{} has no password yet; send an invitation instead",
+            user.full_name
+        )),
+        _ => None,
+    })
+}
+
+/// What became of a request to send invitations to several users.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Invitations {
+    pub sent: Vec<UserId>,
+    /// Users who got none, with the reason.
+    pub refused: Vec<(UserId, String)>,
+}
+
+impl Invitations {
+    /// What became of the request, in words.
+    pub fn summary(&self) -> String {
+        let mut text = match self.sent.len() {
+            0 => "No invitation was sent.".to_owned(),
+            1 => "An invitation was sent.".to_owned(),
+            n => format!("{n} invitations were sent."),
+        };
+        for (_, reason) in &self.refused {
+            text.push_str(&format!(" Not sent: {reason}."));
+        }
+        text
+    }
+}
+
+/// At most this many invitations in one request.
+pub const MAX_INVITATIONS: usize = 500;
+
+/// Sends each user a new invitation (their earlier link stops working), to users the actor may
+/// manage: administrators anyone, "Manage portal users" external users, an organization's
+/// administrator the members of their organization. A user the actor may not manage is refused
+/// as unknown, and nothing is sent to anyone; a user who may not be invited (deactivated,
+/// already has a password) is reported and skipped.
+pub async fn send_invitations(app: &App, actor: &Actor, ids: &[UserId]) -> Result<Invitations> {
+    if ids.is_empty() {
+        return Err(Error::invalid_field("users", "choose at least one user"));
+    }
+    if ids.len() > MAX_INVITATIONS {
+        return Err(Error::invalid_field(
+            "users",
+            format!("invite at most {MAX_INVITATIONS} users at a time"),
+        ));
+    }
+    let mut tx = app.db.begin(actor.tenant.id, Access::Write).await?;
+    let mut outcome = Invitations::default();
+    let mut seen = std::collections::BTreeSet::new();
+    for id in ids {
+        if !seen.insert(*id) {
+            continue;
+        }
+        let user = manageable(&mut tx, actor, *id).await?;
+        if let Some(reason) = link_refusal(&mut tx, &user, Purpose::Setup).await? {
+            outcome.refused.push((user.id, reason));
+            continue;
+        }
+        let lifetime = security::link_lifetime(&mut tx, Purpose::Setup).await?;
+        let setup_link = one_time::issue_link(
+            app,
+            &mut tx,
+            &actor.tenant.slug,
+            user.id,
+            Purpose::Setup,
+            lifetime,
+        )
+        .await?;
+        let mut created = CreatedUser { user, setup_link };
+        invite(app, &mut tx, &actor.tenant, &mut created).await?;
+        outcome.sent.push(created.user.id);
+    }
+    access::audit(
+        app,
+        &mut tx,
+        actor,
+        "user.invite",
+        "users".to_owned(),
+        None,
+        Some(serde_json::json!({ "sent": outcome.sent, "refused": outcome.refused })),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(outcome)
+}
+
+/// Sends a user the actor may manage a password recovery link by e-mail; the link itself is never
+/// shown to the actor.
+pub async fn send_recovery_link(app: &App, actor: &Actor, id: UserId) -> Result<()> {
+    let mut tx = app.db.begin(actor.tenant.id, Access::Write).await?;
+    let user = manageable(&mut tx, actor, id).await?;
+    if let Some(reason) = link_refusal(&mut tx, &user, Purpose::Recovery).await? {
+        return Err(Error::Conflict(reason));
+    }
+    password_links::send(
+        app,
+        &mut tx,
+        &actor.tenant,
+        &user,
+        Purpose::Recovery,
+        Template::PasswordRecovery,
+    )
+    .await?;
+    access::audit(
+        app,
+        &mut tx,
+        actor,
+        "user.recovery_link",
+        format!("user:{id}"),
+        None,
+        None,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 #[cfg(test)]

@@ -10,7 +10,7 @@ use crate::store::{TenantTx, Timestamp};
 #[doc(hidden)]
 macro_rules! user_columns {
     () => {
-        "id, login, full_name, kind, created_at, deactivated_at, contact_id, organization_id, organization_admin"
+        "id, login, full_name, kind, created_at, deactivated_at, contact_id, organization_id, organization_admin, invited_at, invitation_accepted_at"
     };
 }
 
@@ -40,6 +40,8 @@ pub(crate) fn from_row(row: &AnyRow) -> Result<User, sqlx::Error> {
         contact: row.try_get("contact_id")?,
         organization: row.try_get("organization_id")?,
         organization_admin: row.try_get::<i64, _>("organization_admin")? != 0,
+        invited_at: row.try_get("invited_at")?,
+        invitation_accepted_at: row.try_get("invitation_accepted_at")?,
     })
 }
 
@@ -131,6 +133,38 @@ pub(crate) async fn set_password_hash(
         .bind(tenant)
         .bind(id)
         .bind(hash)
+        .execute(tx.conn())
+        .await?;
+    Ok(())
+}
+
+/// Records that an invitation went out at `at`.
+pub(crate) async fn set_invited(
+    tx: &mut TenantTx,
+    id: UserId,
+    at: Timestamp,
+) -> Result<(), sqlx::Error> {
+    let tenant = tx.tenant_param();
+    sqlx::query("UPDATE users SET invited_at = $3 WHERE tenant_id = $1 AND id = $2")
+        .bind(tenant)
+        .bind(id)
+        .bind(at)
+        .execute(tx.conn())
+        .await?;
+    Ok(())
+}
+
+/// Records that the user chose a password through an invitation at `at`.
+pub(crate) async fn set_invitation_accepted(
+    tx: &mut TenantTx,
+    id: UserId,
+    at: Timestamp,
+) -> Result<(), sqlx::Error> {
+    let tenant = tx.tenant_param();
+    sqlx::query("UPDATE users SET invitation_accepted_at = $3 WHERE tenant_id = $1 AND id = $2")
+        .bind(tenant)
+        .bind(id)
+        .bind(at)
         .execute(tx.conn())
         .await?;
     Ok(())

@@ -63,6 +63,37 @@ pub async fn login(
     Ok((jar.add(cookie), Json(body)).into_response())
 }
 
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct RecoveryRequest {
+    /// The e-mail address the user signs in with.
+    login: String,
+}
+
+#[utoipa::path(
+    post,
+    path = "/auth/recovery",
+    tag = "auth",
+    operation_id = "request_recovery",
+    summary = "Asks for a password recovery link by e-mail",
+    description = "The same answer whether or not the address has an account; throttled per address and per login.",
+    request_body = RecoveryRequest,
+    responses((status = 202, description = "If the address has an account, a link is on its way", body = Value))
+)]
+pub async fn recovery(
+    State(app): State<Arc<App>>,
+    TenantOf(tenant): TenantOf,
+    client: ClientAddr,
+    ApiJson(body): ApiJson<RecoveryRequest>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    auth::password_links::request_recovery(&app, &tenant, &body.login, client.0).await?;
+    Ok((
+        StatusCode::ACCEPTED,
+        Json(
+            json!({ "message": "If an account uses this address, a link to choose a new password is on its way." }),
+        ),
+    ))
+}
+
 #[utoipa::path(
     post,
     path = "/auth/logout",

@@ -10,6 +10,7 @@ use serde_json::{Value, json};
 
 use crate::{
     app::App,
+    auth::security::{self, SecuritySettings},
     error::Error,
     http::{
         error::ApiError,
@@ -40,6 +41,9 @@ pub struct NewUserBody {
     login: String,
     full_name: String,
     kind: String,
+    /// Send the invitation (with the setup link) by e-mail at once.
+    #[serde(default)]
+    invite: bool,
 }
 
 #[utoipa::path(
@@ -57,7 +61,7 @@ pub async fn create(
     ApiJson(body): ApiJson<NewUserBody>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let new = NewUser::parse(&body.login, &body.full_name, &body.kind)?;
-    let created = users::create(&app, &who.actor, new).await?;
+    let created = users::create(&app, &who.actor, new, body.invite).await?;
     Ok((StatusCode::CREATED, Json(json!(created))))
 }
 
@@ -103,4 +107,90 @@ pub async fn update(
     Ok(Json(json!(
         users::set_active(&app, &who.actor, id, body.active).await?
     )))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct InvitationRequest {
+    /// Ids of the users to invite (at most 500).
+    users: Vec<String>,
+}
+
+#[utoipa::path(
+    post,
+    path = "/users/invitations",
+    tag = "users",
+    operation_id = "invite_users",
+    summary = "Sends invitations by e-mail; each user's earlier link stops working",
+    request_body = InvitationRequest,
+    responses((status = 200, description = "Who was invited, and who was not and why", body = Value))
+)]
+pub async fn invite(
+    State(app): State<Arc<App>>,
+    ApiUser(who): ApiUser,
+    ApiJson(body): ApiJson<InvitationRequest>,
+) -> Result<Json<Value>, ApiError> {
+    let ids = body
+        .users
+        .iter()
+        .map(|id| id.parse().map_err(|_| Error::NotFound("user")))
+        .collect::<Result<Vec<_>, _>>()?;
+    let outcome = users::send_invitations(&app, &who.actor, &ids).await?;
+    let refused: Vec<Value> = outcome
+        .refused
+        .iter()
+        .map(|(id, reason)| json!({ "id": id, "reason": reason }))
+        .collect();
+    Ok(Json(json!({ "sent": outcome.sent, "refused": refused })))
+}
+
+#[utoipa::path(
+    post,
+    path = "/users/{id}/recovery",
+    tag = "users",
+    operation_id = "send_recovery_link",
+    summary = "Sends the user a password recovery link by e-mail",
+    responses((status = 204, description = "Sent; the user's earlier recovery link stops working"))
+)]
+pub async fn send_recovery_link(
+    State(app): State<Arc<App>>,
+    ApiUser(who): ApiUser,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    let id = id.parse().map_err(|_| Error::NotFound("user"))?;
+    users::send_recovery_link(&app, &who.actor, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[utoipa::path(
+    get,
+    path = "/settings/security",
+    tag = "users",
+    operation_id = "security_settings",
+    summary = "The tenant's sign-in security settings",
+    responses((status = 200, description = "The settings", body = SecuritySettings))
+)]
+pub async fn security(
+    State(app): State<Arc<App>>,
+    ApiUser(who): ApiUser,
+) -> Result<Json<SecuritySettings>, ApiError> {
+    Ok(Json(security::get(&app, &who.actor).await?))
+}
+
+#[utoipa::path(
+    put,
+    path = "/settings/security",
+    tag = "users",
+    operation_id = "set_security_settings",
+    summary = "Changes the tenant's sign-in security settings",
+    request_body = SecuritySettings,
+    responses((status = 200, description = "The settings", body = SecuritySettings))
+)]
+pub async fn set_security(
+    State(app): State<Arc<App>>,
+    ApiUser(who): ApiUser,
+    ApiJson(body): ApiJson<SecuritySettings>,
+) -> Result<Json<SecuritySettings>, ApiError> {
+    security::set(&app, &who.actor, body).await?;
+    Ok(Json(body))
 }
