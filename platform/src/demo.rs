@@ -45,7 +45,8 @@ impl Demo {
         format!(
             "\nPortico demo is running.\n\n  \
              Portal   {origin}/\n           sign in as {} / {}\n           \
-             or, to approve, as {} / {}\n\n  \
+             or, to approve, as {} / {}\n           \
+             or register as someone new at {origin}/register\n\n  \
              Console  {origin}/console\n           sign in as {} / {}\n\n  \
              API      {origin}/api/v1/openapi.json\n\n  \
              Sections {}\n\nPress Ctrl-C to stop.\n",
@@ -94,6 +95,13 @@ pub async fn ensure(app: &App) -> anyhow::Result<Demo> {
     seed_records(app, &admin).await?;
     crate::sections::seed_lookups(app, &admin).await?;
     seed_self_service(app, &admin).await?;
+    // New people may register on the demo portal (confirmation mails land in the console's
+    // mailbox when no SMTP server is configured).
+    let mut security = crate::auth::security::get(app, &admin).await?;
+    if !security.self_registration {
+        security.self_registration = true;
+        crate::auth::security::set(app, &admin, security).await?;
+    }
     // Room for custom sections: the demo runs the customer configuration too.
     let configurations = [
         portico_tenants::Configuration::SelfService,

@@ -1,7 +1,8 @@
 //! A real browser (headless Chromium through ChromeDriver): a customer signs in, searches the
 //! knowledge base from the main page (with a typo), reads an article, opens a case with a file,
 //! and sees the support team's reply on the case page; a document goes from its author through
-//! review to approval in a custom section; a customer who forgot the password gets back in.
+//! review to approval in a custom section; a person registers, confirms, signs in, forgets the
+//! password and gets back in.
 
 use std::{
     net::TcpListener,
@@ -352,8 +353,25 @@ async fn a_document_is_sent_for_review_and_approved_on_the_portal() {
     outcome
 }
 
+/// The link to `path` (with its token) in a mail.
+fn link_in(mail: &crate::smtp::Received, path: &str) -> String {
+    let text = crate::mail::text(mail);
+    let at = text.find(path).expect("a link in the mail");
+    text[at..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || "/?=-_".contains(*c))
+        .collect()
+}
+
+async fn fill_and_send(browser: &Client, fields: &[(&str, &str)]) {
+    for (name, value) in fields {
+        type_into(browser, &format!("main input[name={name}]"), value).await;
+    }
+    click(browser, "main button[type=submit]").await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_customer_who_forgot_the_password_gets_back_in() {
+async fn a_person_registers_signs_in_forgets_the_password_and_gets_back_in() {
     let driver = ChromeDriver::start();
     let smtp = SmtpServer::start().await;
     let app = TestApp::spawn_with(
@@ -365,34 +383,80 @@ async fn a_customer_who_forgot_the_password_gets_back_in() {
     )
     .await;
     let desk = Desk::open(&app, "acme").await;
-    drop(desk.customer("ann@client.test", json!({})).await);
+    let mut settings: serde_json::Value = desk
+        .admin
+        .get("/api/v1/settings/security")
+        .await
+        .json()
+        .await
+        .unwrap();
+    settings["self_registration"] = json!(true);
+    let response = desk
+        .admin
+        .put_json("/api/v1/settings/security", &settings)
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
     let browser = driver.browser().await;
     let origin = desk.tenant.origin.clone();
     let outcome = async {
-        // A wrong password is refused, and the page says so.
+        // Register from the login page; a mistake is shown on the page, beside its field.
         browser.goto(&format!("{origin}/login")).await.unwrap();
-        type_into(&browser, "input[name=login]", "ann@client.test").await;
-        type_into(&browser, "input[name=password]", "not my password").await;
-        click(&browser, "button[type=submit]").await;
+        click(&browser, "a[href='/register']").await;
+        let mut fields = vec![
+            ("full_name", "Ann Lee"),
+            ("login", "ann@client.test"),
+            ("password", "ann's password 1"),
+            ("confirm_password", "not the same"),
+        ];
+        fill_and_send(&browser, &fields).await;
+        wait_for_text(&browser, "does not match the password").await;
+        fields = vec![
+            ("password", "ann's password 1"),
+            ("confirm_password", "ann's password 1"),
+        ];
+        fill_and_send(&browser, &fields).await;
+        wait_for_text(&browser, "We have sent an e-mail").await;
+
+        // Confirm from the e-mail, then sign in.
+        let mail = smtp.wait_for(1).await.remove(0);
+        let confirm = link_in(&mail, "/register/confirm?token=");
+        browser.goto(&format!("{origin}{confirm}")).await.unwrap();
+        click(&browser, "main button[type=submit]").await;
+        wait_for_text(&browser, "Your account is open").await;
+        fill_and_send(
+            &browser,
+            &[
+                ("login", "ann@client.test"),
+                ("password", "not my password"),
+            ],
+        )
+        .await;
         wait_for_text(&browser, "The login or password is incorrect.").await;
 
-        // "Forgot your password?" sends a link by e-mail.
+        // "Forgot your password?" sends a link by e-mail; a new password lets Ann in.
         click(&browser, "a[href='/forgot-password']").await;
-        type_into(&browser, "input[name=login]", "ann@client.test").await;
-        click(&browser, "main button[type=submit]").await;
+        fill_and_send(&browser, &[("login", "ann@client.test")]).await;
         wait_for_text(&browser, "we have sent it an e-mail").await;
-        let mail = smtp.wait_for(1).await.remove(0);
+        let mail = smtp.wait_for(2).await.remove(1);
         let link = password_link_in(&crate::mail::text(&mail)).expect("a link in the mail");
-
-        // The link opens the form; a new password lets Ann in.
         browser.goto(&format!("{origin}{link}")).await.unwrap();
-        type_into(&browser, "input[name=new_password]", "a new password 1").await;
-        type_into(&browser, "input[name=confirm_password]", "a new password 1").await;
-        click(&browser, "main button[type=submit]").await;
+        fill_and_send(
+            &browser,
+            &[
+                ("new_password", "a new password 1"),
+                ("confirm_password", "a new password 1"),
+            ],
+        )
+        .await;
         wait_for_text(&browser, "Customer portal").await;
-        type_into(&browser, "input[name=login]", "ann@client.test").await;
-        type_into(&browser, "input[name=password]", "a new password 1").await;
-        click(&browser, "main button[type=submit]").await;
+        fill_and_send(
+            &browser,
+            &[
+                ("login", "ann@client.test"),
+                ("password", "a new password 1"),
+            ],
+        )
+        .await;
         wait_for(&browser, "form[action='/logout']").await;
     }
     .await;

@@ -379,12 +379,12 @@ on_both_databases! {
         // Link lifetimes: read, changed, refused out of range (and nothing changes).
         let settings: Value = admin.get("/api/v1/settings/security").await.json().await.unwrap();
         assert_eq!((settings["invitation_valid_days"].as_u64(), settings["recovery_valid_minutes"].as_u64()), (Some(7), Some(60)));
-        let bad = json!({ "revoke_api_tokens_on_password_change": true, "invitation_valid_days": 0, "recovery_valid_minutes": 5 });
+        let bad = json!({ "revoke_api_tokens_on_password_change": true, "invitation_valid_days": 0, "recovery_valid_minutes": 5, "self_registration": false });
         let response = admin.put_json("/api/v1/settings/security", &bad).await;
         assert_eq!(error_code(response).await.0, StatusCode::UNPROCESSABLE_ENTITY);
         let unchanged: Value = admin.get("/api/v1/settings/security").await.json().await.unwrap();
         assert_eq!(unchanged, settings);
-        let good = json!({ "revoke_api_tokens_on_password_change": true, "invitation_valid_days": 2, "recovery_valid_minutes": 30 });
+        let good = json!({ "revoke_api_tokens_on_password_change": true, "invitation_valid_days": 2, "recovery_valid_minutes": 30, "self_registration": true });
         assert_eq!(admin.put_json("/api/v1/settings/security", &good).await.status(), StatusCode::OK);
         let settings: Value = admin.get("/api/v1/settings/security").await.json().await.unwrap();
         assert_eq!(settings, good);
@@ -425,4 +425,246 @@ on_both_databases! {
         let response = anonymous.post_json("/api/v1/auth/recovery", &json!({ "login": "not an address" })).await;
         assert_eq!(error_code(response).await.0, StatusCode::UNPROCESSABLE_ENTITY);
     }
+}
+
+async fn allow_registration(admin: &Browser, on: bool) {
+    let mut settings: Value = admin
+        .get("/api/v1/settings/security")
+        .await
+        .json()
+        .await
+        .unwrap();
+    settings["self_registration"] = json!(on);
+    let response = admin.put_json("/api/v1/settings/security", &settings).await;
+    assert_eq!(response.status(), StatusCode::OK);
+}
+
+async fn register(browser: &Browser, fields: &[(&str, &str)]) -> (StatusCode, String) {
+    let response = browser.submit_form("/register", "/register", fields).await;
+    (response.status(), response.text().await.unwrap())
+}
+
+fn application<'a>(name: &'a str, login: &'a str, password: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("full_name", name),
+        ("login", login),
+        ("password", password),
+        ("confirm_password", password),
+        ("website", ""),
+    ]
+}
+
+/// The confirmation link in a mail, as a path on the tenant's host.
+fn confirmation_in(mail: &Received) -> String {
+    let text = text(mail);
+    let at = text
+        .find("/register/confirm?token=")
+        .expect("a confirmation link");
+    text[at..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || "/?=-_".contains(*c))
+        .collect()
+}
+
+async fn people_register_and_confirm_by_mail(backend: Backend) {
+    let (smtp, app) = with_smtp(backend).await;
+    let tenant = app.tenant("acme").await;
+    let admin = tenant.admin_browser().await;
+    let (_, ann) = tenant
+        .create_user(&admin, "ann@acme.test", "external", "ann's password 1")
+        .await;
+
+    // Off by default: no link, and the pages do not exist.
+    let browser = tenant.browser();
+    let (_, login) = browser.get_text("/login").await;
+    assert!(!login.contains("href=\"/register\""));
+    assert_eq!(
+        browser.get("/register").await.status(),
+        StatusCode::NOT_FOUND
+    );
+    let response = browser
+        .post_json(
+            "/api/v1/auth/register",
+            &json!({ "full_name": "Zoe", "login": "zoe@x.test", "password": "zoe's password" }),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+
+    allow_registration(&admin, true).await;
+    let (_, login) = browser.get_text("/login").await;
+    assert!(login.contains("href=\"/register\""), "{login}");
+
+    // Every bad field is named at once, and what was typed stays.
+    let (status, page) = register(
+        &browser,
+        &[
+            ("full_name", " "),
+            ("login", "zoe@nowhere"),
+            ("password", "short"),
+            ("confirm_password", "other"),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    for field in ["#full_name", "#login", "#password", "#confirm_password"] {
+        assert!(
+            page.contains(&format!("href=\"{field}\"")),
+            "{field} missing from the summary: {page}"
+        );
+    }
+    assert!(page.contains("value=\"zoe@nowhere\""));
+
+    // A new address gets a confirmation link; the account does not exist before it is used.
+    let (status, page) = register(
+        &browser,
+        &application("Zoe Quinn", "zoe@client.test", "zoe's password 1"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("We have sent an e-mail"), "{page}");
+    let mail = nth_mail(&smtp, 1).await;
+    assert_eq!(mail.to, ["zoe@client.test"]);
+    assert!(
+        mail.subject().contains("Confirm your registration"),
+        "{}",
+        mail.subject()
+    );
+    let link = confirmation_in(&mail);
+    let zoe = Login::new("zoe@client.test", "zoe's password 1");
+    assert_eq!(
+        tenant.browser().sign_in_portal(&zoe).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+
+    // An address with an account answers the same page; its owner is told, nothing else happens.
+    let (status, taken) = register(
+        &browser,
+        &application("Mallory", "ann@acme.test", "mallory's password"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        taken.replace("ann@acme.test", "X"),
+        page.replace("zoe@client.test", "X")
+    );
+    let told = nth_mail(&smtp, 2).await;
+    assert_eq!(told.to, ["ann@acme.test"]);
+    assert!(
+        told.subject().contains("already have an account"),
+        "{}",
+        told.subject()
+    );
+    assert!(!text(&told).contains("/register/confirm"));
+    assert_eq!(
+        tenant.browser().sign_in_portal(&ann).await.status(),
+        StatusCode::SEE_OTHER,
+        "Ann's password is unchanged"
+    );
+
+    // The bot trap: the same page, and nothing is sent.
+    let mut bot = application("Bot", "bot@spam.test", "bot's password 1");
+    bot[4] = ("website", "http://spam.test");
+    let (status, _) = register(&browser, &bot).await;
+    assert_eq!(status, StatusCode::OK);
+    no_more_mail_than(&smtp, 2).await;
+
+    // The link opens a page that asks to confirm; a tampered or foreign link opens nothing.
+    assert_eq!(
+        browser.get(&format!("{link}x")).await.status(),
+        StatusCode::GONE
+    );
+    let globex = app.tenant("globex").await;
+    let globex_admin = globex.admin_browser().await;
+    allow_registration(&globex_admin, true).await;
+    assert_eq!(globex.browser().get(&link).await.status(), StatusCode::GONE);
+    let (status, confirm) = browser.get_text(&link).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(confirm.contains("Zoe Quinn"), "{confirm}");
+    assert_eq!(
+        tenant.browser().sign_in_portal(&zoe).await.status(),
+        StatusCode::UNAUTHORIZED,
+        "opening confirms nothing"
+    );
+    let response = browser
+        .submit_form(
+            &link,
+            "/register/confirm",
+            &[("token", link.split("token=").nth(1).unwrap())],
+        )
+        .await;
+    assert_eq!(
+        (response.status(), location(&response).as_str()),
+        (StatusCode::SEE_OTHER, "/login")
+    );
+    let (_, login) = browser.get_text("/login").await;
+    assert!(login.contains("Your account is open"), "{login}");
+    let zoe_browser = tenant.browser();
+    assert_eq!(
+        zoe_browser.sign_in_portal(&zoe).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    let me: Value = zoe_browser.get("/api/v1/me").await.json().await.unwrap();
+    assert_eq!(me["kind"], "external", "{me}");
+    assert_eq!(
+        browser.get(&link).await.status(),
+        StatusCode::GONE,
+        "the link works once"
+    );
+
+    // She is in "All external users", with a Contact for her address; the registration is audited.
+    let user = user_id(&admin, "zoe@client.test").await;
+    let (_, person) = admin.get_text(&format!("/console/users/{user}")).await;
+    assert!(person.contains("All external users"), "{person}");
+    let contacts: Value = admin
+        .get("/api/v1/objects/contact/records")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        contacts.to_string().contains("zoe@client.test"),
+        "{contacts}"
+    );
+    let (_, audit) = admin.get_text("/console/access/audit").await;
+    assert!(audit.contains("user.register"), "{audit}");
+
+    // An unconfirmed registration expires (two days).
+    register(
+        &browser,
+        &application("Yan", "yan@client.test", "yan's password 1"),
+    )
+    .await;
+    let yan = confirmation_in(&nth_mail(&smtp, 3).await);
+    app.clock.advance(Duration::hours(49));
+    assert_eq!(browser.get(&yan).await.status(), StatusCode::GONE);
+
+    // Registrations are throttled per address: a few in a row, then each must wait.
+    let mut answers = Vec::new();
+    for n in 0..7 {
+        let login = format!("many{n}@client.test");
+        answers.push(
+            register(&browser, &application("Many", &login, "a password 123"))
+                .await
+                .0,
+        );
+    }
+    assert_eq!(answers[..6], [StatusCode::OK; 6]);
+    assert_eq!(answers[6], StatusCode::TOO_MANY_REQUESTS);
+
+    // Switched off again, confirmation stops too.
+    allow_registration(&admin, false).await;
+    assert_eq!(
+        browser.get("/register").await.status(),
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn people_register_and_confirm_by_mail_sqlite() {
+    people_register_and_confirm_by_mail(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn people_register_and_confirm_by_mail_postgres() {
+    people_register_and_confirm_by_mail(Backend::Postgres).await;
 }

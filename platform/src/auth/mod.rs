@@ -5,6 +5,7 @@ pub mod api_tokens;
 pub mod one_time;
 pub mod password_links;
 pub mod passwords;
+pub mod registration;
 mod secret;
 pub mod security;
 pub mod sessions;

@@ -14,6 +14,7 @@ use crate::{
 const REVOKE_API_TOKENS: &str = "security:revoke_api_tokens_on_password_change";
 const INVITATION_DAYS: &str = "security:invitation_valid_days";
 const RECOVERY_MINUTES: &str = "security:recovery_valid_minutes";
+const SELF_REGISTRATION: &str = "security:self_registration";
 
 /// How long an invitation's link works, in days: the default and the range a tenant may choose.
 pub const INVITATION_DAYS_DEFAULT: u32 = 7;
@@ -26,6 +27,11 @@ const RECOVERY_MINUTES_RANGE: std::ops::RangeInclusive<u32> = 10..=1440;
 /// tenant turned it off: a new password often means the old one was known to someone else.
 pub async fn revokes_api_tokens_on_password_change(tx: &mut TenantTx) -> Result<bool> {
     Ok(settings::get(tx, REVOKE_API_TOKENS).await?.as_deref() != Some("false"))
+}
+
+/// Whether people may register on the portal themselves. Off unless the tenant turned it on.
+pub async fn self_registration(tx: &mut TenantTx) -> Result<bool> {
+    Ok(settings::get(tx, SELF_REGISTRATION).await?.as_deref() == Some("true"))
 }
 
 async fn number(tx: &mut TenantTx, key: &str, default: u32) -> Result<u32> {
@@ -72,6 +78,8 @@ pub struct SecuritySettings {
     pub invitation_valid_days: u32,
     /// How many minutes a password recovery link works (10 to 1440).
     pub recovery_valid_minutes: u32,
+    /// People may register on the portal themselves (they confirm their address by e-mail).
+    pub self_registration: bool,
 }
 
 impl SecuritySettings {
@@ -102,6 +110,7 @@ async fn read(tx: &mut TenantTx) -> Result<SecuritySettings> {
         revoke_api_tokens_on_password_change: revokes_api_tokens_on_password_change(tx).await?,
         invitation_valid_days: number(tx, INVITATION_DAYS, INVITATION_DAYS_DEFAULT).await?,
         recovery_valid_minutes: number(tx, RECOVERY_MINUTES, RECOVERY_MINUTES_DEFAULT).await?,
+        self_registration: self_registration(tx).await?,
     })
 }
 
@@ -116,12 +125,14 @@ pub async fn set(app: &App, actor: &Actor, new: SecuritySettings) -> Result<()> 
     new.check()?;
     let mut tx = app.db.begin(actor.tenant.id, Access::Write).await?;
     let old = read(&mut tx).await?;
-    let revoke = if new.revoke_api_tokens_on_password_change {
-        "true"
-    } else {
-        "false"
-    };
-    settings::put(&mut tx, REVOKE_API_TOKENS, revoke).await?;
+    let flag = |on: bool| if on { "true" } else { "false" };
+    settings::put(
+        &mut tx,
+        REVOKE_API_TOKENS,
+        flag(new.revoke_api_tokens_on_password_change),
+    )
+    .await?;
+    settings::put(&mut tx, SELF_REGISTRATION, flag(new.self_registration)).await?;
     settings::put(
         &mut tx,
         INVITATION_DAYS,

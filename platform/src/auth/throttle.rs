@@ -73,6 +73,25 @@ pub const RECOVERY_PER_ADDRESS: Policy = Policy {
     forget_after: Duration::hours(1),
 };
 
+/// Registrations from one client address.
+pub const REGISTRATION_PER_ADDRESS: Policy = Policy {
+    free_failures: 5,
+    lock_at: Some(30),
+    lock_for: Duration::minutes(15),
+    max_delay: Duration::minutes(1),
+    forget_after: Duration::hours(1),
+};
+
+/// Registrations on one tenant from anywhere: a burst of a hundred, then one at a time, so that
+/// bots spread over many addresses cannot fill a tenant with registrations (or mailboxes).
+pub const REGISTRATION_PER_TENANT: Policy = Policy {
+    free_failures: 100,
+    lock_at: None,
+    lock_for: Duration::zero(),
+    max_delay: Duration::seconds(10),
+    forget_after: Duration::hours(1),
+};
+
 /// Why a subject may not try now.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Refusal {

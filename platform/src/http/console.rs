@@ -79,6 +79,8 @@ struct SecurityForm {
     invitation_valid_days: String,
     #[serde(default)]
     recovery_valid_minutes: String,
+    /// A checkbox: present when ticked.
+    self_registration: Option<String>,
 }
 
 async fn save_security(
@@ -98,6 +100,7 @@ async fn save_security(
                 .is_some(),
             invitation_valid_days: whole("invitation_valid_days", &form.invitation_valid_days)?,
             recovery_valid_minutes: whole("recovery_valid_minutes", &form.recovery_valid_minutes)?,
+            self_registration: form.self_registration.is_some(),
         };
         auth::security::set(&app, &who.actor, settings).await
     }

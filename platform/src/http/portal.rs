@@ -49,6 +49,14 @@ pub fn routes() -> Router<Arc<App>> {
             "/forgot-password",
             get(handlers::forgot_show).post(handlers::forgot_submit),
         )
+        .route(
+            "/register",
+            get(handlers::register_show).post(handlers::register_submit),
+        )
+        .route(
+            "/register/confirm",
+            get(handlers::confirm_show).post(handlers::confirm_submit),
+        )
         .nest("/records", super::record_pages::portal_routes())
         .merge(super::support::portal_routes())
         .merge(super::knowledge::portal_routes())

@@ -18,12 +18,14 @@ use super::{
     error::PageError,
     expired_session_cookie,
     extract::{ClientAddr, CsrfForm, TenantOf},
+    flash,
     middleware::Identity,
     session_cookie, views,
 };
 use crate::{
     app::App,
-    auth::{self, Authenticated, Entrance},
+    auth::{self, Authenticated, Entrance, registration::Application},
+    error::Error,
 };
 
 fn home(entrance: Entrance) -> &'static str {
@@ -59,26 +61,49 @@ pub struct LoginForm {
     password: String,
 }
 
-fn render_form(
+/// What the login page shows around its form: the message the previous page left, or the login
+/// just tried and why it was refused.
+enum Shown<'a> {
+    Fresh(flash::Flash),
+    Refused { login: &'a str, error: String },
+}
+
+/// The login page. The portal's offers "Register" when the tenant lets people register.
+async fn render_form(
+    app: &App,
     tenant: &Tenant,
     entrance: Entrance,
     csrf_token: &str,
     status: StatusCode,
-    login: &str,
-    error: Option<String>,
+    shown: Shown<'_>,
 ) -> Response {
-    views::render_with_status(
+    let register = entrance == Entrance::Portal
+        && auth::registration::is_open(app, tenant)
+            .await
+            .unwrap_or(false);
+    let (flash, login, error) = match shown {
+        Shown::Fresh(flash) => (Some(flash), "", None),
+        Shown::Refused { login, error } => (None, login, Some(error)),
+    };
+    let message = flash.as_ref().and_then(|f| f.message.clone());
+    let page = views::render_with_status(
         status,
         "login.html",
         context! {
             tenant => Serde(tenant),
             console => entrance == Entrance::Console,
             action => login_path(entrance),
+            flash => message.as_ref().map(Serde),
+            register,
             csrf_token,
             login,
             error,
         },
-    )
+    );
+    match flash {
+        Some(flash) => flash.show(page),
+        None => page,
+    }
 }
 
 pub async fn show(
@@ -87,16 +112,22 @@ pub async fn show(
     jar: CookieJar,
     identity: Option<Identity>,
     entrance: Entrance,
+    flash: flash::Flash,
 ) -> Response {
     if let Some(Identity(Some(_))) = identity {
         return Redirect::to(home(entrance)).into_response();
     }
     let (jar, csrf) = anon_csrf(app, jar);
-    (
-        jar,
-        render_form(tenant, entrance, &csrf, StatusCode::OK, "", None),
+    let page = render_form(
+        app,
+        tenant,
+        entrance,
+        &csrf,
+        StatusCode::OK,
+        Shown::Fresh(flash),
     )
-        .into_response()
+    .await;
+    (jar, page).into_response()
 }
 
 pub async fn submit(
@@ -116,14 +147,11 @@ pub async fn submit(
         Err(error) => {
             let (jar, csrf) = anon_csrf(app, jar);
             let status = super::error::status_of(&error);
-            let page = render_form(
-                tenant,
-                entrance,
-                &csrf,
-                status,
-                &form.login,
-                Some(error.to_string()),
-            );
+            let refused = Shown::Refused {
+                login: &form.login,
+                error: error.to_string(),
+            };
+            let page = render_form(app, tenant, entrance, &csrf, status, refused).await;
             (jar, super::error::with_retry_after(page, &error)).into_response()
         }
     }
@@ -169,10 +197,10 @@ fn render_forgot(
     form: &ForgotForm,
     csrf_token: &str,
     status: StatusCode,
-    outcome: Result<(), &crate::error::Error>,
+    outcome: Result<(), &Error>,
 ) -> Response {
     let (errors, error) = match outcome {
-        Err(crate::error::Error::Invalid { fields, .. }) => (Some(Serde(fields)), None),
+        Err(Error::Invalid { fields, .. }) => (Some(Serde(fields)), None),
         Err(other) => (None, Some(other.to_string())),
         Ok(()) => (None, None),
     };
@@ -217,6 +245,42 @@ pub async fn forgot(
     }
 }
 
+fn render_registration(
+    tenant: &Tenant,
+    form: &Application,
+    csrf_token: &str,
+    outcome: Result<(), &Error>,
+    sent: bool,
+) -> Response {
+    let status = outcome
+        .err()
+        .map_or(StatusCode::OK, super::error::status_of);
+    let (errors, error) = match outcome {
+        Err(Error::Invalid { fields, .. }) => (Some(Serde(fields)), None),
+        Err(other) => (None, Some(other.to_string())),
+        Ok(()) => (None, None),
+    };
+    views::render_with_status(
+        status,
+        "register.html",
+        context! {
+            tenant => Serde(tenant),
+            form => context! { full_name => &form.full_name, login => &form.login },
+            sent,
+            csrf_token,
+            errors,
+            error,
+        },
+    )
+}
+
+fn registration_link_used() -> PageError {
+    PageError::Status(
+        StatusCode::GONE,
+        "This link has expired or has already been used. Register again.".into(),
+    )
+}
+
 /// Route handlers for one entrance.
 pub mod handlers {
     use super::*;
@@ -227,8 +291,10 @@ pub mod handlers {
         TenantOf(tenant): TenantOf,
         jar: CookieJar,
         identity: Option<axum::Extension<Identity>>,
+        flash: flash::Flash,
     ) -> Response {
-        show(&app, &tenant, jar, identity.map(|e| e.0), Entrance::Portal).await
+        let identity = identity.map(|e| e.0);
+        show(&app, &tenant, jar, identity, Entrance::Portal, flash).await
     }
 
     pub async fn console_show(
@@ -236,8 +302,87 @@ pub mod handlers {
         TenantOf(tenant): TenantOf,
         jar: CookieJar,
         identity: Option<axum::Extension<Identity>>,
+        flash: flash::Flash,
     ) -> Response {
-        show(&app, &tenant, jar, identity.map(|e| e.0), Entrance::Console).await
+        let identity = identity.map(|e| e.0);
+        show(&app, &tenant, jar, identity, Entrance::Console, flash).await
+    }
+
+    pub async fn register_show(
+        State(app): State<Arc<App>>,
+        TenantOf(tenant): TenantOf,
+        jar: CookieJar,
+    ) -> Result<Response, PageError> {
+        if !auth::registration::is_open(&app, &tenant).await? {
+            return Err(PageError::not_found());
+        }
+        let (jar, csrf) = anon_csrf(&app, jar);
+        let page = render_registration(&tenant, &Application::default(), &csrf, Ok(()), false);
+        Ok((jar, page).into_response())
+    }
+
+    pub async fn register_submit(
+        State(app): State<Arc<App>>,
+        TenantOf(tenant): TenantOf,
+        client: ClientAddr,
+        jar: CookieJar,
+        CsrfForm(form): CsrfForm<Application>,
+    ) -> Result<Response, PageError> {
+        let outcome = auth::registration::register(&app, &tenant, &form, client.0).await;
+        let (jar, csrf) = anon_csrf(&app, jar);
+        let page = match outcome {
+            Ok(()) => render_registration(&tenant, &form, &csrf, Ok(()), true),
+            Err(Error::NotFound(_)) => return Err(PageError::not_found()),
+            Err(error) if error.is_server_side() => return Err(PageError::Failed(error)),
+            Err(error) => {
+                let page = render_registration(&tenant, &form, &csrf, Err(&error), false);
+                super::super::error::with_retry_after(page, &error)
+            }
+        };
+        Ok((jar, page).into_response())
+    }
+
+    #[derive(Debug, Deserialize)]
+    pub struct ConfirmQuery {
+        #[serde(default)]
+        token: String,
+    }
+
+    pub async fn confirm_show(
+        State(app): State<Arc<App>>,
+        TenantOf(tenant): TenantOf,
+        jar: CookieJar,
+        axum::extract::Query(query): axum::extract::Query<ConfirmQuery>,
+    ) -> Result<Response, PageError> {
+        let pending = auth::registration::pending(&app, &tenant, &query.token)
+            .await?
+            .ok_or_else(registration_link_used)?;
+        let (jar, csrf_token) = anon_csrf(&app, jar);
+        let page = views::render(
+            "register_confirm.html",
+            context! {
+                tenant => Serde(&*tenant),
+                pending => context! { login => pending.login, full_name => pending.full_name },
+                token => query.token,
+                csrf_token,
+            },
+        );
+        Ok((jar, page).into_response())
+    }
+
+    pub async fn confirm_submit(
+        State(app): State<Arc<App>>,
+        TenantOf(tenant): TenantOf,
+        CsrfForm(form): CsrfForm<ConfirmQuery>,
+    ) -> Result<Response, PageError> {
+        match auth::registration::confirm(&app, &tenant, &form.token).await {
+            Ok(_) => Ok(flash::notice(
+                "/login",
+                "Your account is open. Sign in with your e-mail address and password.",
+            )),
+            Err(Error::BadRequest(_)) => Err(registration_link_used()),
+            Err(error) => Err(error.into()),
+        }
     }
 
     pub async fn portal_submit(

@@ -20,6 +20,8 @@ const TEMPLATES: &[(&str, &str)] = templates![
     "login.html",
     "set_password.html",
     "forgot_password.html",
+    "register.html",
+    "register_confirm.html",
     "portal/home.html",
     "portal/profile.html",
     "console/base.html",

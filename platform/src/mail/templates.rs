@@ -24,10 +24,14 @@ pub enum Template {
     ApprovalDecision,
     /// A message a custom section sends (its template code and values fill it in).
     SectionMessage,
+    /// Someone registered on the portal: confirm the address with this link.
+    RegistrationConfirmation,
+    /// Someone registered with an address that has an account already: its owner is told.
+    AlreadyRegistered,
 }
 
 impl Template {
-    pub const ALL: [Self; 9] = [
+    pub const ALL: [Self; 11] = [
         Self::Invitation,
         Self::PasswordRecovery,
         Self::FailedSignIns,
@@ -37,6 +41,8 @@ impl Template {
         Self::ApprovalRequest,
         Self::ApprovalDecision,
         Self::SectionMessage,
+        Self::RegistrationConfirmation,
+        Self::AlreadyRegistered,
     ];
 
     pub fn code(self) -> &'static str {
@@ -50,6 +56,8 @@ impl Template {
             Self::ApprovalRequest => "approval_request",
             Self::ApprovalDecision => "approval_decision",
             Self::SectionMessage => "section_message",
+            Self::RegistrationConfirmation => "registration_confirmation",
+            Self::AlreadyRegistered => "already_registered",
         }
     }
 
@@ -64,6 +72,8 @@ impl Template {
             Self::ApprovalRequest => "Approval requested",
             Self::ApprovalDecision => "Approval decided",
             Self::SectionMessage => "Message from a custom section",
+            Self::RegistrationConfirmation => "Registration confirmation",
+            Self::AlreadyRegistered => "Registration with an existing account",
         }
     }
 
@@ -123,6 +133,16 @@ impl Template {
                 "{{ section }}: {{ template }}",
                 "Hello,\n\n{{ section }}: {{ template }}\n\n{% for v in values %}{{ v.name }}: {{ v.value }}\n{% endfor %}",
                 "<p>Hello,</p><p>{{ section }}: {{ template }}</p><ul>{% for v in values %}<li>{{ v.name }}: {{ v.value }}</li>{% endfor %}</ul>",
+            ),
+            Self::RegistrationConfirmation => (
+                "Confirm your registration on the {{ tenant }} portal",
+                "Hello {{ name }},\n\nThank you for registering on the {{ tenant }} portal. To confirm your address and open your account, open this link within {{ link_valid_for }}:\n\n{{ link }}\n\nIf you did not register, ignore this message: no account is opened without it.\n",
+                "<p>Hello {{ name }},</p><p>Thank you for registering on the {{ tenant }} portal. To confirm your address and open your account, open this link within {{ link_valid_for }}:</p><p><a href=\"{{ link }}\">{{ link }}</a></p><p>If you did not register, ignore this message: no account is opened without it.</p>",
+            ),
+            Self::AlreadyRegistered => (
+                "You already have an account on the {{ tenant }} portal",
+                "Hello {{ name }},\n\nSomeone, probably you, tried to register on the {{ tenant }} portal with this address, which has an account already. Sign in with it; if you forgot your password, choose a new one here:\n\n{{ link }}\n\nIf it was not you, ignore this message: nothing has changed.\n",
+                "<p>Hello {{ name }},</p><p>Someone, probably you, tried to register on the {{ tenant }} portal with this address, which has an account already. Sign in with it; if you forgot your password, <a href=\"{{ link }}\">choose a new one</a>.</p><p>If it was not you, ignore this message: nothing has changed.</p>",
             ),
             Self::FeedbackRequest => (
                 "How did we do on case {{ number }}?",

@@ -94,6 +94,71 @@ pub async fn recovery(
     ))
 }
 
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RegistrationRequest {
+    full_name: String,
+    /// The e-mail address to sign in with; it is confirmed by e-mail.
+    login: String,
+    /// At least 10 characters, not the address.
+    password: String,
+}
+
+#[utoipa::path(
+    post,
+    path = "/auth/register",
+    tag = "auth",
+    operation_id = "register",
+    summary = "Registers on the portal, where the tenant allows it",
+    description = "The account opens when the address is confirmed with the e-mailed link. The same answer whether or not the address has an account (its owner is e-mailed instead). 404 when the tenant does not allow registration.",
+    request_body = RegistrationRequest,
+    responses((status = 202, description = "A confirmation e-mail is on its way", body = Value))
+)]
+pub async fn register(
+    State(app): State<Arc<App>>,
+    TenantOf(tenant): TenantOf,
+    client: ClientAddr,
+    ApiJson(body): ApiJson<RegistrationRequest>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let application = auth::registration::Application {
+        full_name: body.full_name,
+        login: body.login,
+        confirm_password: body.password.clone(),
+        password: body.password,
+        website: String::new(),
+    };
+    auth::registration::register(&app, &tenant, &application, client.0).await?;
+    Ok((
+        StatusCode::ACCEPTED,
+        Json(json!({ "message": "A link to confirm the address is on its way to it." })),
+    ))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Confirmation {
+    /// The token of the link in the confirmation e-mail.
+    token: String,
+}
+
+#[utoipa::path(
+    post,
+    path = "/auth/register/confirm",
+    tag = "auth",
+    operation_id = "confirm_registration",
+    summary = "Confirms a registration: the account opens",
+    request_body = Confirmation,
+    responses((status = 201, description = "The new user; sign in next", body = Value))
+)]
+pub async fn confirm_registration(
+    State(app): State<Arc<App>>,
+    TenantOf(tenant): TenantOf,
+    ApiJson(body): ApiJson<Confirmation>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let user = auth::registration::confirm(&app, &tenant, &body.token).await?;
+    Ok((StatusCode::CREATED, Json(json!(user))))
+}
+
 #[utoipa::path(
     post,
     path = "/auth/logout",

@@ -21,6 +21,8 @@ pub fn routes() -> axum::Router<Arc<App>> {
         .routes(routes!(auth::login))
         .routes(routes!(auth::logout))
         .routes(routes!(auth::recovery))
+        .routes(routes!(auth::register))
+        .routes(routes!(auth::confirm_registration))
         .routes(routes!(auth::list_tokens, auth::create_token))
         .routes(routes!(auth::revoke_token))
         .routes(routes!(auth::me))
