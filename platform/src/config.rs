@@ -20,6 +20,8 @@ pub struct Config {
     /// Where e-mail goes; without it, mail stays in the outbox (the console's mailbox).
     pub smtp_url: Option<SecretUrl>,
     pub mail_from: String,
+    /// Domains a tenant may send its mail from (its own sender address); none: only the platform's.
+    pub mail_sender_domains: Vec<String>,
     /// How often the mail worker looks for due messages.
     pub mail_poll_interval: std::time::Duration,
     /// Largest attachment accepted, in bytes.
@@ -113,6 +115,7 @@ struct FileConfig {
     trust_proxy_headers: Option<bool>,
     smtp_url: Option<String>,
     mail_from: Option<String>,
+    mail_sender_domains: Option<String>,
     max_attachment_bytes: Option<u64>,
     max_connections: Option<u64>,
     max_connections_per_client: Option<u64>,
@@ -230,6 +233,12 @@ impl Config {
                 format!("{mail_from:?} is not an address like Name <no-reply@example.com>"),
             ));
         }
+        let mail_sender_domains = pick("PORTICO_MAIL_SENDER_DOMAINS", file.mail_sender_domains)
+            .unwrap_or_default()
+            .split(',')
+            .map(|d| d.trim().to_lowercase())
+            .filter(|d| !d.is_empty())
+            .collect();
         let max_attachment_bytes = positive(
             "PORTICO_MAX_ATTACHMENT_BYTES",
             env("PORTICO_MAX_ATTACHMENT_BYTES"),
@@ -271,6 +280,7 @@ impl Config {
             trust_proxy_headers,
             smtp_url: smtp_url.map(SecretUrl),
             mail_from,
+            mail_sender_domains,
             mail_poll_interval: std::time::Duration::from_secs(5),
             max_attachment_bytes,
             connections,

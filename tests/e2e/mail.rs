@@ -314,3 +314,198 @@ on_both_databases! {
         assert_eq!(created["data"]["resolution_deadline"], expected(480));
     }
 }
+
+on_both_databases! {
+    async fn mail_goes_out_in_the_recipients_language_and_only_sound_wording_is_saved(app: TestApp) {
+        let desk = Desk::open(&app, "acme").await;
+        // Greta's contact reads German; Ann's names no language.
+        desk.create("contact", json!({ "full_name": "Greta Weiss", "email": "greta@client.test", "language": "Deutsch" })).await;
+        for login in ["greta@client.test", "ann@client.test"] {
+            desk.tenant.create_user(&desk.admin, login, "external", "a password 123").await;
+        }
+        let anonymous = desk.tenant.browser();
+        for login in ["greta@client.test", "ann@client.test"] {
+            let response = anonymous.post_json("/api/v1/auth/recovery", &json!({ "login": login })).await;
+            assert_eq!(response.status(), StatusCode::ACCEPTED);
+        }
+        let mailbox = wait_for_mailbox(&desk, 2).await;
+        assert!(mailbox.contains("Ihr Passwort für acme Inc. zurücksetzen"), "{mailbox}");
+        assert!(mailbox.contains("innerhalb von 1 Stunde"), "{mailbox}");
+        assert!(mailbox.contains("Reset your acme Inc. password"), "{mailbox}");
+
+        // The tenant's German wording wins for German readers; English readers keep the built-in text.
+        let page = "/console/mail/templates/password_recovery?language=de";
+        let (status, html) = desk.admin.get_text(page).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(html.contains("Ihr Passwort"), "the built-in German wording is shown: {html}");
+        let saved = desk.admin.submit_form(page, "/console/mail/templates/password_recovery", &[
+            ("language", "de"),
+            ("subject", "Neues Passwort bei {{ tenant }}"),
+            ("text_body", "Hallo {{ name }}: {{ link }}"),
+            ("html_body", "<p>Hallo {{ name }}: <a href=\"{{ link }}\">Link</a></p>"),
+        ]).await;
+        assert_eq!(location(&saved), "/console/mail/templates/password_recovery?language=de");
+        // Each refusal names the problem; nothing of it is saved.
+        for (subject, text, html, problem) in [
+            ("Hi {{ tenant }}", "Hallo {{ nmae }} {{ link }}", "<p>{{ link }}</p>", "uses {{ nmae }}"),
+            ("Hi", "Hallo {{ name }}", "<p>{{ link }}</p>", "must contain {{ link }}"),
+            ("{{ tenant", "{{ link }}", "<p>{{ link }}</p>", "does not render"),
+            ("Hi", "{{ link.missing }}", "<p>{{ link }}</p>", "does not render"),
+        ] {
+            let response = desk.admin.submit_form(page, "/console/mail/templates/password_recovery", &[
+                ("language", "de"), ("subject", subject), ("text_body", text), ("html_body", html),
+            ]).await;
+            let (_, shown) = desk.admin.get_text(&location(&response)).await;
+            assert!(shown.contains(problem), "{problem}: {shown}");
+            assert!(shown.contains("Neues Passwort bei"), "the saved wording stays: {shown}");
+        }
+        // The live preview renders the sample, or says what is wrong.
+        let (_, form_page) = desk.admin.get_text(page).await;
+        let csrf = crate::harness::csrf_token_in(&form_page).unwrap();
+        let preview = |text: &'static str| {
+            let csrf = csrf.clone();
+            let admin = &desk.admin;
+            async move {
+                admin.client.post(admin.url("/console/mail/templates/password_recovery/preview"))
+                    .form(&[("csrf_token", csrf.as_str()), ("language", "de"), ("subject", "Hallo {{ name }}"), ("text_body", text), ("html_body", "<p>{{ link }}</p>")])
+                    .send().await.unwrap().text().await.unwrap()
+            }
+        };
+        let good = preview("Hallo {{ name }}, hier: {{ link }}").await;
+        assert!(good.contains("Hallo Ann Lee, hier: https:&#x2f;&#x2f;acme.example&#x2f;x") || good.contains("Hallo Ann Lee, hier: https://acme.example/x"), "{good}");
+        let bad = preview("Hallo {{ name }}").await;
+        assert!(bad.contains("must contain"), "{bad}");
+
+        // A German reader now gets the tenant's wording; the tenant's default language reaches
+        // readers whose contact names none.
+        anonymous.post_json("/api/v1/auth/recovery", &json!({ "login": "greta@client.test" })).await;
+        let mailbox = wait_for_mailbox(&desk, 3).await;
+        assert!(mailbox.contains("Neues Passwort bei acme Inc."), "{mailbox}");
+        let response = desk.admin.submit_form("/console/mail", "/console/mail/language", &[("language", "de")]).await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        let response = desk.admin.submit_form("/console/mail", "/console/mail/language", &[("language", "xx")]).await;
+        let (_, shown) = desk.admin.get_text(&location(&response)).await;
+        assert!(shown.contains("must be one of en, de"), "{shown}");
+        anonymous.post_json("/api/v1/auth/recovery", &json!({ "login": "ann@client.test" })).await;
+        let mailbox = wait_for_mailbox(&desk, 4).await;
+        assert_eq!(mailbox.matches("Neues Passwort bei acme Inc.").count(), 2, "{mailbox}");
+
+        // Back to the built-in wording.
+        let response = desk.admin.submit_form(page, "/console/mail/templates/password_recovery", &[("language", "de"), ("reset", "true")]).await;
+        let (_, shown) = desk.admin.get_text(&location(&response)).await;
+        assert!(shown.contains("The built-in wording is back") && shown.contains("Ihr Passwort"), "{shown}");
+    }
+}
+
+/// The console's mailbox once it holds `count` password recovery messages (they are written just
+/// after the request is answered).
+async fn wait_for_mailbox(desk: &Desk, count: usize) -> String {
+    for _ in 0..100 {
+        let (_, mailbox) = desk.admin.get_text("/console/mail").await;
+        if mailbox.matches("<li class=\"message\">").count() >= count {
+            return mailbox;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("the mailbox never held {count} messages");
+}
+
+async fn mail_comes_from_the_tenants_own_sender(backend: Backend) {
+    let smtp = SmtpServer::start().await;
+    let app = TestApp::spawn_with(
+        backend,
+        Options {
+            smtp_url: Some(smtp.url.clone()),
+            settings: vec![("PORTICO_MAIL_SENDER_DOMAINS", "acme-mail.test".to_owned())],
+            ..Options::default()
+        },
+    )
+    .await;
+    let desk = Desk::open(&app, "acme").await;
+    desk.tenant
+        .create_user(&desk.admin, "ann@client.test", "external", "a password 123")
+        .await;
+
+    // An address outside the allowed domains is refused, and nothing changes.
+    let settings: Value = desk
+        .admin
+        .get("/api/v1/settings/mail")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        settings,
+        json!({ "language": "en", "sender_name": "", "sender_address": "" })
+    );
+    let response = desk
+        .admin
+        .put_json(
+            "/api/v1/settings/mail",
+            &json!({ "language": "en", "sender_name": "Acme Help", "sender_address": "ceo@bank.test" }),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body: Value = response.json().await.unwrap();
+    assert!(body.to_string().contains("acme-mail.test"), "{body}");
+    let response = desk
+        .admin
+        .submit_form(
+            "/console/mail",
+            "/console/mail/sender",
+            &[("name", "Acme <Help>"), ("address", "help@acme-mail.test")],
+        )
+        .await;
+    let (_, page) = desk.admin.get_text(&location(&response)).await;
+    assert!(page.contains("without &lt; &gt; or quotes"), "{page}");
+    let unchanged: Value = desk
+        .admin
+        .get("/api/v1/settings/mail")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(unchanged, settings);
+
+    // The console sets the tenant's sender; its mail then comes from it.
+    let response = desk
+        .admin
+        .submit_form(
+            "/console/mail",
+            "/console/mail/sender",
+            &[("name", "Acme Help"), ("address", "Help@Acme-Mail.test")],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let anonymous = desk.tenant.browser();
+    let response = anonymous
+        .post_json(
+            "/api/v1/auth/recovery",
+            &json!({ "login": "ann@client.test" }),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::ACCEPTED);
+    let mail = smtp.wait_for(1).await.remove(0);
+    assert_eq!(mail.from, "help@acme-mail.test");
+    let from = mail.data.lines().find(|l| l.starts_with("From: ")).unwrap();
+    assert!(
+        from.contains("Acme Help") && from.contains("<help@acme-mail.test>"),
+        "{from}"
+    );
+    let message_id = mail
+        .data
+        .lines()
+        .find(|l| l.starts_with("Message-ID: "))
+        .unwrap();
+    assert!(message_id.ends_with("@acme-mail.test>"), "{message_id}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mail_comes_from_the_tenants_own_sender_sqlite() {
+    mail_comes_from_the_tenants_own_sender(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mail_comes_from_the_tenants_own_sender_postgres() {
+    mail_comes_from_the_tenants_own_sender(Backend::Postgres).await;
+}

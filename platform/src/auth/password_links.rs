@@ -63,7 +63,7 @@ pub(crate) async fn mail_link(
             language: None,
             context: serde_json::json!({
                 "link": link,
-                "link_valid_for": security::lifetime_in_words(lifetime),
+                "link_valid_minutes": lifetime.num_minutes(),
             }),
         },
     )

@@ -169,11 +169,8 @@ async fn record(
     .bind(login.as_str())
     .execute(tx.conn())
     .await?;
-    let (template, to_name, link, valid_for) = match users::storage::find_by_login(
-        &mut tx,
-        login.as_str(),
-    )
-    .await?
+    let (template, to_name, link) = match users::storage::find_by_login(&mut tx, login.as_str())
+        .await?
     {
         Some(user) if user.deactivated_at.is_some() => {
             tracing::info!(tenant = %tenant.slug, "registration of a deactivated user's address");
@@ -183,7 +180,6 @@ async fn record(
             Template::AlreadyRegistered,
             user.full_name,
             format!("{origin}/forgot-password"),
-            String::new(),
         ),
         None => {
             let token = secret::generate("");
@@ -205,7 +201,6 @@ async fn record(
                 Template::RegistrationConfirmation,
                 full_name.to_owned(),
                 format!("{origin}/register/confirm?token={token}"),
-                security::lifetime_in_words(CONFIRM_WITHIN),
             )
         }
     };
@@ -218,7 +213,10 @@ async fn record(
             to: login.clone(),
             to_name,
             language: None,
-            context: serde_json::json!({ "link": link, "link_valid_for": valid_for }),
+            context: serde_json::json!({
+                "link": link,
+                "link_valid_minutes": CONFIRM_WITHIN.num_minutes(),
+            }),
         },
     )
     .await?;

@@ -57,16 +57,6 @@ pub async fn link_lifetime(tx: &mut TenantTx, purpose: Purpose) -> Result<Durati
     })
 }
 
-/// A lifetime as mail and pages say it ("7 days", "1 hour", "90 minutes").
-pub fn lifetime_in_words(lifetime: Duration) -> String {
-    let plural = |n: i64, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
-    match lifetime.num_minutes() {
-        m if m % (24 * 60) == 0 => plural(m / (24 * 60), "day"),
-        m if m % 60 == 0 => plural(m / 60, "hour"),
-        m => plural(m, "minute"),
-    }
-}
-
 /// The settings as the console and the API show them.
 #[derive(
     Debug, Clone, Copy, serde::Serialize, serde::Deserialize, PartialEq, Eq, utoipa::ToSchema,
@@ -157,17 +147,4 @@ pub async fn set(app: &App, actor: &Actor, new: SecuritySettings) -> Result<()> 
     .await?;
     tx.commit().await?;
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn lifetimes_read_as_people_say_them() {
-        assert_eq!(lifetime_in_words(Duration::days(7)), "7 days");
-        assert_eq!(lifetime_in_words(Duration::days(1)), "1 day");
-        assert_eq!(lifetime_in_words(Duration::hours(1)), "1 hour");
-        assert_eq!(lifetime_in_words(Duration::minutes(90)), "90 minutes");
-    }
 }

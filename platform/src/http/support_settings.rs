@@ -5,9 +5,9 @@ use std::sync::Arc;
 
 use axum::{
     Router,
-    extract::{Path, State},
+    extract::{Path, Query, State},
     response::Response,
-    routing::get,
+    routing::{get, post},
 };
 use chrono::{NaiveDate, NaiveTime};
 use minijinja::{Value as View, context, value::Serde};
@@ -18,6 +18,7 @@ use super::{
     error::PageError,
     extract::{ConsoleUser, CsrfForm},
     flash::{self, Flash},
+    views,
 };
 use crate::{
     error::{Error, Result},
@@ -28,7 +29,10 @@ use crate::{
 pub fn console_routes() -> Router<Arc<App>> {
     Router::new()
         .route("/mail", get(mailbox))
+        .route("/mail/language", post(save_language))
+        .route("/mail/sender", post(save_sender))
         .route("/mail/templates/{code}", get(template).post(save_template))
+        .route("/mail/templates/{code}/preview", post(preview_template))
         .route("/calendars", get(calendars).post(save_calendar))
 }
 
@@ -40,53 +44,138 @@ async fn mailbox(
     flash: Flash,
 ) -> Result<Response, PageError> {
     let messages = mail::mailbox(&app, &who.actor, 100).await?;
-    let templates: Vec<View> = mail::templates(&app, &who.actor)
+    let templates: Vec<View> = mail::templates(&app, &who.actor, "en")
         .await?
         .into_iter()
         .map(|(t, _, custom)| context! { code => t.code(), title => t.title(), custom })
         .collect();
+    let language = mail::tenant_default_language(&app, &who.actor).await?;
+    let sender = mail::sender(&app, &who.actor).await?;
     Ok(render(
         flash,
         "console/mail.html",
         &who,
-        context! { here => "settings", messages => Serde(&messages), templates, smtp => app.mail.is_some() },
+        context! {
+            here => "settings", messages => Serde(&messages), templates, smtp => app.mail.is_some(),
+            language, languages => mail::LANGUAGES.to_vec(), sender => Serde(&sender),
+            platform_sender => &app.config.mail_from, sender_domains => &app.config.mail_sender_domains,
+        },
     ))
+}
+
+#[derive(Debug, Deserialize)]
+struct LanguageForm {
+    #[serde(default)]
+    language: String,
+}
+
+async fn save_language(
+    State(app): State<Arc<App>>,
+    ConsoleUser(who): ConsoleUser,
+    CsrfForm(form): CsrfForm<LanguageForm>,
+) -> Response {
+    let outcome = mail::set_default_language(&app, &who.actor, &form.language).await;
+    flash::after(outcome, "/console/mail", "Language saved.")
+}
+
+async fn save_sender(
+    State(app): State<Arc<App>>,
+    ConsoleUser(who): ConsoleUser,
+    CsrfForm(form): CsrfForm<mail::Sender>,
+) -> Response {
+    let outcome = mail::set_sender(&app, &who.actor, form).await;
+    flash::after(outcome, "/console/mail", "Sender saved.")
 }
 
 fn template_of(code: &str) -> Result<Template> {
     Template::parse(code).ok_or(Error::NotFound("template"))
 }
 
+#[derive(Debug, Deserialize)]
+struct LanguageQuery {
+    #[serde(default)]
+    language: Option<String>,
+}
+
 async fn template(
     State(app): State<Arc<App>>,
     ConsoleUser(who): ConsoleUser,
     Path(code): Path<String>,
+    Query(query): Query<LanguageQuery>,
     flash: Flash,
 ) -> Result<Response, PageError> {
     let template = template_of(&code)?;
-    let (_, wording, custom) = mail::templates(&app, &who.actor)
+    let language = mail::parse_language(query.language.as_deref().unwrap_or("en"))?;
+    let (_, wording, custom) = mail::templates(&app, &who.actor, language)
         .await?
         .into_iter()
         .find(|(t, _, _)| *t == template)
         .ok_or(Error::NotFound("template"))?;
-    let variables: Vec<String> = template
-        .sample_context()
-        .as_object()
-        .map(|o| o.keys().cloned().collect())
-        .unwrap_or_default();
+    let variables: Vec<&str> = ["tenant", "name"]
+        .into_iter()
+        .chain(template.variables().iter().copied())
+        .collect();
+    let preview = mail::preview(&who.actor, template, &wording).ok();
     Ok(render(
         flash,
         "console/mail_template.html",
         &who,
-        context! { here => "settings", code, title => template.title(), wording => Serde(&wording), custom, variables },
+        context! {
+            here => "settings", code, title => template.title(), wording => Serde(&wording), custom,
+            variables, required => template.required(), language, languages => mail::LANGUAGES.to_vec(),
+            preview => preview.as_ref().map(Serde),
+        },
     ))
 }
 
 #[derive(Debug, Deserialize)]
 struct TemplateForm {
+    #[serde(default)]
+    language: String,
+    #[serde(default)]
     subject: String,
+    #[serde(default)]
     text_body: String,
+    #[serde(default)]
     html_body: String,
+    /// Present when "Back to the built-in wording" was pressed.
+    reset: Option<String>,
+}
+
+impl TemplateForm {
+    /// The language edited (English when the form names none).
+    fn language(&self) -> &str {
+        if self.language.is_empty() {
+            "en"
+        } else {
+            &self.language
+        }
+    }
+
+    /// The wording typed, each part within its length.
+    fn wording(self) -> Result<Wording> {
+        let mut errors = crate::error::FieldErrors::new();
+        for (field, value, max) in [
+            ("subject", &self.subject, 300),
+            ("text_body", &self.text_body, 20_000),
+            ("html_body", &self.html_body, 50_000),
+        ] {
+            if value.trim().is_empty() || value.chars().count() > max {
+                errors.insert(
+                    field.to_owned(),
+                    vec![format!("must be 1 to {max} characters long")],
+                );
+            }
+        }
+        if !errors.is_empty() {
+            return Err(Error::invalid_fields(errors));
+        }
+        Ok(Wording {
+            subject: self.subject,
+            text_body: self.text_body,
+            html_body: self.html_body,
+        })
+    }
 }
 
 async fn save_template(
@@ -95,30 +184,46 @@ async fn save_template(
     Path(code): Path<String>,
     CsrfForm(form): CsrfForm<TemplateForm>,
 ) -> Response {
-    let back = format!("/console/mail/templates/{code}");
+    let back = format!(
+        "/console/mail/templates/{code}?language={}",
+        form.language()
+    );
+    let reset = form.reset.is_some();
     let outcome = async {
         let template = template_of(&code)?;
-        for (field, value, max) in [
-            ("subject", &form.subject, 300),
-            ("text_body", &form.text_body, 20_000),
-            ("html_body", &form.html_body, 50_000),
-        ] {
-            if value.trim().is_empty() || value.chars().count() > max {
-                return Err(Error::invalid_field(
-                    field,
-                    format!("must be 1 to {max} characters long"),
-                ));
-            }
-        }
-        let wording = Wording {
-            subject: form.subject,
-            text_body: form.text_body,
-            html_body: form.html_body,
-        };
-        mail::save_template(&app, &who.actor, template, wording).await
+        let language = form.language().to_owned();
+        let wording = if reset { None } else { Some(form.wording()?) };
+        mail::save_template(&app, &who.actor, template, &language, wording).await
     }
     .await;
-    flash::after(outcome, &back, "Template saved.")
+    let notice = if reset {
+        "The built-in wording is back."
+    } else {
+        "Template saved."
+    };
+    flash::after(outcome, &back, notice)
+}
+
+/// The message as the sample recipient would get it, or what is wrong with the wording (htmx
+/// swaps it in beside the form as it is typed).
+async fn preview_template(
+    ConsoleUser(who): ConsoleUser,
+    Path(code): Path<String>,
+    CsrfForm(form): CsrfForm<TemplateForm>,
+) -> Result<Response, PageError> {
+    let template = template_of(&code)?;
+    let outcome = form
+        .wording()
+        .and_then(|wording| mail::preview(&who.actor, template, &wording));
+    let (preview, errors) = match outcome {
+        Ok(preview) => (Some(preview), None),
+        Err(Error::Invalid { fields, .. }) => (None, Some(fields)),
+        Err(other) => return Err(other.into()),
+    };
+    Ok(views::render(
+        "console/mail_preview.html",
+        context! { preview => preview.as_ref().map(Serde), errors => errors.as_ref().map(Serde) },
+    ))
 }
 
 const WEEKDAYS: [&str; 7] = [

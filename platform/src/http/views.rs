@@ -58,6 +58,7 @@ const TEMPLATES: &[(&str, &str)] = templates![
     "console/case.html",
     "console/mail.html",
     "console/mail_template.html",
+    "console/mail_preview.html",
     "console/calendars.html",
     "console/calendar_form.html",
     "console/sections.html",

@@ -6,7 +6,7 @@
 mod templates;
 pub mod worker;
 
-pub use templates::Template;
+pub use templates::{LANGUAGES, Template, duration_in_words};
 
 use minijinja::{AutoEscape, Environment};
 use serde::Serialize;
@@ -17,7 +17,7 @@ use crate::{
     access::{self, Actor, Capability},
     app::App,
     error::{Error, Result},
-    store::{Access, TenantTx, Timestamp},
+    store::{Access, TenantTx, Timestamp, settings},
     users::Email,
 };
 
@@ -41,27 +41,264 @@ pub struct Wording {
     pub html_body: String,
 }
 
-async fn wording(tx: &mut TenantTx, template: Template, language: Option<&str>) -> Result<Wording> {
-    let tenant = tx.tenant_param();
-    for language in language.into_iter().chain(Some("en")) {
-        let row = sqlx::query(
-            "SELECT subject, text_body, html_body FROM mail_templates
-             WHERE tenant_id = $1 AND code = $2 AND language = $3",
-        )
-        .bind(tenant)
-        .bind(template.code())
-        .bind(language)
-        .fetch_optional(tx.conn())
-        .await?;
-        if let Some(row) = row {
-            return Ok(Wording {
-                subject: row.try_get("subject")?,
-                text_body: row.try_get("text_body")?,
-                html_body: row.try_get("html_body")?,
-            });
+async fn tenant_wording(
+    tx: &mut TenantTx,
+    template: Template,
+    language: &str,
+) -> Result<Option<Wording>> {
+    let row = sqlx::query(
+        "SELECT subject, text_body, html_body FROM mail_templates
+         WHERE tenant_id = $1 AND code = $2 AND language = $3",
+    )
+    .bind(tx.tenant_param())
+    .bind(template.code())
+    .bind(language)
+    .fetch_optional(tx.conn())
+    .await?;
+    row.map(|row| -> Result<Wording> {
+        Ok(Wording {
+            subject: row.try_get("subject")?,
+            text_body: row.try_get("text_body")?,
+            html_body: row.try_get("html_body")?,
+        })
+    })
+    .transpose()
+}
+
+fn shipped(language: &str) -> bool {
+    LANGUAGES.iter().any(|(code, _)| *code == language)
+}
+
+/// The wording for a recipient who reads `language`: the tenant's own in that language, else the
+/// built-in one in it, else the tenant's English, else the built-in English.
+async fn wording(tx: &mut TenantTx, template: Template, language: &str) -> Result<Wording> {
+    if let Some(own) = tenant_wording(tx, template, language).await? {
+        return Ok(own);
+    }
+    if shipped(language) && language != "en" {
+        return Ok(template.default_wording(language));
+    }
+    Ok(match tenant_wording(tx, template, "en").await? {
+        Some(own) => own,
+        None => template.default_wording("en"),
+    })
+}
+
+const DEFAULT_LANGUAGE: &str = "mail:language";
+const SENDER_NAME: &str = "mail:from_name";
+const SENDER_ADDRESS: &str = "mail:from_address";
+
+/// Whom the tenant's mail comes from: its own name and address, each empty for the platform's
+/// (`PORTICO_MAIL_FROM`). The address must be in a domain the operator allows
+/// (`PORTICO_MAIL_SENDER_DOMAINS`), so that no tenant sends as someone else.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct Sender {
+    pub name: String,
+    pub address: String,
+}
+
+async fn read_sender(tx: &mut TenantTx) -> Result<Sender> {
+    Ok(Sender {
+        name: settings::get(tx, SENDER_NAME).await?.unwrap_or_default(),
+        address: settings::get(tx, SENDER_ADDRESS).await?.unwrap_or_default(),
+    })
+}
+
+pub async fn sender(app: &App, actor: &Actor) -> Result<Sender> {
+    access::check(actor, Capability::ManageEmployees)?;
+    let mut tx = app.db.begin(actor.tenant.id, Access::Read).await?;
+    read_sender(&mut tx).await
+}
+
+/// Sets the tenant's sender, after checking the name is plain text and the address is in an
+/// allowed domain.
+pub async fn set_sender(app: &App, actor: &Actor, new: Sender) -> Result<Sender> {
+    access::check(actor, Capability::ManageEmployees)?;
+    let name = new.name.trim().to_owned();
+    let mut errors = crate::error::FieldErrors::new();
+    if name.chars().count() > 100 || name.contains(['<', '>', '"', '\r', '\n']) {
+        errors.insert(
+            "name".into(),
+            vec!["must be at most 100 characters, without < > or quotes".into()],
+        );
+    }
+    let address = match new.address.trim() {
+        "" => String::new(),
+        typed => match Email::parse(typed) {
+            Ok(email) => {
+                let domain = email.as_str().rsplit('@').next().unwrap_or_default();
+                if !app.config.mail_sender_domains.iter().any(|d| d == domain) {
+                    let allowed = if app.config.mail_sender_domains.is_empty() {
+                        "none: the operator allows no domain of tenants' own".to_owned()
+                    } else {
+                        app.config.mail_sender_domains.join(", ")
+                    };
+                    errors.insert(
+                        "address".into(),
+                        vec![format!(
+                            "must be in a domain the operator allows ({allowed})"
+                        )],
+                    );
+                }
+                email.as_str().to_owned()
+            }
+            Err(message) => {
+                errors.insert("address".into(), vec![message]);
+                String::new()
+            }
+        },
+    };
+    if !errors.is_empty() {
+        return Err(Error::invalid_fields(errors));
+    }
+    let sender = Sender { name, address };
+    let mut tx = app.db.begin(actor.tenant.id, Access::Write).await?;
+    let old = read_sender(&mut tx).await?;
+    settings::put(&mut tx, SENDER_NAME, &sender.name).await?;
+    settings::put(&mut tx, SENDER_ADDRESS, &sender.address).await?;
+    access::audit(
+        app,
+        &mut tx,
+        actor,
+        "mail.sender",
+        "tenant".to_owned(),
+        Some(serde_json::json!(old)),
+        Some(serde_json::json!(sender)),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(sender)
+}
+
+/// The language of mail to people whose contact names none (English unless the tenant chose).
+pub async fn default_language(tx: &mut TenantTx) -> Result<String> {
+    Ok(settings::get(tx, DEFAULT_LANGUAGE)
+        .await?
+        .filter(|l| shipped(l))
+        .unwrap_or_else(|| "en".to_owned()))
+}
+
+/// The tenant's default language of mail, for the console.
+pub async fn tenant_default_language(app: &App, actor: &Actor) -> Result<String> {
+    access::check(actor, Capability::ManageEmployees)?;
+    let mut tx = app.db.begin(actor.tenant.id, Access::Read).await?;
+    default_language(&mut tx).await
+}
+
+pub async fn set_default_language(app: &App, actor: &Actor, language: &str) -> Result<()> {
+    access::check(actor, Capability::ManageEmployees)?;
+    let language = parse_language(language)?;
+    let mut tx = app.db.begin(actor.tenant.id, Access::Write).await?;
+    settings::put(&mut tx, DEFAULT_LANGUAGE, language).await?;
+    access::audit(
+        app,
+        &mut tx,
+        actor,
+        "mail.language",
+        "tenant".to_owned(),
+        None,
+        Some(serde_json::json!({ "language": language })),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A language code Portico ships wording in.
+pub fn parse_language(code: &str) -> Result<&'static str> {
+    LANGUAGES
+        .iter()
+        .map(|(c, _)| *c)
+        .find(|c| *c == code)
+        .ok_or_else(|| {
+            Error::invalid_field(
+                "language",
+                format!("must be one of {}", LANGUAGES.map(|(c, _)| c).join(", ")),
+            )
+        })
+}
+
+/// The language a recipient reads: the one on the Contact with their address (its "Language"
+/// field, by name or code), else the tenant's default.
+async fn recipient_language(tx: &mut TenantTx, to: &Email) -> Result<String> {
+    let named: Option<Option<String>> = sqlx::query_scalar(
+        "SELECT data->>'language' FROM records
+         WHERE tenant_id = $1 AND object = 'contact' AND deleted_at IS NULL
+           AND lower(data->>'email') = $2
+         ORDER BY id LIMIT 1",
+    )
+    .bind(tx.tenant_param())
+    .bind(to.as_str())
+    .fetch_optional(tx.conn())
+    .await?;
+    let chosen = named.flatten().and_then(|named| {
+        LANGUAGES
+            .iter()
+            .find(|(code, name)| named == *code || named == *name)
+            .map(|(code, _)| (*code).to_owned())
+    });
+    match chosen {
+        Some(code) => Ok(code),
+        None => default_language(tx).await,
+    }
+}
+
+/// Checks a wording before it is saved: each part parses, uses only the values this template is
+/// given, renders with the sample values (an unknown value is an error, not an empty string), and
+/// the bodies carry what the message exists for (the link of an invitation or a recovery).
+pub fn check(template: Template, wording: &Wording) -> Result<()> {
+    let mut env = Environment::new();
+    env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
+    let known: Vec<&str> = ["tenant", "name"]
+        .into_iter()
+        .chain(template.variables().iter().copied())
+        .collect();
+    let context = template.sample_context();
+    let mut errors = crate::error::FieldErrors::new();
+    for (field, source) in [
+        ("subject", &wording.subject),
+        ("text_body", &wording.text_body),
+        ("html_body", &wording.html_body),
+    ] {
+        let mut problem =
+            |message: String| errors.entry(field.to_owned()).or_default().push(message);
+        let parsed = match env.template_from_named_str(field, source) {
+            Ok(parsed) => parsed,
+            Err(e) => {
+                problem(format!("does not render: {e}"));
+                continue;
+            }
+        };
+        let used = parsed.undeclared_variables(false);
+        let mut unknown: Vec<&String> = used
+            .iter()
+            .filter(|v| !known.contains(&v.as_str()))
+            .collect();
+        unknown.sort();
+        for name in unknown {
+            problem(format!(
+                "uses {{{{ {name} }}}}, which this message does not have (it has {})",
+                known.join(", ")
+            ));
+        }
+        if let Some(required) = template.required()
+            && field != "subject"
+            && !used.contains(required)
+        {
+            problem(format!(
+                "must contain {{{{ {required} }}}}: the message exists to carry it"
+            ));
+        }
+        if let Err(e) = parsed.render(minijinja::value::Serde(&context)) {
+            problem(format!("does not render: {e}"));
         }
     }
-    Ok(template.default_wording())
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::invalid_fields(errors))
+    }
 }
 
 /// Renders the wording; the HTML body is autoescaped, subject and text are not (they are not HTML).
@@ -99,21 +336,33 @@ pub async fn enqueue(
     tenant_name: &str,
     message: Outgoing,
 ) -> Result<Wording> {
-    let wording = wording(tx, message.template, message.language.as_deref()).await?;
+    let language = match message.language {
+        Some(language) => language,
+        None => recipient_language(tx, &message.to).await?,
+    };
+    let wording = wording(tx, message.template, &language).await?;
     let mut context = message.context;
     if let Value::Object(map) = &mut context {
+        // How long a link works, in the reader's words.
+        if let Some(minutes) = map.remove("link_valid_minutes").and_then(|m| m.as_i64()) {
+            map.insert(
+                "link_valid_for".into(),
+                Value::String(duration_in_words(minutes, &language)),
+            );
+        }
         map.entry("tenant")
             .or_insert(Value::String(tenant_name.to_owned()));
         map.entry("name")
             .or_insert(Value::String(message.to_name.clone()));
     }
     let rendered = render(&wording, &context)?;
+    let sender = read_sender(tx).await?;
     let now = app.clock.now();
     let tenant = tx.tenant_param();
     sqlx::query(
         "INSERT INTO outbox (tenant_id, id, template, to_address, to_name, subject, text_body, html_body,
-                             created_at, status, attempts, next_attempt_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'pending', 0, $9)",
+                             created_at, status, attempts, next_attempt_at, from_name, from_address)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'pending', 0, $9, $10, $11)",
     )
     .bind(tenant)
     .bind(uuid::Uuid::now_v7().to_string())
@@ -124,6 +373,8 @@ pub async fn enqueue(
     .bind(&rendered.text_body)
     .bind(&rendered.html_body)
     .bind(now)
+    .bind(Some(sender.name).filter(|n| !n.is_empty()))
+    .bind(Some(sender.address).filter(|a| !a.is_empty()))
     .execute(tx.conn())
     .await?;
     tracing::info!(template = message.template.code(), "mail queued");
@@ -179,49 +430,86 @@ pub async fn mailbox(app: &App, actor: &Actor, limit: u32) -> Result<Vec<Queued>
         .collect()
 }
 
-/// Every template with the tenant's wording (or the built-in one), for the console.
-pub async fn templates(app: &App, actor: &Actor) -> Result<Vec<(Template, Wording, bool)>> {
+/// Every template with the tenant's wording in `language` (or the built-in one), and whether the
+/// tenant wrote its own, for the console.
+pub async fn templates(
+    app: &App,
+    actor: &Actor,
+    language: &str,
+) -> Result<Vec<(Template, Wording, bool)>> {
     access::check(actor, Capability::ManageEmployees)?;
+    let language = parse_language(language)?;
     let mut tx = app.db.begin(actor.tenant.id, Access::Read).await?;
     let mut all = Vec::new();
     for template in Template::ALL {
-        let wording = wording(&mut tx, template, None).await?;
-        let custom = wording != template.default_wording();
-        all.push((template, wording, custom));
+        let own = tenant_wording(&mut tx, template, language).await?;
+        let custom = own.is_some();
+        all.push((
+            template,
+            own.unwrap_or_else(|| template.default_wording(language)),
+            custom,
+        ));
     }
     Ok(all)
 }
 
-/// Saves the tenant's wording of a template (English), after checking it renders.
+/// A wording as the sample recipient would get it, after [`check`].
+pub fn preview(actor: &Actor, template: Template, wording: &Wording) -> Result<Wording> {
+    access::check(actor, Capability::ManageEmployees)?;
+    check(template, wording)?;
+    render(wording, &template.sample_context())
+}
+
+/// Saves the tenant's wording of a template in `language`, after [`check`]; `None` goes back to
+/// the built-in wording.
 pub async fn save_template(
     app: &App,
     actor: &Actor,
     template: Template,
-    wording: Wording,
+    language: &str,
+    wording: Option<Wording>,
 ) -> Result<()> {
     access::check(actor, Capability::ManageEmployees)?;
-    render(&wording, &template.sample_context())?;
+    let language = parse_language(language)?;
+    if let Some(wording) = &wording {
+        check(template, wording)?;
+    }
     let mut tx = app.db.begin(actor.tenant.id, Access::Write).await?;
     let tenant = tx.tenant_param();
-    sqlx::query(
-        "INSERT INTO mail_templates (tenant_id, code, language, subject, text_body, html_body)
-         VALUES ($1, $2, 'en', $3, $4, $5)
-         ON CONFLICT (tenant_id, code, language) DO UPDATE
-         SET subject = excluded.subject, text_body = excluded.text_body, html_body = excluded.html_body",
-    )
-    .bind(tenant)
-    .bind(template.code())
-    .bind(&wording.subject)
-    .bind(&wording.text_body)
-    .bind(&wording.html_body)
-    .execute(tx.conn())
-    .await?;
+    match &wording {
+        Some(wording) => sqlx::query(
+            "INSERT INTO mail_templates (tenant_id, code, language, subject, text_body, html_body)
+             VALUES ($1, $2, $3, $4, $5, $6)
+             ON CONFLICT (tenant_id, code, language) DO UPDATE
+             SET subject = excluded.subject, text_body = excluded.text_body, html_body = excluded.html_body",
+        )
+        .bind(tenant)
+        .bind(template.code())
+        .bind(language)
+        .bind(&wording.subject)
+        .bind(&wording.text_body)
+        .bind(&wording.html_body)
+        .execute(tx.conn())
+        .await?,
+        None => sqlx::query(
+            "DELETE FROM mail_templates WHERE tenant_id = $1 AND code = $2 AND language = $3",
+        )
+        .bind(tenant)
+        .bind(template.code())
+        .bind(language)
+        .execute(tx.conn())
+        .await?,
+    };
     access::audit(
         app,
         &mut tx,
         actor,
-        "mail_template.save",
-        format!("mail_template:{}", template.code()),
+        if wording.is_some() {
+            "mail_template.save"
+        } else {
+            "mail_template.reset"
+        },
+        format!("mail_template:{}:{language}", template.code()),
         None,
         None,
     )

@@ -1,9 +1,31 @@
-//! The e-mails Portico sends, with their built-in English wording.
+//! The e-mails Portico sends, with their built-in wording in each language Portico ships.
 
 use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::Wording;
+
+/// The languages of the built-in wording (code, name in itself); English is the fallback.
+pub const LANGUAGES: [(&str, &str); 2] = [("en", "English"), ("de", "Deutsch")];
+
+/// A span of time as a message in `language` says it after "within" ("7 days", "1 Stunde").
+pub fn duration_in_words(minutes: i64, language: &str) -> String {
+    let (days, hours, mins) = match language {
+        "de" => (
+            ("Tag", "Tagen"),
+            ("Stunde", "Stunden"),
+            ("Minute", "Minuten"),
+        ),
+        _ => (("day", "days"), ("hour", "hours"), ("minute", "minutes")),
+    };
+    let say =
+        |n: i64, (one, many): (&str, &str)| format!("{n} {}", if n == 1 { one } else { many });
+    match minutes {
+        m if m > 0 && m % (24 * 60) == 0 => say(m / (24 * 60), days),
+        m if m > 0 && m % 60 == 0 => say(m / 60, hours),
+        m => say(m, mins),
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -81,19 +103,129 @@ impl Template {
         Self::ALL.into_iter().find(|t| t.code() == code)
     }
 
-    /// Example values, to check a tenant's wording renders before it is saved.
+    /// The values a message of this template is given, besides `tenant` and `name` (which every
+    /// message has).
+    pub fn variables(self) -> &'static [&'static str] {
+        match self {
+            Self::Invitation
+            | Self::PasswordRecovery
+            | Self::FailedSignIns
+            | Self::RegistrationConfirmation => &["link", "link_valid_for"],
+            Self::AlreadyRegistered => &["link"],
+            Self::CaseMessage => &["number", "subject", "status", "link", "message", "author"],
+            Self::CaseStatus | Self::FeedbackRequest => &["number", "subject", "status", "link"],
+            Self::ApprovalRequest => &["object", "number", "author", "link"],
+            Self::ApprovalDecision => {
+                &["object", "number", "author", "decision", "comment", "link"]
+            }
+            Self::SectionMessage => &["section", "template", "values"],
+        }
+    }
+
+    /// The value a wording of this template must use, because the message exists to carry it
+    /// (the link of an invitation, a recovery, a registration).
+    pub fn required(self) -> Option<&'static str> {
+        match self {
+            Self::Invitation
+            | Self::PasswordRecovery
+            | Self::FailedSignIns
+            | Self::RegistrationConfirmation
+            | Self::AlreadyRegistered => Some("link"),
+            _ => None,
+        }
+    }
+
+    /// Example values, to check and preview a wording before it is saved.
     pub fn sample_context(self) -> Value {
-        json!({
+        let all = json!({
             "tenant": "Acme", "name": "Ann Lee", "link": "https://acme.example/x", "link_valid_for": "7 days",
             "number": "SR-00001", "subject": "Printer", "status": "Resolved", "message": "Hello",
             "author": "Support", "object": "Equipment order", "decision": "approved",
             "comment": "Fine", "section": "Leave requests", "template": "leave request submitted",
             "values": [{ "name": "number", "value": "LR-00001" }],
-        })
+        });
+        let keep = ["tenant", "name"].iter().chain(self.variables());
+        Value::Object(
+            keep.filter_map(|k| Some(((*k).to_owned(), all.get(*k)?.clone())))
+                .collect(),
+        )
     }
 
-    pub fn default_wording(self) -> Wording {
-        let (subject, text, html): (&str, &str, &str) = match self {
+    /// The built-in wording in `language` (English unless it is one of [`LANGUAGES`]).
+    pub fn default_wording(self, language: &str) -> Wording {
+        let (subject, text, html) = match language {
+            "de" => self.german(),
+            _ => self.english(),
+        };
+        Wording {
+            subject: subject.to_owned(),
+            text_body: text.to_owned(),
+            html_body: html.to_owned(),
+        }
+    }
+
+    fn german(self) -> (&'static str, &'static str, &'static str) {
+        match self {
+            Self::Invitation => (
+                "Ihr Zugang zum Portal von {{ tenant }}",
+                "Hallo {{ name }},\n\nSie wurden zum Portal von {{ tenant }} eingeladen. Wählen Sie Ihr Passwort über diesen Link; er funktioniert einmal, innerhalb von {{ link_valid_for }}:\n\n{{ link }}\n",
+                "<p>Hallo {{ name }},</p><p>Sie wurden zum Portal von {{ tenant }} eingeladen. Wählen Sie Ihr Passwort über diesen Link; er funktioniert einmal, innerhalb von {{ link_valid_for }}:</p><p><a href=\"{{ link }}\">{{ link }}</a></p>",
+            ),
+            Self::PasswordRecovery => (
+                "Ihr Passwort für {{ tenant }} zurücksetzen",
+                "Hallo {{ name }},\n\nUm ein neues Passwort zu wählen, öffnen Sie diesen Link (er funktioniert einmal, innerhalb von {{ link_valid_for }}):\n\n{{ link }}\n\nWenn Sie das nicht angefordert haben, ignorieren Sie diese Nachricht.\n",
+                "<p>Hallo {{ name }},</p><p>Um ein neues Passwort zu wählen, öffnen Sie diesen Link (er funktioniert einmal, innerhalb von {{ link_valid_for }}):</p><p><a href=\"{{ link }}\">{{ link }}</a></p><p>Wenn Sie das nicht angefordert haben, ignorieren Sie diese Nachricht.</p>",
+            ),
+            Self::FailedSignIns => (
+                "Fehlgeschlagene Anmeldeversuche bei Ihrem Konto bei {{ tenant }}",
+                "Hallo {{ name }},\n\njemand hat mehrfach versucht, sich mit einem falschen Passwort bei Ihrem Konto bei {{ tenant }} anzumelden; die Anmeldung ist deshalb eine Weile verlangsamt. Falls Sie es nicht waren: Ihr Konto ist sicher, das Passwort wurde nicht gefunden.\n\nUm sofort wieder hineinzukommen, wählen Sie ein neues Passwort über diesen Link (er funktioniert einmal, innerhalb von {{ link_valid_for }}):\n\n{{ link }}\n",
+                "<p>Hallo {{ name }},</p><p>jemand hat mehrfach versucht, sich mit einem falschen Passwort bei Ihrem Konto bei {{ tenant }} anzumelden; die Anmeldung ist deshalb eine Weile verlangsamt. Falls Sie es nicht waren: Ihr Konto ist sicher, das Passwort wurde nicht gefunden.</p><p>Um sofort wieder hineinzukommen, wählen Sie ein neues Passwort über diesen Link (er funktioniert einmal, innerhalb von {{ link_valid_for }}):</p><p><a href=\"{{ link }}\">{{ link }}</a></p>",
+            ),
+            Self::CaseMessage => (
+                "Neue Nachricht zu Ihrem Fall {{ number }}: {{ subject }}",
+                "Hallo {{ name }},\n\n{{ author }} hat zu Ihrem Fall {{ number }} ({{ subject }}) geschrieben:\n\n{{ message }}\n\nAntworten Sie im Portal: {{ link }}\n",
+                "<p>Hallo {{ name }},</p><p>{{ author }} hat zu Ihrem Fall {{ number }} ({{ subject }}) geschrieben:</p><blockquote>{{ message }}</blockquote><p><a href=\"{{ link }}\">Im Portal antworten</a></p>",
+            ),
+            Self::CaseStatus => (
+                "Ihr Fall {{ number }} hat jetzt den Status {{ status }}",
+                "Hallo {{ name }},\n\nIhr Fall {{ number }} ({{ subject }}) hat jetzt den Status „{{ status }}“.\n\n{{ link }}\n",
+                "<p>Hallo {{ name }},</p><p>Ihr Fall {{ number }} ({{ subject }}) hat jetzt den Status <strong>{{ status }}</strong>.</p><p><a href=\"{{ link }}\">Fall öffnen</a></p>",
+            ),
+            Self::FeedbackRequest => (
+                "Wie zufrieden waren Sie mit Fall {{ number }}?",
+                "Hallo {{ name }},\n\nIhr Fall {{ number }} ({{ subject }}) hat den Status {{ status }}. Bitte sagen Sie uns, wie zufrieden Sie sind:\n\n{{ link }}\n",
+                "<p>Hallo {{ name }},</p><p>Ihr Fall {{ number }} ({{ subject }}) hat den Status {{ status }}. Bitte sagen Sie uns, wie zufrieden Sie sind:</p><p><a href=\"{{ link }}\">Unseren Service bewerten</a></p>",
+            ),
+            Self::ApprovalRequest => (
+                "{{ object }} {{ number }} wartet auf Ihre Genehmigung",
+                "Hallo {{ name }},\n\n{{ author }} bittet Sie, {{ object }} {{ number }} zu genehmigen. Genehmigen oder ablehnen im Portal:\n\n{{ link }}\n",
+                "<p>Hallo {{ name }},</p><p>{{ author }} bittet Sie, {{ object }} {{ number }} zu genehmigen.</p><p><a href=\"{{ link }}\">Genehmigen oder ablehnen</a></p>",
+            ),
+            Self::ApprovalDecision => (
+                "{{ object }} {{ number }}: {{ decision }}",
+                "Hallo {{ name }},\n\n{{ author }} hat über {{ object }} {{ number }} entschieden: {{ decision }}.{% if comment %}\n\n{{ comment }}{% endif %}\n\n{{ link }}\n",
+                "<p>Hallo {{ name }},</p><p>{{ author }} hat über {{ object }} {{ number }} entschieden: {{ decision }}.</p>{% if comment %}<blockquote>{{ comment }}</blockquote>{% endif %}<p><a href=\"{{ link }}\">Öffnen</a></p>",
+            ),
+            Self::SectionMessage => (
+                "{{ section }}: {{ template }}",
+                "Hallo,\n\n{{ section }}: {{ template }}\n\n{% for v in values %}{{ v.name }}: {{ v.value }}\n{% endfor %}",
+                "<p>Hallo,</p><p>{{ section }}: {{ template }}</p><ul>{% for v in values %}<li>{{ v.name }}: {{ v.value }}</li>{% endfor %}</ul>",
+            ),
+            Self::RegistrationConfirmation => (
+                "Bestätigen Sie Ihre Registrierung im Portal von {{ tenant }}",
+                "Hallo {{ name }},\n\nvielen Dank für Ihre Registrierung im Portal von {{ tenant }}. Um Ihre Adresse zu bestätigen und Ihr Konto zu eröffnen, öffnen Sie diesen Link innerhalb von {{ link_valid_for }}:\n\n{{ link }}\n\nWenn Sie sich nicht registriert haben, ignorieren Sie diese Nachricht: ohne sie wird kein Konto eröffnet.\n",
+                "<p>Hallo {{ name }},</p><p>vielen Dank für Ihre Registrierung im Portal von {{ tenant }}. Um Ihre Adresse zu bestätigen und Ihr Konto zu eröffnen, öffnen Sie diesen Link innerhalb von {{ link_valid_for }}:</p><p><a href=\"{{ link }}\">{{ link }}</a></p><p>Wenn Sie sich nicht registriert haben, ignorieren Sie diese Nachricht: ohne sie wird kein Konto eröffnet.</p>",
+            ),
+            Self::AlreadyRegistered => (
+                "Sie haben bereits ein Konto im Portal von {{ tenant }}",
+                "Hallo {{ name }},\n\njemand, wahrscheinlich Sie, wollte sich mit dieser Adresse im Portal von {{ tenant }} registrieren; sie hat bereits ein Konto. Melden Sie sich damit an; wenn Sie Ihr Passwort vergessen haben, wählen Sie hier ein neues:\n\n{{ link }}\n\nWenn Sie es nicht waren, ignorieren Sie diese Nachricht: nichts wurde geändert.\n",
+                "<p>Hallo {{ name }},</p><p>jemand, wahrscheinlich Sie, wollte sich mit dieser Adresse im Portal von {{ tenant }} registrieren; sie hat bereits ein Konto. Melden Sie sich damit an; wenn Sie Ihr Passwort vergessen haben, <a href=\"{{ link }}\">wählen Sie ein neues</a>.</p><p>Wenn Sie es nicht waren, ignorieren Sie diese Nachricht: nichts wurde geändert.</p>",
+            ),
+        }
+    }
+
+    fn english(self) -> (&'static str, &'static str, &'static str) {
+        match self {
             Self::Invitation => (
                 "Your access to the {{ tenant }} portal",
                 "Hello {{ name }},\n\nYou have been invited to the {{ tenant }} portal. Choose your password with this link; it works once, within {{ link_valid_for }}:\n\n{{ link }}\n",
@@ -149,11 +281,32 @@ impl Template {
                 "Hello {{ name }},\n\nYour case {{ number }} ({{ subject }}) is {{ status | lower }}. Please tell us how satisfied you are:\n\n{{ link }}\n",
                 "<p>Hello {{ name }},</p><p>Your case {{ number }} ({{ subject }}) is {{ status | lower }}. Please tell us how satisfied you are:</p><p><a href=\"{{ link }}\">Rate our service</a></p>",
             ),
-        };
-        Wording {
-            subject: subject.to_owned(),
-            text_body: text.to_owned(),
-            html_body: html.to_owned(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_read_as_people_say_them() {
+        assert_eq!(duration_in_words(7 * 24 * 60, "en"), "7 days");
+        assert_eq!(duration_in_words(24 * 60, "en"), "1 day");
+        assert_eq!(duration_in_words(60, "en"), "1 hour");
+        assert_eq!(duration_in_words(90, "en"), "90 minutes");
+        assert_eq!(duration_in_words(60, "de"), "1 Stunde");
+        assert_eq!(duration_in_words(2 * 24 * 60, "de"), "2 Tagen");
+    }
+
+    #[test]
+    fn every_built_in_wording_passes_its_own_checks_in_every_language() {
+        for template in Template::ALL {
+            for (language, _) in LANGUAGES {
+                let wording = template.default_wording(language);
+                crate::mail::check(template, &wording)
+                    .unwrap_or_else(|e| panic!("{} in {language}: {e:?}", template.code()));
+            }
         }
     }
 }

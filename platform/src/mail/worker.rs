@@ -37,6 +37,9 @@ pub struct Envelope {
     pub subject: String,
     pub text_body: String,
     pub html_body: String,
+    /// The tenant's own sender name and address, where it set them.
+    pub from_name: Option<String>,
+    pub from_address: Option<String>,
 }
 
 /// Where messages go. SMTP in production; tests point it at an SMTP server of their own.
@@ -57,6 +60,17 @@ impl Envelope {
     /// `<outbox id@sender's domain>`: stable across attempts, unique per message.
     pub fn message_id(&self, from: &Mailbox) -> String {
         format!("<{}@{}>", self.id, from.email.domain())
+    }
+
+    /// The sender: the tenant's own name and address where it set them, else the platform's.
+    pub fn sender(&self, platform: &Mailbox) -> Mailbox {
+        let email = self
+            .from_address
+            .as_deref()
+            .and_then(|a| a.parse().ok())
+            .unwrap_or_else(|| platform.email.clone());
+        let name = self.from_name.clone().or_else(|| platform.name.clone());
+        Mailbox::new(name, email)
     }
 }
 
@@ -88,9 +102,10 @@ impl Transport for Smtp {
             .parse()
             .or_else(|_| envelope.to_address.parse())
             .map_err(|e: lettre::address::AddressError| e.to_string())?;
+            let from = envelope.sender(&self.from);
             let message = LettreMessage::builder()
-                .message_id(Some(envelope.message_id(&self.from)))
-                .from(self.from.clone())
+                .message_id(Some(envelope.message_id(&from)))
+                .from(from)
                 .to(to)
                 .subject(&envelope.subject)
                 .multipart(MultiPart::alternative_plain_html(
@@ -166,7 +181,8 @@ async fn lease_next(
             "UPDATE outbox SET leased_until = $4
              WHERE tenant_id = $1 AND id = $2 AND status = 'pending'
                AND (leased_until IS NULL OR leased_until < $3)
-             RETURNING id, attempts, to_address, to_name, subject, text_body, html_body",
+             RETURNING id, attempts, to_address, to_name, subject, text_body, html_body,
+                       from_name, from_address",
         )
         .bind(tx.tenant_param())
         .bind(&id)
@@ -185,6 +201,8 @@ async fn lease_next(
                 subject: r.try_get("subject")?,
                 text_body: r.try_get("text_body")?,
                 html_body: r.try_get("html_body")?,
+                from_name: r.try_get("from_name")?,
+                from_address: r.try_get("from_address")?,
             },
         )));
     }

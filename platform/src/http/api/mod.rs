@@ -31,6 +31,7 @@ pub fn routes() -> axum::Router<Arc<App>> {
         .routes(routes!(users::invite))
         .routes(routes!(users::send_recovery_link))
         .routes(routes!(users::security, users::set_security))
+        .routes(routes!(users::mail, users::set_mail))
         .routes(routes!(access::roles, access::create_role))
         .routes(routes!(access::rename_role, access::delete_role))
         .routes(routes!(access::add_member, access::remove_member))

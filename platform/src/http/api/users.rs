@@ -16,6 +16,7 @@ use crate::{
         error::ApiError,
         extract::{ApiJson, ApiUser},
     },
+    mail,
     users::{self, NewUser},
 };
 
@@ -193,4 +194,68 @@ pub async fn set_security(
 ) -> Result<Json<SecuritySettings>, ApiError> {
     security::set(&app, &who.actor, body).await?;
     Ok(Json(body))
+}
+
+/// The tenant's mail settings.
+#[derive(Debug, serde::Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MailSettings {
+    /// Language of mail to people whose contact names none (`en` or `de`).
+    language: String,
+    /// The sender's name; empty for the platform's.
+    sender_name: String,
+    /// The sender's address, in a domain the operator allows; empty for the platform's.
+    sender_address: String,
+}
+
+async fn mail_settings(app: &App, actor: &crate::access::Actor) -> Result<MailSettings, Error> {
+    let sender = mail::sender(app, actor).await?;
+    Ok(MailSettings {
+        language: mail::tenant_default_language(app, actor).await?,
+        sender_name: sender.name,
+        sender_address: sender.address,
+    })
+}
+
+#[utoipa::path(
+    get,
+    path = "/settings/mail",
+    tag = "users",
+    operation_id = "mail_settings",
+    summary = "The tenant's mail settings: default language and sender",
+    responses((status = 200, description = "The settings", body = MailSettings))
+)]
+pub async fn mail(
+    State(app): State<Arc<App>>,
+    ApiUser(who): ApiUser,
+) -> Result<Json<MailSettings>, ApiError> {
+    Ok(Json(mail_settings(&app, &who.actor).await?))
+}
+
+#[utoipa::path(
+    put,
+    path = "/settings/mail",
+    tag = "users",
+    operation_id = "set_mail_settings",
+    summary = "Changes the tenant's mail settings",
+    request_body = MailSettings,
+    responses((status = 200, description = "The settings", body = MailSettings))
+)]
+pub async fn set_mail(
+    State(app): State<Arc<App>>,
+    ApiUser(who): ApiUser,
+    ApiJson(body): ApiJson<MailSettings>,
+) -> Result<Json<MailSettings>, ApiError> {
+    mail::parse_language(&body.language)?;
+    mail::set_sender(
+        &app,
+        &who.actor,
+        mail::Sender {
+            name: body.sender_name,
+            address: body.sender_address,
+        },
+    )
+    .await?;
+    mail::set_default_language(&app, &who.actor, &body.language).await?;
+    Ok(Json(mail_settings(&app, &who.actor).await?))
 }
