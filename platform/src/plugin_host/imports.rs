@@ -6,7 +6,6 @@
 use std::{
     hash::{BuildHasher, RandomState},
     sync::{Arc, LazyLock},
-    time::Instant,
 };
 
 use super::{
@@ -50,9 +49,9 @@ impl CallState {
             return Ok(Err(refusal));
         }
         let services = self.services.clone();
-        let started = Instant::now();
+        self.clock.enter_host();
         let answer = tokio::time::timeout(self.limits.host_call_timeout, call(&*services)).await;
-        self.clock.add_host_time(started.elapsed());
+        self.clock.leave_host();
         let answer = answer.unwrap_or_else(|_| {
             Err(HostError::Unavailable(format!(
                 "{import} did not answer within {:?}",

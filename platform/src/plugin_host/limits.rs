@@ -2,10 +2,8 @@
 //! deadlines that leave out time spent in host imports, and the reasons a call is aborted.
 
 use std::{
-    sync::{
-        Arc,
-        atomic::{AtomicU64, Ordering},
-    },
+    sync::{Arc, Mutex},
+    thread::ThreadId,
     time::{Duration, Instant},
 };
 
@@ -74,32 +72,78 @@ pub(crate) enum Abort {
     HostCalls,
 }
 
-/// The clock of one call: CPU time is wall time minus time spent awaiting host imports and time
-/// spent yielded to other tasks. The guest yields at every tick, so calls on the same threads take
-/// turns.
+/// The clock of one call. CPU time is what the section's thread actually ran: the guest runs on
+/// one thread between two checkpoints (the start, an epoch tick, a host import's start and end, the
+/// return from a yield), and each stretch is measured with that thread's CPU clock, so time spent
+/// awaiting host imports, yielded to other tasks, or preempted by the operating system does not
+/// count. The guest yields at every tick, so calls on the same threads take turns.
 #[derive(Debug)]
 pub(crate) struct CallClock {
     started: Instant,
-    in_host: Duration,
-    /// Nanoseconds spent yielded (the yield runs outside the store, so it is shared).
-    yielded: Arc<AtomicU64>,
+    /// CPU time of the stretches already closed, and where the running one began (shared with the
+    /// yield, which runs outside the store).
+    cpu_used: Arc<Mutex<Stretch>>,
     cpu: Duration,
     wall: Duration,
 }
 
+#[derive(Debug)]
+struct Stretch {
+    used: Duration,
+    /// The thread the running stretch began on, its CPU clock then, and the wall clock then.
+    began: Option<(ThreadId, Duration, Instant)>,
+}
+
+fn thread_cpu() -> Duration {
+    cpu_time::ThreadTime::now().as_duration()
+}
+
+impl Stretch {
+    fn open(&mut self) {
+        self.began = Some((std::thread::current().id(), thread_cpu(), Instant::now()));
+    }
+
+    /// Adds the running stretch to the time used. A stretch that ended on another thread than it
+    /// began on (an await of the host's between the start and the guest's first instruction) is
+    /// counted in wall time, which is never less.
+    fn close(&mut self) {
+        if let Some((thread, cpu, wall)) = self.began.take() {
+            self.used += if thread == std::thread::current().id() {
+                thread_cpu().saturating_sub(cpu)
+            } else {
+                wall.elapsed()
+            };
+        }
+    }
+}
+
 impl CallClock {
     pub(crate) fn start(limits: &CallLimits) -> Self {
+        let mut stretch = Stretch {
+            used: Duration::ZERO,
+            began: None,
+        };
+        stretch.open();
         Self {
             started: Instant::now(),
-            in_host: Duration::ZERO,
-            yielded: Arc::default(),
+            cpu_used: Arc::new(Mutex::new(stretch)),
             cpu: limits.cpu_time,
             wall: limits.wall_time,
         }
     }
 
-    pub(crate) fn add_host_time(&mut self, spent: Duration) {
-        self.in_host += spent;
+    fn stretch(&self) -> std::sync::MutexGuard<'_, Stretch> {
+        self.cpu_used.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// A host import begins: the section's stretch ends.
+    pub(crate) fn enter_host(&self) {
+        self.stretch().close();
+    }
+
+    /// A host import returned: the section runs again.
+    pub(crate) fn leave_host(&self) {
+        self.stretch().open();
     }
 
     /// Epoch ticks until the first check: the next tick, where the guest yields.
@@ -107,17 +151,9 @@ impl CallClock {
         1
     }
 
-    fn yielded(&self) -> Duration {
-        Duration::from_nanos(self.yielded.load(Ordering::Relaxed))
-    }
-
     /// Whether the call is out of time: the section used its CPU time, or the call its wall time.
-    fn check(&self) -> Result<(), Abort> {
-        let elapsed = self.started.elapsed();
-        let cpu_used = elapsed
-            .saturating_sub(self.in_host)
-            .saturating_sub(self.yielded());
-        if elapsed >= self.wall {
+    fn check(&self, cpu_used: Duration) -> Result<(), Abort> {
+        if self.started.elapsed() >= self.wall {
             return Err(Abort::WallTime);
         }
         if cpu_used >= self.cpu {
@@ -129,15 +165,18 @@ impl CallClock {
     /// Called at every epoch tick the guest runs through: it stops a call out of time, and
     /// otherwise lets other tasks on the thread run before the guest goes on.
     pub(crate) fn on_deadline(&self) -> wasmtime::Result<UpdateDeadline> {
-        self.check()?;
-        let yielded = self.yielded.clone();
+        let used = {
+            let mut stretch = self.stretch();
+            stretch.close();
+            stretch.used
+        };
+        self.check(used)?;
+        let stretch = self.cpu_used.clone();
         Ok(UpdateDeadline::YieldCustom(
             1,
             Box::pin(async move {
-                let started = Instant::now();
                 tokio::task::yield_now().await;
-                let nanos = u64::try_from(started.elapsed().as_nanos()).unwrap_or(u64::MAX);
-                yielded.fetch_add(nanos, Ordering::Relaxed);
+                stretch.lock().unwrap_or_else(|e| e.into_inner()).open();
             }),
         ))
     }
@@ -205,19 +244,39 @@ mod tests {
     }
 
     #[test]
-    fn host_time_and_time_yielded_do_not_count_as_cpu_time_but_as_wall_time() {
-        let mut clock = CallClock::start(&limits(1, 5000));
-        std::thread::sleep(Duration::from_millis(3));
-        assert_eq!(clock.check(), Err(Abort::Deadline));
-        clock.add_host_time(Duration::from_millis(2));
-        clock.yielded.store(2_000_000, Ordering::Relaxed);
-        assert_eq!(clock.check(), Ok(()), "4 of the 3 ms were someone else's");
-        assert!(matches!(
-            clock.on_deadline(),
-            Ok(UpdateDeadline::YieldCustom(1, _))
-        ));
-        let mut clock = CallClock::start(&limits(1, 0));
-        clock.add_host_time(Duration::from_secs(3600));
+    fn only_the_sections_own_cpu_time_counts_but_all_time_is_wall_time() {
+        // Sleeping (as when preempted, awaiting a host import, or yielded) uses no CPU time.
+        let clock = CallClock::start(&limits(2, 5000));
+        std::thread::sleep(Duration::from_millis(5));
+        assert!(
+            matches!(clock.on_deadline(), Ok(UpdateDeadline::YieldCustom(1, _))),
+            "5 ms asleep are not 2 ms of CPU"
+        );
+        // Running does.
+        clock.leave_host();
+        let spin = Instant::now();
+        while spin.elapsed() < Duration::from_millis(5) {
+            std::hint::black_box(0u64);
+        }
+        let Err(error) = clock.on_deadline() else {
+            panic!("5 ms of spinning passed a 2 ms deadline");
+        };
+        assert_eq!(error.downcast_ref::<Abort>(), Some(&Abort::Deadline));
+        // A host import is not the section's CPU time.
+        let clock = CallClock::start(&limits(2, 5000));
+        clock.enter_host();
+        let spin = Instant::now();
+        while spin.elapsed() < Duration::from_millis(5) {
+            std::hint::black_box(0u64);
+        }
+        clock.leave_host();
+        assert!(
+            clock.on_deadline().is_ok(),
+            "the host's work is not the section's"
+        );
+        // Wall time counts everything.
+        let clock = CallClock::start(&limits(1000, 1));
+        std::thread::sleep(Duration::from_millis(2));
         let Err(error) = clock.on_deadline() else {
             panic!("the deadline was moved on");
         };
