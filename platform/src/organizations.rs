@@ -14,7 +14,7 @@ use crate::{
     app::App,
     error::{Error, FieldErrors, Result},
     records::{self, ObjectType, Record, RecordId},
-    store::{Access, TenantTx},
+    store::{Access, TenantTx, settings},
     users::{self, CreatedUser, Email, NewUser, User, UserKind, contacts},
 };
 
@@ -34,6 +34,8 @@ pub struct Profile {
     pub members: Vec<Member>,
     /// Roles below the organization that its administrators may give to members.
     pub roles: Vec<users::RoleRef>,
+    /// People who register with an address at this domain join the organization.
+    pub registration_domain: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -178,7 +180,103 @@ pub async fn profile(app: &App, actor: &Actor, id: RoleId) -> Result<Profile> {
         addresses,
         members,
         roles,
+        registration_domain: settings::get(&mut tx, &domain_of_organization(id)).await?,
     })
+}
+
+fn domain_of_organization(org: RoleId) -> String {
+    format!("registration:organization:{org}")
+}
+
+fn organization_of_domain(domain: &str) -> String {
+    format!("registration:domain:{domain}")
+}
+
+/// A domain name as people type it ("client.com"), lowercased; refused unless plain.
+fn parse_domain(text: &str) -> Result<String> {
+    let domain = text.trim().trim_start_matches('@').to_lowercase();
+    let plain = domain.len() <= 253
+        && domain.contains('.')
+        && domain.split('.').all(|label| {
+            !label.is_empty()
+                && label.len() <= 63
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+                && label
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        });
+    if plain {
+        Ok(domain)
+    } else {
+        Err(Error::invalid_field(
+            "domain",
+            "must be a domain name such as client.com",
+        ))
+    }
+}
+
+/// Sets (or, with an empty domain, clears) the e-mail domain whose registrants join the
+/// organization. Staff only: the tenant vouches that the domain is the organization's. A domain
+/// belongs to one organization at most.
+pub async fn set_registration_domain(
+    app: &App,
+    actor: &Actor,
+    id: RoleId,
+    domain: &str,
+) -> Result<Option<String>> {
+    access::check(actor, Capability::ManagePortalUsers)?;
+    organization(actor, id)?;
+    let domain = match domain.trim() {
+        "" => None,
+        typed => Some(parse_domain(typed)?),
+    };
+    let mut tx = app.db.begin(actor.tenant.id, Access::Write).await?;
+    if let Some(domain) = &domain
+        && let Some(owner) = settings::get(&mut tx, &organization_of_domain(domain)).await?
+        && owner != id.to_string()
+    {
+        return Err(Error::Conflict(format!(
+            "{domain} belongs to another organization already"
+        )));
+    }
+    let old = settings::get(&mut tx, &domain_of_organization(id)).await?;
+    if let Some(old) = &old {
+        settings::delete(&mut tx, &organization_of_domain(old)).await?;
+    }
+    match &domain {
+        Some(domain) => {
+            settings::put(&mut tx, &organization_of_domain(domain), &id.to_string()).await?;
+            settings::put(&mut tx, &domain_of_organization(id), domain).await?;
+        }
+        None => settings::delete(&mut tx, &domain_of_organization(id)).await?,
+    }
+    access::audit(
+        app,
+        &mut tx,
+        actor,
+        "organization.registration_domain",
+        format!("role:{id}"),
+        Some(json!({ "domain": old })),
+        Some(json!({ "domain": domain })),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(domain)
+}
+
+/// The organization (and its account) that people registering with `email` join, if its domain
+/// is an organization's.
+pub(crate) async fn for_registrant(
+    actor: &Actor,
+    tx: &mut TenantTx,
+    email: &Email,
+) -> Result<Option<Organization>> {
+    let domain = email.as_str().rsplit('@').next().unwrap_or_default();
+    let Some(id) = settings::get(tx, &organization_of_domain(domain)).await? else {
+        return Ok(None);
+    };
+    Ok(id.parse().ok().and_then(|id| organization(actor, id).ok()))
 }
 
 fn assignable_roles(actor: &Actor, org: RoleId) -> Vec<users::RoleRef> {

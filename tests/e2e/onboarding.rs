@@ -668,3 +668,131 @@ async fn people_register_and_confirm_by_mail_sqlite() {
 async fn people_register_and_confirm_by_mail_postgres() {
     people_register_and_confirm_by_mail(Backend::Postgres).await;
 }
+
+async fn registrants_of_an_organizations_domain_join_it(backend: Backend) {
+    let (smtp, app) = with_smtp(backend).await;
+    let tenant = app.tenant("acme").await;
+    let admin = tenant.admin_browser().await;
+    allow_registration(&admin, true).await;
+    let mut orgs = Vec::new();
+    for name in ["Client Corp", "Other Corp"] {
+        let account: Value = admin
+            .post_json(
+                "/api/v1/objects/account/records",
+                &json!({ "data": { "name": name } }),
+            )
+            .await
+            .json()
+            .await
+            .unwrap();
+        let org: Value = admin
+            .post_json(
+                "/api/v1/organizations",
+                &json!({ "account": account["id"] }),
+            )
+            .await
+            .json()
+            .await
+            .unwrap();
+        orgs.push(org["id"].as_str().unwrap().to_owned());
+    }
+    let (client, other) = (&orgs[0], &orgs[1]);
+
+    // Staff give Client Corp its domain (from the console); a malformed one, or one another
+    // organization has, is refused.
+    let page = format!("/console/access/organizations/{client}");
+    let action = format!("{page}/registration-domain");
+    let response = admin
+        .submit_form(&page, &action, &[("domain", "not a domain")])
+        .await;
+    let (_, shown) = admin.get_text(&location(&response)).await;
+    assert!(shown.contains("must be a domain name"), "{shown}");
+    let response = admin
+        .submit_form(&page, &action, &[("domain", "@Client.test")])
+        .await;
+    let (_, shown) = admin.get_text(&location(&response)).await;
+    assert!(
+        shown.contains("Registration domain saved") && shown.contains("value=\"client.test\""),
+        "{shown}"
+    );
+    let response = admin
+        .put_json(
+            &format!("/api/v1/organizations/{other}/registration-domain"),
+            &json!({ "domain": "client.test" }),
+        )
+        .await;
+    assert_eq!(error_code(response).await.0, StatusCode::CONFLICT);
+
+    // A portal user may not set it, not even for their own organization.
+    let (_, eve) = tenant
+        .create_user(&admin, "eve@acme.test", "external", "eve's password 1")
+        .await;
+    let eve_browser = tenant.browser();
+    eve_browser.sign_in_api(&eve).await;
+    let response = eve_browser
+        .put_json(
+            &format!("/api/v1/organizations/{client}/registration-domain"),
+            &json!({ "domain": "evil.test" }),
+        )
+        .await;
+    assert!(
+        matches!(
+            response.status(),
+            StatusCode::FORBIDDEN | StatusCode::NOT_FOUND
+        ),
+        "{}",
+        response.status()
+    );
+
+    // Zoe registers with a client.test address and lands in Client Corp; Yan, elsewhere, in none.
+    let browser = tenant.browser();
+    register(
+        &browser,
+        &application("Zoe Quinn", "zoe@client.test", "zoe's password 1"),
+    )
+    .await;
+    register(
+        &browser,
+        &application("Yan Li", "yan@elsewhere.test", "yan's password 1"),
+    )
+    .await;
+    for n in [1, 2] {
+        let link = confirmation_in(&nth_mail(&smtp, n).await);
+        let token = link.split("token=").nth(1).unwrap().to_owned();
+        let response = browser
+            .submit_form(&link, "/register/confirm", &[("token", &token)])
+            .await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    }
+    let profile: Value = admin
+        .get(&format!("/api/v1/organizations/{client}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let members: Vec<&str> = profile["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["login"].as_str().unwrap())
+        .collect();
+    assert_eq!(members, ["zoe@client.test"], "{profile}");
+    assert_eq!(profile["registration_domain"], "client.test");
+    let other_profile: Value = admin
+        .get(&format!("/api/v1/organizations/{other}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(other_profile["members"], json!([]));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn registrants_of_an_organizations_domain_join_it_sqlite() {
+    registrants_of_an_organizations_domain_join_it(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn registrants_of_an_organizations_domain_join_it_postgres() {
+    registrants_of_an_organizations_domain_join_it(Backend::Postgres).await;
+}

@@ -16,6 +16,8 @@ use crate::{
     app::App,
     error::{Error, FieldErrors, Result},
     mail::{self, Outgoing, Template},
+    organizations,
+    records::RecordId,
     store::{Access, TenantTx},
     users::{self, Email, NewUser, User, UserKind},
 };
@@ -265,7 +267,8 @@ pub async fn pending(app: &App, tenant: &Tenant, token: &str) -> Result<Option<P
 const LINK_USED: &str = "This link has expired or has already been used. Register again.";
 
 /// Confirms a registration: the account is created (an external user, with the Contact for the
-/// address) and the link stops working.
+/// address, in the organization whose domain the address is at, if any) and the link stops
+/// working.
 pub async fn confirm(app: &App, tenant: &Arc<Tenant>, token: &str) -> Result<User> {
     require_open(app, tenant).await?;
     let now = app.clock.now();
@@ -296,10 +299,19 @@ pub async fn confirm(app: &App, tenant: &Arc<Tenant>, token: &str) -> Result<Use
             )
         })?;
     let actor = access::actor(app, &mut tx, tenant.clone(), user.clone()).await?;
+    // A registrant of an organization's domain joins it, as a Contact of its account.
+    let joined = organizations::for_registrant(&actor, &mut tx, &new.login).await?;
+    let account = joined
+        .as_ref()
+        .map(|org| RecordId::parse(&org.account))
+        .transpose()?;
     let contact =
-        users::contacts::find_or_create(app, &mut tx, &actor, &new.login, &new.full_name, None)
+        users::contacts::find_or_create(app, &mut tx, &actor, &new.login, &new.full_name, account)
             .await?;
     users::storage::set_contact(&mut tx, user.id, &contact).await?;
+    if let Some(org) = &joined {
+        users::storage::set_organization(&mut tx, user.id, Some(org.id), false).await?;
+    }
     access::audit(
         app,
         &mut tx,
@@ -307,7 +319,10 @@ pub async fn confirm(app: &App, tenant: &Arc<Tenant>, token: &str) -> Result<Use
         "user.register",
         format!("user:{}", user.id),
         None,
-        Some(serde_json::json!({ "login": user.login })),
+        Some(serde_json::json!({
+            "login": user.login,
+            "organization": joined.as_ref().map(|org| org.id),
+        })),
     )
     .await?;
     tx.commit().await?;

@@ -62,6 +62,10 @@ pub fn routes() -> Router<Arc<App>> {
             post(change_organization_member),
         )
         .route(
+            "/access/organizations/{id}/registration-domain",
+            post(set_registration_domain),
+        )
+        .route(
             "/access/organizations/{id}/members/{user}/invitation",
             post(invite_organization_member),
         )
@@ -400,6 +404,26 @@ pub(super) async fn send_invitations(app: &App, actor: &Actor, ids: &str, back: 
 pub(super) struct MemberRoleForm {
     pub role: String,
     pub member: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct DomainForm {
+    #[serde(default)]
+    domain: String,
+}
+
+async fn set_registration_domain(
+    State(app): State<Arc<App>>,
+    ConsoleUser(who): ConsoleUser,
+    Path(id): Path<String>,
+    CsrfForm(form): CsrfForm<DomainForm>,
+) -> Response {
+    let back = format!("/console/access/organizations/{id}");
+    let outcome = async {
+        organizations::set_registration_domain(&app, &who.actor, role_id(&id)?, &form.domain).await
+    }
+    .await;
+    flash::after(outcome, &back, "Registration domain saved.")
 }
 
 async fn add_organization_members(

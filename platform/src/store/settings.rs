@@ -23,3 +23,12 @@ pub async fn put(tx: &mut TenantTx, key: &str, value: &str) -> Result<(), sqlx::
     .await
     .map(drop)
 }
+
+pub async fn delete(tx: &mut TenantTx, key: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM settings WHERE tenant_id = $1 AND key = $2")
+        .bind(tx.tenant_param())
+        .bind(key)
+        .execute(tx.conn())
+        .await
+        .map(drop)
+}

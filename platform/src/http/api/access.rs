@@ -684,6 +684,34 @@ pub async fn update_profile(
     Ok(StatusCode::NO_CONTENT)
 }
 
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RegistrationDomain {
+    /// People who register with an address at this domain join the organization; empty for none.
+    domain: String,
+}
+
+#[utoipa::path(
+    put,
+    path = "/organizations/{id}/registration-domain",
+    tag = "organizations",
+    operation_id = "set_organization_registration_domain",
+    summary = "Sets the e-mail domain whose registrants join the organization",
+    request_body = RegistrationDomain,
+    responses((status = 200, description = "The domain, or null", body = Value))
+)]
+pub async fn set_registration_domain(
+    State(app): State<Arc<App>>,
+    ApiUser(who): ApiUser,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<RegistrationDomain>,
+) -> Answer {
+    let org = id.parse().map_err(|_| Error::NotFound("organization"))?;
+    let domain =
+        organizations::set_registration_domain(&app, &who.actor, org, &body.domain).await?;
+    Ok(Json(json!({ "domain": domain })))
+}
+
 #[utoipa::path(
     post,
     path = "/organizations/{id}/addresses",

@@ -49,6 +49,7 @@ pub fn routes() -> axum::Router<Arc<App>> {
         .routes(routes!(access::organizations, access::create_organization))
         .routes(routes!(access::organization, access::update_profile))
         .routes(routes!(access::add_members))
+        .routes(routes!(access::set_registration_domain))
         .routes(routes!(access::change_member))
         .routes(routes!(access::add_address))
         .routes(routes!(access::update_address, access::delete_address))
