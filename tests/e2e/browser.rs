@@ -402,6 +402,7 @@ async fn a_person_registers_signs_in_forgets_the_password_and_gets_back_in() {
         // Register from the login page; a mistake is shown on the page, beside its field.
         browser.goto(&format!("{origin}/login")).await.unwrap();
         click(&browser, "a[href='/register']").await;
+        wait_for_text(&browser, "Create your account").await;
         let mut fields = vec![
             ("full_name", "Ann Lee"),
             ("login", "ann@client.test"),
@@ -435,6 +436,7 @@ async fn a_person_registers_signs_in_forgets_the_password_and_gets_back_in() {
 
         // "Forgot your password?" sends a link by e-mail; a new password lets Ann in.
         click(&browser, "a[href='/forgot-password']").await;
+        wait_for_text(&browser, "Enter the e-mail address you sign in with").await;
         fill_and_send(&browser, &[("login", "ann@client.test")]).await;
         wait_for_text(&browser, "we have sent it an e-mail").await;
         let mail = smtp.wait_for(2).await.remove(1);
