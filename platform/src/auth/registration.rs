@@ -266,6 +266,11 @@ pub async fn pending(app: &App, tenant: &Tenant, token: &str) -> Result<Option<P
 
 const LINK_USED: &str = "This link has expired or has already been used. Register again.";
 
+/// An unknown, expired or used confirmation token: the token the request named is not valid.
+fn link_used() -> Error {
+    Error::invalid_field("token", LINK_USED)
+}
+
 /// Confirms a registration: the account is created (an external user, with the Contact for the
 /// address, in the organization whose domain the address is at, if any) and the link stops
 /// working.
@@ -282,10 +287,10 @@ pub async fn confirm(app: &App, tenant: &Arc<Tenant>, token: &str) -> Result<Use
     .bind(now)
     .fetch_optional(tx.conn())
     .await?
-    .ok_or_else(|| Error::BadRequest(LINK_USED.into()))?;
+    .ok_or_else(link_used)?;
     let login: String = row.try_get("login")?;
     let new = NewUser {
-        login: Email::parse(&login).map_err(|_| Error::BadRequest(LINK_USED.into()))?,
+        login: Email::parse(&login).map_err(|_| link_used())?,
         full_name: row.try_get("full_name")?,
         kind: UserKind::External,
     };

@@ -65,11 +65,22 @@ pub async fn link_lifetime(tx: &mut TenantTx, purpose: Purpose) -> Result<Durati
 pub struct SecuritySettings {
     pub revoke_api_tokens_on_password_change: bool,
     /// How many days an invitation's link works (1 to 30).
+    #[serde(deserialize_with = "whole_number")]
     pub invitation_valid_days: u32,
     /// How many minutes a password recovery link works (10 to 1440).
+    #[serde(deserialize_with = "whole_number")]
     pub recovery_valid_minutes: u32,
     /// People may register on the portal themselves (they confirm their address by e-mail).
     pub self_registration: bool,
+}
+
+/// A JSON number that is whole (`7` or `7.0`); out of range saturates, for the range check to name.
+fn whole_number<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<u32, D::Error> {
+    let number = <f64 as serde::Deserialize>::deserialize(deserializer)?;
+    if number.fract() != 0.0 || !number.is_finite() {
+        return Err(serde::de::Error::custom("expected a whole number"));
+    }
+    Ok(number.clamp(0.0, f64::from(u32::MAX)) as u32)
 }
 
 impl SecuritySettings {

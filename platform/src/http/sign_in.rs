@@ -380,7 +380,7 @@ pub mod handlers {
                 "/login",
                 "Your account is open. Sign in with your e-mail address and password.",
             )),
-            Err(Error::BadRequest(_)) => Err(registration_link_used()),
+            Err(Error::Invalid { .. }) => Err(registration_link_used()),
             Err(error) => Err(error.into()),
         }
     }
