@@ -25,7 +25,7 @@ use super::{
 use crate::{
     app::App,
     auth::{self, Authenticated, Entrance, registration::Application},
-    error::Error,
+    error::{Error, FieldErrors},
 };
 
 fn home(entrance: Entrance) -> &'static str {
@@ -173,7 +173,7 @@ pub async fn sign_out(
         .into_response()
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Deserialize)]
 pub struct ForgotForm {
     #[serde(default)]
     login: String,
@@ -192,18 +192,31 @@ impl ForgotForm {
     }
 }
 
+/// How a form shown before sign-in answers its outcome: the status, the messages by field, and
+/// any other refusal in words.
+fn refusal(
+    outcome: Result<(), &Error>,
+) -> (StatusCode, Option<Serde<&FieldErrors>>, Option<String>) {
+    match outcome {
+        Ok(()) => (StatusCode::OK, None, None),
+        Err(error @ Error::Invalid { fields, .. }) => {
+            (super::error::status_of(error), Some(Serde(fields)), None)
+        }
+        Err(other) => (
+            super::error::status_of(other),
+            None,
+            Some(other.to_string()),
+        ),
+    }
+}
+
 fn render_forgot(
     tenant: &Tenant,
     form: &ForgotForm,
     csrf_token: &str,
-    status: StatusCode,
     outcome: Result<(), &Error>,
 ) -> Response {
-    let (errors, error) = match outcome {
-        Err(Error::Invalid { fields, .. }) => (Some(Serde(fields)), None),
-        Err(other) => (None, Some(other.to_string())),
-        Ok(()) => (None, None),
-    };
+    let (status, errors, error) = refusal(outcome);
     views::render_with_status(
         status,
         "forgot_password.html",
@@ -231,15 +244,10 @@ pub async fn forgot(
     let outcome = auth::password_links::request_recovery(app, tenant, &form.login, client.0).await;
     let (jar, csrf) = anon_csrf(app, jar);
     match outcome {
-        Ok(()) => (
-            jar,
-            render_forgot(tenant, &form, &csrf, StatusCode::OK, Ok(())),
-        )
-            .into_response(),
+        Ok(()) => (jar, render_forgot(tenant, &form, &csrf, Ok(()))).into_response(),
         Err(error) if error.is_server_side() => PageError::Failed(error).into_response(),
         Err(error) => {
-            let status = super::error::status_of(&error);
-            let page = render_forgot(tenant, &form, &csrf, status, Err(&error));
+            let page = render_forgot(tenant, &form, &csrf, Err(&error));
             (jar, super::error::with_retry_after(page, &error)).into_response()
         }
     }
@@ -252,14 +260,7 @@ fn render_registration(
     outcome: Result<(), &Error>,
     sent: bool,
 ) -> Response {
-    let status = outcome
-        .err()
-        .map_or(StatusCode::OK, super::error::status_of);
-    let (errors, error) = match outcome {
-        Err(Error::Invalid { fields, .. }) => (Some(Serde(fields)), None),
-        Err(other) => (None, Some(other.to_string())),
-        Ok(()) => (None, None),
-    };
+    let (status, errors, error) = refusal(outcome);
     views::render_with_status(
         status,
         "register.html",
@@ -416,11 +417,7 @@ pub mod handlers {
             login: String::new(),
             ..form
         };
-        (
-            jar,
-            render_forgot(&tenant, &form, &csrf, StatusCode::OK, Ok(())),
-        )
-            .into_response()
+        (jar, render_forgot(&tenant, &form, &csrf, Ok(()))).into_response()
     }
 
     pub async fn forgot_submit(
