@@ -51,7 +51,7 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
     pub fn sign_in_required() -> Self {
-        Self::Unauthenticated("Sign-in required.".into())
+        Self::Unauthenticated(crate::tr!("error-sign-in-required"))
     }
 
     /// Whether the failure is ours (a bug, an outage) rather than the user's: shown as an error
@@ -76,10 +76,7 @@ impl Error {
     pub fn invalid_fields(fields: FieldErrors) -> Self {
         let count = fields.values().map(Vec::len).sum::<usize>();
         Self::Invalid {
-            message: format!(
-                "{count} invalid field value{}",
-                if count == 1 { "" } else { "s" }
-            ),
+            message: crate::tr!("error-invalid-fields", count = count),
             fields,
         }
     }
@@ -105,9 +102,7 @@ impl From<sqlx::Error> for Error {
             e if database_unavailable(&e) => {
                 tracing::warn!(error = %e, "database unavailable");
                 Self::Unavailable {
-                    message:
-                        "The service is temporarily unavailable. Please try again in a moment."
-                            .into(),
+                    message: crate::tr!("error-database-unavailable"),
                     retry_after: Duration::from_secs(1),
                 }
             }

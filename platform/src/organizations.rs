@@ -87,19 +87,19 @@ pub async fn create(app: &App, actor: &Actor, account: &str, name: Option<&str>)
     access::check(actor, Capability::ManagePortalUsers)?;
     let account_type = records::built_in(app, "account")?;
     let account_id = RecordId::parse(account)
-        .map_err(|_| Error::invalid_field("account", "no account with this id"))?;
+        .map_err(|_| Error::invalid_field("account", crate::tr!("portal-org-no-account")))?;
     let mut tx = app.db.begin(actor.tenant.id, Access::Write).await?;
     let record = records::find_unchecked(&mut tx, &account_type, account_id)
         .await?
-        .ok_or_else(|| Error::invalid_field("account", "no account with this id"))?;
+        .ok_or_else(|| Error::invalid_field("account", crate::tr!("portal-org-no-account")))?;
     if actor
         .policy
         .roles()
         .any(|r| r.account.as_deref() == Some(account))
     {
-        return Err(Error::Conflict(
-            "This account already has a portal organization.".into(),
-        ));
+        return Err(Error::Conflict(crate::tr!(
+            "portal-org-account-has-organization"
+        )));
     }
     let name = match name.map(str::trim).filter(|n| !n.is_empty()) {
         Some(name) => crate::text::name("name", name, 250)?,
@@ -211,7 +211,7 @@ fn parse_domain(text: &str) -> Result<String> {
     } else {
         Err(Error::invalid_field(
             "domain",
-            "must be a domain name such as client.com",
+            crate::tr!("portal-org-domain-invalid"),
         ))
     }
 }
@@ -236,8 +236,9 @@ pub async fn set_registration_domain(
         && let Some(owner) = settings::get(&mut tx, &organization_of_domain(domain)).await?
         && owner != id.to_string()
     {
-        return Err(Error::Conflict(format!(
-            "{domain} belongs to another organization already"
+        return Err(Error::Conflict(crate::tr!(
+            "portal-org-domain-taken",
+            domain = domain.as_str()
         )));
     }
     let old = settings::get(&mut tx, &domain_of_organization(id)).await?;
@@ -336,7 +337,10 @@ fn address_changes(fields: &Map<String, Value>) -> Result<Map<String, Value>> {
     let mut changes = Map::new();
     for (key, value) in fields {
         if !ADDRESS_FIELDS.contains(&key.as_str()) {
-            return Err(Error::invalid_field(key, "is not an address field"));
+            return Err(Error::invalid_field(
+                key,
+                crate::tr!("portal-org-not-address-field"),
+            ));
         }
         let blank = value.as_str().is_some_and(|s| s.trim().is_empty());
         changes.insert(key.clone(), if blank { Value::Null } else { value.clone() });
@@ -435,7 +439,9 @@ pub enum Outcome {
     Refused,
 }
 
-const INVITED: &str = "An invitation was sent.";
+fn invited() -> String {
+    crate::tr!("portal-org-invited")
+}
 const MAX_ADDITIONS: usize = 100;
 
 impl Addition {
@@ -464,10 +470,14 @@ async fn claimed_elsewhere(
             Addition::new(
                 email.as_str(),
                 Outcome::AlreadyMember,
-                "is a member already",
+                crate::tr!("portal-org-already-member"),
             )
         } else {
-            Addition::new(email.as_str(), Outcome::Refused, "already has an account")
+            Addition::new(
+                email.as_str(),
+                Outcome::Refused,
+                crate::tr!("portal-org-already-has-account"),
+            )
         })
     };
     if let Some(user) = users::storage::find_by_login(tx, email.as_str()).await? {
@@ -481,7 +491,7 @@ async fn claimed_elsewhere(
         return Ok(Some(Addition::new(
             email.as_str(),
             Outcome::Refused,
-            "is the address of a contact of another account",
+            crate::tr!("portal-org-contact-of-other-account"),
         )));
     }
     for contact in &contacts {
@@ -515,13 +525,13 @@ pub async fn add_members_by_email(
     if addresses.is_empty() {
         return Err(Error::invalid_field(
             "emails",
-            "enter at least one e-mail address",
+            crate::tr!("portal-org-enter-an-email"),
         ));
     }
     if addresses.len() > MAX_ADDITIONS {
         return Err(Error::invalid_field(
             "emails",
-            format!("add at most {MAX_ADDITIONS} users at a time"),
+            crate::tr!("portal-org-add-at-most", max = MAX_ADDITIONS),
         ));
     }
     let account = RecordId::parse(&organization.account)?;
@@ -541,14 +551,14 @@ pub async fn add_members_by_email(
             additions.push(Addition::new(
                 address,
                 Outcome::Duplicate,
-                "is in the list already",
+                crate::tr!("portal-org-duplicate-address"),
             ));
             continue;
         }
         if let Some(refused) = claimed_elsewhere(&mut tx, id, &organization.account, &email).await?
         {
             additions.push(match refused.outcome {
-                Outcome::Refused if !staff => Addition::new(address, Outcome::Invited, INVITED),
+                Outcome::Refused if !staff => Addition::new(address, Outcome::Invited, invited()),
                 _ => refused,
             });
             continue;
@@ -572,7 +582,7 @@ pub async fn add_members_by_email(
         }
         users::invite(app, &mut tx, &actor.tenant, &mut created).await?;
         created_logins.push(created.user.login.to_string());
-        let mut addition = Addition::new(address, Outcome::Invited, INVITED);
+        let mut addition = Addition::new(address, Outcome::Invited, invited());
         addition.created = staff.then_some(created);
         additions.push(addition);
     }
@@ -621,7 +631,10 @@ pub async fn add_members_from_contacts(
             Err(_) => None,
         };
         let Some(record) = record else {
-            problems.push(format!("no contact {contact}"));
+            problems.push(crate::tr!(
+                "portal-org-no-contact",
+                contact = contact.as_str()
+            ));
             continue;
         };
         let email = record
@@ -630,9 +643,9 @@ pub async fn add_members_from_contacts(
             .and_then(Value::as_str)
             .map(Email::parse);
         let Some(Ok(email)) = email else {
-            problems.push(format!(
-                "contact {} has no valid e-mail address",
-                record.number
+            problems.push(crate::tr!(
+                "portal-org-contact-without-email",
+                contact = record.number.as_str()
             ));
             continue;
         };
@@ -643,7 +656,10 @@ pub async fn add_members_from_contacts(
                 .await?
                 .is_some()
         {
-            problems.push(format!("{email} already has an account"));
+            problems.push(crate::tr!(
+                "portal-org-email-has-account",
+                email = email.as_str()
+            ));
             continue;
         }
         let full_name = record
@@ -690,7 +706,7 @@ pub async fn add_members_from_contacts(
         .into_iter()
         .map(|user| Addition {
             created: Some(user.clone()),
-            ..Addition::new(user.user.login.as_str(), Outcome::Invited, INVITED)
+            ..Addition::new(user.user.login.as_str(), Outcome::Invited, invited())
         })
         .collect())
 }
@@ -700,7 +716,7 @@ fn check_assignable(actor: &Actor, org: RoleId, roles: &[RoleId]) -> Result<()> 
         if *role == org || !actor.policy.is_within(*role, org) {
             return Err(Error::invalid_field(
                 "roles",
-                "only roles below the organization may be given",
+                crate::tr!("portal-org-roles-below-only"),
             ));
         }
     }
@@ -725,9 +741,9 @@ pub async fn set_admin(
 ) -> Result<()> {
     administered(actor, id)?;
     if user == actor.user && !admin {
-        return Err(Error::Conflict(
-            "You cannot remove your own administrator rights.".into(),
-        ));
+        return Err(Error::Conflict(crate::tr!(
+            "portal-org-cannot-remove-own-admin"
+        )));
     }
     let mut tx = app.db.begin(actor.tenant.id, Access::Write).await?;
     let target = member(&mut tx, id, user).await?;

@@ -76,12 +76,18 @@ pub async fn for_request(app: &App, slug: &Slug) -> Result<Option<Arc<Tenant>>> 
     Ok(Some(tenant))
 }
 
+/// Drops what this node knows of a tenant, so its next request reads the registry afresh (after
+/// the tenant changed its own entry).
+pub fn forget(app: &App, slug: &Slug) {
+    app.tenants.lock().remove(slug);
+}
+
 /// Whether a tenant's portal, console and API answer: only an active tenant's do.
 pub fn check_available(status: TenantStatus) -> Result<()> {
     match status {
         TenantStatus::Active => Ok(()),
         TenantStatus::Suspended => Err(Error::Unavailable {
-            message: "This portal is temporarily unavailable. Please try again later.".into(),
+            message: crate::tr!("error-portal-unavailable"),
             retry_after: Duration::from_secs(60),
         }),
     }

@@ -18,18 +18,20 @@ pub fn forbidden_char(text: &str, multiline: bool) -> Option<char> {
         .find(|&c| c.is_control() && !(multiline && matches!(c, '\t' | '\n' | '\r')))
 }
 
-const CONTROL: &str = "must not contain control characters";
-const BIDI: &str = "must not contain characters that reverse the direction of text";
+fn control() -> String {
+    crate::tr!("error-control-characters-field")
+}
+
+fn bidi() -> String {
+    crate::tr!("error-direction-characters")
+}
 
 /// Checks every string (and every key) of a JSON document; problems are reported by JSON
 /// pointer, all at once.
 pub fn check_json(value: &Value) -> Result<()> {
     fn report(errors: &mut FieldErrors, pointer: &str) {
         let at = if pointer.is_empty() { "/" } else { pointer };
-        errors
-            .entry(at.to_owned())
-            .or_default()
-            .push(CONTROL.into());
+        errors.entry(at.to_owned()).or_default().push(control());
     }
     fn walk(value: &Value, pointer: &mut String, errors: &mut FieldErrors) {
         match value {
@@ -73,7 +75,7 @@ pub fn check_form<'a>(fields: impl IntoIterator<Item = (&'a str, &'a str)>) -> R
     for (name, value) in fields {
         if forbidden_char(name, false).is_some() || forbidden_char(value, true).is_some() {
             let name = name.chars().filter(|c| !c.is_control()).collect::<String>();
-            errors.entry(name).or_default().push(CONTROL.into());
+            errors.entry(name).or_default().push(control());
         }
     }
     if errors.is_empty() {
@@ -90,14 +92,14 @@ pub fn name(field: &str, text: &str, max: usize) -> Result<String> {
     if text.is_empty() || text.chars().count() > max {
         return Err(Error::invalid_field(
             field,
-            format!("must be 1 to {max} characters long"),
+            crate::tr!("error-length", max = max),
         ));
     }
     if forbidden_char(text, false).is_some() {
-        return Err(Error::invalid_field(field, CONTROL));
+        return Err(Error::invalid_field(field, control()));
     }
     if text.chars().any(is_bidi_control) {
-        return Err(Error::invalid_field(field, BIDI));
+        return Err(Error::invalid_field(field, bidi()));
     }
     Ok(text.to_owned())
 }

@@ -7,7 +7,9 @@ mod registry;
 mod slug;
 
 pub use configuration::{Configuration, Limits, Refusal, limits_of};
-pub use registry::{RegistryError, create, find_by_id, find_by_slug, list, set_status};
+pub use registry::{
+    RegistryError, create, find_by_id, find_by_slug, list, set_regional, set_status,
+};
 pub use slug::{Slug, SlugError};
 
 use serde::Serialize;
@@ -66,4 +68,8 @@ pub struct Tenant {
     pub name: String,
     pub status: TenantStatus,
     pub created_at: chrono::DateTime<chrono::Utc>,
+    /// The language its people see unless they chose one (a code such as `de`).
+    pub language: Option<String>,
+    /// Their time zone unless they chose one (an IANA name such as `Europe/Berlin`).
+    pub time_zone: Option<String>,
 }

@@ -17,16 +17,24 @@ pub enum RegistryError {
     Corrupt(String),
 }
 
+/// The columns [`from_row`] reads.
+macro_rules! columns {
+    () => {
+        "id, slug, name, status, created_at, language, time_zone"
+    };
+}
+
 pub async fn create(
     conn: &mut AnyConnection,
     slug: &Slug,
     name: &str,
     now: DateTime<Utc>,
 ) -> Result<Tenant, RegistryError> {
-    let inserted = sqlx::query(
+    let inserted = sqlx::query(concat!(
         "INSERT INTO tenants (slug, name, status, created_at) VALUES ($1, $2, 'active', $3)
-         ON CONFLICT (slug) DO NOTHING RETURNING id, slug, name, status, created_at",
-    )
+             ON CONFLICT (slug) DO NOTHING RETURNING ",
+        columns!()
+    ))
     .bind(slug.as_str())
     .bind(name)
     .bind(now.to_rfc3339_opts(SecondsFormat::Micros, true))
@@ -42,33 +50,45 @@ pub async fn find_by_slug(
     conn: &mut AnyConnection,
     slug: &Slug,
 ) -> Result<Option<Tenant>, RegistryError> {
-    sqlx::query("SELECT id, slug, name, status, created_at FROM tenants WHERE slug = $1")
-        .bind(slug.as_str())
-        .fetch_optional(conn)
-        .await?
-        .map(|row| from_row(&row))
-        .transpose()
+    sqlx::query(concat!(
+        "SELECT ",
+        columns!(),
+        " FROM tenants WHERE slug = $1"
+    ))
+    .bind(slug.as_str())
+    .fetch_optional(conn)
+    .await?
+    .map(|row| from_row(&row))
+    .transpose()
 }
 
 pub async fn find_by_id(
     conn: &mut AnyConnection,
     id: TenantId,
 ) -> Result<Option<Tenant>, RegistryError> {
-    sqlx::query("SELECT id, slug, name, status, created_at FROM tenants WHERE id = $1")
-        .bind(id.get())
-        .fetch_optional(conn)
-        .await?
-        .map(|row| from_row(&row))
-        .transpose()
+    sqlx::query(concat!(
+        "SELECT ",
+        columns!(),
+        " FROM tenants WHERE id = $1"
+    ))
+    .bind(id.get())
+    .fetch_optional(conn)
+    .await?
+    .map(|row| from_row(&row))
+    .transpose()
 }
 
 pub async fn list(conn: &mut AnyConnection) -> Result<Vec<Tenant>, RegistryError> {
-    sqlx::query("SELECT id, slug, name, status, created_at FROM tenants ORDER BY slug")
-        .fetch_all(conn)
-        .await?
-        .iter()
-        .map(from_row)
-        .collect()
+    sqlx::query(concat!(
+        "SELECT ",
+        columns!(),
+        " FROM tenants ORDER BY slug"
+    ))
+    .fetch_all(conn)
+    .await?
+    .iter()
+    .map(from_row)
+    .collect()
 }
 
 pub async fn set_status(
@@ -76,10 +96,10 @@ pub async fn set_status(
     slug: &Slug,
     status: TenantStatus,
 ) -> Result<Tenant, RegistryError> {
-    sqlx::query(
-        "UPDATE tenants SET status = $1 WHERE slug = $2
-         RETURNING id, slug, name, status, created_at",
-    )
+    sqlx::query(concat!(
+        "UPDATE tenants SET status = $1 WHERE slug = $2 RETURNING ",
+        columns!()
+    ))
     .bind(status.as_str())
     .bind(slug.as_str())
     .fetch_optional(conn)
@@ -102,5 +122,24 @@ fn from_row(row: &AnyRow) -> Result<Tenant, RegistryError> {
         created_at: DateTime::parse_from_rfc3339(&created_at)
             .map_err(|e| corrupt(&e.to_string()))?
             .with_timezone(&Utc),
+        language: row.try_get("language")?,
+        time_zone: row.try_get("time_zone")?,
     })
+}
+
+/// Sets the language and time zone a tenant's people see unless they chose their own (`None`:
+/// their browser's language, UTC). The caller checks both are ones Portico knows.
+pub async fn set_regional(
+    conn: &mut AnyConnection,
+    id: TenantId,
+    language: Option<&str>,
+    time_zone: Option<&str>,
+) -> Result<(), RegistryError> {
+    sqlx::query("UPDATE tenants SET language = $1, time_zone = $2 WHERE id = $3")
+        .bind(language)
+        .bind(time_zone)
+        .bind(id.get())
+        .execute(conn)
+        .await?;
+    Ok(())
 }

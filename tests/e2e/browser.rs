@@ -133,7 +133,7 @@ async fn sign_in(browser: &Client, origin: &str, login: &str) {
         .await
         .unwrap();
     browser
-        .find(Locator::Css("button[type=submit]"))
+        .find(Locator::Css("main button[type=submit]"))
         .await
         .unwrap()
         .click()

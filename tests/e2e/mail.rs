@@ -385,7 +385,8 @@ on_both_databases! {
         assert_eq!(response.status(), StatusCode::SEE_OTHER);
         let response = desk.admin.submit_form("/console/mail", "/console/mail/language", &[("language", "xx")]).await;
         let (_, shown) = desk.admin.get_text(&location(&response)).await;
-        assert!(shown.contains("must be one of en, de"), "{shown}");
+        // German is now the tenant's default: its console speaks German too.
+        assert!(shown.contains("muss eine der folgenden sein: en, de"), "{shown}");
         anonymous.post_json("/api/v1/auth/recovery", &json!({ "login": "ann@client.test" })).await;
         let mailbox = wait_for_mailbox(&desk, 4).await;
         assert_eq!(mailbox.matches("Neues Passwort bei acme Inc.").count(), 2, "{mailbox}");
@@ -393,7 +394,7 @@ on_both_databases! {
         // Back to the built-in wording.
         let response = desk.admin.submit_form(page, "/console/mail/templates/password_recovery", &[("language", "de"), ("reset", "true")]).await;
         let (_, shown) = desk.admin.get_text(&location(&response)).await;
-        assert!(shown.contains("The built-in wording is back") && shown.contains("Ihr Passwort"), "{shown}");
+        assert!(shown.contains("Der eingebaute Wortlaut gilt wieder") && shown.contains("Ihr Passwort"), "{shown}");
     }
 }
 

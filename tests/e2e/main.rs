@@ -13,6 +13,7 @@ mod console;
 mod console_access;
 mod hardening;
 mod knowledge;
+mod localization;
 mod mail;
 mod onboarding;
 mod organizations;

@@ -66,7 +66,7 @@ pub(crate) async fn grantee_key(
     }
     Err(Error::invalid_field(
         "grantee",
-        "is not a role or user of this tenant",
+        crate::tr!("access-not-grantee"),
     ))
 }
 
@@ -82,7 +82,7 @@ pub async fn create_role(app: &App, actor: &Actor, input: NewRoleInput) -> Resul
     if !matches!(input.kind, RoleKind::Organizational | RoleKind::Functional) {
         return Err(Error::invalid_field(
             "kind",
-            "must be \"organizational\" or \"functional\" (organizations are created for accounts)",
+            crate::tr!("access-kind-invalid"),
         ));
     }
     let mut tx = begin(app, actor, Capability::ConfigureAccess).await?;
@@ -139,15 +139,15 @@ pub async fn delete_role(app: &App, actor: &Actor, id: RoleId) -> Result<()> {
     let mut tx = begin(app, actor, Capability::ConfigureAccess).await?;
     let existing = role(&actor.policy, id)?.clone();
     if existing.kind == RoleKind::Root || existing.system_code.is_some() {
-        return Err(Error::Conflict(format!(
-            "\"{}\" is built in and cannot be deleted.",
-            existing.name
+        return Err(Error::Conflict(crate::tr!(
+            "access-role-built-in",
+            role = &existing.name
         )));
     }
     if storage::role_in_use(&mut tx, id).await? {
-        return Err(Error::Conflict(format!(
-            "\"{}\" still has roles below it or users in its organization; remove them first.",
-            existing.name
+        return Err(Error::Conflict(crate::tr!(
+            "access-role-in-use",
+            role = &existing.name
         )));
     }
     storage::delete_role(&mut tx, id).await?;
@@ -187,9 +187,9 @@ pub async fn set_membership(
     let mut tx = app.db.begin(actor.tenant.id, Access::Write).await?;
     let role = role(&actor.policy, role_id)?.clone();
     if !may_assign(actor, &role) {
-        return Err(Error::Forbidden(format!(
-            "You may not assign users to \"{}\".",
-            role.name
+        return Err(Error::Forbidden(crate::tr!(
+            "access-may-not-assign",
+            role = &role.name
         )));
     }
     let user = users::storage::find(&mut tx, user_id)
@@ -201,10 +201,7 @@ pub async fn set_membership(
         return Err(Error::NotFound("user"));
     }
     if role.kind == RoleKind::Root || role.kind == RoleKind::Organization {
-        return Err(Error::Conflict(
-            "Membership of a root or an organization follows from the user's kind and organization."
-                .into(),
-        ));
+        return Err(Error::Conflict(crate::tr!("access-membership-automatic")));
     }
     let fits = match user.kind {
         UserKind::External => role.audience == Audience::External,
@@ -214,7 +211,7 @@ pub async fn set_membership(
     if !fits {
         return Err(Error::invalid_field(
             "role",
-            "external users may only have roles under \"All external users\", employees only under \"All employees\"",
+            crate::tr!("access-role-audience-mismatch"),
         ));
     }
     let changed = if member {
@@ -326,7 +323,7 @@ pub async fn add_rule(
         app.clock.now(),
     )
     .await?
-    .ok_or_else(|| Error::Conflict("The same rule exists already.".into()))?;
+    .ok_or_else(|| Error::Conflict(crate::tr!("access-rule-exists")))?;
     let after = json!({ "id": id, "author_role": author_role, "grantee": grantee, "level": level });
     finish(
         app,
@@ -374,7 +371,11 @@ pub async fn set_column(
     if object.field(field).is_none() && !SYSTEM_FIELDS.contains(&field) {
         return Err(Error::invalid_field(
             "field",
-            format!("{field:?} is not a column of {}", object.title),
+            crate::tr!(
+                "access-not-a-column",
+                field = format!("{field:?}"),
+                object = &object.title
+            ),
         ));
     }
     let mut tx = begin(app, actor, Capability::ConfigureAccess).await?;
@@ -435,7 +436,10 @@ pub async fn audit_log(
 ) -> Result<Vec<AuditEntry>> {
     check(actor, Capability::ConfigureAccess)?;
     if !(1..=200).contains(&limit) {
-        return Err(Error::invalid_field("limit", "must be from 1 to 200"));
+        return Err(Error::invalid_field(
+            "limit",
+            crate::tr!("access-limit-range"),
+        ));
     }
     let mut tx = app.db.begin(actor.tenant.id, Access::Read).await?;
     Ok(storage::audit_page(&mut tx, before, i64::from(limit)).await?)
@@ -582,7 +586,7 @@ async fn namer(
     Ok(move |key: &str| NamedGrantee {
         grantee: key.to_owned(),
         name: if key == AUTHOR_ORGANIZATION {
-            "The author's organization".to_owned()
+            crate::tr!("access-author-organization")
         } else {
             roles
                 .get(key)
@@ -660,7 +664,7 @@ pub async fn object_permissions(app: &App, actor: &Actor, code: &str) -> Result<
 #[derive(Debug, Clone, Serialize)]
 pub struct OperationView {
     pub code: &'static str,
-    pub title: &'static str,
+    pub title: String,
     pub grantees: Vec<NamedGrantee>,
 }
 

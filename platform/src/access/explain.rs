@@ -110,34 +110,28 @@ pub async fn explain(
         push(
             "portal_object",
             Outcome::Allow,
-            "administrators hold every permission".into(),
+            crate::tr!("access-explain-admin"),
             None,
         );
     } else if subject.kind != UserKind::External {
         push(
             "portal_object",
             Outcome::NotApplicable,
-            "the portal list applies to external users".into(),
+            crate::tr!("access-explain-portal-not-applicable"),
             None,
         );
     } else if subject.policy.on_portal(code) {
         push(
             "portal_object",
             Outcome::Allow,
-            format!(
-                "{} is on the list of objects available on the portal",
-                object.plural
-            ),
+            crate::tr!("access-explain-on-portal", object = &object.plural),
             None,
         );
     } else {
         push(
             "portal_object",
             Outcome::Deny,
-            format!(
-                "{} is not on the list of objects available on the portal",
-                object.plural
-            ),
+            crate::tr!("access-explain-not-on-portal", object = &object.plural),
             None,
         );
         open = false;
@@ -148,14 +142,14 @@ pub async fn explain(
         push(
             "object_operation",
             Outcome::Skipped,
-            "an earlier gate denied".into(),
+            crate::tr!("access-explain-earlier-denied"),
             None,
         );
     } else if subject.is_admin() {
         push(
             "object_operation",
             Outcome::Allow,
-            "administrators hold every permission".into(),
+            crate::tr!("access-explain-admin"),
             None,
         );
     } else {
@@ -166,11 +160,12 @@ pub async fn explain(
             Some(grantee) => push(
                 "object_operation",
                 Outcome::Allow,
-                format!(
-                    "{} may {} {}",
-                    name(&grantee),
-                    operation.as_str(),
-                    object.plural.to_lowercase()
+                crate::tr!(
+                    "access-explain-grantee-may",
+                    grantee = name(&grantee),
+                    operation = operation.as_str(),
+                    object = object.plural.to_lowercase(),
+                    title = &object.plural
                 ),
                 Some(decider(grantee, None)),
             ),
@@ -178,10 +173,11 @@ pub async fn explain(
                 push(
                     "object_operation",
                     Outcome::Deny,
-                    format!(
-                        "no role of the user may {} {}",
-                        operation.as_str(),
-                        object.plural.to_lowercase()
+                    crate::tr!(
+                        "access-explain-no-role-may",
+                        operation = operation.as_str(),
+                        object = object.plural.to_lowercase(),
+                        title = &object.plural
                     ),
                     None,
                 );
@@ -195,19 +191,19 @@ pub async fn explain(
         _ if !open => push(
             "record",
             Outcome::Skipped,
-            "an earlier gate denied".into(),
+            crate::tr!("access-explain-earlier-denied"),
             None,
         ),
         (None, _) => push(
             "record",
             Outcome::NotApplicable,
-            "creating a record needs no record right".into(),
+            crate::tr!("access-explain-create-no-right"),
             None,
         ),
         (Some(_), None) => push(
             "record",
             Outcome::NotApplicable,
-            "no record given: lists show the records the user holds a right on".into(),
+            crate::tr!("access-explain-no-record"),
             None,
         ),
         (Some(needed), Some(record)) => {
@@ -215,17 +211,17 @@ pub async fn explain(
                 Some((held, by)) if held >= needed => push(
                     "record",
                     Outcome::Allow,
-                    format!("the user holds {} on this record", held.as_str()),
+                    crate::tr!("access-explain-holds", level = held.as_str()),
                     by.map(|(grantee, source)| decider(grantee, Some(source))),
                 ),
                 Some((held, by)) => {
                     push(
                         "record",
                         Outcome::Deny,
-                        format!(
-                            "the user holds only {} on this record; {} is needed",
-                            held.as_str(),
-                            needed.as_str()
+                        crate::tr!(
+                            "access-explain-holds-only",
+                            held = held.as_str(),
+                            needed = needed.as_str()
                         ),
                         by.map(|(g, s)| decider(g, Some(s))),
                     );
@@ -255,23 +251,29 @@ pub async fn explain(
         push(
             "column",
             Outcome::Skipped,
-            "an earlier gate denied".into(),
+            crate::tr!("access-explain-earlier-denied"),
             None,
         );
     } else if hidden.is_empty() && read_only.is_empty() {
         push(
             "column",
             Outcome::Allow,
-            "every column is visible and editable".into(),
+            crate::tr!("access-explain-all-columns"),
             None,
         );
     } else {
         let mut reason = Vec::new();
         if !hidden.is_empty() {
-            reason.push(format!("hidden: {}", hidden.join(", ")));
+            reason.push(crate::tr!(
+                "access-explain-hidden",
+                columns = hidden.join(", ")
+            ));
         }
         if !read_only.is_empty() {
-            reason.push(format!("read-only: {}", read_only.join(", ")));
+            reason.push(crate::tr!(
+                "access-explain-read-only",
+                columns = read_only.join(", ")
+            ));
         }
         push("column", Outcome::Allow, reason.join("; "), None);
     }
@@ -289,10 +291,11 @@ pub async fn explain(
 }
 
 fn no_right_reason(object: &ObjectType) -> String {
-    format!(
-        "the user holds no right on this {}: by default only its author does ({}), widened by rules, sharing or processes",
-        object.title.to_lowercase(),
-        source::AUTHOR
+    crate::tr!(
+        "access-explain-no-right",
+        object = object.title.to_lowercase(),
+        title = &object.title,
+        source = source::AUTHOR
     )
 }
 

@@ -50,6 +50,9 @@ pub struct Actor {
     /// The user's contact record: a portal user's cases are filed for it, and approver fields
     /// name it.
     pub contact: Option<String>,
+    /// The user's own language and time zone, if they chose them.
+    pub language: Option<String>,
+    pub time_zone: Option<String>,
     pub membership: Arc<Membership>,
     pub policy: Arc<Policy>,
     /// The tenant's objects (built-in and its sections') as this request found them.
@@ -98,6 +101,8 @@ pub async fn actor_at(
         organization: user.organization,
         organization_admin: user.organization_admin,
         contact: user.contact,
+        language: user.language,
+        time_zone: user.time_zone,
         membership,
         policy,
         catalog,
@@ -149,13 +154,15 @@ pub fn check(actor: &Actor, capability: Capability<'_>) -> Result<()> {
         return Ok(());
     }
     Err(Error::Forbidden(match capability {
-        Capability::UseConsole => "The console is for employees.".into(),
-        Capability::ManageEmployees => "Only administrators may manage employees.".into(),
-        Capability::ManagePortalUsers => "You may not manage portal users.".into(),
-        Capability::ConfigureAccess => "You may not change access permissions.".into(),
-        Capability::ChangeOwnPassword => "You may not change your password here.".into(),
-        Capability::AdministerOrganization(_) => "You may not administer this organization.".into(),
-        Capability::System(op) => format!("You may not use \"{}\".", op.title()),
+        Capability::UseConsole => crate::tr!("access-console-for-employees"),
+        Capability::ManageEmployees => crate::tr!("access-only-admins-manage-employees"),
+        Capability::ManagePortalUsers => crate::tr!("access-may-not-manage-portal-users"),
+        Capability::ConfigureAccess => crate::tr!("access-may-not-change-access"),
+        Capability::ChangeOwnPassword => crate::tr!("access-may-not-change-password"),
+        Capability::AdministerOrganization(_) => {
+            crate::tr!("access-may-not-administer-organization")
+        }
+        Capability::System(op) => crate::tr!("access-may-not-use", operation = op.title()),
         Capability::Records(..) => unreachable!("returned above"),
     }))
 }
@@ -171,9 +178,9 @@ pub fn object_gates(
     }
     let code = object.code.as_str();
     if actor.kind == UserKind::External && !actor.policy.on_portal(code) {
-        return Err(Error::Forbidden(format!(
-            "{} is not available on the portal.",
-            object.plural
+        return Err(Error::Forbidden(crate::tr!(
+            "access-not-on-portal",
+            object = &object.plural
         )));
     }
     match actor
@@ -181,10 +188,11 @@ pub fn object_gates(
         .operation_granted(&actor.membership, code, operation)
     {
         Some(grantee) => Ok(Some(grantee)),
-        None => Err(Error::Forbidden(format!(
-            "You may not {} {}.",
-            operation.as_str(),
-            object.plural.to_lowercase()
+        None => Err(Error::Forbidden(crate::tr!(
+            "access-may-not-operate",
+            operation = operation.as_str(),
+            object = object.plural.to_lowercase(),
+            title = &object.plural
         ))),
     }
 }

@@ -261,17 +261,17 @@ impl SystemOperation {
         }
     }
 
-    pub fn title(self) -> &'static str {
+    pub fn title(self) -> String {
         match self {
-            Self::ManagePortalUsers => "Manage portal users",
-            Self::MainPageSetup => "Portal main page setup",
-            Self::ExportToFile => "Export to file",
-            Self::AccessRightsWorkspace => "Access rights workspace",
-            Self::ViewMainPage => "View the portal main page",
-            Self::ChangeOwnPassword => "Change own password",
-            Self::UseFolders => "Use folders",
-            Self::FeedComments => "Post, edit and delete own feed comments",
-            Self::FeedLikes => "Like feed comments",
+            Self::ManagePortalUsers => crate::tr!("access-sysop-manage-portal-users"),
+            Self::MainPageSetup => crate::tr!("access-sysop-main-page-setup"),
+            Self::ExportToFile => crate::tr!("access-sysop-export-to-file"),
+            Self::AccessRightsWorkspace => crate::tr!("access-sysop-access-rights-workspace"),
+            Self::ViewMainPage => crate::tr!("access-sysop-view-main-page"),
+            Self::ChangeOwnPassword => crate::tr!("access-sysop-change-own-password"),
+            Self::UseFolders => crate::tr!("access-sysop-use-folders"),
+            Self::FeedComments => crate::tr!("access-sysop-feed-comments"),
+            Self::FeedLikes => crate::tr!("access-sysop-feed-likes"),
         }
     }
 

@@ -96,9 +96,9 @@ pub async fn require(
 ) -> Result<()> {
     match level(tx, actor, object, record).await? {
         Some((held, _)) if held >= needed => Ok(()),
-        Some(_) => Err(Error::Forbidden(format!(
-            "You may not {} this record.",
-            needed.as_str()
+        Some(_) => Err(Error::Forbidden(crate::tr!(
+            "access-may-not-record",
+            level = needed.as_str()
         ))),
         None => Err(Error::NotFound("record")),
     }
@@ -146,10 +146,7 @@ pub async fn share(
     match held {
         None => return Err(Error::NotFound("record")),
         Some(held) if held < Level::Edit || held < level => {
-            return Err(Error::Forbidden(
-                "You may share a record only if you may edit it, and give no more than you hold."
-                    .into(),
-            ));
+            return Err(Error::Forbidden(crate::tr!("access-share-limit")));
         }
         Some(_) => {}
     }

@@ -58,8 +58,6 @@ pub fn new_form_token() -> String {
     secret::generate("")
 }
 
-const WRONG_CREDENTIALS: &str = "The login or password is incorrect.";
-
 /// The throttle's subjects for a sign-in, in the order their rows are locked (always the same
 /// order, so concurrent attempts never wait on each other in a cycle).
 struct Subjects {
@@ -132,7 +130,7 @@ pub async fn sign_in(
                 tx.commit().await?;
             }
             tracing::info!(tenant = %tenant.slug, "sign-in failed");
-            return Err(Error::Unauthenticated(WRONG_CREDENTIALS.into()));
+            return Err(Error::Unauthenticated(crate::tr!("auth-wrong-credentials")));
         }
     };
     let mut tx = app.db.begin(tenant.id, Access::Write).await?;
@@ -141,9 +139,9 @@ pub async fn sign_in(
     throttle::give_back(&mut tx, &subjects.address).await?;
     if entrance == Entrance::Console && user.kind != UserKind::Employee {
         tx.commit().await?;
-        return Err(Error::Forbidden(
-            "This account is for the portal; the console is for employees.".into(),
-        ));
+        return Err(Error::Forbidden(crate::tr!(
+            "auth-console-for-employees-only"
+        )));
     }
     let session = sessions::create(&mut tx, user.id, now).await?;
     tx.commit().await?;
@@ -151,21 +149,15 @@ pub async fn sign_in(
     Ok((user, session))
 }
 
-fn plural(n: u64, word: &str) -> String {
-    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
-}
-
 fn throttled(refusal: throttle::Refusal) -> Error {
     let seconds = refusal.retry_after().as_secs().max(1);
     let message = match refusal {
-        throttle::Refusal::Wait(_) => format!(
-            "Too many failed sign-in attempts. Try again in {}.",
-            plural(seconds, "second")
-        ),
-        throttle::Refusal::Locked(_) => format!(
-            "Sign-in is locked after too many failed attempts. Try again in {}.",
-            plural(seconds.div_ceil(60), "minute")
-        ),
+        throttle::Refusal::Wait(_) => {
+            crate::tr!("auth-too-many-failed-attempts", seconds = seconds)
+        }
+        throttle::Refusal::Locked(_) => {
+            crate::tr!("auth-sign-in-locked", minutes = seconds.div_ceil(60))
+        }
     };
     Error::TooManyRequests {
         message,
@@ -177,11 +169,7 @@ fn throttled(refusal: throttle::Refusal) -> Error {
 fn slowed(refusal: throttle::Refusal) -> Error {
     let seconds = refusal.retry_after().as_secs().max(1);
     Error::TooManyRequests {
-        message: format!(
-            "There were many failed sign-in attempts for this login, so it is slowed down. Try \
-             again in {}, or use the link we e-mailed to the account's owner.",
-            plural(seconds, "second")
-        ),
+        message: crate::tr!("auth-sign-in-slowed", seconds = seconds),
         retry_after: refusal.retry_after(),
     }
 }
@@ -292,7 +280,7 @@ pub async fn change_password(
     if !app.passwords.verify(current, stored).await? {
         return Err(Error::invalid_field(
             "current_password",
-            "is not your current password",
+            crate::tr!("auth-not-current-password"),
         ));
     }
     let hash = app.passwords.hash(new).await?;
@@ -335,12 +323,15 @@ pub async fn create_api_token(
     if name.is_empty() || name.chars().count() > 100 {
         return Err(Error::invalid_field(
             "name",
-            "must be 1 to 100 characters long",
+            crate::tr!("auth-token-name-length"),
         ));
     }
     let now = app.clock.now();
     if expires_at.is_some_and(|at| at <= now) {
-        return Err(Error::invalid_field("expires_at", "must be in the future"));
+        return Err(Error::invalid_field(
+            "expires_at",
+            crate::tr!("auth-expiry-in-future"),
+        ));
     }
     let mut tx = app.db.begin(actor.tenant.id, Access::Write).await?;
     let created = api_tokens::create(&mut tx, actor.user, name, expires_at, now).await?;

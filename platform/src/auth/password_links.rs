@@ -74,10 +74,7 @@ pub(crate) async fn mail_link(
 fn recovery_throttled(refusal: throttle::Refusal) -> Error {
     let seconds = refusal.retry_after().as_secs().max(1);
     Error::TooManyRequests {
-        message: format!(
-            "Too many requests for a password reset link. Try again in {}.",
-            super::plural(seconds, "second")
-        ),
+        message: crate::tr!("auth-too-many-recovery-requests", seconds = seconds),
         retry_after: refusal.retry_after(),
     }
 }
@@ -197,8 +194,7 @@ pub async fn set_password_by_link(
     token: &str,
     password: &str,
 ) -> Result<User> {
-    let invalid_link =
-        || Error::BadRequest("This link has expired or has already been used.".into());
+    let invalid_link = || Error::BadRequest(crate::tr!("auth-link-used"));
     let user = holder_of(app, tenant, token)
         .await?
         .ok_or_else(invalid_link)?;

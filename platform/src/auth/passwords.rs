@@ -43,19 +43,19 @@ impl NewPassword {
         if length < MIN_LEN {
             return Err(Error::invalid_field(
                 "password",
-                format!("must be at least {MIN_LEN} characters long"),
+                crate::tr!("auth-password-too-short", min = MIN_LEN),
             ));
         }
         if length > MAX_LEN {
             return Err(Error::invalid_field(
                 "password",
-                format!("must be at most {MAX_LEN} characters long"),
+                crate::tr!("auth-password-too-long", max = MAX_LEN),
             ));
         }
         if password.trim().eq_ignore_ascii_case(login.trim()) {
             return Err(Error::invalid_field(
                 "password",
-                "must not be the same as the login",
+                crate::tr!("auth-password-same-as-login"),
             ));
         }
         Ok(Self(password.to_owned()))
@@ -103,7 +103,7 @@ impl Hasher {
             Err(TrySendError::Full(_)) => {
                 metrics::counter!("password_hashes_refused_total").increment(1);
                 return Err(Error::Unavailable {
-                    message: "Too many sign-ins at once. Please try again in a moment.".into(),
+                    message: crate::tr!("auth-too-many-sign-ins"),
                     retry_after: Duration::from_secs(1),
                 });
             }

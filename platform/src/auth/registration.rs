@@ -84,7 +84,7 @@ impl Application {
         if self.password != self.confirm_password {
             note(
                 "confirm_password",
-                Error::invalid_field("confirm_password", "does not match the password"),
+                Error::invalid_field("confirm_password", crate::tr!("auth-password-mismatch")),
             );
         }
         match (full_name, login, password) {
@@ -101,10 +101,7 @@ impl Application {
 fn throttled(refusal: throttle::Refusal) -> Error {
     let seconds = refusal.retry_after().as_secs().max(1);
     Error::TooManyRequests {
-        message: format!(
-            "Too many registrations. Try again in {}.",
-            super::plural(seconds, "second")
-        ),
+        message: crate::tr!("auth-too-many-registrations", seconds = seconds),
         retry_after: refusal.retry_after(),
     }
 }
@@ -264,11 +261,9 @@ pub async fn pending(app: &App, tenant: &Tenant, token: &str) -> Result<Option<P
     pending_in(&mut tx, token, app.clock.now()).await
 }
 
-const LINK_USED: &str = "This link has expired or has already been used. Register again.";
-
 /// An unknown, expired or used confirmation token: the token the request named is not valid.
 fn link_used() -> Error {
-    Error::invalid_field("token", LINK_USED)
+    Error::invalid_field("token", crate::tr!("auth-registration-link-used"))
 }
 
 /// Confirms a registration: the account is created (an external user, with the Contact for the
@@ -297,12 +292,7 @@ pub async fn confirm(app: &App, tenant: &Arc<Tenant>, token: &str) -> Result<Use
     let hash: String = row.try_get("password_hash")?;
     let user = users::storage::insert(&mut tx, &new, Some(hash), now)
         .await?
-        .ok_or_else(|| {
-            Error::Conflict(
-                "This address has an account already: sign in, or choose \"Forgot your password?\"."
-                    .into(),
-            )
-        })?;
+        .ok_or_else(|| Error::Conflict(crate::tr!("auth-address-has-account")))?;
     let actor = access::actor(app, &mut tx, tenant.clone(), user.clone()).await?;
     // A registrant of an organization's domain joins it, as a Contact of its account.
     let joined = organizations::for_registrant(&actor, &mut tx, &new.login).await?;

@@ -89,13 +89,13 @@ impl SecuritySettings {
         if !INVITATION_DAYS_RANGE.contains(&self.invitation_valid_days) {
             errors.insert(
                 "invitation_valid_days".into(),
-                vec!["must be from 1 to 30 days".into()],
+                vec![crate::tr!("auth-invitation-days-range")],
             );
         }
         if !RECOVERY_MINUTES_RANGE.contains(&self.recovery_valid_minutes) {
             errors.insert(
                 "recovery_valid_minutes".into(),
-                vec!["must be from 10 to 1440 minutes (a day)".into()],
+                vec![crate::tr!("auth-recovery-minutes-range")],
             );
         }
         if errors.is_empty() {

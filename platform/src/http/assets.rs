@@ -15,9 +15,9 @@ use crate::app::App;
 
 const ASSETS: &[(&str, &str, &str)] = &[
     (
-        "portico-2.css",
+        "portico-3.css",
         "text/css; charset=utf-8",
-        include_str!("../../static/portico-2.css"),
+        include_str!("../../static/portico-3.css"),
     ),
     (
         "htmx-2.0.11.min.js",

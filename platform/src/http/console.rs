@@ -48,7 +48,7 @@ async fn home(ConsoleUser(who): ConsoleUser) -> Result<Response, PageError> {
     let catalog = who.actor.catalog.clone();
     let objects: Vec<_> = catalog
         .objects()
-        .map(|o| context! { code => o.code.as_str(), title => &o.plural })
+        .map(|o| context! { code => o.code.as_str(), title => o.plural_shown() })
         .collect();
     Ok(views::render(
         "console/home.html",
@@ -91,7 +91,7 @@ async fn save_security(
     let whole = |field: &str, text: &str| {
         text.trim()
             .parse::<u32>()
-            .map_err(|_| Error::invalid_field(field, "must be a whole number"))
+            .map_err(|_| Error::invalid_field(field, crate::tr!("console-whole-number")))
     };
     let outcome = async {
         let settings = auth::security::SecuritySettings {
@@ -105,7 +105,11 @@ async fn save_security(
         auth::security::set(&app, &who.actor, settings).await
     }
     .await;
-    flash::after(outcome, "/console/users", "Security settings saved.")
+    flash::after(
+        outcome,
+        "/console/users",
+        &crate::tr!("console-security-saved"),
+    )
 }
 
 #[derive(Debug, Deserialize)]

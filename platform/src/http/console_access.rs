@@ -169,7 +169,7 @@ async fn create_role(
 ) -> Response {
     let outcome = async {
         let kind = RoleKind::parse(&form.kind)
-            .ok_or_else(|| Error::invalid_field("kind", "choose organizational or functional"))?;
+            .ok_or_else(|| Error::invalid_field("kind", crate::tr!("access-choose-role-kind")))?;
         let input = NewRoleInput {
             name: form.name,
             kind,
@@ -178,7 +178,11 @@ async fn create_role(
         config::create_role(&app, &who.actor, input).await
     }
     .await;
-    flash::after(outcome, "/console/access/roles", "Role created.")
+    flash::after(
+        outcome,
+        "/console/access/roles",
+        &crate::tr!("access-role-created"),
+    )
 }
 
 #[derive(Debug, Deserialize)]
@@ -194,7 +198,11 @@ async fn rename_role(
 ) -> Response {
     let outcome =
         async { config::rename_role(&app, &who.actor, role_id(&id)?, &form.name).await }.await;
-    flash::after(outcome, "/console/access/roles", "Role renamed.")
+    flash::after(
+        outcome,
+        "/console/access/roles",
+        &crate::tr!("access-role-renamed"),
+    )
 }
 
 async fn delete_role(
@@ -204,7 +212,11 @@ async fn delete_role(
     CsrfForm(_): CsrfForm<serde::de::IgnoredAny>,
 ) -> Response {
     let outcome = async { config::delete_role(&app, &who.actor, role_id(&id)?).await }.await;
-    flash::after(outcome, "/console/access/roles", "Role deleted.")
+    flash::after(
+        outcome,
+        "/console/access/roles",
+        &crate::tr!("access-role-deleted"),
+    )
 }
 
 #[derive(Debug, Deserialize)]
@@ -222,7 +234,11 @@ async fn add_member(
         config::set_membership(&app, &who.actor, role_id(&id)?, user_id(&form.user)?, true).await
     }
     .await;
-    flash::after(outcome, "/console/access/roles", "Member added.")
+    flash::after(
+        outcome,
+        "/console/access/roles",
+        &crate::tr!("access-member-added"),
+    )
 }
 
 async fn remove_member(
@@ -235,7 +251,11 @@ async fn remove_member(
         config::set_membership(&app, &who.actor, role_id(&id)?, user_id(&user)?, false).await
     }
     .await;
-    flash::after(outcome, "/console/access/roles", "Member removed.")
+    flash::after(
+        outcome,
+        "/console/access/roles",
+        &crate::tr!("access-member-removed"),
+    )
 }
 
 // ---- organizations ----
@@ -282,7 +302,7 @@ async fn create_organization(
     match organizations::create(&app, &who.actor, &form.account, Some(&form.name)).await {
         Ok(id) => flash::notice(
             &format!("/console/access/organizations/{id}"),
-            "Organization created.",
+            &crate::tr!("access-organization-created"),
         ),
         Err(error) => flash::refused("/console/access/organizations", error),
     }
@@ -338,7 +358,7 @@ async fn organization_profile(
             .await
     }
     .await;
-    flash::after(outcome, &back, "Profile saved.")
+    flash::after(outcome, &back, &crate::tr!("access-profile-saved"))
 }
 
 /// New members, either typed addresses or picked contacts (repeated `contact` fields).
@@ -357,7 +377,7 @@ pub(super) fn picked_roles(ids: &[String]) -> Result<Vec<RoleId>> {
     ids.iter()
         .map(|id| {
             id.parse()
-                .map_err(|_| Error::invalid_field("roles", "is not a role"))
+                .map_err(|_| Error::invalid_field("roles", crate::tr!("access-not-a-role")))
         })
         .collect()
 }
@@ -423,7 +443,11 @@ async fn set_registration_domain(
         organizations::set_registration_domain(&app, &who.actor, role_id(&id)?, &form.domain).await
     }
     .await;
-    flash::after(outcome, &back, "Registration domain saved.")
+    flash::after(
+        outcome,
+        &back,
+        &crate::tr!("access-registration-domain-saved"),
+    )
 }
 
 async fn add_organization_members(
@@ -471,7 +495,7 @@ async fn change_member_role(
         .await
     }
     .await;
-    flash::after(outcome, &back, "Roles saved.")
+    flash::after(outcome, &back, &crate::tr!("access-roles-saved"))
 }
 
 #[derive(Debug, Deserialize)]
@@ -492,7 +516,7 @@ async fn change_organization_member(
     let outcome =
         async { apply_member_change(&app, &who.actor, role_id(&id)?, user_id(&user)?, form).await }
             .await;
-    flash::after(outcome, &back, "Member updated.")
+    flash::after(outcome, &back, &crate::tr!("access-member-updated"))
 }
 
 async fn invite_organization_member(
@@ -532,7 +556,7 @@ async fn add_address(
     let fields = address_fields(form);
     let outcome =
         async { organizations::add_address(&app, &who.actor, role_id(&id)?, &fields).await }.await;
-    flash::after(outcome, &back, "Address added.")
+    flash::after(outcome, &back, &crate::tr!("access-address-added"))
 }
 
 /// The address fields of a submitted form (the CSRF token and anything else left out).
@@ -555,7 +579,7 @@ async fn delete_address(
     let outcome =
         async { organizations::delete_address(&app, &who.actor, role_id(&id)?, &address).await }
             .await;
-    flash::after(outcome, &back, "Address deleted.")
+    flash::after(outcome, &back, &crate::tr!("access-address-deleted"))
 }
 
 // ---- objects ----
@@ -565,7 +589,7 @@ async fn objects_page(ConsoleUser(who): ConsoleUser, flash: Flash) -> Result<Res
     let catalog = who.actor.catalog.clone();
     let objects: Vec<minijinja::Value> = catalog
         .objects()
-        .map(|o| context! { code => o.code.as_str(), title => &o.plural, section => &o.section, on_portal => who.actor.policy.on_portal(o.code.as_str()) })
+        .map(|o| context! { code => o.code.as_str(), title => o.plural_shown(), section => &o.section, on_portal => who.actor.policy.on_portal(o.code.as_str()) })
         .collect();
     Ok(render(
         flash,
@@ -627,7 +651,11 @@ async fn set_portal(
 ) -> Response {
     let outcome =
         config::set_portal_object(&app, &who.actor, &object, form.on_portal == "true").await;
-    flash::after(outcome, "/console/access/objects", "Saved.")
+    flash::after(
+        outcome,
+        "/console/access/objects",
+        &crate::tr!("access-saved"),
+    )
 }
 
 /// A grantee and the operations they should hold; unchecked boxes are absent from the form.
@@ -664,7 +692,11 @@ async fn set_grants(
         Ok(())
     }
     .await;
-    flash::after(outcome, &back, "Operation permissions saved.")
+    flash::after(
+        outcome,
+        &back,
+        &crate::tr!("access-operation-permissions-saved"),
+    )
 }
 
 #[derive(Debug, Deserialize)]
@@ -683,7 +715,7 @@ async fn add_rule(
     let back = format!("/console/access/objects/{object}");
     let outcome = async {
         let level = Level::parse(&form.level)
-            .ok_or_else(|| Error::invalid_field("level", "choose read, edit or delete"))?;
+            .ok_or_else(|| Error::invalid_field("level", crate::tr!("access-choose-level")))?;
         config::add_rule(
             &app,
             &who.actor,
@@ -695,11 +727,7 @@ async fn add_rule(
         .await
     }
     .await;
-    flash::after(
-        outcome,
-        &back,
-        "Rule added. It applies to records created from now on.",
-    )
+    flash::after(outcome, &back, &crate::tr!("access-rule-added"))
 }
 
 async fn delete_rule(
@@ -712,7 +740,7 @@ async fn delete_rule(
     flash::after(
         outcome,
         &format!("/console/access/objects/{object}"),
-        "Rule deleted.",
+        &crate::tr!("access-rule-deleted"),
     )
 }
 
@@ -735,7 +763,7 @@ async fn set_column(
         let access = match form.access.as_str() {
             "default" => None,
             other => Some(ColumnAccess::parse(other).ok_or_else(|| {
-                Error::invalid_field("access", "choose hidden, read-only or editable")
+                Error::invalid_field("access", crate::tr!("access-choose-column-access"))
             })?),
         };
         config::set_column(
@@ -749,7 +777,11 @@ async fn set_column(
         .await
     }
     .await;
-    flash::after(outcome, &back, "Column permission saved.")
+    flash::after(
+        outcome,
+        &back,
+        &crate::tr!("access-column-permission-saved"),
+    )
 }
 
 // ---- system operations ----
@@ -794,7 +826,11 @@ async fn set_operation(
         .await
     }
     .await;
-    flash::after(outcome, "/console/access/operations", "Saved.")
+    flash::after(
+        outcome,
+        "/console/access/operations",
+        &crate::tr!("access-saved"),
+    )
 }
 
 // ---- explain and audit ----
@@ -822,14 +858,15 @@ async fn explain_page(
     let catalog = who.actor.catalog.clone();
     let objects: Vec<minijinja::Value> = catalog
         .objects()
-        .map(|o| context! { code => o.code.as_str(), title => &o.plural })
+        .map(|o| context! { code => o.code.as_str(), title => o.plural_shown() })
         .collect();
     let (explanation, problem) = if query.user.is_empty() {
         (None, None)
     } else {
         let outcome = async {
-            let operation = Operation::parse(&query.operation)
-                .ok_or_else(|| Error::invalid_field("operation", "choose an operation"))?;
+            let operation = Operation::parse(&query.operation).ok_or_else(|| {
+                Error::invalid_field("operation", crate::tr!("access-choose-operation"))
+            })?;
             let record = Some(query.record.trim()).filter(|r| !r.is_empty());
             explain::explain(
                 &app,
@@ -944,7 +981,7 @@ async fn send_recovery_link(
     flash::after(
         outcome,
         &format!("/console/users/{id}"),
-        "A password reset link was sent by e-mail.",
+        &crate::tr!("access-recovery-link-sent"),
     )
 }
 
@@ -961,10 +998,10 @@ async fn set_user_active(
     flash::after(
         outcome,
         &back,
-        if form.active == "true" {
-            "User reactivated."
+        &if form.active == "true" {
+            crate::tr!("access-user-reactivated")
         } else {
-            "User deactivated: their sessions and tokens no longer work."
+            crate::tr!("access-user-deactivated")
         },
     )
 }
@@ -993,5 +1030,5 @@ async fn set_user_role(
         .await
     }
     .await;
-    flash::after(outcome, &back, "Roles saved.")
+    flash::after(outcome, &back, &crate::tr!("access-roles-saved"))
 }

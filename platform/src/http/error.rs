@@ -31,12 +31,10 @@ fn status_and_code(error: &Error) -> (StatusCode, &'static str) {
 /// The message a user may see.
 fn public_message(error: &Error) -> String {
     match error {
-        Error::NotFound(what) => format!("{}{} not found.", what[..1].to_uppercase(), &what[1..]),
+        Error::NotFound(what) => crate::tr!("error-not-found", what = *what),
         Error::Internal(source) => {
             tracing::error!(error = %format!("{source:#}"), "request failed");
-            "Something went wrong on our side. Please try again; if it keeps happening, contact \
-             support."
-                .into()
+            crate::tr!("error-internal")
         }
         other => other.to_string(),
     }
@@ -104,18 +102,18 @@ impl From<JsonRejection> for ApiError {
             StatusCode::PAYLOAD_TOO_LARGE => Self::new(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "payload_too_large",
-                "The request body is too large.",
+                crate::tr!("error-body-too-large"),
             ),
             StatusCode::UNSUPPORTED_MEDIA_TYPE => Self::new(
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 "unsupported_media_type",
-                "Send the body as JSON with Content-Type: application/json.",
+                crate::tr!("error-json-content-type"),
             ),
             // Broken syntax, and JSON of the wrong shape, are both a malformed request.
             _ => Self::new(
                 StatusCode::BAD_REQUEST,
                 "malformed_json",
-                format!("The request body is not valid: {}", rejection.body_text()),
+                crate::tr!("error-body-invalid", detail = rejection.body_text()),
             ),
         }
     }
@@ -177,10 +175,7 @@ impl From<Error> for PageError {
 
 impl PageError {
     pub fn not_found() -> Self {
-        Self::Status(
-            StatusCode::NOT_FOUND,
-            "There is nothing at this address.".into(),
-        )
+        Self::Status(StatusCode::NOT_FOUND, crate::tr!("error-nothing-here"))
     }
 }
 

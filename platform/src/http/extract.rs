@@ -59,7 +59,7 @@ impl<S: Send + Sync> FromRequestParts<S> for ApiUser {
             ApiError::new(
                 StatusCode::UNAUTHORIZED,
                 "unauthenticated",
-                "Sign in, or send an API token as Authorization: Bearer.",
+                crate::tr!("error-api-sign-in"),
             )
         })
     }
@@ -154,7 +154,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
             ApiError::new(
                 StatusCode::BAD_REQUEST,
                 "malformed_json",
-                format!("The request body is not valid: {e}"),
+                crate::tr!("error-body-invalid", detail = e.to_string()),
             )
         })
     }
@@ -184,20 +184,17 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for CsrfForm<T> {
             .map_err(|_| {
                 PageError::Status(
                     StatusCode::PAYLOAD_TOO_LARGE,
-                    "The form is too large.".into(),
+                    crate::tr!("error-form-too-large"),
                 )
             })?;
         if bytes.len() > MAX_FORM_BYTES {
             return Err(PageError::Status(
                 StatusCode::PAYLOAD_TOO_LARGE,
-                "The form is too large.".into(),
+                crate::tr!("error-form-too-large"),
             ));
         }
         let fields: Vec<(String, String)> = serde_html_form::from_bytes(&bytes).map_err(|_| {
-            PageError::Status(
-                StatusCode::BAD_REQUEST,
-                "The form could not be read.".into(),
-            )
+            PageError::Status(StatusCode::BAD_REQUEST, crate::tr!("error-form-unreadable"))
         })?;
         let submitted = fields
             .iter()
@@ -209,7 +206,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for CsrfForm<T> {
         serde_html_form::from_bytes(&bytes).map(Self).map_err(|e| {
             PageError::Status(
                 StatusCode::BAD_REQUEST,
-                format!("The form could not be read: {e}"),
+                crate::tr!("error-form-unreadable-detail", detail = e.to_string()),
             )
         })
     }
@@ -246,7 +243,7 @@ fn check_csrf(expected: Option<&str>, submitted: Option<&str>) -> Result<(), Pag
         (Some(e), Some(s)) if auth::same_secret(e, s) => Ok(()),
         _ => Err(PageError::Status(
             StatusCode::FORBIDDEN,
-            "This form has expired. Go back, reload the page and try again.".into(),
+            crate::tr!("error-form-expired"),
         )),
     }
 }
@@ -273,15 +270,11 @@ impl FromRequest<Arc<App>> for CsrfMultipart {
         let too_large = || {
             PageError::Status(
                 StatusCode::PAYLOAD_TOO_LARGE,
-                "The form or one of its files is too large.".into(),
+                crate::tr!("error-upload-too-large"),
             )
         };
-        let unreadable = || {
-            PageError::Status(
-                StatusCode::BAD_REQUEST,
-                "The form could not be read.".into(),
-            )
-        };
+        let unreadable =
+            || PageError::Status(StatusCode::BAD_REQUEST, crate::tr!("error-form-unreadable"));
         let max_file = app.config.max_attachment_bytes;
         let max_total = max_file * files::MAX_FILES as u64 + MULTIPART_OVERHEAD;
         let declared = req
@@ -329,7 +322,7 @@ impl FromRequest<Arc<App>> for CsrfMultipart {
                     if uploads.len() == files::MAX_FILES {
                         return Err(PageError::Status(
                             StatusCode::UNPROCESSABLE_ENTITY,
-                            format!("Attach at most {} files at a time.", files::MAX_FILES),
+                            crate::tr!("error-too-many-files", count = files::MAX_FILES),
                         ));
                     }
                     uploads.push(files::Upload {

@@ -165,7 +165,7 @@ async fn portal_comment(
     flash::after(
         knowledge::comment(&app, &who.actor, &id, &form.body).await,
         &back,
-        "Published.",
+        &crate::tr!("knowledge-comment-published"),
     )
 }
 
@@ -178,14 +178,14 @@ async fn portal_change_comment(
     let back = format!("/knowledge/{id}#comments");
     let body = (form.action != "delete").then_some(form.body.as_str());
     let notice = if body.is_some() {
-        "Comment changed."
+        crate::tr!("knowledge-comment-changed")
     } else {
-        "Comment deleted."
+        crate::tr!("knowledge-comment-deleted")
     };
     flash::after(
         knowledge::change_comment(&app, &who.actor, &id, &comment, body).await,
         &back,
-        notice,
+        &notice,
     )
 }
 
@@ -207,10 +207,10 @@ async fn portal_like(
     flash::after(
         outcome,
         &format!("/knowledge/{id}"),
-        if form.on == "true" {
-            "Liked."
+        &if form.on == "true" {
+            crate::tr!("knowledge-liked")
         } else {
-            "Like removed."
+            crate::tr!("knowledge-like-removed")
         },
     )
 }

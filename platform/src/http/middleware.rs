@@ -13,7 +13,7 @@ use axum_extra::extract::CookieJar;
 use portico_tenants::Tenant;
 
 use super::{SESSION_COOKIE, error::ApiError, views};
-use crate::{app::App, auth, error::Error, tenancy};
+use crate::{app::App, auth, error::Error, i18n, tenancy};
 
 /// Paths answered on the platform's own host (not a tenant's): health and metrics for operators.
 pub const OPS_PATHS: &[&str] = &["/healthz", "/readyz", "/metrics"];
@@ -58,7 +58,7 @@ fn ambiguous_host(req: &Request) -> bool {
 /// operator endpoints. Unknown tenants get a plain 404 that reveals nothing about which exist.
 pub async fn route_by_host(State(app): State<Arc<App>>, mut req: Request, next: Next) -> Response {
     if ambiguous_host(&req) {
-        return bad_request(&req, "The request names more than one host.");
+        return bad_request(&req, &crate::tr!("error-several-hosts"));
     }
     // Ids in paths end up in queries and headers: no control characters, even percent-encoded.
     if crate::text::url_part_has_control(req.uri().path())
@@ -67,7 +67,7 @@ pub async fn route_by_host(State(app): State<Arc<App>>, mut req: Request, next: 
             .query()
             .is_some_and(crate::text::url_part_has_control)
     {
-        return bad_request(&req, "The address contains control characters.");
+        return bad_request(&req, &crate::tr!("error-control-characters"));
     }
     let path = req.uri().path();
     let ops = OPS_PATHS.contains(&path);
@@ -109,9 +109,14 @@ fn bad_request(req: &Request, message: &str) -> Response {
 
 fn not_found(req: &Request) -> Response {
     if is_api(req.uri().path()) {
-        ApiError::new(StatusCode::NOT_FOUND, "not_found", "Not found.").into_response()
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            crate::tr!("error-api-not-found"),
+        )
+        .into_response()
     } else {
-        views::error_page(StatusCode::NOT_FOUND, "There is nothing at this address.")
+        views::error_page(StatusCode::NOT_FOUND, &crate::tr!("error-nothing-here"))
     }
 }
 
@@ -151,6 +156,39 @@ pub async fn authenticate(State(app): State<Arc<App>>, mut req: Request, next: N
     }
 }
 
+/// Serves the request in its reader's language and time zone (see `i18n::negotiate`): a
+/// signed-in user's own choice, else a visitor's language cookie; the tenant's defaults; the
+/// browser's `Accept-Language`.
+pub async fn localize(req: Request, next: Next) -> Response {
+    let tenant = req.extensions().get::<CurrentTenant>().map(|t| t.0.clone());
+    let actor = req
+        .extensions()
+        .get::<Identity>()
+        .and_then(|identity| identity.0.as_ref())
+        .map(|who| &who.actor);
+    let cookie = CookieJar::from_headers(req.headers())
+        .get(super::LANGUAGE_COOKIE)
+        .map(|c| c.value().to_owned());
+    let chosen = actor
+        .and_then(|a| a.language.as_deref())
+        .or(cookie.as_deref());
+    let accept = req
+        .headers()
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok());
+    let tenant_language = tenant.as_ref().and_then(|t| t.language.as_deref());
+    let time_zone = actor
+        .and_then(|a| a.time_zone.as_deref())
+        .or(tenant.as_ref().and_then(|t| t.time_zone.as_deref()))
+        .and_then(i18n::parse_time_zone)
+        .unwrap_or(chrono_tz::Tz::UTC);
+    let locale = i18n::Locale {
+        language: i18n::negotiate(chosen, tenant_language, accept),
+        time_zone,
+    };
+    i18n::scope(locale, next.run(req)).await
+}
+
 fn bearer_token(headers: &HeaderMap) -> Option<&str> {
     let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
     let (scheme, token) = value.split_once(' ')?;
@@ -162,11 +200,11 @@ fn bearer_token(headers: &HeaderMap) -> Option<&str> {
 pub async fn refuse_cross_site(req: Request, next: Next) -> Response {
     let safe = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     if !safe && is_cross_site(&req) {
-        let message = "Cross-site requests are not allowed.";
+        let message = crate::tr!("error-cross-site");
         return if is_api(req.uri().path()) {
             ApiError::new(StatusCode::FORBIDDEN, "cross_site", message).into_response()
         } else {
-            views::error_page(StatusCode::FORBIDDEN, message)
+            views::error_page(StatusCode::FORBIDDEN, &message)
         };
     }
     next.run(req).await

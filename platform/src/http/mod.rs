@@ -15,6 +15,7 @@ mod ops;
 mod portal;
 mod record_forms;
 mod record_pages;
+mod regional;
 mod sections;
 pub mod server;
 mod sign_in;
@@ -45,6 +46,8 @@ use crate::{
 
 pub const SESSION_COOKIE: &str = "portico_session";
 pub const ANON_CSRF_COOKIE: &str = "portico_csrf";
+/// The language a visitor chose before signing in (a signed-in user's choice is on their account).
+pub const LANGUAGE_COOKIE: &str = "portico_language";
 const ANON_CSRF_LIFETIME_SECONDS: i64 = 12 * 3600;
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 /// Largest request body accepted anywhere (larger uploads will get their own, explicit limits).
@@ -55,16 +58,18 @@ pub use ops::install_metrics_recorder;
 pub fn router(app: Arc<App>) -> Router {
     let tenant_routes = Router::new()
         .merge(portal::routes())
+        .merge(regional::routes())
         .nest("/console", console::routes())
         .nest("/api/v1", api::routes())
+        .fallback(fallback)
         .layer(from_fn(middleware::refuse_cross_site))
+        .layer(from_fn(middleware::localize))
         .layer(from_fn_with_state(app.clone(), middleware::authenticate));
 
     Router::new()
         .merge(ops::routes())
         .merge(assets::routes())
         .merge(tenant_routes)
-        .fallback(fallback)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(from_fn_with_state(app.clone(), middleware::route_by_host))
         .layer(from_fn_with_state(
@@ -108,7 +113,7 @@ async fn fallback(req: Request) -> axum::response::Response {
         error::ApiError::new(
             axum::http::StatusCode::NOT_FOUND,
             "not_found",
-            "No such endpoint.",
+            crate::tr!("error-no-endpoint"),
         )
         .into_response()
     } else {

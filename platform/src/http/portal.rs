@@ -119,7 +119,11 @@ async fn organization_profile(
         &form.phone,
     )
     .await;
-    Ok(flash::after(outcome, ORGANIZATION, "Profile saved."))
+    Ok(flash::after(
+        outcome,
+        ORGANIZATION,
+        &crate::tr!("portal-org-profile-saved"),
+    ))
 }
 
 async fn organization_add_members(
@@ -151,7 +155,11 @@ async fn organization_change_member(
     let org = own_organization(&who)?;
     let outcome =
         async { apply_member_change(&app, &who.actor, org, user_id(&user)?, form).await }.await;
-    Ok(flash::after(outcome, ORGANIZATION, "Member updated."))
+    Ok(flash::after(
+        outcome,
+        ORGANIZATION,
+        &crate::tr!("portal-org-member-updated"),
+    ))
 }
 
 async fn organization_invite_member(
@@ -183,7 +191,11 @@ async fn organization_member_role(
         .await
     }
     .await;
-    Ok(flash::after(outcome, ORGANIZATION, "Roles saved."))
+    Ok(flash::after(
+        outcome,
+        ORGANIZATION,
+        &crate::tr!("portal-org-roles-saved"),
+    ))
 }
 
 async fn organization_add_address(
@@ -198,7 +210,11 @@ async fn organization_add_address(
         &address_fields(form),
     )
     .await;
-    Ok(flash::after(outcome, ORGANIZATION, "Address added."))
+    Ok(flash::after(
+        outcome,
+        ORGANIZATION,
+        &crate::tr!("portal-org-address-added"),
+    ))
 }
 
 async fn organization_delete_address(
@@ -209,7 +225,11 @@ async fn organization_delete_address(
 ) -> Result<Response, PageError> {
     let outcome =
         organizations::delete_address(&app, &who.actor, own_organization(&who)?, &address).await;
-    Ok(flash::after(outcome, ORGANIZATION, "Address deleted."))
+    Ok(flash::after(
+        outcome,
+        ORGANIZATION,
+        &crate::tr!("portal-org-address-deleted"),
+    ))
 }
 
 /// The default main page: banner with the knowledge-base search, popular articles, "My cases".
@@ -222,8 +242,19 @@ async fn home(State(app): State<Arc<App>>, PortalUser(who): PortalUser) -> Respo
     )
 }
 
-async fn profile(PortalUser(who): PortalUser) -> Response {
-    views::render("portal/profile.html", context! { ..page_context(&who) })
+async fn profile(flash: Flash, PortalUser(who): PortalUser) -> Response {
+    super::render_page(flash, "portal/profile.html", &who, profile_context(&who))
+}
+
+/// What the profile page shows besides the password form's outcome: the regional choices.
+fn profile_context(who: &Authenticated) -> minijinja::Value {
+    let tenant_zone = who.actor.tenant.time_zone.as_deref().unwrap_or("UTC");
+    context! {
+        regional => Serde(crate::regional::own(&who.actor)),
+        tenant_zone,
+        time_zones => crate::i18n::time_zone_names(),
+        ..page_context(who)
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -244,7 +275,7 @@ async fn change_password(
     let outcome = if form.new_password != form.confirm_password {
         Err(Error::invalid_field(
             "confirm_password",
-            "does not match the new password",
+            crate::tr!("auth-new-password-mismatch"),
         ))
     } else {
         auth::change_password(&app, &who, &form.current_password, &form.new_password).await
@@ -252,12 +283,12 @@ async fn change_password(
     match outcome {
         Ok(()) => views::render(
             "portal/profile.html",
-            context! { notice => "Your password has been changed.", ..page_context(&who) },
+            context! { notice => crate::tr!("auth-password-changed"), ..profile_context(&who) },
         ),
         Err(Error::Invalid { fields, .. }) => views::render_with_status(
             StatusCode::UNPROCESSABLE_ENTITY,
             "portal/profile.html",
-            context! { errors => Serde(&fields), ..page_context(&who) },
+            context! { errors => Serde(&fields), ..profile_context(&who) },
         ),
         Err(other) => PageError::from(other).into_response(),
     }
@@ -279,8 +310,9 @@ struct SetupForm {
     confirm_password: String,
 }
 
-const LINK_USED: &str =
-    "This link has expired or has already been used. Ask your administrator for a new one.";
+fn link_used() -> String {
+    crate::tr!("auth-setup-link-used")
+}
 
 async fn setup_form(
     State(app): State<Arc<App>>,
@@ -290,7 +322,7 @@ async fn setup_form(
 ) -> Result<Response, PageError> {
     let form = password_links::open(&app, &tenant, &query.token)
         .await?
-        .ok_or_else(|| PageError::Status(StatusCode::GONE, LINK_USED.into()))?;
+        .ok_or_else(|| PageError::Status(StatusCode::GONE, link_used()))?;
     let (jar, csrf_token) = sign_in::anon_csrf(&app, jar);
     let page = views::render(
         "set_password.html",
@@ -308,7 +340,7 @@ async fn setup_submit(
     let outcome = if form.new_password != form.confirm_password {
         Err(Error::invalid_field(
             "confirm_password",
-            "does not match the new password",
+            crate::tr!("auth-new-password-mismatch"),
         ))
     } else {
         password_links::set_password_by_link(&app, &tenant, &form.token, &form.new_password).await
@@ -322,7 +354,7 @@ async fn setup_submit(
         Err(Error::Invalid { fields, .. }) => {
             let user = password_links::holder_of(&app, &tenant, &form.token)
                 .await?
-                .ok_or_else(|| PageError::Status(StatusCode::GONE, LINK_USED.into()))?;
+                .ok_or_else(|| PageError::Status(StatusCode::GONE, link_used()))?;
             let (jar, csrf_token) = sign_in::anon_csrf(&app, jar);
             let page = views::render_with_status(
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -331,7 +363,7 @@ async fn setup_submit(
             );
             Ok((jar, page).into_response())
         }
-        Err(Error::BadRequest(_)) => Err(PageError::Status(StatusCode::GONE, LINK_USED.into())),
+        Err(Error::BadRequest(_)) => Err(PageError::Status(StatusCode::GONE, link_used())),
         Err(other) => Err(other.into()),
     }
 }

@@ -21,7 +21,8 @@ pub struct FormField {
     pub widget: &'static str,
     /// The value as the input shows it.
     pub value: String,
-    pub options: Vec<String>,
+    /// Fixed values: each stored value and how the reader sees it.
+    pub options: Vec<(String, String)>,
     pub required: bool,
     pub read_only: bool,
     /// For a reference: the object it points to, and the records to choose from (id, title)
@@ -71,7 +72,7 @@ pub fn fields(object: &ObjectType, columns: &Columns, data: &Map<String, Value>)
             };
             FormField {
                 name: f.name.clone(),
-                title: f.title.clone(),
+                title: object.field_title_shown(f),
                 widget,
                 value,
                 options: f
@@ -81,7 +82,11 @@ pub fn fields(object: &ObjectType, columns: &Columns, data: &Map<String, Value>)
                     .map(|o| {
                         o.iter()
                             .filter_map(Value::as_str)
-                            .map(str::to_owned)
+                            .map(|v| {
+                                let shown =
+                                    crate::i18n::value_label(object.code.as_str(), &f.name, v);
+                                (v.to_owned(), shown)
+                            })
                             .collect()
                     })
                     .unwrap_or_default(),
@@ -131,7 +136,7 @@ pub fn parse(
                         errors
                             .entry(field.name.clone())
                             .or_default()
-                            .push("must be a number".into());
+                            .push(crate::tr!("records-must-be-number"));
                         continue;
                     }
                 }

@@ -172,7 +172,7 @@ async fn index(who: &Authenticated, flash: Flash, surface: Surface) -> Result<Re
     let objects: Vec<View> = catalog
         .objects()
         .filter(|o| access::check(&who.actor, Capability::Records(o, Operation::Read)).is_ok())
-        .map(|o| context! { code => o.code.as_str(), title => &o.plural, section => &o.section })
+        .map(|o| context! { code => o.code.as_str(), title => o.plural_shown(), section => &o.section })
         .collect();
     Ok(render(
         flash,
@@ -198,7 +198,7 @@ pub struct ListQuery {
 /// The columns a list shows: the object's title field and a few more, as the actor may see them.
 fn list_columns(object: &ObjectType, columns: &Columns) -> Vec<View> {
     let mut shown: Vec<View> =
-        vec![context! { name => "number", title => "Number", system => true }];
+        vec![context! { name => "number", title => crate::tr!("records-number"), system => true }];
     let title = object.title_field.clone();
     let fields = title
         .iter()
@@ -211,9 +211,11 @@ fn list_columns(object: &ObjectType, columns: &Columns) -> Vec<View> {
         )
         .filter(|f| columns.visible(&f.name))
         .take(5);
-    shown.extend(fields.map(|f| context! { name => &f.name, title => &f.title, system => false }));
+    shown.extend(fields.map(
+        |f| context! { name => &f.name, title => object.field_title_shown(f), system => false },
+    ));
     if columns.visible("modified_at") {
-        shown.push(context! { name => "modified_at", title => "Modified on", system => true });
+        shown.push(context! { name => "modified_at", title => crate::tr!("records-modified-on"), system => true });
     }
     shown
 }
@@ -256,7 +258,7 @@ async fn list(
         .fields
         .iter()
         .filter(|f| columns.visible(&f.name))
-        .map(|f| context! { name => &f.name, title => &f.title })
+        .map(|f| context! { name => &f.name, title => object.field_title_shown(f) })
         .collect();
     Ok(render(
         flash,
@@ -264,7 +266,7 @@ async fn list(
         who,
         surface,
         context! {
-            object => context! { code => code, title => &object.plural, singular => &object.title },
+            object => context! { code => code, title => object.plural_shown(), singular => object.title_shown() },
             columns => list_columns(&object, &columns),
             page => page.as_ref().map(Serde),
             problem,
@@ -333,7 +335,7 @@ async fn new(
         who,
         surface,
         context! {
-            object => context! { code => code, title => &object.plural, singular => &object.title },
+            object => context! { code => code, title => object.plural_shown(), singular => object.title_shown() },
             fields => Serde(&fields),
         },
     ))
@@ -357,7 +359,10 @@ async fn create(
     match outcome {
         Ok(record) => {
             let id = record["id"].as_str().unwrap_or_default();
-            flash::notice(&format!("{}/{code}/{id}", surface.prefix), "Saved.")
+            flash::notice(
+                &format!("{}/{code}/{id}", surface.prefix),
+                &crate::tr!("records-saved"),
+            )
         }
         Err(error) => flash::refused(&back, error),
     }
@@ -418,7 +423,7 @@ async fn show(
             actions => Serde(&actions),
             history => Serde(&history),
             files_prefix => surface.prefix.trim_end_matches("/records"),
-            object => context! { code => code, title => &object.plural, singular => &object.title },
+            object => context! { code => code, title => object.plural_shown(), singular => object.title_shown() },
             record => Serde(&opened.record),
             fields => Serde(&fields),
             can_update => opened.can_update,
@@ -448,12 +453,12 @@ async fn update(
         let version = form
             .get("version")
             .and_then(|v| v.parse().ok())
-            .ok_or_else(|| Error::BadRequest("The form has no version.".into()))?;
+            .ok_or_else(|| Error::BadRequest(crate::tr!("records-form-no-version")))?;
         let changes = record_forms::parse(&object, &columns, &form)?;
         records::update(app, &who.actor, code, id, version, Value::Object(changes)).await
     }
     .await;
-    flash::after(outcome, &back, "Saved.")
+    flash::after(outcome, &back, &crate::tr!("records-saved"))
 }
 
 async fn delete(
@@ -464,7 +469,10 @@ async fn delete(
     surface: Surface,
 ) -> Response {
     match records::delete(app, &who.actor, code, id).await {
-        Ok(()) => flash::notice(&format!("{}/{code}", surface.prefix), "Deleted."),
+        Ok(()) => flash::notice(
+            &format!("{}/{code}", surface.prefix),
+            &crate::tr!("records-deleted"),
+        ),
         Err(error) => flash::refused(&format!("{}/{code}/{id}", surface.prefix), error),
     }
 }
@@ -486,11 +494,11 @@ async fn share(
     let back = format!("{}/{code}/{id}", surface.prefix);
     let outcome = async {
         let level = Level::parse(&form.level)
-            .ok_or_else(|| Error::invalid_field("level", "choose read, edit or delete"))?;
+            .ok_or_else(|| Error::invalid_field("level", crate::tr!("records-choose-level")))?;
         records::share(app, &who.actor, code, id, &form.grantee, level).await
     }
     .await;
-    flash::after(outcome, &back, "Shared.")
+    flash::after(outcome, &back, &crate::tr!("records-shared"))
 }
 
 /// Attaches the form's files to a record the user may edit.
@@ -504,11 +512,14 @@ async fn attach(
 ) -> Response {
     let back = format!("{}/{code}/{id}", surface.prefix);
     let outcome = if form.files.is_empty() {
-        Err(Error::invalid_field("files", "choose at least one file"))
+        Err(Error::invalid_field(
+            "files",
+            crate::tr!("records-choose-file"),
+        ))
     } else {
         crate::files::attach_to_record(app, &who.actor, code, id, form.files).await
     };
-    flash::after(outcome, &back, "Files attached.")
+    flash::after(outcome, &back, &crate::tr!("records-files-attached"))
 }
 
 #[derive(Debug, Deserialize)]
@@ -537,5 +548,5 @@ async fn act(
         Some(form.comment.as_str()),
     )
     .await;
-    flash::after(outcome, &back, "Done.")
+    flash::after(outcome, &back, &crate::tr!("records-done"))
 }

@@ -54,7 +54,7 @@ async fn console_settings(
     flash::after(
         installed::set_settings(&app, &who.actor, &code, &form.settings).await,
         "/console/sections",
-        "Settings saved.",
+        &crate::tr!("console-settings-saved"),
     )
 }
 
@@ -217,12 +217,16 @@ fn package_of(form: &CsrfMultipart) -> crate::error::Result<PluginPackage> {
             .find(|f| f.file_name.to_ascii_lowercase().ends_with(ext))
     };
     let manifest = named(".json")
-        .ok_or_else(|| Error::invalid_field("manifest", "choose the section.json file"))?;
+        .ok_or_else(|| Error::invalid_field("manifest", crate::tr!("console-choose-manifest")))?;
     let component = named(".wasm")
-        .ok_or_else(|| Error::invalid_field("component", "choose the component (.wasm) file"))?;
+        .ok_or_else(|| Error::invalid_field("component", crate::tr!("console-choose-component")))?;
     Ok(PluginPackage {
-        manifest: serde_json::from_slice(&manifest.bytes)
-            .map_err(|e| Error::invalid_field("manifest", format!("is not JSON: {e}")))?,
+        manifest: serde_json::from_slice(&manifest.bytes).map_err(|e| {
+            Error::invalid_field(
+                "manifest",
+                crate::tr!("console-not-json", error = e.to_string()),
+            )
+        })?,
         component: component.bytes.to_vec(),
         icon: named(".svg")
             .or_else(|| named(".png"))
@@ -254,7 +258,11 @@ async fn console_upload(
     match outcome {
         Ok(section) => flash::notice(
             "/console/sections",
-            &format!("{} {} is installed.", section.title, section.version),
+            &crate::tr!(
+                "console-section-installed",
+                title = &section.title,
+                version = &section.version
+            ),
         ),
         Err(error) => flash::refused("/console/sections", error),
     }
@@ -269,7 +277,7 @@ async fn console_action(
     flash::after(
         act(&app, &who.actor, &code, &action).await,
         "/console/sections",
-        "Done.",
+        &crate::tr!("console-done"),
     )
 }
 
@@ -309,7 +317,7 @@ struct Package {
 fn base64_field(field: &str, text: &str) -> Result<Vec<u8>, Error> {
     base64::engine::general_purpose::STANDARD
         .decode(text)
-        .map_err(|_| Error::invalid_field(field, "is not base64"))
+        .map_err(|_| Error::invalid_field(field, crate::tr!("console-not-base64")))
 }
 
 #[utoipa::path(

@@ -276,10 +276,7 @@ fn render_registration(
 }
 
 fn registration_link_used() -> PageError {
-    PageError::Status(
-        StatusCode::GONE,
-        "This link has expired or has already been used. Register again.".into(),
-    )
+    PageError::Status(StatusCode::GONE, crate::tr!("auth-registration-link-used"))
 }
 
 /// Route handlers for one entrance.
@@ -377,10 +374,7 @@ pub mod handlers {
         CsrfForm(form): CsrfForm<ConfirmQuery>,
     ) -> Result<Response, PageError> {
         match auth::registration::confirm(&app, &tenant, &form.token).await {
-            Ok(_) => Ok(flash::notice(
-                "/login",
-                "Your account is open. Sign in with your e-mail address and password.",
-            )),
+            Ok(_) => Ok(flash::notice("/login", &crate::tr!("auth-account-open"))),
             Err(Error::Invalid { .. }) => Err(registration_link_used()),
             Err(error) => Err(error.into()),
         }

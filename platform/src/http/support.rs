@@ -194,7 +194,7 @@ async fn portal_create(
     match cases::open_case(&app, &who.actor, new_case_data(&form.fields), form.files).await {
         Ok(record) => flash::notice(
             &format!("/cases/{}", record["id"].as_str().unwrap_or_default()),
-            "Your case was submitted.",
+            &crate::tr!("cases-submitted"),
         ),
         Err(error) => flash::refused("/cases/new", error),
     }
@@ -229,14 +229,14 @@ async fn post_to_case(
     };
     let body = form.fields.get("body").cloned().unwrap_or_default();
     let notice = if kind == MessageKind::Complaint {
-        "Your complaint was sent to the support team."
+        crate::tr!("cases-complaint-sent")
     } else {
-        "Sent."
+        crate::tr!("cases-sent")
     };
     flash::after(
         conversation::post(app, actor, id, kind, &body, form.files).await,
         back,
-        notice,
+        &notice,
     )
 }
 
@@ -261,7 +261,7 @@ async fn portal_action(
         cases::act(&app, &who.actor, &id, action).await
     }
     .await;
-    flash::after(outcome, &back, "Done.")
+    flash::after(outcome, &back, &crate::tr!("cases-done"))
 }
 
 #[derive(Debug, Deserialize)]
@@ -279,14 +279,13 @@ async fn portal_feedback(
 ) -> Response {
     let back = format!("/cases/{id}");
     let outcome = async {
-        let satisfaction = form
-            .satisfaction
-            .parse()
-            .map_err(|_| Error::invalid_field("satisfaction", "choose from 1 to 5"))?;
+        let satisfaction = form.satisfaction.parse().map_err(|_| {
+            Error::invalid_field("satisfaction", crate::tr!("cases-choose-satisfaction"))
+        })?;
         cases::give_feedback(&app, &who.actor, &id, satisfaction, &form.notes).await
     }
     .await;
-    flash::after(outcome, &back, "Thank you for your feedback.")
+    flash::after(outcome, &back, &crate::tr!("cases-feedback-thanks"))
 }
 
 /// A file as a download: never rendered by the browser as a page.
@@ -411,7 +410,7 @@ async fn console_numbering(
     flash::after(
         records::set_numbering(&app, &who.actor, cases::OBJECT, &form.template).await,
         "/console/cases",
-        "New cases will be numbered that way.",
+        &crate::tr!("cases-numbering-saved"),
     )
 }
 
@@ -435,7 +434,11 @@ async fn console_status(
     }
     let outcome =
         records::update(&app, &who.actor, cases::OBJECT, &id, form.version, changes).await;
-    flash::after(outcome, &format!("/console/cases/{id}"), "Status changed.")
+    flash::after(
+        outcome,
+        &format!("/console/cases/{id}"),
+        &crate::tr!("cases-status-changed"),
+    )
 }
 
 #[derive(Debug, Deserialize)]
@@ -453,11 +456,15 @@ async fn console_assign(
         let user = form
             .assignee
             .parse()
-            .map_err(|_| Error::invalid_field("assignee", "choose an employee"))?;
+            .map_err(|_| Error::invalid_field("assignee", crate::tr!("cases-choose-employee")))?;
         cases::assign(&app, &who.actor, &id, user).await
     }
     .await;
-    flash::after(outcome, &format!("/console/cases/{id}"), "Assigned.")
+    flash::after(
+        outcome,
+        &format!("/console/cases/{id}"),
+        &crate::tr!("cases-assigned"),
+    )
 }
 
 async fn console_file(
@@ -531,7 +538,9 @@ async fn api_post_message(
     let kind = match body.kind.as_deref() {
         None | Some("message") => MessageKind::Message,
         Some("complaint") => MessageKind::Complaint,
-        Some(_) => return Err(Error::invalid_field("kind", "must be message or complaint").into()),
+        Some(_) => {
+            return Err(Error::invalid_field("kind", crate::tr!("cases-kind-invalid")).into());
+        }
     };
     let message = conversation::post(&app, &who.actor, &id, kind, &body.body, Vec::new()).await?;
     Ok((StatusCode::CREATED, Json(json!(message))))
@@ -610,7 +619,7 @@ async fn api_assign(
     let user = body
         .assignee
         .parse()
-        .map_err(|_| Error::invalid_field("assignee", "is not a user id"))?;
+        .map_err(|_| Error::invalid_field("assignee", crate::tr!("cases-not-a-user-id")))?;
     cases::assign(&app, &who.actor, &id, user).await?;
     Ok(StatusCode::NO_CONTENT)
 }

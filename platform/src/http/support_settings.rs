@@ -58,6 +58,7 @@ async fn mailbox(
         context! {
             here => "settings", messages => Serde(&messages), templates, smtp => app.mail.is_some(),
             language, languages => mail::LANGUAGES.to_vec(), sender => Serde(&sender),
+            time_zone => &who.actor.tenant.time_zone, time_zones => crate::i18n::time_zone_names(),
             platform_sender => &app.config.mail_from, sender_domains => &app.config.mail_sender_domains,
         },
     ))
@@ -67,6 +68,8 @@ async fn mailbox(
 struct LanguageForm {
     #[serde(default)]
     language: String,
+    #[serde(default)]
+    time_zone: String,
 }
 
 async fn save_language(
@@ -74,8 +77,13 @@ async fn save_language(
     ConsoleUser(who): ConsoleUser,
     CsrfForm(form): CsrfForm<LanguageForm>,
 ) -> Response {
-    let outcome = mail::set_default_language(&app, &who.actor, &form.language).await;
-    flash::after(outcome, "/console/mail", "Language saved.")
+    let outcome =
+        mail::set_regional_defaults(&app, &who.actor, &form.language, &form.time_zone).await;
+    flash::after(
+        outcome,
+        "/console/mail",
+        &crate::tr!("mail-page-language-saved"),
+    )
 }
 
 async fn save_sender(
@@ -84,7 +92,11 @@ async fn save_sender(
     CsrfForm(form): CsrfForm<mail::Sender>,
 ) -> Response {
     let outcome = mail::set_sender(&app, &who.actor, form).await;
-    flash::after(outcome, "/console/mail", "Sender saved.")
+    flash::after(
+        outcome,
+        "/console/mail",
+        &crate::tr!("mail-page-sender-saved"),
+    )
 }
 
 fn template_of(code: &str) -> Result<Template> {
@@ -163,7 +175,7 @@ impl TemplateForm {
             if value.trim().is_empty() || value.chars().count() > max {
                 errors.insert(
                     field.to_owned(),
-                    vec![format!("must be 1 to {max} characters long")],
+                    vec![crate::tr!("mail-page-length", max = max)],
                 );
             }
         }
@@ -197,11 +209,11 @@ async fn save_template(
     }
     .await;
     let notice = if reset {
-        "The built-in wording is back."
+        crate::tr!("mail-page-wording-reset")
     } else {
-        "Template saved."
+        crate::tr!("mail-page-template-saved")
     };
-    flash::after(outcome, &back, notice)
+    flash::after(outcome, &back, &notice)
 }
 
 /// The message as the sample recipient would get it, or what is wrong with the wording (htmx
@@ -226,15 +238,18 @@ async fn preview_template(
     ))
 }
 
-const WEEKDAYS: [&str; 7] = [
-    "Monday",
-    "Tuesday",
-    "Wednesday",
-    "Thursday",
-    "Friday",
-    "Saturday",
-    "Sunday",
-];
+/// The weekdays, Monday first, in the reader's language.
+fn weekdays() -> [String; 7] {
+    [
+        crate::tr!("mail-page-monday"),
+        crate::tr!("mail-page-tuesday"),
+        crate::tr!("mail-page-wednesday"),
+        crate::tr!("mail-page-thursday"),
+        crate::tr!("mail-page-friday"),
+        crate::tr!("mail-page-saturday"),
+        crate::tr!("mail-page-sunday"),
+    ]
+}
 
 async fn calendars(
     State(app): State<Arc<App>>,
@@ -246,7 +261,7 @@ async fn calendars(
         flash,
         "console/calendars.html",
         &who,
-        context! { here => "settings", calendars => Serde(&calendars), weekdays => WEEKDAYS.to_vec() },
+        context! { here => "settings", calendars => Serde(&calendars), weekdays => weekdays().to_vec() },
     ))
 }
 
@@ -266,7 +281,7 @@ struct CalendarForm {
 
 fn parse_calendar(form: &CalendarForm) -> Result<Calendar> {
     let time_zone = form.time_zone.trim().parse().map_err(|_| {
-        Error::invalid_field("time_zone", "is not a known time zone, e.g. Europe/Berlin")
+        Error::invalid_field("time_zone", crate::tr!("mail-page-unknown-time-zone"))
     })?;
     let time = |key: String| -> Result<Option<NaiveTime>> {
         match form
@@ -278,7 +293,7 @@ fn parse_calendar(form: &CalendarForm) -> Result<Calendar> {
             None => Ok(None),
             Some(v) => NaiveTime::parse_from_str(v, "%H:%M")
                 .map(Some)
-                .map_err(|_| Error::invalid_field(&key, "must be a time like 09:00")),
+                .map_err(|_| Error::invalid_field(&key, crate::tr!("mail-page-time-format"))),
         }
     };
     let mut week = [None; 7];
@@ -289,7 +304,7 @@ fn parse_calendar(form: &CalendarForm) -> Result<Calendar> {
             _ => {
                 return Err(Error::invalid_field(
                     &format!("end_{i}"),
-                    format!("{} needs both a start and an end, or neither", WEEKDAYS[i]),
+                    crate::tr!("mail-page-day-needs-both", day = &weekdays()[i]),
                 ));
             }
         };
@@ -301,7 +316,7 @@ fn parse_calendar(form: &CalendarForm) -> Result<Calendar> {
         .filter(|d| !d.is_empty())
         .map(|d| {
             NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(|_| {
-                Error::invalid_field("holidays", format!("{d} is not a date like 2026-12-25"))
+                Error::invalid_field("holidays", crate::tr!("mail-page-not-a-date", date = d))
             })
         })
         .collect::<Result<Vec<_>>>()?;
@@ -323,5 +338,9 @@ async fn save_calendar(
         sla::calendars::save(&app, &who.actor, id, &form.name, &calendar).await
     }
     .await;
-    flash::after(outcome, "/console/calendars", "Calendar saved.")
+    flash::after(
+        outcome,
+        "/console/calendars",
+        &crate::tr!("mail-page-calendar-saved"),
+    )
 }

@@ -6,7 +6,9 @@ use axum::{
     http::StatusCode,
     response::{Html, IntoResponse, Response},
 };
-use minijinja::{AutoEscape, Environment};
+use minijinja::{AutoEscape, Environment, Value, value::Kwargs};
+
+use crate::i18n;
 
 macro_rules! templates {
     ($($name:literal),* $(,)?) => {
@@ -69,8 +71,13 @@ static ENV: LazyLock<Environment<'static>> = LazyLock::new(|| {
     let mut env = Environment::new();
     env.set_auto_escape_callback(|_| AutoEscape::Html);
     env.add_filter("human_minutes", crate::sections::cases::human_minutes);
+    env.add_function("t", translate);
     env.add_filter("when", when);
+    env.add_filter("day", day);
+    env.add_filter("number", number);
+    env.add_filter("money", money);
     env.add_filter("size", size);
+    env.add_filter("label", label);
     for (name, source) in TEMPLATES {
         env.add_template(name, source)
             .unwrap_or_else(|e| panic!("template {name} does not parse: {e}"));
@@ -78,11 +85,69 @@ static ENV: LazyLock<Environment<'static>> = LazyLock::new(|| {
     env
 });
 
-/// A stored timestamp (`2026-11-22T14:05:00.000000Z`) as `2026-11-22 14:05 UTC`.
+/// The languages a reader may switch to, each by its own name.
+static LANGUAGES: LazyLock<Vec<Value>> = LazyLock::new(|| {
+    i18n::Language::all()
+        .map(|l| minijinja::context! { code => l.code(), name => l.name() })
+        .collect()
+});
+
+/// The template function `t`: a message by its id, with named values, in the reader's language.
+fn translate(id: &str, values: Kwargs) -> Result<String, minijinja::Error> {
+    let args = values
+        .args()
+        .map(|name| {
+            let value: Value = values.get(name)?;
+            let arg = match value.as_i64() {
+                Some(n) if value.is_number() => i18n::Arg::from(n),
+                _ => match f64::try_from(value.clone()) {
+                    Ok(n) if value.is_number() => i18n::Arg::from(n),
+                    _ => i18n::Arg::from(value.to_string()),
+                },
+            };
+            Ok((name, arg))
+        })
+        .collect::<Result<Vec<_>, minijinja::Error>>()?;
+    Ok(i18n::message(id, args))
+}
+
+/// A stored timestamp (`2026-11-22T14:05:00.000000Z`) as the reader writes it, in their time
+/// zone (`2026-11-22 15:05 CET`, `22.11.2026, 15:05 CET`).
 fn when(stored: &str) -> String {
     match crate::store::Timestamp::parse(stored) {
-        Ok(t) => t.0.format("%Y-%m-%d %H:%M UTC").to_string(),
+        Ok(t) => i18n::current().date_time(t.0),
         Err(_) => stored.to_owned(),
+    }
+}
+
+/// A day (`2026-11-22`) or the day of a stored timestamp, as the reader writes it.
+fn day(stored: &str) -> String {
+    let locale = i18n::current();
+    if let Ok(day) = chrono::NaiveDate::parse_from_str(stored, "%Y-%m-%d") {
+        return locale.date(day);
+    }
+    match crate::store::Timestamp::parse(stored) {
+        Ok(t) => locale.day_of(t.0),
+        Err(_) => stored.to_owned(),
+    }
+}
+
+/// A number as the reader writes it (`decimals` after the mark, none by default).
+fn number(value: f64, decimals: Option<usize>) -> String {
+    i18n::current().number(value, decimals.unwrap_or(0).min(6))
+}
+
+/// An amount of money in a currency (`800 | money("EUR")`), as the reader writes it.
+fn money(value: f64, currency: &str) -> String {
+    i18n::current().money(value, currency)
+}
+
+/// A fixed value of a built-in field as the reader sees it: `{{ s | label("case", "status") }}`.
+fn label(value: Value, object: &str, field: &str) -> String {
+    match value.as_str() {
+        Some(text) => i18n::value_label(object, field, text),
+        None if value.is_none() || value.is_undefined() => String::new(),
+        None => value.to_string(),
     }
 }
 
@@ -96,15 +161,16 @@ fn size(bytes: i64) -> String {
 }
 
 /// Renders a template; a rendering failure is a bug, logged and answered with a plain 500.
-pub fn render(name: &str, context: impl Into<minijinja::Value>) -> Response {
+pub fn render(name: &str, context: impl Into<Value>) -> Response {
     render_with_status(StatusCode::OK, name, context)
 }
 
-pub fn render_with_status(
-    status: StatusCode,
-    name: &str,
-    context: impl Into<minijinja::Value>,
-) -> Response {
+pub fn render_with_status(status: StatusCode, name: &str, context: impl Into<Value>) -> Response {
+    let context = minijinja::context! {
+        ui_language => i18n::current().language.code(),
+        ui_languages => &*LANGUAGES,
+        ..context.into()
+    };
     let rendered = ENV
         .get_template(name)
         .and_then(|template| template.render(context));
@@ -130,7 +196,7 @@ pub fn error_page(status: StatusCode, message: &str) -> Response {
         "error.html",
         minijinja::context! {
             status => status.as_u16(),
-            title => status.canonical_reason().unwrap_or("Error"),
+            title => crate::tr!("error-status", status = status.as_u16()),
             message,
         },
     )

@@ -84,7 +84,6 @@ async fn wording(tx: &mut TenantTx, template: Template, language: &str) -> Resul
     })
 }
 
-const DEFAULT_LANGUAGE: &str = "mail:language";
 const SENDER_NAME: &str = "mail:from_name";
 const SENDER_ADDRESS: &str = "mail:from_address";
 
@@ -120,7 +119,7 @@ pub async fn set_sender(app: &App, actor: &Actor, new: Sender) -> Result<Sender>
     if name.chars().count() > 100 || name.contains(['<', '>', '"', '\r', '\n']) {
         errors.insert(
             "name".into(),
-            vec!["must be at most 100 characters, without < > or quotes".into()],
+            vec![crate::tr!("mail-page-sender-name-invalid")],
         );
     }
     let address = match new.address.trim() {
@@ -130,14 +129,15 @@ pub async fn set_sender(app: &App, actor: &Actor, new: Sender) -> Result<Sender>
                 let domain = email.as_str().rsplit('@').next().unwrap_or_default();
                 if !app.config.mail_sender_domains.iter().any(|d| d == domain) {
                     let allowed = if app.config.mail_sender_domains.is_empty() {
-                        "none: the operator allows no domain of tenants' own".to_owned()
+                        crate::tr!("mail-page-no-allowed-domain")
                     } else {
                         app.config.mail_sender_domains.join(", ")
                     };
                     errors.insert(
                         "address".into(),
-                        vec![format!(
-                            "must be in a domain the operator allows ({allowed})"
+                        vec![crate::tr!(
+                            "mail-page-domain-not-allowed",
+                            allowed = allowed
                         )],
                     );
                 }
@@ -171,9 +171,9 @@ pub async fn set_sender(app: &App, actor: &Actor, new: Sender) -> Result<Sender>
     Ok(sender)
 }
 
-/// The language of mail to people whose contact names none (English unless the tenant chose).
+/// The language of mail to people who chose none: the tenant's default, else English.
 pub async fn default_language(tx: &mut TenantTx) -> Result<String> {
-    Ok(settings::get(tx, DEFAULT_LANGUAGE)
+    Ok(crate::regional::tenant_language(tx)
         .await?
         .filter(|l| shipped(l))
         .unwrap_or_else(|| "en".to_owned()))
@@ -186,23 +186,27 @@ pub async fn tenant_default_language(app: &App, actor: &Actor) -> Result<String>
     default_language(&mut tx).await
 }
 
+/// Sets the tenant's default language (of mail, and of its portal and console: one default).
 pub async fn set_default_language(app: &App, actor: &Actor, language: &str) -> Result<()> {
-    access::check(actor, Capability::ManageEmployees)?;
+    let time_zone = actor.tenant.time_zone.clone().unwrap_or_default();
+    set_regional_defaults(app, actor, language, &time_zone).await
+}
+
+/// Sets the tenant's default language (one mail is written in) and time zone.
+pub async fn set_regional_defaults(
+    app: &App,
+    actor: &Actor,
+    language: &str,
+    time_zone: &str,
+) -> Result<()> {
     let language = parse_language(language)?;
-    let mut tx = app.db.begin(actor.tenant.id, Access::Write).await?;
-    settings::put(&mut tx, DEFAULT_LANGUAGE, language).await?;
-    access::audit(
-        app,
-        &mut tx,
-        actor,
-        "mail.language",
-        "tenant".to_owned(),
-        None,
-        Some(serde_json::json!({ "language": language })),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+    let defaults = crate::regional::Regional {
+        language: Some(language.to_owned()),
+        time_zone: Some(time_zone.to_owned()),
+    };
+    crate::regional::set_tenant_defaults(app, actor, defaults)
+        .await
+        .map(drop)
 }
 
 /// A language code Portico ships wording in.
@@ -214,14 +218,26 @@ pub fn parse_language(code: &str) -> Result<&'static str> {
         .ok_or_else(|| {
             Error::invalid_field(
                 "language",
-                format!("must be one of {}", LANGUAGES.map(|(c, _)| c).join(", ")),
+                crate::tr!(
+                    "mail-page-language-one-of",
+                    languages = LANGUAGES.map(|(c, _)| c).join(", ")
+                ),
             )
         })
 }
 
-/// The language a recipient reads: the one on the Contact with their address (its "Language"
-/// field, by name or code), else the tenant's default.
+/// The language a recipient reads: the one they chose for their account, else the one on the
+/// Contact with their address (its "Language" field, by name or code), else the tenant's default.
 async fn recipient_language(tx: &mut TenantTx, to: &Email) -> Result<String> {
+    let own: Option<Option<String>> =
+        sqlx::query_scalar("SELECT language FROM users WHERE tenant_id = $1 AND login = $2")
+            .bind(tx.tenant_param())
+            .bind(to.as_str())
+            .fetch_optional(tx.conn())
+            .await?;
+    if let Some(code) = own.flatten().filter(|code| shipped(code)) {
+        return Ok(code);
+    }
     let named: Option<Option<String>> = sqlx::query_scalar(
         "SELECT data->>'language' FROM records
          WHERE tenant_id = $1 AND object = 'contact' AND deleted_at IS NULL
@@ -242,6 +258,24 @@ async fn recipient_language(tx: &mut TenantTx, to: &Email) -> Result<String> {
         Some(code) => Ok(code),
         None => default_language(tx).await,
     }
+}
+
+/// The time zone a recipient reads times in: their own, else the tenant's, else UTC.
+async fn recipient_time_zone(tx: &mut TenantTx, to: &Email) -> Result<chrono_tz::Tz> {
+    let zone: Option<Option<String>> = sqlx::query_scalar(
+        "SELECT COALESCE(u.time_zone, t.time_zone) FROM tenants t
+         LEFT JOIN users u ON u.tenant_id = t.id AND u.login = $2
+         WHERE t.id = $1",
+    )
+    .bind(tx.tenant_param())
+    .bind(to.as_str())
+    .fetch_optional(tx.conn())
+    .await?;
+    Ok(zone
+        .flatten()
+        .as_deref()
+        .and_then(crate::i18n::parse_time_zone)
+        .unwrap_or(chrono_tz::Tz::UTC))
 }
 
 /// Checks a wording before it is saved: each part parses, uses only the values this template is
@@ -266,7 +300,10 @@ pub fn check(template: Template, wording: &Wording) -> Result<()> {
         let parsed = match env.template_from_named_str(field, source) {
             Ok(parsed) => parsed,
             Err(e) => {
-                problem(format!("does not render: {e}"));
+                problem(crate::tr!(
+                    "mail-page-does-not-render",
+                    error = e.to_string()
+                ));
                 continue;
             }
         };
@@ -277,21 +314,23 @@ pub fn check(template: Template, wording: &Wording) -> Result<()> {
             .collect();
         unknown.sort();
         for name in unknown {
-            problem(format!(
-                "uses {{{{ {name} }}}}, which this message does not have (it has {})",
-                known.join(", ")
+            problem(crate::tr!(
+                "mail-page-unknown-value",
+                name = name,
+                known = known.join(", ")
             ));
         }
         if let Some(required) = template.required()
             && field != "subject"
             && !used.contains(required)
         {
-            problem(format!(
-                "must contain {{{{ {required} }}}}: the message exists to carry it"
-            ));
+            problem(crate::tr!("mail-page-required-value", name = required));
         }
         if let Err(e) = parsed.render(minijinja::value::Serde(&context)) {
-            problem(format!("does not render: {e}"));
+            problem(crate::tr!(
+                "mail-page-does-not-render",
+                error = e.to_string()
+            ));
         }
     }
     if errors.is_empty() {
@@ -314,7 +353,12 @@ pub fn render(wording: &Wording, context: &Value) -> Result<Wording> {
     let part = |name: &'static str, source: &str| {
         env.template_from_named_str(name, source)
             .and_then(|t| t.render(minijinja::value::Serde(context)))
-            .map_err(|e| Error::invalid_field(name, format!("the template does not render: {e}")))
+            .map_err(|e| {
+                Error::invalid_field(
+                    name,
+                    crate::tr!("mail-page-template-does-not-render", error = e.to_string()),
+                )
+            })
     };
     Ok(Wording {
         subject: part("subject", &wording.subject)?
@@ -341,13 +385,23 @@ pub async fn enqueue(
         None => recipient_language(tx, &message.to).await?,
     };
     let wording = wording(tx, message.template, &language).await?;
+    let now = app.clock.now();
     let mut context = message.context;
     if let Value::Object(map) = &mut context {
-        // How long a link works, in the reader's words.
+        // How long a link works, and until when, in the reader's words and time zone.
         if let Some(minutes) = map.remove("link_valid_minutes").and_then(|m| m.as_i64()) {
             map.insert(
                 "link_valid_for".into(),
                 Value::String(duration_in_words(minutes, &language)),
+            );
+            let locale = crate::i18n::Locale {
+                language: crate::i18n::Language::parse(&language).unwrap_or_default(),
+                time_zone: recipient_time_zone(tx, &message.to).await?,
+            };
+            let until = now.0 + chrono::Duration::minutes(minutes);
+            map.insert(
+                "link_valid_until".into(),
+                Value::String(locale.date_time(until)),
             );
         }
         map.entry("tenant")
@@ -357,7 +411,6 @@ pub async fn enqueue(
     }
     let rendered = render(&wording, &context)?;
     let sender = read_sender(tx).await?;
-    let now = app.clock.now();
     let tenant = tx.tenant_param();
     sqlx::query(
         "INSERT INTO outbox (tenant_id, id, template, to_address, to_name, subject, text_body, html_body,

@@ -110,7 +110,7 @@ impl Template {
             Self::Invitation
             | Self::PasswordRecovery
             | Self::FailedSignIns
-            | Self::RegistrationConfirmation => &["link", "link_valid_for"],
+            | Self::RegistrationConfirmation => &["link", "link_valid_for", "link_valid_until"],
             Self::AlreadyRegistered => &["link"],
             Self::CaseMessage => &["number", "subject", "status", "link", "message", "author"],
             Self::CaseStatus | Self::FeedbackRequest => &["number", "subject", "status", "link"],
@@ -138,7 +138,7 @@ impl Template {
     /// Example values, to check and preview a wording before it is saved.
     pub fn sample_context(self) -> Value {
         let all = json!({
-            "tenant": "Acme", "name": "Ann Lee", "link": "https://acme.example/x", "link_valid_for": "7 days",
+            "tenant": "Acme", "name": "Ann Lee", "link": "https://acme.example/x", "link_valid_for": "7 days", "link_valid_until": "2026-12-11 09:00 UTC",
             "number": "SR-00001", "subject": "Printer", "status": "Resolved", "message": "Hello",
             "author": "Support", "object": "Equipment order", "decision": "approved",
             "comment": "Fine", "section": "Leave requests", "template": "leave request submitted",
@@ -168,18 +168,18 @@ impl Template {
         match self {
             Self::Invitation => (
                 "Ihr Zugang zum Portal von {{ tenant }}",
-                "Hallo {{ name }},\n\nSie wurden zum Portal von {{ tenant }} eingeladen. Wählen Sie Ihr Passwort über diesen Link; er funktioniert einmal, innerhalb von {{ link_valid_for }}:\n\n{{ link }}\n",
-                "<p>Hallo {{ name }},</p><p>Sie wurden zum Portal von {{ tenant }} eingeladen. Wählen Sie Ihr Passwort über diesen Link; er funktioniert einmal, innerhalb von {{ link_valid_for }}:</p><p><a href=\"{{ link }}\">{{ link }}</a></p>",
+                "Hallo {{ name }},\n\nSie wurden zum Portal von {{ tenant }} eingeladen. Wählen Sie Ihr Passwort über diesen Link; er funktioniert einmal, innerhalb von {{ link_valid_for }} (bis {{ link_valid_until }}):\n\n{{ link }}\n",
+                "<p>Hallo {{ name }},</p><p>Sie wurden zum Portal von {{ tenant }} eingeladen. Wählen Sie Ihr Passwort über diesen Link; er funktioniert einmal, innerhalb von {{ link_valid_for }} (bis {{ link_valid_until }}):</p><p><a href=\"{{ link }}\">{{ link }}</a></p>",
             ),
             Self::PasswordRecovery => (
                 "Ihr Passwort für {{ tenant }} zurücksetzen",
-                "Hallo {{ name }},\n\nUm ein neues Passwort zu wählen, öffnen Sie diesen Link (er funktioniert einmal, innerhalb von {{ link_valid_for }}):\n\n{{ link }}\n\nWenn Sie das nicht angefordert haben, ignorieren Sie diese Nachricht.\n",
-                "<p>Hallo {{ name }},</p><p>Um ein neues Passwort zu wählen, öffnen Sie diesen Link (er funktioniert einmal, innerhalb von {{ link_valid_for }}):</p><p><a href=\"{{ link }}\">{{ link }}</a></p><p>Wenn Sie das nicht angefordert haben, ignorieren Sie diese Nachricht.</p>",
+                "Hallo {{ name }},\n\nUm ein neues Passwort zu wählen, öffnen Sie diesen Link (er funktioniert einmal, innerhalb von {{ link_valid_for }} (bis {{ link_valid_until }})):\n\n{{ link }}\n\nWenn Sie das nicht angefordert haben, ignorieren Sie diese Nachricht.\n",
+                "<p>Hallo {{ name }},</p><p>Um ein neues Passwort zu wählen, öffnen Sie diesen Link (er funktioniert einmal, innerhalb von {{ link_valid_for }} (bis {{ link_valid_until }})):</p><p><a href=\"{{ link }}\">{{ link }}</a></p><p>Wenn Sie das nicht angefordert haben, ignorieren Sie diese Nachricht.</p>",
             ),
             Self::FailedSignIns => (
                 "Fehlgeschlagene Anmeldeversuche bei Ihrem Konto bei {{ tenant }}",
-                "Hallo {{ name }},\n\njemand hat mehrfach versucht, sich mit einem falschen Passwort bei Ihrem Konto bei {{ tenant }} anzumelden; die Anmeldung ist deshalb eine Weile verlangsamt. Falls Sie es nicht waren: Ihr Konto ist sicher, das Passwort wurde nicht gefunden.\n\nUm sofort wieder hineinzukommen, wählen Sie ein neues Passwort über diesen Link (er funktioniert einmal, innerhalb von {{ link_valid_for }}):\n\n{{ link }}\n",
-                "<p>Hallo {{ name }},</p><p>jemand hat mehrfach versucht, sich mit einem falschen Passwort bei Ihrem Konto bei {{ tenant }} anzumelden; die Anmeldung ist deshalb eine Weile verlangsamt. Falls Sie es nicht waren: Ihr Konto ist sicher, das Passwort wurde nicht gefunden.</p><p>Um sofort wieder hineinzukommen, wählen Sie ein neues Passwort über diesen Link (er funktioniert einmal, innerhalb von {{ link_valid_for }}):</p><p><a href=\"{{ link }}\">{{ link }}</a></p>",
+                "Hallo {{ name }},\n\njemand hat mehrfach versucht, sich mit einem falschen Passwort bei Ihrem Konto bei {{ tenant }} anzumelden; die Anmeldung ist deshalb eine Weile verlangsamt. Falls Sie es nicht waren: Ihr Konto ist sicher, das Passwort wurde nicht gefunden.\n\nUm sofort wieder hineinzukommen, wählen Sie ein neues Passwort über diesen Link (er funktioniert einmal, innerhalb von {{ link_valid_for }} (bis {{ link_valid_until }})):\n\n{{ link }}\n",
+                "<p>Hallo {{ name }},</p><p>jemand hat mehrfach versucht, sich mit einem falschen Passwort bei Ihrem Konto bei {{ tenant }} anzumelden; die Anmeldung ist deshalb eine Weile verlangsamt. Falls Sie es nicht waren: Ihr Konto ist sicher, das Passwort wurde nicht gefunden.</p><p>Um sofort wieder hineinzukommen, wählen Sie ein neues Passwort über diesen Link (er funktioniert einmal, innerhalb von {{ link_valid_for }} (bis {{ link_valid_until }})):</p><p><a href=\"{{ link }}\">{{ link }}</a></p>",
             ),
             Self::CaseMessage => (
                 "Neue Nachricht zu Ihrem Fall {{ number }}: {{ subject }}",
@@ -213,8 +213,8 @@ impl Template {
             ),
             Self::RegistrationConfirmation => (
                 "Bestätigen Sie Ihre Registrierung im Portal von {{ tenant }}",
-                "Hallo {{ name }},\n\nvielen Dank für Ihre Registrierung im Portal von {{ tenant }}. Um Ihre Adresse zu bestätigen und Ihr Konto zu eröffnen, öffnen Sie diesen Link innerhalb von {{ link_valid_for }}:\n\n{{ link }}\n\nWenn Sie sich nicht registriert haben, ignorieren Sie diese Nachricht: ohne sie wird kein Konto eröffnet.\n",
-                "<p>Hallo {{ name }},</p><p>vielen Dank für Ihre Registrierung im Portal von {{ tenant }}. Um Ihre Adresse zu bestätigen und Ihr Konto zu eröffnen, öffnen Sie diesen Link innerhalb von {{ link_valid_for }}:</p><p><a href=\"{{ link }}\">{{ link }}</a></p><p>Wenn Sie sich nicht registriert haben, ignorieren Sie diese Nachricht: ohne sie wird kein Konto eröffnet.</p>",
+                "Hallo {{ name }},\n\nvielen Dank für Ihre Registrierung im Portal von {{ tenant }}. Um Ihre Adresse zu bestätigen und Ihr Konto zu eröffnen, öffnen Sie diesen Link innerhalb von {{ link_valid_for }} (bis {{ link_valid_until }}):\n\n{{ link }}\n\nWenn Sie sich nicht registriert haben, ignorieren Sie diese Nachricht: ohne sie wird kein Konto eröffnet.\n",
+                "<p>Hallo {{ name }},</p><p>vielen Dank für Ihre Registrierung im Portal von {{ tenant }}. Um Ihre Adresse zu bestätigen und Ihr Konto zu eröffnen, öffnen Sie diesen Link innerhalb von {{ link_valid_for }} (bis {{ link_valid_until }}):</p><p><a href=\"{{ link }}\">{{ link }}</a></p><p>Wenn Sie sich nicht registriert haben, ignorieren Sie diese Nachricht: ohne sie wird kein Konto eröffnet.</p>",
             ),
             Self::AlreadyRegistered => (
                 "Sie haben bereits ein Konto im Portal von {{ tenant }}",
@@ -228,18 +228,18 @@ impl Template {
         match self {
             Self::Invitation => (
                 "Your access to the {{ tenant }} portal",
-                "Hello {{ name }},\n\nYou have been invited to the {{ tenant }} portal. Choose your password with this link; it works once, within {{ link_valid_for }}:\n\n{{ link }}\n",
-                "<p>Hello {{ name }},</p><p>You have been invited to the {{ tenant }} portal. Choose your password with this link; it works once, within {{ link_valid_for }}:</p><p><a href=\"{{ link }}\">{{ link }}</a></p>",
+                "Hello {{ name }},\n\nYou have been invited to the {{ tenant }} portal. Choose your password with this link; it works once, within {{ link_valid_for }} (until {{ link_valid_until }}):\n\n{{ link }}\n",
+                "<p>Hello {{ name }},</p><p>You have been invited to the {{ tenant }} portal. Choose your password with this link; it works once, within {{ link_valid_for }} (until {{ link_valid_until }}):</p><p><a href=\"{{ link }}\">{{ link }}</a></p>",
             ),
             Self::PasswordRecovery => (
                 "Reset your {{ tenant }} password",
-                "Hello {{ name }},\n\nTo choose a new password, open this link (it works once, within {{ link_valid_for }}):\n\n{{ link }}\n\nIf you did not ask for this, ignore this message.\n",
-                "<p>Hello {{ name }},</p><p>To choose a new password, open this link (it works once, within {{ link_valid_for }}):</p><p><a href=\"{{ link }}\">{{ link }}</a></p><p>If you did not ask for this, ignore this message.</p>",
+                "Hello {{ name }},\n\nTo choose a new password, open this link (it works once, within {{ link_valid_for }} (until {{ link_valid_until }})):\n\n{{ link }}\n\nIf you did not ask for this, ignore this message.\n",
+                "<p>Hello {{ name }},</p><p>To choose a new password, open this link (it works once, within {{ link_valid_for }} (until {{ link_valid_until }})):</p><p><a href=\"{{ link }}\">{{ link }}</a></p><p>If you did not ask for this, ignore this message.</p>",
             ),
             Self::FailedSignIns => (
                 "Failed sign-in attempts on your {{ tenant }} account",
-                "Hello {{ name }},\n\nSomeone tried many times to sign in to your {{ tenant }} account with a wrong password, so signing in to it is slowed down for a while. If it was not you, your account is still safe: the password was not found.\n\nTo get back in at once, choose a new password with this link (it works once, within {{ link_valid_for }}):\n\n{{ link }}\n",
-                "<p>Hello {{ name }},</p><p>Someone tried many times to sign in to your {{ tenant }} account with a wrong password, so signing in to it is slowed down for a while. If it was not you, your account is still safe: the password was not found.</p><p>To get back in at once, choose a new password with this link (it works once, within {{ link_valid_for }}):</p><p><a href=\"{{ link }}\">{{ link }}</a></p>",
+                "Hello {{ name }},\n\nSomeone tried many times to sign in to your {{ tenant }} account with a wrong password, so signing in to it is slowed down for a while. If it was not you, your account is still safe: the password was not found.\n\nTo get back in at once, choose a new password with this link (it works once, within {{ link_valid_for }} (until {{ link_valid_until }})):\n\n{{ link }}\n",
+                "<p>Hello {{ name }},</p><p>Someone tried many times to sign in to your {{ tenant }} account with a wrong password, so signing in to it is slowed down for a while. If it was not you, your account is still safe: the password was not found.</p><p>To get back in at once, choose a new password with this link (it works once, within {{ link_valid_for }} (until {{ link_valid_until }})):</p><p><a href=\"{{ link }}\">{{ link }}</a></p>",
             ),
             Self::CaseMessage => (
                 "New message on your case {{ number }}: {{ subject }}",
@@ -268,8 +268,8 @@ impl Template {
             ),
             Self::RegistrationConfirmation => (
                 "Confirm your registration on the {{ tenant }} portal",
-                "Hello {{ name }},\n\nThank you for registering on the {{ tenant }} portal. To confirm your address and open your account, open this link within {{ link_valid_for }}:\n\n{{ link }}\n\nIf you did not register, ignore this message: no account is opened without it.\n",
-                "<p>Hello {{ name }},</p><p>Thank you for registering on the {{ tenant }} portal. To confirm your address and open your account, open this link within {{ link_valid_for }}:</p><p><a href=\"{{ link }}\">{{ link }}</a></p><p>If you did not register, ignore this message: no account is opened without it.</p>",
+                "Hello {{ name }},\n\nThank you for registering on the {{ tenant }} portal. To confirm your address and open your account, open this link within {{ link_valid_for }} (until {{ link_valid_until }}):\n\n{{ link }}\n\nIf you did not register, ignore this message: no account is opened without it.\n",
+                "<p>Hello {{ name }},</p><p>Thank you for registering on the {{ tenant }} portal. To confirm your address and open your account, open this link within {{ link_valid_for }} (until {{ link_valid_until }}):</p><p><a href=\"{{ link }}\">{{ link }}</a></p><p>If you did not register, ignore this message: no account is opened without it.</p>",
             ),
             Self::AlreadyRegistered => (
                 "You already have an account on the {{ tenant }} portal",

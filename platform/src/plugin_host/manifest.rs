@@ -169,7 +169,10 @@ pub fn check(
         ("version", parsed.version.is_some()),
     ] {
         if !present {
-            problems.add(String::new(), format!("a custom section needs \"{name}\""));
+            problems.add(
+                String::new(),
+                crate::tr!("console-manifest-needs", name = name),
+            );
         }
     }
     let own: BTreeSet<&str> = parsed.objects.iter().map(|o| o.code.as_str()).collect();
@@ -189,27 +192,25 @@ impl Problems {
         self.0.push(ManifestProblem { pointer, message });
     }
 
-    /// Reports each of `codes` (at `pointer/index`) that `known` does not accept.
+    /// Reports each of `codes` (at `pointer/index`) that `known` does not accept, with `what` it
+    /// should have been (`"nowhere" is not a status of this object`).
     fn unknown<'a>(
         &mut self,
         pointer: &str,
         codes: impl IntoIterator<Item = &'a String>,
-        what: &str,
+        what: fn(&str) -> String,
         known: impl Fn(&str) -> bool,
     ) {
         for (index, code) in codes.into_iter().enumerate() {
             if !known(code) {
-                self.add(
-                    format!("{pointer}/{index}"),
-                    format!("\"{code}\" is not {what}"),
-                );
+                self.add(format!("{pointer}/{index}"), what(code));
             }
         }
     }
 
-    fn unknown_one(&mut self, pointer: String, code: &str, what: &str, known: bool) {
+    fn unknown_one(&mut self, pointer: String, code: &str, what: fn(&str) -> String, known: bool) {
         if !known {
-            self.add(pointer, format!("\"{code}\" is not {what}"));
+            self.add(pointer, what(code));
         }
     }
 
@@ -231,13 +232,16 @@ fn check_object(
     let statuses: BTreeSet<&str> = object.statuses.iter().map(|s| s.code.as_str()).collect();
     let is_status = |code: &str| statuses.contains(code);
     let is_field = |code: &str| object.fields.contains_key(code) || SYSTEM_FIELDS.contains(&code);
-    const STATUS: &str = "a status of this object";
-    const FIELD: &str = "a field of this object";
+    const STATUS: fn(&str) -> String = not_a_status;
+    const FIELD: fn(&str) -> String = not_a_field;
 
     let mut seen = BTreeSet::new();
     for (j, status) in object.statuses.iter().enumerate() {
         if !seen.insert(&status.code) {
-            problems.add(format!("{at}/statuses/{j}/code"), "declared twice".into());
+            problems.add(
+                format!("{at}/statuses/{j}/code"),
+                crate::tr!("console-manifest-declared-twice"),
+            );
         }
         problems.unknown(
             &format!("{at}/statuses/{j}/transitions"),
@@ -249,13 +253,16 @@ fn check_object(
     if object.statuses.iter().filter(|s| s.initial).count() > 1 {
         problems.add(
             format!("{at}/statuses"),
-            "only one status may be initial".into(),
+            crate::tr!("console-manifest-one-initial"),
         );
     }
     let mut seen = BTreeSet::new();
     for (j, action) in object.actions.iter().enumerate() {
         if !seen.insert(&action.code) {
-            problems.add(format!("{at}/actions/{j}/code"), "declared twice".into());
+            problems.add(
+                format!("{at}/actions/{j}/code"),
+                crate::tr!("console-manifest-declared-twice"),
+            );
         }
         problems.unknown(
             &format!("{at}/actions/{j}/statuses"),
@@ -296,7 +303,7 @@ fn check_object(
                 problems.unknown_one(
                     format!("{at}/approvals/approvers/{j}/field"),
                     field,
-                    "a reference field of this object",
+                    not_a_reference_field,
                     reference,
                 );
             }
@@ -306,7 +313,7 @@ fn check_object(
         problems.unknown_one(
             format!("{at}/details/{j}/object"),
             &detail.object,
-            "a known object",
+            not_a_known_object,
             object_exists(&detail.object),
         );
     }
@@ -327,7 +334,7 @@ fn check_object(
         problems.unknown(
             &format!("{at}/layouts/{name}/details"),
             &layout.details,
-            "one of this object's details",
+            not_a_detail,
             |code| details.contains(code),
         );
     }
@@ -353,6 +360,26 @@ fn check_object(
             );
         }
     }
+}
+
+fn not_a_status(code: &str) -> String {
+    crate::tr!("console-manifest-not-a-status", code = code)
+}
+
+fn not_a_field(code: &str) -> String {
+    crate::tr!("console-manifest-not-a-field", code = code)
+}
+
+fn not_a_reference_field(code: &str) -> String {
+    crate::tr!("console-manifest-not-a-reference-field", code = code)
+}
+
+fn not_a_known_object(code: &str) -> String {
+    crate::tr!("console-manifest-not-a-known-object", code = code)
+}
+
+fn not_a_detail(code: &str) -> String {
+    crate::tr!("console-manifest-not-a-detail", code = code)
 }
 
 #[cfg(test)]

@@ -193,7 +193,11 @@ pub(super) fn load(
     {
         problems.push(PackageProblem {
             pointer: Some("/interface".into()),
-            message: format!("this platform runs {INTERFACE}, not {interface}"),
+            message: crate::tr!(
+                "console-package-wrong-interface",
+                expected = INTERFACE,
+                interface = interface
+            ),
         });
     }
     // The icon is checked even when the rest of the manifest is not right yet.
@@ -255,21 +259,17 @@ type Ready = (InstancePre<CallState>, HookIndices, Vec<String>);
 fn link(runtime: &PluginRuntime, wasm: &[u8]) -> Result<Ready, Linked> {
     let limit = runtime.config.max_component_bytes;
     if wasm.len() > limit {
-        return Err(Linked::Problem(format!(
-            "the component is {} bytes, over the {limit}-byte limit",
-            wasm.len()
+        return Err(Linked::Problem(crate::tr!(
+            "console-component-too-large",
+            size = wasm.len(),
+            limit = limit
         )));
     }
     if !wasm.starts_with(b"\0asm") {
-        return Err(Linked::Problem(
-            "this is not WebAssembly: build it with `cargo build --release --target wasm32-wasip2`"
-                .into(),
-        ));
+        return Err(Linked::Problem(crate::tr!("console-component-not-wasm")));
     }
     if wasm.get(4..8) == Some(&[1, 0, 0, 0]) {
-        return Err(Linked::Problem(
-            "this is a core WebAssembly module, not a component: build for wasm32-wasip2".into(),
-        ));
+        return Err(Linked::Problem(crate::tr!("console-component-core-module")));
     }
     let component =
         runtime
@@ -291,8 +291,13 @@ fn link(runtime: &PluginRuntime, wasm: &[u8]) -> Result<Ready, Linked> {
     // WASI and anything else outside `portico:section` is linked to traps: a section gets no
     // filesystem, network, clock or randomness, and calling any of them fails only that call.
     let mut linker = runtime.linker.clone();
-    let not_a_section =
-        |e: wasmtime::Error| Linked::Problem(format!("it does not implement {INTERFACE}: {e:#}"));
+    let not_a_section = |e: wasmtime::Error| {
+        Linked::Problem(crate::tr!(
+            "console-component-not-a-section",
+            interface = INTERFACE,
+            error = format!("{e:#}")
+        ))
+    };
     for seed in imports.iter().filter(|name| name.starts_with(HASH_SEED)) {
         super::imports::add_hash_seed(&mut linker, seed).map_err(not_a_section)?;
     }
@@ -302,8 +307,12 @@ fn link(runtime: &PluginRuntime, wasm: &[u8]) -> Result<Ready, Linked> {
     let pre = linker.instantiate_pre(&component).map_err(not_a_section)?;
     // The generated check names any hook that is missing or of the wrong type.
     let pre = SectionPre::new(pre).map_err(not_a_section)?;
-    let hooks = HookIndices::find(&component)
-        .ok_or_else(|| Linked::Problem(format!("it does not export the hooks of {INTERFACE}")))?;
+    let hooks = HookIndices::find(&component).ok_or_else(|| {
+        Linked::Problem(crate::tr!(
+            "console-component-no-hooks",
+            interface = INTERFACE
+        ))
+    })?;
     Ok((pre.instance_pre().clone(), hooks, imports))
 }
 
@@ -329,32 +338,34 @@ fn check_icon(icon: &str, file: Option<&[u8]>) -> Result<(), String> {
     let (bytes, is_png) = if let Some(data) = icon.strip_prefix("data:") {
         let (kind, encoded) = data
             .split_once(";base64,")
-            .ok_or("the icon data URI must be base64")?;
+            .ok_or_else(|| crate::tr!("console-icon-data-uri-not-base64"))?;
         let bytes = base64::engine::general_purpose::STANDARD
             .decode(encoded)
-            .map_err(|e| format!("the icon data URI is not valid base64: {e}"))?;
+            .map_err(|e| crate::tr!("console-icon-data-uri-invalid", error = e.to_string()))?;
         (bytes, kind == "image/png")
     } else if !is_relative_inside(icon) {
-        return Err("the icon path must stay inside the section's folder".into());
+        return Err(crate::tr!("console-icon-path-outside"));
     } else {
-        let bytes = file.ok_or("the icon file is missing from the package")?;
+        let bytes = file.ok_or_else(|| crate::tr!("console-icon-missing"))?;
         (bytes.to_vec(), icon.ends_with(".png"))
     };
     if bytes.len() > MAX_ICON_BYTES {
-        return Err(format!("the icon is over {MAX_ICON_BYTES} bytes"));
+        return Err(crate::tr!("console-icon-too-large", limit = MAX_ICON_BYTES));
     }
     if is_png {
-        let size = png_size(&bytes).ok_or("the icon is not a PNG image")?;
+        let size = png_size(&bytes).ok_or_else(|| crate::tr!("console-icon-not-png"))?;
         if size != (ICON_SIZE, ICON_SIZE) {
-            return Err(format!(
-                "the icon is {}×{} px; it must be {ICON_SIZE}×{ICON_SIZE}",
-                size.0, size.1
+            return Err(crate::tr!(
+                "console-icon-wrong-size",
+                width = size.0,
+                height = size.1,
+                size = ICON_SIZE
             ));
         }
     } else {
-        let text = std::str::from_utf8(&bytes).map_err(|_| "the icon is not an SVG document")?;
+        let text = std::str::from_utf8(&bytes).map_err(|_| crate::tr!("console-icon-not-svg"))?;
         if !text.contains("<svg") {
-            return Err("the icon is not an SVG document".into());
+            return Err(crate::tr!("console-icon-not-svg"));
         }
     }
     Ok(())

@@ -154,7 +154,12 @@ fn grantee_audience<'de, D: serde::Deserializer<'de>>(
         "author_organization" => Ok(None),
         other => crate::access::Audience::parse(other)
             .map(Some)
-            .ok_or_else(|| serde::de::Error::custom(format!("unknown grantee {other:?}"))),
+            .ok_or_else(|| {
+                serde::de::Error::custom(crate::tr!(
+                    "records-manifest-unknown-grantee",
+                    grantee = format!("{other:?}")
+                ))
+            }),
     }
 }
 
@@ -190,14 +195,14 @@ pub fn parse(
         if !seen.insert(&object.code) || known_objects.contains(&object.code) {
             problem(
                 at("/code".into()),
-                format!("object \"{}\" is declared twice", object.code),
+                crate::tr!("records-manifest-declared-twice", object = &object.code),
             );
         }
         for (j, name) in object.required.iter().enumerate() {
             if !object.fields.contains_key(name) {
                 problem(
                     at(format!("/required/{j}")),
-                    format!("\"{name}\" is not a field of this object"),
+                    crate::tr!("records-manifest-not-a-field", name = name),
                 );
             }
         }
@@ -206,7 +211,7 @@ pub fn parse(
         {
             problem(
                 at("/title_field".into()),
-                format!("\"{name}\" is not a field of this object"),
+                crate::tr!("records-manifest-not-a-field", name = name),
             );
         }
         for (name, field) in &object.fields {
@@ -216,7 +221,7 @@ pub fn parse(
             {
                 problem(
                     at(format!("/fields/{name}/x-reference")),
-                    format!("\"{target}\" is not a known object"),
+                    crate::tr!("records-manifest-unknown-object", object = target),
                 );
             }
         }

@@ -102,9 +102,10 @@ fn open(actor: &Actor, object: &str, operation: Operation) -> Result<(Arc<Object
     if operation != Operation::Read
         && let Some(reason) = actor.catalog.read_only_reason(object.code.as_str())
     {
-        return Err(Error::Conflict(format!(
-            "{} is read-only: {reason}",
-            object.plural
+        return Err(Error::Conflict(crate::tr!(
+            "records-object-read-only",
+            object = &object.plural,
+            reason = reason
         )));
     }
     let columns = Columns::of(actor, &object);
@@ -344,10 +345,7 @@ pub async fn update(
 }
 
 fn stale(current: i64) -> Error {
-    Error::Conflict(format!(
-        "The record was changed by someone else in the meantime (it is now at version {current}). \
-         Reload it and apply your change again."
-    ))
+    Error::Conflict(crate::tr!("records-stale", version = current))
 }
 
 pub async fn delete(app: &App, actor: &Actor, object: &str, id: &str) -> Result<()> {
@@ -369,7 +367,7 @@ fn into_fields(data: Value) -> Result<Map<String, Value>> {
         Value::Object(map) => Ok(map),
         _ => Err(Error::invalid_field(
             "data",
-            "must be an object of field values",
+            crate::tr!("records-must-be-object"),
         )),
     }
 }
@@ -408,7 +406,10 @@ async fn check_references(
             errors
                 .entry(field.name.clone())
                 .or_default()
-                .push(format!("no {target} with this id"));
+                .push(crate::tr!(
+                    "records-no-target-with-id",
+                    object = target.to_string()
+                ));
         }
     }
     if errors.is_empty() {
@@ -760,7 +761,7 @@ pub async fn set_numbering(app: &App, actor: &Actor, object: &str, template: &st
     if template.chars().count() > 40 || NumberTemplate::parse(template).is_none() {
         return Err(Error::invalid_field(
             "template",
-            "must be a prefix, zeros in braces and a suffix, like SR-{00000}",
+            crate::tr!("records-numbering-invalid"),
         ));
     }
     let mut tx = app.db.begin(actor.tenant.id, Access::Write).await?;

@@ -125,6 +125,19 @@ pub struct ObjectType {
 }
 
 impl ObjectType {
+    /// The object's title as the reader sees it (a built-in object's in their language).
+    pub fn title_shown(&self) -> String {
+        crate::i18n::object_title(self.code.as_str(), &self.title, false)
+    }
+
+    pub fn plural_shown(&self) -> String {
+        crate::i18n::object_title(self.code.as_str(), &self.plural, true)
+    }
+
+    pub fn field_title_shown(&self, field: &Field) -> String {
+        crate::i18n::field_title(self.code.as_str(), &field.name, &field.title)
+    }
+
     fn build(section: &str, manifest: &ObjectManifest) -> anyhow::Result<Self> {
         let mut properties = manifest.fields.clone();
         // An object with statuses keeps its record's status in the field `status`.
@@ -225,12 +238,17 @@ fn describe(field: &str, kind: &ValidationErrorKind, object: &ObjectType) -> Vec
         ValidationErrorKind::Required { property } => {
             vec![(
                 property.as_str().unwrap_or_default().to_owned(),
-                "is required".into(),
+                crate::tr!("records-is-required"),
             )]
         }
         ValidationErrorKind::AdditionalProperties { unexpected } => unexpected
             .iter()
-            .map(|name| (name.clone(), format!("is not a field of {}", object.title)))
+            .map(|name| {
+                (
+                    name.clone(),
+                    crate::tr!("records-not-a-field", object = &object.title),
+                )
+            })
             .collect(),
         ValidationErrorKind::Type { .. } => {
             let expected = object
@@ -239,22 +257,26 @@ fn describe(field: &str, kind: &ValidationErrorKind, object: &ObjectType) -> Vec
                 .and_then(Value::as_str)
                 .unwrap_or("value");
             one(match expected {
-                "integer" => "must be a whole number".into(),
-                "number" => "must be a number".into(),
-                "boolean" => "must be true or false".into(),
-                "string" => "must be text".into(),
-                other => format!("must be a {other}"),
+                "integer" => crate::tr!("records-must-be-whole-number"),
+                "number" => crate::tr!("records-must-be-number"),
+                "boolean" => crate::tr!("records-must-be-boolean"),
+                "string" => crate::tr!("records-must-be-text"),
+                other => crate::tr!("records-must-be-type", kind = other),
             })
         }
-        ValidationErrorKind::MinLength { limit: 1 } => one("must not be empty".into()),
+        ValidationErrorKind::MinLength { limit: 1 } => one(crate::tr!("records-must-not-be-empty")),
         ValidationErrorKind::MinLength { limit } => {
-            one(format!("must be at least {limit} characters long"))
+            one(crate::tr!("records-at-least-characters", limit = *limit))
         }
         ValidationErrorKind::MaxLength { limit } => {
-            one(format!("must be at most {limit} characters long"))
+            one(crate::tr!("records-at-most-characters", limit = *limit))
         }
-        ValidationErrorKind::Minimum { limit } => one(format!("must be at least {limit}")),
-        ValidationErrorKind::Maximum { limit } => one(format!("must be at most {limit}")),
+        ValidationErrorKind::Minimum { limit } => {
+            one(crate::tr!("records-at-least", limit = limit.to_string()))
+        }
+        ValidationErrorKind::Maximum { limit } => {
+            one(crate::tr!("records-at-most", limit = limit.to_string()))
+        }
         ValidationErrorKind::Enum { options } => {
             let options: Vec<String> = options
                 .as_array()
@@ -262,19 +284,22 @@ fn describe(field: &str, kind: &ValidationErrorKind, object: &ObjectType) -> Vec
                 .flatten()
                 .map(|o| o.as_str().map_or_else(|| o.to_string(), str::to_owned))
                 .collect();
-            one(format!("must be one of: {}", options.join(", ")))
+            one(crate::tr!(
+                "records-must-be-one-of",
+                options = options.join(", ")
+            ))
         }
         ValidationErrorKind::Format { format } => one(match format.as_str() {
-            "email" => "is not a valid e-mail address".into(),
-            "date" => "is not a valid date (YYYY-MM-DD)".into(),
-            "date-time" => "is not a valid date and time (RFC 3339)".into(),
-            "uri" => "is not a valid URL".into(),
-            "uuid" => "is not a valid record id".into(),
-            other => format!("is not a valid {other}"),
+            "email" => crate::tr!("records-invalid-email"),
+            "date" => crate::tr!("records-invalid-date"),
+            "date-time" => crate::tr!("records-invalid-date-time"),
+            "uri" => crate::tr!("records-invalid-url"),
+            "uuid" => crate::tr!("records-invalid-record-id"),
+            other => crate::tr!("records-invalid-format", format = other),
         }),
-        ValidationErrorKind::Pattern { .. } => one("does not have the expected form".into()),
-        _ if field.is_empty() => vec![("data".into(), "must be an object of field values".into())],
-        _ => one("is not valid".into()),
+        ValidationErrorKind::Pattern { .. } => one(crate::tr!("records-unexpected-form")),
+        _ if field.is_empty() => vec![("data".into(), crate::tr!("records-must-be-object"))],
+        _ => one(crate::tr!("records-not-valid")),
     }
 }
 
@@ -347,7 +372,10 @@ impl Catalog {
                 if catalog.objects.contains_key(&code) {
                     problems.push(manifest::ManifestProblem {
                         pointer: format!("/objects/{i}/code"),
-                        message: format!("the object {} exists already", object.code),
+                        message: crate::tr!(
+                            "records-manifest-object-exists",
+                            object = &object.code
+                        ),
                     });
                     continue;
                 }

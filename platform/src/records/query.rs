@@ -33,8 +33,9 @@ struct ColumnRef {
 impl ColumnRef {
     fn resolve(object: &ObjectType, columns: &Columns, name: &str) -> Result<Self> {
         let unknown = || {
-            Error::BadRequest(format!(
-                "{name:?} is not a column you can filter or sort by"
+            Error::BadRequest(crate::tr!(
+                "records-not-filterable",
+                name = format!("{name:?}")
             ))
         };
         if !columns.visible(name) {
@@ -108,7 +109,13 @@ impl ColumnRef {
 
     /// Binds a value to compare with this column.
     fn bind(&self, sql: &mut Sql, dialect: Dialect, value: &Value) -> Result<()> {
-        let bad = || Error::BadRequest(format!("{value} cannot be compared with {:?}", self.name));
+        let bad = || {
+            Error::BadRequest(crate::tr!(
+                "records-cannot-compare",
+                value = value.to_string(),
+                column = format!("{:?}", self.name)
+            ))
+        };
         match self.column {
             Column::Data(FieldKind::Number) => {
                 let n = match value {
@@ -223,27 +230,33 @@ impl ListPlan {
     pub fn parse(object: &ObjectType, columns: &Columns, request: &ListRequest) -> Result<Self> {
         let limit = request.limit.unwrap_or(DEFAULT_PAGE);
         if !(1..=MAX_PAGE).contains(&limit) {
-            return Err(Error::BadRequest(format!(
-                "limit must be between 1 and {MAX_PAGE}"
+            return Err(Error::BadRequest(crate::tr!(
+                "records-limit-range",
+                max = MAX_PAGE
             )));
         }
         let mut filters = Vec::new();
         for text in &request.filters {
             let mut parts = text.splitn(3, ':');
             let (Some(field), Some(op)) = (parts.next(), parts.next()) else {
-                return Err(Error::BadRequest(format!(
-                    "filter {text:?} is not field:op:value"
+                return Err(Error::BadRequest(crate::tr!(
+                    "records-filter-malformed",
+                    filter = format!("{text:?}")
                 )));
             };
             let op = FilterOp::parse(op).ok_or_else(|| {
-                Error::BadRequest(format!(
-                    "unknown filter operator {op:?} (eq, ne, lt, lte, gt, gte, contains, empty, notempty)"
+                Error::BadRequest(crate::tr!(
+                    "records-filter-unknown-operator",
+                    op = format!("{op:?}")
                 ))
             })?;
             let value = parts.next().map(|v| Value::String(v.to_owned()));
             let needs_value = !matches!(op, FilterOp::Empty | FilterOp::NotEmpty);
             if needs_value && value.is_none() {
-                return Err(Error::BadRequest(format!("filter {text:?} needs a value")));
+                return Err(Error::BadRequest(crate::tr!(
+                    "records-filter-needs-value",
+                    filter = format!("{text:?}")
+                )));
             }
             filters.push(Filter {
                 column: ColumnRef::resolve(object, columns, field)?,
@@ -446,7 +459,7 @@ fn push_filter(sql: &mut Sql, dialect: Dialect, filter: &Filter) -> Result<()> {
         }
         FilterOp::Contains => {
             let Value::String(needle) = &filter.value else {
-                return Err(Error::BadRequest("contains needs text".into()));
+                return Err(Error::BadRequest(crate::tr!("records-contains-needs-text")));
             };
             sql.push("LOWER(");
             column.push_expr(sql, dialect);
@@ -482,7 +495,7 @@ fn like_pattern(needle: &str) -> String {
 }
 
 fn bad_cursor() -> Error {
-    Error::BadRequest("cursor is not one this API returned for this list".into())
+    Error::BadRequest(crate::tr!("records-bad-cursor"))
 }
 
 fn decode_cursor(text: &str) -> Result<Cursor> {

@@ -71,8 +71,10 @@ impl Columns {
                 let title = object
                     .field(field)
                     .map_or(field.as_str(), |f| f.title.as_str());
-                return Err(Error::Forbidden(format!(
-                    "You may not change the column \"{title}\" ({field})."
+                return Err(Error::Forbidden(crate::tr!(
+                    "records-column-not-writable",
+                    title = title,
+                    field = field
                 )));
             }
         }

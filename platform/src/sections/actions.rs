@@ -61,16 +61,14 @@ pub(crate) fn keep_status(
             {
                 return Err(Error::invalid_field(
                     "status",
-                    format!("a new record starts as \"{initial}\""),
+                    crate::tr!("records-starts-as", status = initial),
                 ));
             }
             data.insert("status".into(), json!(initial));
         }
         Some(previous) => {
             if data.get("status") != previous.data.get("status") {
-                return Err(Error::Conflict(
-                    "The status changes only through the record's actions.".into(),
-                ));
+                return Err(Error::Conflict(crate::tr!("records-status-only-actions")));
             }
         }
     }
@@ -201,7 +199,7 @@ pub async fn perform(
     if comment.is_some_and(|c| c.chars().count() > 2000) {
         return Err(Error::invalid_field(
             "comment",
-            "must be at most 2000 characters long",
+            crate::tr!("records-at-most-characters", limit = 2000),
         ));
     }
     // Checked on a snapshot; the section's hook runs outside the write (its imports open their
@@ -217,25 +215,34 @@ pub async fn perform(
         .clone();
     let catalog = actor.catalog.clone();
     if let Some(reason) = catalog.read_only_reason(object.code.as_str()) {
-        return Err(Error::Conflict(format!(
-            "{} is read-only: {reason}",
-            object.plural
+        return Err(Error::Conflict(crate::tr!(
+            "records-object-read-only",
+            object = &object.plural,
+            reason = reason
         )));
     }
     let current = status_of(&object, &record.data).map(str::to_owned);
     if !may(&mut tx, actor, &object, &record, &action).await? {
-        return Err(Error::Forbidden(format!(
-            "You may not {} this record{}.",
-            action.label.to_lowercase(),
-            current
-                .as_deref()
-                .map(|s| format!(" in status \"{s}\""))
-                .unwrap_or_default()
-        )));
+        return Err(Error::Forbidden(match current.as_deref() {
+            Some(status) => crate::tr!(
+                "records-action-not-allowed-in-status",
+                action = action.label.to_lowercase(),
+                label = &action.label,
+                status = status
+            ),
+            None => crate::tr!(
+                "records-action-not-allowed",
+                action = action.label.to_lowercase(),
+                label = &action.label
+            ),
+        }));
     }
     drop(tx);
     if action.needs_comment && comment.is_none() {
-        return Err(Error::invalid_field("comment", "say why"));
+        return Err(Error::invalid_field(
+            "comment",
+            crate::tr!("records-say-why"),
+        ));
     }
     let outcome = super::plugins::on_action(app, actor, &object, &record, code, comment).await?;
     let mut changes = outcome.changes.unwrap_or_default();
@@ -248,9 +255,10 @@ pub async fn perform(
             .and_then(|c| object.statuses.iter().find(|s| s.code == c))
             .is_none_or(|s| s.transitions.is_empty() || s.transitions.contains(to));
         if !allowed || !object.statuses.iter().any(|s| &s.code == to) {
-            return Err(Error::Conflict(format!(
-                "A record in status \"{}\" cannot move to \"{to}\".",
-                current.as_deref().unwrap_or_default()
+            return Err(Error::Conflict(crate::tr!(
+                "records-cannot-move",
+                from = current.as_deref().unwrap_or_default(),
+                to = to.as_str()
             )));
         }
         changes.insert("status".into(), json!(to));
@@ -261,9 +269,7 @@ pub async fn perform(
         .await?
         .ok_or(Error::NotFound("record"))?;
     if fresh.version != record.version {
-        return Err(Error::Conflict(
-            "The record changed in the meantime; reload it and try again.".into(),
-        ));
+        return Err(Error::Conflict(crate::tr!("records-changed-meantime")));
     }
     let updated = if changes.is_empty() {
         fresh

@@ -207,14 +207,17 @@ pub async fn install(
             if let Some(extra) = grant.iter().find(|g| !requested.contains(g)) {
                 return Err(Error::invalid_field(
                     "grant",
-                    format!("the section does not ask for \"{extra}\""),
+                    crate::tr!("console-grant-not-requested", capability = extra),
                 ));
             }
             grant
         }
     };
     if app.catalog.objects().any(|o| o.section == code) {
-        return Err(refused(format!("\"{code}\" is a built-in section.")));
+        return Err(refused(crate::tr!(
+            "console-built-in-section",
+            code = &code
+        )));
     }
 
     // Read before the transaction: a request never holds one connection while waiting for another.
@@ -290,8 +293,10 @@ pub async fn install(
     .await?;
     match stored {
         Some(existing) if existing != hash => {
-            return Err(refused(format!(
-                "Version {version} of {code} was uploaded before with another component; raise the version."
+            return Err(refused(crate::tr!(
+                "console-version-conflict",
+                version = &version,
+                code = &code
             )));
         }
         Some(_) => {}
@@ -477,8 +482,9 @@ pub async fn rollback(app: &App, actor: &Actor, code: &str) -> Result<Installed>
     .ok_or(Error::NotFound("section"))?;
     let current: String = row.try_get("version")?;
     let Some(previous) = row.try_get::<Option<String>, _>("previous_version")? else {
-        return Err(refused(format!(
-            "{code} has no previous version to roll back to."
+        return Err(refused(crate::tr!(
+            "console-no-previous-version",
+            code = code
         )));
     };
     sqlx::query(
@@ -558,12 +564,22 @@ pub async fn set_settings(app: &App, actor: &Actor, code: &str, text: &str) -> R
     access::check(actor, Capability::ConfigureAccess)?;
     find(app, actor, code).await?;
     if text.len() > 16 * 1024 {
-        return Err(Error::invalid_field("settings", "must be at most 16 KiB"));
+        return Err(Error::invalid_field(
+            "settings",
+            crate::tr!("console-settings-too-large"),
+        ));
     }
-    let value: Value = serde_json::from_str(text)
-        .map_err(|e| Error::invalid_field("settings", format!("is not JSON: {e}")))?;
+    let value: Value = serde_json::from_str(text).map_err(|e| {
+        Error::invalid_field(
+            "settings",
+            crate::tr!("console-not-json", error = e.to_string()),
+        )
+    })?;
     if !value.is_object() {
-        return Err(Error::invalid_field("settings", "must be a JSON object"));
+        return Err(Error::invalid_field(
+            "settings",
+            crate::tr!("console-settings-not-object"),
+        ));
     }
     let mut tx = app.db.begin(actor.tenant.id, Access::Write).await?;
     settings::put(&mut tx, &settings_key(code), &value.to_string()).await?;

@@ -281,7 +281,7 @@ fn comment_text(body: &str) -> Result<&str> {
     if body.is_empty() || body.chars().count() > 5000 {
         return Err(Error::invalid_field(
             "body",
-            "must be 1 to 5000 characters long",
+            crate::tr!("knowledge-comment-length"),
         ));
     }
     Ok(body)
@@ -531,11 +531,14 @@ pub async fn search(
     if query.chars().count() > 200 {
         return Err(Error::invalid_field(
             "q",
-            "must be at most 200 characters long",
+            crate::tr!("knowledge-query-too-long"),
         ));
     }
     if !(0..=1000).contains(&page) {
-        return Err(Error::invalid_field("page", "must be from 0 to 1000"));
+        return Err(Error::invalid_field(
+            "page",
+            crate::tr!("knowledge-page-range"),
+        ));
     }
     // Gate 4: only the parts of an article whose columns the reader sees are searched and shown.
     let columns = records::Columns::of(actor, &object);

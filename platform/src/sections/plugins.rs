@@ -117,7 +117,8 @@ fn invocation(
             tenant: actor.tenant.slug.to_string(),
             user: actor.user.to_string(),
             user_name: actor.full_name.clone(),
-            language: "en".into(),
+            // Sections answer in the language of the person they serve.
+            language: crate::i18n::current().language.code().into(),
             now: app.clock.now().to_db(),
         },
         granted,
@@ -154,10 +155,13 @@ fn record_data(
 fn call_failed(error: CallError) -> Error {
     match error {
         CallError::Busy => Error::Unavailable {
-            message: "This portal's custom sections are busy. Please try again in a moment.".into(),
+            message: crate::tr!("console-sections-busy"),
             retry_after: std::time::Duration::from_secs(1),
         },
-        error => Error::SectionFailed(format!("The section could not check this record: {error}")),
+        error => Error::SectionFailed(crate::tr!(
+            "console-section-failed",
+            error = error.to_string()
+        )),
     }
 }
 

@@ -53,13 +53,13 @@ pub async fn save(
     if name.is_empty() || name.chars().count() > 120 {
         return Err(Error::invalid_field(
             "name",
-            "must be 1 to 120 characters long",
+            crate::tr!("cases-calendar-name-length"),
         ));
     }
     if calendar.week.iter().flatten().any(|h| h.end <= h.start) {
         return Err(Error::invalid_field(
             "week",
-            "each working day must end after it starts",
+            crate::tr!("cases-calendar-day-order"),
         ));
     }
     let definition = serde_json::to_string(calendar).map_err(|e| Error::Internal(e.into()))?;

@@ -18,7 +18,10 @@ impl Email {
             || address.contains(['<', '>', ' '])
             || email_address::EmailAddress::parse_with_options(&address, options).is_err()
         {
-            return Err(format!("{:?} is not a valid e-mail address", input.trim()));
+            return Err(crate::tr!(
+                "auth-email-invalid",
+                address = format!("{:?}", input.trim())
+            ));
         }
         Ok(Self(address))
     }

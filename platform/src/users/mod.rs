@@ -96,6 +96,10 @@ pub struct User {
     pub invited_at: Option<Timestamp>,
     /// When the user chose a password through an invitation.
     pub invitation_accepted_at: Option<Timestamp>,
+    /// The language the user chose (`None`: the tenant's, then the browser's).
+    pub language: Option<String>,
+    /// The time zone the user chose (`None`: the tenant's).
+    pub time_zone: Option<String>,
 }
 
 /// A user to create, checked field by field.
@@ -126,7 +130,7 @@ impl NewUser {
             errors
                 .entry("kind".into())
                 .or_default()
-                .push("must be \"employee\" or \"external\"".into());
+                .push(crate::tr!("auth-user-kind-invalid"));
         }
         match (login, kind) {
             (Some(login), Some(kind)) if errors.is_empty() => Ok(Self {
@@ -260,7 +264,9 @@ pub async fn create(app: &App, actor: &Actor, new: NewUser, invite: bool) -> Res
 /// tokens, so reactivating them later does not bring old credentials back to life.
 pub async fn set_active(app: &App, actor: &Actor, id: UserId, active: bool) -> Result<User> {
     if id == actor.user {
-        return Err(Error::Conflict("You cannot deactivate yourself.".into()));
+        return Err(Error::Conflict(crate::tr!(
+            "auth-cannot-deactivate-yourself"
+        )));
     }
     let mut tx = app.db.begin(actor.tenant.id, Access::Write).await?;
     let user = manageable(&mut tx, actor, id).await?;
@@ -301,7 +307,7 @@ pub(crate) async fn insert_with_setup_link(
 ) -> Result<CreatedUser> {
     let now = app.clock.now();
     let user = storage::insert(tx, &new, None, now).await?.ok_or_else(|| {
-        Error::Conflict(format!("a user with login {} already exists", new.login))
+        Error::Conflict(crate::tr!("auth-user-exists", login = new.login.as_str()))
     })?;
     let lifetime = security::link_lifetime(tx, Purpose::Setup).await?;
     let setup_link =
@@ -337,20 +343,20 @@ pub(crate) async fn invite(
 /// nothing; an invitation is for someone who has no password yet, a recovery for someone who has.
 async fn link_refusal(tx: &mut TenantTx, user: &User, purpose: Purpose) -> Result<Option<String>> {
     if user.deactivated_at.is_some() {
-        return Ok(Some(format!(
-            "{} is deactivated; reactivate them first",
-            user.full_name
+        return Ok(Some(crate::tr!(
+            "auth-link-refused-deactivated",
+            name = user.full_name.as_str()
         )));
     }
     let has_password = storage::password_hash(tx, user.id).await?.is_some();
     Ok(match purpose {
-        Purpose::Setup if has_password => Some(format!(
-            "{} has chosen a password already; send a password reset link instead",
-            user.full_name
+        Purpose::Setup if has_password => Some(crate::tr!(
+            "auth-link-refused-has-password",
+            name = user.full_name.as_str()
         )),
-        Purpose::Recovery if !has_password => Some(format!(
-            "{} has no password yet; send an invitation instead",
-            user.full_name
+        Purpose::Recovery if !has_password => Some(crate::tr!(
+            "auth-link-refused-no-password",
+            name = user.full_name.as_str()
         )),
         _ => None,
     })
@@ -367,13 +373,13 @@ pub struct Invitations {
 impl Invitations {
     /// What became of the request, in words.
     pub fn summary(&self) -> String {
-        let mut text = match self.sent.len() {
-            0 => "No invitation was sent.".to_owned(),
-            1 => "An invitation was sent.".to_owned(),
-            n => format!("{n} invitations were sent."),
-        };
+        let mut text = crate::tr!("auth-invitations-sent", count = self.sent.len());
         for (_, reason) in &self.refused {
-            text.push_str(&format!(" Not sent: {reason}."));
+            text.push(' ');
+            text.push_str(&crate::tr!(
+                "auth-invitation-not-sent",
+                reason = reason.as_str()
+            ));
         }
         text
     }
@@ -389,12 +395,15 @@ pub const MAX_INVITATIONS: usize = 500;
 /// already has a password) is reported and skipped.
 pub async fn send_invitations(app: &App, actor: &Actor, ids: &[UserId]) -> Result<Invitations> {
     if ids.is_empty() {
-        return Err(Error::invalid_field("users", "choose at least one user"));
+        return Err(Error::invalid_field(
+            "users",
+            crate::tr!("auth-choose-at-least-one-user"),
+        ));
     }
     if ids.len() > MAX_INVITATIONS {
         return Err(Error::invalid_field(
             "users",
-            format!("invite at most {MAX_INVITATIONS} users at a time"),
+            crate::tr!("auth-invite-at-most", max = MAX_INVITATIONS),
         ));
     }
     let mut tx = app.db.begin(actor.tenant.id, Access::Write).await?;

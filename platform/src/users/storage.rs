@@ -10,7 +10,7 @@ use crate::store::{TenantTx, Timestamp};
 #[doc(hidden)]
 macro_rules! user_columns {
     () => {
-        "id, login, full_name, kind, created_at, deactivated_at, contact_id, organization_id, organization_admin, invited_at, invitation_accepted_at"
+        "id, login, full_name, kind, created_at, deactivated_at, contact_id, organization_id, organization_admin, invited_at, invitation_accepted_at, language, time_zone"
     };
 }
 
@@ -42,6 +42,8 @@ pub(crate) fn from_row(row: &AnyRow) -> Result<User, sqlx::Error> {
         organization_admin: row.try_get::<i64, _>("organization_admin")? != 0,
         invited_at: row.try_get("invited_at")?,
         invitation_accepted_at: row.try_get("invitation_accepted_at")?,
+        language: row.try_get("language")?,
+        time_zone: row.try_get("time_zone")?,
     })
 }
 

@@ -6,6 +6,7 @@ mod access;
 mod auth;
 pub(super) mod document;
 mod records;
+mod regional;
 mod users;
 
 use std::sync::Arc;
@@ -26,6 +27,8 @@ pub fn routes() -> axum::Router<Arc<App>> {
         .routes(routes!(auth::list_tokens, auth::create_token))
         .routes(routes!(auth::revoke_token))
         .routes(routes!(auth::me))
+        .routes(routes!(regional::own, regional::set_own))
+        .routes(routes!(regional::defaults, regional::set_defaults))
         .routes(routes!(users::list, users::create))
         .routes(routes!(users::get, users::update))
         .routes(routes!(users::invite))

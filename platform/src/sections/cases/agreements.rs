@@ -145,10 +145,10 @@ pub(super) async fn choose(
         _ => match chosen.and_then(|c| found.iter().position(|a| a.id.to_string() == c)) {
             Some(index) => Ok(Some(found.swap_remove(index))),
             None => {
-                let names: Vec<String> = found.iter().map(name).collect();
+                let names = found.iter().map(name).collect::<Vec<_>>().join(", ");
                 Err(Error::invalid_fields(FieldErrors::from([(
                     "service_agreement".to_owned(),
-                    vec![format!("choose one of: {}", names.join(", "))],
+                    vec![crate::tr!("cases-choose-one-agreement", names = names)],
                 )])))
             }
         },
@@ -164,7 +164,7 @@ pub(super) async fn service(
 ) -> Result<Record> {
     let service = by_id(app, tx, "service", id)
         .await?
-        .ok_or_else(|| Error::invalid_field("service", "no service with this id"))?;
+        .ok_or_else(|| Error::invalid_field("service", crate::tr!("cases-no-such-service")))?;
     if let Some(agreement) = agreement {
         let listed = records_where(
             app,
@@ -181,7 +181,7 @@ pub(super) async fn service(
         {
             return Err(Error::invalid_field(
                 "service",
-                format!("is not provided under \"{}\"", name(agreement)),
+                crate::tr!("cases-service-not-provided", agreement = name(agreement)),
             ));
         }
     }

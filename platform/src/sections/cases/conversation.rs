@@ -82,11 +82,14 @@ pub async fn post(
     if body.is_empty() || body.chars().count() > MAX_BODY {
         return Err(Error::invalid_field(
             "body",
-            format!("must be 1 to {MAX_BODY} characters long"),
+            crate::tr!("cases-message-length", max = MAX_BODY.to_string()),
         ));
     }
     if kind == MessageKind::Email {
-        return Err(Error::invalid_field("kind", "must be message or complaint"));
+        return Err(Error::invalid_field(
+            "kind",
+            crate::tr!("cases-kind-invalid"),
+        ));
     }
     let mut tx = app.db.begin(actor.tenant.id, Access::Write).await?;
     let (object, case) = records::open_for(
@@ -100,10 +103,7 @@ pub async fn post(
     .await?;
     let status = text(&case.data, "status").unwrap_or_default();
     if kind == MessageKind::Message && status == CLOSED {
-        return Err(Error::Conflict(
-            "This case is closed, so it takes no more messages. Use \"Complain\" to tell the support team about the service."
-                .into(),
-        ));
+        return Err(Error::Conflict(crate::tr!("cases-closed-no-messages")));
     }
     let from_support = actor.kind == UserKind::Employee;
     let via = if from_support {

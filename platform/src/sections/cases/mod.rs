@@ -126,9 +126,7 @@ pub(crate) async fn before_save(
 }
 
 fn illegal_move(from: &str, to: &str) -> Error {
-    Error::Conflict(format!(
-        "A case in status \"{from}\" cannot move to \"{to}\"."
-    ))
+    Error::Conflict(crate::tr!("cases-illegal-move", from = from, to = to))
 }
 
 /// The bookkeeping of entering a status: when support first responded, when it was resolved,
@@ -211,8 +209,12 @@ async fn fill_new(
             ("response_deadline", "response_minutes"),
             ("resolution_deadline", "resolution_minutes"),
         ] {
-            let at = sla::deadline(now.0, minutes(limit), calendar.as_ref())
-                .map_err(|e| Error::Conflict(format!("The service agreement's calendar: {e}")))?;
+            let at =
+                sla::deadline(now.0, minutes(limit), calendar.as_ref()).map_err(|e| match e {
+                    sla::CalendarError::NoWorkingTime => {
+                        Error::Conflict(crate::tr!("cases-agreement-calendar-no-working-time"))
+                    }
+                })?;
             data.insert(field.into(), json!(Timestamp(at).to_db()));
         }
         if text(data, "subject").is_none_or(|s| s.trim().is_empty()) {
@@ -252,11 +254,12 @@ impl PortalAction {
         }
     }
 
-    fn verb(self) -> &'static str {
+    /// Why the action is refused to a case in `status`.
+    fn refusal(self, status: &str) -> String {
         match self {
-            Self::Cancel => "canceled",
-            Self::Close => "closed",
-            Self::Reopen => "reopened",
+            Self::Cancel => crate::tr!("cases-cannot-cancel", status = status),
+            Self::Close => crate::tr!("cases-cannot-close", status = status),
+            Self::Reopen => crate::tr!("cases-cannot-reopen", status = status),
         }
     }
 }
@@ -276,10 +279,7 @@ pub async fn act(app: &App, actor: &Actor, id: &str, action: PortalAction) -> Re
     let (object, case) = open_own(&mut tx, actor, id).await?;
     let status = text(&case.data, "status").unwrap_or(NEW).to_owned();
     if !action.allowed_in(&status) {
-        return Err(Error::Conflict(format!(
-            "A case in status \"{status}\" cannot be {}.",
-            action.verb()
-        )));
+        return Err(Error::Conflict(action.refusal(&status)));
     }
     let now = json!(app.clock.now().to_db());
     let mut changes = Map::new();
@@ -316,15 +316,16 @@ pub async fn give_feedback(
     notes: &str,
 ) -> Result<Record> {
     if !(1..=5).contains(&satisfaction) {
-        return Err(Error::invalid_field("satisfaction", "must be from 1 to 5"));
+        return Err(Error::invalid_field(
+            "satisfaction",
+            crate::tr!("cases-satisfaction-range"),
+        ));
     }
     let mut tx = app.db.begin(actor.tenant.id, Access::Write).await?;
     let (object, case) = open_own(&mut tx, actor, id).await?;
     let status = text(&case.data, "status").unwrap_or(NEW);
     if !matches!(status, RESOLVED | CLOSED | CANCELED) {
-        return Err(Error::Conflict(
-            "Feedback can be given once the case is resolved, closed or canceled.".into(),
-        ));
+        return Err(Error::Conflict(crate::tr!("cases-feedback-not-yet")));
     }
     let mut changes = Map::new();
     changes.insert("satisfaction".into(), json!(satisfaction));
@@ -401,9 +402,9 @@ pub fn indicators(data: &Map<String, Value>, now: Timestamp) -> Indicators {
 pub fn human_minutes(minutes: i64) -> String {
     let d = Duration::minutes(minutes.abs());
     match (d.num_days(), d.num_hours() % 24, d.num_minutes() % 60) {
-        (0, 0, m) => format!("{m} min"),
-        (0, h, m) => format!("{h} h {m} min"),
-        (days, h, _) => format!("{days} d {h} h"),
+        (0, 0, m) => crate::tr!("cases-duration-minutes", minutes = m),
+        (0, h, m) => crate::tr!("cases-duration-hours-minutes", hours = h, minutes = m),
+        (days, h, _) => crate::tr!("cases-duration-days-hours", days = days, hours = h),
     }
 }
 
@@ -557,7 +558,7 @@ pub async fn assign(app: &App, actor: &Actor, id: &str, assignee: users::UserId)
         _ => {
             return Err(Error::invalid_field(
                 "assignee",
-                "must be an active employee",
+                crate::tr!("cases-assignee-not-active"),
             ));
         }
     }

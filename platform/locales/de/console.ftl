@@ -1,0 +1,152 @@
+# The console (/console): navigation, home, users, custom sections, and the messages of
+# section packages (manifest and component checks).
+
+## Navigation and home
+
+console-name = Konsole
+console-cases = Fälle
+console-users = Benutzer
+console-data = Daten
+console-mail = E-Mail
+console-sections = Bereiche
+console-access = Zugriff
+console-portal = Portal
+# { $name } is the employee's full name, { $login } their e-mail address.
+console-signed-in-as = Angemeldet als { $name } ({ $login }).
+console-home-users-text = Mitarbeiter und Portalbenutzer: Legen Sie sie an und senden Sie ihnen ihre Einrichtungslinks.
+console-home-objects-api = Über die API verfügbare Objekte:
+
+## Users
+
+# Follows "<name> (<login>)".
+console-user-created-invited = wurde angelegt und per E-Mail eingeladen.
+# Follows "<name> (<login>)"; the one-time link is shown below it.
+console-user-created-link = wurde angelegt. Senden Sie die Einladung jetzt oder später aus der Liste unten, oder geben Sie der Person diesen einmaligen Link, mit dem sie ein Passwort wählt (gültig { $days ->
+        [one] { $days } Tag
+       *[other] { $days } Tage
+    }):
+console-send-invitation = Einladung senden
+console-send-invitation-again = Einladung erneut senden
+console-all-users = Alle Benutzer
+console-select = Auswählen
+console-login = Anmeldename
+console-kind = Art
+console-roles = Rollen
+console-invitation = Einladung
+console-created = Angelegt
+console-invite-user = { $name } einladen
+console-employee = Mitarbeiter
+console-external = Extern
+console-external-user = Externer Benutzer
+console-deactivated = Deaktiviert
+console-active = Aktiv
+# { $date } is when the invitation was accepted or sent.
+console-accepted-on = Angenommen am { $date }
+console-sent-on = Gesendet am { $date }
+console-sent-not-accepted = Gesendet am { $date }, noch nicht angenommen
+console-not-sent = Nicht gesendet
+console-send-invitations-selected = Einladungen an die ausgewählten Benutzer senden
+console-send-invitations-hint = Jeder erhält einen neuen Link per E-Mail; ein früherer Link funktioniert dann nicht mehr.
+console-new-user = Neuer Benutzer
+console-correct-fields = Bitte korrigieren Sie die unten markierten Felder.
+console-email-login = E-Mail (Anmeldename)
+console-full-name = Vollständiger Name
+console-external-user-portal = Externer Benutzer (Portal)
+console-employee-console = Mitarbeiter (Konsole)
+console-invite-now = Einladung jetzt per E-Mail senden
+console-create-user = Benutzer anlegen
+console-security = Sicherheit
+console-security-revoke-tokens = Wenn ein Benutzer sein Passwort ändert oder zurücksetzt, seine API-Tokens widerrufen
+console-security-sessions-hint = Seine anderen Sitzungen enden immer. Das Deaktivieren eines Benutzers beendet seine Sitzungen und widerruft seine Tokens.
+console-security-self-registration = Personen dürfen sich selbst im Portal registrieren (sie bestätigen ihre Adresse per E-Mail)
+console-security-invitation-days = Gültigkeit eines Einladungslinks (Tage)
+console-security-recovery-minutes = Gültigkeit eines Links zum Zurücksetzen des Passworts (Minuten)
+console-security-saved = Sicherheitseinstellungen gespeichert.
+console-whole-number = muss eine ganze Zahl sein
+console-organization = Organisation
+# Shown after the organization's name when the user administers it.
+console-administrator = Administrator
+console-send-recovery = Link zum Zurücksetzen des Passworts senden
+console-reactivate = Reaktivieren
+console-deactivate = Deaktivieren
+console-deactivate-hint = Die Sitzungen und API-Tokens der Person funktionieren sofort nicht mehr.
+# A button beside each of the user's roles.
+console-remove-role = entfernen
+# { $role } is the name of the built-in role every user of this kind is in.
+console-only-role = Nur „{ $role }“.
+console-role-to-give = Zu vergebende Rolle
+console-add-role = Rolle hinzufügen
+
+## Custom sections
+
+console-custom-sections = Eigene Bereiche
+console-section = Bereich
+console-version = Version
+console-objects = Objekte
+console-capabilities = Fähigkeiten
+console-state = Zustand
+# The version installed before the current one.
+console-version-before = (vorher: { $version })
+# No capabilities granted.
+console-capabilities-none = keine
+console-enabled = aktiviert
+console-disabled = deaktiviert
+console-read-only = Schreibgeschützt: { $reason }
+console-enable = Aktivieren
+console-disable = Deaktivieren
+console-roll-back = Zurücksetzen
+console-uninstall = Deinstallieren
+console-purge = Deinstallieren und Daten löschen
+console-settings = Einstellungen
+console-settings-of = Einstellungen von { $title } (JSON)
+console-save-settings = Einstellungen speichern
+console-no-sections = Es sind keine eigenen Bereiche installiert.
+console-install-or-upgrade = Installieren oder aktualisieren
+# The hint reads: <upload-hint-manifest> section.json, <upload-hint-component> (.wasm) <upload-hint-rest>
+console-upload-hint-manifest = Laden Sie die Datei
+console-upload-hint-component = die Komponente
+console-upload-hint-rest = und das Symbol des Bereichs hoch. Eine neuere Version eines installierten Bereichs aktualisiert ihn; seine Datensätze bleiben erhalten.
+console-package-files = Paketdateien
+console-grant-section = Dem Bereich gewähren
+console-upload = Hochladen
+console-settings-saved = Einstellungen gespeichert.
+console-done = Erledigt.
+# { $title } and { $version } are the section's title and version.
+console-section-installed = { $title } { $version } ist installiert.
+console-choose-manifest = wählen Sie die Datei section.json
+console-choose-component = wählen Sie die Komponentendatei (.wasm)
+console-not-json = ist kein JSON: { $error }
+console-not-base64 = ist kein Base64
+console-sections-busy = Die eigenen Bereiche dieses Portals sind ausgelastet. Bitte versuchen Sie es gleich noch einmal.
+console-section-failed = Der Bereich konnte diesen Datensatz nicht prüfen: { $error }
+console-grant-not-requested = der Bereich fordert „{ $capability }“ nicht an
+console-built-in-section = „{ $code }“ ist ein eingebauter Bereich.
+console-version-conflict = Version { $version } von { $code } wurde bereits mit einer anderen Komponente hochgeladen; erhöhen Sie die Version.
+console-no-previous-version = { $code } hat keine vorherige Version, auf die zurückgesetzt werden kann.
+console-settings-too-large = darf höchstens 16 KiB groß sein
+console-settings-not-object = muss ein JSON-Objekt sein
+
+## Problems of a section package (its manifest, component and icon)
+
+console-manifest-needs = ein eigener Bereich braucht „{ $name }“
+console-manifest-declared-twice = doppelt deklariert
+console-manifest-one-initial = nur ein Status darf der Anfangsstatus sein
+console-manifest-not-a-status = „{ $code }“ ist kein Status dieses Objekts
+console-manifest-not-a-field = „{ $code }“ ist kein Feld dieses Objekts
+console-manifest-not-a-reference-field = „{ $code }“ ist kein Referenzfeld dieses Objekts
+console-manifest-not-a-known-object = „{ $code }“ ist kein bekanntes Objekt
+console-manifest-not-a-detail = „{ $code }“ ist keines der Details dieses Objekts
+console-package-wrong-interface = diese Plattform unterstützt { $expected }, nicht { $interface }
+console-component-too-large = die Komponente ist { $size } Byte groß und überschreitet die Grenze von { $limit } Byte
+console-component-not-wasm = das ist kein WebAssembly: bauen Sie es mit `cargo build --release --target wasm32-wasip2`
+console-component-core-module = das ist ein Core-WebAssembly-Modul, keine Komponente: bauen Sie für wasm32-wasip2
+console-component-not-a-section = sie implementiert { $interface } nicht: { $error }
+console-component-no-hooks = sie exportiert die Hooks von { $interface } nicht
+console-icon-data-uri-not-base64 = die Daten-URI des Symbols muss Base64 sein
+console-icon-data-uri-invalid = die Daten-URI des Symbols ist kein gültiges Base64: { $error }
+console-icon-path-outside = der Pfad des Symbols muss innerhalb des Ordners des Bereichs bleiben
+console-icon-missing = die Symboldatei fehlt im Paket
+console-icon-too-large = das Symbol ist größer als { $limit } Byte
+console-icon-not-png = das Symbol ist kein PNG-Bild
+console-icon-wrong-size = das Symbol ist { $width }×{ $height } px groß; es muss { $size }×{ $size } px groß sein
+console-icon-not-svg = das Symbol ist kein SVG-Dokument

@@ -1,0 +1,158 @@
+# Built-in objects, fields and values are written in English in the section manifests;
+# this file gives their German titles by id, and anything missing shows in English.
+
+## Section: Accounts and contacts
+
+data-section-accounts = Konten und Kontakte
+
+# Account
+data-object-account = Konto
+data-objects-account = Konten
+data-field-account-name = Name
+data-field-account-type = Typ
+data-field-account-phone = Telefon
+data-field-account-email = E-Mail
+data-field-account-web = Website
+data-field-account-address = Adresse
+data-field-account-city = Ort
+data-field-account-country = Land
+data-field-account-employees = Anzahl der Mitarbeiter
+data-field-account-notes = Notizen
+data-value-account-type-customer = Kunde
+data-value-account-type-partner = Partner
+data-value-account-type-contractor = Auftragnehmer
+data-value-account-type-supplier = Lieferant
+data-value-account-type-our-company = Unser Unternehmen
+
+# Address
+data-object-address = Adresse
+data-objects-address = Adressen
+data-field-address-account = Konto
+data-field-address-type = Typ
+data-field-address-address = Adresse
+data-field-address-city = Ort
+data-field-address-zip = Postleitzahl
+data-field-address-country = Land
+data-value-address-type-legal = Firmensitz
+data-value-address-type-delivery = Lieferadresse
+data-value-address-type-billing = Rechnungsadresse
+data-value-address-type-actual = Standort
+
+# Department
+data-object-department = Abteilung
+data-objects-department = Abteilungen
+data-field-department-name = Name
+data-field-department-account = Konto
+
+# Contact
+data-object-contact = Kontakt
+data-objects-contact = Kontakte
+data-field-contact-full_name = Vollständiger Name
+data-field-contact-email = E-Mail
+data-field-contact-phone = Telefon
+data-field-contact-language = Sprache
+data-field-contact-job_title = Position
+data-field-contact-account = Konto
+data-field-contact-department = Abteilung
+data-field-contact-birth_date = Geburtsdatum
+data-field-contact-notes = Notizen
+data-value-contact-language-english = Englisch
+data-value-contact-language-deutsch = Deutsch
+
+## Section: Knowledge base
+
+data-section-knowledge = Wissensdatenbank
+
+# Knowledge base article type
+data-object-knowledge_type = Artikeltyp der Wissensdatenbank
+data-objects-knowledge_type = Artikeltypen der Wissensdatenbank
+data-field-knowledge_type-name = Name
+# Written by the platform itself into the free-text field "name" (seeded or default values).
+
+# Knowledge base article
+data-object-knowledge_article = Wissensdatenbankartikel
+data-objects-knowledge_article = Wissensdatenbankartikel
+data-field-knowledge_article-title = Titel
+data-field-knowledge_article-type = Typ
+data-field-knowledge_article-state = Status
+data-field-knowledge_article-body = Text
+data-field-knowledge_article-tags = Schlagwörter
+data-field-knowledge_article-published_on = Veröffentlicht am
+data-value-knowledge_article-state-draft = Entwurf
+data-value-knowledge_article-state-published = Veröffentlicht
+
+## Section: Support
+
+data-section-support = Support
+
+# Service
+data-object-service = Service
+data-objects-service = Services
+data-field-service-name = Name
+data-field-service-category = Kategorie
+data-field-service-response_minutes = Reaktionszeit (Minuten)
+data-field-service-resolution_minutes = Lösungszeit (Minuten)
+data-field-service-description = Beschreibung
+data-value-service-category-service-request = Serviceanfrage
+data-value-service-category-incident = Störung
+
+# Service agreement
+data-object-service_agreement = Servicevertrag
+data-objects-service_agreement = Serviceverträge
+data-field-service_agreement-name = Name
+data-field-service_agreement-is_default = Standardvertrag
+data-field-service_agreement-calendar = Kalender
+data-field-service_agreement-state = Status
+data-value-service_agreement-state-active = Aktiv
+data-value-service_agreement-state-inactive = Inaktiv
+
+# Service object
+data-object-service_object = Serviceobjekt
+data-objects-service_object = Serviceobjekte
+data-field-service_object-agreement = Servicevertrag
+data-field-service_object-contact = Kontakt
+data-field-service_object-department = Abteilung
+data-field-service_object-account = Konto
+
+# Service under an agreement
+data-object-agreement_service = Service eines Servicevertrags
+data-objects-agreement_service = Services von Serviceverträgen
+data-field-agreement_service-agreement = Servicevertrag
+data-field-agreement_service-service = Service
+
+# Case
+data-object-case = Fall
+data-objects-case = Fälle
+data-field-case-subject = Betreff
+data-field-case-description = Beschreibung
+data-field-case-status = Status
+data-field-case-service = Service
+data-field-case-category = Kategorie
+data-field-case-service_agreement = Servicevertrag
+data-field-case-contact = Kontakt
+data-field-case-account = Konto
+data-field-case-response_deadline = Reaktionsfrist
+data-field-case-resolution_deadline = Lösungsfrist
+data-field-case-responded_on = Erste Reaktion am
+data-field-case-first_resolution_on = Erstmals gelöst am
+data-field-case-actual_resolution_on = Tatsächlich gelöst am
+data-field-case-closed_on = Geschlossen am
+data-field-case-closure_reason = Abschlussgrund
+data-field-case-has_complaint = Beschwerde
+data-field-case-satisfaction = Zufriedenheitsgrad
+data-field-case-feedback_notes = Feedback-Anmerkungen
+data-value-case-status-new = Neu
+data-value-case-status-in-progress = In Bearbeitung
+data-value-case-status-waiting-for-response = Warten auf Antwort
+data-value-case-status-resolved = Gelöst
+data-value-case-status-closed = Geschlossen
+data-value-case-status-canceled = Storniert
+data-value-case-status-re-opened = Wieder geöffnet
+data-value-case-category-service-request = Serviceanfrage
+data-value-case-category-incident = Störung
+data-value-case-closure_reason-canceled-by-user = Vom Benutzer storniert
+data-value-case-closure_reason-closed-by-user = Vom Benutzer geschlossen
+data-value-case-closure_reason-resolved = Gelöst
+data-value-case-closure_reason-duplicate = Duplikat
+data-value-case-closure_reason-other = Sonstiges
+# Written by the platform itself into the free-text field "subject" (seeded or default values).

@@ -1,0 +1,55 @@
+# The knowledge base on the portal: search, article page, comments and likes.
+
+knowledge-title = Wissensdatenbank
+knowledge-search-articles = Artikel durchsuchen
+knowledge-type = Typ
+# { $count } hits for the search words { $query }.
+knowledge-results = { $count ->
+    [one] { $count } Ergebnis
+   *[other] { $count } Ergebnisse
+    } für „{ $query }“
+# Shown for a hit whose title the reader may not see.
+knowledge-article = Artikel
+# Followed by a link (knowledge-ask-support) and knowledge-nothing-matches-end.
+knowledge-nothing-matches = Keine Treffer. Versuchen Sie es mit anderen Wörtern, oder
+knowledge-ask-support = fragen Sie das Support-Team
+knowledge-nothing-matches-end = .
+knowledge-previous = Zurück
+knowledge-next = Weiter
+knowledge-latest-articles = Neueste Artikel
+knowledge-more = Mehr
+knowledge-no-articles = Noch keine Artikel.
+knowledge-popular-articles = Beliebte Artikel
+
+## Article page
+# { $date } is a date and time.
+knowledge-published-on = Veröffentlicht am { $date }
+knowledge-updated-on = aktualisiert am { $date }
+knowledge-views = { $count ->
+    [one] { $count } Aufruf
+   *[other] { $count } Aufrufe
+    }
+knowledge-files = Dateien
+knowledge-article-like = ♡ Gefällt mir
+knowledge-article-liked = ♥ Gefällt mir
+knowledge-comments = Kommentare
+# Marks a comment that was changed after it was published.
+knowledge-edited = bearbeitet
+knowledge-comment-like = Gefällt mir
+knowledge-comment-unlike = Gefällt mir nicht mehr
+knowledge-edit = Bearbeiten
+knowledge-no-comments = Noch keine Kommentare.
+knowledge-your-comment = Ihr Kommentar
+knowledge-publish = Veröffentlichen
+
+## Notices after an action
+knowledge-comment-published = Veröffentlicht.
+knowledge-comment-changed = Kommentar geändert.
+knowledge-comment-deleted = Kommentar gelöscht.
+knowledge-liked = Als „Gefällt mir“ markiert.
+knowledge-like-removed = „Gefällt mir“ entfernt.
+
+## Errors (field errors follow the field's name, hence lowercase)
+knowledge-comment-length = muss 1 bis 5000 Zeichen lang sein
+knowledge-query-too-long = darf höchstens 200 Zeichen lang sein
+knowledge-page-range = muss zwischen 0 und 1000 liegen

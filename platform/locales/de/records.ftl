@@ -1,0 +1,126 @@
+# Lists, record pages and forms of any object, and the messages of the record store (validation,
+# filters, concurrency) and of record actions.
+
+## Pages
+
+records-data = Daten
+records-nothing-available = Hier ist nichts für Sie verfügbar.
+# { $object } is the object's singular title in lower case, { $title } as written.
+records-new-object = { $title } anlegen
+records-new = Neu
+# { $reason } says why (the tenant is beyond its limits).
+records-read-only = Diese Datensätze sind schreibgeschützt: { $reason }.
+# The filter form reads: "Filter by <field> where <operator> value <text>".
+records-filter-by = Filtern nach
+records-filter-where = Bedingung
+records-op-contains = enthält
+records-op-is = ist
+records-op-is-not = ist nicht
+records-op-empty = ist leer
+records-op-not-empty = ist nicht leer
+records-filter-value = Wert
+records-add-filter = Filter hinzufügen
+# Followed by the active filters.
+records-filters = Filter:
+records-clear-filters = zurücksetzen
+records-nothing-to-show = Nichts anzuzeigen.
+# { $object } is the code of the object a reference field points to.
+records-reference-hint = Die ID eines Datensatzes vom Typ { $object }.
+records-number = Nummer
+records-created-on = Erstellt am
+records-modified-on = Geändert am
+records-version = Version
+records-comment = Kommentar
+records-history = Verlauf
+records-files = Dateien
+records-no-files = Keine Dateien.
+records-attach = Anhängen
+records-who-has-access = Wer Zugriff hat
+records-level-read = Lesen
+records-level-edit = Bearbeiten
+records-level-delete = Löschen
+records-share-with = Freigeben für
+records-level = Recht
+records-share = Freigeben
+
+## Notices
+
+records-saved = Gespeichert.
+records-deleted = Gelöscht.
+records-shared = Freigegeben.
+records-files-attached = Dateien angehängt.
+records-done = Erledigt.
+
+## Refusals and problems
+
+records-form-no-version = Das Formular enthält keine Version.
+records-choose-level = bitte Lesen, Bearbeiten oder Löschen wählen
+records-choose-file = bitte mindestens eine Datei wählen
+# { $object } is the object's plural title; { $reason } says why.
+records-object-read-only = { $object } ist schreibgeschützt: { $reason }
+records-stale = Der Datensatz wurde zwischenzeitlich von jemand anderem geändert (er ist jetzt bei Version { $version }). Laden Sie ihn neu und wiederholen Sie Ihre Änderung.
+records-changed-meantime = Der Datensatz wurde zwischenzeitlich geändert; laden Sie ihn neu und versuchen Sie es erneut.
+# { $title } is the field's title, { $field } its name.
+records-column-not-writable = Sie dürfen die Spalte „{ $title }“ ({ $field }) nicht ändern.
+records-status-only-actions = Der Status ändert sich nur über die Aktionen des Datensatzes.
+# { $status } is a status code.
+records-starts-as = ein neuer Datensatz beginnt im Status „{ $status }“
+# { $action } is the action's label in lower case ({ $label } as written); { $status } the record's status.
+records-action-not-allowed = Sie dürfen die Aktion „{ $label }“ für diesen Datensatz nicht ausführen.
+records-action-not-allowed-in-status = Sie dürfen die Aktion „{ $label }“ für diesen Datensatz im Status „{ $status }“ nicht ausführen.
+records-say-why = bitte geben Sie eine Begründung an
+records-cannot-move = Ein Datensatz im Status „{ $from }“ kann nicht in den Status „{ $to }“ wechseln.
+# The numbering of an object's records.
+records-numbering-invalid = muss aus einem Präfix, Nullen in geschweiften Klammern und einem Suffix bestehen, etwa SR-{"{"}00000{"}"}
+
+## Field values
+
+records-is-required = ist ein Pflichtfeld
+# { $object } is the object's title.
+records-not-a-field = ist kein Feld von { $object }
+records-must-be-number = muss eine Zahl sein
+records-must-be-whole-number = muss eine ganze Zahl sein
+records-must-be-boolean = muss wahr oder falsch sein
+records-must-be-text = muss ein Text sein
+# { $kind } is a JSON Schema type.
+records-must-be-type = muss vom Typ { $kind } sein
+records-must-not-be-empty = darf nicht leer sein
+records-at-least-characters = muss mindestens { $limit } Zeichen lang sein
+records-at-most-characters = darf höchstens { $limit } Zeichen lang sein
+records-at-least = muss mindestens { $limit } sein
+records-at-most = darf höchstens { $limit } sein
+records-must-be-one-of = muss einer dieser Werte sein: { $options }
+records-invalid-email = ist keine gültige E-Mail-Adresse
+records-invalid-date = ist kein gültiges Datum (JJJJ-MM-TT)
+records-invalid-date-time = ist kein gültiges Datum mit Uhrzeit (RFC 3339)
+records-invalid-url = ist keine gültige URL
+records-invalid-record-id = ist keine gültige Datensatz-ID
+# { $format } is a JSON Schema format.
+records-invalid-format = ist kein gültiger Wert im Format { $format }
+records-unexpected-form = hat nicht die erwartete Form
+records-not-valid = ist ungültig
+records-must-be-object = muss ein Objekt mit Feldwerten sein
+# { $object } is the code of the object the field refers to.
+records-no-target-with-id = kein Datensatz vom Typ { $object } mit dieser ID
+
+## List filters, sorting and paging (also answered to the API)
+
+# { $name } is the column's name in quotes.
+records-not-filterable = { $name } ist keine Spalte, nach der Sie filtern oder sortieren können
+# { $value } is the value given, { $column } the column's name in quotes.
+records-cannot-compare = { $value } lässt sich nicht mit { $column } vergleichen
+records-limit-range = limit muss zwischen 1 und { $max } liegen
+# { $filter } is the filter as given, in quotes.
+records-filter-malformed = Filter { $filter } hat nicht die Form field:op:value
+records-filter-unknown-operator = unbekannter Filteroperator { $op } (eq, ne, lt, lte, gt, gte, contains, empty, notempty)
+records-filter-needs-value = Filter { $filter } braucht einen Wert
+records-contains-needs-text = contains braucht einen Text
+records-bad-cursor = cursor ist keiner, den diese API für diese Liste geliefert hat
+
+## Section manifests
+
+records-manifest-object-exists = das Objekt { $object } gibt es bereits
+records-manifest-declared-twice = Objekt „{ $object }“ ist doppelt deklariert
+records-manifest-not-a-field = „{ $name }“ ist kein Feld dieses Objekts
+records-manifest-unknown-object = „{ $object }“ ist kein bekanntes Objekt
+records-manifest-unknown-grantee = unbekannter Empfänger { $grantee }
