@@ -237,6 +237,16 @@ pub fn value_label(object: &str, field: &str, value: &str) -> String {
     )
 }
 
+/// The template filter `label`: a fixed value of a built-in field as the reader sees it
+/// (`{{ status | label("case", "status") }}`).
+pub fn label_filter(value: minijinja::Value, object: &str, field: &str) -> String {
+    match value.as_str() {
+        Some(text) => value_label(object, field, text),
+        None if value.is_none() || value.is_undefined() => String::new(),
+        None => value.to_string(),
+    }
+}
+
 /// A value as part of a message id: lower case, each run of other characters one `-`.
 fn slug(value: &str) -> String {
     let mut slug = String::new();

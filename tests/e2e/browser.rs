@@ -2,7 +2,7 @@
 //! knowledge base from the main page (with a typo), reads an article, opens a case with a file,
 //! and sees the support team's reply on the case page; a document goes from its author through
 //! review to approval in a custom section; a person registers, confirms, signs in, forgets the
-//! password and gets back in.
+//! password and gets back in; a German customer goes from sign-in to a closed case in German.
 
 use std::{
     net::TcpListener,
@@ -58,11 +58,17 @@ impl ChromeDriver {
     }
 
     async fn browser(&self) -> Client {
+        self.browser_in("en-US,en").await
+    }
+
+    /// A browser whose user reads `languages` (its `Accept-Language`).
+    async fn browser_in(&self, languages: &str) -> Client {
         let mut capabilities = serde_json::Map::new();
         capabilities.insert(
             "goog:chromeOptions".into(),
             json!({ "args": ["--headless", "--no-sandbox", "--disable-gpu",
-                             "--disable-background-networking", "--window-size=1280,900"] }),
+                             "--disable-background-networking", "--window-size=1280,900"],
+                    "prefs": { "intl.accept_languages": languages } }),
         );
         // Both of rustls' crypto providers are linked in (through different crates): pick one.
         let _ = rustls::crypto::ring::default_provider().install_default();
@@ -114,6 +120,22 @@ async fn wait_for_text(browser: &Client, text: &str) -> String {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     panic!("\"{text}\" never appeared in: {}", page_text(browser).await);
+}
+
+/// Waits until the case on the page shows `status` (its badge; the workflow names every status).
+async fn wait_for_status(browser: &Client, status: &str) {
+    for _ in 0..100 {
+        if let Ok(badge) = browser.find(Locator::Css("main .heading-row .badge")).await
+            && badge.text().await.is_ok_and(|shown| shown == status)
+        {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!(
+        "the case never showed \"{status}\": {}",
+        page_text(browser).await
+    );
 }
 
 /// Signs a portal user in (the tests' customers share one password) and waits until the portal
@@ -464,4 +486,128 @@ async fn a_person_registers_signs_in_forgets_the_password_and_gets_back_in() {
     .await;
     browser.close().await.unwrap();
     outcome
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_german_customer_goes_from_sign_in_to_a_closed_case_in_german() {
+    let driver = ChromeDriver::start();
+    let smtp = SmtpServer::start().await;
+    let app = TestApp::spawn_with(
+        Backend::Sqlite,
+        Options {
+            smtp_url: Some(smtp.url.clone()),
+            ..Options::default()
+        },
+    )
+    .await;
+    let desk = Desk::open(&app, "acme").await;
+    standard_terms(&desk).await;
+    // The tenant works in Berlin time; its customer Grete reads German (her browser says so,
+    // her contact too, for mail).
+    let response = desk
+        .admin
+        .put_json(
+            "/api/v1/settings/regional",
+            &json!({ "time_zone": "Europe/Berlin" }),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    drop(
+        desk.customer("grete@client.test", json!({ "language": "Deutsch" }))
+            .await,
+    );
+    let browser = driver.browser_in("de-DE,de").await;
+    let origin = desk.tenant.origin.clone();
+    let outcome = async {
+        browser.goto(&format!("{origin}/login")).await.unwrap();
+        wait_for_text(&browser, "Passwort vergessen?").await;
+        sign_in(&browser, &origin, "grete@client.test").await;
+        wait_for_text(&browser, "Beliebte Artikel").await;
+
+        // A new case, in German; the service's name is the tenant's data and stays as written.
+        browser.goto(&format!("{origin}/cases/new")).await.unwrap();
+        wait_for(&browser, "select[name=service]")
+            .await
+            .select_by_label("Printer repair")
+            .await
+            .unwrap();
+        type_into(&browser, "input[name=subject]", "Drucker klemmt").await;
+        type_into(
+            &browser,
+            "textarea[name=description]",
+            "Papierstau auf jeder Seite.",
+        )
+        .await;
+        click(&browser, "form[action='/cases/new'] button.primary").await;
+        let case = wait_for_text(&browser, "Ihr Fall wurde übermittelt.").await;
+        assert!(case.contains("Neu"), "the status in German: {case}");
+        let url = browser.current_url().await.unwrap();
+        let case_id = url.path().trim_start_matches("/cases/").to_owned();
+        let created = desk
+            .admin
+            .get(&format!("/api/v1/objects/case/records/{case_id}"))
+            .await
+            .json::<serde_json::Value>()
+            .await
+            .unwrap()["created_at"]
+            .as_str()
+            .unwrap()
+            .parse::<chrono::DateTime<chrono::Utc>>()
+            .unwrap()
+            .with_timezone(&chrono_tz::Europe::Berlin)
+            .format("%d.%m.%Y, %H:%M")
+            .to_string();
+        assert!(case.contains(&created), "{created} (Berlin) not in {case}");
+
+        // Support resolves it; Grete is told in German, and closes it.
+        desk.move_case(&case_id, "Resolved").await;
+        // (The request for feedback goes out at the same moment, in either order.)
+        mail_containing(&smtp, "hat jetzt den Status „Gelöst“").await;
+        browser.refresh().await.unwrap();
+        wait_for_status(&browser, "Gelöst").await;
+        click(&browser, "form[action$='/actions/close'] button").await;
+        wait_for_status(&browser, "Geschlossen").await;
+        assert!(!page_text(&browser).await.contains("Closed"));
+
+        // A recovery link says until when it works, as Germans write a date, in Berlin time.
+        click(&browser, "form[action='/logout'] button").await;
+        click(&browser, "a[href='/forgot-password']").await;
+        fill_and_send(&browser, &[("login", "grete@client.test")]).await;
+        wait_for_text(&browser, "haben wir an diese Adresse eine E-Mail").await;
+        let text = mail_containing(&smtp, "Um ein neues Passwort zu wählen").await;
+        let until = text
+            .split("(bis ")
+            .nth(1)
+            .and_then(|rest| rest.split(')').next())
+            .unwrap_or_else(|| panic!("no date in {text}"));
+        let parsed = chrono::NaiveDateTime::parse_from_str(
+            until.trim_end_matches(" CET").trim_end_matches(" CEST"),
+            "%d.%m.%Y, %H:%M",
+        );
+        assert!(parsed.is_ok(), "not a German date: {until}");
+    }
+    .await;
+    browser.close().await.unwrap();
+    outcome
+}
+
+/// The text of the first message received that contains `words`, waiting for it a while.
+async fn mail_containing(smtp: &SmtpServer, words: &str) -> String {
+    for _ in 0..100 {
+        if let Some(text) = smtp
+            .received()
+            .iter()
+            .map(crate::mail::text)
+            .find(|text| text.contains(words))
+        {
+            return text;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let subjects: Vec<_> = smtp
+        .received()
+        .iter()
+        .map(|m| m.subject().to_owned())
+        .collect();
+    panic!("no message with \"{words}\" among {subjects:?}");
 }

@@ -16,11 +16,30 @@ use crate::{
 };
 
 /// The message's text, with quoted-printable soft breaks and escapes undone.
+/// A message as a reader sees it: the headers as sent, the body decoded from quoted-printable.
 pub fn text(mail: &Received) -> String {
-    mail.data
-        .replace("=\n", "")
-        .replace("=3D", "=")
-        .replace("=20", " ")
+    let data = mail.data.replace("\r\n", "\n");
+    let (headers, body) = data.split_once("\n\n").unwrap_or((&data, ""));
+    let body = body.replace("=\n", "");
+    let mut bytes = Vec::with_capacity(body.len());
+    let mut rest = body.as_bytes();
+    while let Some((&first, tail)) = rest.split_first() {
+        let hex = tail
+            .get(..2)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (first, hex) {
+            (b'=', Some(byte)) => {
+                bytes.push(byte);
+                rest = &tail[2..];
+            }
+            _ => {
+                bytes.push(first);
+                rest = tail;
+            }
+        }
+    }
+    format!("{headers}\n\n{}", String::from_utf8_lossy(&bytes))
 }
 
 async fn conversation_by_mail(backend: Backend) {

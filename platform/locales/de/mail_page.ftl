@@ -87,3 +87,24 @@ mail-page-time-format = muss eine Uhrzeit wie 09:00 sein
 # { $day } is a weekday.
 mail-page-day-needs-both = { $day } braucht sowohl Beginn als auch Ende oder keines von beiden
 mail-page-not-a-date = { $date } ist kein Datum wie 2026-12-25
+
+mail-template-title = { $code ->
+    [invitation] Einladung zum Portal
+    [password_recovery] Passwort zurücksetzen
+    [failed_sign_ins] Fehlgeschlagene Anmeldeversuche
+    [case_message] Neue Nachricht zu einem Fall
+    [case_status] Status eines Falls geändert
+    [feedback_request] Bitte um Feedback
+    [approval_request] Genehmigung angefordert
+    [approval_decision] Genehmigung entschieden
+    [section_message] Nachricht eines eigenen Bereichs
+    [registration_confirmation] Bestätigung der Registrierung
+    [already_registered] Registrierung mit bestehendem Konto
+   *[other] { $code }
+}
+mail-page-state = { $status ->
+    [pending] ausstehend
+    [sent] gesendet
+    [failed] fehlgeschlagen
+   *[other] { $status }
+}

@@ -87,3 +87,26 @@ mail-page-time-format = must be a time like 09:00
 # { $day } is a weekday.
 mail-page-day-needs-both = { $day } needs both a start and an end, or neither
 mail-page-not-a-date = { $date } is not a date like 2026-12-25
+
+# What each mail template is for, by its code.
+mail-template-title = { $code ->
+    [invitation] Portal invitation
+    [password_recovery] Password recovery
+    [failed_sign_ins] Failed sign-in attempts
+    [case_message] New message on a case
+    [case_status] Case status changed
+    [feedback_request] Feedback request
+    [approval_request] Approval requested
+    [approval_decision] Approval decided
+    [section_message] Message from a custom section
+    [registration_confirmation] Registration confirmation
+    [already_registered] Registration with an existing account
+   *[other] { $code }
+}
+# The state of a message in the outbox.
+mail-page-state = { $status ->
+    [pending] pending
+    [sent] sent
+    [failed] failed
+   *[other] { $status }
+}

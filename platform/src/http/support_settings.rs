@@ -57,7 +57,7 @@ async fn mailbox(
         &who,
         context! {
             here => "settings", messages => Serde(&messages), templates, smtp => app.mail.is_some(),
-            language, languages => mail::LANGUAGES.to_vec(), sender => Serde(&sender),
+            language, languages => mail::languages(), sender => Serde(&sender),
             time_zone => &who.actor.tenant.time_zone, time_zones => crate::i18n::time_zone_names(),
             platform_sender => &app.config.mail_from, sender_domains => &app.config.mail_sender_domains,
         },
@@ -134,7 +134,7 @@ async fn template(
         &who,
         context! {
             here => "settings", code, title => template.title(), wording => Serde(&wording), custom,
-            variables, required => template.required(), language, languages => mail::LANGUAGES.to_vec(),
+            variables, required => template.required(), language, languages => mail::languages(),
             preview => preview.as_ref().map(Serde),
         },
     ))

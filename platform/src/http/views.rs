@@ -77,7 +77,7 @@ static ENV: LazyLock<Environment<'static>> = LazyLock::new(|| {
     env.add_filter("number", number);
     env.add_filter("money", money);
     env.add_filter("size", size);
-    env.add_filter("label", label);
+    env.add_filter("label", i18n::label_filter);
     for (name, source) in TEMPLATES {
         env.add_template(name, source)
             .unwrap_or_else(|e| panic!("template {name} does not parse: {e}"));
@@ -140,15 +140,6 @@ fn number(value: f64, decimals: Option<usize>) -> String {
 /// An amount of money in a currency (`800 | money("EUR")`), as the reader writes it.
 fn money(value: f64, currency: &str) -> String {
     i18n::current().money(value, currency)
-}
-
-/// A fixed value of a built-in field as the reader sees it: `{{ s | label("case", "status") }}`.
-fn label(value: Value, object: &str, field: &str) -> String {
-    match value.as_str() {
-        Some(text) => i18n::value_label(object, field, text),
-        None if value.is_none() || value.is_undefined() => String::new(),
-        None => value.to_string(),
-    }
 }
 
 /// A byte count as people read it.

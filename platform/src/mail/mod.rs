@@ -6,7 +6,7 @@
 mod templates;
 pub mod worker;
 
-pub use templates::{LANGUAGES, Template, duration_in_words};
+pub use templates::{Template, duration_in_words};
 
 use minijinja::{AutoEscape, Environment};
 use serde::Serialize;
@@ -17,6 +17,7 @@ use crate::{
     access::{self, Actor, Capability},
     app::App,
     error::{Error, Result},
+    i18n::Language,
     store::{Access, TenantTx, Timestamp, settings},
     users::Email,
 };
@@ -65,8 +66,14 @@ async fn tenant_wording(
     .transpose()
 }
 
+/// The languages mail may be written in: those of the message catalogs, each by its code and
+/// its own name.
+pub fn languages() -> Vec<(&'static str, String)> {
+    Language::all().map(|l| (l.code(), l.name())).collect()
+}
+
 fn shipped(language: &str) -> bool {
-    LANGUAGES.iter().any(|(code, _)| *code == language)
+    Language::all().any(|l| l.code() == language)
 }
 
 /// The wording for a recipient who reads `language`: the tenant's own in that language, else the
@@ -211,17 +218,14 @@ pub async fn set_regional_defaults(
 
 /// A language code Portico ships wording in.
 pub fn parse_language(code: &str) -> Result<&'static str> {
-    LANGUAGES
-        .iter()
-        .map(|(c, _)| *c)
+    Language::all()
+        .map(Language::code)
         .find(|c| *c == code)
         .ok_or_else(|| {
+            let codes: Vec<_> = Language::all().map(Language::code).collect();
             Error::invalid_field(
                 "language",
-                crate::tr!(
-                    "mail-page-language-one-of",
-                    languages = LANGUAGES.map(|(c, _)| c).join(", ")
-                ),
+                crate::tr!("mail-page-language-one-of", languages = codes.join(", ")),
             )
         })
 }
@@ -249,10 +253,10 @@ async fn recipient_language(tx: &mut TenantTx, to: &Email) -> Result<String> {
     .fetch_optional(tx.conn())
     .await?;
     let chosen = named.flatten().and_then(|named| {
-        LANGUAGES
-            .iter()
+        languages()
+            .into_iter()
             .find(|(code, name)| named == *code || named == *name)
-            .map(|(code, _)| (*code).to_owned())
+            .map(|(code, _)| code.to_owned())
     });
     match chosen {
         Some(code) => Ok(code),
@@ -283,6 +287,7 @@ async fn recipient_time_zone(tx: &mut TenantTx, to: &Email) -> Result<chrono_tz:
 /// the bodies carry what the message exists for (the link of an invitation or a recovery).
 pub fn check(template: Template, wording: &Wording) -> Result<()> {
     let mut env = Environment::new();
+    env.add_filter("label", crate::i18n::label_filter);
     env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
     let known: Vec<&str> = ["tenant", "name"]
         .into_iter()
@@ -343,6 +348,7 @@ pub fn check(template: Template, wording: &Wording) -> Result<()> {
 /// Renders the wording; the HTML body is autoescaped, subject and text are not (they are not HTML).
 pub fn render(wording: &Wording, context: &Value) -> Result<Wording> {
     let mut env = Environment::new();
+    env.add_filter("label", crate::i18n::label_filter);
     env.set_auto_escape_callback(|name| {
         if name == "html" {
             AutoEscape::Html
@@ -386,6 +392,10 @@ pub async fn enqueue(
     };
     let wording = wording(tx, message.template, &language).await?;
     let now = app.clock.now();
+    let reader = crate::i18n::Locale {
+        language: Language::parse(&language).unwrap_or_default(),
+        ..crate::i18n::Locale::default()
+    };
     let mut context = message.context;
     if let Value::Object(map) = &mut context {
         // How long a link works, and until when, in the reader's words and time zone.
@@ -395,7 +405,7 @@ pub async fn enqueue(
                 Value::String(duration_in_words(minutes, &language)),
             );
             let locale = crate::i18n::Locale {
-                language: crate::i18n::Language::parse(&language).unwrap_or_default(),
+                language: reader.language,
                 time_zone: recipient_time_zone(tx, &message.to).await?,
             };
             let until = now.0 + chrono::Duration::minutes(minutes);
@@ -409,7 +419,8 @@ pub async fn enqueue(
         map.entry("name")
             .or_insert(Value::String(message.to_name.clone()));
     }
-    let rendered = render(&wording, &context)?;
+    // Built-in values (`status | label(..)`) in the reader's language, not the sender's.
+    let rendered = crate::i18n::sync_scope(reader, || render(&wording, &context))?;
     let sender = read_sender(tx).await?;
     let tenant = tx.tenant_param();
     sqlx::query(

@@ -256,6 +256,7 @@ impl PortalAction {
 
     /// Why the action is refused to a case in `status`.
     fn refusal(self, status: &str) -> String {
+        let status = crate::i18n::value_label("case", "status", status);
         match self {
             Self::Cancel => crate::tr!("cases-cannot-cancel", status = status),
             Self::Close => crate::tr!("cases-cannot-close", status = status),
