@@ -5,6 +5,7 @@ pub mod access;
 pub mod allocator;
 pub mod app;
 pub mod auth;
+pub mod branding;
 pub mod cli;
 pub mod clock;
 pub mod config;

@@ -8,7 +8,7 @@ mod slug;
 
 pub use configuration::{Configuration, Limits, Refusal, limits_of};
 pub use registry::{
-    RegistryError, create, find_by_id, find_by_slug, list, set_regional, set_status,
+    RegistryError, create, find_by_id, find_by_slug, list, set_branding, set_regional, set_status,
 };
 pub use slug::{Slug, SlugError};
 
@@ -72,4 +72,27 @@ pub struct Tenant {
     pub language: Option<String>,
     /// Their time zone unless they chose one (an IANA name such as `Europe/Berlin`).
     pub time_zone: Option<String>,
+    pub branding: Branding,
+}
+
+/// How a tenant's portal looks: its title, colours (`#rrggbb`) and images. The platform checks
+/// every value before it is saved.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct Branding {
+    pub title: Option<String>,
+    pub primary: Option<String>,
+    pub accent: Option<String>,
+    pub logo: Option<Image>,
+    pub favicon: Option<Image>,
+    /// Bumped on every change: the images are stored, and cached by browsers, by version.
+    pub version: i64,
+}
+
+/// An image of the branding: its type and natural size in pixels.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct Image {
+    pub content_type: String,
+    pub width: u32,
+    pub height: u32,
 }

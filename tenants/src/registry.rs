@@ -20,7 +20,7 @@ pub enum RegistryError {
 /// The columns [`from_row`] reads.
 macro_rules! columns {
     () => {
-        "id, slug, name, status, created_at, language, time_zone"
+        "id, slug, name, status, created_at, language, time_zone, branding"
     };
 }
 
@@ -124,6 +124,10 @@ fn from_row(row: &AnyRow) -> Result<Tenant, RegistryError> {
             .with_timezone(&Utc),
         language: row.try_get("language")?,
         time_zone: row.try_get("time_zone")?,
+        branding: match row.try_get::<Option<String>, _>("branding")? {
+            Some(json) => serde_json::from_str(&json).map_err(|e| corrupt(&e.to_string()))?,
+            None => crate::Branding::default(),
+        },
     })
 }
 
@@ -138,6 +142,22 @@ pub async fn set_regional(
     sqlx::query("UPDATE tenants SET language = $1, time_zone = $2 WHERE id = $3")
         .bind(language)
         .bind(time_zone)
+        .bind(id.get())
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Replaces a tenant's branding (checked by the caller).
+pub async fn set_branding(
+    conn: &mut AnyConnection,
+    id: TenantId,
+    branding: &crate::Branding,
+) -> Result<(), RegistryError> {
+    let json =
+        serde_json::to_string(branding).map_err(|e| RegistryError::Corrupt(e.to_string()))?;
+    sqlx::query("UPDATE tenants SET branding = $1 WHERE id = $2")
+        .bind(json)
         .bind(id.get())
         .execute(conn)
         .await?;

@@ -42,6 +42,7 @@ pub fn routes() -> Router<Arc<App>> {
         .merge(super::support::console_routes())
         .merge(super::support_settings::console_routes())
         .merge(super::sections::console_routes())
+        .merge(super::branding::console_routes())
 }
 
 async fn home(ConsoleUser(who): ConsoleUser) -> Result<Response, PageError> {

@@ -91,8 +91,8 @@ pub async fn route_by_host(State(app): State<Arc<App>>, mut req: Request, next: 
     match tenant {
         Ok(tenant) => {
             tracing::Span::current().record("tenant", tenant.slug.as_str());
-            req.extensions_mut().insert(CurrentTenant(tenant));
-            next.run(req).await
+            req.extensions_mut().insert(CurrentTenant(tenant.clone()));
+            views::for_tenant(tenant, next.run(req)).await
         }
         Err(Error::NotFound(_)) => not_found(&req),
         Err(error) => failure(&req, error),

@@ -4,6 +4,7 @@
 
 mod api;
 mod assets;
+mod branding;
 mod console;
 mod console_access;
 pub mod error;
@@ -59,6 +60,7 @@ pub fn router(app: Arc<App>) -> Router {
     let tenant_routes = Router::new()
         .merge(portal::routes())
         .merge(regional::routes())
+        .merge(branding::public_routes())
         .nest("/console", console::routes())
         .nest("/api/v1", api::routes())
         .fallback(fallback)

@@ -1,14 +1,15 @@
 //! Server-rendered pages: minijinja templates embedded in the binary, autoescaped as HTML.
 
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock};
 
 use axum::{
     http::StatusCode,
     response::{Html, IntoResponse, Response},
 };
 use minijinja::{AutoEscape, Environment, Value, value::Kwargs};
+use portico_tenants::Tenant;
 
-use crate::i18n;
+use crate::{branding, i18n};
 
 macro_rules! templates {
     ($($name:literal),* $(,)?) => {
@@ -64,6 +65,7 @@ const TEMPLATES: &[(&str, &str)] = templates![
     "console/calendars.html",
     "console/calendar_form.html",
     "console/sections.html",
+    "console/branding.html",
     "portal/layout.html",
 ];
 
@@ -84,6 +86,41 @@ static ENV: LazyLock<Environment<'static>> = LazyLock::new(|| {
     }
     env
 });
+
+tokio::task_local! {
+    /// The tenant whose host the request came to: every page, error pages too, wears its brand.
+    static TENANT: Arc<Tenant>;
+}
+
+/// Runs `work` (a request to `tenant`'s host) with pages in its branding.
+pub async fn for_tenant<F: Future>(tenant: Arc<Tenant>, work: F) -> F::Output {
+    TENANT.scope(tenant, work).await
+}
+
+/// What the layout shows of the tenant's branding.
+fn brand() -> Option<Value> {
+    TENANT
+        .try_with(|tenant| {
+            let brand = &tenant.branding;
+            let name = brand.title.clone().unwrap_or_else(|| tenant.name.clone());
+            let logo = brand.logo.as_ref().map(|image| {
+                let vector = image.content_type == "image/svg+xml";
+                let (width, height) =
+                    branding::fit((image.width, image.height), branding::LOGO_BOX, vector);
+                minijinja::context! { width, height }
+            });
+            minijinja::context! {
+                initial => name.chars().next().map(|c| c.to_uppercase().to_string()),
+                name,
+                logo,
+                favicon => brand.favicon.is_some(),
+                themed => brand.primary.is_some() || brand.accent.is_some(),
+                theme_color => brand.primary.as_deref().unwrap_or("#1f4e8c"),
+                version => brand.version,
+            }
+        })
+        .ok()
+}
 
 /// The languages a reader may switch to, each by its own name.
 static LANGUAGES: LazyLock<Vec<Value>> = LazyLock::new(|| {
@@ -160,6 +197,7 @@ pub fn render_with_status(status: StatusCode, name: &str, context: impl Into<Val
     let context = minijinja::context! {
         ui_language => i18n::current().language.code(),
         ui_languages => &*LANGUAGES,
+        brand => brand(),
         ..context.into()
     };
     let rendered = ENV

@@ -1,0 +1,246 @@
+//! The tenant's branding: its console page, and the logo, favicon, colours and web app manifest
+//! every portal page (and the login page, before anyone signs in) loads from the tenant's host.
+
+use std::sync::Arc;
+
+use axum::{
+    Router,
+    extract::{Query, State},
+    http::{HeaderValue, header},
+    response::{IntoResponse, Response},
+    routing::{get, post},
+};
+use minijinja::{context, value::Serde};
+use serde::Deserialize;
+
+use super::{
+    error::PageError,
+    extract::{ConsoleUser, CsrfForm, CsrfMultipart, TenantOf},
+    flash::{self, Flash},
+    render_page,
+};
+use crate::{
+    access::{self, Capability, SystemOperation},
+    app::App,
+    branding::{self, Asset, Look},
+};
+
+const PAGE: &str = "/console/branding";
+
+pub fn console_routes() -> Router<Arc<App>> {
+    Router::new()
+        .route("/branding", get(page).post(save_look))
+        .route(
+            "/branding/logo",
+            post(upload_logo).layer(axum::extract::DefaultBodyLimit::disable()),
+        )
+        .route(
+            "/branding/favicon",
+            post(upload_favicon).layer(axum::extract::DefaultBodyLimit::disable()),
+        )
+        .route("/branding/logo/remove", post(remove_logo))
+        .route("/branding/favicon/remove", post(remove_favicon))
+}
+
+pub fn public_routes() -> Router<Arc<App>> {
+    Router::new()
+        .route("/branding/logo", get(logo))
+        .route("/branding/favicon", get(favicon))
+        .route("/branding/theme.css", get(theme))
+        .route("/manifest.webmanifest", get(manifest))
+}
+
+async fn page(flash: Flash, ConsoleUser(who): ConsoleUser) -> Result<Response, PageError> {
+    access::check(
+        &who.actor,
+        Capability::System(SystemOperation::MainPageSetup),
+    )?;
+    let current = &who.actor.tenant.branding;
+    Ok(render_page(
+        flash,
+        "console/branding.html",
+        &who,
+        context! {
+            here => "branding",
+            branding => Serde(current),
+            logo_box => branding::LOGO_BOX,
+            min_contrast => branding::MIN_CONTRAST,
+            max_logo_kb => branding::MAX_LOGO_BYTES / 1024,
+            max_favicon_kb => branding::MAX_FAVICON_BYTES / 1024,
+        },
+    ))
+}
+
+async fn save_look(
+    State(app): State<Arc<App>>,
+    ConsoleUser(who): ConsoleUser,
+    CsrfForm(look): CsrfForm<Look>,
+) -> Response {
+    let outcome = branding::set_look(&app, &who.actor, look).await;
+    flash::after(outcome, PAGE, &crate::tr!("branding-saved"))
+}
+
+async fn upload(
+    app: &App,
+    who: &crate::auth::Authenticated,
+    asset: Asset,
+    form: CsrfMultipart,
+) -> Response {
+    let outcome = match form.files.into_iter().next() {
+        Some(file) => branding::set_image(app, &who.actor, asset, Some(file)).await,
+        None => Err(crate::error::Error::invalid_field(
+            asset.name(),
+            crate::tr!("branding-choose-file"),
+        )),
+    };
+    flash::after(outcome, PAGE, &crate::tr!("branding-saved"))
+}
+
+async fn upload_logo(
+    State(app): State<Arc<App>>,
+    ConsoleUser(who): ConsoleUser,
+    form: CsrfMultipart,
+) -> Response {
+    upload(&app, &who, Asset::Logo, form).await
+}
+
+async fn upload_favicon(
+    State(app): State<Arc<App>>,
+    ConsoleUser(who): ConsoleUser,
+    form: CsrfMultipart,
+) -> Response {
+    upload(&app, &who, Asset::Favicon, form).await
+}
+
+/// A form with nothing but its CSRF token.
+#[derive(Debug, Deserialize)]
+struct Confirm {}
+
+async fn remove_logo(
+    State(app): State<Arc<App>>,
+    ConsoleUser(who): ConsoleUser,
+    CsrfForm(Confirm {}): CsrfForm<Confirm>,
+) -> Response {
+    let outcome = branding::set_image(&app, &who.actor, Asset::Logo, None).await;
+    flash::after(outcome, PAGE, &crate::tr!("branding-saved"))
+}
+
+async fn remove_favicon(
+    State(app): State<Arc<App>>,
+    ConsoleUser(who): ConsoleUser,
+    CsrfForm(Confirm {}): CsrfForm<Confirm>,
+) -> Response {
+    let outcome = branding::set_image(&app, &who.actor, Asset::Favicon, None).await;
+    flash::after(outcome, PAGE, &crate::tr!("branding-saved"))
+}
+
+/// The version a page asked for (`?v=`): the current one may be cached for good.
+#[derive(Debug, Deserialize)]
+struct Version {
+    v: Option<i64>,
+}
+
+/// Cached for a year when the page named the current version (a new one changes the URL), else
+/// briefly.
+fn cache_control(asked: &Version, version: i64) -> HeaderValue {
+    if asked.v == Some(version) {
+        HeaderValue::from_static("public, max-age=31536000, immutable")
+    } else {
+        HeaderValue::from_static("public, max-age=60")
+    }
+}
+
+async fn image(
+    app: &App,
+    tenant: &portico_tenants::Tenant,
+    asset: Asset,
+    asked: Version,
+) -> Result<Response, PageError> {
+    let (content_type, bytes) = branding::image(app, tenant, asset).await?;
+    let mut response = bytes.into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_str(&content_type)
+            .map_err(|e| crate::error::Error::Internal(e.into()))?,
+    );
+    headers.insert(
+        header::CACHE_CONTROL,
+        cache_control(&asked, tenant.branding.version),
+    );
+    // Opened on its own, an SVG is a document: it gets no script, no fetches, its own origin.
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("default-src 'none'; style-src 'unsafe-inline'; sandbox"),
+    );
+    Ok(response)
+}
+
+async fn logo(
+    State(app): State<Arc<App>>,
+    TenantOf(tenant): TenantOf,
+    Query(asked): Query<Version>,
+) -> Result<Response, PageError> {
+    image(&app, &tenant, Asset::Logo, asked).await
+}
+
+async fn favicon(
+    State(app): State<Arc<App>>,
+    TenantOf(tenant): TenantOf,
+    Query(asked): Query<Version>,
+) -> Result<Response, PageError> {
+    image(&app, &tenant, Asset::Favicon, asked).await
+}
+
+async fn theme(TenantOf(tenant): TenantOf, Query(asked): Query<Version>) -> Response {
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/css; charset=utf-8"),
+            ),
+            (
+                header::CACHE_CONTROL,
+                cache_control(&asked, tenant.branding.version),
+            ),
+        ],
+        branding::theme_css(&tenant.branding),
+    )
+        .into_response()
+}
+
+/// The web app manifest: the portal installs on a phone under the tenant's name and colours.
+async fn manifest(TenantOf(tenant): TenantOf, Query(asked): Query<Version>) -> Response {
+    let brand = &tenant.branding;
+    let name = brand.title.clone().unwrap_or_else(|| tenant.name.clone());
+    let icon = match &brand.favicon {
+        Some(image) => serde_json::json!({
+            "src": format!("/branding/favicon?v={}", brand.version),
+            "type": image.content_type,
+            "sizes": if image.content_type == "image/svg+xml" { "any".to_owned() } else { format!("{}x{}", image.width, image.height) },
+        }),
+        None => {
+            serde_json::json!({ "src": "/static/icon.svg", "type": "image/svg+xml", "sizes": "any" })
+        }
+    };
+    let manifest = serde_json::json!({
+        "name": name,
+        "short_name": name.chars().take(12).collect::<String>(),
+        "start_url": "/",
+        "display": "standalone",
+        "background_color": "#f5f7fa",
+        "theme_color": brand.primary.as_deref().unwrap_or("#1f4e8c"),
+        "icons": [icon],
+    });
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/manifest+json"),
+            ),
+            (header::CACHE_CONTROL, cache_control(&asked, brand.version)),
+        ],
+        manifest.to_string(),
+    )
+        .into_response()
+}

@@ -1,0 +1,142 @@
+//! A tenant's branding: its administrator sets a title, colours (refused below WCAG AA), a logo
+//! and an icon in the console; the login page, every page, error pages and the web app manifest
+//! wear them; a hostile SVG is refused; other tenants and other employees are not affected.
+
+use reqwest::StatusCode;
+use serde_json::Value;
+
+use crate::{
+    harness::{Browser, TestApp, location, on_both_databases},
+    support::Desk,
+};
+
+/// A PNG's signature and header: 548×74 pixels (scaled to 274×37 on the page).
+fn png(width: u32, height: u32) -> Vec<u8> {
+    let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
+    png.extend_from_slice(&width.to_be_bytes());
+    png.extend_from_slice(&height.to_be_bytes());
+    png.extend_from_slice(&[8, 6, 0, 0, 0, 0, 0, 0, 0]);
+    png
+}
+
+/// The page a form sent back to, as the user sees it.
+async fn after(browser: &Browser, response: reqwest::Response) -> String {
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    browser.get_text(&location(&response)).await.1
+}
+
+async fn look(admin: &Browser, title: &str, primary: &str, accent: &str) -> String {
+    let response = admin
+        .submit_form(
+            "/console/branding",
+            "/console/branding",
+            &[("title", title), ("primary", primary), ("accent", accent)],
+        )
+        .await;
+    after(admin, response).await
+}
+
+async fn upload(admin: &Browser, what: &str, name: &str, kind: &str, bytes: Vec<u8>) -> String {
+    let response = admin
+        .submit_multipart(
+            "/console/branding",
+            &format!("/console/branding/{what}"),
+            &[],
+            vec![(name, kind, bytes)],
+        )
+        .await;
+    after(admin, response).await
+}
+
+async fn login_page(tenant_origin: &str) -> String {
+    let (status, page) = Browser::new(tenant_origin).get_text("/login").await;
+    assert_eq!(status, StatusCode::OK);
+    page
+}
+
+on_both_databases! {
+    async fn a_tenant_brands_its_portal_and_only_its_own(app: TestApp) {
+        let desk = Desk::open(&app, "acme").await;
+        let other = app.tenant("globex").await;
+
+        // Only administrators (or holders of "portal main page setup") reach the page.
+        let (_, agent) = desk.tenant.create_user(&desk.admin, "agent@acme.test", "employee", "agent password 1").await;
+        let employee = desk.tenant.browser();
+        employee.sign_in_console(&agent).await;
+        assert_eq!(employee.get("/console/branding").await.status(), StatusCode::FORBIDDEN);
+        let (status, page) = desk.admin.get_text("/console/branding").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(page.contains("274×37"), "the logo's box is stated before upload");
+
+        // Colours too light for white text are refused, naming the measured contrast; nothing
+        // changes.
+        let shown = look(&desk.admin, "Acme Support", "#ffcc00", "#777777").await;
+        assert!(shown.contains("has a contrast of 1.51:1 with white"), "{shown}");
+        assert!(shown.contains("has a contrast of 4.48:1 with white"), "{shown}");
+        assert!(!login_page(&desk.tenant.origin).await.contains("Acme Support"));
+        let shown = look(&desk.admin, "Acme Support", "red", "").await;
+        assert!(shown.contains("must be a colour as #rrggbb"), "{shown}");
+
+        // Sound ones are saved and worn by the login page, through its stylesheet.
+        let shown = look(&desk.admin, "Acme Support", "#0B5D1E", "#7a1f5c").await;
+        assert!(shown.contains("Branding saved."), "{shown}");
+        let page = login_page(&desk.tenant.origin).await;
+        assert!(page.contains("<h1>Acme Support</h1>"), "{page}");
+        assert!(page.contains("<title>Sign in · Acme Support</title>"));
+        let theme = page
+            .split("href=\"/branding/theme.css?v=")
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .map(|v| format!("/branding/theme.css?v={v}"))
+            .expect("a theme stylesheet on the login page");
+        let css = Browser::new(&desk.tenant.origin).get(&theme).await;
+        assert_eq!(css.headers()["content-type"], "text/css; charset=utf-8");
+        assert!(css.headers()["cache-control"].to_str().unwrap().contains("immutable"));
+        let css = css.text().await.unwrap();
+        assert!(css.contains("--brand: #0b5d1e") && css.contains("--accent: #7a1f5c"), "{css}");
+        let manifest: Value = Browser::new(&desk.tenant.origin).get("/manifest.webmanifest").await.json().await.unwrap();
+        assert_eq!((manifest["name"].as_str(), manifest["theme_color"].as_str()), (Some("Acme Support"), Some("#0b5d1e")));
+
+        // A logo: a hostile SVG is refused and changes nothing; a PNG is shown fitted to 274×37.
+        let hostile = br#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10" onload="alert(1)"/>"#;
+        let shown = upload(&desk.admin, "logo", "logo.svg", "image/svg+xml", hostile.to_vec()).await;
+        assert!(shown.contains("an SVG may not contain onload="), "{shown}");
+        assert!(!login_page(&desk.tenant.origin).await.contains("/branding/logo"));
+        assert_eq!(Browser::new(&desk.tenant.origin).get("/branding/logo").await.status(), StatusCode::NOT_FOUND);
+        let shown = upload(&desk.admin, "logo", "logo.txt", "text/plain", b"hello".to_vec()).await;
+        assert!(shown.contains("must be a PNG, JPEG or SVG image"), "{shown}");
+        let shown = upload(&desk.admin, "logo", "logo.png", "image/png", png(548, 74)).await;
+        assert!(shown.contains("Branding saved."), "{shown}");
+        let page = login_page(&desk.tenant.origin).await;
+        assert!(page.contains(r#"width="274" height="37""#), "{page}");
+        let logo = Browser::new(&desk.tenant.origin).get("/branding/logo").await;
+        assert_eq!(logo.status(), StatusCode::OK);
+        assert_eq!(logo.headers()["content-type"], "image/png");
+        assert!(logo.headers()["content-security-policy"].to_str().unwrap().contains("sandbox"));
+        assert_eq!(logo.bytes().await.unwrap().to_vec(), png(548, 74));
+        let svg = br##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" fill="#0b5d1e"/></svg>"##;
+        let shown = upload(&desk.admin, "favicon", "icon.svg", "image/svg+xml", svg.to_vec()).await;
+        assert!(shown.contains("Branding saved."), "{shown}");
+        assert!(login_page(&desk.tenant.origin).await.contains("<link rel=\"icon\" href=\"/branding/favicon?v="));
+        let icon = Browser::new(&desk.tenant.origin).get("/branding/favicon").await;
+        assert_eq!(icon.headers()["content-type"], "image/svg+xml");
+        // The logo survives a later change of the icon.
+        assert_eq!(Browser::new(&desk.tenant.origin).get("/branding/logo").await.status(), StatusCode::OK);
+
+        // Every page wears it, error pages too; the other tenant does not.
+        let (status, missing) = desk.admin.get_text("/no/such/page").await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        assert!(missing.contains("/branding/logo?v=") && missing.contains("Acme Support"), "{missing}");
+        let page = login_page(&other.origin).await;
+        assert!(!page.contains("Acme Support") && !page.contains("/branding/"), "{page}");
+        assert_eq!(Browser::new(&other.origin).get("/branding/logo").await.status(), StatusCode::NOT_FOUND);
+
+        // Without the page's token nothing changes; removing the logo brings the initial back.
+        let forged = desk.admin.client.post(desk.admin.url("/console/branding/logo/remove")).send().await.unwrap();
+        assert_eq!(forged.status(), StatusCode::FORBIDDEN);
+        let response = desk.admin.submit_form("/console/branding", "/console/branding/logo/remove", &[]).await;
+        assert!(after(&desk.admin, response).await.contains("Branding saved."));
+        let page = login_page(&desk.tenant.origin).await;
+        assert!(!page.contains("/branding/logo") && page.contains(r#"<span class="logo large" aria-hidden="true">A</span>"#), "{page}");
+    }
+}
