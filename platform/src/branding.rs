@@ -7,7 +7,7 @@ use std::io::Cursor;
 
 use axum::body::Bytes;
 use object_store::{ObjectStoreExt, PutPayload, path::Path};
-use portico_tenants::{Branding, Image};
+use portico_tenants::{Branding, Image, LoginPageEntry};
 use quick_xml::{Reader, events::Event};
 
 use crate::{
@@ -95,6 +95,109 @@ pub async fn set_look(app: &App, actor: &Actor, look: Look) -> Result<Branding> 
         return Err(Error::invalid_fields(errors));
     }
     store(app, actor, new, None).await
+}
+
+/// How many contact options and links the login page shows.
+pub const MAX_CONTACTS: usize = 3;
+pub const MAX_LINKS: usize = 5;
+
+/// Sets the login page's contact options (a name and a phone number or e-mail address) and useful
+/// links (a name and an http(s) URL), as typed in rows; blank rows are left out. Each problem is
+/// named by its row's field (`contact_value_1`).
+pub async fn set_login_page(
+    app: &App,
+    actor: &Actor,
+    contacts: Vec<(String, String)>,
+    links: Vec<(String, String)>,
+) -> Result<Branding> {
+    access::check(actor, Capability::System(SystemOperation::MainPageSetup))?;
+    let mut errors = FieldErrors::new();
+    let mut new = actor.tenant.branding.clone();
+    new.contacts = entries(
+        "contact",
+        contacts,
+        MAX_CONTACTS,
+        contact_value,
+        &mut errors,
+    );
+    new.links = entries("link", links, MAX_LINKS, link_url, &mut errors);
+    if !errors.is_empty() {
+        return Err(Error::invalid_fields(errors));
+    }
+    store(app, actor, new, None).await
+}
+
+/// The filled rows of a list, each checked: its name plain text, its value by `check`.
+fn entries(
+    kind: &str,
+    rows: Vec<(String, String)>,
+    max: usize,
+    check: fn(&str) -> Option<String>,
+    errors: &mut FieldErrors,
+) -> Vec<LoginPageEntry> {
+    let mut kept = Vec::new();
+    for (row, (name, value)) in rows.into_iter().enumerate() {
+        let (name, value) = (name.trim(), value.trim());
+        if name.is_empty() && value.is_empty() {
+            continue;
+        }
+        if row >= max {
+            errors.insert(
+                kind.into(),
+                vec![crate::tr!("branding-too-many", max = max)],
+            );
+            break;
+        }
+        let name = match crate::text::name(&format!("{kind}_name_{row}"), name, 60) {
+            Ok(name) => name,
+            Err(Error::Invalid { fields, .. }) => {
+                errors.extend(fields);
+                continue;
+            }
+            Err(_) => continue,
+        };
+        match check(value) {
+            Some(value) => kept.push(LoginPageEntry { name, value }),
+            None => {
+                let message = if kind == "link" {
+                    crate::tr!("branding-link-url")
+                } else {
+                    crate::tr!("branding-contact-value")
+                };
+                errors.insert(format!("{kind}_value_{row}"), vec![message]);
+            }
+        }
+    }
+    kept
+}
+
+/// A phone number (digits and `+ - ( ) /` and spaces, 3 to 30 characters) or an e-mail address.
+fn contact_value(typed: &str) -> Option<String> {
+    let phone = (3..=30).contains(&typed.chars().count())
+        && typed.chars().any(|c| c.is_ascii_digit())
+        && typed
+            .chars()
+            .all(|c| c.is_ascii_digit() || " +-()/".contains(c));
+    if phone {
+        return Some(typed.to_owned());
+    }
+    crate::users::Email::parse(typed)
+        .ok()
+        .map(|email| email.as_str().to_owned())
+}
+
+/// An http(s) URL with a host, at most 500 characters, nothing that could end an attribute.
+fn link_url(typed: &str) -> Option<String> {
+    let rest = typed
+        .strip_prefix("https://")
+        .or_else(|| typed.strip_prefix("http://"))?;
+    let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let sound = typed.len() <= 500
+        && !host.is_empty()
+        && !typed
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || "\"'<>`\\".contains(c));
+    sound.then(|| typed.to_owned())
 }
 
 /// Replaces the logo or the favicon (`None`: removes it).
@@ -387,7 +490,9 @@ fn svg_size(bytes: &[u8]) -> Result<(u32, u32), String> {
 fn svg_dimensions(attributes: &std::collections::BTreeMap<String, String>) -> Option<(u32, u32)> {
     let number = |text: &str| -> Option<u32> {
         let value: f64 = text.trim().trim_end_matches("px").parse().ok()?;
-        (1.0..100_000.0).contains(&value).then(|| value.round() as u32)
+        (1.0..100_000.0)
+            .contains(&value)
+            .then(|| value.round() as u32)
     };
     if let (Some(w), Some(h)) = (attributes.get("width"), attributes.get("height"))
         && let (Some(w), Some(h)) = (number(w), number(h))
@@ -430,6 +535,30 @@ mod tests {
         assert_eq!(fit((120, 20), LOGO_BOX, false), (120, 20), "never enlarged");
         assert_eq!(fit((120, 20), LOGO_BOX, true), (222, 37), "an SVG is");
         assert_eq!(fit((10_000, 1), LOGO_BOX, false), (274, 1));
+    }
+
+    #[test]
+    fn login_page_entries_are_phone_numbers_addresses_and_web_links() {
+        assert_eq!(
+            contact_value("+49 (30) 123-4567"),
+            Some("+49 (30) 123-4567".into())
+        );
+        assert_eq!(
+            contact_value("Help@Acme.example"),
+            Some("help@acme.example".into())
+        );
+        assert_eq!(contact_value("call us"), None);
+        assert_eq!(contact_value("12"), None);
+        assert!(link_url("https://acme.example/help?x=1").is_some());
+        for bad in [
+            "javascript:alert(1)",
+            "ftp://acme.example",
+            "https://",
+            "https://a b",
+            "https://a\"onmouseover=x",
+        ] {
+            assert_eq!(link_url(bad), None, "{bad}");
+        }
     }
 
     #[test]

@@ -85,8 +85,19 @@ pub struct Branding {
     pub accent: Option<String>,
     pub logo: Option<Image>,
     pub favicon: Option<Image>,
+    /// Ways to reach the tenant, shown on the login page ("Support", "+49 30 1234567").
+    pub contacts: Vec<LoginPageEntry>,
+    /// Useful links shown on the login page ("Official website", an http(s) URL).
+    pub links: Vec<LoginPageEntry>,
     /// Bumped on every change: the images are stored, and cached by browsers, by version.
     pub version: i64,
+}
+
+/// A name and what it leads to: a phone number or e-mail address, or a URL.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct LoginPageEntry {
+    pub name: String,
+    pub value: String,
 }
 
 /// An image of the branding: its type and natural size in pixels.

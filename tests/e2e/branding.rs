@@ -131,6 +131,33 @@ on_both_databases! {
         assert!(!page.contains("Acme Support") && !page.contains("/branding/"), "{page}");
         assert_eq!(Browser::new(&other.origin).get("/branding/logo").await.status(), StatusCode::NOT_FOUND);
 
+        // Contact options and useful links on the login page; a bad row is named and changes
+        // nothing, nor does a row beyond the form's.
+        let response = desk.admin.submit_form("/console/branding", "/console/branding/login-page", &[
+            ("contact_name_0", "Support"), ("contact_value_0", "+49 30 1234567"),
+            ("contact_name_1", "Sales"), ("contact_value_1", "call us"),
+            ("link_name_0", "Status"), ("link_value_0", "javascript:alert(1)"),
+        ]).await;
+        let shown = after(&desk.admin, response).await;
+        assert!(shown.contains("must be a phone number or an e-mail address"), "{shown}");
+        assert!(shown.contains("must be a web address starting with https://"), "{shown}");
+        assert!(!login_page(&desk.tenant.origin).await.contains("+49 30 1234567"));
+        let response = desk.admin.submit_form("/console/branding", "/console/branding/login-page", &[
+            ("contact_name_3", "Fourth"), ("contact_value_3", "help@acme.example"),
+        ]).await;
+        assert!(after(&desk.admin, response).await.contains("at most 3 entries"));
+        let response = desk.admin.submit_form("/console/branding", "/console/branding/login-page", &[
+            ("contact_name_0", "Support"), ("contact_value_0", "+49 30 1234567"),
+            ("contact_name_1", "Sales"), ("contact_value_1", "Sales@Acme.example"),
+            ("link_name_0", "Official website"), ("link_value_0", "https://acme.example/"),
+        ]).await;
+        assert!(after(&desk.admin, response).await.contains("Branding saved."));
+        let page = login_page(&desk.tenant.origin).await;
+        assert!(page.contains(r#"Support: <a href="tel:+49301234567">+49 30 1234567</a>"#), "{page}");
+        assert!(page.contains(r#"<a href="mailto:sales@acme.example">"#), "{page}");
+        assert!(page.contains(r#"<a href="https://acme.example/" rel="noopener noreferrer">Official website</a>"#), "{page}");
+        assert!(!login_page(&other.origin).await.contains("Official website"));
+
         // Without the page's token nothing changes; removing the logo brings the initial back.
         let forged = desk.admin.client.post(desk.admin.url("/console/branding/logo/remove")).send().await.unwrap();
         assert_eq!(forged.status(), StatusCode::FORBIDDEN);

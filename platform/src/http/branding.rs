@@ -1,7 +1,7 @@
 //! The tenant's branding: its console page, and the logo, favicon, colours and web app manifest
 //! every portal page (and the login page, before anyone signs in) loads from the tenant's host.
 
-use std::sync::Arc;
+use std::{collections::BTreeMap, sync::Arc};
 
 use axum::{
     Router,
@@ -38,6 +38,7 @@ pub fn console_routes() -> Router<Arc<App>> {
             "/branding/favicon",
             post(upload_favicon).layer(axum::extract::DefaultBodyLimit::disable()),
         )
+        .route("/branding/login-page", post(save_login_page))
         .route("/branding/logo/remove", post(remove_logo))
         .route("/branding/favicon/remove", post(remove_favicon))
 }
@@ -67,6 +68,8 @@ async fn page(flash: Flash, ConsoleUser(who): ConsoleUser) -> Result<Response, P
             min_contrast => branding::MIN_CONTRAST,
             max_logo_kb => branding::MAX_LOGO_BYTES / 1024,
             max_favicon_kb => branding::MAX_FAVICON_BYTES / 1024,
+            contact_rows => (0..branding::MAX_CONTACTS).collect::<Vec<_>>(),
+            link_rows => (0..branding::MAX_LINKS).collect::<Vec<_>>(),
         },
     ))
 }
@@ -77,6 +80,29 @@ async fn save_look(
     CsrfForm(look): CsrfForm<Look>,
 ) -> Response {
     let outcome = branding::set_look(&app, &who.actor, look).await;
+    flash::after(outcome, PAGE, &crate::tr!("branding-saved"))
+}
+
+/// The login page's rows as submitted: `contact_name_0`, `contact_value_0`, ... `link_value_4`.
+/// One row more than the form has is read, so that a forged extra row is refused, not dropped.
+async fn save_login_page(
+    State(app): State<Arc<App>>,
+    ConsoleUser(who): ConsoleUser,
+    CsrfForm(form): CsrfForm<BTreeMap<String, String>>,
+) -> Response {
+    let rows = |kind: &str, max: usize| -> Vec<(String, String)> {
+        let field = |name: &str, row: usize| {
+            form.get(&format!("{kind}_{name}_{row}"))
+                .cloned()
+                .unwrap_or_default()
+        };
+        (0..=max)
+            .map(|row| (field("name", row), field("value", row)))
+            .collect()
+    };
+    let contacts = rows("contact", branding::MAX_CONTACTS);
+    let links = rows("link", branding::MAX_LINKS);
+    let outcome = branding::set_login_page(&app, &who.actor, contacts, links).await;
     flash::after(outcome, PAGE, &crate::tr!("branding-saved"))
 }
 
