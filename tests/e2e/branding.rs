@@ -97,6 +97,15 @@ on_both_databases! {
         let manifest: Value = Browser::new(&desk.tenant.origin).get("/manifest.webmanifest").await.json().await.unwrap();
         assert_eq!((manifest["name"].as_str(), manifest["theme_color"].as_str()), (Some("Acme Support"), Some("#0b5d1e")));
 
+        // Installable: the manifest, a service worker at the root, and its offline page, branded.
+        let visitor = Browser::new(&desk.tenant.origin);
+        let worker = visitor.get("/service-worker.js").await;
+        assert_eq!(worker.headers()["content-type"], "text/javascript; charset=utf-8");
+        assert!(worker.text().await.unwrap().contains("caches.match(\"/offline\")"));
+        let (status, offline) = visitor.get_text("/offline").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(offline.contains("You are offline") && offline.contains("Acme Support"), "{offline}");
+
         // A logo: a hostile SVG is refused and changes nothing; a PNG is shown fitted to 274×37.
         let hostile = br#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10" onload="alert(1)"/>"#;
         let shown = upload(&desk.admin, "logo", "logo.svg", "image/svg+xml", hostile.to_vec()).await;

@@ -2,7 +2,8 @@
 //! knowledge base from the main page (with a typo), reads an article, opens a case with a file,
 //! and sees the support team's reply on the case page; a document goes from its author through
 //! review to approval in a custom section; a person registers, confirms, signs in, forgets the
-//! password and gets back in; a German customer goes from sign-in to a closed case in German.
+//! password and gets back in; a German customer goes from sign-in to a closed case in German; on a
+//! phone, no portal page is wider than the screen and the navigation folds behind a menu button.
 
 use std::{
     net::TcpListener,
@@ -63,13 +64,26 @@ impl ChromeDriver {
 
     /// A browser whose user reads `languages` (its `Accept-Language`).
     async fn browser_in(&self, languages: &str) -> Client {
-        let mut capabilities = serde_json::Map::new();
-        capabilities.insert(
-            "goog:chromeOptions".into(),
+        self.session(
             json!({ "args": ["--headless", "--no-sandbox", "--disable-gpu",
-                             "--disable-background-networking", "--window-size=1280,900"],
-                    "prefs": { "intl.accept_languages": languages } }),
-        );
+                                      "--disable-background-networking", "--window-size=1280,900"],
+                             "prefs": { "intl.accept_languages": languages } }),
+        )
+        .await
+    }
+
+    /// A phone: 390 CSS pixels wide, touch, three device pixels to one.
+    async fn phone(&self) -> Client {
+        self.session(json!({ "args": ["--headless", "--no-sandbox", "--disable-gpu",
+                                      "--disable-background-networking"],
+                             "mobileEmulation": { "deviceMetrics":
+                                 { "width": 390, "height": 844, "pixelRatio": 3.0, "touch": true } } }))
+            .await
+    }
+
+    async fn session(&self, chrome_options: serde_json::Value) -> Client {
+        let mut capabilities = serde_json::Map::new();
+        capabilities.insert("goog:chromeOptions".into(), chrome_options);
         // Both of rustls' crypto providers are linked in (through different crates): pick one.
         let _ = rustls::crypto::ring::default_provider().install_default();
         ClientBuilder::rustls()
@@ -610,4 +624,94 @@ async fn mail_containing(smtp: &SmtpServer, words: &str) -> String {
         .map(|m| m.subject().to_owned())
         .collect();
     panic!("no message with \"{words}\" among {subjects:?}");
+}
+
+/// How much wider than the screen the page is (0: it fits).
+async fn overflow(browser: &Client) -> i64 {
+    browser
+        .execute(
+            "return document.documentElement.scrollWidth - document.documentElement.clientWidth;",
+            vec![],
+        )
+        .await
+        .unwrap()
+        .as_i64()
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_a_phone_every_portal_page_fits_the_screen() {
+    let driver = ChromeDriver::start();
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let desk = Desk::open(&app, "acme").await;
+    standard_terms(&desk).await;
+    let article = desk
+        .create(
+            "knowledge_article",
+            json!({ "title": "Clearing a printer jam on the third-floor multifunction device", "state": "Published",
+                    "body": "Open the rear tray and remove the scraps: https://support.example/a-very-long-address-that-does-not-break-by-itself-anywhere-at-all" }),
+        )
+        .await;
+    let customer = desk.customer("ann@client.test", json!({})).await;
+    let (_, case) = crate::support::open_case(
+        &customer,
+        json!({ "subject": "A subject long enough to wrap on a narrow screen, and then some more words", "description": "It jams." }),
+    )
+    .await;
+    drop(customer);
+    let phone = driver.phone().await;
+    let origin = desk.tenant.origin.clone();
+    let outcome = async {
+        phone.goto(&format!("{origin}/login")).await.unwrap();
+        wait_for(&phone, "input[name=login]").await;
+        assert_eq!(
+            overflow(&phone).await,
+            0,
+            "the login page is wider than the phone"
+        );
+        sign_in(&phone, &origin, "ann@client.test").await;
+
+        // The navigation is folded behind the menu button, and opens with it.
+        let nav = phone.find(Locator::Css("#main-nav")).await.unwrap();
+        assert!(
+            !nav.is_displayed().await.unwrap(),
+            "the navigation is open on a phone"
+        );
+        click(&phone, ".menu-button").await;
+        assert!(
+            nav.is_displayed().await.unwrap(),
+            "the menu button does not open it"
+        );
+
+        let pages = [
+            "/".to_owned(),
+            "/knowledge".to_owned(),
+            format!("/knowledge/{}", article["id"].as_str().unwrap()),
+            "/cases".to_owned(),
+            "/cases/new".to_owned(),
+            format!("/cases/{}", case["id"].as_str().unwrap()),
+            "/records".to_owned(),
+            "/records/case".to_owned(),
+            "/profile".to_owned(),
+            "/no/such/page".to_owned(),
+        ];
+        for page in pages {
+            phone.goto(&format!("{origin}{page}")).await.unwrap();
+            wait_for(&phone, "main").await;
+            assert_eq!(overflow(&phone).await, 0, "{page} is wider than the phone");
+        }
+        // The measure sees a page that is too wide.
+        phone
+            .execute(
+                "const d = document.createElement('div'); d.style.width = '600px'; \
+                 d.style.height = '1px'; document.body.append(d);",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert!(overflow(&phone).await > 0);
+    }
+    .await;
+    phone.close().await.unwrap();
+    outcome
 }

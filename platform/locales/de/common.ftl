@@ -109,3 +109,7 @@ regional-automatic = Automatisch
 regional-automatic-language = Automatisch (Standard des Portals, sonst die Ihres Browsers)
 regional-automatic-time-zone = Automatisch (Standard des Portals: { $zone })
 regional-save = Speichern
+
+common-menu = Menü
+common-offline-title = Sie sind offline
+common-offline-text = Das Portal braucht eine Verbindung, um Ihre Fälle und Antworten zu zeigen. Stellen Sie die Verbindung wieder her und laden Sie diese Seite neu.

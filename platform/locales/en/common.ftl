@@ -117,3 +117,7 @@ regional-automatic = Automatic
 regional-automatic-language = Automatic (the portal's default, then your browser's)
 regional-automatic-time-zone = Automatic (the portal's default: { $zone })
 regional-save = Save
+
+common-menu = Menu
+common-offline-title = You are offline
+common-offline-text = The portal needs a connection to show your cases and answers. Reconnect, then reload this page.

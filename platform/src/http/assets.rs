@@ -25,6 +25,11 @@ const ASSETS: &[(&str, &str, &str)] = &[
         include_str!("../../static/htmx-2.0.11.min.js"),
     ),
     (
+        "portico-app-1.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../../static/portico-app-1.js"),
+    ),
+    (
         "manifest.webmanifest",
         "application/manifest+json",
         include_str!("../../static/manifest.webmanifest"),

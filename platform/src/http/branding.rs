@@ -1,5 +1,6 @@
-//! The tenant's branding: its console page, and the logo, favicon, colours and web app manifest
-//! every portal page (and the login page, before anyone signs in) loads from the tenant's host.
+//! The tenant's branding: its console page, and what every portal page (and the login page,
+//! before anyone signs in) loads from the tenant's host: logo, favicon, colours, and the web app
+//! manifest, service worker and offline page that make the portal installable.
 
 use std::{collections::BTreeMap, sync::Arc};
 
@@ -49,6 +50,8 @@ pub fn public_routes() -> Router<Arc<App>> {
         .route("/branding/favicon", get(favicon))
         .route("/branding/theme.css", get(theme))
         .route("/manifest.webmanifest", get(manifest))
+        .route("/service-worker.js", get(service_worker))
+        .route("/offline", get(offline))
 }
 
 async fn page(flash: Flash, ConsoleUser(who): ConsoleUser) -> Result<Response, PageError> {
@@ -269,4 +272,21 @@ async fn manifest(TenantOf(tenant): TenantOf, Query(asked): Query<Version>) -> R
         manifest.to_string(),
     )
         .into_response()
+}
+
+/// The installed portal's service worker (at the root, so that it serves the whole portal).
+async fn service_worker() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-cache"),
+        ],
+        include_str!("../../static/service-worker-1.js"),
+    )
+        .into_response()
+}
+
+/// What the service worker shows when there is no network.
+async fn offline() -> Response {
+    super::views::render("offline.html", context! {})
 }

@@ -66,6 +66,7 @@ const TEMPLATES: &[(&str, &str)] = templates![
     "console/calendar_form.html",
     "console/sections.html",
     "console/branding.html",
+    "offline.html",
     "portal/layout.html",
 ];
 
