@@ -3,7 +3,8 @@
 //! and sees the support team's reply on the case page; a document goes from its author through
 //! review to approval in a custom section; a person registers, confirms, signs in, forgets the
 //! password and gets back in; a German customer goes from sign-in to a closed case in German; on a
-//! phone, no portal page is wider than the screen and the navigation folds behind a menu button.
+//! phone, no portal page is wider than the screen and the navigation folds behind a menu button;
+//! axe-core finds nothing serious on the portal's pages in light or dark colours.
 
 use std::{
     net::TcpListener,
@@ -78,6 +79,14 @@ impl ChromeDriver {
                                       "--disable-background-networking"],
                              "mobileEmulation": { "deviceMetrics":
                                  { "width": 390, "height": 844, "pixelRatio": 3.0, "touch": true } } }))
+            .await
+    }
+
+    /// A browser whose system asks for dark colours.
+    async fn dark(&self) -> Client {
+        self.session(json!({ "args": ["--headless", "--no-sandbox", "--disable-gpu",
+                                      "--disable-background-networking", "--window-size=1280,900",
+                                      "--force-dark-mode", "--blink-settings=preferredColorScheme=0"] }))
             .await
     }
 
@@ -714,4 +723,133 @@ async fn on_a_phone_every_portal_page_fits_the_screen() {
     .await;
     phone.close().await.unwrap();
     outcome
+}
+
+const AXE_VERSION: &str = "4.14.1";
+
+/// axe-core's script, from `PORTICO_AXE` or the test tools' cache (installed there from npm on
+/// first use, as tests/run does).
+fn axe_source() -> String {
+    let path = std::env::var("PORTICO_AXE")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|_| {
+            let cache = std::env::var("PORTICO_TEST_TOOLS")
+                .map(std::path::PathBuf::from)
+                .unwrap_or_else(|_| {
+                    std::path::PathBuf::from(std::env::var("HOME").unwrap())
+                        .join(".cache/portico-test-tools")
+                });
+            let script = cache.join("axe/node_modules/axe-core/axe.min.js");
+            if !script.exists() {
+                let installed = Command::new("npm")
+                    .args(["install", "--no-audit", "--no-fund", "-s", "--prefix"])
+                    .arg(cache.join("axe"))
+                    .arg(format!("axe-core@{AXE_VERSION}"))
+                    .status()
+                    .expect("npm runs (install Node.js)");
+                assert!(installed.success(), "npm could not install axe-core");
+            }
+            script
+        });
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("axe-core at {}: {e}", path.display()))
+}
+
+/// The serious and critical accessibility violations axe-core finds on the page shown.
+async fn serious_violations(browser: &Client, axe: &str) -> Vec<String> {
+    browser.execute(axe, vec![]).await.unwrap();
+    let found = browser
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             axe.run(document, { resultTypes: ['violations'] }).then(result => done(
+               result.violations
+                 .filter(v => v.impact === 'serious' || v.impact === 'critical')
+                 .map(v => v.id + ' (' + v.impact + '): ' + v.nodes.map(n => n.target.join(' ')).join(', '))));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    serde_json::from_value(found).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn axe_finds_nothing_serious_in_light_or_dark_colours() {
+    let axe = axe_source();
+    let driver = ChromeDriver::start();
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let desk = Desk::open(&app, "acme").await;
+    standard_terms(&desk).await;
+    let article = desk
+        .create(
+            "knowledge_article",
+            json!({ "title": "Clearing a printer jam", "state": "Published", "body": "Open the rear tray." }),
+        )
+        .await;
+    let customer = desk.customer("ann@client.test", json!({})).await;
+    let (_, case) = crate::support::open_case(
+        &customer,
+        json!({ "subject": "Jam", "description": "It jams." }),
+    )
+    .await;
+    drop(customer);
+    let origin = desk.tenant.origin.clone();
+    let pages = [
+        "/".to_owned(),
+        "/knowledge".to_owned(),
+        format!("/knowledge/{}", article["id"].as_str().unwrap()),
+        "/cases".to_owned(),
+        "/cases/new".to_owned(),
+        format!("/cases/{}", case["id"].as_str().unwrap()),
+        "/records".to_owned(),
+        "/profile".to_owned(),
+    ];
+    let mut found = Vec::new();
+    for (scheme, browser) in [
+        ("light", driver.browser().await),
+        ("dark", driver.dark().await),
+    ] {
+        let outcome = async {
+            browser.goto(&format!("{origin}/login")).await.unwrap();
+            wait_for(&browser, "input[name=login]").await;
+            let dark = browser
+                .execute(
+                    "return matchMedia('(prefers-color-scheme: dark)').matches;",
+                    vec![],
+                )
+                .await
+                .unwrap();
+            assert_eq!(
+                dark,
+                json!(scheme == "dark"),
+                "the {scheme} browser's colour scheme"
+            );
+            for v in serious_violations(&browser, &axe).await {
+                found.push(format!("{scheme} /login: {v}"));
+            }
+            sign_in(&browser, &origin, "ann@client.test").await;
+            for page in &pages {
+                browser.goto(&format!("{origin}{page}")).await.unwrap();
+                wait_for(&browser, "main").await;
+                for v in serious_violations(&browser, &axe).await {
+                    found.push(format!("{scheme} {page}: {v}"));
+                }
+            }
+            // The check sees a violation when there is one (an image without a text).
+            browser
+                .execute(
+                    "document.querySelector('main').append(document.createElement('img'));",
+                    vec![],
+                )
+                .await
+                .unwrap();
+            let planted = serious_violations(&browser, &axe).await;
+            assert!(
+                planted.iter().any(|v| v.starts_with("image-alt")),
+                "{planted:?}"
+            );
+        }
+        .await;
+        browser.close().await.unwrap();
+        outcome
+    }
+    assert!(found.is_empty(), "{}", found.join("\n"));
 }
