@@ -264,6 +264,36 @@ async fn recipient_language(tx: &mut TenantTx, to: &Email) -> Result<String> {
     }
 }
 
+/// A message's HTML under the tenant's brand: its logo (or its title) over a bar of its primary
+/// colour. Mail clients ignore stylesheets, hence the inline styles.
+fn with_brand_header(html: &str, tenant: &portico_tenants::Tenant, origin: &str) -> String {
+    let brand = &tenant.branding;
+    let title = escape(brand.title.as_deref().unwrap_or(&tenant.name));
+    let colour = brand.primary.as_deref().unwrap_or("#1f4e8c");
+    let mark = match &brand.logo {
+        Some(logo) => {
+            let vector = logo.content_type == "image/svg+xml";
+            let (width, height) =
+                crate::branding::fit((logo.width, logo.height), crate::branding::LOGO_BOX, vector);
+            format!(
+                "<img src=\"{origin}/branding/logo?v={}\" width=\"{width}\" height=\"{height}\" alt=\"{title}\">",
+                brand.version
+            )
+        }
+        None => format!("<strong style=\"font-size:18px;color:{colour}\">{title}</strong>"),
+    };
+    format!(
+        "<div style=\"border-bottom:4px solid {colour};padding:0 0 12px;margin:0 0 16px\">{mark}</div>{html}"
+    )
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
 /// The time zone a recipient reads times in: their own, else the tenant's, else UTC.
 async fn recipient_time_zone(tx: &mut TenantTx, to: &Email) -> Result<chrono_tz::Tz> {
     let zone: Option<Option<String>> = sqlx::query_scalar(
@@ -420,7 +450,15 @@ pub async fn enqueue(
             .or_insert(Value::String(message.to_name.clone()));
     }
     // Built-in values (`status | label(..)`) in the reader's language, not the sender's.
-    let rendered = crate::i18n::sync_scope(reader, || render(&wording, &context))?;
+    let mut rendered = crate::i18n::sync_scope(reader, || render(&wording, &context))?;
+    let tenant_id = tx.tenant();
+    if let Some(tenant) = portico_tenants::find_by_id(tx.conn(), tenant_id)
+        .await
+        .map_err(|e| Error::Internal(e.into()))?
+    {
+        let origin = app.config.tenant_origin(tenant.slug.as_str());
+        rendered.html_body = with_brand_header(&rendered.html_body, &tenant, &origin);
+    }
     let sender = read_sender(tx).await?;
     let tenant = tx.tenant_param();
     sqlx::query(
@@ -580,4 +618,45 @@ pub async fn save_template(
     .await?;
     tx.commit().await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use portico_tenants::{Branding, Image, Slug, Tenant, TenantId, TenantStatus};
+
+    use super::*;
+
+    #[test]
+    fn html_mail_wears_the_tenants_logo_or_its_title_in_its_colour() {
+        let mut tenant = Tenant {
+            id: TenantId::from_db(7),
+            slug: Slug::parse("acme").unwrap(),
+            name: "Acme & Co".into(),
+            status: TenantStatus::Active,
+            created_at: chrono::Utc::now(),
+            language: None,
+            time_zone: None,
+            branding: Branding::default(),
+        };
+        let plain = with_brand_header("<p>Hi</p>", &tenant, "https://acme.example");
+        assert!(
+            plain.starts_with("<div style=\"border-bottom:4px solid #1f4e8c"),
+            "{plain}"
+        );
+        assert!(plain.contains(">Acme &amp; Co</strong>") && plain.ends_with("<p>Hi</p>"));
+        tenant.branding = Branding {
+            title: Some("Acme \"Support\"".into()),
+            primary: Some("#0b5d1e".into()),
+            logo: Some(Image {
+                content_type: "image/png".into(),
+                width: 548,
+                height: 74,
+            }),
+            version: 3,
+            ..Branding::default()
+        };
+        let branded = with_brand_header("<p>Hi</p>", &tenant, "https://acme.example");
+        assert!(branded.contains("solid #0b5d1e"), "{branded}");
+        assert!(branded.contains(r#"<img src="https://acme.example/branding/logo?v=3" width="274" height="37" alt="Acme &quot;Support&quot;">"#), "{branded}");
+    }
 }
