@@ -32,9 +32,17 @@ pub const APPROVER: (&str, &str) = ("approver@demo.test", "demo-approver");
 /// The approver roles the first-party sections' manifests name.
 const APPROVER_ROLES: [&str; 2] = ["Purchasing", "document_approvers"];
 
+/// A second company beside the first, to see two portals side by side: its own brand, German by
+/// default, on Berlin time.
+pub const SECOND_SLUG: &str = "nordwind";
+pub const SECOND_ADMIN: (&str, &str) = ("admin@nordwind.test", "demo-admin");
+pub const SECOND_CUSTOMER: (&str, &str) = ("kunde@nordwind.test", "demo-kunde");
+const SECOND_LOGO: &str = r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 240 40"><path d="M4 32 L18 6 L32 32 Z" fill="#0f5257"/><path d="M14 32 L24 14 L34 32 Z" fill="#3f8f8f"/><text x="42" y="28" font-family="sans-serif" font-size="21" font-weight="700" fill="#0f5257">Nordwind</text></svg>"##;
+
 #[derive(Debug)]
 pub struct Demo {
     pub tenant: Tenant,
+    pub second: Tenant,
     /// The titles of the first-party sections installed from `plugins/`, or why there are none.
     pub sections: Result<Vec<String>, String>,
 }
@@ -49,7 +57,9 @@ impl Demo {
              or register as someone new at {origin}/register\n\n  \
              Console  {origin}/console\n           sign in as {} / {}\n\n  \
              API      {origin}/api/v1/openapi.json\n\n  \
-             Sections {}\n\nPress Ctrl-C to stop.\n",
+             Sections {}\n\n  \
+             A second company, in German: {second}/ ({} / {}, console {} / {})\n\n\
+             Press Ctrl-C to stop.\n",
             CUSTOMER.0,
             CUSTOMER.1,
             APPROVER.0,
@@ -59,7 +69,12 @@ impl Demo {
             match &self.sections {
                 Ok(titles) => titles.join(", "),
                 Err(why) => format!("none from plugins/: {why}"),
-            }
+            },
+            SECOND_CUSTOMER.0,
+            SECOND_CUSTOMER.1,
+            SECOND_ADMIN.0,
+            SECOND_ADMIN.1,
+            second = config.tenant_origin(self.second.slug.as_str()),
         )
     }
 }
@@ -128,7 +143,161 @@ pub async fn ensure(app: &App) -> anyhow::Result<Demo> {
         )
         .await?;
     }
-    Ok(Demo { tenant, sections })
+    let second = ensure_second(app).await?;
+    Ok(Demo {
+        tenant,
+        second,
+        sections,
+    })
+}
+
+/// The second demo company: Nordwind Logistik, German by default, its own logo and colours, a
+/// customer with a German contact, a service and a case.
+async fn ensure_second(app: &App) -> anyhow::Result<Tenant> {
+    let slug = Slug::parse(SECOND_SLUG).expect("a valid slug");
+    let mut global = app.db.begin_global().await?;
+    let tenant = match portico_tenants::find_by_slug(global.conn(), &slug).await? {
+        Some(tenant) if tenant.status == TenantStatus::Active => tenant,
+        Some(_) => portico_tenants::set_status(global.conn(), &slug, TenantStatus::Active).await?,
+        None => {
+            let now = app.clock.now().0;
+            portico_tenants::create(global.conn(), &slug, "Nordwind Logistik GmbH", now).await?
+        }
+    };
+    portico_tenants::set_regional(global.conn(), tenant.id, Some("de"), Some("Europe/Berlin"))
+        .await?;
+    let mut tx = global.enter(tenant.id).await?;
+    let roles = access::defaults::apply(app, &mut tx).await?;
+    let admin = ensure_user(
+        app,
+        &mut tx,
+        SECOND_ADMIN,
+        "Nordwind Admin",
+        UserKind::Employee,
+    )
+    .await?;
+    access::defaults::make_administrator(&mut tx, roles, admin.id).await?;
+    ensure_user(
+        app,
+        &mut tx,
+        SECOND_CUSTOMER,
+        "Karla Kunde",
+        UserKind::External,
+    )
+    .await?;
+    tx.commit().await?;
+    let admin_actor = || async {
+        let tenant = fresh_tenant(app, &slug).await?;
+        actor_of(app, &tenant, SECOND_ADMIN.0).await
+    };
+    let admin = admin_actor().await?;
+    crate::sections::seed_lookups(app, &admin).await?;
+    seed_second(app, &admin).await?;
+    if admin.tenant.branding.logo.is_none() {
+        let logo = crate::files::Upload {
+            file_name: "nordwind.svg".into(),
+            content_type: "image/svg+xml".into(),
+            bytes: SECOND_LOGO.as_bytes().to_vec().into(),
+        };
+        crate::branding::set_image(app, &admin, crate::branding::Asset::Logo, Some(logo)).await?;
+        let look = crate::branding::Look {
+            title: "Nordwind Kundenportal".into(),
+            primary: "#0f5257".into(),
+            accent: "#8a3b12".into(),
+        };
+        crate::branding::set_look(app, &admin_actor().await?, look).await?;
+        let contacts = vec![("Kundenservice".into(), "+49 30 555 0199".into())];
+        let links = vec![(
+            "Sendungsverfolgung".into(),
+            "https://nordwind.example/verfolgung".into(),
+        )];
+        crate::branding::set_login_page(app, &admin_actor().await?, contacts, links).await?;
+    }
+    fresh_tenant(app, &slug).await
+}
+
+async fn fresh_tenant(app: &App, slug: &Slug) -> anyhow::Result<Tenant> {
+    let mut conn = app.db.global().await?;
+    portico_tenants::find_by_slug(&mut conn, slug)
+        .await?
+        .context("the demo tenant exists")
+}
+
+/// The second company's customer (a German contact), its service and one case.
+async fn seed_second(app: &App, admin: &Actor) -> anyhow::Result<()> {
+    let first = ListRequest {
+        limit: Some(1),
+        ..ListRequest::default()
+    };
+    if !records::list(app, admin, "service", &first)
+        .await?
+        .data
+        .is_empty()
+    {
+        return Ok(());
+    }
+    let account = records::create(
+        app,
+        admin,
+        "account",
+        json!({ "name": "Brauhaus am See", "type": "Customer", "city": "Potsdam", "country": "Deutschland" }),
+    )
+    .await?;
+    let contact = records::create(
+        app,
+        admin,
+        "contact",
+        json!({ "full_name": "Karla Kunde", "email": SECOND_CUSTOMER.0, "language": "Deutsch",
+                "account": account["id"] }),
+    )
+    .await?;
+    let service = records::create(
+        app,
+        admin,
+        "service",
+        json!({ "name": "Sendungsverfolgung", "category": "Incident", "response_minutes": 60,
+                "resolution_minutes": 480 }),
+    )
+    .await?;
+    records::create(
+        app,
+        admin,
+        "service_agreement",
+        json!({ "name": "Standard", "is_default": true, "state": "Active" }),
+    )
+    .await?;
+    records::create(
+        app,
+        admin,
+        "knowledge_article",
+        json!({ "title": "Wie verfolge ich meine Sendung?", "tags": "sendung, tracking",
+                "body": "Öffnen Sie **Fälle**, wählen Sie den Service *Sendungsverfolgung* und geben Sie die Sendungsnummer an.",
+                "state": "Published" }),
+    )
+    .await?;
+    let mut tx = app.db.begin(admin.tenant.id, Access::Write).await?;
+    let Some((customer, _)) =
+        users::storage::find_active_by_login(&mut tx, SECOND_CUSTOMER.0).await?
+    else {
+        return Ok(());
+    };
+    users::storage::set_contact(
+        &mut tx,
+        customer.id,
+        contact["id"].as_str().unwrap_or_default(),
+    )
+    .await?;
+    let customer = access::actor(app, &mut tx, admin.tenant.clone(), customer).await?;
+    tx.commit().await?;
+    crate::sections::cases::open_case(
+        app,
+        &customer,
+        json!({ "service": service["id"], "subject": "Sendung 4711 seit drei Tagen unterwegs",
+                "description": "Die Sendungsverfolgung zeigt seit Montag keinen neuen Status." }),
+        Vec::new(),
+    )
+    .await?;
+    Ok(())
 }
 
 /// The first-party sections, by folder under `plugins/`.

@@ -3,15 +3,24 @@
 use std::sync::Arc;
 
 use axum::{Json, extract::State};
+use serde_json::{Map, Value};
 
 use crate::{
     app::App,
+    error::Error,
     http::{
         error::ApiError,
         extract::{ApiJson, ApiUser},
     },
     regional::{self, Regional},
 };
+
+/// The body as a [`Regional`]: only a JSON object is one (serde would read `[null, null]` as
+/// one too).
+fn regional_of(body: Map<String, Value>) -> Result<Regional, Error> {
+    serde_json::from_value(Value::Object(body))
+        .map_err(|e| Error::BadRequest(crate::tr!("error-body-invalid", detail = e.to_string())))
+}
 
 #[utoipa::path(
     get,
@@ -37,9 +46,11 @@ pub async fn own(ApiUser(who): ApiUser) -> Json<Regional> {
 pub async fn set_own(
     State(app): State<Arc<App>>,
     ApiUser(who): ApiUser,
-    ApiJson(body): ApiJson<Regional>,
+    ApiJson(body): ApiJson<Map<String, Value>>,
 ) -> Result<Json<Regional>, ApiError> {
-    Ok(Json(regional::set_own(&app, &who.actor, body).await?))
+    Ok(Json(
+        regional::set_own(&app, &who.actor, regional_of(body)?).await?,
+    ))
 }
 
 #[utoipa::path(
@@ -67,9 +78,9 @@ pub async fn defaults(ApiUser(who): ApiUser) -> Result<Json<Regional>, ApiError>
 pub async fn set_defaults(
     State(app): State<Arc<App>>,
     ApiUser(who): ApiUser,
-    ApiJson(body): ApiJson<Regional>,
+    ApiJson(body): ApiJson<Map<String, Value>>,
 ) -> Result<Json<Regional>, ApiError> {
     Ok(Json(
-        regional::set_tenant_defaults(&app, &who.actor, body).await?,
+        regional::set_tenant_defaults(&app, &who.actor, regional_of(body)?).await?,
     ))
 }
