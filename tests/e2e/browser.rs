@@ -596,7 +596,11 @@ async fn a_german_customer_goes_from_sign_in_to_a_closed_case_in_german() {
         click(&browser, "form[action='/logout'] button").await;
         click(&browser, "a[href='/forgot-password']").await;
         // (The login page has a login field too: wait for the swap.)
-        wait_for_text(&browser, "Geben Sie die E-Mail-Adresse ein, mit der Sie sich anmelden").await;
+        wait_for_text(
+            &browser,
+            "Geben Sie die E-Mail-Adresse ein, mit der Sie sich anmelden",
+        )
+        .await;
         fill_and_send(&browser, &[("login", "grete@client.test")]).await;
         wait_for_text(&browser, "haben wir an diese Adresse eine E-Mail").await;
         let text = mail_containing(&smtp, "Um ein neues Passwort zu wählen").await;
