@@ -84,13 +84,7 @@ impl Demo {
 pub async fn ensure(app: &App) -> anyhow::Result<Demo> {
     let slug = Slug::parse(SLUG).expect("demo is a valid slug");
     let mut global = app.db.begin_global().await?;
-    let tenant = match portico_tenants::find_by_slug(global.conn(), &slug).await? {
-        Some(tenant) if tenant.status == TenantStatus::Active => tenant,
-        Some(_) => portico_tenants::set_status(global.conn(), &slug, TenantStatus::Active).await?,
-        None => {
-            portico_tenants::create(global.conn(), &slug, "Demo Company", app.clock.now().0).await?
-        }
-    };
+    let tenant = ensure_tenant(app, &mut global, &slug, "Demo Company").await?;
     let mut tx = global.enter(tenant.id).await?;
     let roles = access::defaults::apply(app, &mut tx).await?;
     let admin = ensure_user(
@@ -156,14 +150,7 @@ pub async fn ensure(app: &App) -> anyhow::Result<Demo> {
 async fn ensure_second(app: &App) -> anyhow::Result<Tenant> {
     let slug = Slug::parse(SECOND_SLUG).expect("a valid slug");
     let mut global = app.db.begin_global().await?;
-    let tenant = match portico_tenants::find_by_slug(global.conn(), &slug).await? {
-        Some(tenant) if tenant.status == TenantStatus::Active => tenant,
-        Some(_) => portico_tenants::set_status(global.conn(), &slug, TenantStatus::Active).await?,
-        None => {
-            let now = app.clock.now().0;
-            portico_tenants::create(global.conn(), &slug, "Nordwind Logistik GmbH", now).await?
-        }
-    };
+    let tenant = ensure_tenant(app, &mut global, &slug, "Nordwind Logistik GmbH").await?;
     portico_tenants::set_regional(global.conn(), tenant.id, Some("de"), Some("Europe/Berlin"))
         .await?;
     let mut tx = global.enter(tenant.id).await?;
@@ -214,6 +201,21 @@ async fn ensure_second(app: &App) -> anyhow::Result<Tenant> {
         crate::branding::set_login_page(app, &admin_actor().await?, contacts, links).await?;
     }
     fresh_tenant(app, &slug).await
+}
+
+/// The tenant of `slug`, created or made active again.
+async fn ensure_tenant(
+    app: &App,
+    global: &mut crate::store::GlobalTx,
+    slug: &Slug,
+    name: &str,
+) -> anyhow::Result<Tenant> {
+    let found = portico_tenants::find_by_slug(global.conn(), slug).await?;
+    Ok(match found {
+        Some(tenant) if tenant.status == TenantStatus::Active => tenant,
+        Some(_) => portico_tenants::set_status(global.conn(), slug, TenantStatus::Active).await?,
+        None => portico_tenants::create(global.conn(), slug, name, app.clock.now().0).await?,
+    })
 }
 
 async fn fresh_tenant(app: &App, slug: &Slug) -> anyhow::Result<Tenant> {

@@ -327,11 +327,12 @@ impl Locale {
         self.strftime(&at.with_timezone(&self.time_zone), "format-date-time")
     }
 
-    /// A day as this reader writes it; a moment is first moved into their time zone.
+    /// A day as this reader writes it.
     pub fn date(self, day: NaiveDate) -> String {
         self.strftime(&day, "format-date")
     }
 
+    /// The day a moment falls on in this reader's time zone, as they write it.
     pub fn day_of(self, at: DateTime<Utc>) -> String {
         self.date(at.with_timezone(&self.time_zone).date_naive())
     }

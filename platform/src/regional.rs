@@ -107,12 +107,13 @@ async fn store_own(tx: &mut TenantTx, actor: &Actor, chosen: &Regional) -> Resul
     Ok(())
 }
 
-/// The tenant's defaults.
-pub fn tenant_defaults(actor: &Actor) -> Regional {
-    Regional {
+/// The tenant's defaults (administrators).
+pub fn tenant_defaults(actor: &Actor) -> Result<Regional> {
+    access::check(actor, Capability::ManageEmployees)?;
+    Ok(Regional {
         language: actor.tenant.language.clone(),
         time_zone: actor.tenant.time_zone.clone(),
-    }
+    })
 }
 
 /// Sets the tenant's defaults (administrators). Requests on this node see them at once, other
@@ -135,22 +136,11 @@ pub async fn set_tenant_defaults(app: &App, actor: &Actor, chosen: Regional) -> 
         actor,
         "tenant.regional",
         "tenant".to_owned(),
-        Some(serde_json::json!(tenant_defaults(actor))),
+        Some(serde_json::json!(tenant_defaults(actor)?)),
         Some(serde_json::json!(chosen)),
     )
     .await?;
     tx.commit().await?;
     crate::tenancy::forget(app, &actor.tenant.slug);
     Ok(chosen)
-}
-
-/// The tenant's default language inside one of its transactions (mail to people without an
-/// account of their own reads it).
-pub async fn tenant_language(tx: &mut TenantTx) -> Result<Option<String>> {
-    let language: Option<Option<String>> =
-        sqlx::query_scalar("SELECT language FROM tenants WHERE id = $1")
-            .bind(tx.tenant_param())
-            .fetch_optional(tx.conn())
-            .await?;
-    Ok(language.flatten())
 }

@@ -49,7 +49,7 @@ async fn mailbox(
         .into_iter()
         .map(|(t, _, custom)| context! { code => t.code(), title => t.title(), custom })
         .collect();
-    let language = mail::tenant_default_language(&app, &who.actor).await?;
+    let language = mail::tenant_default_language(&who.actor)?;
     let sender = mail::sender(&app, &who.actor).await?;
     Ok(render(
         flash,

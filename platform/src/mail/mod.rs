@@ -8,7 +8,9 @@ pub mod worker;
 
 pub use templates::{Template, duration_in_words};
 
+use chrono_tz::Tz;
 use minijinja::{AutoEscape, Environment};
+use portico_tenants::Tenant;
 use serde::Serialize;
 use serde_json::Value;
 use sqlx::Row;
@@ -179,18 +181,18 @@ pub async fn set_sender(app: &App, actor: &Actor, new: Sender) -> Result<Sender>
 }
 
 /// The language of mail to people who chose none: the tenant's default, else English.
-pub async fn default_language(tx: &mut TenantTx) -> Result<String> {
-    Ok(crate::regional::tenant_language(tx)
-        .await?
+fn default_language(tenant: &Tenant) -> String {
+    tenant
+        .language
+        .clone()
         .filter(|l| shipped(l))
-        .unwrap_or_else(|| "en".to_owned()))
+        .unwrap_or_else(|| "en".to_owned())
 }
 
 /// The tenant's default language of mail, for the console.
-pub async fn tenant_default_language(app: &App, actor: &Actor) -> Result<String> {
+pub fn tenant_default_language(actor: &Actor) -> Result<String> {
     access::check(actor, Capability::ManageEmployees)?;
-    let mut tx = app.db.begin(actor.tenant.id, Access::Read).await?;
-    default_language(&mut tx).await
+    Ok(default_language(&actor.tenant))
 }
 
 /// Sets the tenant's default language (of mail, and of its portal and console: one default).
@@ -230,18 +232,33 @@ pub fn parse_language(code: &str) -> Result<&'static str> {
         })
 }
 
-/// The language a recipient reads: the one they chose for their account, else the one on the
-/// Contact with their address (its "Language" field, by name or code), else the tenant's default.
-async fn recipient_language(tx: &mut TenantTx, to: &Email) -> Result<String> {
-    let own: Option<Option<String>> =
-        sqlx::query_scalar("SELECT language FROM users WHERE tenant_id = $1 AND login = $2")
+/// The language and time zone a recipient reads in: the language they chose for their account,
+/// else the one on the Contact with their address (its "Language" field, by name or code), else
+/// the tenant's default; their own time zone, else the tenant's, else UTC.
+async fn recipient_locale(tx: &mut TenantTx, tenant: &Tenant, to: &Email) -> Result<(String, Tz)> {
+    let own: Option<(Option<String>, Option<String>)> =
+        sqlx::query_as("SELECT language, time_zone FROM users WHERE tenant_id = $1 AND login = $2")
             .bind(tx.tenant_param())
             .bind(to.as_str())
             .fetch_optional(tx.conn())
             .await?;
-    if let Some(code) = own.flatten().filter(|code| shipped(code)) {
-        return Ok(code);
-    }
+    let (language, time_zone) = own.unwrap_or_default();
+    let time_zone = time_zone
+        .or_else(|| tenant.time_zone.clone())
+        .as_deref()
+        .and_then(crate::i18n::parse_time_zone)
+        .unwrap_or(Tz::UTC);
+    let language = match language.filter(|code| shipped(code)) {
+        Some(code) => code,
+        None => contact_language(tx, to)
+            .await?
+            .unwrap_or_else(|| default_language(tenant)),
+    };
+    Ok((language, time_zone))
+}
+
+/// The language on the Contact with this address, if it names one Portico speaks.
+async fn contact_language(tx: &mut TenantTx, to: &Email) -> Result<Option<String>> {
     let named: Option<Option<String>> = sqlx::query_scalar(
         "SELECT data->>'language' FROM records
          WHERE tenant_id = $1 AND object = 'contact' AND deleted_at IS NULL
@@ -252,21 +269,17 @@ async fn recipient_language(tx: &mut TenantTx, to: &Email) -> Result<String> {
     .bind(to.as_str())
     .fetch_optional(tx.conn())
     .await?;
-    let chosen = named.flatten().and_then(|named| {
+    Ok(named.flatten().and_then(|named| {
         languages()
             .into_iter()
             .find(|(code, name)| named == *code || named == *name)
             .map(|(code, _)| code.to_owned())
-    });
-    match chosen {
-        Some(code) => Ok(code),
-        None => default_language(tx).await,
-    }
+    }))
 }
 
 /// A message's HTML under the tenant's brand: its logo (or its title) over a bar of its primary
 /// colour. Mail clients ignore stylesheets, hence the inline styles.
-fn with_brand_header(html: &str, tenant: &portico_tenants::Tenant, origin: &str) -> String {
+fn with_brand_header(html: &str, tenant: &Tenant, origin: &str) -> String {
     let brand = &tenant.branding;
     let title = escape(brand.title.as_deref().unwrap_or(&tenant.name));
     let colour = brand.primary.as_deref().unwrap_or("#1f4e8c");
@@ -292,24 +305,6 @@ fn escape(text: &str) -> String {
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('"', "&quot;")
-}
-
-/// The time zone a recipient reads times in: their own, else the tenant's, else UTC.
-async fn recipient_time_zone(tx: &mut TenantTx, to: &Email) -> Result<chrono_tz::Tz> {
-    let zone: Option<Option<String>> = sqlx::query_scalar(
-        "SELECT COALESCE(u.time_zone, t.time_zone) FROM tenants t
-         LEFT JOIN users u ON u.tenant_id = t.id AND u.login = $2
-         WHERE t.id = $1",
-    )
-    .bind(tx.tenant_param())
-    .bind(to.as_str())
-    .fetch_optional(tx.conn())
-    .await?;
-    Ok(zone
-        .flatten()
-        .as_deref()
-        .and_then(crate::i18n::parse_time_zone)
-        .unwrap_or(chrono_tz::Tz::UTC))
 }
 
 /// Checks a wording before it is saved: each part parses, uses only the values this template is
@@ -416,10 +411,13 @@ pub async fn enqueue(
     tenant_name: &str,
     message: Outgoing,
 ) -> Result<Wording> {
-    let language = match message.language {
-        Some(language) => language,
-        None => recipient_language(tx, &message.to).await?,
-    };
+    let tenant_id = tx.tenant();
+    let tenant = portico_tenants::find_by_id(tx.conn(), tenant_id)
+        .await
+        .map_err(|e| Error::Internal(e.into()))?
+        .ok_or(Error::NotFound("tenant"))?;
+    let (recipient_language, time_zone) = recipient_locale(tx, &tenant, &message.to).await?;
+    let language = message.language.unwrap_or(recipient_language);
     let wording = wording(tx, message.template, &language).await?;
     let now = app.clock.now();
     let reader = crate::i18n::Locale {
@@ -436,7 +434,7 @@ pub async fn enqueue(
             );
             let locale = crate::i18n::Locale {
                 language: reader.language,
-                time_zone: recipient_time_zone(tx, &message.to).await?,
+                time_zone,
             };
             let until = now.0 + chrono::Duration::minutes(minutes);
             map.insert(
@@ -451,14 +449,8 @@ pub async fn enqueue(
     }
     // Built-in values (`status | label(..)`) in the reader's language, not the sender's.
     let mut rendered = crate::i18n::sync_scope(reader, || render(&wording, &context))?;
-    let tenant_id = tx.tenant();
-    if let Some(tenant) = portico_tenants::find_by_id(tx.conn(), tenant_id)
-        .await
-        .map_err(|e| Error::Internal(e.into()))?
-    {
-        let origin = app.config.tenant_origin(tenant.slug.as_str());
-        rendered.html_body = with_brand_header(&rendered.html_body, &tenant, &origin);
-    }
+    let origin = app.config.tenant_origin(tenant.slug.as_str());
+    rendered.html_body = with_brand_header(&rendered.html_body, &tenant, &origin);
     let sender = read_sender(tx).await?;
     let tenant = tx.tenant_param();
     sqlx::query(

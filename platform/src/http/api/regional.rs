@@ -62,8 +62,7 @@ pub async fn set_own(
     responses((status = 200, description = "The defaults", body = Regional))
 )]
 pub async fn defaults(ApiUser(who): ApiUser) -> Result<Json<Regional>, ApiError> {
-    crate::access::check(&who.actor, crate::access::Capability::ManageEmployees)?;
-    Ok(Json(regional::tenant_defaults(&who.actor)))
+    Ok(Json(regional::tenant_defaults(&who.actor)?))
 }
 
 #[utoipa::path(

@@ -211,7 +211,7 @@ pub struct MailSettings {
 async fn mail_settings(app: &App, actor: &crate::access::Actor) -> Result<MailSettings, Error> {
     let sender = mail::sender(app, actor).await?;
     Ok(MailSettings {
-        language: mail::tenant_default_language(app, actor).await?,
+        language: mail::tenant_default_language(actor)?,
         sender_name: sender.name,
         sender_address: sender.address,
     })
