@@ -12,7 +12,7 @@ use std::{
 };
 
 use crate::{
-    access::{self, Actor, Operation, RoleId, RoleKind},
+    access::{self, Actor, Level, Operation, RoleId, RoleKind},
     app::App,
     auth::passwords::NewPassword,
     config::Config,
@@ -101,7 +101,7 @@ pub async fn ensure(app: &App) -> anyhow::Result<Demo> {
     let admin_user = admin.clone();
     let admin = access::actor(app, &mut tx, Arc::new(tenant.clone()), admin).await?;
     tx.commit().await?;
-    seed_records(app, &admin).await?;
+    seed_records(app, &admin, roles.all_external).await?;
     crate::sections::seed_lookups(app, &admin).await?;
     seed_self_service(app, &admin).await?;
     // New people may register on the demo portal (confirmation mails land in the console's
@@ -416,7 +416,7 @@ async fn ensure_user(
         .with_context(|| format!("{login} exists but is deactivated"))
 }
 
-async fn seed_records(app: &App, admin: &Actor) -> anyhow::Result<()> {
+async fn seed_records(app: &App, admin: &Actor, portal_users: RoleId) -> anyhow::Result<()> {
     let first = ListRequest {
         limit: Some(1),
         ..ListRequest::default()
@@ -443,6 +443,15 @@ async fn seed_records(app: &App, admin: &Actor) -> anyhow::Result<()> {
     .await?;
     // The customer is Acme's contact and administers Acme's portal organization.
     let account_id = account["id"].as_str().unwrap_or_default();
+    // The approver works at Acme too: the customer's manager, chosen on leave requests.
+    let approver_contact = records::create(
+        app,
+        admin,
+        "contact",
+        json!({ "full_name": "Demo Approver", "email": APPROVER.0, "job_title": "Head of IT",
+                "account": account["id"] }),
+    )
+    .await?;
     let organization = organizations::create(app, admin, account_id, None).await?;
     let mut tx = app.db.begin(admin.tenant.id, Access::Write).await?;
     if let Some((customer, _)) = users::storage::find_active_by_login(&mut tx, CUSTOMER.0).await? {
@@ -460,7 +469,32 @@ async fn seed_records(app: &App, admin: &Actor) -> anyhow::Result<()> {
         )
         .await?;
     }
+    if let Some((approver, _)) = users::storage::find_active_by_login(&mut tx, APPROVER.0).await? {
+        let contact_id = approver_contact["id"].as_str().unwrap_or_default();
+        users::storage::set_contact(&mut tx, approver.id, contact_id).await?;
+        users::storage::set_organization(&mut tx, approver.id, Some(organization), false).await?;
+    }
     tx.commit().await?;
+    // Colleagues see each other: portal users may read contacts, and Acme's people's contacts
+    // are shared with Acme's organization (so its members can pick one another in forms).
+    access::config::set_portal_object(app, admin, "contact", true).await?;
+    let portal_users = portal_users.to_string();
+    access::config::set_object_grant(app, admin, "contact", Operation::Read, &portal_users, true)
+        .await?;
+    // The administrator as of now, whose roles include the new organization.
+    let admin = actor_of(app, &admin.tenant, admin.login.as_str()).await?;
+    for person in [&contact, &approver_contact] {
+        let id = person["id"].as_str().unwrap_or_default();
+        records::share(
+            app,
+            &admin,
+            "contact",
+            id,
+            &organization.to_string(),
+            Level::Read,
+        )
+        .await?;
+    }
     Ok(())
 }
 

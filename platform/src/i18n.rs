@@ -493,6 +493,26 @@ mod tests {
     }
 
     #[test]
+    fn every_catalog_parses_and_names_each_message_once() {
+        for (code, files) in SOURCES {
+            let mut seen = BTreeSet::new();
+            for (file, source) in *files {
+                let resource = FluentResource::try_new((*source).to_owned())
+                    .unwrap_or_else(|(_, errors)| panic!("{code}/{file}: {errors:?}"));
+                for entry in resource.entries() {
+                    if let fluent_syntax::ast::Entry::Message(message) = entry {
+                        let id = message.id.name;
+                        assert!(
+                            seen.insert(id.to_owned()),
+                            "{code}/{file}: {id} is defined twice"
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
     fn every_message_the_code_uses_exists() {
         let english = ids(Language::ENGLISH);
         let unknown: Vec<_> = used_ids()

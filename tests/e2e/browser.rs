@@ -859,3 +859,199 @@ async fn axe_finds_nothing_serious_in_light_or_dark_colours() {
     }
     assert!(found.is_empty(), "{}", found.join("\n"));
 }
+
+/// Sets an input's value as a date picker would (typing into one depends on the browser's locale).
+async fn set_value(browser: &Client, css: &str, value: &str) {
+    wait_for(browser, css).await;
+    browser
+        .execute(
+            "document.querySelector(arguments[0]).value = arguments[1];",
+            vec![json!(css), json!(value)],
+        )
+        .await
+        .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_leave_request_is_filed_choosing_the_manager_from_the_picker() {
+    let axe = axe_source();
+    let driver = ChromeDriver::start();
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let desk = Desk::open(&app, "acme").await;
+    let external = install_on_portal(
+        &app,
+        "acme",
+        &desk,
+        "plugins/leave-request",
+        &["leave_request"],
+    )
+    .await;
+    // Ann may read her manager's contact (it is shared with her), and no other.
+    for (path, body) in [
+        (
+            "/api/v1/access/portal-objects/contact",
+            json!({ "on_portal": true }),
+        ),
+        (
+            "/api/v1/access/objects/contact/grants",
+            json!({ "operation": "read", "grantee": external, "granted": true }),
+        ),
+    ] {
+        let response = desk
+            .admin
+            .client
+            .put(desk.admin.url(path))
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert!(response.status().is_success(), "{path}");
+    }
+    let ann = desk
+        .customer("ann@client.test", json!({ "full_name": "Ann Asker" }))
+        .await;
+    let ann_id = ann
+        .get("/api/v1/me")
+        .await
+        .json::<serde_json::Value>()
+        .await
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    drop(
+        desk.customer("maya@client.test", json!({ "full_name": "Maya Manager" }))
+            .await,
+    );
+    desk.create("contact", json!({ "full_name": "Mark Elsewhere" }))
+        .await;
+    let contacts: serde_json::Value = desk
+        .admin
+        .get("/api/v1/objects/contact/records?filter=email:eq:maya@client.test")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let maya = contacts["data"][0]["id"].as_str().unwrap().to_owned();
+    let response = desk
+        .admin
+        .post_json(
+            &format!("/api/v1/objects/contact/records/{maya}/rights"),
+            &json!({ "grantee": ann_id, "level": "read" }),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::NO_CONTENT);
+
+    let browser = driver.browser().await;
+    let origin = desk.tenant.origin.clone();
+    let mut violations = Vec::new();
+    let outcome = async {
+        // The section is in the portal's menu by its title.
+        sign_in(&browser, &origin, "ann@client.test").await;
+        click(&browser, "nav a[href='/records/leave_request']").await;
+        click(&browser, "a.button[href='/records/leave_request/new']").await;
+        wait_for_text(&browser, "New leave request").await;
+        violations.extend(serious_violations(&browser, &axe).await);
+        // Typing part of a name offers the readable matches; choosing one fills the field.
+        type_into(&browser, "#field-manager", "ma").await;
+        wait_for(&browser, "#field-manager-options button.pick").await;
+        // Let the list settle (focusing and typing each ask for matches).
+        tokio::time::sleep(Duration::from_millis(600)).await;
+        let offered = browser
+            .find(Locator::Css("#field-manager-options"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            offered.contains("Maya Manager") && !offered.contains("Mark Elsewhere"),
+            "{offered}"
+        );
+        violations.extend(serious_violations(&browser, &axe).await);
+        click(
+            &browser,
+            "#field-manager-options button[data-title='Maya Manager']",
+        )
+        .await;
+        let chosen = browser
+            .find(Locator::Css("input[type=hidden][name=manager]"))
+            .await
+            .unwrap()
+            .prop("value")
+            .await
+            .unwrap();
+        assert_eq!(chosen.as_deref(), Some(maya.as_str()));
+        let shown = browser
+            .find(Locator::Css("#field-manager"))
+            .await
+            .unwrap()
+            .prop("value")
+            .await
+            .unwrap();
+        assert_eq!(shown.as_deref(), Some("Maya Manager"));
+
+        // Dates the wrong way round: the message sits by the field, and nothing typed is lost.
+        set_value(&browser, "#field-start_date", "2026-12-10").await;
+        set_value(&browser, "#field-end_date", "2026-12-01").await;
+        type_into(&browser, "#field-reason", "Family visit").await;
+        click(
+            &browser,
+            "main form[action='/records/leave_request'] button[type=submit]",
+        )
+        .await;
+        wait_for_text(&browser, "The leave ends before it starts.").await;
+        let by_field = wait_for(&browser, "#field-end_date-error")
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert_eq!(by_field, "The leave ends before it starts.");
+        let kept = |css: &'static str| {
+            let browser = browser.clone();
+            async move {
+                browser
+                    .find(Locator::Css(css))
+                    .await
+                    .unwrap()
+                    .prop("value")
+                    .await
+                    .unwrap()
+                    .unwrap_or_default()
+            }
+        };
+        assert_eq!(kept("#field-manager").await, "Maya Manager");
+        assert_eq!(kept("#field-start_date").await, "2026-12-10");
+        assert_eq!(kept("#field-reason").await, "Family visit");
+        violations.extend(serious_violations(&browser, &axe).await);
+
+        // Corrected, it is saved, with the manager named on its page.
+        set_value(&browser, "#field-end_date", "2026-12-11").await;
+        click(
+            &browser,
+            "main form[action='/records/leave_request'] button[type=submit]",
+        )
+        .await;
+        wait_for_text(&browser, "Saved.").await;
+        assert_eq!(kept("#field-manager").await, "Maya Manager");
+        let text = page_text(&browser).await;
+        assert!(
+            text.contains("Working days") && text.contains("Submit for approval"),
+            "{text}"
+        );
+        violations.extend(serious_violations(&browser, &axe).await);
+    }
+    .await;
+    browser.close().await.unwrap();
+    let () = outcome;
+    assert!(violations.is_empty(), "{}", violations.join("\n"));
+    let requests: serde_json::Value = desk
+        .admin
+        .get("/api/v1/objects/leave_request/records")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(requests["data"][0]["data"]["manager"], maya.as_str());
+    assert_eq!(requests["data"].as_array().unwrap().len(), 1);
+}

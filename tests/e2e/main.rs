@@ -19,6 +19,7 @@ mod mail;
 mod onboarding;
 mod organizations;
 mod plugins;
+mod record_forms;
 mod record_pages;
 mod records_api;
 mod row_level_security;

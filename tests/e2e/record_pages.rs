@@ -16,7 +16,7 @@ on_both_databases! {
 
         // The form is generated from the fields: a select for an enum, a number for employees.
         let (_, form) = admin.get_text("/console/records/account/new").await;
-        assert!(form.contains("<select name=\"type\""), "{form}");
+        assert!(form.contains("<select id=\"field-type\" name=\"type\""), "{form}");
         assert!(form.contains("type=\"number\"") && form.contains("name=\"employees\""));
         let response = admin.submit_form("/console/records/account/new", "/console/records/account", &[
             ("name", "Umbrella <Corp>"), ("type", "Partner"), ("employees", "250"), ("city", ""),
@@ -28,10 +28,13 @@ on_both_databases! {
         let stored: Value = admin.get(&page.replace("/console/records", "/api/v1/objects").replacen("/account/", "/account/records/", 1)).await.json().await.unwrap();
         assert_eq!(stored["data"], json!({ "name": "Umbrella <Corp>", "type": "Partner", "employees": 250 }), "empty inputs are not stored");
 
-        // Invalid input comes back with the reason; the record is unchanged.
+        // Invalid input comes back on the same page with the reason by its field, as typed; the
+        // record is unchanged.
         let response = admin.submit_form(&page, &page, &[("version", "1"), ("name", "Umbrella"), ("employees", "many")]).await;
-        let (_, again) = admin.get_text(&location(&response)).await;
-        assert!(again.contains("employees: must be a number"), "{again}");
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let again = response.text().await.unwrap();
+        assert!(again.contains("<a href=\"#field-employees\">Employees: must be a whole number</a>"), "{again}");
+        assert!(again.contains("value=\"many\"") && again.contains("value=\"Umbrella\""), "{again}");
         // Saving with the version it was loaded at; clearing a field.
         let response = admin.submit_form(&page, &page, &[("version", "1"), ("name", "Umbrella Corp"), ("type", ""), ("employees", "300")]).await;
         assert_eq!(response.status(), StatusCode::SEE_OTHER);
@@ -40,8 +43,9 @@ on_both_databases! {
         assert_eq!(stored["version"], 2);
         // A stale form is a conflict, not an overwrite.
         let response = admin.submit_form(&page, &page, &[("version", "1"), ("name", "Stale")]).await;
-        let (_, again) = admin.get_text(&location(&response)).await;
-        assert!(again.contains("changed by someone else"));
+        assert_eq!(response.status(), StatusCode::CONFLICT);
+        let again = response.text().await.unwrap();
+        assert!(again.contains("changed by someone else") && again.contains("value=\"Stale\""), "{again}");
 
         // Lists: filter and sort from the page's own links and forms.
         admin.post_json("/api/v1/objects/account/records", &json!({ "data": { "name": "Acme", "employees": 10 } })).await;
@@ -76,7 +80,7 @@ on_both_databases! {
         let id = list.split("/records/knowledge_article/").nth(1).unwrap().split('"').next().unwrap().to_owned();
         let (status, page) = portal.get_text(&format!("/records/knowledge_article/{id}")).await;
         assert_eq!(status, StatusCode::OK);
-        assert!(page.contains("readonly") && !page.contains(">Save<") && !page.contains(">Delete<"));
+        assert!(page.contains("class=\"field read-only\"") && !page.contains(">Save<") && !page.contains(">Delete<"));
         assert_eq!(portal.get("/records/knowledge_article/new").await.status(), StatusCode::FORBIDDEN);
     }
 }

@@ -69,7 +69,6 @@ mail-page-support-settings = Support-Einstellungen
 mail-page-calendars-hint = Ein Servicevertrag, der einen Kalender (über dessen ID) nennt, zählt Reaktions- und Lösungszeiten in Arbeitsstunden; ohne Kalender in Kalenderzeit.
 mail-page-id = ID:
 mail-page-new-calendar = Neuer Kalender
-mail-page-time-zone = Zeitzone
 # Working hours of a weekday: from <time> to <time>.
 mail-page-from = von
 mail-page-until = bis

@@ -25,7 +25,6 @@ records-filters = Filter:
 records-clear-filters = zurücksetzen
 records-nothing-to-show = Nichts anzuzeigen.
 # { $object } is the code of the object a reference field points to.
-records-reference-hint = Die ID eines Datensatzes vom Typ { $object }.
 records-number = Nummer
 records-created-on = Erstellt am
 records-modified-on = Geändert am
@@ -124,3 +123,16 @@ records-manifest-declared-twice = Objekt „{ $object }“ ist doppelt deklarier
 records-manifest-not-a-field = „{ $name }“ ist kein Feld dieses Objekts
 records-manifest-unknown-object = „{ $object }“ ist kein bekanntes Objekt
 records-manifest-unknown-grantee = unbekannter Empfänger { $grantee }
+records-other-fields = Weitere Angaben
+records-form-problems = { $count ->
+    [one] Das Formular hat einen Fehler:
+   *[other] Das Formular hat { $count } Fehler:
+}
+records-picker-hint = Tippen Sie zum Suchen und wählen Sie dann aus der Liste.
+records-picker-matches = Treffer für { $field }
+records-picker-none = Nichts gefunden.
+records-picker-no-match = Nichts, das Sie wählen dürfen, heißt „{ $title }“.
+records-picker-several = Mehrere Datensätze heißen „{ $title }“: Wählen Sie einen aus der Liste.
+records-reference-unreadable = (ein Datensatz, den Sie nicht sehen können)
+records-add-line = { $title } hinzufügen
+records-remove-line = { $title } löschen

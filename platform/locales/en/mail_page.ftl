@@ -69,7 +69,6 @@ mail-page-support-settings = Support settings
 mail-page-calendars-hint = A service agreement that names a calendar (by its id) counts response and resolution times in working hours; without one, in calendar time.
 mail-page-id = Id:
 mail-page-new-calendar = New calendar
-mail-page-time-zone = Time zone
 # Working hours of a weekday: from <time> to <time>.
 mail-page-from = from
 mail-page-until = to

@@ -25,7 +25,6 @@ records-filters = Filters:
 records-clear-filters = clear
 records-nothing-to-show = Nothing to show.
 # { $object } is the code of the object a reference field points to.
-records-reference-hint = The id of a { $object } record.
 records-number = Number
 records-created-on = Created on
 records-modified-on = Modified on
@@ -124,3 +123,16 @@ records-manifest-declared-twice = object "{ $object }" is declared twice
 records-manifest-not-a-field = "{ $name }" is not a field of this object
 records-manifest-unknown-object = "{ $object }" is not a known object
 records-manifest-unknown-grantee = unknown grantee { $grantee }
+records-other-fields = Other details
+records-form-problems = { $count ->
+    [one] The form has a problem:
+   *[other] The form has { $count } problems:
+}
+records-picker-hint = Type to search, then choose from the list.
+records-picker-matches = Matches for { $field }
+records-picker-none = Nothing matches.
+records-picker-no-match = Nothing you may choose is called “{ $title }”.
+records-picker-several = Several records are called “{ $title }”: choose one from the list.
+records-reference-unreadable = (a record you cannot see)
+records-add-line = Add { $title }
+records-remove-line = Delete { $title }

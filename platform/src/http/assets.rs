@@ -15,9 +15,9 @@ use crate::app::App;
 
 const ASSETS: &[(&str, &str, &str)] = &[
     (
-        "portico-3.css",
+        "portico-4.css",
         "text/css; charset=utf-8",
-        include_str!("../../static/portico-3.css"),
+        include_str!("../../static/portico-4.css"),
     ),
     (
         "htmx-2.0.11.min.js",
@@ -25,9 +25,9 @@ const ASSETS: &[(&str, &str, &str)] = &[
         include_str!("../../static/htmx-2.0.11.min.js"),
     ),
     (
-        "portico-app-1.js",
+        "portico-app-2.js",
         "text/javascript; charset=utf-8",
-        include_str!("../../static/portico-app-1.js"),
+        include_str!("../../static/portico-app-2.js"),
     ),
     (
         "manifest.webmanifest",

@@ -1,6 +1,8 @@
-//! HTML forms for any object's records, generated from its fields: what each field looks like
-//! (input, textarea, select, checkbox, date...), and how a submitted form becomes JSON field data.
-//! Hidden columns are left out; read-only ones are shown but not submitted.
+//! HTML forms for any object's records, built from its manifest: which input each field gets
+//! (text, textarea, select, checkbox, date, money, a picker for references...), how the
+//! manifest's layout groups them, and how a submitted form becomes JSON field data. Hidden
+//! columns are left out; read-only ones (by column permission, set by the section, or the status,
+//! which moves only through actions) are shown on the record page and never submitted.
 
 use std::collections::BTreeMap;
 
@@ -9,27 +11,56 @@ use serde_json::{Map, Value};
 
 use crate::{
     error::{Error, FieldErrors, Result},
-    records::{Columns, Field, FieldKind, ObjectType},
+    records::{Columns, Field, FieldKind, LayoutManifest, ObjectType},
 };
+
+/// Where the typed title of a reference goes when no record was picked from the list (a form
+/// sent without JavaScript, or text typed and not picked): `manager__title`.
+pub fn title_input(field: &str) -> String {
+    format!("{field}__title")
+}
 
 /// One field as a form shows it.
 #[derive(Debug, Clone, Serialize)]
 pub struct FormField {
     pub name: String,
     pub title: String,
-    /// `text`, `textarea`, `select`, `checkbox`, `number`, `date`, `datetime`, `email`, `url`.
+    /// `text`, `textarea`, `select`, `checkbox`, `number`, `money`, `date`, `datetime`,
+    /// `email`, `url`, `reference`.
     pub widget: &'static str,
-    /// The value as the input shows it.
+    /// The value as the input holds it (for a reference, the record's id).
     pub value: String,
+    /// The value as a reader sees it: a title, a date, an amount in its currency.
+    pub shown: String,
     /// Fixed values: each stored value and how the reader sees it.
     pub options: Vec<(String, String)>,
     pub required: bool,
     pub read_only: bool,
     /// For a reference: the object it points to, and the records to choose from (id, title)
-    /// when there are few enough to list.
+    /// when there are few enough to list; otherwise the form offers a searchable picker.
     pub reference: Option<String>,
     pub choices: Vec<(String, String)>,
     pub max_length: Option<u64>,
+    pub currency: Option<String>,
+    /// Why the submitted value was refused.
+    pub errors: Vec<String>,
+}
+
+/// A titled group of fields in one or two columns, as the manifest's layout says.
+#[derive(Debug, Clone, Serialize)]
+pub struct FormGroup {
+    pub title: Option<String>,
+    pub columns: u8,
+    pub fields: Vec<FormField>,
+}
+
+/// A refused form's messages for the summary at its top, each linking to its field.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Problems {
+    /// Why the whole form was refused (a conflict, a missing right), if not one field.
+    pub message: Option<String>,
+    /// (field name, field title, message) in the form's order.
+    pub fields: Vec<(String, String, String)>,
 }
 
 fn widget(field: &Field) -> &'static str {
@@ -37,15 +68,18 @@ fn widget(field: &Field) -> &'static str {
     if schema.get("enum").is_some() {
         return "select";
     }
+    if field.reference.is_some() {
+        return "reference";
+    }
     match field.kind() {
         FieldKind::Boolean => "checkbox",
+        FieldKind::Number if field.currency().is_some() => "money",
         FieldKind::Number => "number",
         FieldKind::Text => match schema.get("format").and_then(Value::as_str) {
             Some("date") => "date",
             Some("date-time") => "datetime",
             Some("email") => "email",
             Some("uri") => "url",
-            _ if field.reference.is_some() => "text",
             _ => match schema.get("maxLength").and_then(Value::as_u64) {
                 Some(n) if n <= 500 => "text",
                 _ => "textarea",
@@ -54,26 +88,52 @@ fn widget(field: &Field) -> &'static str {
     }
 }
 
-/// The form of `object` for `data` (empty for a new record).
+/// How a stored value reads on the page.
+fn shown(object: &ObjectType, field: &Field, widget: &str, value: &Value) -> String {
+    let locale = crate::i18n::current();
+    match (widget, value) {
+        (_, Value::Null) => String::new(),
+        ("money", Value::Number(n)) => locale.money(
+            n.as_f64().unwrap_or_default(),
+            field.currency().unwrap_or(""),
+        ),
+        ("number", Value::Number(n)) if n.is_f64() => {
+            locale.number(n.as_f64().unwrap_or_default(), 2)
+        }
+        ("number", Value::Number(n)) => locale.number(n.as_f64().unwrap_or_default(), 0),
+        ("datetime", Value::String(s)) => super::views::when(s),
+        ("date", Value::String(s)) => super::views::day(s),
+        ("select", Value::String(s)) => {
+            crate::i18n::value_label(object.code.as_str(), &field.name, s)
+        }
+        ("checkbox", Value::Bool(true)) => crate::tr!("common-yes"),
+        ("checkbox", Value::Bool(false)) => crate::tr!("common-no"),
+        (_, Value::String(s)) => s.clone(),
+        (_, other) => other.to_string(),
+    }
+}
+
+/// The form of `object` for `data` (empty for a new record), every visible field in order.
 pub fn fields(object: &ObjectType, columns: &Columns, data: &Map<String, Value>) -> Vec<FormField> {
+    let has_statuses = !object.statuses.is_empty();
     object
         .fields
         .iter()
         .filter(|f| columns.visible(&f.name))
         .map(|f| {
             let widget = widget(f);
-            let value = match data.get(&f.name) {
-                None | Some(Value::Null) => String::new(),
-                Some(Value::String(s)) if widget == "datetime" => {
-                    s.get(..16).unwrap_or(s).to_owned()
-                }
-                Some(Value::String(s)) => s.clone(),
-                Some(other) => other.to_string(),
+            let stored = data.get(&f.name).unwrap_or(&Value::Null);
+            let value = match stored {
+                Value::Null => String::new(),
+                Value::String(s) if widget == "datetime" => s.get(..16).unwrap_or(s).to_owned(),
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
             };
             FormField {
                 name: f.name.clone(),
                 title: object.field_title_shown(f),
                 widget,
+                shown: shown(object, f, widget, stored),
                 value,
                 options: f
                     .schema
@@ -83,21 +143,124 @@ pub fn fields(object: &ObjectType, columns: &Columns, data: &Map<String, Value>)
                         o.iter()
                             .filter_map(Value::as_str)
                             .map(|v| {
-                                let shown =
+                                let label =
                                     crate::i18n::value_label(object.code.as_str(), &f.name, v);
-                                (v.to_owned(), shown)
+                                (v.to_owned(), label)
                             })
                             .collect()
                     })
                     .unwrap_or_default(),
                 required: object.required.contains(&f.name),
-                read_only: !columns.writable(&f.name),
+                // The status moves only through the record's actions.
+                read_only: !columns.writable(&f.name) || (has_statuses && f.name == "status"),
                 reference: f.reference.as_ref().map(ToString::to_string),
                 choices: Vec::new(),
                 max_length: f.schema.get("maxLength").and_then(Value::as_u64),
+                currency: f.currency().map(str::to_owned),
+                errors: Vec::new(),
             }
         })
         .collect()
+}
+
+/// What a new record's form starts with: each field's `default` from the manifest.
+pub fn defaults(object: &ObjectType) -> Map<String, Value> {
+    object
+        .fields
+        .iter()
+        .filter_map(|f| Some((f.name.clone(), f.schema.get("default")?.clone())))
+        .collect()
+}
+
+/// Shows what the user typed in a refused form again (nothing they typed is lost), with each
+/// field's messages beside it; returns the summary for the top of the form.
+pub fn refill(
+    fields: &mut [FormField],
+    form: &BTreeMap<String, String>,
+    error: &Error,
+) -> Problems {
+    for field in fields.iter_mut().filter(|f| !f.read_only) {
+        field.value = match field.widget {
+            "checkbox" => {
+                if form.get(&field.name).is_some_and(|v| !v.is_empty()) {
+                    "true".into()
+                } else {
+                    "false".into()
+                }
+            }
+            _ => form.get(&field.name).cloned().unwrap_or_default(),
+        };
+        if field.widget == "reference" {
+            field.shown = form
+                .get(&title_input(&field.name))
+                .cloned()
+                .unwrap_or_default();
+        }
+    }
+    let mut problems = Problems::default();
+    match error {
+        Error::Invalid {
+            fields: messages, ..
+        } => {
+            let mut unplaced = Vec::new();
+            for (name, texts) in messages {
+                match fields.iter_mut().find(|f| &f.name == name) {
+                    Some(field) => field.errors.extend(texts.iter().cloned()),
+                    None => unplaced.extend(texts.iter().cloned()),
+                }
+            }
+            for field in fields.iter().filter(|f| !f.errors.is_empty()) {
+                for text in &field.errors {
+                    problems
+                        .fields
+                        .push((field.name.clone(), field.title.clone(), text.clone()));
+                }
+            }
+            if !unplaced.is_empty() {
+                problems.message = Some(unplaced.join(" "));
+            }
+        }
+        other => problems.message = Some(other.to_string()),
+    }
+    problems
+}
+
+/// Arranges `fields` as the manifest's layout for this surface says. Fields the layout leaves out follow in a last
+/// group, so no field a record needs is ever unreachable. A new record's form leaves out what
+/// the user cannot write; a record page leaves out read-only fields that are still empty.
+pub fn arrange(
+    layout: Option<&LayoutManifest>,
+    fields: Vec<FormField>,
+    new: bool,
+) -> Vec<FormGroup> {
+    let mut remaining: Vec<FormField> = fields
+        .into_iter()
+        .filter(|f| !f.read_only || (!new && !f.shown.is_empty()))
+        .collect();
+    let mut groups = Vec::new();
+    for section in layout.iter().flat_map(|l| l.sections.iter()) {
+        let mut placed = Vec::new();
+        for name in &section.fields {
+            if let Some(at) = remaining.iter().position(|f| &f.name == name) {
+                placed.push(remaining.remove(at));
+            }
+        }
+        if !placed.is_empty() {
+            groups.push(FormGroup {
+                title: section.title.clone(),
+                columns: section.columns.clamp(1, 2),
+                fields: placed,
+            });
+        }
+    }
+    if !remaining.is_empty() {
+        groups.push(FormGroup {
+            title: (!groups.is_empty()).then(|| crate::tr!("records-other-fields")),
+            columns: 1,
+            fields: remaining,
+        });
+    }
+    groups
 }
 
 /// Turns a submitted form into field data. Only writable fields are read; an empty input clears
@@ -110,17 +273,18 @@ pub fn parse(
 ) -> Result<Map<String, Value>> {
     let mut data = Map::new();
     let mut errors = FieldErrors::new();
-    for field in object
-        .fields
-        .iter()
-        .filter(|f| columns.visible(&f.name) && columns.writable(&f.name))
-    {
+    let has_statuses = !object.statuses.is_empty();
+    for field in object.fields.iter().filter(|f| {
+        columns.visible(&f.name)
+            && columns.writable(&f.name)
+            && !(has_statuses && f.name == "status")
+    }) {
         let widget = widget(field);
         let raw = form.get(&field.name).map(|v| v.trim());
         let value = match (widget, raw) {
             ("checkbox", raw) => Value::Bool(raw.is_some_and(|v| !v.is_empty())),
             (_, None | Some("")) => Value::Null,
-            ("number", Some(raw)) => {
+            ("number" | "money", Some(raw)) => {
                 let integer = field.schema.get("type").and_then(Value::as_str) == Some("integer");
                 let parsed = if integer {
                     raw.parse::<i64>().ok().map(Value::from)
@@ -136,7 +300,11 @@ pub fn parse(
                         errors
                             .entry(field.name.clone())
                             .or_default()
-                            .push(crate::tr!("records-must-be-number"));
+                            .push(if integer {
+                                crate::tr!("records-must-be-whole-number")
+                            } else {
+                                crate::tr!("records-must-be-number")
+                            });
                         continue;
                     }
                 }

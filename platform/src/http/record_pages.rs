@@ -7,7 +7,8 @@ use std::{collections::BTreeMap, sync::Arc};
 use axum::{
     Router,
     extract::{Path, State},
-    response::Response,
+    http::StatusCode,
+    response::{IntoResponse, Response},
     routing::{get, post},
 };
 use minijinja::{Value as View, context, value::Serde};
@@ -27,7 +28,7 @@ use crate::{
     app::App,
     auth::Authenticated,
     error::{Error, Result},
-    records::{self, Columns, ListRequest, ObjectType},
+    records::{self, Columns, LayoutManifest, ListRequest, ObjectType},
 };
 
 /// Where record pages live and what they look like.
@@ -99,9 +100,17 @@ macro_rules! surface_routes {
             State(app): State<Arc<App>>,
             $user(who): $user,
             Path((object, id)): Path<(String, String)>,
-            CsrfForm(_): CsrfForm<serde::de::IgnoredAny>,
+            CsrfForm(form): CsrfForm<BTreeMap<String, String>>,
         ) -> Response {
-            self::delete(&app, &who, &object, &id, $surface).await
+            self::delete(&app, &who, &object, &id, form, $surface).await
+        }
+        async fn pick(
+            State(app): State<Arc<App>>,
+            $user(who): $user,
+            Path((object, field)): Path<(String, String)>,
+            ApiQuery(query): ApiQuery<BTreeMap<String, String>>,
+        ) -> Result<Response, PageError> {
+            self::pick(&app, &who, &object, &field, query).await
         }
         async fn share(
             State(app): State<Arc<App>>,
@@ -131,6 +140,7 @@ macro_rules! surface_routes {
             .route("/", get(index))
             .route("/{object}", get(list).post(create))
             .route("/{object}/new", get(new))
+            .route("/{object}/pick/{field}", get(pick))
             .route("/{object}/{id}", get(show).post(update))
             .route("/{object}/{id}/delete", post(delete))
             .route("/{object}/{id}/share", post(share))
@@ -170,9 +180,9 @@ fn render(
 async fn index(who: &Authenticated, flash: Flash, surface: Surface) -> Result<Response, PageError> {
     let catalog = who.actor.catalog.clone();
     let objects: Vec<View> = catalog
-        .objects()
+        .browsable()
         .filter(|o| access::check(&who.actor, Capability::Records(o, Operation::Read)).is_ok())
-        .map(|o| context! { code => o.code.as_str(), title => o.plural_shown(), section => &o.section })
+        .map(|o| context! { code => o.code.as_str(), title => o.plural_shown(), section => &o.section, icon => !crate::sections::is_built_in(&o.section) })
         .collect();
     Ok(render(
         flash,
@@ -266,6 +276,7 @@ async fn list(
         who,
         surface,
         context! {
+            current_object => code,
             object => context! { code => code, title => object.plural_shown(), singular => object.title_shown() },
             columns => list_columns(&object, &columns),
             page => page.as_ref().map(Serde),
@@ -279,42 +290,160 @@ async fn list(
     ))
 }
 
-/// Offers the records a reference field may point to, when the actor may read them and they are
-/// few (lookups such as services or article types); otherwise the field takes an id.
+/// Offers the records a reference to a lookup (article types) may point to as a list to choose
+/// from, when the actor may read them and they are few; other references get a searchable picker.
 async fn fill_choices(app: &App, who: &Authenticated, fields: &mut [FormField]) {
     const MAX_CHOICES: u32 = 200;
-    for field in fields.iter_mut() {
+    for field in fields.iter_mut().filter(|f| !f.read_only) {
         let Some(target) = field.reference.clone() else {
             continue;
         };
-        let Ok(target_type) = records::object_type(&who.actor, &target) else {
+        if !records::object_type(&who.actor, &target).is_ok_and(|t| t.lookup) {
             continue;
-        };
+        }
         let request = ListRequest {
             limit: Some(MAX_CHOICES),
-            sort: target_type.title_field.clone(),
             ..ListRequest::default()
         };
-        if let Ok(page) = records::list(app, &who.actor, &target, &request).await
-            && page.next_cursor.is_none()
+        if let Ok(found) = records::pickable(app, &who.actor, &target, &request).await
+            && !found.more
         {
-            field.choices = page
-                .data
-                .iter()
-                .map(|r| {
-                    let id = r["id"].as_str().unwrap_or_default().to_owned();
-                    let title = target_type
-                        .title_field
-                        .as_ref()
-                        .and_then(|t| r["data"][t].as_str())
-                        .or(r["number"].as_str())
-                        .unwrap_or(&id)
-                        .to_owned();
-                    (id, title)
-                })
-                .collect();
+            field.choices = found.choices;
         }
     }
+}
+
+/// The records a picker offers for what was typed into it: at most ten, by title.
+async fn pick(
+    app: &App,
+    who: &Authenticated,
+    code: &str,
+    field: &str,
+    query: BTreeMap<String, String>,
+) -> Result<Response, PageError> {
+    let object = records::object_type(&who.actor, code)?;
+    let columns = Columns::of(&who.actor, &object);
+    let target = object
+        .field(field)
+        .filter(|f| columns.writable(&f.name))
+        .and_then(|f| f.reference.clone())
+        .ok_or(Error::NotFound("field"))?;
+    let typed = query
+        .get(&record_forms::title_input(field))
+        .map(|t| t.trim())
+        .unwrap_or_default();
+    let request = records::picker_request(&who.actor, target.as_str(), typed, false)?;
+    let found = records::pickable(app, &who.actor, target.as_str(), &request).await?;
+    Ok(views::render(
+        "records/pick.html",
+        context! { choices => found.choices },
+    ))
+}
+
+/// Reads a submitted record form into field data. A reference's typed title names a record for
+/// forms sent without choosing from the picker's list (no JavaScript, or text typed over a
+/// choice): exactly one readable record with that title, or the field says why not. Every
+/// field's problems are reported together.
+async fn read_form(
+    app: &App,
+    who: &Authenticated,
+    object: &ObjectType,
+    columns: &Columns,
+    form: &mut BTreeMap<String, String>,
+) -> Result<serde_json::Map<String, Value>> {
+    let mut errors = crate::error::FieldErrors::new();
+    for field in object.fields.iter().filter(|f| columns.writable(&f.name)) {
+        let Some(target) = &field.reference else {
+            continue;
+        };
+        let typed = form
+            .get(&record_forms::title_input(&field.name))
+            .map(|t| t.trim().to_owned())
+            .unwrap_or_default();
+        if typed.is_empty() || form.get(&field.name).is_some_and(|id| !id.is_empty()) {
+            continue;
+        }
+        let request = records::picker_request(&who.actor, target.as_str(), &typed, true)?;
+        let found = records::pickable(app, &who.actor, target.as_str(), &request).await?;
+        match found.choices.as_slice() {
+            [(id, _)] => {
+                form.insert(field.name.clone(), id.clone());
+            }
+            [] => errors
+                .entry(field.name.clone())
+                .or_default()
+                .push(crate::tr!(
+                    "records-picker-no-match",
+                    title = typed.as_str()
+                )),
+            _ => errors
+                .entry(field.name.clone())
+                .or_default()
+                .push(crate::tr!("records-picker-several", title = typed.as_str())),
+        }
+    }
+    match record_forms::parse(object, columns, form) {
+        Ok(data) if errors.is_empty() => Ok(data),
+        Ok(_) => Err(Error::invalid_fields(errors)),
+        Err(Error::Invalid { fields, .. }) => {
+            for (field, messages) in fields {
+                errors.entry(field).or_default().extend(messages);
+            }
+            Err(Error::invalid_fields(errors))
+        }
+        Err(other) => Err(other),
+    }
+}
+
+/// Where a form posted from another record's page (a detail line) goes back to: a record page
+/// of the same surface, never anywhere else.
+fn return_to(form: &BTreeMap<String, String>, surface: Surface) -> Option<String> {
+    let to = form.get("return_to")?;
+    let rest = to.strip_prefix(surface.prefix)?.strip_prefix('/')?;
+    let safe = rest
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-' || b == b'/');
+    (safe && rest.split('/').count() == 2).then(|| to.clone())
+}
+
+/// The new-record form, empty or as a refused submission left it.
+async fn new_form(
+    app: &App,
+    who: &Authenticated,
+    object: &ObjectType,
+    surface: Surface,
+    refused: Option<(&BTreeMap<String, String>, &Error)>,
+) -> Response {
+    let columns = Columns::of(&who.actor, object);
+    let mut fields = record_forms::fields(object, &columns, &record_forms::defaults(object));
+    fill_choices(app, who, &mut fields).await;
+    let problems = refused.map(|(form, error)| record_forms::refill(&mut fields, form, error));
+    // A reference set by the page the form came from (a detail's parent) shows its title.
+    for field in fields
+        .iter_mut()
+        .filter(|f| f.shown.is_empty() && !f.value.is_empty())
+    {
+        if let Some(target) = &field.reference
+            && let Ok(found) = records::get(app, &who.actor, target, &field.value).await
+        {
+            field.shown = records::title_of(&who.actor, target, &found);
+        }
+    }
+    let status = refused.map_or(StatusCode::OK, |(_, e)| super::error::status_of(e));
+    let groups = record_forms::arrange(layout_of(object, surface), fields, true);
+    views::render_with_status(
+        status,
+        "records/new.html",
+        context! {
+            layout => surface.layout, prefix => surface.prefix, here => surface.here,
+            current_object => object.code.as_str(),
+            object => context! { code => object.code.as_str(), title => object.plural_shown(), singular => object.title_shown() },
+            groups => Serde(&groups),
+            problems => problems.as_ref().map(Serde),
+            return_to => refused.and_then(|(form, _)| return_to(form, surface)),
+            ..page_context(who)
+        },
+    )
 }
 
 async fn new(
@@ -326,45 +455,36 @@ async fn new(
 ) -> Result<Response, PageError> {
     let object = records::object_type(&who.actor, code)?;
     access::check(&who.actor, Capability::Records(&object, Operation::Create))?;
-    let columns = Columns::of(&who.actor, &object);
-    let mut fields = record_forms::fields(&object, &columns, &serde_json::Map::new());
-    fill_choices(app, who, &mut fields).await;
-    Ok(render(
-        flash,
-        "records/new.html",
-        who,
-        surface,
-        context! {
-            object => context! { code => code, title => object.plural_shown(), singular => object.title_shown() },
-            fields => Serde(&fields),
-        },
-    ))
+    Ok(flash.show(new_form(app, who, &object, surface, None).await))
 }
 
 async fn create(
     app: &App,
     who: &Authenticated,
     code: &str,
-    form: BTreeMap<String, String>,
+    mut form: BTreeMap<String, String>,
     surface: Surface,
 ) -> Response {
-    let back = format!("{}/{code}/new", surface.prefix);
+    let object = match records::object_type(&who.actor, code) {
+        Ok(object) => object,
+        Err(error) => return PageError::from(error).into_response(),
+    };
     let outcome = async {
-        let object = records::object_type(&who.actor, code)?;
         let columns = Columns::of(&who.actor, &object);
-        let data = record_forms::without_nulls(record_forms::parse(&object, &columns, &form)?);
+        let data =
+            record_forms::without_nulls(read_form(app, who, &object, &columns, &mut form).await?);
         records::create(app, &who.actor, code, Value::Object(data)).await
     }
     .await;
     match outcome {
         Ok(record) => {
             let id = record["id"].as_str().unwrap_or_default();
-            flash::notice(
-                &format!("{}/{code}/{id}", surface.prefix),
-                &crate::tr!("records-saved"),
-            )
+            let to = return_to(&form, surface)
+                .unwrap_or_else(|| format!("{}/{code}/{id}", surface.prefix));
+            flash::notice(&to, &crate::tr!("records-saved"))
         }
-        Err(error) => flash::refused(&back, error),
+        Err(error) if error.is_server_side() => PageError::from(error).into_response(),
+        Err(error) => new_form(app, who, &object, surface, Some((&form, &error))).await,
     }
 }
 
@@ -376,6 +496,22 @@ async fn show(
     flash: Flash,
     surface: Surface,
 ) -> Result<Response, PageError> {
+    let message = flash.message.clone();
+    let page = record_page(app, who, code, id, surface, message, None).await?;
+    Ok(flash.show(page))
+}
+
+/// A record's page: its form (as stored, or as a refused submission left it), details, actions,
+/// history, files and sharing.
+async fn record_page(
+    app: &App,
+    who: &Authenticated,
+    code: &str,
+    id: &str,
+    surface: Surface,
+    message: Option<flash::Message>,
+    refused: Option<(&BTreeMap<String, String>, &Error)>,
+) -> Result<Response, PageError> {
     let object = records::object_type(&who.actor, code)?;
     let opened = records::open_record(app, &who.actor, code, id).await?;
     let columns = Columns::of(&who.actor, &object);
@@ -384,11 +520,22 @@ async fn show(
         .cloned()
         .unwrap_or_default();
     let mut fields: Vec<FormField> = record_forms::fields(&object, &columns, &data);
+    for field in fields.iter_mut().filter(|f| f.reference.is_some()) {
+        if let Some(title) = opened.titles.get(&field.value) {
+            field.shown = title.clone();
+        } else if !field.value.is_empty() {
+            field.shown = crate::tr!("records-reference-unreadable");
+        }
+    }
     if opened.can_update {
         fill_choices(app, who, &mut fields).await;
     } else {
         fields.iter_mut().for_each(|f| f.read_only = true);
     }
+    let problems = refused.map(|(form, error)| record_forms::refill(&mut fields, form, error));
+    let status = refused.map_or(StatusCode::OK, |(_, e)| super::error::status_of(e));
+    let groups = record_forms::arrange(layout_of(&object, surface), fields, false);
+    let details = details(app, who, &object, id, opened.can_update, surface).await;
     let rights = if opened.can_share {
         records::rights(app, &who.actor, code, id)
             .await
@@ -413,29 +560,114 @@ async fn show(
     let history = crate::sections::actions::history(app, &who.actor, code, id)
         .await
         .unwrap_or_default();
-    Ok(render(
-        flash,
+    Ok(views::render_with_status(
+        status,
         "records/record.html",
-        who,
-        surface,
         context! {
+            flash => message.as_ref().map(Serde),
+            layout => surface.layout, prefix => surface.prefix, here => surface.here,
+            current_object => code,
+            here_path => format!("{}/{code}/{id}", surface.prefix),
             files => Serde(&files),
             actions => Serde(&actions),
             history => Serde(&history),
             files_prefix => surface.prefix.trim_end_matches("/records"),
             object => context! { code => code, title => object.plural_shown(), singular => object.title_shown() },
             record => Serde(&opened.record),
-            fields => Serde(&fields),
+            groups => Serde(&groups),
+            problems => problems.as_ref().map(Serde),
+            details,
             can_update => opened.can_update,
             can_delete => opened.can_delete,
             can_share => opened.can_share,
             read_only_reason => &opened.read_only_reason,
             rights => Serde(&rights),
             grantees,
-            titles => Serde(&opened.titles),
-        title => object.title_field.as_ref().and_then(|t| data.get(t)).and_then(Value::as_str).unwrap_or_default(),
+            title => object.title_field.as_ref().and_then(|t| data.get(t)).and_then(Value::as_str).unwrap_or_default(),
+            ..page_context(who)
         },
     ))
+}
+
+/// The layout of `object`'s pages on `surface` (the console falls back to the portal's, and the
+/// other way round).
+fn layout_of(object: &ObjectType, surface: Surface) -> Option<&LayoutManifest> {
+    let layouts = &object.layouts;
+    if surface.prefix == CONSOLE.prefix {
+        layouts.console.as_ref().or(layouts.portal.as_ref())
+    } else {
+        layouts.portal.as_ref().or(layouts.console.as_ref())
+    }
+}
+
+/// The record's details (order lines of an order) as its page shows them: the lines the actor
+/// may read, and a form for a new line when they may change the parent and create lines.
+async fn details(
+    app: &App,
+    who: &Authenticated,
+    object: &ObjectType,
+    id: &str,
+    can_update: bool,
+    surface: Surface,
+) -> Vec<View> {
+    let chosen = layout_of(object, surface).and_then(|l| l.details.clone());
+    let mut shown = Vec::new();
+    for detail in &object.details {
+        if chosen.as_ref().is_some_and(|c| !c.contains(&detail.object)) {
+            continue;
+        }
+        let Ok(child) = records::object_type(&who.actor, &detail.object) else {
+            continue;
+        };
+        let request = ListRequest {
+            limit: Some(100),
+            filters: vec![format!("{}:eq:{id}", detail.field)],
+            ..ListRequest::default()
+        };
+        let Ok(page) = records::list(app, &who.actor, &detail.object, &request).await else {
+            continue;
+        };
+        let columns = Columns::of(&who.actor, &child);
+        let listed: Vec<&records::Field> = child
+            .fields
+            .iter()
+            .filter(|f| f.name != detail.field && columns.visible(&f.name))
+            .take(6)
+            .collect();
+        let rows: Vec<View> = page
+            .data
+            .iter()
+            .map(|r| {
+                let data = r["data"].as_object().cloned().unwrap_or_default();
+                let values: Vec<String> = record_forms::fields(&child, &columns, &data)
+                    .into_iter()
+                    .filter(|f| listed.iter().any(|l| l.name == f.name))
+                    .map(|f| f.shown)
+                    .collect();
+                context! { id => r["id"].as_str(), values }
+            })
+            .collect();
+        let may = |op| access::check(&who.actor, Capability::Records(&child, op)).is_ok();
+        let new_fields: Vec<FormField> = if can_update && may(Operation::Create) {
+            record_forms::fields(&child, &columns, &record_forms::defaults(&child))
+                .into_iter()
+                .filter(|f| f.name != detail.field && !f.read_only)
+                .collect()
+        } else {
+            Vec::new()
+        };
+        shown.push(context! {
+            object => detail.object.as_str(),
+            field => detail.field.as_str(),
+            title => detail.title.clone().unwrap_or_else(|| child.plural_shown()),
+            singular => child.title_shown().to_lowercase(),
+            columns => listed.iter().map(|f| context! { title => child.field_title_shown(f) }).collect::<Vec<_>>(),
+            rows,
+            can_delete => can_update && may(Operation::Delete),
+            new_fields => Serde(&new_fields),
+        });
+    }
+    shown
 }
 
 async fn update(
@@ -443,7 +675,7 @@ async fn update(
     who: &Authenticated,
     code: &str,
     id: &str,
-    form: BTreeMap<String, String>,
+    mut form: BTreeMap<String, String>,
     surface: Surface,
 ) -> Response {
     let back = format!("{}/{code}/{id}", surface.prefix);
@@ -454,11 +686,17 @@ async fn update(
             .get("version")
             .and_then(|v| v.parse().ok())
             .ok_or_else(|| Error::BadRequest(crate::tr!("records-form-no-version")))?;
-        let changes = record_forms::parse(&object, &columns, &form)?;
+        let changes = read_form(app, who, &object, &columns, &mut form).await?;
         records::update(app, &who.actor, code, id, version, Value::Object(changes)).await
     }
     .await;
-    flash::after(outcome, &back, &crate::tr!("records-saved"))
+    match outcome {
+        Ok(_) => flash::notice(&back, &crate::tr!("records-saved")),
+        Err(error) if error.is_server_side() => PageError::from(error).into_response(),
+        Err(error) => record_page(app, who, code, id, surface, None, Some((&form, &error)))
+            .await
+            .unwrap_or_else(IntoResponse::into_response),
+    }
 }
 
 async fn delete(
@@ -466,11 +704,12 @@ async fn delete(
     who: &Authenticated,
     code: &str,
     id: &str,
+    form: BTreeMap<String, String>,
     surface: Surface,
 ) -> Response {
     match records::delete(app, &who.actor, code, id).await {
         Ok(()) => flash::notice(
-            &format!("{}/{code}", surface.prefix),
+            &return_to(&form, surface).unwrap_or_else(|| format!("{}/{code}", surface.prefix)),
             &crate::tr!("records-deleted"),
         ),
         Err(error) => flash::refused(&format!("{}/{code}/{id}", surface.prefix), error),

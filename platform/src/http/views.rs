@@ -45,6 +45,8 @@ const TEMPLATES: &[(&str, &str)] = templates![
     "portal/organization.html",
     "records/index.html",
     "records/field.html",
+    "records/form_body.html",
+    "records/pick.html",
     "records/list.html",
     "records/new.html",
     "records/record.html",
@@ -151,7 +153,7 @@ fn translate(id: &str, values: Kwargs) -> Result<String, minijinja::Error> {
 
 /// A stored timestamp (`2026-11-22T14:05:00.000000Z`) as the reader writes it, in their time
 /// zone (`2026-11-22 15:05 CET`, `22.11.2026, 15:05 CET`).
-fn when(stored: &str) -> String {
+pub(crate) fn when(stored: &str) -> String {
     match crate::store::Timestamp::parse(stored) {
         Ok(t) => i18n::current().date_time(t.0),
         Err(_) => stored.to_owned(),
@@ -159,7 +161,7 @@ fn when(stored: &str) -> String {
 }
 
 /// A day (`2026-11-22`) or the day of a stored timestamp, as the reader writes it.
-fn day(stored: &str) -> String {
+pub(crate) fn day(stored: &str) -> String {
     let locale = i18n::current();
     if let Ok(day) = chrono::NaiveDate::parse_from_str(stored, "%Y-%m-%d") {
         return locale.date(day);

@@ -68,6 +68,54 @@ pub struct ObjectManifest {
     pub actions: Vec<ActionManifest>,
     #[serde(default)]
     pub approvals: Option<ApprovalsManifest>,
+    /// Chosen in other records' fields, not browsed on its own.
+    #[serde(default)]
+    pub lookup: bool,
+    /// Child objects edited on this object's record page.
+    #[serde(default)]
+    pub details: Vec<DetailManifest>,
+    #[serde(default)]
+    pub layouts: LayoutsManifest,
+}
+
+/// A child object shown and edited on its parent's page (order lines of an order).
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+pub struct DetailManifest {
+    pub object: String,
+    /// The child's reference field that points to the parent.
+    pub field: String,
+    #[serde(default)]
+    pub title: Option<String>,
+}
+
+/// How record pages arrange the fields, per surface.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct LayoutsManifest {
+    #[serde(default)]
+    pub portal: Option<LayoutManifest>,
+    #[serde(default)]
+    pub console: Option<LayoutManifest>,
+}
+
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+pub struct LayoutManifest {
+    pub sections: Vec<LayoutSection>,
+    /// Which details appear, in order (all of them when absent).
+    #[serde(default)]
+    pub details: Option<Vec<String>>,
+}
+
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+pub struct LayoutSection {
+    #[serde(default)]
+    pub title: Option<String>,
+    #[serde(default = "one_column")]
+    pub columns: u8,
+    pub fields: Vec<String>,
+}
+
+fn one_column() -> u8 {
+    1
 }
 
 #[derive(Debug, Clone, Deserialize, serde::Serialize)]

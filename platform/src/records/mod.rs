@@ -9,7 +9,7 @@ mod query;
 mod storage;
 mod view;
 
-pub use manifest::{AccessDefaults, RuleDefault};
+pub use manifest::{AccessDefaults, LayoutManifest, RuleDefault};
 pub use object_type::{Catalog, Field, FieldKind, NumberTemplate, ObjectCode, ObjectType};
 pub use query::{DEFAULT_PAGE, ListRequest, MAX_PAGE};
 pub use view::{Columns, SYSTEM_FIELDS};
@@ -180,6 +180,76 @@ impl Listing {
 }
 
 /// A record the actor may read, as they may see it.
+/// Records a reference field may be set to, as (id, title): those of the target the actor may
+/// read, as [`list`] finds them. `more`: the request's page was not the last.
+#[derive(Debug, Default)]
+pub struct Pickable {
+    pub choices: Vec<(String, String)>,
+    pub more: bool,
+}
+
+pub async fn pickable(
+    app: &App,
+    actor: &Actor,
+    object: &str,
+    request: &ListRequest,
+) -> Result<Pickable> {
+    let target = object_type(actor, object)?;
+    let page = list(app, actor, object, request).await?;
+    let choices = page
+        .data
+        .iter()
+        .map(|r| {
+            let id = r["id"].as_str().unwrap_or_default().to_owned();
+            (id, title_in(&target, r))
+        })
+        .collect();
+    Ok(Pickable {
+        choices,
+        more: page.next_cursor.is_some(),
+    })
+}
+
+/// How a record (as [`get`] or [`list`] render it) is named: its title field, else its number.
+fn title_in(object: &ObjectType, record: &Value) -> String {
+    object
+        .title_field
+        .as_ref()
+        .and_then(|t| record["data"][t].as_str())
+        .or(record["number"].as_str())
+        .or(record["id"].as_str())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// [`title_in`] for a record of the object `object`.
+pub fn title_of(actor: &Actor, object: &str, record: &Value) -> String {
+    object_type(actor, object).map_or_else(|_| String::new(), |o| title_in(&o, record))
+}
+
+/// The records of `object` whose title (else number) contains `typed`, or is exactly `typed`:
+/// ten for a picker's list, two for telling whether a typed title names one record.
+pub fn picker_request(
+    actor: &Actor,
+    object: &str,
+    typed: &str,
+    exact: bool,
+) -> Result<ListRequest> {
+    let target = object_type(actor, object)?;
+    let by = target.title_field.as_deref().unwrap_or("number");
+    let op = if exact { "eq" } else { "contains" };
+    Ok(ListRequest {
+        limit: Some(if exact { 2 } else { 10 }),
+        cursor: None,
+        sort: Some(by.to_owned()),
+        filters: if typed.is_empty() {
+            Vec::new()
+        } else {
+            vec![format!("{by}:{op}:{typed}")]
+        },
+    })
+}
+
 pub async fn get(app: &App, actor: &Actor, object: &str, id: &str) -> Result<Value> {
     let (object, columns) = open(actor, object, Operation::Read)?;
     let id = RecordId::parse(id)?;

@@ -98,6 +98,16 @@ pub enum FieldKind {
 }
 
 impl Field {
+    /// Set by the section's hooks and actions only (`readOnly` in the manifest).
+    pub fn read_only(&self) -> bool {
+        self.schema.get("readOnly").and_then(Value::as_bool) == Some(true)
+    }
+
+    /// For an amount of money, its currency (`x-currency`).
+    pub fn currency(&self) -> Option<&str> {
+        self.schema.get("x-currency").and_then(Value::as_str)
+    }
+
     pub fn kind(&self) -> FieldKind {
         match self.schema.get("type").and_then(Value::as_str) {
             Some("integer" | "number") => FieldKind::Number,
@@ -121,6 +131,10 @@ pub struct ObjectType {
     pub statuses: Vec<manifest::StatusManifest>,
     pub actions: Vec<manifest::ActionManifest>,
     pub approvals: Option<manifest::ApprovalsManifest>,
+    /// A lookup: chosen in other records, not browsed on its own.
+    pub lookup: bool,
+    pub details: Vec<manifest::DetailManifest>,
+    pub layouts: manifest::LayoutsManifest,
     validator: jsonschema::Validator,
 }
 
@@ -191,6 +205,9 @@ impl ObjectType {
             statuses: manifest.statuses.clone(),
             actions: manifest.actions.clone(),
             approvals: manifest.approvals.clone(),
+            lookup: manifest.lookup,
+            details: manifest.details.clone(),
+            layouts: manifest.layouts.clone(),
             validator,
         })
     }
@@ -420,6 +437,17 @@ impl Catalog {
 
     pub fn objects(&self) -> impl Iterator<Item = &Arc<ObjectType>> {
         self.objects.values()
+    }
+
+    /// Objects people browse on their own: not lookups, not details reached through a parent.
+    pub fn browsable(&self) -> impl Iterator<Item = &Arc<ObjectType>> {
+        self.objects.values().filter(|o| {
+            !o.lookup
+                && !self
+                    .objects
+                    .values()
+                    .any(|parent| parent.details.iter().any(|d| d.object == o.code.as_str()))
+        })
     }
 }
 

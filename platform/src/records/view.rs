@@ -38,6 +38,14 @@ impl Columns {
             .iter()
             .map(|f| f.name.as_str())
             .chain(SYSTEM_FIELDS);
+        // Fields the section sets itself are never written by people, whatever their rights.
+        read_only.extend(
+            object
+                .fields
+                .iter()
+                .filter(|f| f.read_only())
+                .map(|f| f.name.clone()),
+        );
         for name in names {
             match access::column(actor, object, name) {
                 ColumnAccess::Hidden => {

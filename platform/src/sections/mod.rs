@@ -24,6 +24,13 @@ pub const BUILT_IN: &[&str] = &[
     include_str!("support.json"),
 ];
 
+/// The codes of the built-in sections (their objects have no icon of their own).
+pub const BUILT_IN_CODES: [&str; 3] = ["accounts", "knowledge", "support"];
+
+pub fn is_built_in(section: &str) -> bool {
+    BUILT_IN_CODES.contains(&section)
+}
+
 /// Whether a section's rules check a reference field themselves (a case's agreement is chosen
 /// among those that cover its contact, which the contact may not otherwise read).
 pub(crate) fn checks_own_reference(object: &str, field: &str) -> bool {
@@ -147,4 +154,19 @@ pub async fn seed_lookups(app: &App, admin: &Actor) -> Result<()> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn built_in_codes_are_the_built_in_manifests() {
+        let codes: Vec<String> = super::BUILT_IN
+            .iter()
+            .map(|text| {
+                serde_json::from_str::<serde_json::Value>(text).unwrap()["code"].to_string()
+            })
+            .map(|code| code.trim_matches('"').to_owned())
+            .collect();
+        assert_eq!(codes, super::BUILT_IN_CODES);
+    }
 }

@@ -120,7 +120,7 @@ impl Section for LeaveRequests {
                 let _ = log::info(&format!("{number} {action}d by {}", ctx.user));
                 let status = if approved { "approved" } else { "rejected" };
                 Ok(ActionOutcome::to_status(status)
-                    .with_change("decided_by", ctx.user.as_str())
+                    .with_change("decided_by", ctx.user_name.as_str())
                     .with_change("decided_at", ctx.now.as_str())
                     .with_change("decision_comment", comment.unwrap_or_default()))
             }

@@ -1,0 +1,61 @@
+// Portico's own script: the menu button on narrow screens, the record pickers of forms, and the
+// service worker that lets the installed portal open offline. Everything else is server-rendered
+// (and htmx). Every form also works without it.
+(function () {
+  "use strict";
+  document.documentElement.classList.add("js");
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest(".menu-button");
+    if (!button) return;
+    var open = button.getAttribute("aria-expanded") !== "true";
+    button.setAttribute("aria-expanded", String(open));
+  });
+
+  function showMenuButton() {
+    document.querySelectorAll(".menu-button").forEach(function (b) { b.hidden = false; });
+  }
+  document.addEventListener("DOMContentLoaded", showMenuButton);
+  document.addEventListener("htmx:afterSettle", showMenuButton);
+
+  // A picker: a hidden input holds the chosen record's id, the visible one its title, and htmx
+  // fills the list of matches as the user types. Typing clears the choice (the server then looks
+  // the typed title up); choosing from the list sets both.
+  function pickerOf(element) { return element.closest(".picker"); }
+  document.addEventListener("input", function (event) {
+    var picker = event.target.matches(".picker-box") && pickerOf(event.target);
+    if (picker) picker.querySelector("input[type=hidden]").value = "";
+  });
+  document.addEventListener("click", function (event) {
+    var option = event.target.closest("[data-pick]");
+    if (!option) return;
+    var picker = pickerOf(option);
+    var box = picker.querySelector(".picker-box");
+    picker.querySelector("input[type=hidden]").value = option.getAttribute("data-pick");
+    box.value = option.getAttribute("data-title");
+    picker.querySelector(".picker-options").replaceChildren();
+    box.focus();
+  });
+  document.addEventListener("keydown", function (event) {
+    var option = event.target.matches(".pick") && event.target;
+    if (option && (event.key === "ArrowDown" || event.key === "ArrowUp")) {
+      var next = event.key === "ArrowDown" ? option.nextElementSibling : option.previousElementSibling;
+      (next || pickerOf(option).querySelector(".picker-box")).focus();
+      event.preventDefault();
+      return;
+    }
+    var box = event.target.matches(".picker-box") && event.target;
+    if (!box) return;
+    var list = pickerOf(box).querySelector(".picker-options");
+    if (event.key === "ArrowDown") {
+      var first = list.querySelector("[data-pick]");
+      if (first) { first.focus(); event.preventDefault(); }
+    } else if (event.key === "Escape") {
+      list.replaceChildren();
+    }
+  });
+
+  if ("serviceWorker" in navigator && window.isSecureContext) {
+    navigator.serviceWorker.register("/service-worker.js").catch(function () {});
+  }
+})();

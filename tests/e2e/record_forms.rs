@@ -1,0 +1,190 @@
+//! Record forms as people use them: the manifest's layout, a picker for references that offers
+//! only records the user may read (and names them by title), fields only the section sets left
+//! out of forms and refused from users, a refused form that keeps everything typed with each
+//! message by its field, and details (order lines) edited on their parent's page.
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::{
+    harness::{Browser, TestApp, location, on_both_databases},
+    sections::install_on_portal,
+    support::Desk,
+};
+
+async fn id_of(who: &Browser, path: &str) -> String {
+    let found: Value = who.get(path).await.json().await.unwrap();
+    found["data"][0]["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("nothing at {path}: {found}"))
+        .to_owned()
+}
+
+async fn me(who: &Browser) -> String {
+    let me: Value = who.get("/api/v1/me").await.json().await.unwrap();
+    me["id"].as_str().unwrap().to_owned()
+}
+
+async fn count(who: &Browser, object: &str) -> usize {
+    let list: Value = who
+        .get(&format!("/api/v1/objects/{object}/records"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    list["data"].as_array().unwrap().len()
+}
+
+on_both_databases! {
+    async fn a_leave_request_is_filed_from_its_form_choosing_the_manager_by_title(app: TestApp) {
+        let desk = Desk::open(&app, "acme").await;
+        let external = install_on_portal(&app, "acme", &desk, "plugins/leave-request", &["leave_request"]).await;
+        // Portal users may read contacts, but only those shared with them.
+        let response = desk.admin.client.put(desk.admin.url("/api/v1/access/portal-objects/contact"))
+            .json(&json!({ "on_portal": true })).send().await.unwrap();
+        assert!(response.status().is_success());
+        let response = desk.admin.client.put(desk.admin.url("/api/v1/access/objects/contact/grants"))
+            .json(&json!({ "operation": "read", "grantee": external, "granted": true })).send().await.unwrap();
+        assert!(response.status().is_success());
+        let ann = desk.customer("ann@client.test", json!({ "full_name": "Ann Asker" })).await;
+        let _maya = desk.customer("maya@client.test", json!({ "full_name": "Maya Manager" })).await;
+        desk.create("contact", json!({ "full_name": "Mallory Hidden" })).await;
+        let maya_contact = id_of(&desk.admin, "/api/v1/objects/contact/records?filter=email:eq:maya@client.test").await;
+        let response = desk.admin.post_json(&format!("/api/v1/objects/contact/records/{maya_contact}/rights"),
+            &json!({ "grantee": me(&ann).await, "level": "read" })).await;
+        assert_eq!(response.status(), StatusCode::NO_CONTENT);
+
+        // The form follows the manifest's layout; the manager is a picker; what only the
+        // section or an approver sets is not offered.
+        let new = "/records/leave_request/new";
+        let (status, form) = ann.get_text(new).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(form.contains("<legend>Request</legend>") && form.contains("form-grid columns-2"), "{form}");
+        assert!(form.contains("name=\"manager__title\"") && form.contains("/records/leave_request/pick/manager"), "{form}");
+        for hidden in ["name=\"decided_by\"", "name=\"decided_at\"", "name=\"decision_comment\"", "name=\"status\"", "name=\"days\"", "The id of"] {
+            assert!(!form.contains(hidden), "{hidden} in {form}");
+        }
+        // The picker offers what Ann may read, by title, and nothing else.
+        let (_, options) = ann.get_text("/records/leave_request/pick/manager?manager__title=ma").await;
+        assert!(options.contains(">Maya Manager<") && options.contains(&format!("data-pick=\"{maya_contact}\"")), "{options}");
+        assert!(!options.contains("Mallory"), "{options}");
+        let (_, options) = ann.get_text("/records/leave_request/pick/manager?manager__title=Mallory").await;
+        assert!(options.contains("Nothing matches."), "{options}");
+        // Only reference fields she may write have a picker.
+        for field in ["reason", "decided_by", "nothing"] {
+            let status = ann.get(&format!("/records/leave_request/pick/{field}?{field}__title=a")).await.status();
+            assert_eq!(status, StatusCode::NOT_FOUND, "{field}");
+        }
+
+        // A refused form comes back as typed, each message by its field, named by its title.
+        let response = ann.submit_form(new, "/records/leave_request", &[
+            ("kind", "vacation"), ("start_date", "2026-12-10"), ("end_date", "2026-12-11"),
+            ("manager", ""), ("manager__title", "Mallory Hidden"), ("reason", "Family <trip>"),
+        ]).await;
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let html = response.text().await.unwrap();
+        assert!(html.contains("<a href=\"#field-manager\">Manager: Nothing you may choose is called “Mallory Hidden”.</a>"), "{html}");
+        assert!(html.contains("id=\"field-manager-error\"") && html.contains("aria-invalid=\"true\""), "{html}");
+        assert!(html.contains("value=\"2026-12-10\"") && html.contains("Family &lt;trip&gt;</textarea>"), "{html}");
+        assert!(html.contains("value=\"Mallory Hidden\""), "{html}");
+        // The section's own check names its field too.
+        let response = ann.submit_form(new, "/records/leave_request", &[
+            ("kind", "vacation"), ("start_date", "2026-12-10"), ("end_date", "2026-12-01"),
+            ("manager", ""), ("manager__title", "Maya Manager"),
+        ]).await;
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let html = response.text().await.unwrap();
+        assert!(html.contains("<a href=\"#field-end_date\">Last day: The leave ends before it starts.</a>"), "{html}");
+        assert_eq!(count(&ann, "leave_request").await, 0, "nothing was saved");
+
+        // Sent as without JavaScript (the typed title names one record): saved; a forged
+        // approver's field is ignored.
+        let response = ann.submit_form(new, "/records/leave_request", &[
+            ("kind", "vacation"), ("start_date", "2026-12-07"), ("end_date", "2026-12-11"),
+            ("manager", ""), ("manager__title", "Maya Manager"), ("decided_by", "Ann herself"),
+        ]).await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        let page = location(&response);
+        let id = page.rsplit('/').next().unwrap().to_owned();
+        let api = format!("/api/v1/objects/leave_request/records/{id}");
+        let stored: Value = ann.get(&api).await.json().await.unwrap();
+        assert_eq!(stored["data"]["manager"], maya_contact.as_str());
+        assert_eq!(stored["data"]["days"], 5);
+        assert!(stored["data"].get("decided_by").is_none(), "{stored}");
+        let (_, html) = ann.get_text(&page).await;
+        assert!(html.contains("value=\"Maya Manager\"") && !html.contains(&format!("value=\"{maya_contact}\" readonly")), "{html}");
+        assert!(html.contains("<span class=\"field-title\" id=\"field-days\">Working days</span> <span class=\"field-value\">5</span>"), "{html}");
+
+        // Through the API, a field the section sets is refused by name, and nothing changes.
+        let response = ann.patch_json(&api, &json!({ "version": stored["version"], "data": { "decided_by": "Ann" } })).await;
+        assert_eq!(response.status(), StatusCode::FORBIDDEN);
+        assert!(response.text().await.unwrap().contains("Decided by"));
+        // Another tenant's contact cannot be chosen, even by id.
+        let other = Desk::open(&app, "globex").await;
+        let foreign = other.create("contact", json!({ "full_name": "Gus Globex" })).await;
+        let response = ann.submit_form(&page, &page, &[
+            ("version", "1"), ("kind", "vacation"), ("start_date", "2026-12-07"), ("end_date", "2026-12-11"),
+            ("manager", foreign["id"].as_str().unwrap()), ("manager__title", "Gus Globex"),
+        ]).await;
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(response.text().await.unwrap().contains("Manager: no contact with this id"));
+        let unchanged: Value = ann.get(&api).await.json().await.unwrap();
+        assert_eq!(unchanged["version"], 1);
+    }
+}
+
+on_both_databases! {
+    async fn order_lines_are_added_on_their_orders_page(app: TestApp) {
+        let desk = Desk::open(&app, "acme").await;
+        install_on_portal(&app, "acme", &desk, "plugins/equipment-order", &["equipment_order", "order_line"]).await;
+        let ann = desk.customer("ann@client.test", json!({})).await;
+
+        // The order's form: money in its currency; the total only the section computes.
+        let new = "/records/equipment_order/new";
+        let (_, form) = ann.get_text(new).await;
+        assert!(form.contains("name=\"budget\"") && form.contains("<span class=\"currency\">USD</span>"), "{form}");
+        assert!(!form.contains("name=\"total\"") && !form.contains("name=\"rejection_comment\""), "{form}");
+        let response = ann.submit_form(new, "/records/equipment_order", &[("title", "Laptops"), ("budget", "5000")]).await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        let page = location(&response);
+        let order = page.rsplit('/').next().unwrap().to_owned();
+        // The menu names the section by its title, never by its code; lines are reached
+        // through their order.
+        let (_, html) = ann.get_text(&page).await;
+        assert!(html.contains("<h2>Lines</h2>") && html.contains("Add order line"), "{html}");
+        assert!(html.contains("href=\"/records/equipment_order\"") && html.contains("Equipment orders</a>"), "{html}");
+        let (_, index) = ann.get_text("/records").await;
+        assert!(index.contains("/records/equipment_order") && !index.contains("/records/order_line"), "{index}");
+
+        // A line added on the order's page goes back to it, listed with its price.
+        let response = ann.submit_form(&page, "/records/order_line", &[
+            ("order", &order), ("item", "ThinkPad"), ("quantity", "2"), ("unit_price", "1200.5"), ("return_to", &page),
+        ]).await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        assert_eq!(location(&response), page);
+        let (_, html) = ann.get_text(&page).await;
+        assert!(html.contains(">ThinkPad</a>") && html.contains("USD 1,200.50"), "{html}");
+        // A refused line keeps what was typed, names its order, and still goes back after.
+        let response = ann.submit_form(&page, "/records/order_line", &[
+            ("order", &order), ("item", "Dock"), ("quantity", "two"), ("unit_price", "99"), ("return_to", &page),
+        ]).await;
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let html = response.text().await.unwrap();
+        assert!(html.contains("Quantity: must be a whole number") && html.contains("value=\"two\""), "{html}");
+        assert!(html.contains("value=\"Laptops\"") && html.contains(&format!("name=\"return_to\" value=\"{}\"", page.replace('/', "&#x2f;"))), "{html}");
+        // Going back anywhere else than a record page of the portal is not offered.
+        for elsewhere in ["https://evil.test/records/x/y", "/records/../../console", "/console/records/order_line/x"] {
+            let response = ann.submit_form(&page, "/records/order_line", &[
+                ("order", &order), ("item", "Mouse"), ("quantity", "1"), ("unit_price", "20"), ("return_to", elsewhere),
+            ]).await;
+            assert_eq!(response.status(), StatusCode::SEE_OTHER);
+            assert!(location(&response).starts_with("/records/order_line/"), "{elsewhere}: {}", location(&response));
+        }
+        assert_eq!(count(&ann, "order_line").await, 4);
+        // The total is the section's to set.
+        let stored: Value = ann.get(&format!("/api/v1/objects/equipment_order/records/{order}")).await.json().await.unwrap();
+        let response = ann.patch_json(&format!("/api/v1/objects/equipment_order/records/{order}"),
+            &json!({ "version": stored["version"], "data": { "total": 1 } })).await;
+        assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    }
+}
