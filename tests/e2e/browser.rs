@@ -1055,3 +1055,119 @@ async fn a_leave_request_is_filed_choosing_the_manager_from_the_picker() {
     assert_eq!(requests["data"][0]["data"]["manager"], maya.as_str());
     assert_eq!(requests["data"].as_array().unwrap().len(), 1);
 }
+
+/// Submits the form around `field` with the browser's own checks off, as an old browser or a
+/// script would: what the server says must then show.
+async fn submit_unchecked(browser: &Client, field: &str) {
+    let form = wait_for(browser, field).await;
+    browser
+        .execute(
+            "const form = arguments[0].form; form.noValidate = true; form.requestSubmit();",
+            vec![serde_json::to_value(&form).unwrap()],
+        )
+        .await
+        .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_refused_form_says_why_on_the_page() {
+    let driver = ChromeDriver::start();
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let desk = Desk::open(&app, "acme").await;
+    standard_terms(&desk).await;
+    let customer = desk.customer("ann@client.test", json!({})).await;
+    let (_, case) = crate::support::open_case(
+        &customer,
+        json!({ "subject": "Jam", "description": "It jams." }),
+    )
+    .await;
+    let case = case["id"].as_str().unwrap().to_owned();
+    desk.move_case(&case, "Resolved").await;
+    drop(customer);
+    let origin = desk.tenant.origin.clone();
+    let browser = driver.browser().await;
+    let outcome = async {
+        // A wrong password.
+        browser.goto(&format!("{origin}/login")).await.unwrap();
+        type_into(&browser, "input[name=login]", "ann@client.test").await;
+        type_into(&browser, "input[name=password]", "not the password").await;
+        click(&browser, "main button[type=submit]").await;
+        wait_for_text(&browser, "The login or password is incorrect.").await;
+        sign_in(&browser, &origin, "ann@client.test").await;
+
+        // A password change with the wrong current password.
+        browser.goto(&format!("{origin}/profile")).await.unwrap();
+        type_into(&browser, "input[name=current_password]", "wrong password 1").await;
+        type_into(&browser, "input[name=new_password]", "a brand new password").await;
+        type_into(
+            &browser,
+            "input[name=confirm_password]",
+            "a brand new password",
+        )
+        .await;
+        click(
+            &browser,
+            "form[action='/profile/password'] button[type=submit]",
+        )
+        .await;
+        wait_for_text(&browser, "is not your current password").await;
+
+        // Feedback on a resolved case without a score.
+        browser
+            .goto(&format!("{origin}/cases/{case}"))
+            .await
+            .unwrap();
+        submit_unchecked(&browser, "#feedback textarea[name=notes]").await;
+        wait_for_text(&browser, "Choose how satisfied you are, from 1 to 5.").await;
+
+        // A record form whose number is not one (in the console, as an employee).
+        click(&browser, "form[action='/logout'] button").await;
+        wait_for(&browser, "input[name=login]").await;
+        browser
+            .goto(&format!("{origin}/console/login"))
+            .await
+            .unwrap();
+        type_into(&browser, "input[name=login]", "admin@acme.test").await;
+        type_into(&browser, "input[name=password]", "admin password 1").await;
+        click(&browser, "main button[type=submit]").await;
+        wait_for(&browser, "form[action='/console/logout']").await;
+        browser
+            .goto(&format!("{origin}/console/records/account/new"))
+            .await
+            .unwrap();
+        type_into(&browser, "#field-name", "Umbrella").await;
+        set_value(&browser, "#field-employees", "").await;
+        browser
+            .execute(
+                "document.querySelector('#field-employees').type = 'text';",
+                vec![],
+            )
+            .await
+            .unwrap();
+        type_into(&browser, "#field-employees", "many").await;
+        click(&browser, "main form button[type=submit]").await;
+        let by_field = wait_for(&browser, "#field-employees-error")
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert_eq!(by_field, "must be a whole number");
+
+        // A user whose e-mail is not one.
+        browser
+            .goto(&format!("{origin}/console/users"))
+            .await
+            .unwrap();
+        type_into(
+            &browser,
+            "form[action='/console/users'] input[name=login]",
+            "not-an-address",
+        )
+        .await;
+        submit_unchecked(&browser, "form[action='/console/users'] input[name=login]").await;
+        wait_for_text(&browser, "is not a valid e-mail address").await;
+    }
+    .await;
+    browser.close().await.unwrap();
+    let () = outcome;
+}

@@ -188,3 +188,22 @@ on_both_databases! {
         assert_eq!(response.status(), StatusCode::FORBIDDEN);
     }
 }
+
+on_both_databases! {
+    async fn error_pages_keep_the_tenants_name_and_a_way_back(app: TestApp) {
+        let tenant = app.tenant("acme").await;
+        let visitor = tenant.browser();
+        let (status, html) = visitor.get_text("/no-such-page").await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        assert!(html.contains("aria-label=\"Main\"") && html.contains("href=\"/knowledge\"") && html.contains("href=\"/cases\""), "{html}");
+        assert!(!html.contains(">Portico<"), "{html}");
+        let (status, html) = visitor.get_text("/console/no-such-page").await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        assert!(html.contains("href=\"/console\">Home</a>") && !html.contains("href=\"/knowledge\""), "{html}");
+        // A signed-in user's record that does not exist: the same way back.
+        let admin = tenant.admin_browser().await;
+        let (status, html) = admin.get_text("/console/records/account/01a24295-1d6a-74ea-9048-8eefe7869014").await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        assert!(html.contains("href=\"/console\">Home</a>"), "{html}");
+    }
+}

@@ -101,7 +101,7 @@ cases-status-changed = Status geändert.
 cases-assigned = Zugewiesen.
 
 ## Errors (field errors follow the field's name, hence lowercase)
-cases-choose-satisfaction = wählen Sie einen Wert von 1 bis 5
+cases-choose-satisfaction = Wählen Sie, wie zufrieden Sie sind, von 1 bis 5.
 cases-satisfaction-range = muss zwischen 1 und 5 liegen
 cases-choose-employee = wählen Sie einen Mitarbeiter
 cases-assignee-not-active = muss ein aktiver Mitarbeiter sein

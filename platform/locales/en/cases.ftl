@@ -101,7 +101,7 @@ cases-status-changed = Status changed.
 cases-assigned = Assigned.
 
 ## Errors (field errors follow the field's name, hence lowercase)
-cases-choose-satisfaction = choose from 1 to 5
+cases-choose-satisfaction = Choose how satisfied you are, from 1 to 5.
 cases-satisfaction-range = must be from 1 to 5
 cases-choose-employee = choose an employee
 cases-assignee-not-active = must be an active employee

@@ -92,7 +92,8 @@ pub async fn route_by_host(State(app): State<Arc<App>>, mut req: Request, next: 
         Ok(tenant) => {
             tracing::Span::current().record("tenant", tenant.slug.as_str());
             req.extensions_mut().insert(CurrentTenant(tenant.clone()));
-            views::for_tenant(tenant, next.run(req)).await
+            let path = req.uri().path().to_owned();
+            views::for_tenant(tenant, &path, next.run(req)).await
         }
         Err(Error::NotFound(_)) => not_found(&req),
         Err(error) => failure(&req, error),

@@ -266,6 +266,8 @@ async fn portal_action(
 
 #[derive(Debug, Deserialize)]
 struct FeedbackForm {
+    /// Absent when no score was chosen, which the page then asks for.
+    #[serde(default)]
     satisfaction: String,
     #[serde(default)]
     notes: String,
@@ -279,9 +281,10 @@ async fn portal_feedback(
 ) -> Response {
     let back = format!("/cases/{id}");
     let outcome = async {
-        let satisfaction = form.satisfaction.parse().map_err(|_| {
-            Error::invalid_field("satisfaction", crate::tr!("cases-choose-satisfaction"))
-        })?;
+        let satisfaction = form
+            .satisfaction
+            .parse()
+            .map_err(|_| Error::BadRequest(crate::tr!("cases-choose-satisfaction")))?;
         cases::give_feedback(&app, &who.actor, &id, satisfaction, &form.notes).await
     }
     .await;

@@ -90,39 +90,52 @@ static ENV: LazyLock<Environment<'static>> = LazyLock::new(|| {
     env
 });
 
-tokio::task_local! {
-    /// The tenant whose host the request came to: every page, error pages too, wears its brand.
-    static TENANT: Arc<Tenant>;
+/// The tenant whose host a request came to, and whether it is for the console.
+struct Host {
+    tenant: Arc<Tenant>,
+    console: bool,
 }
 
-/// Runs `work` (a request to `tenant`'s host) with pages in its branding.
-pub async fn for_tenant<F: Future>(tenant: Arc<Tenant>, work: F) -> F::Output {
-    TENANT.scope(tenant, work).await
+tokio::task_local! {
+    /// Every page, error pages too, wears the tenant's brand and offers its navigation.
+    static HOST: Host;
+}
+
+/// Runs `work` (a request for `path` to `tenant`'s host) with pages in its branding.
+pub async fn for_tenant<F: Future>(tenant: Arc<Tenant>, path: &str, work: F) -> F::Output {
+    let console = path == "/console" || path.starts_with("/console/");
+    HOST.scope(Host { tenant, console }, work).await
+}
+
+/// Which navigation an error page offers: the console's, the portal's, or none (no tenant).
+fn surface() -> Option<&'static str> {
+    HOST.try_with(|host| if host.console { "console" } else { "portal" })
+        .ok()
 }
 
 /// What the layout shows of the tenant's branding.
 fn brand() -> Option<Value> {
-    TENANT
-        .try_with(|tenant| {
-            let brand = &tenant.branding;
-            let name = brand.title.clone().unwrap_or_else(|| tenant.name.clone());
-            let logo = brand.logo.as_ref().map(|image| {
-                let vector = image.content_type == "image/svg+xml";
-                let (width, height) =
-                    branding::fit((image.width, image.height), branding::LOGO_BOX, vector);
-                minijinja::context! { width, height }
-            });
-            minijinja::context! {
-                initial => name.chars().next().map(|c| c.to_uppercase().to_string()),
-                name,
-                logo,
-                favicon => brand.favicon.is_some(),
-                themed => brand.primary.is_some() || brand.accent.is_some(),
-                theme_color => brand.primary.as_deref().unwrap_or("#1f4e8c"),
-                version => brand.version,
-            }
-        })
-        .ok()
+    HOST.try_with(|host| {
+        let tenant = &host.tenant;
+        let brand = &tenant.branding;
+        let name = brand.title.clone().unwrap_or_else(|| tenant.name.clone());
+        let logo = brand.logo.as_ref().map(|image| {
+            let vector = image.content_type == "image/svg+xml";
+            let (width, height) =
+                branding::fit((image.width, image.height), branding::LOGO_BOX, vector);
+            minijinja::context! { width, height }
+        });
+        minijinja::context! {
+            initial => name.chars().next().map(|c| c.to_uppercase().to_string()),
+            name,
+            logo,
+            favicon => brand.favicon.is_some(),
+            themed => brand.primary.is_some() || brand.accent.is_some(),
+            theme_color => brand.primary.as_deref().unwrap_or("#1f4e8c"),
+            version => brand.version,
+        }
+    })
+    .ok()
 }
 
 /// The languages a reader may switch to, each by its own name.
@@ -230,6 +243,7 @@ pub fn error_page(status: StatusCode, message: &str) -> Response {
             status => status.as_u16(),
             title => crate::tr!("error-status", status = status.as_u16()),
             message,
+            error_nav => surface(),
         },
     )
 }
