@@ -35,24 +35,50 @@ async fn count(who: &Browser, object: &str) -> usize {
     list["data"].as_array().unwrap().len()
 }
 
+/// Lets portal users (`external`) read contacts: only those shared with them, as gate 3 says.
+async fn open_contacts(desk: &Desk, external: &str) {
+    let response = desk
+        .admin
+        .client
+        .put(desk.admin.url("/api/v1/access/portal-objects/contact"))
+        .json(&json!({ "on_portal": true }))
+        .send()
+        .await
+        .unwrap();
+    assert!(response.status().is_success());
+    let response = desk
+        .admin
+        .client
+        .put(desk.admin.url("/api/v1/access/objects/contact/grants"))
+        .json(&json!({ "operation": "read", "grantee": external, "granted": true }))
+        .send()
+        .await
+        .unwrap();
+    assert!(response.status().is_success());
+}
+
+/// Shares the contact `contact` with the portal user `with` for reading.
+async fn share_contact(desk: &Desk, contact: &str, with: &Browser) {
+    let response = desk
+        .admin
+        .post_json(
+            &format!("/api/v1/objects/contact/records/{contact}/rights"),
+            &json!({ "grantee": me(with).await, "level": "read" }),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::NO_CONTENT);
+}
+
 on_both_databases! {
     async fn a_leave_request_is_filed_from_its_form_choosing_the_manager_by_title(app: TestApp) {
         let desk = Desk::open(&app, "acme").await;
         let external = install_on_portal(&app, "acme", &desk, "plugins/leave-request", &["leave_request"]).await;
-        // Portal users may read contacts, but only those shared with them.
-        let response = desk.admin.client.put(desk.admin.url("/api/v1/access/portal-objects/contact"))
-            .json(&json!({ "on_portal": true })).send().await.unwrap();
-        assert!(response.status().is_success());
-        let response = desk.admin.client.put(desk.admin.url("/api/v1/access/objects/contact/grants"))
-            .json(&json!({ "operation": "read", "grantee": external, "granted": true })).send().await.unwrap();
-        assert!(response.status().is_success());
+        open_contacts(&desk, &external).await;
         let ann = desk.customer("ann@client.test", json!({ "full_name": "Ann Asker" })).await;
         let _maya = desk.customer("maya@client.test", json!({ "full_name": "Maya Manager" })).await;
         desk.create("contact", json!({ "full_name": "Mallory Hidden" })).await;
         let maya_contact = id_of(&desk.admin, "/api/v1/objects/contact/records?filter=email:eq:maya@client.test").await;
-        let response = desk.admin.post_json(&format!("/api/v1/objects/contact/records/{maya_contact}/rights"),
-            &json!({ "grantee": me(&ann).await, "level": "read" })).await;
-        assert_eq!(response.status(), StatusCode::NO_CONTENT);
+        share_contact(&desk, &maya_contact, &ann).await;
 
         // The form follows the manifest's layout; the manager is a picker; what only the
         // section or an approver sets is not offered.
@@ -205,5 +231,65 @@ on_both_databases! {
         let (status, html) = admin.get_text("/console/records/account/01a24295-1d6a-74ea-9048-8eefe7869014").await;
         assert_eq!(status, StatusCode::NOT_FOUND);
         assert!(html.contains("href=\"/console\">Home</a>"), "{html}");
+    }
+}
+
+/// The main page's list `id` (its section), or nothing when the page has none.
+async fn main_page_list(who: &Browser, id: &str) -> String {
+    let (_, home) = who.get_text("/").await;
+    home.split(&format!("id=\"{id}\""))
+        .nth(1)
+        .map(|rest| rest.split("</section>").next().unwrap().to_owned())
+        .unwrap_or_default()
+}
+
+on_both_databases! {
+    async fn the_main_page_says_what_waits_for_whom(app: TestApp) {
+        let desk = Desk::open(&app, "acme").await;
+        let external = install_on_portal(&app, "acme", &desk, "plugins/leave-request", &["leave_request"]).await;
+        install_on_portal(&app, "acme", &desk, "plugins/equipment-order", &["equipment_order", "order_line"]).await;
+        let ann = desk.customer("ann@client.test", json!({})).await;
+        let maya = desk.customer("maya@client.test", json!({ "full_name": "Maya Manager" })).await;
+        let buyer = desk.customer("bob@client.test", json!({})).await;
+        let bystander = desk.customer("cid@client.test", json!({})).await;
+        crate::sections::role_with_member(&desk, "Purchasing", &external, &buyer).await;
+        let maya_contact = id_of(&desk.admin, "/api/v1/objects/contact/records?filter=email:eq:maya@client.test").await;
+        open_contacts(&desk, &external).await;
+        share_contact(&desk, &maya_contact, &ann).await;
+
+        // Ann asks for leave (Maya decides) and orders equipment (purchasing decides).
+        let created: Value = ann.post_json("/api/v1/objects/leave_request/records", &json!({ "data": {
+            "kind": "vacation", "start_date": "2026-12-07", "end_date": "2026-12-11", "manager": maya_contact } })).await.json().await.unwrap();
+        let leave = created["id"].as_str().unwrap().to_owned();
+        let order: Value = ann.post_json("/api/v1/objects/equipment_order/records", &json!({ "data": { "title": "Monitors", "budget": 1000 } })).await.json().await.unwrap();
+        let order = order["id"].as_str().unwrap().to_owned();
+        ann.post_json("/api/v1/objects/order_line/records", &json!({ "data": { "order": order, "item": "Monitor", "quantity": 1, "unit_price": 300 } })).await;
+        // A draft waits for nobody, and is Ann's open request.
+        assert!(main_page_list(&maya, "awaiting-approval").await.is_empty());
+        let open = main_page_list(&ann, "open-requests").await;
+        assert!(open.contains(&leave) && open.contains(&order) && open.contains("Draft"), "{open}");
+        for (object, id) in [("leave_request", &leave), ("equipment_order", &order)] {
+            let response = ann.post_json(&format!("/api/v1/objects/{object}/records/{id}/actions/submit"), &json!({})).await;
+            let status = response.status();
+            assert_eq!(status, StatusCode::OK, "{object}: {}", response.text().await.unwrap());
+        }
+
+        // Each approver sees what waits for them, and only that; Ann sees her requests waiting.
+        let waiting = main_page_list(&maya, "awaiting-approval").await;
+        assert!(waiting.contains(&leave) && !waiting.contains(&order), "{waiting}");
+        let waiting = main_page_list(&buyer, "awaiting-approval").await;
+        assert!(waiting.contains(&order) && !waiting.contains(&leave), "{waiting}");
+        assert!(main_page_list(&bystander, "awaiting-approval").await.is_empty());
+        assert!(main_page_list(&ann, "awaiting-approval").await.is_empty(), "nobody approves their own");
+        let open = main_page_list(&ann, "open-requests").await;
+        assert!(open.contains("Awaiting approval") && open.contains("Submitted"), "{open}");
+        assert!(main_page_list(&bystander, "open-requests").await.is_empty());
+
+        // Decided, a request waits no more and is no longer open.
+        let response = maya.post_json(&format!("/api/v1/objects/leave_request/records/{leave}/actions/approve"), &json!({})).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        assert!(main_page_list(&maya, "awaiting-approval").await.is_empty());
+        let open = main_page_list(&ann, "open-requests").await;
+        assert!(!open.contains(&leave) && open.contains(&order), "{open}");
     }
 }

@@ -100,3 +100,8 @@ portal-org-contact-without-email = Kontakt { $contact } hat keine gültige E-Mai
 portal-org-email-has-account = { $email } hat bereits ein Konto
 portal-org-roles-below-only = nur Rollen unterhalb der Organisation dürfen vergeben werden
 portal-org-cannot-remove-own-admin = Sie können sich Ihre eigenen Administratorrechte nicht entziehen.
+portal-awaiting-approval = { $count ->
+    [one] Wartet auf Ihre Freigabe
+   *[other] Warten auf Ihre Freigabe ({ $count })
+}
+portal-open-requests = Meine offenen Anträge

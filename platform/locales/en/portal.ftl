@@ -100,3 +100,8 @@ portal-org-contact-without-email = contact { $contact } has no valid e-mail addr
 portal-org-email-has-account = { $email } already has an account
 portal-org-roles-below-only = only roles below the organization may be given
 portal-org-cannot-remove-own-admin = You cannot remove your own administrator rights.
+portal-awaiting-approval = { $count ->
+    [one] Waiting for your approval
+   *[other] Waiting for your approval ({ $count })
+}
+portal-open-requests = My open requests

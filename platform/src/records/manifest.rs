@@ -125,6 +125,9 @@ pub struct StatusManifest {
     pub title: Option<String>,
     #[serde(default)]
     pub initial: bool,
+    /// A record here is done (approved, rejected): no longer "open".
+    #[serde(default, rename = "final")]
+    pub is_final: bool,
     /// The statuses a record may move to from this one (empty: any).
     #[serde(default)]
     pub transitions: Vec<String>,

@@ -308,6 +308,120 @@ pub async fn perform(
     Ok(columns.render(&updated))
 }
 
+/// A record listed on someone's main page: waiting for their approval, or their own still open.
+#[derive(Debug, Clone, Serialize)]
+pub struct Waiting {
+    pub object: String,
+    pub object_title: String,
+    pub id: String,
+    pub number: String,
+    pub title: String,
+    pub status: String,
+}
+
+/// How many records each main-page list shows.
+const MAIN_PAGE_LIMIT: u32 = 10;
+
+/// The records waiting for the actor's decision: in their object's approval status, with the
+/// actor as an approver (the contact a field names, or a member of an approving role), and not
+/// their own.
+pub async fn awaiting_approval(app: &App, actor: &Actor) -> Vec<Waiting> {
+    let mut found = Vec::new();
+    for object in actor.catalog.objects() {
+        let Some(approvals) = object.approvals.as_ref().filter(|a| a.enabled) else {
+            continue;
+        };
+        let Some(status) = &approvals.status else {
+            continue;
+        };
+        let by_role = approvals.approvers.iter().any(|a| {
+            a.role.as_ref().is_some_and(|name| {
+                actor
+                    .policy
+                    .roles()
+                    .find(|r| r.name.eq_ignore_ascii_case(name))
+                    .is_some_and(|r| actor.membership.roles.contains(&r.id))
+            })
+        });
+        let mut filters = vec![
+            format!("status:eq:{status}"),
+            format!("created_by:ne:{}", actor.user),
+        ];
+        if !by_role {
+            let field = approvals.approvers.iter().find_map(|a| a.field.as_ref());
+            match (field, &actor.contact) {
+                (Some(field), Some(contact)) => filters.push(format!("{field}:eq:{contact}")),
+                _ => continue,
+            }
+        }
+        found.extend(listed(app, actor, object, filters).await);
+    }
+    found.truncate(MAIN_PAGE_LIMIT as usize);
+    found
+}
+
+/// The actor's own records of objects with statuses that have not reached a final one.
+pub async fn open_requests(app: &App, actor: &Actor) -> Vec<Waiting> {
+    let mut found = Vec::new();
+    for object in actor.catalog.browsable() {
+        if object.statuses.is_empty() || crate::sections::is_built_in(&object.section) {
+            continue;
+        }
+        let mut filters = vec![format!("created_by:eq:{}", actor.user)];
+        filters.extend(
+            object
+                .statuses
+                .iter()
+                .filter(|s| s.is_final)
+                .map(|s| format!("status:ne:{}", s.code)),
+        );
+        found.extend(listed(app, actor, object, filters).await);
+    }
+    found.truncate(MAIN_PAGE_LIMIT as usize);
+    found
+}
+
+/// The newest records of `object` matching `filters` that the actor may read (none when they
+/// may not read the object at all).
+async fn listed(
+    app: &App,
+    actor: &Actor,
+    object: &ObjectType,
+    filters: Vec<String>,
+) -> Vec<Waiting> {
+    if access::check(actor, Capability::Records(object, Operation::Read)).is_err() {
+        return Vec::new();
+    }
+    let request = records::ListRequest {
+        limit: Some(MAIN_PAGE_LIMIT),
+        sort: Some("-created_at".into()),
+        filters,
+        cursor: None,
+    };
+    let Ok(page) = records::list(app, actor, object.code.as_str(), &request).await else {
+        return Vec::new();
+    };
+    page.data
+        .iter()
+        .map(|r| {
+            let status = r["data"]["status"].as_str().unwrap_or_default();
+            Waiting {
+                object: object.code.to_string(),
+                object_title: object.title_shown(),
+                id: r["id"].as_str().unwrap_or_default().to_owned(),
+                number: r["number"].as_str().unwrap_or_default().to_owned(),
+                title: records::title_of(actor, object.code.as_str(), r),
+                status: object
+                    .statuses
+                    .iter()
+                    .find(|s| s.code == status)
+                    .and_then(|s| s.title.clone())
+                    .unwrap_or_else(|| status.to_owned()),
+            }
+        })
+        .collect()
+}
+
 /// After a status move: a record entering approval is opened to its approvers and they are asked
 /// by e-mail; an approved or rejected record's author is told.
 async fn follow_approval(

@@ -93,6 +93,9 @@ pub struct MainPage {
     pub can_create_case: bool,
     /// The custom sections the actor may use.
     pub sections: Vec<installed::PortalEntry>,
+    /// Records waiting for the actor's approval, and the actor's own still open.
+    pub awaiting_approval: Vec<actions::Waiting>,
+    pub open_requests: Vec<actions::Waiting>,
 }
 
 pub async fn main_page(app: &App, actor: &Actor) -> MainPage {
@@ -127,6 +130,8 @@ pub async fn main_page(app: &App, actor: &Actor) -> MainPage {
         sections: installed::portal_entries(app, actor)
             .await
             .unwrap_or_default(),
+        awaiting_approval: actions::awaiting_approval(app, actor).await,
+        open_requests: actions::open_requests(app, actor).await,
     }
 }
 
