@@ -125,6 +125,10 @@ async fn conversation_by_mail(backend: Backend) {
     )
     .await;
 
+    // Cancelling asks first.
+    let (_, html) = customer.get_text(&case_page).await;
+    assert!(html.contains("hx-confirm=\"Cancel this case?"), "{html}");
+
     // Resolved: a status e-mail and a feedback invitation.
     desk.move_case(&case_id, "Resolved").await;
     let mails = smtp.wait_for(3).await;
@@ -166,6 +170,13 @@ async fn conversation_by_mail(backend: Backend) {
     ];
     assert!(order.windows(2).all(|w| w[0] < w[1]), "{order:?}");
     assert!(html.contains("E-mail to ann@client.test"));
+    // Each e-mail is one line of the history, its text folded away.
+    assert_eq!(
+        html.matches("<li class=\"message email\">\n        <details><summary")
+            .count(),
+        3,
+        "{html}"
+    );
     assert!(html.contains("5 / 5"), "{html}");
 
     // Closed after being resolved: a status e-mail, but no second request for feedback.

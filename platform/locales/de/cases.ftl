@@ -124,3 +124,5 @@ cases-no-such-service = es gibt keinen Service mit dieser ID
 cases-service-not-provided = wird unter „{ $agreement }“ nicht angeboten
 cases-calendar-name-length = muss 1 bis 120 Zeichen lang sein
 cases-calendar-day-order = jeder Arbeitstag muss nach seinem Beginn enden
+cases-email-sent-to = E-Mail an { $name }
+cases-cancel-confirm = Diesen Fall stornieren? Der Support arbeitet dann nicht mehr daran.

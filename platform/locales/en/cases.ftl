@@ -124,3 +124,5 @@ cases-no-such-service = no service with this id
 cases-service-not-provided = is not provided under "{ $agreement }"
 cases-calendar-name-length = must be 1 to 120 characters long
 cases-calendar-day-order = each working day must end after it starts
+cases-email-sent-to = E-mail to { $name }
+cases-cancel-confirm = Cancel this case? Support stops working on it.

@@ -65,9 +65,21 @@ pub struct Message {
     pub body: String,
     pub created_at: Timestamp,
     pub attachments: Vec<Attachment>,
+    /// For an e-mail the case sent: to whom, its subject, and its text (the body's first line
+    /// and the rest), so that the history shows one line and the text on demand.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email_to: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
 }
 
 const MAX_BODY: usize = 20_000;
+
+/// How a stored e-mail of the case names its recipient (as its author); pages show it in the
+/// reader's language.
+const EMAIL_AUTHOR_PREFIX: &str = "E-mail to ";
 
 /// Posts a message (or a complaint) on a case, with attachments.
 pub async fn post(
@@ -151,6 +163,9 @@ pub async fn post(
         body: body.to_owned(),
         created_at: now,
         attachments,
+        email_to: None,
+        subject: None,
+        text: None,
     };
     if from_support {
         notify_contact(app, &mut tx, &case, Notice::NewMessage(&message)).await?;
@@ -206,17 +221,33 @@ pub(super) async fn for_case(tx: &mut TenantTx, case: &Record) -> Result<Vec<Mes
             let via: String = r.try_get("via")?;
             let author_kind: Option<String> = r.try_get("author_kind")?;
             let mine: Vec<Attachment> = attachments.extract_if(.., |a| a.owner_id == id).collect();
+            let author_name: String = r.try_get("author_name")?;
+            let body: String = r.try_get("body")?;
+            let email = kind == "email";
+            let (subject, text) = match body.split_once("\n\n") {
+                Some((subject, text)) if email => (Some(subject.to_owned()), Some(text.to_owned())),
+                _ if email => (Some(body.clone()), None),
+                _ => (None, None),
+            };
             Ok(Message {
+                email_to: email.then(|| {
+                    author_name
+                        .strip_prefix(EMAIL_AUTHOR_PREFIX)
+                        .unwrap_or(&author_name)
+                        .to_owned()
+                }),
+                subject,
+                text,
                 kind: MessageKind::parse(&kind).unwrap_or(MessageKind::Message),
                 via: match via.as_str() {
                     "console" => Via::Console,
                     "email" => Via::Email,
                     _ => Via::Portal,
                 },
-                author_name: r.try_get("author_name")?,
+                author_name,
                 // E-mails are the support team's notices to the customer.
-                from_support: kind == "email" || author_kind.as_deref() == Some("employee"),
-                body: r.try_get("body")?,
+                from_support: email || author_kind.as_deref() == Some("employee"),
+                body,
                 created_at: r.try_get("created_at")?,
                 attachments: mine,
                 id,
@@ -332,7 +363,7 @@ pub(super) async fn notify_contact(
     .bind(tx.tenant_param())
     .bind(uuid::Uuid::now_v7().to_string())
     .bind(case.id)
-    .bind(format!("E-mail to {to_name}"))
+    .bind(format!("{EMAIL_AUTHOR_PREFIX}{to_name}"))
     .bind(format!("{}\n\n{}", sent.subject, sent.text_body.trim_end()))
     .bind(app.clock.now())
     .execute(tx.conn())
