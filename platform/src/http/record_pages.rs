@@ -301,10 +301,10 @@ async fn fill_choices(app: &App, who: &Authenticated, fields: &mut [FormField]) 
         if !records::object_type(&who.actor, &target).is_ok_and(|t| t.lookup) {
             continue;
         }
-        let request = ListRequest {
-            limit: Some(MAX_CHOICES),
-            ..ListRequest::default()
+        let Ok(mut request) = records::picker_request(&who.actor, &target, "", false) else {
+            continue;
         };
+        request.limit = Some(MAX_CHOICES);
         if let Ok(found) = records::pickable(app, &who.actor, &target, &request).await
             && !found.more
         {
@@ -465,7 +465,11 @@ async fn create(
     mut form: BTreeMap<String, String>,
     surface: Surface,
 ) -> Response {
-    let object = match records::object_type(&who.actor, code) {
+    // Who may not create these records gets the error page, not the form back.
+    let object = match records::object_type(&who.actor, code).and_then(|object| {
+        access::check(&who.actor, Capability::Records(&object, Operation::Create))?;
+        Ok(object)
+    }) {
         Ok(object) => object,
         Err(error) => return PageError::from(error).into_response(),
     };
