@@ -283,6 +283,11 @@ on_both_databases! {
         assert!(main_page_list(&ann, "awaiting-approval").await.is_empty(), "nobody approves their own");
         let open = main_page_list(&ann, "open-requests").await;
         assert!(open.contains("Awaiting approval") && open.contains("Submitted"), "{open}");
+        // The main page's menu links each section's object, as every other page's does.
+        let (_, home) = ann.get_text("/").await;
+        let menu = home.split("id=\"main-nav\"").nth(1).unwrap().split("</nav>").next().unwrap();
+        assert!(menu.contains("href=\"/records/leave_request\"") && menu.contains("src=\"/sections/leave_requests/icon\""), "{menu}");
+        assert!(menu.contains("href=\"/records/equipment_order\"") && !menu.contains("/records/order_line"), "{menu}");
         assert!(main_page_list(&bystander, "open-requests").await.is_empty());
 
         // Decided, a request waits no more and is no longer open.

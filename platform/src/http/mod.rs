@@ -133,7 +133,7 @@ fn page_context(who: &Authenticated) -> minijinja::Value {
     };
     let actor = &who.actor;
     // The portal's menu names the custom sections a user may read, by title.
-    let sections: Vec<minijinja::Value> = if actor.kind == crate::users::UserKind::External {
+    let menu_sections: Vec<minijinja::Value> = if actor.kind == crate::users::UserKind::External {
         actor
             .catalog
             .browsable()
@@ -148,7 +148,7 @@ fn page_context(who: &Authenticated) -> minijinja::Value {
     };
     minijinja::context! {
         tenant => Serde(&*actor.tenant),
-        sections,
+        menu_sections,
         user => minijinja::context! {
             full_name => &actor.full_name,
             login => actor.login.as_str(),
