@@ -887,38 +887,10 @@ async fn a_leave_request_is_filed_choosing_the_manager_from_the_picker() {
     )
     .await;
     // Ann may read her manager's contact (it is shared with her), and no other.
-    for (path, body) in [
-        (
-            "/api/v1/access/portal-objects/contact",
-            json!({ "on_portal": true }),
-        ),
-        (
-            "/api/v1/access/objects/contact/grants",
-            json!({ "operation": "read", "grantee": external, "granted": true }),
-        ),
-    ] {
-        let response = desk
-            .admin
-            .client
-            .put(desk.admin.url(path))
-            .json(&body)
-            .send()
-            .await
-            .unwrap();
-        assert!(response.status().is_success(), "{path}");
-    }
+    crate::record_forms::open_contacts(&desk, &external).await;
     let ann = desk
         .customer("ann@client.test", json!({ "full_name": "Ann Asker" }))
         .await;
-    let ann_id = ann
-        .get("/api/v1/me")
-        .await
-        .json::<serde_json::Value>()
-        .await
-        .unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
     drop(
         desk.customer("maya@client.test", json!({ "full_name": "Maya Manager" }))
             .await,
@@ -933,14 +905,7 @@ async fn a_leave_request_is_filed_choosing_the_manager_from_the_picker() {
         .await
         .unwrap();
     let maya = contacts["data"][0]["id"].as_str().unwrap().to_owned();
-    let response = desk
-        .admin
-        .post_json(
-            &format!("/api/v1/objects/contact/records/{maya}/rights"),
-            &json!({ "grantee": ann_id, "level": "read" }),
-        )
-        .await;
-    assert_eq!(response.status(), StatusCode::NO_CONTENT);
+    crate::record_forms::share_contact(&desk, &maya, &ann).await;
 
     let browser = driver.browser().await;
     let origin = desk.tenant.origin.clone();

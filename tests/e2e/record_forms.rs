@@ -36,7 +36,7 @@ async fn count(who: &Browser, object: &str) -> usize {
 }
 
 /// Lets portal users (`external`) read contacts: only those shared with them, as gate 3 says.
-async fn open_contacts(desk: &Desk, external: &str) {
+pub(crate) async fn open_contacts(desk: &Desk, external: &str) {
     let response = desk
         .admin
         .client
@@ -58,7 +58,7 @@ async fn open_contacts(desk: &Desk, external: &str) {
 }
 
 /// Shares the contact `contact` with the portal user `with` for reading.
-async fn share_contact(desk: &Desk, contact: &str, with: &Browser) {
+pub(crate) async fn share_contact(desk: &Desk, contact: &str, with: &Browser) {
     let response = desk
         .admin
         .post_json(

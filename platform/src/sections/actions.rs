@@ -86,15 +86,22 @@ fn approves(actor: &Actor, object: &ObjectType, record: &Record) -> bool {
         let by_field = approver.field.as_ref().is_some_and(|field| {
             contact.is_some() && record.data.get(field).and_then(Value::as_str) == contact
         });
-        let by_role = approver.role.as_ref().is_some_and(|name| {
-            actor.membership.roles.iter().any(|id| {
-                actor
-                    .policy
-                    .role(*id)
-                    .is_some_and(|r| r.name.eq_ignore_ascii_case(name))
-            })
-        });
+        let by_role = approver
+            .role
+            .as_ref()
+            .is_some_and(|name| in_role_named(actor, name));
         by_field || by_role
+    })
+}
+
+/// Whether the actor is a member (directly or through a child role) of a role named `name`, as
+/// a manifest names approver roles.
+fn in_role_named(actor: &Actor, name: &str) -> bool {
+    actor.membership.roles.iter().any(|id| {
+        actor
+            .policy
+            .role(*id)
+            .is_some_and(|r| r.name.eq_ignore_ascii_case(name))
     })
 }
 
@@ -335,13 +342,9 @@ pub async fn awaiting_approval(app: &App, actor: &Actor) -> Vec<Waiting> {
             continue;
         };
         let by_role = approvals.approvers.iter().any(|a| {
-            a.role.as_ref().is_some_and(|name| {
-                actor
-                    .policy
-                    .roles()
-                    .find(|r| r.name.eq_ignore_ascii_case(name))
-                    .is_some_and(|r| actor.membership.roles.contains(&r.id))
-            })
+            a.role
+                .as_ref()
+                .is_some_and(|name| in_role_named(actor, name))
         });
         let mut filters = vec![
             format!("status:eq:{status}"),
