@@ -40,6 +40,8 @@ pub struct App {
     pub loaded_plugins: sections::plugins::LoadedPlugins,
     /// The threads that hash passwords, a bounded number at a time.
     pub passwords: crate::auth::passwords::Hasher,
+    /// List exports running, a few per tenant at a time.
+    pub exports: crate::records::export::Turns,
     /// This value, for what must own a handle to it (a section's imports).
     me: std::sync::Weak<App>,
 }
@@ -89,6 +91,7 @@ impl App {
             plugins: Default::default(),
             loaded_plugins: Default::default(),
             passwords,
+            exports: Default::default(),
         }))
     }
 

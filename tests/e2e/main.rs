@@ -12,6 +12,7 @@ mod browser;
 mod cli;
 mod console;
 mod console_access;
+mod exports;
 mod hardening;
 mod knowledge;
 mod localization;

@@ -100,6 +100,7 @@ async fn portal_search(
             cursor: query.cursor.clone(),
             sort: Some("-published_on".into()),
             filters,
+            ..Default::default()
         };
         (
             None,

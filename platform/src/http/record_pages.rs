@@ -6,8 +6,9 @@ use std::{collections::BTreeMap, sync::Arc};
 
 use axum::{
     Router,
+    body::Body,
     extract::{Path, State},
-    http::StatusCode,
+    http::{StatusCode, header},
     response::{IntoResponse, Response},
     routing::{get, post},
 };
@@ -24,11 +25,11 @@ use super::{
     views,
 };
 use crate::{
-    access::{self, Capability, Level, Operation},
+    access::{self, Capability, Level, Operation, SystemOperation},
     app::App,
     auth::Authenticated,
     error::{Error, Result},
-    records::{self, Columns, LayoutManifest, ListRequest, ObjectType},
+    records::{self, Columns, LayoutManifest, ListRequest, ObjectType, export},
 };
 
 /// Where record pages live and what they look like.
@@ -63,6 +64,14 @@ macro_rules! surface_routes {
             flash: Flash,
         ) -> Result<Response, PageError> {
             self::list(&app, &who, &object, q, flash, $surface).await
+        }
+        async fn export(
+            State(app): State<Arc<App>>,
+            $user(who): $user,
+            Path(object): Path<String>,
+            ApiQuery(q): ApiQuery<ListQuery>,
+        ) -> Result<Response, PageError> {
+            self::export(app, &who, &object, q)
         }
         async fn new(
             State(app): State<Arc<App>>,
@@ -140,6 +149,7 @@ macro_rules! surface_routes {
             .route("/", get(index))
             .route("/{object}", get(list).post(create))
             .route("/{object}/new", get(new))
+            .route("/{object}/export", get(export))
             .route("/{object}/pick/{field}", get(pick))
             .route("/{object}/{id}", get(show).post(update))
             .route("/{object}/{id}/delete", post(delete))
@@ -159,6 +169,9 @@ pub fn console_routes() -> Router<Arc<App>> {
 pub fn portal_routes() -> Router<Arc<App>> {
     surface_routes!(PORTAL, PortalUser)
 }
+
+/// Records on a list page.
+const PAGE: u32 = 25;
 
 fn render(
     flash: Flash,
@@ -203,31 +216,56 @@ pub struct ListQuery {
     field: Option<String>,
     op: Option<String>,
     value: Option<String>,
+    /// Words searched for in the list.
+    q: Option<String>,
+    /// Where the page starts in the list (for showing "26–50 of 120").
+    from: Option<u64>,
+    /// For an export: `csv` or `xlsx`.
+    format: Option<String>,
 }
 
-/// The columns a list shows: the object's title field and a few more, as the actor may see them.
-fn list_columns(object: &ObjectType, columns: &Columns) -> Vec<View> {
-    let mut shown: Vec<View> =
-        vec![context! { name => "number", title => crate::tr!("records-number"), system => true }];
-    let title = object.title_field.clone();
-    let fields = title
-        .iter()
-        .filter_map(|t| object.field(t))
-        .chain(
-            object
-                .fields
-                .iter()
-                .filter(|f| Some(&f.name) != title.as_ref()),
-        )
-        .filter(|f| columns.visible(&f.name))
-        .take(5);
-    shown.extend(fields.map(
-        |f| context! { name => &f.name, title => object.field_title_shown(f), system => false },
-    ));
-    if columns.visible("modified_at") {
-        shown.push(context! { name => "modified_at", title => crate::tr!("records-modified-on"), system => true });
+impl ListQuery {
+    /// The list's filters, the filter form's new one last.
+    fn filters(&self) -> Vec<String> {
+        let mut filters = self.filter.clone();
+        if let (Some(field), Some(op)) = (
+            self.field.as_deref().filter(|f| !f.is_empty()),
+            self.op.as_deref(),
+        ) {
+            filters.push(format!(
+                "{field}:{op}:{}",
+                self.value.as_deref().unwrap_or_default()
+            ));
+        }
+        filters
     }
-    shown
+
+    /// The list request of this query (its page, or the whole list for `limit` None).
+    fn request(&self, limit: Option<u32>) -> ListRequest {
+        ListRequest {
+            limit,
+            cursor: limit.and(self.cursor.clone()),
+            sort: self.sort.clone(),
+            filters: self.filters(),
+            search: self.q.clone().filter(|q| !q.trim().is_empty()),
+            folder: None,
+        }
+    }
+
+    /// What links within the list keep (its filters and search) as a query string's tail.
+    fn kept(&self) -> String {
+        let mut pairs: Vec<(&str, String)> =
+            self.filters().into_iter().map(|f| ("filter", f)).collect();
+        if let Some(q) = self.q.as_ref().filter(|q| !q.trim().is_empty()) {
+            pairs.push(("q", q.clone()));
+        }
+        let query = serde_html_form::to_string(&pairs).unwrap_or_default();
+        if query.is_empty() {
+            query
+        } else {
+            format!("&{query}")
+        }
+    }
 }
 
 async fn list(
@@ -240,27 +278,19 @@ async fn list(
 ) -> Result<Response, PageError> {
     let object = records::object_type(&who.actor, code)?;
     let columns = Columns::of(&who.actor, &object);
-    let mut filters = query.filter.clone();
-    if let (Some(field), Some(op)) = (
-        query.field.as_deref().filter(|f| !f.is_empty()),
-        query.op.as_deref(),
-    ) {
-        filters.push(format!(
-            "{field}:{op}:{}",
-            query.value.clone().unwrap_or_default()
-        ));
-    }
-    let request = ListRequest {
-        limit: Some(25),
-        cursor: query.cursor.clone(),
-        sort: query.sort.clone(),
-        filters: filters.clone(),
+    let request = query.request(Some(PAGE));
+    let listed = async {
+        let page = records::list(app, &who.actor, code, &request).await?;
+        let count = records::count(app, &who.actor, code, &request).await?;
+        Ok::<_, Error>((page, count))
     };
-    let (page, problem) = match records::list(app, &who.actor, code, &request).await {
-        Ok(page) => (Some(page), None),
-        Err(Error::BadRequest(message)) => (None, Some(message)),
+    let (page, count, problem) = match listed.await {
+        Ok((page, count)) => (Some(page), Some(count), None),
+        Err(Error::BadRequest(message)) => (None, None, Some(message)),
         Err(other) => return Err(other.into()),
     };
+    let from = query.from.unwrap_or(1).max(1);
+    let shown = page.as_ref().map_or(0, |p| p.data.len() as u64);
     let read_only_reason = records::read_only_reason(&who.actor, code);
     let can_create = read_only_reason.is_none()
         && access::check(&who.actor, Capability::Records(&object, Operation::Create)).is_ok();
@@ -278,16 +308,52 @@ async fn list(
         context! {
             current_object => code,
             object => context! { code => code, title => object.plural_shown(), singular => object.title_shown() },
-            columns => list_columns(&object, &columns),
+            columns => Serde(columns.listed(&object)),
+            can_export => access::check(&who.actor, Capability::System(SystemOperation::ExportToFile)).is_ok(),
+            count => count.map(Serde),
+            from,
+            to => from + shown.saturating_sub(1),
+            next_from => from + shown,
+            q => query.q.clone().unwrap_or_default(),
+            kept => query.kept(),
             page => page.as_ref().map(Serde),
             problem,
             can_create,
             read_only_reason,
             filterable,
-            filters,
+            filters => query.filters(),
             sort => query.sort,
         },
     ))
+}
+
+/// "Export to file": what the list shows, with its filters and order, as a file.
+fn export(
+    app: Arc<App>,
+    who: &Authenticated,
+    code: &str,
+    query: ListQuery,
+) -> Result<Response, PageError> {
+    let format = export::Format::parse(query.format.as_deref().unwrap_or("csv"))?;
+    let export = export::start(app, who.actor.clone(), code, query.request(None), format)?;
+    Ok(download(export))
+}
+
+/// The response that sends an export's file as it is made.
+pub(super) fn download(export: export::Export) -> Response {
+    let disposition = format!("attachment; filename=\"{}\"", export.file_name);
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                export.format.content_type().to_owned(),
+            ),
+            (header::CONTENT_DISPOSITION, disposition),
+            (header::CACHE_CONTROL, "no-store".to_owned()),
+        ],
+        Body::from_stream(tokio_stream::wrappers::ReceiverStream::new(export.bytes)),
+    )
+        .into_response()
 }
 
 /// Offers the records a reference to a lookup (article types) may point to as a list to choose

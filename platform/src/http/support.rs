@@ -122,6 +122,7 @@ fn list_request(query: &ListQuery, now: Timestamp) -> ListRequest {
         cursor: query.cursor.clone(),
         sort: query.sort.clone().filter(|s| !s.is_empty()),
         filters,
+        ..Default::default()
     }
 }
 

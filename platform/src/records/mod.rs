@@ -3,6 +3,7 @@
 //! system columns every object has. One set of rules (the four access gates, validation,
 //! numbering, optimistic concurrency) serves all objects.
 
+pub mod export;
 pub mod manifest;
 mod object_type;
 mod query;
@@ -11,8 +12,8 @@ mod view;
 
 pub use manifest::{AccessDefaults, LayoutManifest, RuleDefault};
 pub use object_type::{Catalog, Field, FieldKind, NumberTemplate, ObjectCode, ObjectType};
-pub use query::{DEFAULT_PAGE, ListRequest, MAX_PAGE};
-pub use view::{Columns, SYSTEM_FIELDS};
+pub use query::{Condition, DEFAULT_PAGE, FolderScope, ListRequest, MAX_PAGE};
+pub use view::{Columns, ListColumn, SYSTEM_FIELDS};
 
 use std::{collections::BTreeMap, fmt, sync::Arc};
 
@@ -117,6 +118,41 @@ pub async fn list(app: &App, actor: &Actor, object: &str, request: &ListRequest)
     let listing = Listing::of(actor, object, request)?;
     let mut tx = app.db.begin(actor.tenant.id, Access::Read).await?;
     listing.fetch(&mut tx, actor).await
+}
+
+/// How many records a list holds (its filters, search and folder; not its page): exact up to
+/// [`COUNT_CAP`], else "more than".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Count {
+    pub records: u64,
+    pub more: bool,
+}
+
+/// Lists longer than this are counted as "more than 10,000": counting further costs time and
+/// tells a person nothing more.
+pub const COUNT_CAP: u64 = 10_000;
+
+pub async fn count(app: &App, actor: &Actor, object: &str, request: &ListRequest) -> Result<Count> {
+    let listing = Listing::of(actor, object, request)?;
+    let mut tx = app.db.begin(actor.tenant.id, Access::Read).await?;
+    let cap = i64::try_from(COUNT_CAP).unwrap_or(i64::MAX);
+    let sql = listing.plan.count_sql(
+        tx.dialect(),
+        tx.tenant_param(),
+        listing.object.code.as_str(),
+        &Visibility::of(actor),
+        cap,
+    )?;
+    let row = sql
+        .fetch_optional(tx.conn())
+        .await?
+        .ok_or_else(|| Error::Internal(anyhow::anyhow!("COUNT answered no row")))?;
+    let n: i64 = sqlx::Row::try_get(&row, "n")?;
+    let n = u64::try_from(n).unwrap_or_default();
+    Ok(Count {
+        records: n.min(COUNT_CAP),
+        more: n > COUNT_CAP,
+    })
 }
 
 /// [`list`] inside a transaction the caller reads more in.
@@ -247,6 +283,7 @@ pub fn picker_request(
         } else {
             vec![format!("{by}:{op}:{typed}")]
         },
+        ..Default::default()
     })
 }
 

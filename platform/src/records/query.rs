@@ -190,6 +190,40 @@ pub struct ListRequest {
     pub sort: Option<String>,
     /// `field:op:value`, e.g. `status:eq:New`, `created_at:gte:2026-01-01`, `email:empty`.
     pub filters: Vec<String>,
+    /// Words to find in any of the visible text columns (or the number).
+    pub search: Option<String>,
+    /// The folder the list is in.
+    pub folder: Option<FolderScope>,
+}
+
+/// What a folder keeps, as the list engine applies it.
+#[derive(Debug, Clone)]
+pub enum FolderScope {
+    /// A static folder: the records put in it (by the folder's id).
+    Records(String),
+    /// A dynamic folder: the records matching its conditions.
+    Matching(Condition),
+}
+
+/// Filter conditions in AND/OR groups, nested: `{"any": [{"all": ["status:eq:New",
+/// "priority:eq:High"]}, "status:eq:Escalated"]}`. Each filter is written as a list's `filter`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(untagged)]
+pub enum Condition {
+    Filter(String),
+    All { all: Vec<Condition> },
+    Any { any: Vec<Condition> },
+}
+
+/// Bounds on a condition, so that one folder cannot become a query of any size.
+const MAX_CONDITIONS: usize = 50;
+const MAX_DEPTH: usize = 4;
+
+impl Condition {
+    /// Checks the condition against the object and the actor's columns, as a list would.
+    pub fn check(&self, object: &ObjectType, columns: &Columns) -> Result<()> {
+        Tree::of(self, object, columns).map(drop)
+    }
 }
 
 pub const DEFAULT_PAGE: u32 = 50;
@@ -200,6 +234,129 @@ struct Filter {
     column: ColumnRef,
     op: FilterOp,
     value: Value,
+}
+
+impl Filter {
+    /// `field:op:value` (or `field:op` for the operators that take no value).
+    fn parse(object: &ObjectType, columns: &Columns, text: &str) -> Result<Self> {
+        let mut parts = text.splitn(3, ':');
+        let (Some(field), Some(op)) = (parts.next(), parts.next()) else {
+            return Err(Error::BadRequest(crate::tr!(
+                "records-filter-malformed",
+                filter = format!("{text:?}")
+            )));
+        };
+        let op = FilterOp::parse(op).ok_or_else(|| {
+            Error::BadRequest(crate::tr!(
+                "records-filter-unknown-operator",
+                op = format!("{op:?}")
+            ))
+        })?;
+        let value = parts.next().map(|v| Value::String(v.to_owned()));
+        let needs_value = !matches!(op, FilterOp::Empty | FilterOp::NotEmpty);
+        if needs_value && value.is_none() {
+            return Err(Error::BadRequest(crate::tr!(
+                "records-filter-needs-value",
+                filter = format!("{text:?}")
+            )));
+        }
+        Ok(Self {
+            column: ColumnRef::resolve(object, columns, field)?,
+            op,
+            value: value.unwrap_or(Value::Null),
+        })
+    }
+}
+
+/// A checked condition.
+#[derive(Debug)]
+enum Tree {
+    Filter(Filter),
+    All(Vec<Tree>),
+    Any(Vec<Tree>),
+}
+
+impl Tree {
+    fn of(condition: &Condition, object: &ObjectType, columns: &Columns) -> Result<Self> {
+        let mut count = 0;
+        Self::build(condition, object, columns, 1, &mut count)
+    }
+
+    fn build(
+        condition: &Condition,
+        object: &ObjectType,
+        columns: &Columns,
+        depth: usize,
+        count: &mut usize,
+    ) -> Result<Self> {
+        let too_big = || {
+            Error::BadRequest(crate::tr!(
+                "records-condition-too-big",
+                conditions = MAX_CONDITIONS,
+                depth = MAX_DEPTH
+            ))
+        };
+        if depth > MAX_DEPTH {
+            return Err(too_big());
+        }
+        let mut children = |list: &[Condition]| {
+            list.iter()
+                .map(|c| Self::build(c, object, columns, depth + 1, count))
+                .collect::<Result<Vec<_>>>()
+        };
+        Ok(match condition {
+            Condition::Filter(text) => {
+                *count += 1;
+                if *count > MAX_CONDITIONS {
+                    return Err(too_big());
+                }
+                Self::Filter(Filter::parse(object, columns, text)?)
+            }
+            Condition::All { all } => Self::All(children(all)?),
+            Condition::Any { any } => Self::Any(children(any)?),
+        })
+    }
+
+    /// The search of `words` in every visible text column that is not a reference, and the
+    /// number.
+    fn search(object: &ObjectType, columns: &Columns, words: &str) -> Result<Self> {
+        let mut any = vec![Self::Filter(Filter {
+            column: ColumnRef::resolve(object, columns, "number")?,
+            op: FilterOp::Contains,
+            value: Value::String(words.to_owned()),
+        })];
+        for field in object.fields.iter().filter(|f| {
+            f.kind() == FieldKind::Text && f.reference.is_none() && columns.visible(&f.name)
+        }) {
+            any.push(Self::Filter(Filter {
+                column: ColumnRef::resolve(object, columns, &field.name)?,
+                op: FilterOp::Contains,
+                value: Value::String(words.to_owned()),
+            }));
+        }
+        Ok(Self::Any(any))
+    }
+
+    fn push(&self, sql: &mut Sql, dialect: Dialect) -> Result<()> {
+        let (children, joiner, empty) = match self {
+            Self::Filter(filter) => return push_filter(sql, dialect, filter),
+            Self::All(children) => (children, " AND ", "1 = 1"),
+            Self::Any(children) => (children, " OR ", "1 = 0"),
+        };
+        if children.is_empty() {
+            sql.push_built(empty);
+            return Ok(());
+        }
+        sql.push("(");
+        for (i, child) in children.iter().enumerate() {
+            if i > 0 {
+                sql.push_built(joiner);
+            }
+            child.push(sql, dialect)?;
+        }
+        sql.push(")");
+        Ok(())
+    }
 }
 
 #[derive(Debug)]
@@ -221,7 +378,9 @@ struct Cursor {
 #[derive(Debug)]
 pub struct ListPlan {
     pub limit: u32,
-    filters: Vec<Filter>,
+    filters: Vec<Tree>,
+    /// A static folder's id: only the records put in it.
+    folder: Option<String>,
     sort: Option<Sort>,
     cursor: Option<Cursor>,
 }
@@ -235,34 +394,23 @@ impl ListPlan {
                 max = MAX_PAGE
             )));
         }
-        let mut filters = Vec::new();
-        for text in &request.filters {
-            let mut parts = text.splitn(3, ':');
-            let (Some(field), Some(op)) = (parts.next(), parts.next()) else {
-                return Err(Error::BadRequest(crate::tr!(
-                    "records-filter-malformed",
-                    filter = format!("{text:?}")
-                )));
-            };
-            let op = FilterOp::parse(op).ok_or_else(|| {
-                Error::BadRequest(crate::tr!(
-                    "records-filter-unknown-operator",
-                    op = format!("{op:?}")
-                ))
-            })?;
-            let value = parts.next().map(|v| Value::String(v.to_owned()));
-            let needs_value = !matches!(op, FilterOp::Empty | FilterOp::NotEmpty);
-            if needs_value && value.is_none() {
-                return Err(Error::BadRequest(crate::tr!(
-                    "records-filter-needs-value",
-                    filter = format!("{text:?}")
-                )));
+        let mut filters: Vec<Tree> = request
+            .filters
+            .iter()
+            .map(|text| Filter::parse(object, columns, text).map(Tree::Filter))
+            .collect::<Result<_>>()?;
+        if let Some(words) = request.search.as_deref().map(str::trim)
+            && !words.is_empty()
+        {
+            filters.push(Tree::search(object, columns, words)?);
+        }
+        let mut folder = None;
+        match &request.folder {
+            Some(FolderScope::Matching(condition)) => {
+                filters.push(Tree::of(condition, object, columns)?);
             }
-            filters.push(Filter {
-                column: ColumnRef::resolve(object, columns, field)?,
-                op,
-                value: value.unwrap_or(Value::Null),
-            });
+            Some(FolderScope::Records(id)) => folder = Some(id.clone()),
+            None => {}
         }
         let sort = request
             .sort
@@ -288,6 +436,7 @@ impl ListPlan {
         Ok(Self {
             limit,
             filters,
+            folder,
             sort,
             cursor,
         })
@@ -337,7 +486,8 @@ impl ListPlan {
             .push(" AND r.object = ")
             .push_name(object)
             .push(" AND r.deleted_at IS NULL");
-        match (visibility, self.filters.is_empty() && self.sort.is_none()) {
+        let newest_first = self.filters.is_empty() && self.folder.is_none() && self.sort.is_none();
+        match (visibility, newest_first) {
             // The newest records first: one plan fits every tenant.
             (Visibility::Grantees(grantees), true) => {
                 self.push_rights_walk(&mut sql, tenant, object, grantees, fetch);
@@ -350,12 +500,53 @@ impl ListPlan {
                 }
             }
         }
-        for filter in &self.filters {
-            push_filter(&mut sql, dialect, filter)?;
-        }
+        self.push_conditions(&mut sql, dialect, tenant)?;
         self.push_order(&mut sql, dialect)?;
         sql.push(" LIMIT ").bind(fetch);
         Ok(sql)
+    }
+
+    /// How many records the list holds, counting at most `cap + 1` (so a count costs the same
+    /// in any tenant): `SELECT COUNT(*)`.
+    pub fn count_sql(
+        &self,
+        dialect: Dialect,
+        tenant: i64,
+        object: &str,
+        visibility: &Visibility,
+        cap: i64,
+    ) -> Result<Sql> {
+        let mut sql =
+            Sql::new("SELECT COUNT(*) AS n FROM (SELECT 1 FROM records r WHERE r.tenant_id = ");
+        sql.bind(tenant)
+            .push(" AND r.object = ")
+            .push_name(object)
+            .push(" AND r.deleted_at IS NULL");
+        visibility.push_condition(&mut sql, tenant, object);
+        if !self.filters.is_empty() {
+            sql.planned_each_time();
+        }
+        self.push_conditions(&mut sql, dialect, tenant)?;
+        sql.push(" LIMIT ").bind(cap + 1).push(") c");
+        Ok(sql)
+    }
+
+    /// The list's filters, search and folder, each ` AND ...`.
+    fn push_conditions(&self, sql: &mut Sql, dialect: Dialect, tenant: i64) -> Result<()> {
+        if let Some(folder) = &self.folder {
+            sql.push(
+                " AND r.id IN (SELECT fr.record_id FROM folder_records fr WHERE fr.tenant_id = ",
+            )
+            .bind(tenant)
+            .push(" AND fr.folder_id = ")
+            .bind(folder.clone())
+            .push(")");
+        }
+        for filter in &self.filters {
+            sql.push(" AND ");
+            filter.push(sql, dialect)?;
+        }
+        Ok(())
     }
 
     /// ` AND r.id IN (...)`: the newest `fetch` record ids any of the grantees holds a right on,
@@ -446,7 +637,6 @@ impl ListPlan {
 
 fn push_filter(sql: &mut Sql, dialect: Dialect, filter: &Filter) -> Result<()> {
     let column = &filter.column;
-    sql.push(" AND ");
     let comparison = match filter.op {
         FilterOp::Empty | FilterOp::NotEmpty => {
             column.push_expr(sql, dialect);

@@ -3,6 +3,7 @@
 
 use std::collections::BTreeSet;
 
+use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::{ObjectType, Record};
@@ -89,6 +90,37 @@ impl Columns {
         Ok(())
     }
 
+    /// The columns a list of `object` shows, of those the actor may see: the number, the title
+    /// field and four more fields, and when the record last changed. Exports show the same.
+    pub fn listed(&self, object: &ObjectType) -> Vec<ListColumn> {
+        const FIELDS: usize = 5;
+        let mut shown = vec![ListColumn::system("number", crate::tr!("records-number"))];
+        let title = object.title_field.as_deref();
+        let fields = title
+            .and_then(|t| object.field(t))
+            .into_iter()
+            .chain(
+                object
+                    .fields
+                    .iter()
+                    .filter(|f| Some(f.name.as_str()) != title),
+            )
+            .filter(|f| self.visible(&f.name))
+            .take(FIELDS);
+        shown.extend(fields.map(|f| ListColumn {
+            name: f.name.clone(),
+            title: object.field_title_shown(f),
+            system: false,
+        }));
+        if self.visible("modified_at") {
+            shown.push(ListColumn::system(
+                "modified_at",
+                crate::tr!("records-modified-on"),
+            ));
+        }
+        shown
+    }
+
     /// The record as the actor may see it.
     pub fn render(&self, record: &Record) -> Value {
         self.render_owned(record.clone())
@@ -119,5 +151,23 @@ impl Columns {
         }
         out["data"] = Value::Object(data);
         out
+    }
+}
+
+/// A column of a list (and of its export): a field of the object, or a system column.
+#[derive(Debug, Clone, Serialize)]
+pub struct ListColumn {
+    pub name: String,
+    pub title: String,
+    pub system: bool,
+}
+
+impl ListColumn {
+    fn system(name: &str, title: String) -> Self {
+        Self {
+            name: name.to_owned(),
+            title,
+            system: true,
+        }
     }
 }

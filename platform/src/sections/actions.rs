@@ -400,6 +400,7 @@ async fn listed(
         sort: Some("-created_at".into()),
         filters,
         cursor: None,
+        ..Default::default()
     };
     let Ok(page) = records::list(app, actor, object.code.as_str(), &request).await else {
         return Vec::new();

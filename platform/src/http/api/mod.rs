@@ -59,6 +59,7 @@ pub fn routes() -> axum::Router<Arc<App>> {
         .routes(routes!(records::objects))
         .routes(routes!(records::object))
         .routes(routes!(records::list, records::create))
+        .routes(routes!(records::export))
         .routes(routes!(records::get, records::update, records::delete))
         .routes(routes!(records::rights, records::share))
         .routes(routes!(records::unshare))

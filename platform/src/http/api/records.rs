@@ -4,6 +4,7 @@ use axum::{
     Json,
     extract::{Path, State},
     http::StatusCode,
+    response::Response,
 };
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -15,8 +16,9 @@ use crate::{
     http::{
         error::ApiError,
         extract::{ApiJson, ApiQuery, ApiUser},
+        record_pages,
     },
-    records::{self, Columns, ListRequest, ObjectType},
+    records::{self, Columns, ListRequest, ObjectType, export},
 };
 
 /// An object's description, with only the columns the actor may see.
@@ -107,10 +109,50 @@ pub async fn list(
         cursor: query.cursor,
         sort: query.sort,
         filters: query.filter,
+        ..Default::default()
     };
     Ok(Json(
         records::list(&app, &who.actor, &object, &request).await?,
     ))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ExportQuery {
+    format: export::Format,
+    sort: Option<String>,
+    #[serde(default)]
+    filter: Vec<String>,
+}
+
+/// "Export to file" (a system operation): the records the list with these filters and this
+/// order shows, in the columns a list shows, as the caller may see them; sent as it is made.
+#[utoipa::path(
+    get,
+    path = "/objects/{object}/export",
+    tag = "records",
+    operation_id = "export_records",
+    summary = "Exports records to a file (CSV or XLSX)",
+    params(ExportQuery),
+    responses((status = 200, description = "The file", content(
+        (String = "text/csv"),
+        (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    )))
+)]
+pub async fn export(
+    State(app): State<Arc<App>>,
+    ApiUser(who): ApiUser,
+    Path(object): Path<String>,
+    ApiQuery(query): ApiQuery<ExportQuery>,
+) -> Result<Response, ApiError> {
+    let request = ListRequest {
+        sort: query.sort,
+        filters: query.filter,
+        ..ListRequest::default()
+    };
+    let export = export::start(app, who.actor, &object, request, query.format)?;
+    Ok(record_pages::download(export))
 }
 
 #[utoipa::path(
