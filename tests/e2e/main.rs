@@ -13,6 +13,7 @@ mod cli;
 mod console;
 mod console_access;
 mod exports;
+mod folders;
 mod hardening;
 mod knowledge;
 mod localization;

@@ -15,9 +15,9 @@ use crate::app::App;
 
 const ASSETS: &[(&str, &str, &str)] = &[
     (
-        "portico-4.css",
+        "portico-5.css",
         "text/css; charset=utf-8",
-        include_str!("../../static/portico-4.css"),
+        include_str!("../../static/portico-5.css"),
     ),
     (
         "htmx-2.0.11.min.js",

@@ -10,6 +10,7 @@ mod console_access;
 pub mod error;
 mod extract;
 mod flash;
+mod folder_pages;
 mod knowledge;
 mod middleware;
 mod ops;

@@ -20,7 +20,7 @@ use super::{
     error::PageError,
     extract::{ApiQuery, ConsoleUser, CsrfForm, CsrfMultipart, PortalUser},
     flash::{self, Flash},
-    page_context,
+    folder_pages, page_context,
     record_forms::{self, FormField},
     views,
 };
@@ -71,7 +71,39 @@ macro_rules! surface_routes {
             Path(object): Path<String>,
             ApiQuery(q): ApiQuery<ListQuery>,
         ) -> Result<Response, PageError> {
-            self::export(app, &who, &object, q)
+            self::export(app, &who, &object, q).await
+        }
+        async fn new_folder(
+            State(app): State<Arc<App>>,
+            $user(who): $user,
+            Path(object): Path<String>,
+            ApiQuery(q): ApiQuery<ListQuery>,
+        ) -> Result<Response, PageError> {
+            folder_pages::new_form(&app, &who, &object, &q.filters(), $surface).await
+        }
+        async fn create_folder(
+            State(app): State<Arc<App>>,
+            $user(who): $user,
+            Path(object): Path<String>,
+            CsrfForm(form): CsrfForm<BTreeMap<String, String>>,
+        ) -> Response {
+            folder_pages::create(&app, &who, &object, form, $surface).await
+        }
+        async fn delete_folder(
+            State(app): State<Arc<App>>,
+            $user(who): $user,
+            Path((object, folder)): Path<(String, String)>,
+            CsrfForm(_): CsrfForm<BTreeMap<String, String>>,
+        ) -> Response {
+            folder_pages::delete(&app, &who, &object, &folder, $surface).await
+        }
+        async fn file(
+            State(app): State<Arc<App>>,
+            $user(who): $user,
+            Path((object, id)): Path<(String, String)>,
+            CsrfForm(form): CsrfForm<BTreeMap<String, String>>,
+        ) -> Response {
+            folder_pages::file(&app, &who, &object, &id, form, $surface).await
         }
         async fn new(
             State(app): State<Arc<App>>,
@@ -150,6 +182,10 @@ macro_rules! surface_routes {
             .route("/{object}", get(list).post(create))
             .route("/{object}/new", get(new))
             .route("/{object}/export", get(export))
+            .route("/{object}/folders", post(create_folder))
+            .route("/{object}/folders/new", get(new_folder))
+            .route("/{object}/folders/{folder}/delete", post(delete_folder))
+            .route("/{object}/{id}/folders", post(file))
             .route("/{object}/pick/{field}", get(pick))
             .route("/{object}/{id}", get(show).post(update))
             .route("/{object}/{id}/delete", post(delete))
@@ -222,6 +258,8 @@ pub struct ListQuery {
     from: Option<u64>,
     /// For an export: `csv` or `xlsx`.
     format: Option<String>,
+    /// The folder the list is in.
+    folder: Option<String>,
 }
 
 impl ListQuery {
@@ -259,6 +297,9 @@ impl ListQuery {
         if let Some(q) = self.q.as_ref().filter(|q| !q.trim().is_empty()) {
             pairs.push(("q", q.clone()));
         }
+        if let Some(folder) = self.folder.as_ref().filter(|f| !f.is_empty()) {
+            pairs.push(("folder", folder.clone()));
+        }
         let query = serde_html_form::to_string(&pairs).unwrap_or_default();
         if query.is_empty() {
             query
@@ -278,8 +319,8 @@ async fn list(
 ) -> Result<Response, PageError> {
     let object = records::object_type(&who.actor, code)?;
     let columns = Columns::of(&who.actor, &object);
-    let request = query.request(Some(PAGE));
     let listed = async {
+        let request = list_request(app, who, code, &query, Some(PAGE)).await?;
         let page = records::list(app, &who.actor, code, &request).await?;
         let count = records::count(app, &who.actor, code, &request).await?;
         Ok::<_, Error>((page, count))
@@ -294,12 +335,8 @@ async fn list(
     let read_only_reason = records::read_only_reason(&who.actor, code);
     let can_create = read_only_reason.is_none()
         && access::check(&who.actor, Capability::Records(&object, Operation::Create)).is_ok();
-    let filterable: Vec<View> = object
-        .fields
-        .iter()
-        .filter(|f| columns.visible(&f.name))
-        .map(|f| context! { name => &f.name, title => object.field_title_shown(f) })
-        .collect();
+    let filterable = filterable(&object, &columns);
+    let folders = folder_pages::of_list(app, who, code).await;
     Ok(render(
         flash,
         "records/list.html",
@@ -315,6 +352,9 @@ async fn list(
             to => from + shown.saturating_sub(1),
             next_from => from + shown,
             q => query.q.clone().unwrap_or_default(),
+            folder => query.folder.clone(),
+            folders,
+            can_use_folders => access::check(&who.actor, Capability::System(SystemOperation::UseFolders)).is_ok(),
             kept => query.kept(),
             page => page.as_ref().map(Serde),
             problem,
@@ -327,15 +367,41 @@ async fn list(
     ))
 }
 
+/// The fields a list may be filtered on, as the actor sees them.
+pub(super) fn filterable(object: &ObjectType, columns: &Columns) -> Vec<View> {
+    object
+        .fields
+        .iter()
+        .filter(|f| columns.visible(&f.name))
+        .map(|f| context! { name => &f.name, title => object.field_title_shown(f) })
+        .collect()
+}
+
+/// The list request of a list page's query, with the folder it names (one the actor sees).
+async fn list_request(
+    app: &App,
+    who: &Authenticated,
+    code: &str,
+    query: &ListQuery,
+    limit: Option<u32>,
+) -> Result<ListRequest> {
+    let mut request = query.request(limit);
+    if let Some(id) = query.folder.as_deref().filter(|f| !f.is_empty()) {
+        request.folder = Some(records::folders::scope(app, &who.actor, code, id).await?);
+    }
+    Ok(request)
+}
+
 /// "Export to file": what the list shows, with its filters and order, as a file.
-fn export(
+async fn export(
     app: Arc<App>,
     who: &Authenticated,
     code: &str,
     query: ListQuery,
 ) -> Result<Response, PageError> {
     let format = export::Format::parse(query.format.as_deref().unwrap_or("csv"))?;
-    let export = export::start(app, who.actor.clone(), code, query.request(None), format)?;
+    let request = list_request(&app, who, code, &query, None).await?;
+    let export = export::start(app, who.actor.clone(), code, request, format)?;
     Ok(download(export))
 }
 
@@ -630,6 +696,7 @@ async fn record_page(
     let history = crate::sections::actions::history(app, &who.actor, code, id)
         .await
         .unwrap_or_default();
+    let record_folders = folder_pages::of_record(app, who, code, id).await;
     Ok(views::render_with_status(
         status,
         "records/record.html",
@@ -639,6 +706,7 @@ async fn record_page(
             current_object => code,
             here_path => format!("{}/{code}/{id}", surface.prefix),
             files => Serde(&files),
+            record_folders,
             actions => Serde(&actions),
             history => Serde(&history),
             files_prefix => surface.prefix.trim_end_matches("/records"),

@@ -49,6 +49,7 @@ const TEMPLATES: &[(&str, &str)] = templates![
     "records/pick.html",
     "records/list.html",
     "records/new.html",
+    "records/folder_new.html",
     "records/record.html",
     "partials/portal_nav.html",
     "partials/indicator.html",

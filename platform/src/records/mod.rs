@@ -4,6 +4,7 @@
 //! numbering, optimistic concurrency) serves all objects.
 
 pub mod export;
+pub mod folders;
 pub mod manifest;
 mod object_type;
 mod query;
@@ -77,6 +78,9 @@ pub struct Page {
     pub next_cursor: Option<String>,
     /// Titles of the records the page's reference fields point to (those the actor may read).
     pub titles: BTreeMap<String, String>,
+    /// How many records the whole list holds, when asked for (`count=true`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub count: Option<Count>,
 }
 
 /// One of the tenant's objects, in its catalog as the actor's request found it.
@@ -122,7 +126,7 @@ pub async fn list(app: &App, actor: &Actor, object: &str, request: &ListRequest)
 
 /// How many records a list holds (its filters, search and folder; not its page): exact up to
 /// [`COUNT_CAP`], else "more than".
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Count {
     pub records: u64,
     pub more: bool,
@@ -211,6 +215,7 @@ impl Listing {
                 .collect(),
             next_cursor,
             titles,
+            count: None,
         })
     }
 }

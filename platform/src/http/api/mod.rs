@@ -5,6 +5,7 @@
 mod access;
 mod auth;
 pub(super) mod document;
+mod folders;
 mod records;
 mod regional;
 mod users;
@@ -60,6 +61,9 @@ pub fn routes() -> axum::Router<Arc<App>> {
         .routes(routes!(records::object))
         .routes(routes!(records::list, records::create))
         .routes(routes!(records::export))
+        .routes(routes!(folders::list, folders::create))
+        .routes(routes!(folders::delete))
+        .routes(routes!(folders::put_record, folders::remove_record))
         .routes(routes!(records::get, records::update, records::delete))
         .routes(routes!(records::rights, records::share))
         .routes(routes!(records::unshare))

@@ -87,6 +87,13 @@ pub struct ListQuery {
     sort: Option<String>,
     #[serde(default)]
     filter: Vec<String>,
+    /// Words to find in the list's text columns.
+    q: Option<String>,
+    /// Only the records of this folder.
+    folder: Option<String>,
+    /// Also count the records (exactly up to 10,000).
+    #[serde(default)]
+    count: bool,
 }
 
 #[utoipa::path(
@@ -109,11 +116,15 @@ pub async fn list(
         cursor: query.cursor,
         sort: query.sort,
         filters: query.filter,
+        search: query.q,
         ..Default::default()
     };
-    Ok(Json(
-        records::list(&app, &who.actor, &object, &request).await?,
-    ))
+    let request = list_request(&app, &who.actor, &object, request, query.folder.as_deref()).await?;
+    let mut page = records::list(&app, &who.actor, &object, &request).await?;
+    if query.count {
+        page.count = Some(records::count(&app, &who.actor, &object, &request).await?);
+    }
+    Ok(Json(page))
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -124,6 +135,22 @@ pub struct ExportQuery {
     sort: Option<String>,
     #[serde(default)]
     filter: Vec<String>,
+    q: Option<String>,
+    folder: Option<String>,
+}
+
+/// The list request the query names, with the folder (one the caller sees) resolved.
+async fn list_request(
+    app: &App,
+    actor: &Actor,
+    object: &str,
+    mut request: ListRequest,
+    folder: Option<&str>,
+) -> Result<ListRequest, ApiError> {
+    if let Some(folder) = folder {
+        request.folder = Some(records::folders::scope(app, actor, object, folder).await?);
+    }
+    Ok(request)
 }
 
 /// "Export to file" (a system operation): the records the list with these filters and this
@@ -149,8 +176,10 @@ pub async fn export(
     let request = ListRequest {
         sort: query.sort,
         filters: query.filter,
+        search: query.q,
         ..ListRequest::default()
     };
+    let request = list_request(&app, &who.actor, &object, request, query.folder.as_deref()).await?;
     let export = export::start(app, who.actor, &object, request, query.format)?;
     Ok(record_pages::download(export))
 }

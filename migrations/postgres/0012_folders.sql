@@ -1,0 +1,38 @@
+-- Folders of a list: static (the records people put in them) or dynamic (filter conditions in
+-- AND/OR groups, as JSON), in a tree, private to their owner or shared with a role.
+CREATE TABLE folders (
+    tenant_id BIGINT NOT NULL,
+    id TEXT NOT NULL,
+    object TEXT NOT NULL,
+    name TEXT NOT NULL,
+    parent_id TEXT,
+    owner_id TEXT NOT NULL,
+    shared_with TEXT,
+    condition TEXT,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (tenant_id, id)
+);
+CREATE INDEX folders_by_object ON folders (tenant_id, object);
+
+CREATE TABLE folder_records (
+    tenant_id BIGINT NOT NULL,
+    folder_id TEXT NOT NULL,
+    record_id TEXT NOT NULL,
+    PRIMARY KEY (tenant_id, folder_id, record_id),
+    FOREIGN KEY (tenant_id, folder_id) REFERENCES folders (tenant_id, id) ON DELETE CASCADE
+);
+
+DO $$
+DECLARE
+    t TEXT;
+BEGIN
+    FOREACH t IN ARRAY ARRAY['folders', 'folder_records']
+    LOOP
+        EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', t);
+        EXECUTE format('ALTER TABLE %I FORCE ROW LEVEL SECURITY', t);
+        EXECUTE format('CREATE POLICY tenant_isolation ON %I
+                            USING (tenant_id = portico_current_tenant())
+                            WITH CHECK (tenant_id = portico_current_tenant())', t);
+    END LOOP;
+END
+$$;
