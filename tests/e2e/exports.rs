@@ -148,3 +148,48 @@ on_both_databases! {
         assert!(matches!(status, StatusCode::FORBIDDEN | StatusCode::NOT_FOUND), "{status}");
     }
 }
+
+on_both_databases! {
+    async fn each_user_chooses_the_columns_of_a_list_and_its_export(app: TestApp) {
+        let tenant = app.tenant("acme").await;
+        let admin = tenant.admin_browser().await;
+        add_contact(&admin, "Ada Lovelace", "Analyst").await;
+        let (clerk_id, clerk_login) = tenant.create_user(&admin, "clerk@acme.test", "employee", "clerk's password").await;
+        put(&admin, "/api/v1/access/operations/export_to_file", json!({ "grantee": clerk_id, "granted": true })).await;
+        put(&admin, "/api/v1/access/objects/contact/columns", json!({ "field": "email", "grantee": clerk_id, "access": "hidden" })).await;
+        let clerk = tenant.browser();
+        clerk.sign_in_console(&clerk_login).await;
+
+        // What may be chosen never includes a hidden column; bad choices change nothing.
+        let columns: serde_json::Value = clerk.get("/api/v1/objects/contact/columns").await.json().await.unwrap();
+        let choosable: Vec<&str> = columns["choosable"].as_array().unwrap().iter().map(|c| c["name"].as_str().unwrap()).collect();
+        assert!(choosable.contains(&"job_title") && choosable.contains(&"created_at") && !choosable.contains(&"email"), "{choosable:?}");
+        for bad in [json!(["email"]), json!(["nothing"]), json!([]), json!(vec!["full_name"; 13])] {
+            let response = clerk.put_json("/api/v1/objects/contact/columns", &json!({ "columns": bad })).await;
+            assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
+        }
+        let unchanged: serde_json::Value = clerk.get("/api/v1/objects/contact/columns").await.json().await.unwrap();
+        assert_eq!(unchanged["shown"], columns["shown"]);
+
+        // Chosen on the list page: the list and the export show those, in that order.
+        let response = clerk.submit_form("/console/records/contact", "/console/records/contact/columns", &[
+            ("column", "full_name"), ("column", "job_title"), ("column", "created_at"),
+        ]).await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        let (_, list) = clerk.get_text("/console/records/contact").await;
+        let headers: Vec<&str> = list.split("<th>").skip(1).map(|h| h.split("</th>").next().unwrap()).collect();
+        assert_eq!(headers.len(), 4, "{headers:?}");
+        assert!(headers[1].contains(">Full name<") && headers[2].contains(">Job title<") && headers[3].contains(">Created on<"), "{headers:?}");
+        let csv = String::from_utf8(download(&clerk, "/console/records/contact/export?format=csv", "text/csv").await).unwrap();
+        assert_eq!(csv.trim_start_matches('\u{feff}').lines().next(), Some("Number,Full name,Job title,Created on"));
+        // The admin's list is theirs alone.
+        let (_, theirs) = admin.get_text("/console/records/contact").await;
+        assert!(theirs.contains(">Modified on<"), "{theirs}");
+
+        // Back to the usual columns.
+        let response = clerk.submit_form("/console/records/contact", "/console/records/contact/columns", &[("reset", "1")]).await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        let (_, list) = clerk.get_text("/console/records/contact").await;
+        assert!(list.contains(">Modified on<"), "{list}");
+    }
+}

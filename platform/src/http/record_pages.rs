@@ -73,6 +73,14 @@ macro_rules! surface_routes {
         ) -> Result<Response, PageError> {
             self::export(app, &who, &object, q).await
         }
+        async fn choose_columns(
+            State(app): State<Arc<App>>,
+            $user(who): $user,
+            Path(object): Path<String>,
+            CsrfForm(form): CsrfForm<ColumnsForm>,
+        ) -> Response {
+            self::choose_columns(&app, &who, &object, form, $surface).await
+        }
         async fn new_folder(
             State(app): State<Arc<App>>,
             $user(who): $user,
@@ -182,6 +190,7 @@ macro_rules! surface_routes {
             .route("/{object}", get(list).post(create))
             .route("/{object}/new", get(new))
             .route("/{object}/export", get(export))
+            .route("/{object}/columns", post(choose_columns))
             .route("/{object}/folders", post(create_folder))
             .route("/{object}/folders/new", get(new_folder))
             .route("/{object}/folders/{folder}/delete", post(delete_folder))
@@ -330,6 +339,7 @@ async fn list(
         Err(Error::BadRequest(message)) => (None, None, Some(message)),
         Err(other) => return Err(other.into()),
     };
+    let shown_columns = records::list_view::columns(app, &who.actor, code).await?;
     let from = query.from.unwrap_or(1).max(1);
     let shown = page.as_ref().map_or(0, |p| p.data.len() as u64);
     let read_only_reason = records::read_only_reason(&who.actor, code);
@@ -345,7 +355,8 @@ async fn list(
         context! {
             current_object => code,
             object => context! { code => code, title => object.plural_shown(), singular => object.title_shown() },
-            columns => Serde(columns.listed(&object)),
+            columns => Serde(&shown_columns),
+            choosable => Serde(columns.choosable(&object)),
             can_export => access::check(&who.actor, Capability::System(SystemOperation::ExportToFile)).is_ok(),
             count => count.map(Serde),
             from,
@@ -365,6 +376,30 @@ async fn list(
             sort => query.sort,
         },
     ))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ColumnsForm {
+    #[serde(default)]
+    column: Vec<String>,
+    /// Present: back to the usual columns.
+    reset: Option<String>,
+}
+
+/// Keeps the columns the user ticked for the list (or forgets their choice).
+async fn choose_columns(
+    app: &App,
+    who: &Authenticated,
+    code: &str,
+    form: ColumnsForm,
+    surface: Surface,
+) -> Response {
+    let list = format!("{}/{code}", surface.prefix);
+    let names = form.reset.is_none().then_some(form.column);
+    match records::list_view::choose(app, &who.actor, code, names).await {
+        Ok(()) => flash::notice(&list, &crate::tr!("records-columns-saved")),
+        Err(error) => flash::refused(&list, error),
+    }
 }
 
 /// The fields a list may be filtered on, as the actor sees them.
@@ -401,7 +436,7 @@ async fn export(
 ) -> Result<Response, PageError> {
     let format = export::Format::parse(query.format.as_deref().unwrap_or("csv"))?;
     let request = list_request(&app, who, code, &query, None).await?;
-    let export = export::start(app, who.actor.clone(), code, request, format)?;
+    let export = export::start(app, who.actor.clone(), code, request, format).await?;
     Ok(download(export))
 }
 

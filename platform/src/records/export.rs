@@ -101,9 +101,9 @@ pub struct Export {
 }
 
 /// Starts exporting the records of `object` that `request` lists (its filters and sort; not its
-/// cursor or page size). Refusals (no "Export to file", no read right, a bad filter) are answered
-/// here, before any byte is sent.
-pub fn start(
+/// cursor or page size), in the columns the actor's list shows. Refusals (no "Export to file", no
+/// read right, a bad filter) are answered here, before any byte is sent.
+pub async fn start(
     app: Arc<App>,
     actor: Actor,
     object: &str,
@@ -113,12 +113,12 @@ pub fn start(
     access::check(&actor, Capability::System(SystemOperation::ExportToFile))?;
     let object = super::object_type(&actor, object)?;
     access::check(&actor, Capability::Records(&object, Operation::Read))?;
-    let columns = Columns::of(&actor, &object).listed(&object);
     request.cursor = None;
     request.limit = Some(MAX_PAGE);
     // The request as a whole is checked as the list would check it.
     super::query::ListPlan::parse(&object, &Columns::of(&actor, &object), &request)?;
     let turn = app.exports.take(actor.tenant.id)?;
+    let columns = super::list_view::columns(&app, &actor, object.code.as_str()).await?;
 
     let today = app.clock.now().0.date_naive();
     let file_name = format!(

@@ -5,6 +5,7 @@
 
 pub mod export;
 pub mod folders;
+pub mod list_view;
 pub mod manifest;
 mod object_type;
 mod query;

@@ -90,8 +90,44 @@ impl Columns {
         Ok(())
     }
 
-    /// The columns a list of `object` shows, of those the actor may see: the number, the title
-    /// field and four more fields, and when the record last changed. Exports show the same.
+    /// Every column the actor may have a list of `object` show, in the object's order: its
+    /// fields, then when records were created and last changed (the number is always shown).
+    pub fn choosable(&self, object: &ObjectType) -> Vec<ListColumn> {
+        let fields = object
+            .fields
+            .iter()
+            .filter(|f| self.visible(&f.name))
+            .map(|f| ListColumn {
+                name: f.name.clone(),
+                title: object.field_title_shown(f),
+                system: false,
+            });
+        let system = [
+            ("created_at", crate::tr!("records-created-on")),
+            ("modified_at", crate::tr!("records-modified-on")),
+        ]
+        .into_iter()
+        .filter(|(name, _)| self.visible(name))
+        .map(|(name, title)| ListColumn::system(name, title));
+        fields.chain(system).collect()
+    }
+
+    /// The columns `names` choose, in that order, of those the actor may see (others are
+    /// dropped: a column hidden since it was chosen is not shown); the number first.
+    pub fn chosen(&self, object: &ObjectType, names: &[String]) -> Vec<ListColumn> {
+        let choosable = self.choosable(object);
+        let mut shown = vec![ListColumn::system("number", crate::tr!("records-number"))];
+        shown.extend(
+            names
+                .iter()
+                .filter_map(|name| choosable.iter().find(|c| &c.name == name).cloned()),
+        );
+        shown
+    }
+
+    /// The columns a list of `object` shows unless its viewer chose others, of those the actor
+    /// may see: the number, the title field and four more fields, and when the record last
+    /// changed. Exports show the same.
     pub fn listed(&self, object: &ObjectType) -> Vec<ListColumn> {
         const FIELDS: usize = 5;
         let mut shown = vec![ListColumn::system("number", crate::tr!("records-number"))];

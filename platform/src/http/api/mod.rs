@@ -61,6 +61,7 @@ pub fn routes() -> axum::Router<Arc<App>> {
         .routes(routes!(records::object))
         .routes(routes!(records::list, records::create))
         .routes(routes!(records::export))
+        .routes(routes!(records::columns, records::choose_columns))
         .routes(routes!(folders::list, folders::create))
         .routes(routes!(folders::delete))
         .routes(routes!(folders::put_record, folders::remove_record))

@@ -127,6 +127,53 @@ pub async fn list(
     Ok(Json(page))
 }
 
+/// The caller's columns of a list: those it shows, and all they may choose from.
+#[utoipa::path(
+    get,
+    path = "/objects/{object}/columns",
+    tag = "records",
+    operation_id = "list_columns",
+    summary = "The columns the caller's list of an object shows (and exports)",
+    responses((status = 200, description = "`shown` (the number first) and `choosable`", body = Value))
+)]
+pub async fn columns(
+    State(app): State<Arc<App>>,
+    ApiUser(who): ApiUser,
+    Path(object): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let shown = records::list_view::columns(&app, &who.actor, &object).await?;
+    let object = records::object_type(&who.actor, &object)?;
+    let choosable = Columns::of(&who.actor, &object).choosable(&object);
+    Ok(Json(json!({ "shown": shown, "choosable": choosable })))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ColumnChoice {
+    /// Column names, in the order to show them (the number always comes first); `null` for the
+    /// usual columns.
+    columns: Option<Vec<String>>,
+}
+
+#[utoipa::path(
+    put,
+    path = "/objects/{object}/columns",
+    tag = "records",
+    operation_id = "choose_list_columns",
+    summary = "Chooses the columns of the caller's list of an object",
+    request_body = ColumnChoice,
+    responses((status = 204, description = "Kept"))
+)]
+pub async fn choose_columns(
+    State(app): State<Arc<App>>,
+    ApiUser(who): ApiUser,
+    Path(object): Path<String>,
+    ApiJson(body): ApiJson<ColumnChoice>,
+) -> Result<StatusCode, ApiError> {
+    records::list_view::choose(&app, &who.actor, &object, body.columns).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
@@ -180,7 +227,7 @@ pub async fn export(
         ..ListRequest::default()
     };
     let request = list_request(&app, &who.actor, &object, request, query.folder.as_deref()).await?;
-    let export = export::start(app, who.actor, &object, request, query.format)?;
+    let export = export::start(app, who.actor, &object, request, query.format).await?;
     Ok(record_pages::download(export))
 }
 

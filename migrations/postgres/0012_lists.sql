@@ -1,3 +1,12 @@
+-- The columns each user chose for a list (a JSON array of column names).
+CREATE TABLE list_columns (
+    tenant_id BIGINT NOT NULL,
+    user_id TEXT NOT NULL,
+    object TEXT NOT NULL,
+    columns TEXT NOT NULL,
+    PRIMARY KEY (tenant_id, user_id, object)
+);
+
 -- Folders of a list: static (the records people put in them) or dynamic (filter conditions in
 -- AND/OR groups, as JSON), in a tree, private to their owner or shared with a role.
 CREATE TABLE folders (
@@ -26,7 +35,7 @@ DO $$
 DECLARE
     t TEXT;
 BEGIN
-    FOREACH t IN ARRAY ARRAY['folders', 'folder_records']
+    FOREACH t IN ARRAY ARRAY['list_columns', 'folders', 'folder_records']
     LOOP
         EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', t);
         EXECUTE format('ALTER TABLE %I FORCE ROW LEVEL SECURITY', t);

@@ -1,3 +1,12 @@
+-- The columns each user chose for a list (a JSON array of column names).
+CREATE TABLE list_columns (
+    tenant_id INTEGER NOT NULL,
+    user_id TEXT NOT NULL,
+    object TEXT NOT NULL,
+    columns TEXT NOT NULL,
+    PRIMARY KEY (tenant_id, user_id, object)
+);
+
 -- Folders of a list: static (the records people put in them) or dynamic (filter conditions in
 -- AND/OR groups, as JSON), in a tree, private to their owner or shared with a role.
 CREATE TABLE folders (
