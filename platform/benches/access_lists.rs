@@ -309,6 +309,18 @@ fn scenarios(world: &World) -> Vec<(&'static str, Actor, ListRequest)> {
         filters: vec!["status:eq:New".into()],
         ..ListRequest::default()
     };
+    // A dynamic folder of three OR groups (issue 14's benchmark).
+    let condition = serde_json::from_value(json!({ "any": [
+        { "all": ["status:eq:New", "subject:contains:7"] },
+        { "all": ["status:eq:In progress"] },
+        { "all": ["status:eq:Waiting for response", "subject:contains:99"] },
+    ] }))
+    .expect("a condition");
+    let folder = ListRequest {
+        limit: Some(50),
+        folder: Some(records::FolderScope::Matching(condition)),
+        ..ListRequest::default()
+    };
     vec![
         (
             "portal user, newest first",
@@ -320,8 +332,18 @@ fn scenarios(world: &World) -> Vec<(&'static str, Actor, ListRequest)> {
             world.customer.clone(),
             filtered.clone(),
         ),
+        (
+            "portal user, folder of 3 OR groups",
+            world.customer.clone(),
+            folder.clone(),
+        ),
         ("employee, newest first", world.employee.clone(), first),
         ("employee, status = New", world.employee.clone(), filtered),
+        (
+            "employee, folder of 3 OR groups",
+            world.employee.clone(),
+            folder,
+        ),
     ]
 }
 

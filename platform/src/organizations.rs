@@ -31,18 +31,15 @@ pub struct Profile {
     pub organization: Organization,
     pub phone: Option<String>,
     pub addresses: Vec<Value>,
-    pub members: Vec<Member>,
+    /// A page of the members, as asked for.
+    pub members: Vec<users::UserWithRoles>,
+    /// Pass as `after` for the next page of members; absent on the last.
+    pub members_next_cursor: Option<String>,
+    pub members_count: records::Count,
     /// Roles below the organization that its administrators may give to members.
     pub roles: Vec<users::RoleRef>,
     /// People who register with an address at this domain join the organization.
     pub registration_domain: Option<String>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Member {
-    #[serde(flatten)]
-    pub user: User,
-    pub roles: Vec<users::RoleRef>,
 }
 
 fn organization(actor: &Actor, id: RoleId) -> Result<Organization> {
@@ -79,6 +76,29 @@ pub async fn list(app: &App, actor: &Actor) -> Result<Vec<Organization>> {
         .collect();
     all.sort_by_key(|o| o.name.to_lowercase());
     Ok(all)
+}
+
+/// The organizations whose name holds `search` (any case), `limit` of them from the `start`th
+/// (by name), with how many there are in all. (Organizations are roles: the tenant's policy, in
+/// memory, holds them all.)
+pub async fn page(
+    app: &App,
+    actor: &Actor,
+    search: &str,
+    start: usize,
+    limit: usize,
+) -> Result<(Vec<Organization>, usize)> {
+    let search = search.trim().to_lowercase();
+    let matching: Vec<Organization> = list(app, actor)
+        .await?
+        .into_iter()
+        .filter(|o| o.name.to_lowercase().contains(&search))
+        .collect();
+    let total = matching.len();
+    Ok((
+        matching.into_iter().skip(start).take(limit).collect(),
+        total,
+    ))
 }
 
 /// Creates the portal organization of an Account, under "All external users". Its name is the
@@ -132,7 +152,14 @@ pub async fn create(app: &App, actor: &Actor, account: &str, name: Option<&str>)
     Ok(id)
 }
 
-pub async fn profile(app: &App, actor: &Actor, id: RoleId) -> Result<Profile> {
+/// An organization's profile with a page of its members (`members`: a search and where the
+/// previous page ended).
+pub async fn profile(
+    app: &App,
+    actor: &Actor,
+    id: RoleId,
+    members: &users::UserQuery,
+) -> Result<Profile> {
     let organization = administered(actor, id)?;
     let mut tx = app.db.begin(actor.tenant.id, Access::Read).await?;
     let account = account_record(app, &mut tx, &organization).await?;
@@ -143,25 +170,15 @@ pub async fn profile(app: &App, actor: &Actor, id: RoleId) -> Result<Profile> {
             .into_iter()
             .map(|r| json!({ "id": r.id, "version": r.version, "data": r.data }))
             .collect();
-    let direct = access::direct_roles(&mut tx).await?;
     let roles = assignable_roles(actor, id);
-    let members = users::storage::in_organization(&mut tx, id)
-        .await?
-        .into_iter()
-        .map(|user| {
-            let roles = direct
-                .get(&user.id)
-                .into_iter()
-                .flatten()
-                .filter_map(|r| actor.policy.role(*r))
-                .map(|r| users::RoleRef {
-                    id: r.id,
-                    name: r.name.clone(),
-                })
-                .collect();
-            Member { user, roles }
-        })
-        .collect();
+    let users::UserPage {
+        data: members,
+        next_cursor: members_next_cursor,
+        count: members_count,
+    } = users::page_in(&mut tx, actor, members, |filter| {
+        filter.organization = Some(id);
+    })
+    .await?;
     Ok(Profile {
         phone: account
             .data
@@ -179,6 +196,8 @@ pub async fn profile(app: &App, actor: &Actor, id: RoleId) -> Result<Profile> {
         },
         addresses,
         members,
+        members_next_cursor,
+        members_count,
         roles,
         registration_domain: settings::get(&mut tx, &domain_of_organization(id)).await?,
     })

@@ -88,3 +88,47 @@ on_both_databases! {
         assert_eq!(location(&browser.get("/").await), "/login");
     }
 }
+
+on_both_databases! {
+    async fn the_users_list_is_paged_searched_and_counted(app: TestApp) {
+        let tenant = app.tenant("acme").await;
+        let admin = tenant.admin_browser().await;
+        for i in 0..55 {
+            let response = admin
+                .post_json("/api/v1/users", &serde_json::json!({ "login": format!("user{i:02}@people.test"), "full_name": format!("Person {i:02}"), "kind": "external" }))
+                .await;
+            assert_eq!(response.status(), StatusCode::CREATED);
+        }
+        // The API: pages by login, with a count; each user once.
+        let first: serde_json::Value = admin.get("/api/v1/users?limit=30").await.json().await.unwrap();
+        assert_eq!(first["data"].as_array().unwrap().len(), 30);
+        assert_eq!(first["count"], serde_json::json!({ "records": 56, "more": false }));
+        let after = first["next_cursor"].as_str().unwrap();
+        let second: serde_json::Value = admin.get(&format!("/api/v1/users?limit=30&after={after}")).await.json().await.unwrap();
+        assert_eq!(second["data"].as_array().unwrap().len(), 26);
+        assert!(second["next_cursor"].is_null());
+        let found: serde_json::Value = admin.get("/api/v1/users?q=PERSON%2007").await.json().await.unwrap();
+        assert_eq!(found["data"].as_array().unwrap().len(), 1);
+        assert_eq!(found["data"][0]["login"], "user07@people.test");
+        // A wildcard is a character like any other.
+        let none: serde_json::Value = admin.get("/api/v1/users?q=%25").await.json().await.unwrap();
+        assert_eq!(none["count"]["records"], 0);
+        for bad in ["limit=0", "limit=201", "colour=red"] {
+            assert_eq!(admin.get(&format!("/api/v1/users?{bad}")).await.status(), StatusCode::BAD_REQUEST, "{bad}");
+        }
+
+        // The console's users page: 50 at a time, the count, the next page, a search.
+        let (_, page) = admin.get_text("/console/users").await;
+        assert!(page.contains("1–50 of 56"), "{page}");
+        let next = page.split("href=\"/console/users?after=").nth(1).unwrap().split('"').next().unwrap().replace("&amp;", "&");
+        let (_, page) = admin.get_text(&format!("/console/users?after={next}")).await;
+        assert!(page.contains("51–56 of 56") && page.contains("user54@people.test") && !page.contains("user00@people.test"), "{page}");
+        let (_, page) = admin.get_text("/console/users?q=person+12").await;
+        assert!(page.contains("1–1 of 1") && page.contains("user12@people.test"), "{page}");
+
+        // Another tenant's list holds none of them.
+        let other = app.tenant("globex").await.admin_browser().await;
+        let theirs: serde_json::Value = other.get("/api/v1/users?q=people.test").await.json().await.unwrap();
+        assert_eq!(theirs["count"]["records"], 0);
+    }
+}

@@ -383,3 +383,45 @@ on_both_databases! {
         assert_eq!(mails_to(&admin, "carl@acme.test").await, 2);
     }
 }
+
+on_both_databases! {
+    async fn members_and_organizations_are_paged_and_searched(app: TestApp) {
+        let tenant = app.tenant("acme").await;
+        let admin = tenant.admin_browser().await;
+        let account: Value = admin.post_json("/api/v1/objects/account/records", &json!({ "data": { "name": "Initech" } })).await.json().await.unwrap();
+        let org: Value = admin.post_json("/api/v1/organizations", &json!({ "account": account["id"] })).await.json().await.unwrap();
+        let org = org["id"].as_str().unwrap().to_owned();
+        let emails: Vec<String> = (0..55).map(|i| format!("m{i:02}@initech.test")).collect();
+        let added = admin.post_json(&format!("/api/v1/organizations/{org}/members"), &json!({ "emails": emails.join(" ") })).await;
+        assert!(added.status().is_success(), "{}", added.text().await.unwrap());
+
+        // The API: a page of members with a count and the next page's cursor.
+        let profile: Value = admin.get(&format!("/api/v1/organizations/{org}?limit=40")).await.json().await.unwrap();
+        assert_eq!(profile["members"].as_array().unwrap().len(), 40);
+        assert_eq!(profile["members_count"], json!({ "records": 55, "more": false }));
+        let after = profile["members_next_cursor"].as_str().unwrap();
+        let rest: Value = admin.get(&format!("/api/v1/organizations/{org}?limit=40&after={after}")).await.json().await.unwrap();
+        assert_eq!(rest["members"].as_array().unwrap().len(), 15);
+        assert!(rest["members_next_cursor"].is_null());
+        let found: Value = admin.get(&format!("/api/v1/organizations/{org}?q=M07")).await.json().await.unwrap();
+        assert_eq!(found["members"][0]["login"], "m07@initech.test");
+        assert_eq!(found["members_count"]["records"], 1);
+        assert_eq!(admin.get(&format!("/api/v1/organizations/{org}?limit=500")).await.status(), StatusCode::BAD_REQUEST);
+
+        // The console's organization page: 50 members, the count, the next page, a search.
+        let members_table = |page: &str| page.split("id=\"members-count\"").nth(1).unwrap().split("</table>").next().unwrap().to_owned();
+        let (_, page) = admin.get_text(&format!("/console/access/organizations/{org}")).await;
+        let table = members_table(&page);
+        assert!(table.contains("1–50 of 55") && table.contains("m49@initech.test") && !table.contains("m50@initech.test"), "{table}");
+        let (_, page) = admin.get_text(&format!("/console/access/organizations/{org}?q=m5")).await;
+        let table = members_table(&page);
+        assert!(table.contains("1–5 of 5") && table.contains("m54@initech.test") && !table.contains("m49@"), "{table}");
+
+        // The organizations list: searched by name.
+        let (_, page) = admin.get_text("/console/access/organizations?q=initech").await;
+        let link = format!("href=\"/console/access/organizations/{org}\"");
+        assert!(page.contains("1–1 of 1") && page.contains(&link), "{page}");
+        let (_, page) = admin.get_text("/console/access/organizations?q=nothing-like-it").await;
+        assert!(!page.contains(&link), "{page}");
+    }
+}

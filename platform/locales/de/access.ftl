@@ -340,3 +340,4 @@ access-rule-exists = Dieselbe Regel gibt es bereits.
 # { $field } is the field's name in quotes, { $object } the object's title.
 access-not-a-column = { $field } ist keine Spalte von { $object }
 access-limit-range = muss zwischen 1 und 200 liegen
+access-find-organization = Nach Name suchen

@@ -150,3 +150,5 @@ console-icon-too-large = das Symbol ist größer als { $limit } Byte
 console-icon-not-png = das Symbol ist kein PNG-Bild
 console-icon-wrong-size = das Symbol ist { $width }×{ $height } px groß; es muss { $size }×{ $size } px groß sein
 console-icon-not-svg = das Symbol ist kein SVG-Dokument
+console-find-user = Nach Name oder E-Mail suchen
+console-no-users-found = Keine Benutzer gefunden.

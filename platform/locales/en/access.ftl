@@ -262,3 +262,4 @@ access-rule-exists = The same rule exists already.
 # { $field } is the field's name in quotes, { $object } the object's title.
 access-not-a-column = { $field } is not a column of { $object }
 access-limit-range = must be from 1 to 200
+access-find-organization = Find by name

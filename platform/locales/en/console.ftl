@@ -150,3 +150,5 @@ console-icon-too-large = the icon is over { $limit } bytes
 console-icon-not-png = the icon is not a PNG image
 console-icon-wrong-size = the icon is { $width }×{ $height } px; it must be { $size }×{ $size }
 console-icon-not-svg = the icon is not an SVG document
+console-find-user = Find by name or e-mail
+console-no-users-found = No users found.

@@ -219,6 +219,20 @@ pub async fn direct_roles(
     Ok(by_user)
 }
 
+/// [`direct_roles`] of some users only.
+pub async fn direct_roles_of(
+    tx: &mut TenantTx,
+    users: &[UserId],
+) -> Result<std::collections::HashMap<UserId, Vec<RoleId>>> {
+    let ids: Vec<String> = users.iter().map(ToString::to_string).collect();
+    let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+    let mut by_user: std::collections::HashMap<UserId, Vec<RoleId>> = Default::default();
+    for (role, user) in storage::direct_members_of(tx, &ids).await? {
+        by_user.entry(user).or_default().push(role);
+    }
+    Ok(by_user)
+}
+
 /// Records a change that affects access (users, memberships, organizations) in the audit log,
 /// inside the caller's transaction, and marks cached decisions stale.
 pub async fn audit(

@@ -614,6 +614,24 @@ pub(super) async fn user_names(
 }
 
 /// Every (role, user) direct membership.
+/// The direct memberships of `users`.
+pub(super) async fn direct_members_of(
+    tx: &mut TenantTx,
+    users: &[&str],
+) -> Result<Vec<(RoleId, UserId)>, sqlx::Error> {
+    if users.is_empty() {
+        return Ok(Vec::new());
+    }
+    let dialect = tx.dialect();
+    let mut sql = Sql::new("SELECT role_id, user_id FROM role_members WHERE tenant_id = ");
+    sql.bind(tx.tenant_param()).push(" AND user_id");
+    sql.one_of(dialect, users);
+    let rows = sql.fetch_all(tx.conn()).await?;
+    rows.iter()
+        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+        .collect()
+}
+
 pub(super) async fn direct_members(
     tx: &mut TenantTx,
 ) -> Result<Vec<(RoleId, UserId)>, sqlx::Error> {

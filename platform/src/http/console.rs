@@ -9,20 +9,21 @@ use axum::{
     response::{IntoResponse, Response},
     routing::{get, post},
 };
-use minijinja::{context, value::Serde};
+use minijinja::{Value as View, context, value::Serde};
 use serde::Deserialize;
 
 use super::{
+    PeopleQuery,
     error::PageError,
-    extract::{ConsoleUser, CsrfForm},
+    extract::{ApiQuery, ConsoleUser, CsrfForm},
     flash, page_context,
     sign_in::handlers,
     views,
 };
 use crate::{
     app::App,
-    auth,
-    error::Error,
+    auth::{self, Authenticated},
+    error::{Error, Result},
     users::{self, NewUser},
 };
 
@@ -60,16 +61,21 @@ async fn home(ConsoleUser(who): ConsoleUser) -> Result<Response, PageError> {
 async fn list_users(
     State(app): State<Arc<App>>,
     ConsoleUser(who): ConsoleUser,
+    ApiQuery(query): ApiQuery<PeopleQuery>,
     flash: flash::Flash,
 ) -> Result<Response, PageError> {
-    let users = users::list(&app, &who.actor).await?;
-    let security = auth::security::get(&app, &who.actor).await?;
-    Ok(super::render_page(
-        flash,
-        "console/users.html",
-        &who,
-        context! { users => Serde(&users), security => Serde(security), here => "users" },
-    ))
+    let page = users_page(&app, &who, &query).await?;
+    Ok(super::render_page(flash, "console/users.html", &who, page))
+}
+
+/// The users page's list (a page of it, searched) and security settings.
+async fn users_page(app: &App, who: &Authenticated, query: &PeopleQuery) -> Result<View> {
+    let page = users::page(app, &who.actor, &query.users()).await?;
+    let security = auth::security::get(app, &who.actor).await?;
+    Ok(context! {
+        users => Serde(&page.data), security => Serde(security), here => "users",
+        ..query.place(page.data.len(), page.next_cursor.as_deref(), page.count)
+    })
 }
 
 #[derive(Debug, Deserialize)]
@@ -167,8 +173,7 @@ async fn create_user(
         ),
         Err(other) => return Err(other.into()),
     };
-    let users = users::list(&app, &who.actor).await?;
-    let security = auth::security::get(&app, &who.actor).await?;
+    let list = users_page(&app, &who, &PeopleQuery::default()).await?;
     // On failure the form keeps what was typed.
     let form = errors.is_some().then_some(context! {
         login => form.login, full_name => form.full_name, kind => form.kind, invite => form.invite.is_some(),
@@ -176,7 +181,7 @@ async fn create_user(
     Ok(views::render_with_status(
         status,
         "console/users.html",
-        context! { users => Serde(&users), created => Serde(&created), errors => Serde(&errors), form, security => Serde(security), here => "users", ..page_context(&who) },
+        context! { created => Serde(&created), errors => Serde(&errors), form, ..context! { ..list, ..page_context(&who) } },
     )
     .into_response())
 }

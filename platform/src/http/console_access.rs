@@ -16,8 +16,9 @@ use serde::Deserialize;
 
 use super::render_page as render;
 use super::{
+    PeopleQuery,
     error::PageError,
-    extract::{ConsoleUser, CsrfForm},
+    extract::{ApiQuery, ConsoleUser, CsrfForm},
     flash::{self, Flash},
 };
 use crate::{
@@ -263,9 +264,19 @@ async fn remove_member(
 async fn organizations_page(
     State(app): State<Arc<App>>,
     ConsoleUser(who): ConsoleUser,
+    ApiQuery(query): ApiQuery<PeopleQuery>,
     flash: Flash,
 ) -> Result<Response, PageError> {
-    let list = organizations::list(&app, &who.actor).await?;
+    const PAGE: usize = 50;
+    let from = query.from.unwrap_or(1).max(1);
+    let start = usize::try_from(from - 1).unwrap_or(usize::MAX);
+    let search = query.q.clone().unwrap_or_default();
+    let (list, total) = organizations::page(&app, &who.actor, &search, start, PAGE).await?;
+    let more = start + list.len() < total;
+    let count = records::Count {
+        records: total as u64,
+        more: false,
+    };
     let accounts = records::list(
         &app,
         &who.actor,
@@ -283,6 +294,8 @@ async fn organizations_page(
         &who,
         context! {
             here => "access", organizations => Serde(&list), accounts => Serde(&accounts.data),
+            more,
+            ..query.place(list.len(), None, count)
         },
     ))
 }
@@ -312,10 +325,11 @@ async fn organization_page(
     State(app): State<Arc<App>>,
     ConsoleUser(who): ConsoleUser,
     Path(id): Path<String>,
+    ApiQuery(people): ApiQuery<PeopleQuery>,
     flash: Flash,
 ) -> Result<Response, PageError> {
     let id = role_id(&id)?;
-    let profile = organizations::profile(&app, &who.actor, id).await?;
+    let profile = organizations::profile(&app, &who.actor, id, &people.users()).await?;
     let contacts = records::list(
         &app,
         &who.actor,
@@ -335,6 +349,7 @@ async fn organization_page(
         &who,
         context! {
             here => "access", profile => Serde(&profile), contacts => Serde(&contacts), base => format!("/console/access/organizations/{id}"),
+            ..people.place(profile.members.len(), profile.members_next_cursor.as_deref(), profile.members_count)
         },
     ))
 }

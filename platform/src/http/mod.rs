@@ -126,6 +126,43 @@ async fn fallback(req: Request) -> axum::response::Response {
 }
 
 /// What every signed-in page shows: the tenant, the user, and the CSRF token for its forms.
+/// A page of a list of people (users, an organization's members): a search, where the previous
+/// page ended, and where this one starts (for "51–100 of 240"). Organizations, counted off in
+/// memory, page by `from` alone.
+#[derive(Debug, Default, serde::Deserialize)]
+struct PeopleQuery {
+    q: Option<String>,
+    after: Option<String>,
+    from: Option<u64>,
+}
+
+impl PeopleQuery {
+    fn users(&self) -> crate::users::UserQuery {
+        crate::users::UserQuery {
+            search: self.q.clone(),
+            after: self.after.clone(),
+            limit: None,
+        }
+    }
+
+    /// What a page's template shows of its place in the list: `shown` people, and the next
+    /// page's cursor.
+    fn place(
+        &self,
+        shown: usize,
+        next_cursor: Option<&str>,
+        count: crate::records::Count,
+    ) -> minijinja::Value {
+        let from = self.from.unwrap_or(1).max(1);
+        let shown = shown as u64;
+        minijinja::context! {
+            next_cursor, count => minijinja::value::Serde(count),
+            from, to => from + shown.saturating_sub(1), next_from => from + shown,
+            q => self.q.clone().unwrap_or_default(),
+        }
+    }
+}
+
 fn page_context(who: &Authenticated) -> minijinja::Value {
     use minijinja::value::Serde;
     let csrf_token = match &who.credential {

@@ -14,12 +14,13 @@ use minijinja::{context, value::Serde};
 use serde::Deserialize;
 
 use super::{
+    PeopleQuery,
     console_access::{
         MemberChangeForm, MemberRoleForm, NewMembersForm, ProfileForm, address_fields,
         apply_member_change, members_added, picked_roles, role_id, send_invitations, user_id,
     },
     error::PageError,
-    extract::{CsrfForm, PortalUser, TenantOf},
+    extract::{ApiQuery, CsrfForm, PortalUser, TenantOf},
     flash::{self, Flash},
     page_context,
     sign_in::{self, handlers},
@@ -96,12 +97,14 @@ const ORGANIZATION: &str = "/organization";
 async fn organization(
     State(app): State<Arc<App>>,
     PortalUser(who): PortalUser,
+    ApiQuery(people): ApiQuery<PeopleQuery>,
     flash: Flash,
 ) -> Result<Response, PageError> {
-    let profile = organizations::profile(&app, &who.actor, own_organization(&who)?).await?;
+    let organization = own_organization(&who)?;
+    let profile = organizations::profile(&app, &who.actor, organization, &people.users()).await?;
     let page = views::render(
         "portal/organization.html",
-        context! { flash => flash.message.as_ref().map(Serde), ..context! { profile => Serde(&profile), base => ORGANIZATION, ..page_context(&who) } },
+        context! { flash => flash.message.as_ref().map(Serde), ..context! { profile => Serde(&profile), base => ORGANIZATION, ..context! { ..people.place(profile.members.len(), profile.members_next_cursor.as_deref(), profile.members_count), ..page_context(&who) } } },
     );
     Ok(flash.show(page))
 }

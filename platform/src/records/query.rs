@@ -654,7 +654,7 @@ fn push_filter(sql: &mut Sql, dialect: Dialect, filter: &Filter) -> Result<()> {
             sql.push("LOWER(");
             column.push_expr(sql, dialect);
             sql.push(") LIKE LOWER(")
-                .bind(like_pattern(needle))
+                .bind(crate::store::like_pattern(needle))
                 .push(") ESCAPE '\\'");
             return Ok(());
         }
@@ -670,20 +670,6 @@ fn push_filter(sql: &mut Sql, dialect: Dialect, filter: &Filter) -> Result<()> {
     column.bind(sql, dialect, &filter.value)
 }
 
-/// `%needle%` with the needle's own `%`, `_` and `\` taken literally.
-fn like_pattern(needle: &str) -> String {
-    let mut pattern = String::with_capacity(needle.len() + 2);
-    pattern.push('%');
-    for c in needle.chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            pattern.push('\\');
-        }
-        pattern.push(c);
-    }
-    pattern.push('%');
-    pattern
-}
-
 fn bad_cursor() -> Error {
     Error::BadRequest(crate::tr!("records-bad-cursor"))
 }
@@ -695,14 +681,4 @@ fn decode_cursor(text: &str) -> Result<Cursor> {
         .and_then(|bytes| serde_json::from_slice::<Cursor>(&bytes).ok())
         .filter(|c| uuid::Uuid::parse_str(&c.id).is_ok())
         .ok_or_else(bad_cursor)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn like_patterns_take_wildcards_literally() {
-        assert_eq!(like_pattern("50%_off\\"), "%50\\%\\_off\\\\%");
-    }
 }

@@ -11,7 +11,7 @@ mod versions;
 pub use codec::Timestamp;
 pub(crate) use codec::uuid_text_column;
 pub use dialect::Dialect;
-pub use sql::Sql;
+pub use sql::{Sql, like_pattern};
 pub use versions::{Versioned, Versions};
 
 use std::{future::Future, str::FromStr, sync::Arc, time::Duration};

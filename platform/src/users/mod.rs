@@ -181,6 +181,88 @@ pub async fn list(app: &App, actor: &Actor) -> Result<Vec<UserWithRoles>> {
         .collect())
 }
 
+/// A page of the users list: a search, and where the previous page ended.
+#[derive(Debug, Clone, Default)]
+pub struct UserQuery {
+    pub search: Option<String>,
+    pub after: Option<String>,
+    pub limit: Option<u32>,
+}
+
+/// Users on a page unless asked for fewer (and never more than [`records::MAX_PAGE`]).
+pub const USERS_PAGE: u32 = 50;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct UserPage {
+    pub data: Vec<UserWithRoles>,
+    /// Pass as `after` for the next page; absent on the last.
+    pub next_cursor: Option<String>,
+    pub count: crate::records::Count,
+}
+
+/// A page of the users the actor may manage (see [`list`]), by login, searched by login or name.
+pub async fn page(app: &App, actor: &Actor, query: &UserQuery) -> Result<UserPage> {
+    let everyone = access::check(actor, Capability::ManageEmployees).is_ok();
+    if !everyone {
+        access::check(actor, Capability::ManagePortalUsers)?;
+    }
+    let mut tx = app.db.begin(actor.tenant.id, Access::Read).await?;
+    page_in(&mut tx, actor, query, |filter| {
+        filter.external_only = !everyone
+    })
+    .await
+}
+
+/// A page of users as `query` asks, of those `narrow` leaves (the caller has checked the actor
+/// may see them), with their direct roles.
+pub(crate) async fn page_in(
+    tx: &mut TenantTx,
+    actor: &Actor,
+    query: &UserQuery,
+    narrow: impl FnOnce(&mut storage::UserFilter<'_>),
+) -> Result<UserPage> {
+    let limit = query.limit.unwrap_or(USERS_PAGE);
+    if !(1..=crate::records::MAX_PAGE).contains(&limit) {
+        return Err(Error::BadRequest(crate::tr!(
+            "records-limit-range",
+            max = crate::records::MAX_PAGE
+        )));
+    }
+    let mut filter = storage::UserFilter {
+        search: query
+            .search
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty()),
+        after: query.after.as_deref(),
+        ..Default::default()
+    };
+    narrow(&mut filter);
+    let mut users = storage::page(tx, &filter, i64::from(limit) + 1).await?;
+    let next_cursor = if users.len() > limit as usize {
+        users.truncate(limit as usize);
+        users.last().map(|u| u.login.to_string())
+    } else {
+        None
+    };
+    let cap = crate::records::COUNT_CAP;
+    let n = storage::count(tx, &filter, i64::try_from(cap).unwrap_or(i64::MAX)).await?;
+    let n = u64::try_from(n).unwrap_or_default();
+    let ids: Vec<UserId> = users.iter().map(|u| u.id).collect();
+    let memberships = access::direct_roles_of(tx, &ids).await?;
+    Ok(UserPage {
+        data: users
+            .into_iter()
+            .map(|user| with_roles(actor, user, &memberships))
+            .collect(),
+        next_cursor,
+        count: crate::records::Count {
+            records: n.min(cap),
+            more: n > cap,
+        },
+    })
+}
+
 fn with_roles(
     actor: &Actor,
     user: User,

@@ -3,7 +3,7 @@
 use sqlx::{Row, any::AnyRow};
 
 use super::{Email, NewUser, User, UserId, UserKind};
-use crate::store::{TenantTx, Timestamp};
+use crate::store::{Sql, TenantTx, Timestamp, like_pattern};
 
 /// The columns [`from_row`] reads, as a literal so queries stay `&'static str`.
 #[macro_export]
@@ -187,6 +187,74 @@ pub(crate) async fn list(tx: &mut TenantTx) -> Result<Vec<User>, sqlx::Error> {
     .collect()
 }
 
+/// Which users a page of the users list holds.
+#[derive(Debug, Default)]
+pub(crate) struct UserFilter<'a> {
+    pub external_only: bool,
+    /// Only the members of this portal organization.
+    pub organization: Option<crate::access::RoleId>,
+    /// Part of the login or the name, any case.
+    pub search: Option<&'a str>,
+    /// The login the previous page ended with.
+    pub after: Option<&'a str>,
+}
+
+impl UserFilter<'_> {
+    fn push(&self, sql: &mut Sql, tenant: i64) {
+        sql.bind(tenant).push(" AND kind <> 'system'");
+        if self.external_only {
+            sql.push(" AND kind = 'external'");
+        }
+        if let Some(organization) = self.organization {
+            sql.push(" AND organization_id = ").bind(organization);
+        }
+        if let Some(words) = self.search {
+            let pattern = like_pattern(&words.to_lowercase());
+            sql.push(" AND (LOWER(login) LIKE ")
+                .bind(pattern.clone())
+                .push(" ESCAPE '\\' OR LOWER(full_name) LIKE ")
+                .bind(pattern)
+                .push(" ESCAPE '\\')");
+        }
+    }
+}
+
+/// Up to `limit` users in login order, after the filter's `after`.
+pub(crate) async fn page(
+    tx: &mut TenantTx,
+    filter: &UserFilter<'_>,
+    limit: i64,
+) -> Result<Vec<User>, sqlx::Error> {
+    let mut sql = Sql::new(concat!(
+        "SELECT ",
+        crate::user_columns!(),
+        " FROM users WHERE tenant_id = "
+    ));
+    filter.push(&mut sql, tx.tenant_param());
+    if let Some(after) = filter.after {
+        sql.push(" AND login > ").bind(after.to_owned());
+    }
+    sql.push(" ORDER BY login LIMIT ").bind(limit);
+    sql.fetch_all(tx.conn())
+        .await?
+        .iter()
+        .map(from_row)
+        .collect()
+}
+
+/// How many users the filter (not its `after`) holds, counting at most `cap + 1`.
+pub(crate) async fn count(
+    tx: &mut TenantTx,
+    filter: &UserFilter<'_>,
+    cap: i64,
+) -> Result<i64, sqlx::Error> {
+    let mut sql = Sql::new("SELECT COUNT(*) AS n FROM (SELECT 1 FROM users WHERE tenant_id = ");
+    filter.push(&mut sql, tx.tenant_param());
+    sql.push(" LIMIT ").bind(cap + 1).push(") c");
+    let row = sql.fetch_optional(tx.conn()).await?;
+    row.map_or(Ok(0), |r| r.try_get("n"))
+}
+
 pub(crate) async fn set_contact(
     tx: &mut TenantTx,
     id: UserId,
@@ -273,24 +341,4 @@ pub(crate) async fn find_by_login(
     .as_ref()
     .map(from_row)
     .transpose()
-}
-
-/// Members of a portal organization.
-pub(crate) async fn in_organization(
-    tx: &mut TenantTx,
-    organization: crate::access::RoleId,
-) -> Result<Vec<User>, sqlx::Error> {
-    let tenant = tx.tenant_param();
-    sqlx::query(concat!(
-        "SELECT ",
-        crate::user_columns!(),
-        " FROM users WHERE tenant_id = $1 AND organization_id = $2 ORDER BY login"
-    ))
-    .bind(tenant)
-    .bind(organization)
-    .fetch_all(tx.conn())
-    .await?
-    .iter()
-    .map(from_row)
-    .collect()
 }

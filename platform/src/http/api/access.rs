@@ -540,22 +540,42 @@ pub async fn create_organization(
     Ok((StatusCode::CREATED, Json(json!({ "id": id }))))
 }
 
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct MembersQuery {
+    /// Members whose login or name holds this, any case.
+    q: Option<String>,
+    /// The `members_next_cursor` of the previous page.
+    after: Option<String>,
+    /// Members on the page (at most 200; 50 unless given).
+    #[param(minimum = 1, maximum = 200)]
+    limit: Option<u32>,
+}
+
 #[utoipa::path(
     get,
     path = "/organizations/{id}",
     tag = "organizations",
     operation_id = "get_organization",
     summary = "An organization's profile",
-    responses((status = 200, description = "The organization's profile and members", body = Value))
+    params(MembersQuery),
+    responses((status = 200, description = "The organization's profile and a page of its members (by login)", body = Value))
 )]
 pub async fn organization(
     State(app): State<Arc<App>>,
     ApiUser(who): ApiUser,
     Path(id): Path<String>,
+    ApiQuery(query): ApiQuery<MembersQuery>,
 ) -> Answer {
     let id = id.parse().map_err(|_| Error::NotFound("organization"))?;
+    let members = crate::users::UserQuery {
+        search: query.q,
+        after: query.after,
+        limit: query.limit,
+    };
     Ok(Json(json!(
-        organizations::profile(&app, &who.actor, id).await?
+        organizations::profile(&app, &who.actor, id, &members).await?
     )))
 }
 

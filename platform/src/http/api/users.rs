@@ -14,26 +14,50 @@ use crate::{
     error::Error,
     http::{
         error::ApiError,
-        extract::{ApiJson, ApiUser},
+        extract::{ApiJson, ApiQuery, ApiUser},
     },
     mail,
     users::{self, NewUser},
 };
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct UsersQuery {
+    /// Part of a login or name, any case.
+    q: Option<String>,
+    /// The `next_cursor` of the previous page.
+    after: Option<String>,
+    /// Users on the page (at most 200; 50 unless given).
+    #[param(minimum = 1, maximum = 200)]
+    limit: Option<u32>,
+}
 
 #[utoipa::path(
     get,
     path = "/users",
     tag = "users",
     operation_id = "list_users",
-    summary = "Lists users",
-    responses((status = 200, description = "Every user, with direct roles", body = Value))
+    summary = "Lists users (by login, searched, paged)",
+    params(UsersQuery),
+    responses((status = 200, description = "A page of the users the caller may manage, with direct roles, `next_cursor` and `count`", body = Value))
 )]
 pub async fn list(
     State(app): State<Arc<App>>,
     ApiUser(who): ApiUser,
+    ApiQuery(query): ApiQuery<UsersQuery>,
 ) -> Result<Json<Value>, ApiError> {
-    let users = users::list(&app, &who.actor).await?;
-    Ok(Json(json!({ "data": users })))
+    let page = users::page(
+        &app,
+        &who.actor,
+        &users::UserQuery {
+            search: query.q,
+            after: query.after,
+            limit: query.limit,
+        },
+    )
+    .await?;
+    Ok(Json(json!(page)))
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
