@@ -7,6 +7,15 @@ CREATE TABLE list_columns (
     PRIMARY KEY (tenant_id, user_id, object)
 );
 
+-- Tags people put on records; a list filters on them (`tag:eq:name`) through the primary key.
+CREATE TABLE record_tags (
+    tenant_id BIGINT NOT NULL,
+    object TEXT NOT NULL,
+    record_id TEXT NOT NULL,
+    tag TEXT NOT NULL,
+    PRIMARY KEY (tenant_id, object, record_id, tag)
+);
+
 -- Folders of a list: static (the records people put in them) or dynamic (filter conditions in
 -- AND/OR groups, as JSON), in a tree, private to their owner or shared with a role.
 CREATE TABLE folders (
@@ -30,12 +39,14 @@ CREATE TABLE folder_records (
     PRIMARY KEY (tenant_id, folder_id, record_id),
     FOREIGN KEY (tenant_id, folder_id) REFERENCES folders (tenant_id, id) ON DELETE CASCADE
 );
+-- A record's page lists the folders that hold it.
+CREATE INDEX folder_records_by_record ON folder_records (tenant_id, record_id);
 
 DO $$
 DECLARE
     t TEXT;
 BEGIN
-    FOREACH t IN ARRAY ARRAY['list_columns', 'folders', 'folder_records']
+    FOREACH t IN ARRAY ARRAY['list_columns', 'record_tags', 'folders', 'folder_records']
     LOOP
         EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', t);
         EXECUTE format('ALTER TABLE %I FORCE ROW LEVEL SECURITY', t);

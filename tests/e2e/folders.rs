@@ -201,3 +201,66 @@ on_both_databases! {
         assert!(page.contains("Ada") && !page.contains("Cyd"), "{page}");
     }
 }
+
+on_both_databases! {
+    async fn tags_are_put_on_records_people_may_edit_and_filter_lists_and_folders(app: TestApp) {
+        let tenant = app.tenant("acme").await;
+        let admin = tenant.admin_browser().await;
+        let ada = add_contact(&admin, "Ada", "Analyst", "uk").await;
+        let bob = add_contact(&admin, "Bob", "Clerk", "us").await;
+        add_contact(&admin, "Cyd", "Manager", "uk").await;
+        let tags = |id: &str| format!("{CONTACTS}/{id}/tags");
+
+        let response = admin.client.put(admin.url(&format!("{}/call%20back", tags(&ada)))).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        let now: Value = response.json().await.unwrap();
+        assert_eq!(now["data"], json!(["call back"]));
+        // Tagging twice changes nothing; a list and a folder filter on the tag.
+        admin.client.put(admin.url(&format!("{}/call%20back", tags(&ada)))).send().await.unwrap();
+        assert_eq!(names(&admin, "filter=tag:eq:call%20back").await, ["Ada"]);
+        let folder: Value = admin.post_json(FOLDERS, &json!({ "name": "Tagged or Bob", "condition": { "any": ["tag:eq:call back", "full_name:eq:Bob"] } })).await.json().await.unwrap();
+        assert_eq!(names(&admin, &format!("folder={}&sort=full_name", folder["id"].as_str().unwrap())).await, ["Ada", "Bob"]);
+
+        // Bad tags and tag filters are refused and change nothing.
+        for bad in ["a%3Ab", &"x".repeat(51)] {
+            let response = admin.client.put(admin.url(&format!("{}/{bad}", tags(&bob)))).send().await.unwrap();
+            assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
+        }
+        let bob_tags: Value = admin.get(&tags(&bob)).await.json().await.unwrap();
+        assert_eq!(bob_tags["data"], json!([]));
+        let (status, _) = error_code(admin.get(&format!("{CONTACTS}?filter=tag:contains:call")).await).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+
+        // A portal user who may read Ada's contact sees its tags but may not tag it; Bob's
+        // contact and its tags do not exist for them.
+        let (customer_id, customer_login) = tenant.create_user(&admin, "cus@customer.test", "external", "customer's password").await;
+        put(&admin, "/api/v1/access/portal-objects/contact", json!({ "on_portal": true })).await;
+        put(&admin, "/api/v1/access/objects/contact/grants", json!({ "operation": "read", "grantee": customer_id, "granted": true })).await;
+        let shared = admin.post_json(&format!("{CONTACTS}/{ada}/rights"), &json!({ "grantee": customer_id, "level": "read" })).await;
+        assert!(shared.status().is_success(), "{}", shared.text().await.unwrap());
+        let customer = tenant.browser();
+        assert_eq!(customer.sign_in_api(&customer_login).await.status(), StatusCode::OK);
+        let theirs: Value = customer.get(&tags(&ada)).await.json().await.unwrap();
+        assert_eq!(theirs["data"], json!(["call back"]));
+        let refused = customer.client.put(customer.url(&format!("{}/mine", tags(&ada)))).send().await.unwrap();
+        assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+        assert_eq!(customer.get(&tags(&bob)).await.status(), StatusCode::NOT_FOUND);
+        let (_, still) = admin.get_text(&tags(&ada)).await;
+        assert!(!still.contains("mine"), "{still}");
+        // Nor does another tenant see them.
+        let other = app.tenant("globex").await.admin_browser().await;
+        assert_eq!(other.get(&tags(&ada)).await.status(), StatusCode::NOT_FOUND);
+
+        // On the record page: the tags link to the list filtered on them; one is added and one
+        // taken off.
+        let page = format!("/console/records/contact/{bob}");
+        let response = admin.submit_form(&page, &format!("{page}/tags"), &[("tag", "  vip  ")]).await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        let (_, html) = admin.get_text(&page).await;
+        assert!(html.contains("Tagged “vip”.") && html.contains("?filter=tag%3Aeq%3Avip"), "{html}");
+        let response = admin.submit_form(&page, &format!("{page}/tags"), &[("tag", "vip"), ("remove", "1")]).await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        let bob_tags: Value = admin.get(&tags(&bob)).await.json().await.unwrap();
+        assert_eq!(bob_tags["data"], json!([]));
+    }
+}

@@ -81,6 +81,14 @@ macro_rules! surface_routes {
         ) -> Response {
             self::choose_columns(&app, &who, &object, form, $surface).await
         }
+        async fn tag(
+            State(app): State<Arc<App>>,
+            $user(who): $user,
+            Path((object, id)): Path<(String, String)>,
+            CsrfForm(form): CsrfForm<TagForm>,
+        ) -> Response {
+            self::tag(&app, &who, &object, &id, form, $surface).await
+        }
         async fn new_folder(
             State(app): State<Arc<App>>,
             $user(who): $user,
@@ -195,6 +203,7 @@ macro_rules! surface_routes {
             .route("/{object}/folders/new", get(new_folder))
             .route("/{object}/folders/{folder}/delete", post(delete_folder))
             .route("/{object}/{id}/folders", post(file))
+            .route("/{object}/{id}/tags", post(tag))
             .route("/{object}/pick/{field}", get(pick))
             .route("/{object}/{id}", get(show).post(update))
             .route("/{object}/{id}/delete", post(delete))
@@ -402,14 +411,46 @@ async fn choose_columns(
     }
 }
 
-/// The fields a list may be filtered on, as the actor sees them.
+/// The fields a list may be filtered on, as the actor sees them, and the records' tags.
 pub(super) fn filterable(object: &ObjectType, columns: &Columns) -> Vec<View> {
     object
         .fields
         .iter()
         .filter(|f| columns.visible(&f.name))
         .map(|f| context! { name => &f.name, title => object.field_title_shown(f) })
+        .chain(std::iter::once(
+            context! { name => "tag", title => crate::tr!("records-tag") },
+        ))
         .collect()
+}
+
+#[derive(Debug, Deserialize)]
+pub struct TagForm {
+    #[serde(default)]
+    tag: String,
+    /// Present: take the tag off.
+    remove: Option<String>,
+}
+
+/// Puts a tag on the record, or takes one off.
+async fn tag(
+    app: &App,
+    who: &Authenticated,
+    code: &str,
+    id: &str,
+    form: TagForm,
+    surface: Surface,
+) -> Response {
+    let page = format!("{}/{code}/{id}", surface.prefix);
+    let on = form.remove.is_none();
+    match records::tags::set(app, &who.actor, code, id, &form.tag, on).await {
+        Ok(_) if on => flash::notice(&page, &crate::tr!("records-tagged", tag = form.tag.trim())),
+        Ok(_) => flash::notice(
+            &page,
+            &crate::tr!("records-untagged", tag = form.tag.trim()),
+        ),
+        Err(error) => flash::refused(&page, error),
+    }
 }
 
 /// The list request of a list page's query, with the folder it names (one the actor sees).
@@ -732,6 +773,9 @@ async fn record_page(
         .await
         .unwrap_or_default();
     let record_folders = folder_pages::of_record(app, who, code, id).await;
+    let tags = records::tags::of_record(app, &who.actor, code, id)
+        .await
+        .unwrap_or_default();
     Ok(views::render_with_status(
         status,
         "records/record.html",
@@ -742,6 +786,7 @@ async fn record_page(
             here_path => format!("{}/{code}/{id}", surface.prefix),
             files => Serde(&files),
             record_folders,
+            tags,
             actions => Serde(&actions),
             history => Serde(&history),
             files_prefix => surface.prefix.trim_end_matches("/records"),

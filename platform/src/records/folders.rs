@@ -30,7 +30,7 @@ pub struct Folder {
     /// The role the folder is shared with; none: only its owner sees it.
     pub shared_with: Option<String>,
     /// A dynamic folder's conditions; none: a static folder.
-    #[schema(value_type = Option<Object>)]
+    #[schema(value_type = Option<serde_json::Value>)]
     pub condition: Option<Condition>,
     /// How deep in the tree: 0 for a folder at the top.
     pub depth: usize,
@@ -53,7 +53,7 @@ pub struct NewFolder {
     pub shared_with: Option<String>,
     /// Conditions for a dynamic folder; leave out for a static one.
     #[serde(default)]
-    #[schema(value_type = Option<Object>)]
+    #[schema(value_type = Option<serde_json::Value>)]
     pub condition: Option<Condition>,
 }
 

@@ -10,6 +10,7 @@ pub mod manifest;
 mod object_type;
 mod query;
 mod storage;
+pub mod tags;
 mod view;
 
 pub use manifest::{AccessDefaults, LayoutManifest, RuleDefault};
@@ -137,27 +138,34 @@ pub struct Count {
 /// tells a person nothing more.
 pub const COUNT_CAP: u64 = 10_000;
 
+impl Count {
+    /// The count SQL answers when asked to count at most [`Count::SQL_CAP`] rows.
+    pub const SQL_CAP: i64 = COUNT_CAP as i64;
+
+    pub fn of(counted: i64) -> Self {
+        let n = u64::try_from(counted).unwrap_or_default();
+        Self {
+            records: n.min(COUNT_CAP),
+            more: n > COUNT_CAP,
+        }
+    }
+}
+
 pub async fn count(app: &App, actor: &Actor, object: &str, request: &ListRequest) -> Result<Count> {
     let listing = Listing::of(actor, object, request)?;
     let mut tx = app.db.begin(actor.tenant.id, Access::Read).await?;
-    let cap = i64::try_from(COUNT_CAP).unwrap_or(i64::MAX);
     let sql = listing.plan.count_sql(
         tx.dialect(),
         tx.tenant_param(),
         listing.object.code.as_str(),
         &Visibility::of(actor),
-        cap,
+        Count::SQL_CAP,
     )?;
     let row = sql
         .fetch_optional(tx.conn())
         .await?
         .ok_or_else(|| Error::Internal(anyhow::anyhow!("COUNT answered no row")))?;
-    let n: i64 = sqlx::Row::try_get(&row, "n")?;
-    let n = u64::try_from(n).unwrap_or_default();
-    Ok(Count {
-        records: n.min(COUNT_CAP),
-        more: n > COUNT_CAP,
-    })
+    Ok(Count::of(sqlx::Row::try_get(&row, "n")?))
 }
 
 /// [`list`] inside a transaction the caller reads more in.

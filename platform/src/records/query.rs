@@ -207,7 +207,7 @@ pub enum FolderScope {
 
 /// Filter conditions in AND/OR groups, nested: `{"any": [{"all": ["status:eq:New",
 /// "priority:eq:High"]}, "status:eq:Escalated"]}`. Each filter is written as a list's `filter`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum Condition {
     Filter(String),
@@ -272,6 +272,8 @@ impl Filter {
 #[derive(Debug)]
 enum Tree {
     Filter(Filter),
+    /// `tag:eq:name`: the records tagged so.
+    Tagged(String),
     All(Vec<Tree>),
     Any(Vec<Tree>),
 }
@@ -310,11 +312,22 @@ impl Tree {
                 if *count > MAX_CONDITIONS {
                     return Err(too_big());
                 }
-                Self::Filter(Filter::parse(object, columns, text)?)
+                Self::leaf(object, columns, text)?
             }
             Condition::All { all } => Self::All(children(all)?),
             Condition::Any { any } => Self::Any(children(any)?),
         })
+    }
+
+    /// One filter as written (`field:op:value`); tags are a filter too (`tag:eq:name`).
+    fn leaf(object: &ObjectType, columns: &Columns, text: &str) -> Result<Self> {
+        match text.strip_prefix("tag:") {
+            Some(rest) => match rest.strip_prefix("eq:") {
+                Some(tag) => Ok(Self::Tagged(tag.trim().to_owned())),
+                None => Err(Error::BadRequest(crate::tr!("records-tag-filter"))),
+            },
+            None => Filter::parse(object, columns, text).map(Self::Filter),
+        }
     }
 
     /// The search of `words` in every visible text column that is not a reference, and the
@@ -340,6 +353,15 @@ impl Tree {
     fn push(&self, sql: &mut Sql, dialect: Dialect) -> Result<()> {
         let (children, joiner, empty) = match self {
             Self::Filter(filter) => return push_filter(sql, dialect, filter),
+            Self::Tagged(tag) => {
+                sql.push(
+                    "EXISTS (SELECT 1 FROM record_tags rt WHERE rt.tenant_id = r.tenant_id \
+                     AND rt.object = r.object AND rt.record_id = r.id AND rt.tag = ",
+                )
+                .bind(tag.clone())
+                .push(")");
+                return Ok(());
+            }
             Self::All(children) => (children, " AND ", "1 = 1"),
             Self::Any(children) => (children, " OR ", "1 = 0"),
         };
@@ -397,7 +419,7 @@ impl ListPlan {
         let mut filters: Vec<Tree> = request
             .filters
             .iter()
-            .map(|text| Filter::parse(object, columns, text).map(Tree::Filter))
+            .map(|text| Tree::leaf(object, columns, text))
             .collect::<Result<_>>()?;
         if let Some(words) = request.search.as_deref().map(str::trim)
             && !words.is_empty()

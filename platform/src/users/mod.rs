@@ -245,9 +245,7 @@ pub(crate) async fn page_in(
     } else {
         None
     };
-    let cap = crate::records::COUNT_CAP;
-    let n = storage::count(tx, &filter, i64::try_from(cap).unwrap_or(i64::MAX)).await?;
-    let n = u64::try_from(n).unwrap_or_default();
+    let count = storage::count(tx, &filter, crate::records::Count::SQL_CAP).await?;
     let ids: Vec<UserId> = users.iter().map(|u| u.id).collect();
     let memberships = access::direct_roles_of(tx, &ids).await?;
     Ok(UserPage {
@@ -256,10 +254,7 @@ pub(crate) async fn page_in(
             .map(|user| with_roles(actor, user, &memberships))
             .collect(),
         next_cursor,
-        count: crate::records::Count {
-            records: n.min(cap),
-            more: n > cap,
-        },
+        count: crate::records::Count::of(count),
     })
 }
 

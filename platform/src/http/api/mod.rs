@@ -62,6 +62,8 @@ pub fn routes() -> axum::Router<Arc<App>> {
         .routes(routes!(records::list, records::create))
         .routes(routes!(records::export))
         .routes(routes!(records::columns, records::choose_columns))
+        .routes(routes!(records::tags))
+        .routes(routes!(records::add_tag, records::remove_tag))
         .routes(routes!(folders::list, folders::create))
         .routes(routes!(folders::delete))
         .routes(routes!(folders::put_record, folders::remove_record))

@@ -174,6 +174,57 @@ pub async fn choose_columns(
     Ok(StatusCode::NO_CONTENT)
 }
 
+#[utoipa::path(
+    get,
+    path = "/objects/{object}/records/{id}/tags",
+    tag = "records",
+    operation_id = "record_tags",
+    summary = "A record's tags (filter a list on one with `filter=tag:eq:NAME`)",
+    responses((status = 200, description = "`data`: the tags, alphabetically", body = Value))
+)]
+pub async fn tags(
+    State(app): State<Arc<App>>,
+    ApiUser(who): ApiUser,
+    Path((object, id)): Path<(String, String)>,
+) -> Result<Json<Value>, ApiError> {
+    let tags = records::tags::of_record(&app, &who.actor, &object, &id).await?;
+    Ok(Json(json!({ "data": tags })))
+}
+
+#[utoipa::path(
+    put,
+    path = "/objects/{object}/records/{id}/tags/{tag}",
+    tag = "records",
+    operation_id = "add_record_tag",
+    summary = "Tags a record the caller may edit",
+    responses((status = 200, description = "`data`: the record's tags now", body = Value))
+)]
+pub async fn add_tag(
+    State(app): State<Arc<App>>,
+    ApiUser(who): ApiUser,
+    Path((object, id, tag)): Path<(String, String, String)>,
+) -> Result<Json<Value>, ApiError> {
+    let tags = records::tags::set(&app, &who.actor, &object, &id, &tag, true).await?;
+    Ok(Json(json!({ "data": tags })))
+}
+
+#[utoipa::path(
+    delete,
+    path = "/objects/{object}/records/{id}/tags/{tag}",
+    tag = "records",
+    operation_id = "remove_record_tag",
+    summary = "Takes a tag off a record the caller may edit",
+    responses((status = 200, description = "`data`: the record's tags now", body = Value))
+)]
+pub async fn remove_tag(
+    State(app): State<Arc<App>>,
+    ApiUser(who): ApiUser,
+    Path((object, id, tag)): Path<(String, String, String)>,
+) -> Result<Json<Value>, ApiError> {
+    let tags = records::tags::set(&app, &who.actor, &object, &id, &tag, false).await?;
+    Ok(Json(json!({ "data": tags })))
+}
+
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
