@@ -89,6 +89,8 @@ on_both_databases! {
             (json!({ "name": "  " }), "name"),
             (json!({ "name": "x".repeat(101) }), "name"),
             (json!({ "name": "Bad", "condition": "email:like:x" }), "condition"),
+            (json!({ "name": "Bad", "condition": {} }), "condition"),
+            (json!({ "name": "Bad", "condition": 42 }), "condition"),
             (json!({ "name": "Bad", "condition": { "any": ["nothing:eq:1"] } }), "condition"),
             (json!({ "name": "Bad", "parent": "not-a-folder" }), "parent"),
         ] {

@@ -201,3 +201,4 @@ records-tag = Schlagwort
 records-remove-tag = Schlagwort „{ $tag }“ entfernen
 records-tagged = Mit „{ $tag }“ verschlagwortet.
 records-untagged = Das Schlagwort „{ $tag }“ ist entfernt.
+folders-condition-malformed = muss ein Filter wie "status:eq:New" sein, oder eine Gruppe: ein Objekt, dessen "all" oder "any" eine Liste von Bedingungen ist

@@ -165,7 +165,7 @@ fn new_folder(form: &BTreeMap<String, String>) -> Result<NewFolder> {
         name: get("name").to_owned(),
         parent: optional("parent"),
         shared_with: optional("shared_with"),
-        condition,
+        condition: condition.map(|c| serde_json::to_value(c).expect("conditions serialise")),
     })
 }
 

@@ -51,10 +51,10 @@ pub struct NewFolder {
     pub parent: Option<String>,
     #[serde(default)]
     pub shared_with: Option<String>,
-    /// Conditions for a dynamic folder; leave out for a static one.
+    /// Conditions for a dynamic folder (a filter `field:op:value`, or `{"all": [...]}` /
+    /// `{"any": [...]}` of conditions); leave out for a static one.
     #[serde(default)]
-    #[schema(value_type = Option<serde_json::Value>)]
-    pub condition: Option<Condition>,
+    pub condition: Option<serde_json::Value>,
 }
 
 /// Folders are a system operation ("Use folders") on a list the actor may read.
@@ -107,11 +107,18 @@ pub async fn create(app: &App, actor: &Actor, object: &str, new: NewFolder) -> R
             crate::tr!("folders-name-length", max = MAX_NAME),
         ));
     }
-    if let Some(condition) = &new.condition {
-        condition
-            .check(&object, &Columns::of(actor, &object))
-            .map_err(|e| Error::invalid_field("condition", e.to_string()))?;
-    }
+    let condition = new
+        .condition
+        .map(|c| {
+            let condition: Condition = serde_json::from_value(c).map_err(|_| {
+                Error::invalid_field("condition", crate::tr!("folders-condition-malformed"))
+            })?;
+            condition
+                .check(&object, &Columns::of(actor, &object))
+                .map_err(|e| Error::invalid_field("condition", e.to_string()))?;
+            Ok::<_, Error>(condition)
+        })
+        .transpose()?;
     if let Some(role) = &new.shared_with
         && !(actor.is_admin() || actor.membership.grantees.contains(role))
     {
@@ -145,7 +152,7 @@ pub async fn create(app: &App, actor: &Actor, object: &str, new: NewFolder) -> R
         parent: new.parent,
         owner: actor.user.to_string(),
         shared_with: new.shared_with,
-        condition: new.condition,
+        condition,
         depth: 0,
     };
     let condition = folder

@@ -229,6 +229,7 @@ pub async fn remove_tag(
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct ExportQuery {
+    #[param(inline)]
     format: export::Format,
     sort: Option<String>,
     #[serde(default)]
