@@ -54,6 +54,9 @@ on_both_databases! {
         let found: Vec<&str> = page["data"].as_array().unwrap().iter().map(|r| r["data"]["full_name"].as_str().unwrap()).collect();
         assert_eq!(found, ["Ada", "Dee"]);
         assert_eq!(page["count"], json!({ "records": 2, "more": false }));
+        // A list takes a bounded number of filters.
+        let many = vec!["filter=full_name:ne:x"; 51].join("&");
+        assert_eq!(admin.get(&format!("{CONTACTS}?{many}")).await.status(), StatusCode::BAD_REQUEST);
 
         // A dynamic folder: (Analyst AND uk) OR Manager.
         let condition = json!({ "any": [

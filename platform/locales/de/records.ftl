@@ -202,3 +202,4 @@ records-remove-tag = Schlagwort „{ $tag }“ entfernen
 records-tagged = Mit „{ $tag }“ verschlagwortet.
 records-untagged = Das Schlagwort „{ $tag }“ ist entfernt.
 folders-condition-malformed = muss ein Filter wie "status:eq:New" sein, oder eine Gruppe: ein Objekt, dessen "all" oder "any" eine Liste von Bedingungen ist
+records-too-many-filters = Eine Liste nimmt höchstens { $max } Filter.

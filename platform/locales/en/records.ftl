@@ -202,3 +202,4 @@ records-remove-tag = Take off the tag “{ $tag }”
 records-tagged = Tagged “{ $tag }”.
 records-untagged = The tag “{ $tag }” is taken off.
 folders-condition-malformed = must be a filter like "status:eq:New", or a group: an object whose "all" or "any" is a list of conditions
+records-too-many-filters = A list takes at most { $max } filters.

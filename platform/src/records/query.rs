@@ -333,20 +333,22 @@ impl Tree {
     /// The search of `words` in every visible text column that is not a reference, and the
     /// number.
     fn search(object: &ObjectType, columns: &Columns, words: &str) -> Result<Self> {
-        let mut any = vec![Self::Filter(Filter {
-            column: ColumnRef::resolve(object, columns, "number")?,
-            op: FilterOp::Contains,
-            value: Value::String(words.to_owned()),
-        })];
-        for field in object.fields.iter().filter(|f| {
-            f.kind() == FieldKind::Text && f.reference.is_none() && columns.visible(&f.name)
-        }) {
-            any.push(Self::Filter(Filter {
-                column: ColumnRef::resolve(object, columns, &field.name)?,
-                op: FilterOp::Contains,
-                value: Value::String(words.to_owned()),
-            }));
-        }
+        let texts = object
+            .fields
+            .iter()
+            .filter(|f| f.kind() == FieldKind::Text && f.reference.is_none())
+            .map(|f| f.name.as_str());
+        let any = std::iter::once("number")
+            .chain(texts)
+            .filter(|name| columns.visible(name))
+            .map(|name| {
+                Ok(Self::Filter(Filter {
+                    column: ColumnRef::resolve(object, columns, name)?,
+                    op: FilterOp::Contains,
+                    value: Value::String(words.to_owned()),
+                }))
+            })
+            .collect::<Result<_>>()?;
         Ok(Self::Any(any))
     }
 
@@ -414,6 +416,12 @@ impl ListPlan {
             return Err(Error::BadRequest(crate::tr!(
                 "records-limit-range",
                 max = MAX_PAGE
+            )));
+        }
+        if request.filters.len() > MAX_CONDITIONS {
+            return Err(Error::BadRequest(crate::tr!(
+                "records-too-many-filters",
+                max = MAX_CONDITIONS
             )));
         }
         let mut filters: Vec<Tree> = request
