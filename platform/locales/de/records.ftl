@@ -203,3 +203,6 @@ records-tagged = Mit „{ $tag }“ verschlagwortet.
 records-untagged = Das Schlagwort „{ $tag }“ ist entfernt.
 folders-condition-malformed = muss ein Filter wie "status:eq:New" sein, oder eine Gruppe: ein Objekt, dessen "all" oder "any" eine Liste von Bedingungen ist
 records-too-many-filters = Eine Liste nimmt höchstens { $max } Filter.
+records-quick-filters = Schnellfilter
+records-quick-all = Alle
+records-quick-mine = Von mir angelegt

@@ -203,3 +203,6 @@ records-tagged = Tagged “{ $tag }”.
 records-untagged = The tag “{ $tag }” is taken off.
 folders-condition-malformed = must be a filter like "status:eq:New", or a group: an object whose "all" or "any" is a list of conditions
 records-too-many-filters = A list takes at most { $max } filters.
+records-quick-filters = Quick filters
+records-quick-all = All
+records-quick-mine = Created by me

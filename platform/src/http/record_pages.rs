@@ -356,6 +356,7 @@ async fn list(
         && access::check(&who.actor, Capability::Records(&object, Operation::Create)).is_ok();
     let filterable = filterable(&object, &columns);
     let folders = folder_pages::of_list(app, who, code).await;
+    let quick = quick_filters(who, &object, &columns, &query, surface);
     Ok(render(
         flash,
         "records/list.html",
@@ -376,6 +377,7 @@ async fn list(
             folders,
             can_use_folders => access::check(&who.actor, Capability::System(SystemOperation::UseFolders)).is_ok(),
             kept => query.kept(),
+            quick,
             page => page.as_ref().map(Serde),
             problem,
             can_create,
@@ -409,6 +411,50 @@ async fn choose_columns(
         Ok(()) => flash::notice(&list, &crate::tr!("records-columns-saved")),
         Err(error) => flash::refused(&list, error),
     }
+}
+
+/// One-click filters above a list: everything, what the viewer created, and each status; each
+/// replaces the list's filters and keeps its folder and search.
+fn quick_filters(
+    who: &Authenticated,
+    object: &ObjectType,
+    columns: &Columns,
+    query: &ListQuery,
+    surface: Surface,
+) -> Vec<View> {
+    let code = object.code.as_str();
+    let mut choices: Vec<(String, Option<String>)> = vec![(crate::tr!("records-quick-all"), None)];
+    if columns.visible("created_by") {
+        choices.push((
+            crate::tr!("records-quick-mine"),
+            Some(format!("created_by:eq:{}", who.actor.user)),
+        ));
+    }
+    if columns.visible("status") {
+        choices.extend(object.statuses.iter().map(|status| {
+            let title = status.title.as_deref().unwrap_or(&status.code);
+            (
+                crate::i18n::value_label(code, "status", title),
+                Some(format!("status:eq:{}", status.code)),
+            )
+        }));
+    }
+    let current = query.filters();
+    choices
+        .into_iter()
+        .map(|(title, filter)| {
+            let keep = ListQuery {
+                filter: filter.iter().cloned().collect(),
+                q: query.q.clone(),
+                folder: query.folder.clone(),
+                ..ListQuery::default()
+            };
+            let tail = keep.kept();
+            let href = format!("{}/{code}?{}", surface.prefix, tail.trim_start_matches('&'));
+            let selected = current == filter.iter().cloned().collect::<Vec<_>>();
+            context! { title, href => href.trim_end_matches('?'), current => selected }
+        })
+        .collect()
 }
 
 /// The fields a list may be filtered on, as the actor sees them, and the records' tags.
