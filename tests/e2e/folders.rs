@@ -188,6 +188,11 @@ on_both_databases! {
         assert_eq!(status, StatusCode::OK);
         assert!(page.contains("1–2 of 2") && page.contains("aria-current=\"page\">Created by me<"), "{page}");
 
+        // An object with statuses has one quick filter each.
+        let (_, cases) = admin.get_text("/console/records/case").await;
+        let quick = cases.split("id=\"quick-filters\"").nth(1).unwrap().split("</nav>").next().unwrap().to_owned();
+        assert!(quick.contains(">In progress<") && quick.contains("filter=status%3Aeq%3AIn+progress"), "{quick}");
+
         // The builder starts from the list's filters; a group of OR conditions.
         let (status, builder) = admin.get_text("/console/records/contact/folders/new?filter=job_title:eq:Analyst").await;
         assert_eq!(status, StatusCode::OK);

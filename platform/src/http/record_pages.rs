@@ -430,12 +430,34 @@ fn quick_filters(
             Some(format!("created_by:eq:{}", who.actor.user)),
         ));
     }
+    // The statuses of the manifest, else the values a `status` field may take.
+    let statuses: Vec<(String, String)> = if object.statuses.is_empty() {
+        object
+            .field("status")
+            .and_then(|f| f.schema.get("enum"))
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .map(|v| (v.to_owned(), v.to_owned()))
+            .collect()
+    } else {
+        object
+            .statuses
+            .iter()
+            .map(|s| {
+                (
+                    s.code.clone(),
+                    s.title.clone().unwrap_or_else(|| s.code.clone()),
+                )
+            })
+            .collect()
+    };
     if columns.visible("status") {
-        choices.extend(object.statuses.iter().map(|status| {
-            let title = status.title.as_deref().unwrap_or(&status.code);
+        choices.extend(statuses.into_iter().map(|(value, title)| {
             (
-                crate::i18n::value_label(code, "status", title),
-                Some(format!("status:eq:{}", status.code)),
+                crate::i18n::value_label(code, "status", &title),
+                Some(format!("status:eq:{value}")),
             )
         }));
     }
