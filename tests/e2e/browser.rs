@@ -1248,3 +1248,98 @@ async fn an_agent_builds_a_folder_with_an_or_group_and_exports_what_it_shows() {
     let () = outcome;
     assert!(violations.is_empty(), "{}", violations.join("\n"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_too_large_attachment_is_refused_before_sending_and_the_text_stays() {
+    let driver = ChromeDriver::start();
+    let app = TestApp::spawn_with(
+        Backend::Sqlite,
+        Options {
+            settings: vec![("PORTICO_MAX_ATTACHMENT_BYTES", "1024".to_owned())],
+            ..Options::default()
+        },
+    )
+    .await;
+    let desk = Desk::open(&app, "acme").await;
+    standard_terms(&desk).await;
+    drop(desk.customer("ann@client.test", json!({})).await);
+    let big = std::env::temp_dir().join(format!("big-{}.txt", std::process::id()));
+    std::fs::write(&big, vec![b'x'; 2048]).unwrap();
+    let small = std::env::temp_dir().join(format!("small-{}.txt", std::process::id()));
+    std::fs::write(&small, "a short note").unwrap();
+
+    let browser = driver.browser().await;
+    let origin = desk.tenant.origin.clone();
+    let outcome = async {
+        sign_in(&browser, &origin, "ann@client.test").await;
+        browser.goto(&format!("{origin}/cases/new")).await.unwrap();
+        // The limit is stated before anything is chosen.
+        let hint = wait_for(&browser, "#files-limit")
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert_eq!(hint, "Up to 10 files, each at most 1.0 KB.");
+        wait_for(&browser, "select[name=service]")
+            .await
+            .select_by_label("Printer repair")
+            .await
+            .unwrap();
+        type_into(&browser, "input[name=subject]", "Jam on every page").await;
+        type_into(&browser, "textarea[name=description]", "It still jams.").await;
+        // A file over the limit: said by the input at once, and the form is not sent.
+        wait_for(&browser, "#files-input")
+            .await
+            .send_keys(big.to_str().unwrap())
+            .await
+            .unwrap();
+        let error = wait_for(&browser, "#files-input-error:not([hidden])")
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(error.contains("is larger than 1.0 KB"), "{error}");
+        click(&browser, "form[action='/cases/new'] button.primary").await;
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        assert!(
+            browser
+                .current_url()
+                .await
+                .unwrap()
+                .path()
+                .ends_with("/cases/new")
+        );
+        let subject = browser
+            .find(Locator::Css("input[name=subject]"))
+            .await
+            .unwrap()
+            .prop("value")
+            .await
+            .unwrap();
+        assert_eq!(subject.as_deref(), Some("Jam on every page"));
+        // A file within it clears the message.
+        browser
+            .execute("document.querySelector('#files-input').value = '';", vec![])
+            .await
+            .unwrap();
+        wait_for(&browser, "#files-input")
+            .await
+            .send_keys(small.to_str().unwrap())
+            .await
+            .unwrap();
+        let valid = browser
+            .execute(
+                "return document.querySelector('#files-input').validity.valid \
+                 && document.querySelector('#files-input-error').hidden;",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert_eq!(valid, json!(true));
+    }
+    .await;
+    browser.close().await.unwrap();
+    let _ = std::fs::remove_file(&big);
+    let _ = std::fs::remove_file(&small);
+    let () = outcome;
+}

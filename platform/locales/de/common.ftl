@@ -113,3 +113,5 @@ regional-save = Speichern
 common-menu = Menü
 common-offline-title = Sie sind offline
 common-offline-text = Das Portal braucht eine Verbindung, um Ihre Fälle und Antworten zu zeigen. Stellen Sie die Verbindung wieder her und laden Sie diese Seite neu.
+files-limit = Bis zu { $count } Dateien, jede höchstens { $size }.
+files-too-large = „{ $name }“ ist größer als { $size }: Wählen Sie eine kleinere Datei.

@@ -121,3 +121,5 @@ regional-save = Save
 common-menu = Menu
 common-offline-title = You are offline
 common-offline-text = The portal needs a connection to show your cases and answers. Reconnect, then reload this page.
+files-limit = Up to { $count } files, each at most { $size }.
+files-too-large = “{ $name }” is larger than { $size }: choose a smaller file.

@@ -25,9 +25,9 @@ const ASSETS: &[(&str, &str, &str)] = &[
         include_str!("../../static/htmx-2.0.11.min.js"),
     ),
     (
-        "portico-app-2.js",
+        "portico-app-3.js",
         "text/javascript; charset=utf-8",
-        include_str!("../../static/portico-app-2.js"),
+        include_str!("../../static/portico-app-3.js"),
     ),
     (
         "manifest.webmanifest",

@@ -93,7 +93,8 @@ pub async fn route_by_host(State(app): State<Arc<App>>, mut req: Request, next: 
             tracing::Span::current().record("tenant", tenant.slug.as_str());
             req.extensions_mut().insert(CurrentTenant(tenant.clone()));
             let path = req.uri().path().to_owned();
-            views::for_tenant(tenant, &path, next.run(req)).await
+            let limit = app.config.max_attachment_bytes;
+            views::for_tenant(tenant, &path, limit, next.run(req)).await
         }
         Err(Error::NotFound(_)) => not_found(&req),
         Err(error) => failure(&req, error),

@@ -55,6 +55,7 @@ const TEMPLATES: &[(&str, &str)] = templates![
     "partials/indicator.html",
     "partials/case_table.html",
     "partials/case_body.html",
+    "partials/file_input.html",
     "portal/cases.html",
     "portal/case_new.html",
     "portal/case.html",
@@ -91,10 +92,12 @@ static ENV: LazyLock<Environment<'static>> = LazyLock::new(|| {
     env
 });
 
-/// The tenant whose host a request came to, and whether it is for the console.
+/// The tenant whose host a request came to, whether it is for the console, and the largest
+/// attachment the server takes (forms say so before anything is sent).
 struct Host {
     tenant: Arc<Tenant>,
     console: bool,
+    max_attachment_bytes: u64,
 }
 
 tokio::task_local! {
@@ -103,9 +106,32 @@ tokio::task_local! {
 }
 
 /// Runs `work` (a request for `path` to `tenant`'s host) with pages in its branding.
-pub async fn for_tenant<F: Future>(tenant: Arc<Tenant>, path: &str, work: F) -> F::Output {
+pub async fn for_tenant<F: Future>(
+    tenant: Arc<Tenant>,
+    path: &str,
+    max_attachment_bytes: u64,
+    work: F,
+) -> F::Output {
     let console = path == "/console" || path.starts_with("/console/");
-    HOST.scope(Host { tenant, console }, work).await
+    let host = Host {
+        tenant,
+        console,
+        max_attachment_bytes,
+    };
+    HOST.scope(host, work).await
+}
+
+/// What file inputs say and check of attachments: how many files at once, and how large each.
+fn uploads() -> Option<Value> {
+    HOST.try_with(|host| {
+        let bytes = host.max_attachment_bytes;
+        minijinja::context! {
+            bytes,
+            files => crate::files::MAX_FILES,
+            size => size(i64::try_from(bytes).unwrap_or(i64::MAX)),
+        }
+    })
+    .ok()
 }
 
 /// Which navigation an error page offers: the console's, the portal's, or none (no tenant).
@@ -215,6 +241,7 @@ pub fn render_with_status(status: StatusCode, name: &str, context: impl Into<Val
         ui_language => i18n::current().language.code(),
         ui_languages => &*LANGUAGES,
         brand => brand(),
+        uploads => uploads(),
         ..context.into()
     };
     let rendered = ENV

@@ -1,6 +1,6 @@
-// Portico's own script: the menu button on narrow screens, the record pickers of forms, and the
-// service worker that lets the installed portal open offline. Everything else is server-rendered
-// (and htmx). Every form also works without it.
+// Portico's own script: the menu button on narrow screens, the record pickers of forms, the
+// attachment limits of file inputs, and the service worker that lets the installed portal open
+// offline. Everything else is server-rendered (and htmx). Every form also works without it.
 (function () {
   "use strict";
   document.documentElement.classList.add("js");
@@ -17,6 +17,31 @@
   }
   document.addEventListener("DOMContentLoaded", showMenuButton);
   document.addEventListener("htmx:afterSettle", showMenuButton);
+
+  // A file input says how large a file and how many files the server takes; a choice over that
+  // is refused here, before anything is sent and with the form as typed, its message by the
+  // input (the server checks again).
+  document.addEventListener("change", function (event) {
+    var input = event.target;
+    if (!input.matches("input[type=file][data-max-bytes]")) return;
+    var largest = Number(input.getAttribute("data-max-bytes"));
+    var problem = "";
+    if (input.files.length > Number(input.getAttribute("data-max-files"))) {
+      problem = input.getAttribute("data-too-many");
+    }
+    Array.prototype.forEach.call(input.files, function (file) {
+      if (!problem && file.size > largest) {
+        problem = input.getAttribute("data-too-large").replace("%NAME%", file.name);
+      }
+    });
+    input.setCustomValidity(problem);
+    input.setAttribute("aria-invalid", problem ? "true" : "false");
+    var error = document.getElementById(input.id + "-error");
+    if (error) {
+      error.textContent = problem;
+      error.hidden = !problem;
+    }
+  });
 
   // A picker: a hidden input holds the chosen record's id, the visible one its title, and htmx
   // fills the list of matches as the user types. Typing clears the choice (the server then looks
