@@ -412,6 +412,24 @@ mod tests {
     }
 
     #[test]
+    fn a_tenant_runs_two_exports_at_once_and_others_are_not_held_up() {
+        let turns = Turns::default();
+        let acme = TenantId::from_db(1);
+        let first = turns.take(acme).unwrap();
+        let _second = turns.take(acme).unwrap();
+        assert!(matches!(
+            turns.take(acme),
+            Err(Error::TooManyRequests { .. })
+        ));
+        assert!(turns.take(TenantId::from_db(2)).is_ok(), "another tenant");
+        drop(first);
+        assert!(
+            turns.take(acme).is_ok(),
+            "a turn comes back when an export ends"
+        );
+    }
+
+    #[test]
     fn sheet_names_follow_the_spreadsheet_rules() {
         assert_eq!(sheet_name("Orders [2026]: Q1/Q2?"), "Orders 2026 Q1Q2");
         assert_eq!(sheet_name(&"x".repeat(40)).len(), 31);
