@@ -64,6 +64,12 @@ impl Actor {
         self.membership.admin
     }
 
+    /// Whether the actor is this grantee: themselves, or one of their roles (inherited ones too)
+    /// or their organization.
+    pub fn is(&self, grantee: &str) -> bool {
+        self.membership.grantees.contains(grantee)
+    }
+
     fn holds(&self, operation: SystemOperation) -> bool {
         self.is_admin()
             || self

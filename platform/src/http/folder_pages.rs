@@ -219,7 +219,7 @@ async fn builder(
         .policy
         .roles()
         .map(|r| (r.name.clone(), r.id.to_string()))
-        .filter(|(_, id)| who.actor.is_admin() || who.actor.membership.grantees.contains(id))
+        .filter(|(_, id)| folders::may_share_with(&who.actor, id))
         .collect();
     roles.sort();
     let roles: Vec<View> = roles

@@ -153,13 +153,25 @@ impl PeopleQuery {
         next_cursor: Option<&str>,
         count: crate::records::Count,
     ) -> minijinja::Value {
-        let from = self.from.unwrap_or(1).max(1);
-        let shown = shown as u64;
         minijinja::context! {
-            next_cursor, count => minijinja::value::Serde(count),
-            from, to => from + shown.saturating_sub(1), next_from => from + shown,
-            q => self.q.clone().unwrap_or_default(),
+            next_cursor, q => self.q.clone().unwrap_or_default(),
+            ..place(self.from, shown, Some(count))
         }
+    }
+}
+
+/// Where a page of a list stands, for "26–50 of 1,234": the count, the first and last row shown
+/// (the page starting at `from`, 1 unless given) and where the next page starts.
+fn place(
+    from: Option<u64>,
+    shown: usize,
+    count: Option<crate::records::Count>,
+) -> minijinja::Value {
+    let from = from.unwrap_or(1).max(1);
+    let shown = shown as u64;
+    minijinja::context! {
+        count => count.map(minijinja::value::Serde),
+        from, to => from + shown.saturating_sub(1), next_from => from + shown,
     }
 }
 

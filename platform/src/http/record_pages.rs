@@ -339,9 +339,7 @@ async fn list(
     let columns = Columns::of(&who.actor, &object);
     let listed = async {
         let request = list_request(app, who, code, &query, Some(PAGE)).await?;
-        let page = records::list(app, &who.actor, code, &request).await?;
-        let count = records::count(app, &who.actor, code, &request).await?;
-        Ok::<_, Error>((page, count))
+        records::list_counted(app, &who.actor, code, &request).await
     };
     let (page, count, problem) = match listed.await {
         Ok((page, count)) => (Some(page), Some(count), None),
@@ -349,8 +347,7 @@ async fn list(
         Err(other) => return Err(other.into()),
     };
     let shown_columns = records::list_view::columns(app, &who.actor, code).await?;
-    let from = query.from.unwrap_or(1).max(1);
-    let shown = page.as_ref().map_or(0, |p| p.data.len() as u64);
+    let shown = page.as_ref().map_or(0, |p| p.data.len());
     let read_only_reason = records::read_only_reason(&who.actor, code);
     let can_create = read_only_reason.is_none()
         && access::check(&who.actor, Capability::Records(&object, Operation::Create)).is_ok();
@@ -368,10 +365,6 @@ async fn list(
             columns => Serde(&shown_columns),
             choosable => Serde(columns.choosable(&object)),
             can_export => access::check(&who.actor, Capability::System(SystemOperation::ExportToFile)).is_ok(),
-            count => count.map(Serde),
-            from,
-            to => from + shown.saturating_sub(1),
-            next_from => from + shown,
             q => query.q.clone().unwrap_or_default(),
             folder => query.folder.clone(),
             folders,
@@ -385,6 +378,7 @@ async fn list(
             filterable,
             filters => query.filters(),
             sort => query.sort,
+            ..super::place(query.from, shown, count)
         },
     ))
 }

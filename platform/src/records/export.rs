@@ -16,7 +16,7 @@ use rust_xlsxwriter::{Format as CellFormat, Workbook, Worksheet, XlsxError};
 use serde_json::Value;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc};
 
-use super::{Columns, ListColumn, ListRequest, MAX_PAGE, ObjectType};
+use super::{ListColumn, ListRequest, MAX_PAGE, ObjectType};
 use crate::{
     access::{self, Actor, Capability, Operation, SystemOperation},
     app::App,
@@ -111,12 +111,11 @@ pub async fn start(
     format: Format,
 ) -> Result<Export> {
     access::check(&actor, Capability::System(SystemOperation::ExportToFile))?;
-    let object = super::object_type(&actor, object)?;
-    access::check(&actor, Capability::Records(&object, Operation::Read))?;
+    let (object, columns) = super::open(&actor, object, Operation::Read)?;
     request.cursor = None;
     request.limit = Some(MAX_PAGE);
     // The request as a whole is checked as the list would check it.
-    super::query::ListPlan::parse(&object, &Columns::of(&actor, &object), &request)?;
+    super::query::ListPlan::parse(&object, &columns, &request)?;
     let turn = app.exports.take(actor.tenant.id)?;
     let columns = super::list_view::columns(&app, &actor, object.code.as_str()).await?;
 

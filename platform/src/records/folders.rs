@@ -58,11 +58,9 @@ pub struct NewFolder {
 }
 
 /// Folders are a system operation ("Use folders") on a list the actor may read.
-fn open(actor: &Actor, object: &str) -> Result<std::sync::Arc<ObjectType>> {
+fn open(actor: &Actor, object: &str) -> Result<(std::sync::Arc<ObjectType>, Columns)> {
     access::check(actor, Capability::System(SystemOperation::UseFolders))?;
-    let object = super::object_type(actor, object)?;
-    access::check(actor, Capability::Records(&object, Operation::Read))?;
-    Ok(object)
+    super::open(actor, object, Operation::Read)
 }
 
 /// Whether the actor sees the folder: theirs, or shared with a role they are in.
@@ -71,12 +69,17 @@ fn sees(actor: &Actor, folder: &Folder) -> bool {
         || folder
             .shared_with
             .as_ref()
-            .is_some_and(|role| actor.membership.grantees.contains(role))
+            .is_some_and(|role| actor.is(role))
+}
+
+/// Whether the actor may share a folder with `role`: one they are in (an administrator: any).
+pub fn may_share_with(actor: &Actor, role: &str) -> bool {
+    actor.is_admin() || actor.is(role)
 }
 
 /// The folders of the list of `object` the actor sees, parents before their children.
 pub async fn list(app: &App, actor: &Actor, object: &str) -> Result<Vec<Folder>> {
-    let object = open(actor, object)?;
+    let (object, _) = open(actor, object)?;
     let mut tx = app.db.begin(actor.tenant.id, Access::Read).await?;
     let all = load(&mut tx, object.code.as_str()).await?;
     Ok(all.into_iter().filter(|f| sees(actor, f)).collect())
@@ -84,7 +87,7 @@ pub async fn list(app: &App, actor: &Actor, object: &str) -> Result<Vec<Folder>>
 
 /// One folder the actor sees.
 pub async fn get(app: &App, actor: &Actor, object: &str, id: &str) -> Result<Folder> {
-    let object = open(actor, object)?;
+    let (object, _) = open(actor, object)?;
     let mut tx = app.db.begin(actor.tenant.id, Access::Read).await?;
     find(&mut tx, actor, &object, id).await
 }
@@ -99,7 +102,7 @@ pub async fn scope(app: &App, actor: &Actor, object: &str, id: &str) -> Result<F
 }
 
 pub async fn create(app: &App, actor: &Actor, object: &str, new: NewFolder) -> Result<Folder> {
-    let object = open(actor, object)?;
+    let (object, columns) = open(actor, object)?;
     let name = new.name.trim();
     if name.is_empty() || name.chars().count() > MAX_NAME {
         return Err(Error::invalid_field(
@@ -114,13 +117,13 @@ pub async fn create(app: &App, actor: &Actor, object: &str, new: NewFolder) -> R
                 Error::invalid_field("condition", crate::tr!("folders-condition-malformed"))
             })?;
             condition
-                .check(&object, &Columns::of(actor, &object))
+                .check(&object, &columns)
                 .map_err(|e| Error::invalid_field("condition", e.to_string()))?;
             Ok::<_, Error>(condition)
         })
         .transpose()?;
     if let Some(role) = &new.shared_with
-        && !(actor.is_admin() || actor.membership.grantees.contains(role))
+        && !may_share_with(actor, role)
     {
         return Err(Error::invalid_field(
             "shared_with",
@@ -181,7 +184,7 @@ pub async fn create(app: &App, actor: &Actor, object: &str, new: NewFolder) -> R
 /// Deletes a folder (never its records); its subfolders move up to its parent. Only its owner
 /// or an administrator may.
 pub async fn delete(app: &App, actor: &Actor, object: &str, id: &str) -> Result<()> {
-    let object = open(actor, object)?;
+    let (object, _) = open(actor, object)?;
     let mut tx = app.db.begin(actor.tenant.id, Access::Write).await?;
     let folder = find(&mut tx, actor, &object, id).await?;
     require_owner(actor, &folder)?;
@@ -209,7 +212,7 @@ pub async fn file(
     record: &str,
     put: bool,
 ) -> Result<()> {
-    let object = open(actor, object)?;
+    let (object, _) = open(actor, object)?;
     let record = RecordId::parse(record)?;
     let mut tx = app.db.begin(actor.tenant.id, Access::Write).await?;
     let folder = find(&mut tx, actor, &object, id).await?;
@@ -238,7 +241,7 @@ pub async fn file(
 
 /// The static folders the actor sees that hold `record`.
 pub async fn holding(app: &App, actor: &Actor, object: &str, record: &str) -> Result<Vec<String>> {
-    let object = open(actor, object)?;
+    let (object, _) = open(actor, object)?;
     let mut tx = app.db.begin(actor.tenant.id, Access::Read).await?;
     let ids: Vec<String> = sqlx::query_scalar(
         "SELECT folder_id FROM folder_records WHERE tenant_id = $1 AND record_id = $2",

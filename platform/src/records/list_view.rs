@@ -2,9 +2,9 @@
 //! object; a list and its export show them. Only columns the user may see are ever shown, whatever
 //! was chosen before a permission changed.
 
-use super::{Columns, ListColumn};
+use super::ListColumn;
 use crate::{
-    access::{self, Actor, Capability, Operation},
+    access::{Actor, Operation},
     app::App,
     error::{Error, Result},
     store::{Access, TenantTx},
@@ -15,9 +15,7 @@ pub const MAX_COLUMNS: usize = 12;
 
 /// The columns the actor's list of `object` shows: their choice, else the object's default.
 pub async fn columns(app: &App, actor: &Actor, object: &str) -> Result<Vec<ListColumn>> {
-    let object = super::object_type(actor, object)?;
-    access::check(actor, Capability::Records(&object, Operation::Read))?;
-    let columns = Columns::of(actor, &object);
+    let (object, columns) = super::open(actor, object, Operation::Read)?;
     let mut tx = app.db.begin(actor.tenant.id, Access::Read).await?;
     Ok(match chosen(&mut tx, actor, object.code.as_str()).await? {
         Some(names) => columns.chosen(&object, &names),
@@ -33,9 +31,8 @@ pub async fn choose(
     object: &str,
     names: Option<Vec<String>>,
 ) -> Result<()> {
-    let object = super::object_type(actor, object)?;
-    access::check(actor, Capability::Records(&object, Operation::Read))?;
-    let choosable = Columns::of(actor, &object).choosable(&object);
+    let (object, columns) = super::open(actor, object, Operation::Read)?;
+    let choosable = columns.choosable(&object);
     if let Some(names) = &names {
         if names.is_empty() || names.len() > MAX_COLUMNS {
             return Err(Error::invalid_field(

@@ -151,7 +151,13 @@ impl Count {
     }
 }
 
-pub async fn count(app: &App, actor: &Actor, object: &str, request: &ListRequest) -> Result<Count> {
+/// [`list`] with how many records the whole list holds, read in the same transaction.
+pub async fn list_counted(
+    app: &App,
+    actor: &Actor,
+    object: &str,
+    request: &ListRequest,
+) -> Result<(Page, Count)> {
     let listing = Listing::of(actor, object, request)?;
     let mut tx = app.db.begin(actor.tenant.id, Access::Read).await?;
     let sql = listing.plan.count_sql(
@@ -165,7 +171,8 @@ pub async fn count(app: &App, actor: &Actor, object: &str, request: &ListRequest
         .fetch_optional(tx.conn())
         .await?
         .ok_or_else(|| Error::Internal(anyhow::anyhow!("COUNT answered no row")))?;
-    Ok(Count::of(sqlx::Row::try_get(&row, "n")?))
+    let count = Count::of(sqlx::Row::try_get(&row, "n")?);
+    Ok((listing.fetch(&mut tx, actor).await?, count))
 }
 
 /// [`list`] inside a transaction the caller reads more in.

@@ -4,7 +4,7 @@
 
 use super::RecordId;
 use crate::{
-    access::{self, Actor, Capability, Level, Operation},
+    access::{Actor, Level, Operation},
     app::App,
     error::{Error, Result},
     store::{Access, TenantTx},
@@ -87,8 +87,7 @@ fn open(
     object: &str,
     record: &str,
 ) -> Result<(std::sync::Arc<super::ObjectType>, RecordId)> {
-    let object = super::object_type(actor, object)?;
-    access::check(actor, Capability::Records(&object, Operation::Read))?;
+    let (object, _) = super::open(actor, object, Operation::Read)?;
     Ok((object, RecordId::parse(record)?))
 }
 

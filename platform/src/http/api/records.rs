@@ -120,10 +120,13 @@ pub async fn list(
         ..Default::default()
     };
     let request = list_request(&app, &who.actor, &object, request, query.folder.as_deref()).await?;
-    let mut page = records::list(&app, &who.actor, &object, &request).await?;
-    if query.count {
-        page.count = Some(records::count(&app, &who.actor, &object, &request).await?);
+    if !query.count {
+        return Ok(Json(
+            records::list(&app, &who.actor, &object, &request).await?,
+        ));
     }
+    let (mut page, count) = records::list_counted(&app, &who.actor, &object, &request).await?;
+    page.count = Some(count);
     Ok(Json(page))
 }
 
