@@ -15,6 +15,7 @@ pub mod files;
 pub mod http;
 pub mod i18n;
 pub mod mail;
+pub mod notifications;
 pub mod organizations;
 pub mod plugin_host;
 pub mod records;

@@ -298,6 +298,23 @@ async fn a_customer_searches_opens_a_case_with_a_file_and_reads_the_reply() {
         browser.refresh().await.unwrap();
         let case = wait_for_text(&browser, "Please try the new driver.").await;
         assert!(case.contains("met"), "the response indicator: {case}");
+
+        // The bell counts the reply; its page leads to the case, and then it counts no more.
+        let count = wait_for(&browser, ".bell .count").await;
+        assert_eq!(count.text().await.unwrap(), "1");
+        click(&browser, "a.bell").await;
+        wait_for_text(&browser, "replied on").await;
+        click(&browser, ".notifications a").await;
+        wait_for_text(&browser, "Please try the new driver.").await;
+        let url = browser.current_url().await.unwrap();
+        assert_eq!(url.path(), case_page);
+        browser.refresh().await.unwrap();
+        wait_for(&browser, ".bell-count").await;
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        assert!(
+            browser.find(Locator::Css(".bell .count")).await.is_err(),
+            "the bell still counts"
+        );
     }
     .await;
     let _ = std::fs::remove_file(&attachment);

@@ -161,7 +161,7 @@ on_both_databases! {
 
         // Comments: publish, edit own, not someone else's; delete own.
         let response = ann.submit_form(&page, &format!("{page}/comments"), &[("body", "Very <b>helpful</b>")]).await;
-        assert_eq!(location(&response), format!("{page}#comments"));
+        assert_eq!(location(&response), format!("{page}#feed"));
         let article: Value = ann.get(&format!("/api/v1/knowledge/{loved_id}")).await.json().await.unwrap();
         let comment = article["comments"][0]["id"].as_str().unwrap().to_owned();
         let (_, html) = bob.get_text(&page).await;

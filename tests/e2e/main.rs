@@ -18,6 +18,7 @@ mod hardening;
 mod knowledge;
 mod localization;
 mod mail;
+mod notifications;
 mod onboarding;
 mod organizations;
 mod plugins;

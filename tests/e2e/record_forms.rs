@@ -281,6 +281,18 @@ on_both_databases! {
         assert!(waiting.contains(&order) && !waiting.contains(&leave), "{waiting}");
         assert!(main_page_list(&bystander, "awaiting-approval").await.is_empty());
         assert!(main_page_list(&ann, "awaiting-approval").await.is_empty(), "nobody approves their own");
+        // Each approver's bell counts it too.
+        let told = |who: &Browser| {
+            let who = who.clone();
+            async move {
+                crate::notifications::notifications_of(&who).await.iter()
+                    .map(|n| (n["kind"].as_str().unwrap().to_owned(), n["record_id"].as_str().unwrap().to_owned()))
+                    .collect::<Vec<_>>()
+            }
+        };
+        assert_eq!(told(&maya).await, [("approval".to_owned(), leave.clone())]);
+        assert_eq!(told(&buyer).await, [("approval".to_owned(), order.clone())]);
+        assert!(told(&bystander).await.is_empty() && told(&ann).await.is_empty());
         let open = main_page_list(&ann, "open-requests").await;
         assert!(open.contains("Awaiting approval") && open.contains("Submitted"), "{open}");
         // The main page's menu links each section's object, as every other page's does.
@@ -296,5 +308,6 @@ on_both_databases! {
         assert!(main_page_list(&maya, "awaiting-approval").await.is_empty());
         let open = main_page_list(&ann, "open-requests").await;
         assert!(!open.contains(&leave) && open.contains(&order), "{open}");
+        assert_eq!(told(&ann).await, [("decision".to_owned(), leave.clone())]);
     }
 }

@@ -99,6 +99,8 @@ mail-template-title = { $code ->
     [section_message] Nachricht eines eigenen Bereichs
     [registration_confirmation] Bestätigung der Registrierung
     [already_registered] Registrierung mit bestehendem Konto
+    [mention] In einem Kommentar erwähnt
+    [activity] Neues zu einem gefolgten Datensatz
    *[other] { $code }
 }
 mail-page-state = { $status ->

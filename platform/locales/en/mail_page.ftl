@@ -100,6 +100,8 @@ mail-template-title = { $code ->
     [section_message] Message from a custom section
     [registration_confirmation] Registration confirmation
     [already_registered] Registration with an existing account
+    [mention] Mentioned in a comment
+    [activity] News of a followed record
    *[other] { $code }
 }
 # The state of a message in the outbox.

@@ -104,16 +104,26 @@ pub async fn apply(app: &App, tx: &mut TenantTx) -> Result<SystemRoles> {
             storage::set_operation_grant(tx, operation, &all_employees.to_string(), true).await?;
         }
     }
-    // Employees keep records in folders too (a default added after the first ones above).
-    if storage::mark_seeded(tx, "operations:employee-folders").await? {
-        changed = true;
-        storage::set_operation_grant(
-            tx,
-            SystemOperation::UseFolders,
-            &all_employees.to_string(),
-            true,
-        )
-        .await?;
+    // Employees keep records in folders too, and comment and like in every record's feed
+    // (defaults added after the first ones above).
+    let later = [
+        (
+            "operations:employee-folders",
+            &[SystemOperation::UseFolders][..],
+        ),
+        (
+            "operations:employee-feed",
+            &[SystemOperation::FeedComments, SystemOperation::FeedLikes][..],
+        ),
+    ];
+    for (key, operations) in later {
+        if storage::mark_seeded(tx, key).await? {
+            changed = true;
+            for operation in operations {
+                storage::set_operation_grant(tx, *operation, &all_employees.to_string(), true)
+                    .await?;
+            }
+        }
     }
     for object in crate::sections::installed::current_catalog(app, tx)
         .await?

@@ -15,9 +15,9 @@ use crate::app::App;
 
 const ASSETS: &[(&str, &str, &str)] = &[
     (
-        "portico-5.css",
+        "portico-6.css",
         "text/css; charset=utf-8",
-        include_str!("../../static/portico-5.css"),
+        include_str!("../../static/portico-6.css"),
     ),
     (
         "htmx-2.0.11.min.js",
@@ -25,9 +25,9 @@ const ASSETS: &[(&str, &str, &str)] = &[
         include_str!("../../static/htmx-2.0.11.min.js"),
     ),
     (
-        "portico-app-3.js",
+        "portico-app-4.js",
         "text/javascript; charset=utf-8",
-        include_str!("../../static/portico-app-3.js"),
+        include_str!("../../static/portico-app-4.js"),
     ),
     (
         "manifest.webmanifest",

@@ -40,6 +40,7 @@ pub fn routes() -> Router<Arc<App>> {
         .route("/users/invitations", post(invite_users))
         .merge(super::console_access::routes())
         .nest("/records", super::record_pages::console_routes())
+        .merge(super::notification_pages::console_routes())
         .merge(super::support::console_routes())
         .merge(super::support_settings::console_routes())
         .merge(super::sections::console_routes())

@@ -17,6 +17,7 @@ use super::render_page as render;
 use super::{
     error::{ApiError, PageError},
     extract::{ApiJson, ApiQuery, ApiUser, CsrfForm, PortalUser},
+    feed_pages,
     flash::{self, Flash},
 };
 use crate::{
@@ -147,64 +148,38 @@ async fn portal_article(
     ))
 }
 
-#[derive(Debug, Deserialize)]
-struct CommentForm {
-    #[serde(default)]
-    body: String,
-    /// `delete` deletes the comment instead of changing it.
-    #[serde(default)]
-    action: String,
-}
-
+/// The article page's comment forms: the feed's, coming back to the article.
 async fn portal_comment(
     State(app): State<Arc<App>>,
     PortalUser(who): PortalUser,
     Path(id): Path<String>,
-    CsrfForm(form): CsrfForm<CommentForm>,
+    CsrfForm(form): CsrfForm<feed_pages::CommentForm>,
 ) -> Response {
-    let back = format!("/knowledge/{id}#comments");
-    flash::after(
-        knowledge::comment(&app, &who.actor, &id, &form.body).await,
-        &back,
-        &crate::tr!("knowledge-comment-published"),
-    )
+    feed_pages::comment(&app, &who, knowledge::OBJECT, &id, form).await
 }
 
 async fn portal_change_comment(
     State(app): State<Arc<App>>,
     PortalUser(who): PortalUser,
     Path((id, comment)): Path<(String, String)>,
-    CsrfForm(form): CsrfForm<CommentForm>,
+    CsrfForm(form): CsrfForm<feed_pages::CommentForm>,
 ) -> Response {
-    let back = format!("/knowledge/{id}#comments");
-    let body = (form.action != "delete").then_some(form.body.as_str());
-    let notice = if body.is_some() {
-        crate::tr!("knowledge-comment-changed")
-    } else {
-        crate::tr!("knowledge-comment-deleted")
-    };
-    flash::after(
-        knowledge::change_comment(&app, &who.actor, &id, &comment, body).await,
-        &back,
-        &notice,
-    )
+    feed_pages::change_comment(&app, &who, knowledge::OBJECT, &id, &comment, form).await
 }
 
 #[derive(Debug, Deserialize)]
 struct LikeForm {
-    #[serde(default)]
-    comment: String,
     on: String,
 }
 
+/// Likes the article itself (a like of one of its comments goes through the feed's form).
 async fn portal_like(
     State(app): State<Arc<App>>,
     PortalUser(who): PortalUser,
     Path(id): Path<String>,
     CsrfForm(form): CsrfForm<LikeForm>,
 ) -> Response {
-    let comment = Some(form.comment.as_str()).filter(|c| !c.is_empty());
-    let outcome = knowledge::like(&app, &who.actor, &id, comment, form.on == "true").await;
+    let outcome = knowledge::like(&app, &who.actor, &id, form.on == "true").await;
     flash::after(
         outcome,
         &format!("/knowledge/{id}"),
@@ -309,7 +284,7 @@ async fn api_comment(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<ApiComment>,
 ) -> Result<axum::http::StatusCode, ApiError> {
-    knowledge::comment(&app, &who.actor, &id, &body.body).await?;
+    records::feed::comment(&app, &who.actor, knowledge::OBJECT, &id, &body.body).await?;
     Ok(axum::http::StatusCode::CREATED)
 }
 
@@ -326,7 +301,7 @@ async fn api_like(
     ApiUser(who): ApiUser,
     Path(id): Path<String>,
 ) -> Result<axum::http::StatusCode, ApiError> {
-    knowledge::like(&app, &who.actor, &id, None, true).await?;
+    knowledge::like(&app, &who.actor, &id, true).await?;
     Ok(axum::http::StatusCode::NO_CONTENT)
 }
 
@@ -343,6 +318,6 @@ async fn api_unlike(
     ApiUser(who): ApiUser,
     Path(id): Path<String>,
 ) -> Result<axum::http::StatusCode, ApiError> {
-    knowledge::like(&app, &who.actor, &id, None, false).await?;
+    knowledge::like(&app, &who.actor, &id, false).await?;
     Ok(axum::http::StatusCode::NO_CONTENT)
 }

@@ -9,10 +9,12 @@ mod console;
 mod console_access;
 pub mod error;
 mod extract;
+mod feed_pages;
 mod flash;
 mod folder_pages;
 mod knowledge;
 mod middleware;
+mod notification_pages;
 mod ops;
 mod portal;
 mod record_forms;
@@ -206,6 +208,8 @@ fn page_context(who: &Authenticated) -> minijinja::Value {
             employee => actor.kind == crate::users::UserKind::Employee,
             organization_admin => actor.organization_admin,
         },
+        // Employees' notifications open in the console, wherever they are.
+        bell_prefix => if actor.kind == crate::users::UserKind::Employee { "/console" } else { "" },
         csrf_token,
     }
 }

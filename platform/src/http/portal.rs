@@ -59,6 +59,7 @@ pub fn routes() -> Router<Arc<App>> {
             get(handlers::confirm_show).post(handlers::confirm_submit),
         )
         .nest("/records", super::record_pages::portal_routes())
+        .merge(super::notification_pages::portal_routes())
         .merge(super::support::portal_routes())
         .merge(super::knowledge::portal_routes())
         .merge(super::sections::icon_routes())

@@ -217,11 +217,11 @@ macro_rules! surface_routes {
 }
 
 pub fn console_routes() -> Router<Arc<App>> {
-    surface_routes!(CONSOLE, ConsoleUser)
+    surface_routes!(CONSOLE, ConsoleUser).merge(super::feed_pages::console_routes())
 }
 
 pub fn portal_routes() -> Router<Arc<App>> {
-    surface_routes!(PORTAL, PortalUser)
+    surface_routes!(PORTAL, PortalUser).merge(super::feed_pages::portal_routes())
 }
 
 /// Records on a list page.
@@ -838,6 +838,7 @@ async fn record_page(
     let tags = records::tags::of_record(app, &who.actor, code, id)
         .await
         .unwrap_or_default();
+    let feed = records::feed::of_record(app, &who.actor, code, id).await?;
     Ok(views::render_with_status(
         status,
         "records/record.html",
@@ -849,6 +850,8 @@ async fn record_page(
             files => Serde(&files),
             record_folders,
             tags,
+            feed => Serde(&feed),
+            feed_base => format!("{}/{code}/{id}", surface.prefix),
             actions => Serde(&actions),
             history => Serde(&history),
             files_prefix => surface.prefix.trim_end_matches("/records"),

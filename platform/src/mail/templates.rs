@@ -47,10 +47,14 @@ pub enum Template {
     RegistrationConfirmation,
     /// Someone registered with an address that has an account already: its owner is told.
     AlreadyRegistered,
+    /// Someone mentioned the recipient in a comment on a record.
+    Mention,
+    /// A reply or comment on a record the recipient follows.
+    Activity,
 }
 
 impl Template {
-    pub const ALL: [Self; 11] = [
+    pub const ALL: [Self; 13] = [
         Self::Invitation,
         Self::PasswordRecovery,
         Self::FailedSignIns,
@@ -62,6 +66,8 @@ impl Template {
         Self::SectionMessage,
         Self::RegistrationConfirmation,
         Self::AlreadyRegistered,
+        Self::Mention,
+        Self::Activity,
     ];
 
     pub fn code(self) -> &'static str {
@@ -77,6 +83,8 @@ impl Template {
             Self::SectionMessage => "section_message",
             Self::RegistrationConfirmation => "registration_confirmation",
             Self::AlreadyRegistered => "already_registered",
+            Self::Mention => "mention",
+            Self::Activity => "activity",
         }
     }
 
@@ -105,6 +113,7 @@ impl Template {
                 &["object", "number", "author", "decision", "comment", "link"]
             }
             Self::SectionMessage => &["section", "template", "values"],
+            Self::Mention | Self::Activity => &["object", "number", "author", "message", "link"],
         }
     }
 
@@ -208,6 +217,16 @@ impl Template {
                 "Hallo {{ name }},\n\njemand, wahrscheinlich Sie, wollte sich mit dieser Adresse im Portal von {{ tenant }} registrieren; sie hat bereits ein Konto. Melden Sie sich damit an; wenn Sie Ihr Passwort vergessen haben, wählen Sie hier ein neues:\n\n{{ link }}\n\nWenn Sie es nicht waren, ignorieren Sie diese Nachricht: nichts wurde geändert.\n",
                 "<p>Hallo {{ name }},</p><p>jemand, wahrscheinlich Sie, wollte sich mit dieser Adresse im Portal von {{ tenant }} registrieren; sie hat bereits ein Konto. Melden Sie sich damit an; wenn Sie Ihr Passwort vergessen haben, <a href=\"{{ link }}\">wählen Sie ein neues</a>.</p><p>Wenn Sie es nicht waren, ignorieren Sie diese Nachricht: nichts wurde geändert.</p>",
             ),
+            Self::Mention => (
+                "{{ author }} hat Sie bei {{ object }} {{ number }} erwähnt",
+                "Hallo {{ name }},\n\n{{ author }} hat Sie in einem Kommentar zu {{ object }} {{ number }} erwähnt:\n\n{{ message }}\n\n{{ link }}\n",
+                "<p>Hallo {{ name }},</p><p>{{ author }} hat Sie in einem Kommentar zu {{ object }} {{ number }} erwähnt:</p><blockquote>{{ message }}</blockquote><p><a href=\"{{ link }}\">Öffnen</a></p>",
+            ),
+            Self::Activity => (
+                "Neu bei {{ object }} {{ number }}, dem Sie folgen",
+                "Hallo {{ name }},\n\n{{ author }} hat zu {{ object }} {{ number }} geschrieben, dem Sie folgen:\n\n{{ message }}\n\n{{ link }}\n",
+                "<p>Hallo {{ name }},</p><p>{{ author }} hat zu {{ object }} {{ number }} geschrieben, dem Sie folgen:</p><blockquote>{{ message }}</blockquote><p><a href=\"{{ link }}\">Öffnen</a></p>",
+            ),
         }
     }
 
@@ -262,6 +281,16 @@ impl Template {
                 "You already have an account on the {{ tenant }} portal",
                 "Hello {{ name }},\n\nSomeone, probably you, tried to register on the {{ tenant }} portal with this address, which has an account already. Sign in with it; if you forgot your password, choose a new one here:\n\n{{ link }}\n\nIf it was not you, ignore this message: nothing has changed.\n",
                 "<p>Hello {{ name }},</p><p>Someone, probably you, tried to register on the {{ tenant }} portal with this address, which has an account already. Sign in with it; if you forgot your password, <a href=\"{{ link }}\">choose a new one</a>.</p><p>If it was not you, ignore this message: nothing has changed.</p>",
+            ),
+            Self::Mention => (
+                "{{ author }} mentioned you on {{ object }} {{ number }}",
+                "Hello {{ name }},\n\n{{ author }} mentioned you in a comment on {{ object }} {{ number }}:\n\n{{ message }}\n\n{{ link }}\n",
+                "<p>Hello {{ name }},</p><p>{{ author }} mentioned you in a comment on {{ object }} {{ number }}:</p><blockquote>{{ message }}</blockquote><p><a href=\"{{ link }}\">Open it</a></p>",
+            ),
+            Self::Activity => (
+                "New on {{ object }} {{ number }}, which you follow",
+                "Hello {{ name }},\n\n{{ author }} wrote on {{ object }} {{ number }}, which you follow:\n\n{{ message }}\n\n{{ link }}\n",
+                "<p>Hello {{ name }},</p><p>{{ author }} wrote on {{ object }} {{ number }}, which you follow:</p><blockquote>{{ message }}</blockquote><p><a href=\"{{ link }}\">Open it</a></p>",
             ),
             Self::FeedbackRequest => (
                 "How did we do on case {{ number }}?",

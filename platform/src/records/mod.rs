@@ -4,6 +4,7 @@
 //! numbering, optimistic concurrency) serves all objects.
 
 pub mod export;
+pub mod feed;
 pub mod folders;
 pub mod list_view;
 pub mod manifest;

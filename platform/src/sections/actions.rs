@@ -11,6 +11,7 @@ use crate::{
     app::App,
     error::{Error, Result},
     mail::{self, Outgoing, Template},
+    notifications,
     records::{self, ObjectType, Record, manifest::ActionManifest},
     store::{Access, TenantTx, Timestamp},
     users::{self, UserId},
@@ -500,7 +501,8 @@ async fn follow_approval(
     Ok(())
 }
 
-/// E-mails a user about a record: `(whom, which template, the decision's comment)`.
+/// Tells a user about a record under their bell, and by e-mail when they want it: `(whom, which
+/// template, the decision's comment)`.
 async fn notify(
     app: &App,
     tx: &mut TenantTx,
@@ -515,17 +517,24 @@ async fn notify(
     if user.deactivated_at.is_some() {
         return Ok(());
     }
-    // Employees open it in the console, portal users on the portal.
-    let prefix = if user.kind == users::UserKind::Employee {
-        "/console"
-    } else {
-        ""
+    let kind = match template {
+        Template::ApprovalRequest => notifications::Kind::Approval,
+        _ => notifications::Kind::Decision,
     };
+    let notice = notifications::Notice {
+        kind,
+        object,
+        record,
+        by: actor,
+        excerpt: comment,
+    };
+    if !notifications::tell(app, tx, to, &notice).await? {
+        return Ok(());
+    }
     let link = format!(
-        "{}{prefix}/records/{}/{}",
+        "{}{}",
         app.config.tenant_origin(actor.tenant.slug.as_str()),
-        object.code,
-        record.id
+        crate::sections::page_path(user.kind, object.code.as_str(), record.id)
     );
     let decision = record
         .data

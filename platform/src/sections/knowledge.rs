@@ -17,14 +17,12 @@ use serde_json::{Map, Value};
 use sqlx::Row;
 
 use crate::{
-    access::{
-        self, Actor, Audience, Capability, Level, Operation, SystemOperation, records::Visibility,
-    },
+    access::{self, Actor, Audience, Capability, Level, Operation, records::Visibility},
     app::App,
     error::{Error, Result},
     records::{self, Record},
     search,
-    store::{Access, Sql, TenantTx, Timestamp},
+    store::{Access, Sql, TenantTx},
 };
 
 pub const OBJECT: &str = "knowledge_article";
@@ -132,30 +130,16 @@ fn plain_text(source: &str) -> String {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct Comment {
-    pub id: String,
-    pub author_name: String,
-    pub mine: bool,
-    pub body: String,
-    pub created_at: Timestamp,
-    pub modified_at: Option<Timestamp>,
-    pub likes: i64,
-    pub liked: bool,
-}
-
-#[derive(Debug, Clone, Serialize)]
 pub struct Article {
     /// The record as the reader may see it.
     pub record: Value,
     pub html: String,
     pub type_name: Option<String>,
     pub tags: Vec<String>,
-    pub likes: i64,
-    pub liked: bool,
     pub views: i64,
-    pub comments: Vec<Comment>,
-    pub can_comment: bool,
-    pub can_like: bool,
+    /// Its comments and likes.
+    #[serde(flatten)]
+    pub feed: records::feed::Feed,
 }
 
 /// Opens an article to read: counts the view (once per reader and day) and gathers its
@@ -182,31 +166,7 @@ pub async fn read(app: &App, actor: &Actor, id: &str) -> Result<Article> {
     .bind(&article_id)
     .fetch_one(tx.conn())
     .await?;
-    let (likes, liked) = reactions(&mut tx, "article", &article_id, actor).await?;
-    let rows = sqlx::query(
-        "SELECT id, author_id, author_name, body, created_at, modified_at FROM article_comments
-         WHERE tenant_id = $1 AND article_id = $2 AND deleted_at IS NULL ORDER BY created_at, id",
-    )
-    .bind(tenant)
-    .bind(&article_id)
-    .fetch_all(tx.conn())
-    .await?;
-    let mut comments = Vec::with_capacity(rows.len());
-    for row in rows {
-        let id: String = row.try_get("id")?;
-        let author: String = row.try_get("author_id")?;
-        let (likes, liked) = reactions(&mut tx, "comment", &id, actor).await?;
-        comments.push(Comment {
-            mine: author == actor.user.to_string(),
-            author_name: row.try_get("author_name")?,
-            body: row.try_get("body")?,
-            created_at: row.try_get("created_at")?,
-            modified_at: row.try_get("modified_at")?,
-            likes,
-            liked,
-            id,
-        });
-    }
+    let feed = records::feed::load(&mut tx, actor, record.id).await?;
     let type_name = match record
         .data
         .get("type")
@@ -240,156 +200,15 @@ pub async fn read(app: &App, actor: &Actor, id: &str) -> Result<Article> {
             .collect(),
         record: columns.render(&record),
         type_name,
-        likes,
-        liked,
         views,
-        comments,
-        can_comment: access::check(actor, Capability::System(SystemOperation::FeedComments))
-            .is_ok(),
-        can_like: access::check(actor, Capability::System(SystemOperation::FeedLikes)).is_ok(),
+        feed,
     })
 }
 
-async fn reactions(
-    tx: &mut TenantTx,
-    target: &str,
-    id: &str,
-    actor: &Actor,
-) -> Result<(i64, bool)> {
-    let row = sqlx::query(
-        "SELECT count(*) AS n, COALESCE(SUM(CASE WHEN user_id = $4 THEN 1 ELSE 0 END), 0) AS mine
-         FROM reactions WHERE tenant_id = $1 AND target = $2 AND target_id = $3",
-    )
-    .bind(tx.tenant_param())
-    .bind(target)
-    .bind(id)
-    .bind(actor.user)
-    .fetch_one(tx.conn())
-    .await?;
-    Ok((row.try_get("n")?, row.try_get::<i64, _>("mine")? > 0))
-}
-
-/// Opens the article a comment or like is about, for someone who may read it.
-async fn readable(tx: &mut TenantTx, actor: &Actor, article: &str) -> Result<String> {
-    let (_, record) =
-        records::open_for(tx, actor, OBJECT, article, Operation::Read, Level::Read).await?;
-    Ok(record.id.to_string())
-}
-
-fn comment_text(body: &str) -> Result<&str> {
-    let body = body.trim();
-    if body.is_empty() || body.chars().count() > 5000 {
-        return Err(Error::invalid_field(
-            "body",
-            crate::tr!("knowledge-comment-length"),
-        ));
-    }
-    Ok(body)
-}
-
-/// Publishes a comment on an article.
-pub async fn comment(app: &App, actor: &Actor, article: &str, body: &str) -> Result<()> {
-    access::check(actor, Capability::System(SystemOperation::FeedComments))?;
-    let body = comment_text(body)?;
-    let mut tx = app.db.begin(actor.tenant.id, Access::Write).await?;
-    let article = readable(&mut tx, actor, article).await?;
-    sqlx::query(
-        "INSERT INTO article_comments (tenant_id, id, article_id, author_id, author_name, body, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
-    )
-    .bind(tx.tenant_param())
-    .bind(uuid::Uuid::now_v7().to_string())
-    .bind(article)
-    .bind(actor.user)
-    .bind(&actor.full_name)
-    .bind(body)
-    .bind(app.clock.now())
-    .execute(tx.conn())
-    .await?;
-    tx.commit().await?;
-    Ok(())
-}
-
-/// Changes or deletes one's own comment (`None` deletes).
-pub async fn change_comment(
-    app: &App,
-    actor: &Actor,
-    article: &str,
-    comment: &str,
-    body: Option<&str>,
-) -> Result<()> {
-    access::check(actor, Capability::System(SystemOperation::FeedComments))?;
-    let body = body.map(comment_text).transpose()?;
-    let mut tx = app.db.begin(actor.tenant.id, Access::Write).await?;
-    let article = readable(&mut tx, actor, article).await?;
-    let now = app.clock.now();
-    let sql = match body {
-        Some(_) => "UPDATE article_comments SET body = $5, modified_at = $6
-                    WHERE tenant_id = $1 AND id = $2 AND article_id = $3 AND author_id = $4 AND deleted_at IS NULL",
-        None => "UPDATE article_comments SET deleted_at = $6
-                 WHERE tenant_id = $1 AND id = $2 AND article_id = $3 AND author_id = $4 AND deleted_at IS NULL AND $5 IS NULL",
-    };
-    let done = sqlx::query(sql)
-        .bind(tx.tenant_param())
-        .bind(comment)
-        .bind(article)
-        .bind(actor.user)
-        .bind(body)
-        .bind(now)
-        .execute(tx.conn())
-        .await?;
-    // Someone else's comment, or none: the same answer.
-    if done.rows_affected() == 0 {
-        return Err(Error::NotFound("comment"));
-    }
-    tx.commit().await?;
-    Ok(())
-}
-
-/// Likes (or unlikes) an article, or one of its comments.
-pub async fn like(
-    app: &App,
-    actor: &Actor,
-    article: &str,
-    comment: Option<&str>,
-    on: bool,
-) -> Result<()> {
-    access::check(actor, Capability::System(SystemOperation::FeedLikes))?;
-    let mut tx = app.db.begin(actor.tenant.id, Access::Write).await?;
-    let article = readable(&mut tx, actor, article).await?;
-    let tenant = tx.tenant_param();
-    let (target, id) = match comment {
-        Some(comment) => {
-            let exists: Option<i64> = sqlx::query_scalar(
-                "SELECT 1 FROM article_comments WHERE tenant_id = $1 AND id = $2 AND article_id = $3 AND deleted_at IS NULL",
-            )
-            .bind(tenant)
-            .bind(comment)
-            .bind(&article)
-            .fetch_optional(tx.conn())
-            .await?;
-            exists.ok_or(Error::NotFound("comment"))?;
-            ("comment", comment.to_owned())
-        }
-        None => ("article", article),
-    };
-    let sql = if on {
-        "INSERT INTO reactions (tenant_id, target, target_id, user_id, at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING"
-    } else {
-        "DELETE FROM reactions WHERE tenant_id = $1 AND target = $2 AND target_id = $3 AND user_id = $4 AND $5 IS NOT NULL"
-    };
-    let changed = sqlx::query(sql)
-        .bind(tenant)
-        .bind(target)
-        .bind(id)
-        .bind(actor.user)
-        .bind(app.clock.now())
-        .execute(tx.conn())
-        .await?
-        .rows_affected()
-        > 0;
-    tx.commit().await?;
-    if changed && target == "article" {
+/// Likes (or unlikes) an article; a new like counts for popularity at once on this node.
+pub async fn like(app: &App, actor: &Actor, article: &str, on: bool) -> Result<()> {
+    let changed = records::feed::like(app, actor, OBJECT, article, None, on).await?;
+    if changed {
         app.popular.forget(actor.tenant.id);
     }
     Ok(())
@@ -496,7 +315,7 @@ async fn ranking(app: &App, tx: &mut TenantTx) -> Result<Arc<Ranking>> {
         "SELECT r.id, (SELECT count(*) FROM article_views v WHERE v.tenant_id = r.tenant_id AND v.article_id = r.id AND v.day >= ",
     );
     sql.bind(since.to_db()[..10].to_owned())
-        .push(") + 2 * (SELECT count(*) FROM reactions x WHERE x.tenant_id = r.tenant_id AND x.target = 'article' AND x.target_id = r.id AND x.at >= ")
+        .push(") + 2 * (SELECT count(*) FROM reactions x WHERE x.tenant_id = r.tenant_id AND x.target = 'record' AND x.target_id = r.id AND x.at >= ")
         .bind(since)
         .push(") AS score FROM records r WHERE r.tenant_id = ")
         .bind(tx.tenant_param())

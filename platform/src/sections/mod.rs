@@ -37,6 +37,22 @@ pub(crate) fn checks_own_reference(object: &str, field: &str) -> bool {
     matches!((object, field), (cases::OBJECT, "service_agreement"))
 }
 
+/// The page a record opens on, for a user of `kind`: built-in sections have their own pages (a
+/// case's conversation, an article to read), every other object the record page; employees in
+/// the console, portal users on the portal.
+pub fn page_path(kind: crate::users::UserKind, object: &str, id: impl std::fmt::Display) -> String {
+    let console = if kind == crate::users::UserKind::Employee {
+        "/console"
+    } else {
+        ""
+    };
+    match object {
+        cases::OBJECT => format!("{console}/cases/{id}"),
+        knowledge::OBJECT if console.is_empty() => format!("/knowledge/{id}"),
+        _ => format!("{console}/records/{object}/{id}"),
+    }
+}
+
 /// Runs before a record is validated and saved: may fill or correct fields, or refuse.
 pub(crate) async fn before_save(
     app: &App,

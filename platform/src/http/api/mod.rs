@@ -6,6 +6,7 @@ mod access;
 mod auth;
 pub(super) mod document;
 mod folders;
+mod notifications;
 mod records;
 mod regional;
 mod users;
@@ -70,6 +71,26 @@ pub fn routes() -> axum::Router<Arc<App>> {
         .routes(routes!(records::get, records::update, records::delete))
         .routes(routes!(records::rights, records::share))
         .routes(routes!(records::unshare))
+        .routes(routes!(notifications::list))
+        .routes(routes!(notifications::unread))
+        .routes(routes!(notifications::mark_read))
+        .routes(routes!(
+            notifications::settings,
+            notifications::set_settings
+        ))
+        .routes(routes!(notifications::feed))
+        .routes(routes!(notifications::comment))
+        .routes(routes!(
+            notifications::change_comment,
+            notifications::delete_comment
+        ))
+        .routes(routes!(notifications::like, notifications::unlike))
+        .routes(routes!(
+            notifications::like_comment,
+            notifications::unlike_comment
+        ))
+        .routes(routes!(notifications::follow, notifications::unfollow))
+        .routes(routes!(notifications::mentionable))
         .routes(routes!(openapi))
         .merge(crate::http::support::api_routes())
         .merge(crate::http::knowledge::api_routes())

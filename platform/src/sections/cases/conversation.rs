@@ -1,7 +1,8 @@
 //! A case's conversation: messages between the customer and support, with attachments, and
 //! complaints. Whoever may read a case may follow and join its conversation; ordinary messages
 //! stop when the case is closed, complaints never do (and flag the case for the support team).
-//! The customer hears about support's messages and status changes by e-mail.
+//! The customer hears about support's messages (under the bell, and by e-mail unless they chose
+//! otherwise) and status changes by e-mail; the assignee hears of the customer's.
 
 use serde::Serialize;
 use serde_json::{Map, Value, json};
@@ -14,7 +15,8 @@ use crate::{
     error::{Error, Result},
     files::{self, Attachment, Upload},
     mail::{self, Outgoing, Template},
-    records::{self, Record},
+    notifications,
+    records::{self, ObjectType, Record},
     store::{Access, TenantTx, Timestamp},
     users::{self, UserKind},
 };
@@ -167,9 +169,7 @@ pub async fn post(
         subject: None,
         text: None,
     };
-    if from_support {
-        notify_contact(app, &mut tx, &case, Notice::NewMessage(&message)).await?;
-    }
+    tell_of_reply(app, &mut tx, actor, &object, &case, &message).await?;
     tx.commit().await?;
     staged.keep();
     Ok(message)
@@ -298,6 +298,48 @@ pub(super) enum Notice<'a> {
     FeedbackRequest,
 }
 
+/// A reply goes under the bell of the other side (the case's contact when support wrote, its
+/// assignee when the customer did), by e-mail to the contact when they want it, and to the case's
+/// followers as news.
+async fn tell_of_reply(
+    app: &App,
+    tx: &mut TenantTx,
+    actor: &Actor,
+    object: &ObjectType,
+    case: &Record,
+    message: &Message,
+) -> Result<()> {
+    let mut notice = notifications::Notice {
+        kind: notifications::Kind::Reply,
+        object,
+        record: case,
+        by: actor,
+        excerpt: Some(&message.body),
+    };
+    let other_side = if message.from_support {
+        contact_user(tx, case).await?.map(|u| u.id)
+    } else {
+        case.owner
+    };
+    if let Some(user) = other_side
+        && notifications::tell(app, tx, user, &notice).await?
+        && message.from_support
+    {
+        notify_contact(app, tx, case, Notice::NewMessage(message)).await?;
+    }
+    notice.kind = notifications::Kind::Activity;
+    notifications::tell_followers(app, tx, &notice, other_side.as_slice()).await
+}
+
+/// The active portal user who is the case's contact, if there is one.
+async fn contact_user(tx: &mut TenantTx, case: &Record) -> Result<Option<users::User>> {
+    let Some(contact) = text(&case.data, "contact") else {
+        return Ok(None);
+    };
+    let user = users::storage::by_contact(tx, contact).await?;
+    Ok(user.filter(|u| u.deactivated_at.is_none()))
+}
+
 /// E-mails the portal user who is the case's contact (if there is one, and active).
 pub(super) async fn notify_contact(
     app: &App,
@@ -305,15 +347,9 @@ pub(super) async fn notify_contact(
     case: &Record,
     notice: Notice<'_>,
 ) -> Result<()> {
-    let Some(contact) = text(&case.data, "contact") else {
+    let Some(user) = contact_user(tx, case).await? else {
         return Ok(());
     };
-    let Some(user) = users::storage::by_contact(tx, contact).await? else {
-        return Ok(());
-    };
-    if user.deactivated_at.is_some() {
-        return Ok(());
-    }
     let tenant_id = tx.tenant();
     let tenant = portico_tenants::find_by_id(tx.conn(), tenant_id)
         .await?

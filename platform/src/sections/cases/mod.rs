@@ -426,6 +426,8 @@ pub struct CaseView {
     pub can_post: bool,
     pub can_feedback: bool,
     pub workflow: Vec<&'static str>,
+    /// Comments and likes beside the conversation, and whether the reader follows the case.
+    pub feed: records::feed::Feed,
 }
 
 /// Opens a case page.
@@ -437,6 +439,7 @@ pub async fn view(app: &App, actor: &Actor, id: &str) -> Result<CaseView> {
         .await?
         .map(|(l, _)| l);
     let messages = conversation::for_case(&mut tx, &record).await?;
+    let feed = records::feed::load(&mut tx, actor, record.id).await?;
     let files = crate::files::of_owners(
         &mut tx,
         &crate::files::record_owner(OBJECT),
@@ -493,6 +496,7 @@ pub async fn view(app: &App, actor: &Actor, id: &str) -> Result<CaseView> {
             && matches!(status.as_str(), RESOLVED | CLOSED | CANCELED),
         workflow: workflow(&status),
         status,
+        feed,
     })
 }
 

@@ -43,6 +43,21 @@
     }
   });
 
+  // A found person to mention: `@` and their address go into the comment at the cursor.
+  document.addEventListener("click", function (event) {
+    var person = event.target.closest("[data-mention]");
+    if (!person) return;
+    var form = person.closest("form");
+    var body = form && form.querySelector("textarea[name=body]");
+    if (!body) return;
+    var at = body.selectionStart || body.value.length;
+    var before = body.value.slice(0, at);
+    var mention = (before && !/\s$/.test(before) ? " " : "") + "@" + person.getAttribute("data-mention") + " ";
+    body.value = before + mention + body.value.slice(at);
+    body.focus();
+    body.selectionStart = body.selectionEnd = at + mention.length;
+  });
+
   // A picker: a hidden input holds the chosen record's id, the visible one its title, and htmx
   // fills the list of matches as the user types. Typing clears the choice (the server then looks
   // the typed title up); choosing from the list sets both.
