@@ -305,9 +305,16 @@ async fn a_customer_searches_opens_a_case_with_a_file_and_reads_the_reply() {
         click(&browser, "a.bell").await;
         wait_for_text(&browser, "replied on").await;
         click(&browser, ".notifications a").await;
+        let mut path = String::new();
+        for _ in 0..100 {
+            path = browser.current_url().await.unwrap().path().to_owned();
+            if path == case_page {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        assert_eq!(path, case_page);
         wait_for_text(&browser, "Please try the new driver.").await;
-        let url = browser.current_url().await.unwrap();
-        assert_eq!(url.path(), case_page);
         browser.refresh().await.unwrap();
         wait_for(&browser, ".bell-count").await;
         tokio::time::sleep(Duration::from_millis(500)).await;
@@ -814,14 +821,46 @@ async fn axe_finds_nothing_serious_in_light_or_dark_colours() {
     )
     .await;
     drop(customer);
+    let case_id = case["id"].as_str().unwrap();
+    // Something under the customer's bell and in the case's feed.
+    let response = desk
+        .admin
+        .post_json(
+            &format!("/api/v1/cases/{case_id}/messages"),
+            &json!({ "body": "Please try the new driver." }),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let response = desk
+        .admin
+        .post_json(
+            &format!("/api/v1/objects/case/records/{case_id}/comments"),
+            &json!({ "body": "Driver 4.2 fixes this, @ann@client.test." }),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::CREATED);
     let origin = desk.tenant.origin.clone();
+    let console_pages = [
+        "/console".to_owned(),
+        "/console/cases".to_owned(),
+        format!("/console/cases/{case_id}"),
+        "/console/users".to_owned(),
+        "/console/records".to_owned(),
+        "/console/records/contact".to_owned(),
+        "/console/notifications".to_owned(),
+        "/console/access".to_owned(),
+        "/console/mail".to_owned(),
+        "/console/branding".to_owned(),
+        "/console/sections".to_owned(),
+    ];
     let pages = [
+        "/notifications".to_owned(),
         "/".to_owned(),
         "/knowledge".to_owned(),
         format!("/knowledge/{}", article["id"].as_str().unwrap()),
         "/cases".to_owned(),
         "/cases/new".to_owned(),
-        format!("/cases/{}", case["id"].as_str().unwrap()),
+        format!("/cases/{case_id}"),
         "/records".to_owned(),
         "/profile".to_owned(),
     ];
@@ -850,6 +889,24 @@ async fn axe_finds_nothing_serious_in_light_or_dark_colours() {
             }
             sign_in(&browser, &origin, "ann@client.test").await;
             for page in &pages {
+                browser.goto(&format!("{origin}{page}")).await.unwrap();
+                wait_for(&browser, "main").await;
+                for v in serious_violations(&browser, &axe).await {
+                    found.push(format!("{scheme} {page}: {v}"));
+                }
+            }
+            // The console, as its administrator.
+            click(&browser, "form[action='/logout'] button").await;
+            wait_for(&browser, "input[name=login]").await;
+            browser
+                .goto(&format!("{origin}/console/login"))
+                .await
+                .unwrap();
+            type_into(&browser, "input[name=login]", "admin@acme.test").await;
+            type_into(&browser, "input[name=password]", "admin password 1").await;
+            click(&browser, "main button[type=submit]").await;
+            wait_for(&browser, "form[action='/console/logout']").await;
+            for page in &console_pages {
                 browser.goto(&format!("{origin}{page}")).await.unwrap();
                 wait_for(&browser, "main").await;
                 for v in serious_violations(&browser, &axe).await {
