@@ -124,7 +124,7 @@ async fn tell_and_mail(app: &App, tx: &mut TenantTx, to: &User, notice: &Notice<
     let link = format!(
         "{}{}",
         app.config.tenant_origin(notice.by.tenant.slug.as_str()),
-        crate::sections::page_path(to.kind, notice.object.code.as_str(), &notice.record.id)
+        crate::sections::page_path(to.kind, notice.object.code.as_str(), notice.record.id)
     );
     mail::enqueue(
         app,
