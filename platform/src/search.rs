@@ -149,9 +149,17 @@ pub struct Parts {
     pub body: bool,
 }
 
-/// The query in the database's syntax: all words, each one of its alternatives, matched only in
-/// the visible parts.
-fn match_expression(dialect: Dialect, groups: &[Vec<String>], parts: Parts) -> String {
+/// What a search looks for: documents with every word (a search box), or with any of them,
+/// those with more first (suggestions from a sentence being written).
+#[derive(Debug, Clone, Copy)]
+pub struct Words<'a> {
+    pub text: &'a str,
+    pub every: bool,
+}
+
+/// The query in the database's syntax: the words (all or any), each one of its alternatives,
+/// matched only in the visible parts.
+fn match_expression(dialect: Dialect, groups: &[Vec<String>], every: bool, parts: Parts) -> String {
     // PostgreSQL: the title is weighted A, the body B; SQLite: FTS5 column filters.
     let (and, or, quote, suffix) = match (dialect, parts.title, parts.body) {
         (Dialect::Postgres, true, false) => (" & ", " | ", "", ":A"),
@@ -171,7 +179,7 @@ fn match_expression(dialect: Dialect, groups: &[Vec<String>], parts: Parts) -> S
             )
         })
         .collect::<Vec<_>>()
-        .join(and);
+        .join(if every { and } else { or });
     match (dialect, parts.title, parts.body) {
         (Dialect::Sqlite, true, false) => format!("{{title}} : ({expression})"),
         (Dialect::Sqlite, false, true) => format!("{{body}} : ({expression})"),
@@ -223,14 +231,14 @@ fn highlight(raw: &str) -> String {
 pub async fn search(
     tx: &mut TenantTx,
     object: &str,
-    query: &str,
+    query: Words<'_>,
     visibility: &Visibility,
     parts: Parts,
     condition: impl Fn(&mut Sql),
     limit: i64,
     offset: i64,
 ) -> Result<Results> {
-    let groups = expand(tx, query).await?;
+    let groups = expand(tx, query.text).await?;
     if groups.is_empty() || !(parts.title || parts.body) {
         return Ok(Results {
             hits: Vec::new(),
@@ -238,7 +246,7 @@ pub async fn search(
         });
     }
     let dialect = tx.dialect();
-    let expression = match_expression(dialect, &groups, parts);
+    let expression = match_expression(dialect, &groups, query.every, parts);
     let tenant = tx.tenant_param();
 
     // The matches with their rank, as a subquery: they are ranked and counted around it, since
@@ -398,23 +406,27 @@ mod tests {
             body: true,
         };
         assert_eq!(
-            match_expression(Dialect::Postgres, &groups, all),
+            match_expression(Dialect::Postgres, &groups, true, all),
             "(router) & (resett | reset)"
         );
         assert_eq!(
-            match_expression(Dialect::Sqlite, &groups, all),
+            match_expression(Dialect::Sqlite, &groups, true, all),
             "(\"router\") AND (\"resett\" OR \"reset\")"
+        );
+        assert_eq!(
+            match_expression(Dialect::Postgres, &groups, false, all),
+            "(router) | (resett | reset)"
         );
         let title_only = Parts {
             title: true,
             body: false,
         };
         assert_eq!(
-            match_expression(Dialect::Postgres, &groups, title_only),
+            match_expression(Dialect::Postgres, &groups, true, title_only),
             "(router:A) & (resett:A | reset:A)"
         );
         assert_eq!(
-            match_expression(Dialect::Sqlite, &groups, title_only),
+            match_expression(Dialect::Sqlite, &groups, true, title_only),
             "{title} : ((\"router\") AND (\"resett\" OR \"reset\"))"
         );
         assert_eq!(

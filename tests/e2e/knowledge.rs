@@ -290,3 +290,77 @@ on_both_databases! {
         assert_eq!(found["hits"][0]["title"], "", "{found}");
     }
 }
+
+on_both_databases! {
+    async fn readers_rate_articles_find_related_ones_and_suggestions_deflect_cases(app: TestApp) {
+        let desk = Desk::open(&app, "acme").await;
+        crate::support::standard_terms(&desk).await;
+        let article = |title: &str, tags: &str, state: &str| {
+            json!({ "title": title, "state": state, "tags": tags, "body": format!("About {title}.") })
+        };
+        let jam = desk.create("knowledge_article", article("Clearing a printer jam", "printer, paper", "Published")).await;
+        let drivers = desk.create("knowledge_article", article("Installing printer drivers", "printer", "Published")).await;
+        desk.create("knowledge_article", article("Setting up the VPN", "network", "Published")).await;
+        desk.create("knowledge_article", article("Printer secrets", "printer", "Draft")).await;
+        let (jam, drivers) = (jam["id"].as_str().unwrap().to_owned(), drivers["id"].as_str().unwrap().to_owned());
+        let ann = desk.customer("ann@client.test", json!({})).await;
+        let bob = desk.customer("bob@client.test", json!({})).await;
+
+        // Related: published articles sharing a tag, never the draft, the unrelated or itself.
+        let read: Value = ann.get(&format!("/api/v1/knowledge/{jam}")).await.json().await.unwrap();
+        let related: Vec<&str> = read["related"].as_array().unwrap().iter().map(|a| a["title"].as_str().unwrap()).collect();
+        assert_eq!(related, ["Installing printer drivers"]);
+        // Tags are links to the search for them.
+        let page = format!("/knowledge/{jam}");
+        let (_, html) = ann.get_text(&page).await;
+        assert!(html.contains("href=\"/knowledge?q=paper\"") && html.contains("Was this helpful?"), "{html}");
+
+        // "Was this helpful?": one answer per reader, which they may change.
+        let response = ann.submit_form(&page, &format!("{page}/helpful"), &[("helpful", "yes")]).await;
+        assert_eq!(location(&response), format!("{page}#helpful"));
+        let response = bob.put_json(&format!("/api/v1/knowledge/{jam}/vote"), &json!({ "helpful": false })).await;
+        assert_eq!(response.status(), StatusCode::NO_CONTENT);
+        let read: Value = ann.get(&format!("/api/v1/knowledge/{jam}")).await.json().await.unwrap();
+        assert_eq!(read["helpful"], json!({ "yes": 1, "no": 1, "mine": true }));
+        ann.submit_form(&page, &format!("{page}/helpful"), &[("helpful", "no")]).await;
+        // Refused: no such answer, a malformed one, an article the reader may not read.
+        let response = ann.submit_form(&page, &format!("{page}/helpful"), &[("helpful", "maybe")]).await;
+        let (_, html) = ann.get_text(&location(&response)).await;
+        assert!(html.contains("alert error") && html.contains("must be yes or no"), "{html}");
+        let response = bob.put_json(&format!("/api/v1/knowledge/{jam}/vote"), &json!({ "helpful": "maybe" })).await;
+        assert!(response.status().is_client_error());
+        let drafts: Value = desk.admin.get("/api/v1/objects/knowledge_article/records?filter=state:eq:Draft").await.json().await.unwrap();
+        let draft = drafts["data"][0]["id"].as_str().unwrap();
+        let response = bob.put_json(&format!("/api/v1/knowledge/{draft}/vote"), &json!({ "helpful": true })).await;
+        assert_eq!(response.status(), StatusCode::NOT_FOUND);
+        let read: Value = bob.get(&format!("/api/v1/knowledge/{jam}")).await.json().await.unwrap();
+        assert_eq!(read["helpful"], json!({ "yes": 0, "no": 2, "mine": false }));
+
+        // Suggestions while a case's subject is written: the articles with most of its words first.
+        let suggested: Value = ann.client.get(ann.url("/api/v1/knowledge/suggestions"))
+            .query(&[("subject", "My printer jams on every page")]).send().await.unwrap().json().await.unwrap();
+        let titles: Vec<&str> = suggested["data"].as_array().unwrap().iter().map(|h| h["title"].as_str().unwrap()).collect();
+        assert_eq!(titles.first(), Some(&"Clearing a printer jam"), "{suggested}");
+        assert!(titles.contains(&"Installing printer drivers") && !titles.contains(&"Printer secrets"), "{titles:?}");
+        let (status, fragment) = ann.get_text("/knowledge/suggest?subject=printer%20jams").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(fragment.contains(&format!("/knowledge/{jam}?from=case")), "{fragment}");
+        let (_, fragment) = ann.get_text("/knowledge/suggest?subject=on").await;
+        assert!(!fragment.contains("href"), "{fragment}");
+        let (_, form) = ann.get_text("/cases/new").await;
+        assert!(form.contains("hx-get=\"/knowledge/suggest\""), "{form}");
+
+        // Bob opens a suggestion and files no case: deflected. Ann opens one, then files a case.
+        bob.get(&format!("/knowledge/{jam}?from=case")).await;
+        ann.get(&format!("/knowledge/{drivers}?from=case")).await;
+        let (status, _) = crate::support::open_case(&ann, json!({ "subject": "Still jams", "description": "Tried it." })).await;
+        assert_eq!(status, StatusCode::CREATED);
+        let (_, home) = desk.admin.get_text("/console").await;
+        let insights = home.split("id=\"knowledge-insights\"").nth(1).unwrap().split("</section>").next().unwrap();
+        assert!(insights.contains("0 found an article helpful, 2 did not."), "{insights}");
+        assert!(insights.contains("2 suggested articles opened while writing a case; after 1 of them, no case was filed."), "{insights}");
+        // Customers do not see the figures.
+        let (status, _) = ann.get_text("/console").await;
+        assert_ne!(status, StatusCode::OK);
+    }
+}

@@ -53,3 +53,20 @@ knowledge-like-removed = „Gefällt mir“ entfernt.
 knowledge-comment-length = muss 1 bis 5000 Zeichen lang sein
 knowledge-query-too-long = darf höchstens 200 Zeichen lang sein
 knowledge-page-range = muss zwischen 0 und 1000 liegen
+
+## Readers' answers and suggestions
+knowledge-was-it-helpful = War das hilfreich?
+knowledge-helpful-yes = Ja
+knowledge-helpful-no = Nein
+knowledge-helpful-count = { $total ->
+    [0] Noch hat niemand geantwortet.
+   *[other] { $yes } von { $total } fanden es hilfreich.
+    }
+knowledge-vote-thanks = Vielen Dank für Ihre Antwort.
+knowledge-vote-invalid = muss Ja oder Nein sein
+knowledge-related = Verwandte Artikel
+knowledge-no-related = Keine verwandten Artikel.
+knowledge-suggestions = Diese Artikel beantworten vielleicht Ihre Frage (sie öffnen sich in einem neuen Tab)
+knowledge-insights = Wissensdatenbank, letzte 30 Tage
+knowledge-insights-helpful = { $yes } fanden einen Artikel hilfreich, { $no } nicht.
+knowledge-insights-deflected = { $opened } vorgeschlagene Artikel beim Schreiben eines Falls geöffnet; nach { $deflected } davon wurde kein Fall eingereicht.

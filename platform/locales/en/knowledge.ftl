@@ -53,3 +53,21 @@ knowledge-like-removed = Like removed.
 knowledge-comment-length = must be 1 to 5000 characters long
 knowledge-query-too-long = must be at most 200 characters long
 knowledge-page-range = must be from 0 to 1000
+
+## Readers' answers and suggestions
+knowledge-was-it-helpful = Was this helpful?
+knowledge-helpful-yes = Yes
+knowledge-helpful-no = No
+# { $yes } of { $total } readers answered yes.
+knowledge-helpful-count = { $total ->
+    [0] Nobody has answered yet.
+   *[other] { $yes } of { $total } found it helpful.
+    }
+knowledge-vote-thanks = Thank you for your answer.
+knowledge-vote-invalid = must be yes or no
+knowledge-related = Related articles
+knowledge-no-related = No related articles.
+knowledge-suggestions = These articles may answer your question (they open in a new tab)
+knowledge-insights = Knowledge base, last 30 days
+knowledge-insights-helpful = { $yes } found an article helpful, { $no } did not.
+knowledge-insights-deflected = { $opened } suggested articles opened while writing a case; after { $deflected } of them, no case was filed.

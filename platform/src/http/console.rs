@@ -47,15 +47,22 @@ pub fn routes() -> Router<Arc<App>> {
         .merge(super::branding::console_routes())
 }
 
-async fn home(ConsoleUser(who): ConsoleUser) -> Result<Response, PageError> {
+async fn home(
+    State(app): State<Arc<App>>,
+    ConsoleUser(who): ConsoleUser,
+) -> Result<Response, PageError> {
     let catalog = who.actor.catalog.clone();
     let objects: Vec<_> = catalog
         .objects()
         .map(|o| context! { code => o.code.as_str(), title => o.plural_shown() })
         .collect();
+    // For those who may write articles.
+    let insights = crate::sections::knowledge::insights(&app, &who.actor)
+        .await
+        .ok();
     Ok(views::render(
         "console/home.html",
-        context! { objects, here => "home", ..page_context(&who) },
+        context! { objects, insights => insights.as_ref().map(Serde), here => "home", ..page_context(&who) },
     ))
 }
 

@@ -38,6 +38,8 @@ pub fn portal_routes() -> Router<Arc<App>> {
             post(portal_change_comment),
         )
         .route("/knowledge/{id}/like", post(portal_like))
+        .route("/knowledge/{id}/helpful", post(portal_vote))
+        .route("/knowledge/suggest", get(portal_suggest))
 }
 
 pub fn api_routes() -> utoipa_axum::router::OpenApiRouter<Arc<App>> {
@@ -48,6 +50,8 @@ pub fn api_routes() -> utoipa_axum::router::OpenApiRouter<Arc<App>> {
         .routes(routes!(api_article))
         .routes(routes!(api_comment))
         .routes(routes!(api_like, api_unlike))
+        .routes(routes!(api_vote))
+        .routes(routes!(api_suggest))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -130,13 +134,21 @@ async fn portal_search(
     ))
 }
 
+#[derive(Debug, Default, Deserialize)]
+struct ArticleQuery {
+    /// `case`: opened from the suggestions of the new-case form.
+    from: Option<String>,
+}
+
 async fn portal_article(
     State(app): State<Arc<App>>,
     PortalUser(who): PortalUser,
     Path(id): Path<String>,
+    ApiQuery(query): ApiQuery<ArticleQuery>,
     flash: Flash,
 ) -> Result<Response, PageError> {
-    let article = knowledge::read(&app, &who.actor, &id).await?;
+    let from_suggestion = query.from.as_deref() == Some("case");
+    let article = knowledge::read(&app, &who.actor, &id, from_suggestion).await?;
     let files = files::of_record(&app, &who.actor, knowledge::OBJECT, &id)
         .await
         .unwrap_or_default();
@@ -189,6 +201,51 @@ async fn portal_like(
             crate::tr!("knowledge-like-removed")
         },
     )
+}
+
+#[derive(Debug, Deserialize)]
+struct VoteForm {
+    helpful: String,
+}
+
+async fn portal_vote(
+    State(app): State<Arc<App>>,
+    PortalUser(who): PortalUser,
+    Path(id): Path<String>,
+    CsrfForm(form): CsrfForm<VoteForm>,
+) -> Response {
+    let outcome = match form.helpful.as_str() {
+        "yes" => knowledge::vote(&app, &who.actor, &id, true).await,
+        "no" => knowledge::vote(&app, &who.actor, &id, false).await,
+        _ => Err(crate::error::Error::invalid_field(
+            "helpful",
+            crate::tr!("knowledge-vote-invalid"),
+        )),
+    };
+    flash::after(
+        outcome,
+        &format!("/knowledge/{id}#helpful"),
+        &crate::tr!("knowledge-vote-thanks"),
+    )
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct SuggestQuery {
+    #[serde(default)]
+    subject: String,
+}
+
+/// Articles for the new-case form's subject so far, as a fragment.
+async fn portal_suggest(
+    State(app): State<Arc<App>>,
+    PortalUser(who): PortalUser,
+    ApiQuery(query): ApiQuery<SuggestQuery>,
+) -> Result<Response, PageError> {
+    let hits = knowledge::suggest(&app, &who.actor, &query.subject).await?;
+    Ok(super::views::render(
+        "partials/suggestions.html",
+        context! { hits => Serde(&hits) },
+    ))
 }
 
 // ---- API ----
@@ -260,7 +317,9 @@ async fn api_article(
     ApiUser(who): ApiUser,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    Ok(Json(json!(knowledge::read(&app, &who.actor, &id).await?)))
+    Ok(Json(json!(
+        knowledge::read(&app, &who.actor, &id, false).await?
+    )))
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -320,4 +379,56 @@ async fn api_unlike(
 ) -> Result<axum::http::StatusCode, ApiError> {
     knowledge::like(&app, &who.actor, &id, false).await?;
     Ok(axum::http::StatusCode::NO_CONTENT)
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+struct ApiVote {
+    helpful: bool,
+}
+
+#[utoipa::path(
+    put,
+    path = "/knowledge/{id}/vote",
+    tag = "knowledge",
+    operation_id = "vote_article",
+    summary = "Answers \"Was this helpful?\" for an article (again: the answer changes)",
+    request_body = ApiVote,
+    responses((status = 204, description = "Counted"))
+)]
+async fn api_vote(
+    State(app): State<Arc<App>>,
+    ApiUser(who): ApiUser,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<ApiVote>,
+) -> Result<axum::http::StatusCode, ApiError> {
+    knowledge::vote(&app, &who.actor, &id, body.helpful).await?;
+    Ok(axum::http::StatusCode::NO_CONTENT)
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+struct ApiSuggest {
+    /// A case's subject as written so far.
+    #[param(max_length = 250)]
+    subject: String,
+}
+
+#[utoipa::path(
+    get,
+    path = "/knowledge/suggestions",
+    tag = "knowledge",
+    operation_id = "suggest_articles",
+    summary = "Articles that may answer a case being written, from its subject",
+    params(ApiSuggest),
+    responses((status = 200, description = "`data`: up to five hits, best first", body = Value))
+)]
+async fn api_suggest(
+    State(app): State<Arc<App>>,
+    ApiUser(who): ApiUser,
+    ApiQuery(query): ApiQuery<ApiSuggest>,
+) -> Result<Json<Value>, ApiError> {
+    let hits = knowledge::suggest(&app, &who.actor, &query.subject).await?;
+    Ok(Json(json!({ "data": hits })))
 }

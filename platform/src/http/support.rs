@@ -162,11 +162,20 @@ async fn portal_new(
         crate::access::Capability::Records(&object, crate::access::Operation::Create),
     )?;
     let (services, agreements) = cases::form_options(&app, &who.actor).await?;
+    // Articles are suggested as the subject is typed to those who may read them.
+    let knowledge =
+        records::object_type(&who.actor, crate::sections::knowledge::OBJECT).is_ok_and(|o| {
+            crate::access::check(
+                &who.actor,
+                crate::access::Capability::Records(&o, crate::access::Operation::Read),
+            )
+            .is_ok()
+        });
     Ok(render(
         flash,
         "portal/case_new.html",
         &who,
-        context! { services, agreements => Serde(&agreements) },
+        context! { services, agreements => Serde(&agreements), knowledge },
     ))
 }
 

@@ -59,6 +59,7 @@ const TEMPLATES: &[(&str, &str)] = templates![
     "partials/feed.html",
     "partials/mentionable.html",
     "partials/bell.html",
+    "partials/suggestions.html",
     "notifications.html",
     "portal/cases.html",
     "portal/case_new.html",

@@ -137,14 +137,17 @@ pub struct Article {
     pub type_name: Option<String>,
     pub tags: Vec<String>,
     pub views: i64,
+    pub helpful: Helpful,
+    pub related: Vec<Related>,
     /// Its comments and likes.
     #[serde(flatten)]
     pub feed: records::feed::Feed,
 }
 
-/// Opens an article to read: counts the view (once per reader and day) and gathers its
-/// comments and likes.
-pub async fn read(app: &App, actor: &Actor, id: &str) -> Result<Article> {
+/// Opens an article to read: counts the view (once per reader and day), and the opening of a
+/// suggestion made while the reader wrote a case; gathers its comments, likes, votes and related
+/// articles.
+pub async fn read(app: &App, actor: &Actor, id: &str, from_suggestion: bool) -> Result<Article> {
     let mut tx = app.db.begin(actor.tenant.id, Access::Write).await?;
     let (object, record) =
         records::open_for(&mut tx, actor, OBJECT, id, Operation::Read, Level::Read).await?;
@@ -167,12 +170,25 @@ pub async fn read(app: &App, actor: &Actor, id: &str) -> Result<Article> {
     .fetch_one(tx.conn())
     .await?;
     let feed = records::feed::load(&mut tx, actor, record.id).await?;
-    let type_name = match record
-        .data
-        .get("type")
-        .and_then(Value::as_str)
-        .and_then(|t| records::RecordId::parse(t).ok())
-    {
+    let helpful = helpful(&mut tx, actor, record.id).await?;
+    if from_suggestion && actor.kind == crate::users::UserKind::External {
+        opened_from_suggestion(app, &mut tx, actor, record.id).await?;
+    }
+    // Gate 4: a hidden column names no type and shows no tags.
+    let columns = records::Columns::of(actor, &object);
+    let type_id =
+        Some(text(&record.data, "type")).filter(|t| !t.is_empty() && columns.visible("type"));
+    let tags: Vec<String> = if columns.visible("tags") {
+        text(&record.data, "tags")
+            .split(',')
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(str::to_owned)
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let type_name = match type_id.and_then(|t| records::RecordId::parse(t).ok()) {
         Some(type_id) => {
             let type_object = records::built_in(app, "knowledge_type")?;
             records::find_unchecked(&mut tx, &type_object, type_id)
@@ -185,22 +201,19 @@ pub async fn read(app: &App, actor: &Actor, id: &str) -> Result<Article> {
     if counted {
         app.popular.forget(actor.tenant.id);
     }
-    let columns = records::Columns::of(actor, &object);
+    let related = related(app, actor, &record, &tags, type_id).await;
     Ok(Article {
         html: if columns.visible("body") {
             render_markdown(text(&record.data, "body"))
         } else {
             String::new()
         },
-        tags: text(&record.data, "tags")
-            .split(',')
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-            .map(str::to_owned)
-            .collect(),
+        tags,
         record: columns.render(&record),
         type_name,
         views,
+        helpful,
+        related,
         feed,
     })
 }
@@ -345,8 +358,6 @@ pub async fn search(
     type_id: Option<&str>,
     page: i64,
 ) -> Result<search::Results> {
-    let object = records::built_in(app, OBJECT)?;
-    access::check(actor, Capability::Records(&object, Operation::Read))?;
     if query.chars().count() > 200 {
         return Err(Error::invalid_field(
             "q",
@@ -359,6 +370,43 @@ pub async fn search(
             crate::tr!("knowledge-page-range"),
         ));
     }
+    let words = search::Words {
+        text: query,
+        every: true,
+    };
+    search_articles(app, actor, words, type_id, 10, page * 10).await
+}
+
+/// Articles that may answer a case being written, from its subject so far: those with most of
+/// its longer words first, a few.
+pub async fn suggest(app: &App, actor: &Actor, subject: &str) -> Result<Vec<search::Hit>> {
+    // Short words ("on", "the") would suggest everything.
+    let words: Vec<&str> = subject
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.chars().count() >= 4)
+        .take(8)
+        .collect();
+    if words.is_empty() {
+        return Ok(Vec::new());
+    }
+    let text = words.join(" ");
+    let words = search::Words {
+        text: &text,
+        every: false,
+    };
+    Ok(search_articles(app, actor, words, None, 5, 0).await?.hits)
+}
+
+async fn search_articles(
+    app: &App,
+    actor: &Actor,
+    words: search::Words<'_>,
+    type_id: Option<&str>,
+    limit: i64,
+    offset: i64,
+) -> Result<search::Results> {
+    let object = records::built_in(app, OBJECT)?;
+    access::check(actor, Capability::Records(&object, Operation::Read))?;
     // Gate 4: only the parts of an article whose columns the reader sees are searched and shown.
     let columns = records::Columns::of(actor, &object);
     let parts = search::Parts {
@@ -369,11 +417,10 @@ pub async fn search(
         .filter(|t| !t.is_empty() && columns.visible("type"))
         .map(str::to_owned);
     let mut tx = app.db.begin(actor.tenant.id, Access::Read).await?;
-    let limit = 10;
     search::search(
         &mut tx,
         OBJECT,
-        query,
+        words,
         &Visibility::of(actor),
         parts,
         |sql| {
@@ -382,9 +429,203 @@ pub async fn search(
             }
         },
         limit,
-        page * limit,
+        offset,
     )
     .await
+}
+
+/// How readers rated an article.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Helpful {
+    pub yes: i64,
+    pub no: i64,
+    /// The reader's own answer.
+    pub mine: Option<bool>,
+}
+
+/// Answers "Was this helpful?" for an article the actor may read (again: the answer changes).
+pub async fn vote(app: &App, actor: &Actor, article: &str, helpful: bool) -> Result<()> {
+    let mut tx = app.db.begin(actor.tenant.id, Access::Write).await?;
+    let (_, record) = records::open_for(
+        &mut tx,
+        actor,
+        OBJECT,
+        article,
+        Operation::Read,
+        Level::Read,
+    )
+    .await?;
+    sqlx::query(
+        "INSERT INTO article_votes (tenant_id, article_id, user_id, helpful, at) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (tenant_id, article_id, user_id) DO UPDATE SET helpful = excluded.helpful, at = excluded.at",
+    )
+    .bind(tx.tenant_param())
+    .bind(record.id)
+    .bind(actor.user)
+    .bind(i64::from(helpful))
+    .bind(app.clock.now())
+    .execute(tx.conn())
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+async fn helpful(tx: &mut TenantTx, actor: &Actor, article: records::RecordId) -> Result<Helpful> {
+    let row = sqlx::query(
+        "SELECT COALESCE(SUM(helpful), 0) AS yes, COALESCE(SUM(1 - helpful), 0) AS no,
+                CAST(MAX(CASE WHEN user_id = $3 THEN helpful + 1 ELSE 0 END) AS BIGINT) AS mine
+         FROM article_votes WHERE tenant_id = $1 AND article_id = $2",
+    )
+    .bind(tx.tenant_param())
+    .bind(article)
+    .bind(actor.user)
+    .fetch_one(tx.conn())
+    .await?;
+    let mine: Option<i64> = row.try_get("mine")?;
+    Ok(Helpful {
+        yes: row.try_get("yes")?,
+        no: row.try_get("no")?,
+        mine: match mine {
+            Some(2) => Some(true),
+            Some(1) => Some(false),
+            _ => None,
+        },
+    })
+}
+
+/// A published article linked from another.
+#[derive(Debug, Clone, Serialize)]
+pub struct Related {
+    pub id: String,
+    pub title: String,
+}
+
+/// Up to five published articles of the same type or with one of the same tags, that the reader
+/// may read, newest first.
+async fn related(
+    app: &App,
+    actor: &Actor,
+    article: &Record,
+    tags: &[String],
+    type_id: Option<&str>,
+) -> Vec<Related> {
+    let mut any: Vec<records::Condition> = tags
+        .iter()
+        .take(5)
+        .map(|tag| records::Condition::Filter(format!("tags:contains:{tag}")))
+        .collect();
+    if let Some(type_id) = type_id {
+        any.push(records::Condition::Filter(format!("type:eq:{type_id}")));
+    }
+    if any.is_empty() {
+        return Vec::new();
+    }
+    let request = records::ListRequest {
+        limit: Some(6),
+        sort: Some("-published_on".into()),
+        filters: vec!["state:eq:Published".into()],
+        folder: Some(records::FolderScope::Matching(records::Condition::Any {
+            any,
+        })),
+        ..Default::default()
+    };
+    let Ok(page) = records::list(app, actor, OBJECT, &request).await else {
+        return Vec::new();
+    };
+    let own = article.id.to_string();
+    page.data
+        .iter()
+        .filter(|r| r["id"].as_str() != Some(own.as_str()))
+        .take(5)
+        .map(|r| Related {
+            id: r["id"].as_str().unwrap_or_default().to_owned(),
+            title: records::title_of(actor, OBJECT, r),
+        })
+        .collect()
+}
+
+/// Counts who opened an article suggested while writing a case (a deflection, unless they file a
+/// case within a day after).
+async fn opened_from_suggestion(
+    app: &App,
+    tx: &mut TenantTx,
+    actor: &Actor,
+    article: records::RecordId,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO deflections (tenant_id, id, user_id, article_id, opened_at) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(tx.tenant_param())
+    .bind(uuid::Uuid::now_v7().to_string())
+    .bind(actor.user)
+    .bind(article)
+    .bind(app.clock.now())
+    .execute(tx.conn())
+    .await?;
+    Ok(())
+}
+
+/// How long after opening a suggested article filing a case still counts as "not deflected".
+const DEFLECTION_WINDOW_HOURS: i64 = 24;
+
+/// A case was filed: the suggestions its author opened in the day before did not deflect it.
+pub(crate) async fn case_filed(
+    app: &App,
+    tx: &mut TenantTx,
+    author: crate::users::UserId,
+) -> Result<()> {
+    let now = app.clock.now();
+    let since = crate::store::Timestamp(now.0 - Duration::hours(DEFLECTION_WINDOW_HOURS));
+    sqlx::query(
+        "UPDATE deflections SET case_filed_at = $3 WHERE tenant_id = $1 AND user_id = $2 AND case_filed_at IS NULL AND opened_at >= $4",
+    )
+    .bind(tx.tenant_param())
+    .bind(author)
+    .bind(now)
+    .bind(since)
+    .execute(tx.conn())
+    .await?;
+    Ok(())
+}
+
+/// What readers made of the knowledge base in the last 30 days, for the console.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Insights {
+    pub helpful: i64,
+    pub not_helpful: i64,
+    /// Suggested articles opened while writing a case.
+    pub suggestions_opened: i64,
+    /// Of those, how many were followed by no case (within a day).
+    pub cases_not_filed: i64,
+}
+
+pub async fn insights(app: &App, actor: &Actor) -> Result<Insights> {
+    let object = records::built_in(app, OBJECT)?;
+    access::check(actor, Capability::Records(&object, Operation::Update))?;
+    let since = crate::store::Timestamp(app.clock.now().0 - Duration::days(30));
+    let mut tx = app.db.begin(actor.tenant.id, Access::Read).await?;
+    let votes = sqlx::query(
+        "SELECT COALESCE(SUM(helpful), 0) AS yes, COALESCE(SUM(1 - helpful), 0) AS no
+         FROM article_votes WHERE tenant_id = $1 AND at >= $2",
+    )
+    .bind(tx.tenant_param())
+    .bind(since)
+    .fetch_one(tx.conn())
+    .await?;
+    let opened = sqlx::query(
+        "SELECT count(*) AS opened, COALESCE(SUM(CASE WHEN case_filed_at IS NULL THEN 1 ELSE 0 END), 0) AS not_filed
+         FROM deflections WHERE tenant_id = $1 AND opened_at >= $2",
+    )
+    .bind(tx.tenant_param())
+    .bind(since)
+    .fetch_one(tx.conn())
+    .await?;
+    Ok(Insights {
+        helpful: votes.try_get("yes")?,
+        not_helpful: votes.try_get("no")?,
+        suggestions_opened: opened.try_get("opened")?,
+        cases_not_filed: opened.try_get("not_filed")?,
+    })
 }
 
 #[cfg(test)]

@@ -373,7 +373,7 @@ pub(crate) async fn after_save(
 ) -> Result<()> {
     match previous {
         Some(previous) => notify_status(app, tx, previous, record).await,
-        None => Ok(()),
+        None => super::knowledge::case_filed(app, tx, record.created_by).await,
     }
 }
 

@@ -1,0 +1,39 @@
+-- "Was this helpful?": one answer per reader and article.
+CREATE TABLE article_votes (
+    tenant_id BIGINT NOT NULL,
+    article_id TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    helpful INTEGER NOT NULL CHECK (helpful IN (0, 1)),
+    at TEXT NOT NULL,
+    PRIMARY KEY (tenant_id, article_id, user_id)
+);
+CREATE INDEX article_votes_by_time ON article_votes (tenant_id, at);
+
+-- Articles suggested while a customer wrote a new case's subject, and opened by them; whether
+-- they filed a case after (within a day) or not (the case was deflected).
+CREATE TABLE deflections (
+    tenant_id BIGINT NOT NULL,
+    id TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    article_id TEXT NOT NULL,
+    opened_at TEXT NOT NULL,
+    case_filed_at TEXT,
+    PRIMARY KEY (tenant_id, id)
+);
+CREATE INDEX deflections_by_user ON deflections (tenant_id, user_id, opened_at);
+CREATE INDEX deflections_by_time ON deflections (tenant_id, opened_at);
+
+DO $$
+DECLARE
+    t TEXT;
+BEGIN
+    FOREACH t IN ARRAY ARRAY['article_votes', 'deflections']
+    LOOP
+        EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', t);
+        EXECUTE format('ALTER TABLE %I FORCE ROW LEVEL SECURITY', t);
+        EXECUTE format('CREATE POLICY tenant_isolation ON %I
+                            USING (tenant_id = portico_current_tenant())
+                            WITH CHECK (tenant_id = portico_current_tenant())', t);
+    END LOOP;
+END
+$$;
