@@ -7,6 +7,20 @@ use serde_json::Value;
 
 use crate::error::{Error, FieldErrors, Result};
 
+/// Markdown as sanitized HTML: what authors write cannot inject scripts or styles.
+pub fn render_markdown(source: &str) -> String {
+    let parser = pulldown_cmark::Parser::new_ext(
+        source,
+        pulldown_cmark::Options::ENABLE_TABLES | pulldown_cmark::Options::ENABLE_STRIKETHROUGH,
+    );
+    let mut html = String::new();
+    pulldown_cmark::html::push_html(&mut html, parser);
+    ammonia::Builder::default()
+        .link_rel(Some("noopener noreferrer nofollow"))
+        .clean(&html)
+        .to_string()
+}
+
 /// The characters that reorder text when displayed (embeddings, overrides, isolates).
 fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')

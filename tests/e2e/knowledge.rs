@@ -364,3 +364,25 @@ on_both_databases! {
         assert_ne!(status, StatusCode::OK);
     }
 }
+
+on_both_databases! {
+    async fn authors_preview_markdown_as_readers_will_see_it(app: TestApp) {
+        let desk = Desk::open(&app, "acme").await;
+        let form = "/console/records/knowledge_article/new";
+        let (_, html) = desk.admin.get_text(form).await;
+        assert!(html.contains("hx-post=\"/console/records/markdown-preview?field=body\""), "{html}");
+        let action = "/console/records/markdown-preview?field=body";
+        let response = desk.admin.submit_form(form, action, &[("title", "Draft"), ("body", "Hold **the** button <script>alert(1)</script>")]).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        let preview = response.text().await.unwrap();
+        assert!(preview.contains("<strong>the</strong>") && !preview.contains("<script"), "{preview}");
+        let response = desk.admin.submit_form(form, action, &[("body", "  ")]).await;
+        assert!(response.text().await.unwrap().contains("Nothing to preview yet."));
+        // Without the form's token, or signed out: nothing is rendered.
+        let forged = desk.admin.client.post(desk.admin.url(action)).form(&[("body", "**x**")]).send().await.unwrap();
+        assert_eq!(forged.status(), StatusCode::FORBIDDEN);
+        let stranger = desk.tenant.browser();
+        let response = stranger.client.post(stranger.url(action)).form(&[("body", "**x**")]).send().await.unwrap();
+        assert_ne!(response.status(), StatusCode::OK);
+    }
+}

@@ -206,3 +206,6 @@ records-too-many-filters = Eine Liste nimmt höchstens { $max } Filter.
 records-quick-filters = Schnellfilter
 records-quick-all = Alle
 records-quick-mine = Von mir angelegt
+
+records-preview = Vorschau
+records-preview-empty = Noch nichts zur Vorschau.

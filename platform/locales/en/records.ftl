@@ -206,3 +206,6 @@ records-too-many-filters = A list takes at most { $max } filters.
 records-quick-filters = Quick filters
 records-quick-all = All
 records-quick-mine = Created by me
+
+records-preview = Preview
+records-preview-empty = Nothing to preview yet.

@@ -25,8 +25,8 @@ pub fn title_input(field: &str) -> String {
 pub struct FormField {
     pub name: String,
     pub title: String,
-    /// `text`, `textarea`, `select`, `checkbox`, `number`, `money`, `date`, `datetime`,
-    /// `email`, `url`, `reference`.
+    /// `text`, `textarea`, `markdown` (a textarea with a preview), `select`, `checkbox`, `number`,
+    /// `money`, `date`, `datetime`, `email`, `url`, `reference`.
     pub widget: &'static str,
     /// The value as the input holds it (for a reference, the record's id).
     pub value: String,
@@ -80,6 +80,11 @@ fn widget(field: &Field) -> &'static str {
             Some("date-time") => "datetime",
             Some("email") => "email",
             Some("uri") => "url",
+            _ if schema.get("contentMediaType").and_then(Value::as_str)
+                == Some("text/markdown") =>
+            {
+                "markdown"
+            }
             _ => match schema.get("maxLength").and_then(Value::as_u64) {
                 Some(n) if n <= 500 => "text",
                 _ => "textarea",

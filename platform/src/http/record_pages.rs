@@ -193,8 +193,16 @@ macro_rules! surface_routes {
         ) -> Response {
             self::act(&app, &who, &object, &id, &action, form, $surface).await
         }
+        async fn markdown_preview(
+            $user(_): $user,
+            ApiQuery(query): ApiQuery<PreviewQuery>,
+            CsrfForm(form): CsrfForm<BTreeMap<String, String>>,
+        ) -> Response {
+            self::markdown_preview(&query.field, &form)
+        }
         Router::new()
             .route("/", get(index))
+            .route("/markdown-preview", post(markdown_preview))
             .route("/{object}", get(list).post(create))
             .route("/{object}/new", get(new))
             .route("/{object}/export", get(export))
@@ -226,6 +234,20 @@ pub fn portal_routes() -> Router<Arc<App>> {
 
 /// Records on a list page.
 const PAGE: u32 = 25;
+
+#[derive(Debug, Deserialize)]
+struct PreviewQuery {
+    field: String,
+}
+
+/// A Markdown field of the form as readers will see it: rendered and sanitized, as a fragment.
+fn markdown_preview(field: &str, form: &BTreeMap<String, String>) -> Response {
+    let source = form.get(field).map(String::as_str).unwrap_or_default();
+    views::render(
+        "partials/markdown_preview.html",
+        context! { html => crate::text::render_markdown(source), empty => source.trim().is_empty() },
+    )
+}
 
 fn render(
     flash: Flash,

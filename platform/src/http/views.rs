@@ -60,6 +60,7 @@ const TEMPLATES: &[(&str, &str)] = templates![
     "partials/mentionable.html",
     "partials/bell.html",
     "partials/suggestions.html",
+    "partials/markdown_preview.html",
     "notifications.html",
     "portal/cases.html",
     "portal/case_new.html",

@@ -98,20 +98,6 @@ pub(super) async fn after_save(
     }
 }
 
-/// Markdown as sanitized HTML: what authors write cannot inject scripts or styles.
-pub fn render_markdown(source: &str) -> String {
-    let parser = pulldown_cmark::Parser::new_ext(
-        source,
-        pulldown_cmark::Options::ENABLE_TABLES | pulldown_cmark::Options::ENABLE_STRIKETHROUGH,
-    );
-    let mut html = String::new();
-    pulldown_cmark::html::push_html(&mut html, parser);
-    ammonia::Builder::default()
-        .link_rel(Some("noopener noreferrer nofollow"))
-        .clean(&html)
-        .to_string()
-}
-
 /// Markdown without its markup, for the search index.
 fn plain_text(source: &str) -> String {
     use pulldown_cmark::{Event, Parser};
@@ -204,7 +190,7 @@ pub async fn read(app: &App, actor: &Actor, id: &str, from_suggestion: bool) -> 
     let related = related(app, actor, &record, &tags, type_id).await;
     Ok(Article {
         html: if columns.visible("body") {
-            render_markdown(text(&record.data, "body"))
+            crate::text::render_markdown(text(&record.data, "body"))
         } else {
             String::new()
         },
@@ -634,7 +620,7 @@ mod tests {
 
     #[test]
     fn markdown_is_rendered_without_scripts() {
-        let html = render_markdown(
+        let html = crate::text::render_markdown(
             "# Title\n\n**bold** <script>alert(1)</script> [x](javascript:alert(1)) <img src=x onerror=alert(1)>",
         );
         assert!(html.contains("<h1>Title</h1>") && html.contains("<strong>bold</strong>"));
