@@ -9,6 +9,7 @@ use axum::body::Bytes;
 use object_store::{ObjectStoreExt, PutPayload, path::Path};
 use portico_tenants::{Branding, Image, LoginPageEntry};
 use quick_xml::{Reader, events::Event};
+use serde::Serialize;
 
 use crate::{
     access::{self, Actor, Capability, SystemOperation},
@@ -198,6 +199,104 @@ fn link_url(typed: &str) -> Option<String> {
             .chars()
             .any(|c| c.is_whitespace() || c.is_control() || "\"'<>`\\".contains(c));
     sound.then(|| typed.to_owned())
+}
+
+/// The built-in sections of the portal menu, by the codes the menu keeps: knowledge base, cases.
+const BUILT_IN_ENTRIES: [(&str, &str); 2] = [
+    ("knowledge", crate::sections::knowledge::OBJECT),
+    ("cases", crate::sections::cases::OBJECT),
+];
+
+/// A section of the portal menu.
+#[derive(Debug, Clone, Serialize)]
+pub struct MenuEntry {
+    /// `knowledge`, `cases`, or a custom section's object code.
+    pub code: String,
+    pub title: String,
+    pub href: String,
+    /// The custom section whose icon it shows.
+    pub section: Option<String>,
+}
+
+/// Every section the portal menu can hold, in the tenant's order (those it left out last).
+pub fn menu_choices(actor: &Actor) -> Vec<(MenuEntry, bool)> {
+    let all: Vec<MenuEntry> = BUILT_IN_ENTRIES
+        .iter()
+        .filter_map(|(code, object)| {
+            let object = actor.catalog.get(object)?;
+            Some(MenuEntry {
+                code: (*code).to_owned(),
+                title: object.plural_shown(),
+                href: format!("/{code}"),
+                section: None,
+            })
+        })
+        .chain(
+            actor
+                .catalog
+                .browsable()
+                .filter(|o| !crate::sections::is_built_in(&o.section))
+                .map(|o| MenuEntry {
+                    code: o.code.to_string(),
+                    title: o.plural_shown(),
+                    href: format!("/records/{}", o.code),
+                    section: Some(o.section.to_string()),
+                }),
+        )
+        .collect();
+    let Some(chosen) = &actor.tenant.branding.menu else {
+        return all.into_iter().map(|e| (e, true)).collect();
+    };
+    let mut ordered: Vec<(MenuEntry, bool)> = chosen
+        .iter()
+        .filter_map(|code| all.iter().find(|e| &e.code == code))
+        .map(|e| (e.clone(), true))
+        .collect();
+    ordered.extend(
+        all.into_iter()
+            .filter(|e| !chosen.contains(&e.code))
+            .map(|e| (e, false)),
+    );
+    ordered
+}
+
+/// The portal menu as `actor` sees it: the tenant's chosen sections that the actor may read.
+pub fn menu(actor: &Actor) -> Vec<MenuEntry> {
+    menu_choices(actor)
+        .into_iter()
+        .filter(|(_, shown)| *shown)
+        .map(|(entry, _)| entry)
+        .filter(|entry| {
+            let object = BUILT_IN_ENTRIES
+                .iter()
+                .find(|(code, _)| *code == entry.code)
+                .map_or(entry.code.as_str(), |(_, object)| *object);
+            actor.catalog.get(object).is_some_and(|o| {
+                access::check(actor, Capability::Records(o, access::Operation::Read)).is_ok()
+            })
+        })
+        .collect()
+}
+
+/// Chooses the portal menu's sections and their order (`None`: back to every section, built-in
+/// first). Each entry must be a section the menu can hold, once.
+pub async fn set_menu(app: &App, actor: &Actor, menu: Option<Vec<String>>) -> Result<Branding> {
+    access::check(actor, Capability::System(SystemOperation::MainPageSetup))?;
+    if let Some(entries) = &menu {
+        let choices = menu_choices(actor);
+        let mut seen = std::collections::BTreeSet::new();
+        for entry in entries {
+            if !choices.iter().any(|(e, _)| &e.code == entry) || !seen.insert(entry) {
+                return Err(Error::invalid_field(
+                    "menu",
+                    crate::tr!("branding-menu-unknown", entry = entry.as_str()),
+                ));
+            }
+        }
+    }
+    let mut new = actor.tenant.branding.clone();
+    new.menu = menu;
+    store(app, actor, new, None).await
 }
 
 /// Replaces the logo or the favicon (`None`: removes it).

@@ -89,6 +89,9 @@ pub struct Branding {
     pub contacts: Vec<LoginPageEntry>,
     /// Useful links shown on the login page ("Official website", an http(s) URL).
     pub links: Vec<LoginPageEntry>,
+    /// The portal menu's sections in order (`knowledge`, `cases`, the codes of custom sections'
+    /// objects); `None`: every section, the built-in ones first.
+    pub menu: Option<Vec<String>>,
     /// Bumped on every change: the images are stored, and cached by browsers, by version.
     pub version: i64,
 }

@@ -176,3 +176,71 @@ on_both_databases! {
         assert!(!page.contains("/branding/logo") && page.contains(r#"<span class="logo large" aria-hidden="true">A</span>"#), "{page}");
     }
 }
+
+/// The portal menu's section links, in order (Home, More and Profile left out).
+async fn menu_of(customer: &Browser) -> Vec<String> {
+    let (_, home) = customer.get_text("/").await;
+    let nav = home
+        .split("id=\"main-nav\"")
+        .nth(1)
+        .unwrap()
+        .split("</nav>")
+        .next()
+        .unwrap();
+    nav.split("href=\"")
+        .skip(1)
+        .map(|rest| rest.split('"').next().unwrap().to_owned())
+        .filter(|href| {
+            ![
+                "/",
+                "/records",
+                "/profile",
+                "/organization",
+                "/notifications",
+            ]
+            .contains(&href.as_str())
+        })
+        .collect()
+}
+
+on_both_databases! {
+    async fn a_tenant_chooses_and_orders_its_portal_menu(app: TestApp) {
+        let desk = Desk::open(&app, "acme").await;
+        let customer = desk.customer("ann@client.test", serde_json::json!({})).await;
+        assert_eq!(menu_of(&customer).await, ["/knowledge", "/cases"]);
+        let page = "/console/branding";
+        let save = |fields: Vec<(&'static str, &'static str)>| {
+            let admin = desk.admin.clone();
+            async move { admin.submit_form(page, "/console/branding/menu", &fields).await }
+        };
+
+        // Cases first, then the knowledge base.
+        let response = save(vec![("show", "knowledge"), ("position_knowledge", "2"), ("show", "cases"), ("position_cases", "1")]).await;
+        assert!(after(&desk.admin, response).await.contains("alert success"));
+        assert_eq!(menu_of(&customer).await, ["/cases", "/knowledge"]);
+        let (_, html) = desk.admin.get_text(page).await;
+        let form = html.split("id=\"portal-menu\"").nth(1).unwrap();
+        assert!(form.find("name=\"position_cases\"").unwrap() < form.find("name=\"position_knowledge\"").unwrap());
+        // Only cases.
+        let response = save(vec![("show", "cases"), ("position_cases", "1")]).await;
+        after(&desk.admin, response).await;
+        assert_eq!(menu_of(&customer).await, ["/cases"]);
+
+        // Refused, changing nothing: a detail or unknown object, a section twice.
+        for fields in [vec![("show", "order_line")], vec![("show", "nothing")], vec![("show", "cases"), ("show", "cases")]] {
+            let response = save(fields).await;
+            let html = after(&desk.admin, response).await;
+            assert!(html.contains("alert error") && html.contains("is not a section the menu can show"), "{html}");
+        }
+        assert_eq!(menu_of(&customer).await, ["/cases"]);
+        // Nobody but those who set up the portal: a customer never reaches the console.
+        let forged = customer.submit_form("/", "/console/branding/menu", &[("action", "reset")]).await;
+        assert_ne!(forged.status(), StatusCode::SEE_OTHER);
+        assert_eq!(menu_of(&customer).await, ["/cases"]);
+
+        // Back to every section.
+        let response = save(vec![("action", "reset")]).await;
+        after(&desk.admin, response).await;
+        assert_eq!(menu_of(&customer).await, ["/knowledge", "/cases"]);
+    }
+}

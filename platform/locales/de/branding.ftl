@@ -38,3 +38,12 @@ branding-link-example = Offizielle Website
 branding-too-many = höchstens { $max } Einträge
 branding-contact-value = muss eine Telefonnummer oder eine E-Mail-Adresse sein
 branding-link-url = muss eine Webadresse sein, die mit https:// oder http:// beginnt
+
+## The portal menu
+branding-menu = Portalmenü
+branding-menu-hint = Wählen Sie die Bereiche, die das Menü des Portals zeigt, und ihre Reihenfolge (1 zuerst). Jeder sieht nur die, die er lesen darf; Startseite, Mehr und Profil sind immer da.
+branding-menu-section = Bereich
+branding-menu-shown = Angezeigt
+branding-menu-position = Position
+branding-menu-reset = Alle Bereiche zeigen
+branding-menu-unknown = „{ $entry }“ ist kein Bereich, den das Menü zeigen kann, oder steht doppelt darin

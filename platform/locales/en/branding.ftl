@@ -40,3 +40,13 @@ branding-link-example = Official website
 branding-too-many = at most { $max } entries
 branding-contact-value = must be a phone number or an e-mail address
 branding-link-url = must be a web address starting with https:// or http://
+
+## The portal menu
+branding-menu = Portal menu
+branding-menu-hint = Choose the sections the portal's menu shows, and their order (1 first). Each user sees only those they may read; Home, More and Profile are always there.
+branding-menu-section = Section
+branding-menu-shown = Shown
+branding-menu-position = Position
+branding-menu-reset = Show every section
+# { $entry } is what was sent.
+branding-menu-unknown = “{ $entry }” is not a section the menu can show, or is there twice

@@ -40,6 +40,7 @@ pub fn console_routes() -> Router<Arc<App>> {
             post(upload_favicon).layer(axum::extract::DefaultBodyLimit::disable()),
         )
         .route("/branding/login-page", post(save_login_page))
+        .route("/branding/menu", post(save_menu))
         .route("/branding/logo/remove", post(remove_logo))
         .route("/branding/favicon/remove", post(remove_favicon))
 }
@@ -73,6 +74,7 @@ async fn page(flash: Flash, ConsoleUser(who): ConsoleUser) -> Result<Response, P
             max_favicon_kb => branding::MAX_FAVICON_BYTES / 1024,
             contact_rows => (0..branding::MAX_CONTACTS).collect::<Vec<_>>(),
             link_rows => (0..branding::MAX_LINKS).collect::<Vec<_>>(),
+            menu_choices => Serde(&branding::menu_choices(&who.actor)),
         },
     ))
 }
@@ -107,6 +109,42 @@ async fn save_login_page(
     let links = rows("link", branding::MAX_LINKS);
     let outcome = branding::set_login_page(&app, &who.actor, contacts, links).await;
     flash::after(outcome, PAGE, &crate::tr!("branding-saved"))
+}
+
+/// The menu form: `show` once per section ticked, `position_<code>` for each; `action=reset`
+/// goes back to every section. Ticked sections keep the order of their positions.
+async fn save_menu(
+    State(app): State<Arc<App>>,
+    ConsoleUser(who): ConsoleUser,
+    CsrfForm(fields): CsrfForm<Vec<(String, String)>>,
+) -> Response {
+    let value = |name: &str| {
+        fields
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    };
+    let menu = (value("action") != Some("reset")).then(|| {
+        let mut shown: Vec<(u32, usize, String)> = fields
+            .iter()
+            .filter(|(k, _)| k == "show")
+            .enumerate()
+            .map(|(i, (_, code))| {
+                let position = value(&format!("position_{code}"))
+                    .and_then(|p| p.trim().parse().ok())
+                    .unwrap_or(u32::MAX);
+                (position, i, code.clone())
+            })
+            .collect();
+        shown.sort();
+        shown.into_iter().map(|(_, _, code)| code).collect()
+    });
+    let outcome = branding::set_menu(&app, &who.actor, menu).await;
+    flash::after(
+        outcome,
+        &format!("{PAGE}#portal-menu"),
+        &crate::tr!("branding-saved"),
+    )
 }
 
 async fn upload(

@@ -43,7 +43,6 @@ use tower_http::{
 };
 
 use crate::{
-    access::{self, Capability},
     app::App,
     auth::{Authenticated, Credential},
     store::Timestamp,
@@ -184,23 +183,15 @@ fn page_context(who: &Authenticated) -> minijinja::Value {
         Credential::ApiToken(_) => "",
     };
     let actor = &who.actor;
-    // The portal's menu names the custom sections a user may read, by title.
-    let menu_sections: Vec<minijinja::Value> = if actor.kind == crate::users::UserKind::External {
-        actor
-            .catalog
-            .browsable()
-            .filter(|o| !crate::sections::is_built_in(&o.section))
-            .filter(|o| {
-                access::check(actor, Capability::Records(o, access::Operation::Read)).is_ok()
-            })
-            .map(|o| minijinja::context! { code => o.code.as_str(), title => o.plural_shown(), section => &o.section })
-            .collect()
+    // The portal's menu: the sections the tenant chose, in its order, that the user may read.
+    let menu = if actor.kind == crate::users::UserKind::External {
+        crate::branding::menu(actor)
     } else {
         Vec::new()
     };
     minijinja::context! {
         tenant => Serde(&*actor.tenant),
-        menu_sections,
+        menu => Serde(&menu),
         user => minijinja::context! {
             full_name => &actor.full_name,
             login => actor.login.as_str(),
