@@ -1417,3 +1417,52 @@ async fn a_too_large_attachment_is_refused_before_sending_and_the_text_stays() {
     let _ = std::fs::remove_file(&small);
     let () = outcome;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn load_more_adds_the_next_page_below_and_counts_what_the_table_shows() {
+    let driver = ChromeDriver::start();
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let desk = Desk::open(&app, "acme").await;
+    for n in 0..30 {
+        desk.create("contact", json!({ "full_name": format!("Person {n:02}") }))
+            .await;
+    }
+    let browser = driver.browser().await;
+    let origin = desk.tenant.origin.clone();
+    let outcome = async {
+        browser
+            .goto(&format!("{origin}/console/login"))
+            .await
+            .unwrap();
+        type_into(&browser, "input[name=login]", "admin@acme.test").await;
+        type_into(&browser, "input[name=password]", "admin password 1").await;
+        click(&browser, "main button[type=submit]").await;
+        wait_for(&browser, "form[action='/console/logout']").await;
+        browser
+            .goto(&format!("{origin}/console/records/contact?sort=full_name"))
+            .await
+            .unwrap();
+        wait_for_text(&browser, "1–25 of 30").await;
+        click(&browser, "button.load-more").await;
+        let page = wait_for_text(&browser, "1–30 of 30").await;
+        assert!(
+            page.contains("Person 00") && page.contains("Person 29"),
+            "{page}"
+        );
+        let rows = browser
+            .find_all(Locator::Css("#records-body > tr"))
+            .await
+            .unwrap();
+        assert_eq!(rows.len(), 30);
+        assert!(
+            browser
+                .find(Locator::Css("button.load-more"))
+                .await
+                .is_err(),
+            "nothing more to load"
+        );
+    }
+    .await;
+    browser.close().await.unwrap();
+    outcome
+}

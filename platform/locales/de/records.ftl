@@ -209,3 +209,4 @@ records-quick-mine = Von mir angelegt
 
 records-preview = Vorschau
 records-preview-empty = Noch nichts zur Vorschau.
+records-load-more = Mehr laden

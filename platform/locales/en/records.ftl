@@ -209,3 +209,4 @@ records-quick-mine = Created by me
 
 records-preview = Preview
 records-preview-empty = Nothing to preview yet.
+records-load-more = Load more

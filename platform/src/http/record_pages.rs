@@ -296,6 +296,8 @@ pub struct ListQuery {
     q: Option<String>,
     /// Where the page starts in the list (for showing "26–50 of 120").
     from: Option<u64>,
+    /// Where the table starts when "Load more" added this page below earlier ones ("1–50").
+    start: Option<u64>,
     /// For an export: `csv` or `xlsx`.
     format: Option<String>,
     /// The folder the list is in.
@@ -400,6 +402,7 @@ async fn list(
             filterable,
             filters => query.filters(),
             sort => query.sort,
+            start => query.start.unwrap_or(query.from.unwrap_or(1)).max(1),
             ..super::place(query.from, shown, count)
         },
     ))
