@@ -386,3 +386,42 @@ on_both_databases! {
         assert_ne!(response.status(), StatusCode::OK);
     }
 }
+
+on_both_databases! {
+    async fn article_types_form_a_tree_and_a_type_finds_its_subtypes_articles(app: TestApp) {
+        let desk = Desk::open(&app, "acme").await;
+        let hardware = desk.create("knowledge_type", json!({ "name": "Hardware" })).await;
+        let hardware = hardware["id"].as_str().unwrap().to_owned();
+        let printers = desk.create("knowledge_type", json!({ "name": "Printers", "parent": hardware })).await;
+        let printers = printers["id"].as_str().unwrap().to_owned();
+        desk.create("knowledge_article", json!({ "title": "Clearing a jam", "state": "Published", "type": printers, "body": "Open the tray." })).await;
+        desk.create("knowledge_article", json!({ "title": "Resetting a password", "state": "Published", "body": "Use the link." })).await;
+        let ann = desk.customer("ann@client.test", json!({})).await;
+
+        // The filter lists the tree; the parent type finds the subtype's article, in the list
+        // and in search.
+        let (_, page) = ann.get_text(&format!("/knowledge?type={hardware}")).await;
+        assert!(page.contains(">— Printers</option>"), "{page}");
+        let latest = page.split("<h2>").nth(1).unwrap();
+        assert!(latest.contains("Clearing a jam") && !latest.contains("Resetting a password"), "{latest}");
+        let found: Value = ann.client.get(ann.url("/api/v1/knowledge/search")).query(&[("q", "tray"), ("type", &hardware)])
+            .send().await.unwrap().json().await.unwrap();
+        assert_eq!(found["total"], 1, "{found}");
+
+        // A type cannot sit below itself.
+        let record: Value = desk.admin.get(&format!("/api/v1/objects/knowledge_type/records/{hardware}")).await.json().await.unwrap();
+        let (status, body) = crate::harness::error_code(desk.admin.patch_json(&format!("/api/v1/objects/knowledge_type/records/{hardware}"),
+            &json!({ "version": record["version"], "data": { "parent": printers } })).await).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        let after: Value = desk.admin.get(&format!("/api/v1/objects/knowledge_type/records/{hardware}")).await.json().await.unwrap();
+        assert!(after["data"].get("parent").is_none() && after["version"] == record["version"]);
+        // Nor deeper than five levels.
+        let mut parent = printers.clone();
+        for level in 3..=5 {
+            let child = desk.create("knowledge_type", json!({ "name": format!("Level {level}"), "parent": parent })).await;
+            parent = child["id"].as_str().unwrap().to_owned();
+        }
+        let response = desk.admin.post_json("/api/v1/objects/knowledge_type/records", &json!({ "data": { "name": "Level 6", "parent": parent } })).await;
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    }
+}

@@ -70,3 +70,5 @@ knowledge-suggestions = Diese Artikel beantworten vielleicht Ihre Frage (sie öf
 knowledge-insights = Wissensdatenbank, letzte 30 Tage
 knowledge-insights-helpful = { $yes } fanden einen Artikel hilfreich, { $no } nicht.
 knowledge-insights-deflected = { $opened } vorgeschlagene Artikel beim Schreiben eines Falls geöffnet; nach { $deflected } davon wurde kein Fall eingereicht.
+knowledge-type-cycle = darf nicht der Typ selbst oder einer seiner Untertypen sein
+knowledge-type-too-deep = würde den Baum der Typen tiefer als { $max } Ebenen machen

@@ -71,3 +71,5 @@ knowledge-suggestions = These articles may answer your question (they open in a 
 knowledge-insights = Knowledge base, last 30 days
 knowledge-insights-helpful = { $yes } found an article helpful, { $no } did not.
 knowledge-insights-deflected = { $opened } suggested articles opened while writing a case; after { $deflected } of them, no case was filed.
+knowledge-type-cycle = cannot be the type itself or one of its subtypes
+knowledge-type-too-deep = would make the tree of types deeper than { $max } levels

@@ -22,7 +22,6 @@ use super::{
 };
 use crate::{
     app::App,
-    auth::Authenticated,
     files,
     records::{self, ListRequest},
     sections::knowledge,
@@ -63,29 +62,6 @@ struct SearchQuery {
     cursor: Option<String>,
 }
 
-/// The article types to filter by (those the reader may see).
-async fn types(app: &App, who: &Authenticated) -> Vec<(String, String)> {
-    let request = ListRequest {
-        limit: Some(200),
-        sort: Some("name".into()),
-        ..Default::default()
-    };
-    records::list(app, &who.actor, "knowledge_type", &request)
-        .await
-        .map(|page| {
-            page.data
-                .iter()
-                .map(|t| {
-                    (
-                        t["id"].as_str().unwrap_or_default().to_owned(),
-                        t["data"]["name"].as_str().unwrap_or_default().to_owned(),
-                    )
-                })
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
 async fn portal_search(
     State(app): State<Arc<App>>,
     PortalUser(who): PortalUser,
@@ -96,11 +72,20 @@ async fn portal_search(
     let type_id = query.type_id.clone().filter(|t| !t.is_empty());
     let page_number = query.page.unwrap_or(0).max(0);
     let (results, recent) = if q.trim().is_empty() {
-        let mut filters = vec!["state:eq:Published".to_owned()];
-        if let Some(t) = &type_id {
-            filters.push(format!("type:eq:{t}"));
-        }
+        let filters = vec!["state:eq:Published".to_owned()];
+        // A type finds its subtypes' articles too.
+        let folder = match &type_id {
+            Some(t) => Some(records::FolderScope::Matching(records::Condition::Any {
+                any: knowledge::within(&app, &who.actor, t)
+                    .await
+                    .into_iter()
+                    .map(|id| records::Condition::Filter(format!("type:eq:{id}")))
+                    .collect(),
+            })),
+            None => None,
+        };
         let request = ListRequest {
+            folder,
             limit: Some(20),
             cursor: query.cursor.clone(),
             sort: Some("-published_on".into()),
@@ -126,7 +111,7 @@ async fn portal_search(
         &who,
         context! {
             q, type_id, page_number,
-            types => types(&app, &who).await,
+            types => Serde(&knowledge::categories(&app, &who.actor).await),
             results => results.as_ref().map(Serde),
             recent => recent.as_ref().map(Serde),
             popular => Serde(&popular),

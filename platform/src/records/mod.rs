@@ -16,7 +16,7 @@ mod view;
 
 pub use manifest::{AccessDefaults, LayoutManifest, RuleDefault};
 pub use object_type::{Catalog, Field, FieldKind, NumberTemplate, ObjectCode, ObjectType};
-pub use query::{Condition, DEFAULT_PAGE, FolderScope, ListRequest, MAX_PAGE};
+pub use query::{Condition, DEFAULT_PAGE, FolderScope, ListRequest, MAX_CONDITIONS, MAX_PAGE};
 pub use view::{Columns, ListColumn, SYSTEM_FIELDS};
 
 use std::{collections::BTreeMap, fmt, sync::Arc};

@@ -216,7 +216,7 @@ pub enum Condition {
 }
 
 /// Bounds on a condition, so that one folder cannot become a query of any size.
-const MAX_CONDITIONS: usize = 50;
+pub const MAX_CONDITIONS: usize = 50;
 const MAX_DEPTH: usize = 4;
 
 impl Condition {

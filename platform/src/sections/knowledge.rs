@@ -26,6 +26,10 @@ use crate::{
 };
 
 pub const OBJECT: &str = "knowledge_article";
+/// The article types: a tree (each may have a parent).
+pub const TYPE_OBJECT: &str = "knowledge_type";
+/// How deep the tree of types goes.
+const MAX_TYPE_DEPTH: usize = 5;
 const PUBLICATION: &str = "publication";
 const POPULAR_WINDOW: Duration = Duration::days(30);
 
@@ -53,6 +57,127 @@ pub(super) fn before_save(
         );
     }
     Ok(())
+}
+
+/// A type's parent must not be the type itself or one of its own subtypes, and the tree stays
+/// at most [`MAX_TYPE_DEPTH`] deep.
+pub(super) async fn before_save_type(
+    app: &App,
+    tx: &mut TenantTx,
+    data: &Map<String, Value>,
+    previous: Option<&Record>,
+) -> Result<()> {
+    let Some(mut parent) = data
+        .get("parent")
+        .and_then(Value::as_str)
+        .and_then(|p| records::RecordId::parse(p).ok())
+    else {
+        return Ok(());
+    };
+    let types = records::built_in(app, TYPE_OBJECT)?;
+    let own = previous.map(|p| p.id);
+    for depth in 1.. {
+        if Some(parent) == own {
+            return Err(Error::invalid_field(
+                "parent",
+                crate::tr!("knowledge-type-cycle"),
+            ));
+        }
+        if depth >= MAX_TYPE_DEPTH {
+            return Err(Error::invalid_field(
+                "parent",
+                crate::tr!("knowledge-type-too-deep", max = MAX_TYPE_DEPTH),
+            ));
+        }
+        let Some(above) = records::find_unchecked(tx, &types, parent).await? else {
+            return Ok(());
+        };
+        match above
+            .data
+            .get("parent")
+            .and_then(Value::as_str)
+            .and_then(|p| records::RecordId::parse(p).ok())
+        {
+            Some(next) => parent = next,
+            None => return Ok(()),
+        }
+    }
+    Ok(())
+}
+
+/// An article type in the tree, as the type filter lists it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Category {
+    pub id: String,
+    pub name: String,
+    /// 0 for a type without a parent.
+    pub depth: usize,
+    /// Itself and every type below it: what choosing it finds.
+    pub within: Vec<String>,
+}
+
+/// The article types the reader may read, as a tree in depth-first order, by name at each level
+/// (a type whose parent they may not read stands at the top).
+pub async fn categories(app: &App, actor: &Actor) -> Vec<Category> {
+    let request = records::ListRequest {
+        limit: Some(records::MAX_PAGE),
+        sort: Some("name".into()),
+        ..Default::default()
+    };
+    let Ok(page) = records::list(app, actor, TYPE_OBJECT, &request).await else {
+        return Vec::new();
+    };
+    let types: Vec<(String, String, Option<String>)> = page
+        .data
+        .iter()
+        .map(|t| {
+            (
+                t["id"].as_str().unwrap_or_default().to_owned(),
+                t["data"]["name"].as_str().unwrap_or_default().to_owned(),
+                t["data"]["parent"].as_str().map(str::to_owned),
+            )
+        })
+        .collect();
+    let known = |id: &Option<String>| id.as_ref().is_some_and(|p| types.iter().any(|t| &t.0 == p));
+    let mut tree = Vec::new();
+    fn walk(
+        types: &[(String, String, Option<String>)],
+        id: &str,
+        name: &str,
+        depth: usize,
+        tree: &mut Vec<Category>,
+    ) {
+        let at = tree.len();
+        tree.push(Category {
+            id: id.to_owned(),
+            name: name.to_owned(),
+            depth,
+            within: vec![id.to_owned()],
+        });
+        if depth < MAX_TYPE_DEPTH {
+            for (child, child_name, _) in types.iter().filter(|t| t.2.as_deref() == Some(id)) {
+                walk(types, child, child_name, depth + 1, tree);
+            }
+        }
+        let below: Vec<String> = tree[at + 1..].iter().map(|c| c.id.clone()).collect();
+        tree[at].within.extend(below);
+    }
+    for (id, name, _) in types.iter().filter(|t| !known(&t.2)) {
+        walk(&types, id, name, 0, &mut tree);
+    }
+    tree
+}
+
+/// The type and the types below it, as the reader may read them: what filtering on it finds (at
+/// most as many as a list's conditions, in the tree's order).
+pub async fn within(app: &App, actor: &Actor, type_id: &str) -> Vec<String> {
+    let mut within = categories(app, actor)
+        .await
+        .into_iter()
+        .find(|c| c.id == type_id)
+        .map_or_else(|| vec![type_id.to_owned()], |c| c.within);
+    within.truncate(records::MAX_CONDITIONS);
+    within
 }
 
 pub(super) async fn after_save(
@@ -399,10 +524,12 @@ async fn search_articles(
         title: columns.visible("title"),
         body: columns.visible("body") && columns.visible("tags"),
     };
-    let type_id = type_id
-        .filter(|t| !t.is_empty() && columns.visible("type"))
-        .map(str::to_owned);
+    let types = match type_id.filter(|t| !t.is_empty() && columns.visible("type")) {
+        Some(type_id) => within(app, actor, type_id).await,
+        None => Vec::new(),
+    };
     let mut tx = app.db.begin(actor.tenant.id, Access::Read).await?;
+    let dialect = tx.dialect();
     search::search(
         &mut tx,
         OBJECT,
@@ -410,8 +537,9 @@ async fn search_articles(
         &Visibility::of(actor),
         parts,
         |sql| {
-            if let Some(type_id) = &type_id {
-                sql.push(" AND r.data->>'type' = ").bind(type_id.clone());
+            if !types.is_empty() {
+                let types: Vec<&str> = types.iter().map(String::as_str).collect();
+                sql.push(" AND r.data->>'type'").one_of(dialect, &types);
             }
         },
         limit,

@@ -65,6 +65,7 @@ pub(crate) async fn before_save(
     actions::keep_status(object, data, previous)?;
     match object.code.as_str() {
         "knowledge_article" => knowledge::before_save(app, data, previous),
+        knowledge::TYPE_OBJECT => knowledge::before_save_type(app, tx, data, previous).await,
         cases::OBJECT => cases::before_save(app, tx, actor, data, previous).await,
         _ => Ok(()),
     }
