@@ -222,14 +222,15 @@ pub struct MenuEntry {
 pub fn menu_choices(actor: &Actor) -> Vec<(MenuEntry, bool)> {
     let all: Vec<MenuEntry> = BUILT_IN_ENTRIES
         .iter()
-        .filter_map(|(code, object)| {
-            let object = actor.catalog.get(object)?;
-            Some(MenuEntry {
-                code: (*code).to_owned(),
-                title: object.plural_shown(),
-                href: format!("/{code}"),
-                section: None,
-            })
+        .filter(|(_, object)| actor.catalog.get(object).is_some())
+        .map(|(code, _)| MenuEntry {
+            code: (*code).to_owned(),
+            title: match *code {
+                "knowledge" => crate::tr!("portal-nav-knowledge"),
+                _ => crate::tr!("portal-nav-cases"),
+            },
+            href: format!("/{code}"),
+            section: None,
         })
         .chain(
             actor

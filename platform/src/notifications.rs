@@ -523,7 +523,26 @@ pub async fn mark_read(app: &App, actor: &Actor, ids: Option<&[String]>) -> Resu
         sql.push(" AND id").one_of(tx.dialect(), &ids);
     }
     sql.execute(tx.conn()).await?;
+    prune(app, &mut tx, actor.user).await?;
     tx.commit().await?;
+    Ok(())
+}
+
+/// How long a read notification is kept.
+const KEPT_READ_DAYS: i64 = 90;
+
+/// Forgets the user's notifications read long ago, so that nobody's list grows for ever (done
+/// when they read, for them alone: bounded work, and no job to run).
+async fn prune(app: &App, tx: &mut TenantTx, user: UserId) -> Result<()> {
+    let before = Timestamp(app.clock.now().0 - chrono::Duration::days(KEPT_READ_DAYS));
+    sqlx::query(
+        "DELETE FROM notifications WHERE tenant_id = $1 AND user_id = $2 AND read_at IS NOT NULL AND read_at < $3",
+    )
+    .bind(tx.tenant_param())
+    .bind(user)
+    .bind(before)
+    .execute(tx.conn())
+    .await?;
     Ok(())
 }
 

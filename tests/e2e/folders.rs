@@ -29,9 +29,11 @@ async fn add_contact(admin: &Browser, name: &str, job_title: &str, language: &st
 
 /// The rows of a list page's table (the rest of the page holds random tokens).
 fn rows_of(page: &str) -> String {
-    page.split("<tbody>")
+    page.split("<tbody")
         .nth(1)
+        .and_then(|rest| rest.split_once('>'))
         .unwrap()
+        .1
         .split("</tbody>")
         .next()
         .unwrap()

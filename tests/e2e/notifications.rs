@@ -246,3 +246,29 @@ on_both_databases! {
         assert_eq!(comments_now(&desk.admin).await, before - 1);
     }
 }
+
+on_both_databases! {
+    async fn notifications_read_long_ago_are_forgotten(app: TestApp) {
+        let desk = Desk::open(&app, "acme").await;
+        let (service, _) = standard_terms(&desk).await;
+        let ann = desk.customer("ann@client.test", json!({})).await;
+        let (_, created) = open_case(&ann, json!({ "service": service, "subject": "Old", "description": "Broken" })).await;
+        let case = created["id"].as_str().unwrap().to_owned();
+        reply(&desk.admin, &case, "First answer.").await;
+        let response = ann.post_json("/api/v1/notifications/read", &json!({})).await;
+        assert_eq!(response.status(), StatusCode::NO_CONTENT);
+        assert_eq!(notifications_of(&ann).await.len(), 1, "read, and still listed");
+
+        // Ninety-one days on (everyone signs in again), reading forgets what was read long ago.
+        app.clock.advance(chrono::Duration::days(91));
+        let admin = desk.tenant.admin_browser().await;
+        let ann = desk.tenant.browser();
+        ann.sign_in_api(&crate::harness::Login::new("ann@client.test", "customer password 1")).await;
+        reply(&admin, &case, "Second answer.").await;
+        assert_eq!(notifications_of(&ann).await.len(), 2);
+        ann.post_json("/api/v1/notifications/read", &json!({})).await;
+        let kept = notifications_of(&ann).await;
+        assert_eq!(kept.len(), 1, "{kept:?}");
+        assert_eq!(kept[0]["excerpt"], "Second answer.");
+    }
+}
