@@ -114,7 +114,7 @@ on_both_databases! {
         let (status, _) = error_code(clerk.get("/api/v1/objects/contact/export?format=pdf").await).await;
         assert_eq!(status, StatusCode::BAD_REQUEST);
         let (status, _) = error_code(clerk.get("/api/v1/objects/contact/export?format=csv&filter=email:eq:x").await).await;
-        assert_eq!(status, StatusCode::BAD_REQUEST, "a hidden column cannot be filtered on");
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "a hidden column cannot be filtered on");
         let (status, _) = error_code(clerk.get("/api/v1/objects/nothing/export?format=csv").await).await;
         assert_eq!(status, StatusCode::NOT_FOUND);
         let (status, page) = clerk_console.get_text("/console/records/contact/export?format=pdf").await;

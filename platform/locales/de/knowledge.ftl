@@ -72,3 +72,4 @@ knowledge-insights-helpful = { $yes } fanden einen Artikel hilfreich, { $no } ni
 knowledge-insights-deflected = { $opened } vorgeschlagene Artikel beim Schreiben eines Falls geöffnet; nach { $deflected } davon wurde kein Fall eingereicht.
 knowledge-type-cycle = darf nicht der Typ selbst oder einer seiner Untertypen sein
 knowledge-type-too-deep = würde den Baum der Typen tiefer als { $max } Ebenen machen
+knowledge-subject-too-long = darf höchstens 250 Zeichen lang sein

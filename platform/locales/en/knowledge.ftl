@@ -73,3 +73,4 @@ knowledge-insights-helpful = { $yes } found an article helpful, { $no } did not.
 knowledge-insights-deflected = { $opened } suggested articles opened while writing a case; after { $deflected } of them, no case was filed.
 knowledge-type-cycle = cannot be the type itself or one of its subtypes
 knowledge-type-too-deep = would make the tree of types deeper than { $max } levels
+knowledge-subject-too-long = must be at most 250 characters long

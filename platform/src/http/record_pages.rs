@@ -367,7 +367,9 @@ async fn list(
     };
     let (page, count, problem) = match listed.await {
         Ok((page, count)) => (Some(page), Some(count), None),
-        Err(Error::BadRequest(message)) => (None, None, Some(message)),
+        Err(Error::BadRequest(message) | Error::Invalid { message, .. }) => {
+            (None, None, Some(message))
+        }
         Err(other) => return Err(other.into()),
     };
     let shown_columns = records::list_view::columns(app, &who.actor, code).await?;

@@ -33,7 +33,7 @@ struct ColumnRef {
 impl ColumnRef {
     fn resolve(object: &ObjectType, columns: &Columns, name: &str) -> Result<Self> {
         let unknown = || {
-            Error::BadRequest(crate::tr!(
+            unlistable(crate::tr!(
                 "records-not-filterable",
                 name = format!("{name:?}")
             ))
@@ -110,7 +110,7 @@ impl ColumnRef {
     /// Binds a value to compare with this column.
     fn bind(&self, sql: &mut Sql, dialect: Dialect, value: &Value) -> Result<()> {
         let bad = || {
-            Error::BadRequest(crate::tr!(
+            unlistable(crate::tr!(
                 "records-cannot-compare",
                 value = value.to_string(),
                 column = format!("{:?}", self.name)
@@ -241,13 +241,13 @@ impl Filter {
     fn parse(object: &ObjectType, columns: &Columns, text: &str) -> Result<Self> {
         let mut parts = text.splitn(3, ':');
         let (Some(field), Some(op)) = (parts.next(), parts.next()) else {
-            return Err(Error::BadRequest(crate::tr!(
+            return Err(unlistable(crate::tr!(
                 "records-filter-malformed",
                 filter = format!("{text:?}")
             )));
         };
         let op = FilterOp::parse(op).ok_or_else(|| {
-            Error::BadRequest(crate::tr!(
+            unlistable(crate::tr!(
                 "records-filter-unknown-operator",
                 op = format!("{op:?}")
             ))
@@ -255,7 +255,7 @@ impl Filter {
         let value = parts.next().map(|v| Value::String(v.to_owned()));
         let needs_value = !matches!(op, FilterOp::Empty | FilterOp::NotEmpty);
         if needs_value && value.is_none() {
-            return Err(Error::BadRequest(crate::tr!(
+            return Err(unlistable(crate::tr!(
                 "records-filter-needs-value",
                 filter = format!("{text:?}")
             )));
@@ -292,7 +292,7 @@ impl Tree {
         count: &mut usize,
     ) -> Result<Self> {
         let too_big = || {
-            Error::BadRequest(crate::tr!(
+            unlistable(crate::tr!(
                 "records-condition-too-big",
                 conditions = MAX_CONDITIONS,
                 depth = MAX_DEPTH
@@ -324,7 +324,7 @@ impl Tree {
         match text.strip_prefix("tag:") {
             Some(rest) => match rest.strip_prefix("eq:") {
                 Some(tag) => Ok(Self::Tagged(tag.trim().to_owned())),
-                None => Err(Error::BadRequest(crate::tr!("records-tag-filter"))),
+                None => Err(unlistable(crate::tr!("records-tag-filter"))),
             },
             None => Filter::parse(object, columns, text).map(Self::Filter),
         }
@@ -419,7 +419,7 @@ impl ListPlan {
             )));
         }
         if request.filters.len() > MAX_CONDITIONS {
-            return Err(Error::BadRequest(crate::tr!(
+            return Err(unlistable(crate::tr!(
                 "records-too-many-filters",
                 max = MAX_CONDITIONS
             )));
@@ -679,7 +679,7 @@ fn push_filter(sql: &mut Sql, dialect: Dialect, filter: &Filter) -> Result<()> {
         }
         FilterOp::Contains => {
             let Value::String(needle) = &filter.value else {
-                return Err(Error::BadRequest(crate::tr!("records-contains-needs-text")));
+                return Err(unlistable(crate::tr!("records-contains-needs-text")));
             };
             sql.push("LOWER(");
             column.push_expr(sql, dialect);
@@ -700,8 +700,17 @@ fn push_filter(sql: &mut Sql, dialect: Dialect, filter: &Filter) -> Result<()> {
     column.bind(sql, dialect, &filter.value)
 }
 
+/// A list request the API's schema allows that names what is not there (a column, an operator,
+/// a cursor, a tag) or asks for too much: 422, with what is wrong.
+fn unlistable(message: String) -> Error {
+    Error::Invalid {
+        message,
+        fields: Default::default(),
+    }
+}
+
 fn bad_cursor() -> Error {
-    Error::BadRequest(crate::tr!("records-bad-cursor"))
+    unlistable(crate::tr!("records-bad-cursor"))
 }
 
 fn decode_cursor(text: &str) -> Result<Cursor> {

@@ -491,6 +491,12 @@ pub async fn search(
 /// Articles that may answer a case being written, from its subject so far: those with most of
 /// its longer words first, a few.
 pub async fn suggest(app: &App, actor: &Actor, subject: &str) -> Result<Vec<search::Hit>> {
+    if subject.chars().count() > 250 {
+        return Err(Error::invalid_field(
+            "subject",
+            crate::tr!("knowledge-subject-too-long"),
+        ));
+    }
     // Short words ("on", "the") would suggest everything.
     let words: Vec<&str> = subject
         .split(|c: char| !c.is_alphanumeric())

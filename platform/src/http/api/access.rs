@@ -622,9 +622,10 @@ pub async fn add_members(
             organizations::add_members_from_contacts(&app, &who.actor, org, &contacts).await?
         }
         _ => {
-            return Err(Error::BadRequest(
-                "send either \"emails\" (with optional \"roles\") or \"contacts\"".into(),
-            )
+            return Err(Error::Invalid {
+                message: "send either \"emails\" (with optional \"roles\") or \"contacts\"".into(),
+                fields: Default::default(),
+            }
             .into());
         }
     };

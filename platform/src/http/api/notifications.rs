@@ -28,7 +28,8 @@ pub struct NotificationsQuery {
     /// The `next_cursor` of the previous page.
     after: Option<String>,
     /// Only the unread ones.
-    unread: Option<bool>,
+    #[serde(default)]
+    unread: bool,
 }
 
 #[utoipa::path(
@@ -45,8 +46,7 @@ pub async fn list(
     ApiUser(who): ApiUser,
     ApiQuery(query): ApiQuery<NotificationsQuery>,
 ) -> Result<Json<NotificationPage>, ApiError> {
-    let unread = query.unread.unwrap_or(false);
-    let page = notifications::page(&app, &who.actor, query.after.as_deref(), unread).await?;
+    let page = notifications::page(&app, &who.actor, query.after.as_deref(), query.unread).await?;
     Ok(Json(page))
 }
 
