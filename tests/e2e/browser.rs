@@ -822,6 +822,15 @@ async fn axe_finds_nothing_serious_in_light_or_dark_colours() {
     .await;
     drop(customer);
     let case_id = case["id"].as_str().unwrap();
+    let article_id = article["id"].as_str().unwrap();
+    let users: serde_json::Value = desk
+        .admin
+        .get("/api/v1/users?q=ann")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let customer_id = users["data"][0]["id"].as_str().unwrap().to_owned();
     // Something under the customer's bell and in the case's feed.
     let response = desk
         .admin
@@ -852,12 +861,25 @@ async fn axe_finds_nothing_serious_in_light_or_dark_colours() {
         "/console/mail".to_owned(),
         "/console/branding".to_owned(),
         "/console/sections".to_owned(),
+        "/console/access/roles".to_owned(),
+        "/console/access/organizations".to_owned(),
+        "/console/access/objects".to_owned(),
+        "/console/access/objects/contact".to_owned(),
+        "/console/access/explain".to_owned(),
+        "/console/access/audit".to_owned(),
+        format!("/console/users/{customer_id}"),
+        "/console/records/contact/new".to_owned(),
+        "/console/records/contact/folders/new".to_owned(),
+        "/console/records/knowledge_article/new".to_owned(),
+        format!("/console/records/knowledge_article/{article_id}"),
+        "/console/mail/templates/invitation".to_owned(),
+        "/console/calendars".to_owned(),
     ];
     let pages = [
         "/notifications".to_owned(),
         "/".to_owned(),
         "/knowledge".to_owned(),
-        format!("/knowledge/{}", article["id"].as_str().unwrap()),
+        format!("/knowledge/{article_id}"),
         "/cases".to_owned(),
         "/cases/new".to_owned(),
         format!("/cases/{case_id}"),
