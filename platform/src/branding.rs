@@ -201,10 +201,17 @@ fn link_url(typed: &str) -> Option<String> {
     sound.then(|| typed.to_owned())
 }
 
-/// The built-in sections of the portal menu, by the codes the menu keeps: knowledge base, cases.
-const BUILT_IN_ENTRIES: [(&str, &str); 2] = [
-    ("knowledge", crate::sections::knowledge::OBJECT),
-    ("cases", crate::sections::cases::OBJECT),
+/// A built-in section of the portal menu: the code the menu keeps, the object it lists, and its
+/// name in the menu.
+type BuiltInEntry = (&'static str, &'static str, fn() -> String);
+
+const BUILT_IN_ENTRIES: [BuiltInEntry; 2] = [
+    ("knowledge", crate::sections::knowledge::OBJECT, || {
+        crate::tr!("portal-nav-knowledge")
+    }),
+    ("cases", crate::sections::cases::OBJECT, || {
+        crate::tr!("portal-nav-cases")
+    }),
 ];
 
 /// A section of the portal menu.
@@ -216,21 +223,22 @@ pub struct MenuEntry {
     pub href: String,
     /// The custom section whose icon it shows.
     pub section: Option<String>,
+    /// The object whose records it lists (whose read permission shows it).
+    #[serde(skip)]
+    object: String,
 }
 
 /// Every section the portal menu can hold, in the tenant's order (those it left out last).
 pub fn menu_choices(actor: &Actor) -> Vec<(MenuEntry, bool)> {
     let all: Vec<MenuEntry> = BUILT_IN_ENTRIES
         .iter()
-        .filter(|(_, object)| actor.catalog.get(object).is_some())
-        .map(|(code, _)| MenuEntry {
+        .filter(|(_, object, _)| actor.catalog.get(object).is_some())
+        .map(|(code, object, title)| MenuEntry {
             code: (*code).to_owned(),
-            title: match *code {
-                "knowledge" => crate::tr!("portal-nav-knowledge"),
-                _ => crate::tr!("portal-nav-cases"),
-            },
+            title: title(),
             href: format!("/{code}"),
             section: None,
+            object: (*object).to_owned(),
         })
         .chain(
             actor
@@ -242,6 +250,7 @@ pub fn menu_choices(actor: &Actor) -> Vec<(MenuEntry, bool)> {
                     title: o.plural_shown(),
                     href: format!("/records/{}", o.code),
                     section: Some(o.section.to_string()),
+                    object: o.code.to_string(),
                 }),
         )
         .collect();
@@ -265,17 +274,13 @@ pub fn menu_choices(actor: &Actor) -> Vec<(MenuEntry, bool)> {
 pub fn menu(actor: &Actor) -> Vec<MenuEntry> {
     menu_choices(actor)
         .into_iter()
-        .filter(|(_, shown)| *shown)
-        .map(|(entry, _)| entry)
-        .filter(|entry| {
-            let object = BUILT_IN_ENTRIES
-                .iter()
-                .find(|(code, _)| *code == entry.code)
-                .map_or(entry.code.as_str(), |(_, object)| *object);
-            actor.catalog.get(object).is_some_and(|o| {
-                access::check(actor, Capability::Records(o, access::Operation::Read)).is_ok()
-            })
+        .filter(|(entry, shown)| {
+            *shown
+                && actor.catalog.get(&entry.object).is_some_and(|o| {
+                    access::check(actor, Capability::Records(o, access::Operation::Read)).is_ok()
+                })
         })
+        .map(|(entry, _)| entry)
         .collect()
 }
 

@@ -4,7 +4,7 @@
 //! notification is kept for its user and shown only while they may read its record (the four
 //! gates decide afresh at every look); each kind also comes by e-mail when its user wants it so.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -169,12 +169,30 @@ pub struct Setting {
 /// The actor's choices, every kind in order.
 pub async fn settings(app: &App, actor: &Actor) -> Result<Vec<Setting>> {
     let mut tx = app.db.begin(actor.tenant.id, Access::Read).await?;
-    let mut settings = Vec::with_capacity(Kind::ALL.len());
-    for kind in Kind::ALL {
-        let email = wants_email(&mut tx, actor.user, kind).await?;
-        settings.push(Setting { kind, email });
+    let rows = sqlx::query(
+        "SELECT kind, email FROM notification_settings WHERE tenant_id = $1 AND user_id = $2",
+    )
+    .bind(tx.tenant_param())
+    .bind(actor.user)
+    .fetch_all(tx.conn())
+    .await?;
+    let mut chosen = HashMap::new();
+    for row in rows {
+        chosen.insert(
+            row.try_get::<String, _>("kind")?,
+            row.try_get::<i64, _>("email")? != 0,
+        );
     }
-    Ok(settings)
+    Ok(Kind::ALL
+        .into_iter()
+        .map(|kind| Setting {
+            kind,
+            email: chosen
+                .get(kind.code())
+                .copied()
+                .unwrap_or(kind.emailed_by_default()),
+        })
+        .collect())
 }
 
 /// Keeps the actor's choices of what comes by e-mail; kinds not named keep theirs.
@@ -196,20 +214,19 @@ pub async fn set_settings(app: &App, actor: &Actor, chosen: &[Setting]) -> Resul
     Ok(())
 }
 
-/// The actor for `user` in `tx`'s tenant (that of whoever acted), if they are active and may read
-/// `record` now.
-async fn reader(
+/// Whether `user` is active and may read `record` now (their own rights, as the four gates say).
+async fn may_read(
     app: &App,
     tx: &mut TenantTx,
     by: &Actor,
-    user: User,
+    user: &User,
     object: &ObjectType,
     record: RecordId,
-) -> Result<Option<Actor>> {
+) -> Result<bool> {
     if user.deactivated_at.is_some() {
-        return Ok(None);
+        return Ok(false);
     }
-    let actor = access::actor(app, tx, by.tenant.clone(), user).await?;
+    let actor = access::actor(app, tx, by.tenant.clone(), user.clone()).await?;
     let opened = records::open_for(
         tx,
         &actor,
@@ -220,10 +237,25 @@ async fn reader(
     )
     .await;
     match opened {
-        Ok(_) => Ok(Some(actor)),
-        Err(Error::NotFound(_) | Error::Forbidden(_)) => Ok(None),
+        Ok(_) => Ok(true),
+        Err(Error::NotFound(_) | Error::Forbidden(_)) => Ok(false),
         Err(other) => Err(other),
     }
+}
+
+/// Tells `user` of `notice` (and e-mails them if they want it) if they may read its record;
+/// answers whether they were told.
+async fn tell_reader(
+    app: &App,
+    tx: &mut TenantTx,
+    user: &User,
+    notice: &Notice<'_>,
+) -> Result<bool> {
+    if !may_read(app, tx, notice.by, user, notice.object, notice.record.id).await? {
+        return Ok(false);
+    }
+    tell_and_mail(app, tx, user, notice).await?;
+    Ok(true)
 }
 
 /// Tells the record's followers but `except` (told already) who may still read it.
@@ -241,21 +273,8 @@ pub(crate) async fn tell_followers(
     .fetch_all(tx.conn())
     .await?;
     for follower in followers.into_iter().filter(|f| !except.contains(f)) {
-        let Some(user) = users::storage::find(tx, follower).await? else {
-            continue;
-        };
-        if reader(
-            app,
-            tx,
-            notice.by,
-            user.clone(),
-            notice.object,
-            notice.record.id,
-        )
-        .await?
-        .is_some()
-        {
-            tell_and_mail(app, tx, &user, notice).await?;
+        if let Some(user) = users::storage::find(tx, follower).await? {
+            tell_reader(app, tx, &user, notice).await?;
         }
     }
     Ok(())
@@ -275,30 +294,14 @@ pub(crate) async fn tell_mentioned(
         let Some(user) = users::storage::find_by_login(tx, &login).await? else {
             continue;
         };
-        if !may_mention(notice.by, &user) || told.contains(&user.id) {
+        if !access::may_mention(notice.by, &user) || told.contains(&user.id) {
             continue;
         }
-        if reader(
-            app,
-            tx,
-            notice.by,
-            user.clone(),
-            notice.object,
-            notice.record.id,
-        )
-        .await?
-        .is_some()
-        {
-            tell_and_mail(app, tx, &user, notice).await?;
+        if tell_reader(app, tx, &user, notice).await? {
             told.push(user.id);
         }
     }
     Ok(told)
-}
-
-fn may_mention(by: &Actor, user: &User) -> bool {
-    by.kind == users::UserKind::Employee
-        || (by.organization.is_some() && user.organization == by.organization)
 }
 
 /// The sign-in addresses written as `@address` in `text`, lower case, each once, in order.
@@ -320,7 +323,7 @@ fn mentions(text: &str) -> Vec<String> {
 }
 
 /// People the actor may mention on a record, whose name or address holds `search`: those
-/// [`may_mention`] allows who may read it, a few.
+/// [`access::may_mention`] allows who may read it, a few.
 pub async fn mentionable(
     app: &App,
     actor: &Actor,
@@ -338,11 +341,10 @@ pub async fn mentionable(
     if search.is_empty() {
         return Ok(Vec::new());
     }
-    let organization = match (actor.kind, actor.organization) {
-        (users::UserKind::Employee, _) => None,
-        (_, Some(organization)) => Some(organization),
-        // A portal user of no organization has nobody to mention.
-        (_, None) => return Ok(Vec::new()),
+    let organization = match access::mentionable_people(actor) {
+        access::People::Everyone => None,
+        access::People::OfOrganization(organization) => Some(organization),
+        access::People::Nobody => return Ok(Vec::new()),
     };
     let filter = users::storage::UserFilter {
         organization,
@@ -355,12 +357,11 @@ pub async fn mentionable(
         if user.id == actor.user {
             continue;
         }
-        let (name, login) = (user.full_name.clone(), user.login.to_string());
-        if reader(app, &mut tx, actor, user, &object, record.id)
-            .await?
-            .is_some()
-        {
-            shown.push(Mentionable { name, login });
+        if may_read(app, &mut tx, actor, &user, &object, record.id).await? {
+            shown.push(Mentionable {
+                name: user.full_name,
+                login: user.login.to_string(),
+            });
             if shown.len() == SHOWN {
                 break;
             }
@@ -649,34 +650,39 @@ async fn newest(
 /// The notifications about records the actor may read now, with the records' titles as they
 /// may see them.
 async fn readable(tx: &mut TenantTx, actor: &Actor, rows: Vec<Stored>) -> Result<Vec<Shown>> {
-    let mut hidden: HashSet<String> = HashSet::new();
+    // Each record is opened once, however many notifications are about it: `None` when the
+    // actor may not read it, else its object's title and its own.
+    let mut seen: HashMap<String, Option<(String, String)>> = HashMap::new();
     let mut shown = Vec::with_capacity(rows.len());
     for row in rows {
-        if hidden.contains(&row.record_id) {
-            continue;
+        if !seen.contains_key(&row.record_id) {
+            let opened = records::open_for(
+                tx,
+                actor,
+                &row.object,
+                &row.record_id,
+                Operation::Read,
+                Level::Read,
+            )
+            .await;
+            let titles = match opened {
+                Ok((object, record)) => {
+                    let rendered = records::Columns::of(actor, &object).render(&record);
+                    let title = records::title_of(actor, object.code.as_str(), &rendered);
+                    Some((object.title_shown(), title))
+                }
+                Err(Error::NotFound(_) | Error::Forbidden(_)) => None,
+                Err(other) => return Err(other),
+            };
+            seen.insert(row.record_id.clone(), titles);
         }
-        let opened = records::open_for(
-            tx,
-            actor,
-            &row.object,
-            &row.record_id,
-            Operation::Read,
-            Level::Read,
-        )
-        .await;
-        let (object, record) = match opened {
-            Ok(opened) => opened,
-            Err(Error::NotFound(_) | Error::Forbidden(_)) => {
-                hidden.insert(row.record_id);
-                continue;
-            }
-            Err(other) => return Err(other),
+        let Some(Some((object_title, title))) = seen.get(&row.record_id) else {
+            continue;
         };
-        let rendered = records::Columns::of(actor, &object).render(&record);
         shown.push(Shown {
-            title: records::title_of(actor, object.code.as_str(), &rendered),
+            title: title.clone(),
+            object_title: object_title.clone(),
             path: crate::sections::page_path(actor.kind, &row.object, &row.record_id),
-            object_title: object.title_shown(),
             id: row.id,
             kind: row.kind,
             object: row.object,

@@ -1181,6 +1181,14 @@ async fn every_refused_form_says_why_on_the_page() {
         submit_unchecked(&browser, "#feedback textarea[name=notes]").await;
         wait_for_text(&browser, "Choose how satisfied you are, from 1 to 5.").await;
 
+        // An empty comment in the case's feed.
+        browser
+            .goto(&format!("{origin}/cases/{case}"))
+            .await
+            .unwrap();
+        submit_unchecked(&browser, "#feed-body").await;
+        wait_for_text(&browser, "must be 1 to 5000 characters long").await;
+
         // A record form whose number is not one (in the console, as an employee).
         click(&browser, "form[action='/logout'] button").await;
         wait_for(&browser, "input[name=login]").await;

@@ -115,6 +115,35 @@ pub async fn actor_at(
     })
 }
 
+/// Whom an actor may mention in a comment (and find to mention), before the record's own gates
+/// say who of them may read it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum People {
+    /// Employees mention anyone.
+    Everyone,
+    /// A portal user mentions the members of their own organization.
+    OfOrganization(RoleId),
+    /// A portal user of no organization mentions nobody.
+    Nobody,
+}
+
+pub fn mentionable_people(actor: &Actor) -> People {
+    match (actor.kind, actor.organization) {
+        (UserKind::Employee, _) => People::Everyone,
+        (_, Some(organization)) => People::OfOrganization(organization),
+        (_, None) => People::Nobody,
+    }
+}
+
+/// Whether `actor` may mention `user` (see [`People`]).
+pub fn may_mention(actor: &Actor, user: &User) -> bool {
+    match mentionable_people(actor) {
+        People::Everyone => true,
+        People::OfOrganization(organization) => user.organization == Some(organization),
+        People::Nobody => false,
+    }
+}
+
 /// Something an actor may or may not be allowed to do, outside of a particular record.
 #[derive(Debug, Clone, Copy)]
 pub enum Capability<'a> {

@@ -355,9 +355,9 @@ pub(super) async fn notify_contact(
         .await?
         .ok_or(Error::NotFound("tenant"))?;
     let link = format!(
-        "{}/cases/{}",
+        "{}{}",
         app.config.tenant_origin(tenant.slug.as_str()),
-        case.id
+        crate::sections::page_path(user.kind, OBJECT, case.id)
     );
     let mut context = json!({
         "number": case.number,
