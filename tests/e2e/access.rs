@@ -335,3 +335,44 @@ on_both_databases! {
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     }
 }
+
+on_both_databases! {
+    async fn a_filtered_list_pages_alike_whether_the_newest_records_fill_it_or_not(app: TestApp) {
+        let tenant = app.tenant("acme").await;
+        let admin = tenant.admin_browser().await;
+        let o = offices(&tenant, &admin).await;
+        // Forty of Boston's articles, oldest first: every third says "router", the three oldest
+        // "modem". A portal user's filtered page is first looked for among the newest records
+        // they may see, then among all of them: both must give the same pages.
+        let mut written = Vec::new();
+        for n in 0..40 {
+            let word = match n {
+                0..3 => "modem",
+                _ if n % 3 == 0 => "router",
+                _ => "cable",
+            };
+            let title = format!("{word} {n:02}");
+            write_article(&o.boston, &title).await;
+            written.push(title);
+        }
+        let pages = |browser: Browser, word: &'static str, limit: u32| async move {
+            let mut seen = Vec::new();
+            let mut query = format!("?filter=title:contains:{word}&limit={limit}");
+            loop {
+                let list: Value = browser.get(&format!("{ARTICLES}{query}")).await.json().await.unwrap();
+                let page = list["data"].as_array().unwrap_or_else(|| panic!("{list}"));
+                assert!(page.len() <= limit as usize);
+                seen.extend(page.iter().map(|r| r["data"]["title"].as_str().unwrap().to_owned()));
+                let Some(cursor) = list["next_cursor"].as_str() else { break };
+                query = format!("?filter=title:contains:{word}&limit={limit}&cursor={cursor}");
+            }
+            seen
+        };
+        for (word, limit) in [("router", 2), ("router", 5), ("modem", 1), ("cable", 30)] {
+            let expected: Vec<String> = written.iter().rev().filter(|t| t.starts_with(word)).cloned().collect();
+            assert_eq!(pages(o.boston.clone(), word, limit).await, expected, "{word}, {limit} a page");
+        }
+        // Toronto may read none of them and finds none.
+        assert!(pages(o.toronto.clone(), "router", 2).await.is_empty());
+    }
+}

@@ -498,6 +498,60 @@ impl ListPlan {
         URL_SAFE_NO_PAD.encode(serde_json::to_vec(&cursor).expect("cursor serialises"))
     }
 
+    /// How many of the newest records a reader may see [`ListPlan::newest_visible_sql`] looks
+    /// through for a filtered page: enough for a filter that keeps one record in eight.
+    const NEWEST_VISIBLE: i64 = 8;
+
+    /// A filtered list of the newest records first, looked for only among the
+    /// `NEWEST_VISIBLE × page` newest records the reader may see: each grantee's rights index
+    /// read backwards, each record then read in that order until the page is full. When it
+    /// finds a full page (one row more than the page), that page is the list's; otherwise the
+    /// caller runs [`ListPlan::sql`]. `None` when the list is not of that kind. Without it, a
+    /// filter reads every record the reader may see before it can order them (a portal user's
+    /// thousands), where the newest ones most often fill the page.
+    pub fn newest_visible_sql(
+        &self,
+        dialect: Dialect,
+        select: &str,
+        tenant: i64,
+        object: &str,
+        visibility: &Visibility,
+    ) -> Option<Result<Sql>> {
+        let Visibility::Grantees(grantees) = visibility else {
+            return None;
+        };
+        if self.sort.is_some() || (self.filters.is_empty() && self.folder.is_none()) {
+            return None;
+        }
+        let fetch = i64::from(self.limit) + 1;
+        let mut sql = Sql::new("SELECT ");
+        sql.push_built(select).push(" FROM (");
+        self.push_newest_visible(
+            &mut sql,
+            tenant,
+            object,
+            grantees,
+            fetch * Self::NEWEST_VISIBLE,
+        );
+        sql.push(") w JOIN records r ON r.tenant_id = ")
+            .bind(tenant)
+            .push(" AND r.object = ")
+            .push_name(object)
+            .push(" AND r.id = w.record_id WHERE r.deleted_at IS NULL");
+        Some(
+            self.push_page(&mut sql, dialect, tenant, fetch)
+                .map(|()| sql),
+        )
+    }
+
+    /// The list's conditions, its order and ` LIMIT fetch`.
+    fn push_page(&self, sql: &mut Sql, dialect: Dialect, tenant: i64, fetch: i64) -> Result<()> {
+        self.push_conditions(sql, dialect, tenant)?;
+        self.push_order(sql, dialect)?;
+        sql.push(" LIMIT ").bind(fetch);
+        Ok(())
+    }
+
     /// The list query: `select` is the column list; one row more than the page is fetched so the
     /// caller knows whether there is a next page.
     pub fn sql(
@@ -530,9 +584,7 @@ impl ListPlan {
                 }
             }
         }
-        self.push_conditions(&mut sql, dialect, tenant)?;
-        self.push_order(&mut sql, dialect)?;
-        sql.push(" LIMIT ").bind(fetch);
+        self.push_page(&mut sql, dialect, tenant, fetch)?;
         Ok(sql)
     }
 
@@ -579,8 +631,7 @@ impl ListPlan {
         Ok(())
     }
 
-    /// ` AND r.id IN (...)`: the newest `fetch` record ids any of the grantees holds a right on,
-    /// each grantee's index range read backwards and the results merged.
+    /// ` AND r.id IN (...)`: the newest `fetch` record ids any of the grantees holds a right on.
     fn push_rights_walk(
         &self,
         sql: &mut Sql,
@@ -589,8 +640,24 @@ impl ListPlan {
         grantees: &[String],
         fetch: i64,
     ) {
+        sql.push(" AND r.id IN (");
+        self.push_newest_visible(sql, tenant, object, grantees, fetch);
+        sql.push(")");
+    }
+
+    /// `SELECT record_id ...`: the newest `n` record ids (after the cursor) any of the grantees
+    /// holds a right on, newest first: each grantee's index range read backwards, the results
+    /// merged.
+    fn push_newest_visible(
+        &self,
+        sql: &mut Sql,
+        tenant: i64,
+        object: &str,
+        grantees: &[String],
+        n: i64,
+    ) {
         let after = self.cursor.as_ref().map(|c| c.id.clone());
-        sql.push(" AND r.id IN (SELECT record_id FROM (");
+        sql.push("SELECT record_id FROM (");
         for (i, grantee) in grantees.iter().enumerate() {
             if i > 0 {
                 sql.push(" UNION ");
@@ -605,13 +672,11 @@ impl ListPlan {
                 sql.push(" AND ra.record_id < ").bind(after.clone());
             }
             sql.push(" ORDER BY ra.record_id DESC LIMIT ")
-                .bind(fetch)
+                .bind(n)
                 .push(") g");
             sql.push_built(&i.to_string());
         }
-        sql.push(") v ORDER BY record_id DESC LIMIT ")
-            .bind(fetch)
-            .push(")");
+        sql.push(") v ORDER BY record_id DESC LIMIT ").bind(n);
     }
 
     fn push_order(&self, sql: &mut Sql, dialect: Dialect) -> Result<()> {
