@@ -187,6 +187,18 @@ async fn sign_in(browser: &Client, origin: &str, login: &str) {
     wait_for(browser, "form[action='/logout']").await;
 }
 
+/// Signs an employee in to the console and waits until it has let them in.
+async fn sign_in_console(browser: &Client, origin: &str, login: &str, password: &str) {
+    browser
+        .goto(&format!("{origin}/console/login"))
+        .await
+        .unwrap();
+    type_into(browser, "input[name=login]", login).await;
+    type_into(browser, "input[name=password]", password).await;
+    click(browser, "main button[type=submit]").await;
+    wait_for(browser, "form[action='/console/logout']").await;
+}
+
 async fn click(browser: &Client, css: &str) {
     wait_for(browser, css).await.click().await.unwrap();
 }
@@ -1192,14 +1204,7 @@ async fn every_refused_form_says_why_on_the_page() {
         // A record form whose number is not one (in the console, as an employee).
         click(&browser, "form[action='/logout'] button").await;
         wait_for(&browser, "input[name=login]").await;
-        browser
-            .goto(&format!("{origin}/console/login"))
-            .await
-            .unwrap();
-        type_into(&browser, "input[name=login]", "admin@acme.test").await;
-        type_into(&browser, "input[name=password]", "admin password 1").await;
-        click(&browser, "main button[type=submit]").await;
-        wait_for(&browser, "form[action='/console/logout']").await;
+        sign_in_console(&browser, &origin, "admin@acme.test", "admin password 1").await;
         browser
             .goto(&format!("{origin}/console/records/account/new"))
             .await
@@ -1281,14 +1286,7 @@ async fn an_agent_builds_a_folder_with_an_or_group_and_exports_what_it_shows() {
     let origin = desk.tenant.origin.clone();
     let mut violations = Vec::new();
     let outcome = async {
-        browser
-            .goto(&format!("{origin}/console/login"))
-            .await
-            .unwrap();
-        type_into(&browser, "input[name=login]", "agent@acme.test").await;
-        type_into(&browser, "input[name=password]", "agent password 1").await;
-        click(&browser, "main button[type=submit]").await;
-        wait_for(&browser, "form[action='/console/logout']").await;
+        sign_in_console(&browser, &origin, "agent@acme.test", "agent password 1").await;
         browser
             .goto(&format!("{origin}/console/records/contact"))
             .await
@@ -1460,14 +1458,7 @@ async fn load_more_adds_the_next_page_below_and_counts_what_the_table_shows() {
     let browser = driver.browser().await;
     let origin = desk.tenant.origin.clone();
     let outcome = async {
-        browser
-            .goto(&format!("{origin}/console/login"))
-            .await
-            .unwrap();
-        type_into(&browser, "input[name=login]", "admin@acme.test").await;
-        type_into(&browser, "input[name=password]", "admin password 1").await;
-        click(&browser, "main button[type=submit]").await;
-        wait_for(&browser, "form[action='/console/logout']").await;
+        sign_in_console(&browser, &origin, "admin@acme.test", "admin password 1").await;
         browser
             .goto(&format!("{origin}/console/records/contact?sort=full_name"))
             .await
@@ -1491,6 +1482,93 @@ async fn load_more_adds_the_next_page_below_and_counts_what_the_table_shows() {
                 .is_err(),
             "nothing more to load"
         );
+    }
+    .await;
+    browser.close().await.unwrap();
+    outcome
+}
+
+/// Assigning a case in the console: the colleague is found by typing part of their name (the
+/// page never lists every user), and a name nobody has is refused on the page.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_agent_assigns_a_case_by_typing_a_colleagues_name() {
+    let driver = ChromeDriver::start();
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let desk = Desk::open(&app, "acme").await;
+    let response = desk
+        .admin
+        .post_json(
+            "/api/v1/users",
+            &json!({ "login": "boris@acme.test", "full_name": "Boris Builder", "kind": "employee" }),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let boris: serde_json::Value = response.json().await.unwrap();
+    let boris = boris["user"]["id"].as_str().unwrap().to_owned();
+    let (status, case) = crate::support::open_case(
+        &desk.admin,
+        json!({ "subject": "Printer jams", "description": "Every page." }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{case}");
+    let page = format!("/console/cases/{}", case["id"].as_str().unwrap());
+
+    let browser = driver.browser().await;
+    let origin = desk.tenant.origin.clone();
+    let outcome = async {
+        sign_in_console(
+            &browser,
+            &origin,
+            &desk.tenant.admin.login,
+            &desk.tenant.admin.password,
+        )
+        .await;
+        browser.goto(&format!("{origin}{page}")).await.unwrap();
+        // The box shows who has the case now. A name nobody has: the page says so.
+        let assignee = wait_for(&browser, "#case-assignee").await;
+        assert_eq!(
+            assignee.prop("value").await.unwrap().as_deref(),
+            Some("Administrator")
+        );
+        assignee.clear().await.unwrap();
+        assignee.send_keys("Nobody Known").await.unwrap();
+        click(&browser, "form[action$='/assignee'] > button").await;
+        wait_for_text(&browser, "Nothing you may choose is called “Nobody Known”.").await;
+        // Part of a name offers the colleague; choosing them assigns the case.
+        browser.goto(&format!("{origin}{page}")).await.unwrap();
+        wait_for(&browser, "#case-assignee")
+            .await
+            .clear()
+            .await
+            .unwrap();
+        type_into(&browser, "#case-assignee", "bori").await;
+        wait_for(
+            &browser,
+            "#case-assignee-options button[data-title='Boris Builder (boris@acme.test)']",
+        )
+        .await;
+        tokio::time::sleep(Duration::from_millis(600)).await;
+        click(
+            &browser,
+            "#case-assignee-options button[data-title='Boris Builder (boris@acme.test)']",
+        )
+        .await;
+        click(&browser, "form[action$='/assignee'] > button").await;
+        wait_for_text(&browser, "Assigned.").await;
+        let shown = wait_for(&browser, "#case-assignee")
+            .await
+            .prop("value")
+            .await
+            .unwrap();
+        assert_eq!(shown.as_deref(), Some("Boris Builder"));
+        let assigned: serde_json::Value = desk
+            .admin
+            .get(&format!("/api/v1/cases/{}", case["id"].as_str().unwrap()))
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(assigned["record"]["owner"], boris.as_str());
     }
     .await;
     browser.close().await.unwrap();

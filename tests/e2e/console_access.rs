@@ -147,3 +147,87 @@ on_both_databases! {
         assert!(mailbox.contains("milton@initech.test") && mailbox.contains("Your access to the"), "{mailbox}");
     }
 }
+
+/// The labels of the choices a picker offers for `typed`.
+async fn picked(who: &Browser, picker: &str, name: &str, typed: &str) -> (StatusCode, Vec<String>) {
+    let (status, html) = who
+        .get_text(&format!(
+            "/console/pick/{picker}/{name}?{name}__title={typed}"
+        ))
+        .await;
+    let labels = html
+        .split("data-title=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .map(|label| {
+            label
+                .replace("&#x28;", "(")
+                .replace("&#x29;", ")")
+                .replace("&#x40;", "@")
+        })
+        .collect();
+    (status, labels)
+}
+
+on_both_databases! {
+    async fn people_and_roles_are_picked_by_typing_never_from_a_list_of_everyone(app: TestApp) {
+        let tenant = app.tenant("acme").await;
+        let admin = tenant.admin_browser().await;
+        let root = role_named(&admin, "All external users").await;
+        crate::access::create_role(&admin, "Boston office", &root).await;
+        for n in 0..12 {
+            tenant.create_user(&admin, &format!("bo{n:02}@client.test"), "external", "a fine password").await;
+        }
+        let (agent_id, agent) = tenant.create_user(&admin, "agent@acme.test", "employee", "agent's password").await;
+        tenant.create_user(&admin, "boris@acme.test", "employee", "boris's password").await;
+
+        // Pages that offer to pick someone no longer carry every user.
+        for page in ["/console/access/roles", "/console/access/operations", "/console/access/objects/knowledge_article", "/console/access/explain"] {
+            let (status, html) = admin.get_text(page).await;
+            assert_eq!(status, StatusCode::OK, "{page}");
+            assert!(!html.contains("bo07@client.test"), "{page} lists users");
+            assert!(html.contains("class=\"picker-box\""), "{page}");
+        }
+        // Roles first, then people, at most ten, for what was typed.
+        let (status, labels) = picked(&admin, "grantee", "grantee", "bo").await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(labels.len(), 10, "{labels:?}");
+        assert_eq!(labels[0], "Role: Boston office");
+        assert!(labels[1..].iter().all(|l| l.contains("@")), "{labels:?}");
+        let (_, labels) = picked(&admin, "user", "user", "bo07").await;
+        assert_eq!(labels, ["bo07@client.test (bo07@client.test)"]);
+        // Members of a portal role are portal users; the assignee of a case an active employee.
+        let (_, labels) = picked(&admin, "user", "user", "bo&kind=employee").await;
+        assert_eq!(labels, ["boris@acme.test (boris@acme.test)"]);
+        let (_, labels) = picked(&admin, "assignee", "assignee", "b").await;
+        assert_eq!(labels, ["boris@acme.test (boris@acme.test)"]);
+        // An agent may pick whom to assign to, but not browse people or roles.
+        let agent_browser = tenant.browser();
+        agent_browser.sign_in_console(&agent).await;
+        let (status, labels) = picked(&agent_browser, "assignee", "assignee", "boris").await;
+        assert_eq!((status, labels.len()), (StatusCode::OK, 1));
+        assert_eq!(picked(&agent_browser, "user", "user", "bo").await.0, StatusCode::FORBIDDEN);
+        assert_eq!(picked(&agent_browser, "grantee", "grantee", "bo").await.0, StatusCode::FORBIDDEN);
+        assert_eq!(picked(&admin, "everyone", "x", "bo").await.0, StatusCode::NOT_FOUND);
+        // A portal user reaches none of it.
+        let (_, customer) = tenant.create_user(&admin, "carl@client.test", "external", "carl's password").await;
+        let carl = tenant.browser();
+        carl.sign_in_api(&customer).await;
+        assert_ne!(picked(&carl, "assignee", "assignee", "boris").await.0, StatusCode::OK);
+
+        // Without script, the typed name is the choice: exactly one, or the form says why.
+        let operations = "/console/access/operations";
+        let page = submit(&admin, operations, operations, &[("operation", "export_to_file"), ("granted", "true"), ("grantee", ""), ("grantee__title", "boston office")]).await;
+        assert!(page.contains("Saved."), "{page}");
+        let section = page.split("<code class=\"muted small\">export_to_file</code>").nth(1).unwrap().split("</section>").next().unwrap();
+        assert!(section.contains("Boston office"), "{section}");
+        for (typed, message) in [("nobody here", "Nothing you may choose is called “nobody here”."), ("", "Type to search, then choose from the list.")] {
+            let page = submit(&admin, operations, operations, &[("operation", "export_to_file"), ("granted", "true"), ("grantee", ""), ("grantee__title", typed)]).await;
+            assert!(page.contains(message), "{typed}: {page}");
+        }
+        let before = admin.get_text("/console/access/audit").await.1.matches("system_operation").count();
+        submit(&admin, operations, operations, &[("operation", "export_to_file"), ("granted", "true"), ("grantee", ""), ("grantee__title", "bo0")]).await;
+        assert_eq!(admin.get_text("/console/access/audit").await.1.matches("system_operation").count(), before, "an unclear name changes nothing");
+        let _ = agent_id;
+    }
+}

@@ -311,3 +311,66 @@ on_both_databases! {
         assert_eq!(told(&ann).await, [("decision".to_owned(), leave.clone())]);
     }
 }
+
+on_both_databases! {
+    async fn what_a_status_locks_people_cannot_change_but_actions_still_move_it(app: TestApp) {
+        let desk = Desk::open(&app, "acme").await;
+        let external = install_on_portal(&app, "acme", &desk, "plugins/equipment-order", &["equipment_order", "order_line"]).await;
+        let ann = desk.customer("ann@client.test", json!({})).await;
+        let buyer = desk.customer("bob@client.test", json!({})).await;
+        crate::sections::role_with_member(&desk, "Purchasing", &external, &buyer).await;
+        let created: Value = ann.post_json("/api/v1/objects/equipment_order/records", &json!({ "data": { "title": "Monitors", "budget": 1000 } })).await.json().await.unwrap();
+        let order = created["id"].as_str().unwrap().to_owned();
+        let api = format!("/api/v1/objects/equipment_order/records/{order}");
+        let line: Value = ann.post_json("/api/v1/objects/order_line/records", &json!({ "data": { "order": order, "item": "Monitor", "quantity": 1, "unit_price": 300 } })).await.json().await.unwrap();
+        let line_api = format!("/api/v1/objects/order_line/records/{}", line["id"].as_str().unwrap());
+        // A draft: everything Ann may write is hers to change.
+        let response = ann.patch_json(&api, &json!({ "version": 1, "data": { "title": "Two monitors" } })).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        let response = ann.post_json(&format!("{api}/actions/submit"), &json!({})).await;
+        assert_eq!(response.status(), StatusCode::OK, "{}", response.text().await.unwrap());
+
+        // Submitted ("editable": []): the page shows the order read-only, without a way to add
+        // or remove lines, and says why.
+        let page = format!("/records/equipment_order/{order}");
+        let (_, html) = ann.get_text(&page).await;
+        assert!(html.contains("value=\"Two monitors\"") || html.contains(">Two monitors<"), "{html}");
+        assert!(!html.contains("name=\"title\"") && !html.contains("name=\"budget\""), "{html}");
+        assert!(html.contains("cannot be changed while the record is &quot;Submitted&quot;"), "{html}");
+        assert!(!html.contains(">Save<") && !html.contains("Add order line") && !html.contains("/delete\" class=\"inline\""), "{html}");
+        // The API and the form refuse a change, naming the field and the status; nothing changes.
+        let stored: Value = ann.get(&api).await.json().await.unwrap();
+        let version = stored["version"].as_i64().unwrap();
+        let response = ann.patch_json(&api, &json!({ "version": version, "data": { "budget": 5 } })).await;
+        assert_eq!(response.status(), StatusCode::FORBIDDEN);
+        let body: Value = response.json().await.unwrap();
+        assert_eq!(body["error"]["message"], "\"Budget\" cannot be changed while the record is \"Submitted\".", "{body}");
+        // A form sent anyway (the page offers none) is read for what the status lets change:
+        // nothing.
+        ann.submit_form(&page, &page, &[("version", &version.to_string()), ("title", "Ten monitors"), ("budget", "9000")]).await;
+        // Its lines neither: added, changed or removed.
+        let response = ann.post_json("/api/v1/objects/order_line/records", &json!({ "data": { "order": order, "item": "Cable", "quantity": 1, "unit_price": 5 } })).await;
+        assert_eq!(response.status(), StatusCode::FORBIDDEN);
+        let body: Value = response.json().await.unwrap();
+        assert!(body["error"]["message"].as_str().unwrap().contains("is \"Submitted\": its lines can no longer be changed"), "{body}");
+        let response = ann.patch_json(&line_api, &json!({ "version": 1, "data": { "quantity": 7 } })).await;
+        assert_eq!(response.status(), StatusCode::FORBIDDEN);
+        assert_eq!(ann.delete(&line_api).await.status(), StatusCode::FORBIDDEN);
+        let after: Value = ann.get(&api).await.json().await.unwrap();
+        assert_eq!(after["version"], version);
+        assert_eq!((after["data"]["title"].as_str(), after["data"]["budget"].as_i64()), (Some("Two monitors"), Some(1000)));
+        let line_now: Value = ann.get(&line_api).await.json().await.unwrap();
+        assert_eq!((line_now["version"].as_i64(), line_now["data"]["quantity"].as_i64()), (Some(1), Some(1)));
+        assert_eq!(count(&ann, "order_line").await, 1);
+
+        // The approver's action still moves it; approved is final and stays locked.
+        let response = buyer.post_json(&format!("{api}/actions/approve"), &json!({})).await;
+        assert_eq!(response.status(), StatusCode::OK, "{}", response.text().await.unwrap());
+        let approved: Value = ann.get(&api).await.json().await.unwrap();
+        assert_eq!(approved["data"]["status"], "approved");
+        let response = ann.patch_json(&api, &json!({ "version": approved["version"], "data": { "title": "More" } })).await;
+        assert_eq!(response.status(), StatusCode::FORBIDDEN);
+        let body: Value = response.json().await.unwrap();
+        assert_eq!(body["error"]["message"], "\"Title\" cannot be changed while the record is \"Approved\".", "{body}");
+    }
+}

@@ -341,3 +341,4 @@ access-rule-exists = Dieselbe Regel gibt es bereits.
 access-not-a-column = { $field } ist keine Spalte von { $object }
 access-limit-range = muss zwischen 1 und 200 liegen
 access-find-organization = Nach Name suchen
+access-role-choice = Rolle: { $name }

@@ -61,6 +61,9 @@ records-stale = Der Datensatz wurde zwischenzeitlich von jemand anderem geänder
 records-changed-meantime = Der Datensatz wurde zwischenzeitlich geändert; laden Sie ihn neu und versuchen Sie es erneut.
 # { $title } is the field's title, { $field } its name.
 records-column-not-writable = Sie dürfen die Spalte „{ $title }“ ({ $field }) nicht ändern.
+records-field-locked-in-status = „{ $title }“ kann nicht geändert werden, solange der Datensatz den Status „{ $status }“ hat.
+records-detail-locked = { $parent } { $number } hat den Status „{ $status }“: seine Zeilen können nicht mehr geändert werden.
+records-locked-note = Felder, die im Status „{ $status }“ nicht geändert werden können, werden schreibgeschützt angezeigt.
 records-status-only-actions = Der Status ändert sich nur über die Aktionen des Datensatzes.
 # { $status } is a status code.
 records-starts-as = ein neuer Datensatz beginnt im Status „{ $status }“
@@ -133,6 +136,7 @@ records-picker-matches = Treffer für { $field }
 records-picker-none = Nichts gefunden.
 records-picker-no-match = Nichts, das Sie wählen dürfen, heißt „{ $title }“.
 records-picker-several = Mehrere Datensätze heißen „{ $title }“: Wählen Sie einen aus der Liste.
+records-picker-several-people = Mehrere heißen „{ $title }“: Wählen Sie einen aus der Liste.
 records-reference-unreadable = (ein Datensatz, den Sie nicht sehen können)
 records-add-line = { $title } hinzufügen
 records-remove-line = { $title } löschen

@@ -263,3 +263,4 @@ access-rule-exists = The same rule exists already.
 access-not-a-column = { $field } is not a column of { $object }
 access-limit-range = must be from 1 to 200
 access-find-organization = Find by name
+access-role-choice = Role: { $name }

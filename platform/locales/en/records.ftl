@@ -61,6 +61,9 @@ records-stale = The record was changed by someone else in the meantime (it is no
 records-changed-meantime = The record changed in the meantime; reload it and try again.
 # { $title } is the field's title, { $field } its name.
 records-column-not-writable = You may not change the column "{ $title }" ({ $field }).
+records-field-locked-in-status = "{ $title }" cannot be changed while the record is "{ $status }".
+records-detail-locked = { $parent } { $number } is "{ $status }": its lines can no longer be changed.
+records-locked-note = Fields that cannot be changed while the record is "{ $status }" are shown read-only.
 records-status-only-actions = The status changes only through the record's actions.
 # { $status } is a status code.
 records-starts-as = a new record starts as "{ $status }"
@@ -133,6 +136,7 @@ records-picker-matches = Matches for { $field }
 records-picker-none = Nothing matches.
 records-picker-no-match = Nothing you may choose is called “{ $title }”.
 records-picker-several = Several records are called “{ $title }”: choose one from the list.
+records-picker-several-people = Several are called “{ $title }”: choose one from the list.
 records-reference-unreadable = (a record you cannot see)
 records-add-line = Add { $title }
 records-remove-line = Delete { $title }

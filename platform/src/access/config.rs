@@ -455,6 +455,33 @@ pub struct RoleView {
 }
 
 /// Every role, depth-first from the roots, with members.
+/// Roles whose name contains `typed` (with `exact`: is `typed`), any case, by name: at most
+/// `limit`. For pickers of whom to grant or share with; the same people as [`role_tree`] see them.
+pub fn roles_named(actor: &Actor, typed: &str, exact: bool, limit: usize) -> Result<Vec<Role>> {
+    check(actor, Capability::ConfigureAccess)
+        .or_else(|_| check(actor, Capability::ManagePortalUsers))?;
+    let typed = typed.trim().to_lowercase();
+    if typed.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut found: Vec<Role> = actor
+        .policy
+        .roles()
+        .filter(|r| {
+            let name = r.name.to_lowercase();
+            if exact {
+                name == typed
+            } else {
+                name.contains(&typed)
+            }
+        })
+        .cloned()
+        .collect();
+    found.sort_by_key(|r| r.name.to_lowercase());
+    found.truncate(limit);
+    Ok(found)
+}
+
 pub async fn role_tree(app: &App, actor: &Actor) -> Result<Vec<RoleView>> {
     check(actor, Capability::ConfigureAccess)
         .or_else(|_| check(actor, Capability::ManagePortalUsers))?;

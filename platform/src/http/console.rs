@@ -39,6 +39,7 @@ pub fn routes() -> Router<Arc<App>> {
         .route("/users/security", post(save_security))
         .route("/users/invitations", post(invite_users))
         .merge(super::console_access::routes())
+        .merge(super::pickers::routes())
         .nest("/records", super::record_pages::console_routes())
         .merge(super::notification_pages::console_routes())
         .merge(super::support::console_routes())

@@ -20,6 +20,7 @@ use super::{
     error::PageError,
     extract::{ApiQuery, ConsoleUser, CsrfForm},
     flash::{self, Flash},
+    pickers::{self, Picker},
 };
 use crate::{
     access::{
@@ -28,6 +29,7 @@ use crate::{
         explain,
     },
     app::App,
+    auth::Authenticated,
     error::{Error, Result},
     organizations,
     records::{self, ListRequest},
@@ -110,19 +112,14 @@ pub(super) fn user_id(text: &str) -> Result<UserId> {
     text.parse().map_err(|_| Error::NotFound("user"))
 }
 
-/// Roles and users to choose a grantee from: roles in tree order, then users.
-pub(super) async fn grantee_options(app: &App, actor: &Actor) -> Result<Vec<minijinja::Value>> {
-    let tree = config::role_tree(app, actor).await?;
-    let mut options: Vec<minijinja::Value> = tree
-        .iter()
-        .map(|r| context! { value => r.role.id.to_string(), label => format!("{}{}", "— ".repeat(r.depth), r.role.name), group => "Roles" })
-        .collect();
-    if let Ok(list) = users::list(app, actor).await {
-        options.extend(list.into_iter().map(|u| {
-            context! { value => u.user.id.to_string(), label => format!("{} ({})", u.user.full_name, u.user.login), group => "Users" }
-        }));
-    }
-    Ok(options)
+/// The role or user a grantee picker's form names (see [`pickers::chosen`]).
+pub(super) async fn chosen_grantee(
+    app: &App,
+    who: &Authenticated,
+    id: &str,
+    typed: &str,
+) -> Result<String> {
+    pickers::chosen(app, &who.actor, Picker::Grantee, "grantee", id, typed).await
 }
 
 async fn overview(ConsoleUser(who): ConsoleUser, flash: Flash) -> Result<Response, PageError> {
@@ -144,14 +141,13 @@ async fn roles_page(
     flash: Flash,
 ) -> Result<Response, PageError> {
     let tree = config::role_tree(&app, &who.actor).await?;
-    let people = users::list(&app, &who.actor).await.unwrap_or_default();
     let can_configure = access::check(&who.actor, Capability::ConfigureAccess).is_ok();
     Ok(render(
         flash,
         "console/access/roles.html",
         &who,
         context! {
-            here => "access", roles => Serde(&tree), people => Serde(&people), can_configure,
+            here => "access", roles => Serde(&tree), can_configure,
         },
     ))
 }
@@ -222,7 +218,10 @@ async fn delete_role(
 
 #[derive(Debug, Deserialize)]
 struct MemberForm {
+    #[serde(default)]
     user: String,
+    #[serde(default, rename = "user__title")]
+    user_title: String,
 }
 
 async fn add_member(
@@ -232,7 +231,17 @@ async fn add_member(
     CsrfForm(form): CsrfForm<MemberForm>,
 ) -> Response {
     let outcome = async {
-        config::set_membership(&app, &who.actor, role_id(&id)?, user_id(&form.user)?, true).await
+        let picker = Picker::User(None);
+        let user = pickers::chosen(
+            &app,
+            &who.actor,
+            picker,
+            "user",
+            &form.user,
+            &form.user_title,
+        )
+        .await?;
+        config::set_membership(&app, &who.actor, role_id(&id)?, user_id(&user)?, true).await
     }
     .await;
     flash::after(
@@ -621,7 +630,6 @@ async fn object_page(
     flash: Flash,
 ) -> Result<Response, PageError> {
     let permissions = config::object_permissions(&app, &who.actor, &object).await?;
-    let grantees = grantee_options(&app, &who.actor).await?;
     // One row per grantee holding any operation: the matrix the reference shows.
     let mut matrix: BTreeMap<String, (String, Vec<&'static str>)> = BTreeMap::new();
     for (operation, holders) in &permissions.grants {
@@ -648,7 +656,7 @@ async fn object_page(
         "console/access/object.html",
         &who,
         context! {
-            here => "access", permissions => Serde(&permissions), matrix, grantees, roles,
+            here => "access", permissions => Serde(&permissions), matrix, roles,
         },
     ))
 }
@@ -676,7 +684,10 @@ async fn set_portal(
 /// A grantee and the operations they should hold; unchecked boxes are absent from the form.
 #[derive(Debug, Deserialize)]
 struct GrantsForm {
+    #[serde(default)]
     grantee: String,
+    #[serde(default, rename = "grantee__title")]
+    grantee_title: String,
     #[serde(default)]
     create: Option<String>,
     #[serde(default)]
@@ -695,13 +706,14 @@ async fn set_grants(
 ) -> Response {
     let back = format!("/console/access/objects/{object}");
     let outcome = async {
+        let grantee = chosen_grantee(&app, &who, &form.grantee, &form.grantee_title).await?;
         for (operation, checked) in [
             (Operation::Create, form.create.is_some()),
             (Operation::Read, form.read.is_some()),
             (Operation::Update, form.update.is_some()),
             (Operation::Delete, form.delete.is_some()),
         ] {
-            config::set_object_grant(&app, &who.actor, &object, operation, &form.grantee, checked)
+            config::set_object_grant(&app, &who.actor, &object, operation, &grantee, checked)
                 .await?;
         }
         Ok(())
@@ -762,7 +774,10 @@ async fn delete_rule(
 #[derive(Debug, Deserialize)]
 struct ColumnForm {
     field: String,
+    #[serde(default)]
     grantee: String,
+    #[serde(default, rename = "grantee__title")]
+    grantee_title: String,
     /// `hidden`, `read_only`, `editable`, or `default` to remove the entry.
     access: String,
 }
@@ -781,15 +796,8 @@ async fn set_column(
                 Error::invalid_field("access", crate::tr!("access-choose-column-access"))
             })?),
         };
-        config::set_column(
-            &app,
-            &who.actor,
-            &object,
-            &form.field,
-            &form.grantee,
-            access,
-        )
-        .await
+        let grantee = chosen_grantee(&app, &who, &form.grantee, &form.grantee_title).await?;
+        config::set_column(&app, &who.actor, &object, &form.field, &grantee, access).await
     }
     .await;
     flash::after(
@@ -807,19 +815,21 @@ async fn operations_page(
     flash: Flash,
 ) -> Result<Response, PageError> {
     let operations = config::system_operations(&app, &who.actor).await?;
-    let grantees = grantee_options(&app, &who.actor).await?;
     Ok(render(
         flash,
         "console/access/operations.html",
         &who,
-        context! { here => "access", operations => Serde(&operations), grantees },
+        context! { here => "access", operations => Serde(&operations) },
     ))
 }
 
 #[derive(Debug, Deserialize)]
 struct OperationForm {
     operation: String,
+    #[serde(default)]
     grantee: String,
+    #[serde(default, rename = "grantee__title")]
+    grantee_title: String,
     granted: String,
 }
 
@@ -831,11 +841,12 @@ async fn set_operation(
     let outcome = async {
         let operation =
             SystemOperation::parse(&form.operation).ok_or(Error::NotFound("operation"))?;
+        let grantee = chosen_grantee(&app, &who, &form.grantee, &form.grantee_title).await?;
         config::set_system_operation(
             &app,
             &who.actor,
             operation,
-            &form.grantee,
+            &grantee,
             form.granted == "true",
         )
         .await
@@ -854,6 +865,8 @@ async fn set_operation(
 struct ExplainQuery {
     #[serde(default)]
     user: String,
+    #[serde(default, rename = "user__title")]
+    user_title: String,
     #[serde(default)]
     object: String,
     #[serde(default)]
@@ -869,29 +882,30 @@ async fn explain_page(
     flash: Flash,
 ) -> Result<Response, PageError> {
     access::check(&who.actor, Capability::ConfigureAccess)?;
-    let people = users::list(&app, &who.actor).await?;
     let catalog = who.actor.catalog.clone();
     let objects: Vec<minijinja::Value> = catalog
         .objects()
         .map(|o| context! { code => o.code.as_str(), title => o.plural_shown() })
         .collect();
-    let (explanation, problem) = if query.user.is_empty() {
+    // The person asked about, as the picker shows them.
+    let mut user = (query.user.clone(), query.user_title.clone());
+    let (explanation, problem) = if query.user.is_empty() && query.user_title.trim().is_empty() {
         (None, None)
     } else {
         let outcome = async {
+            let picker = Picker::User(None);
+            let (id, typed) = (&query.user, &query.user_title);
+            let id = user_id(&pickers::chosen(&app, &who.actor, picker, "user", id, typed).await?)?;
+            let person = users::get(&app, &who.actor, id).await?.user;
+            user = (
+                id.to_string(),
+                format!("{} ({})", person.full_name, person.login),
+            );
             let operation = Operation::parse(&query.operation).ok_or_else(|| {
                 Error::invalid_field("operation", crate::tr!("access-choose-operation"))
             })?;
             let record = Some(query.record.trim()).filter(|r| !r.is_empty());
-            explain::explain(
-                &app,
-                &who.actor,
-                user_id(&query.user)?,
-                &query.object,
-                operation,
-                record,
-            )
-            .await
+            explain::explain(&app, &who.actor, id, &query.object, operation, record).await
         }
         .await;
         match outcome {
@@ -905,8 +919,9 @@ async fn explain_page(
         "console/access/explain.html",
         &who,
         context! {
-            here => "access", people => Serde(&people), objects, explanation => explanation.as_ref().map(Serde), problem,
-            query => context! { user => query.user, object => query.object, operation => query.operation, record => query.record },
+            here => "access", objects, explanation => explanation.as_ref().map(Serde), problem,
+            user_shown => user.1,
+            query => context! { user => user.0, object => query.object, operation => query.operation, record => query.record },
         },
     ))
 }

@@ -814,12 +814,7 @@ async fn record_page(
     refused: Option<(&BTreeMap<String, String>, &Error)>,
 ) -> Result<Response, PageError> {
     let object = records::object_type(&who.actor, code)?;
-    let opened = records::open_record(app, &who.actor, code, id).await?;
-    let columns = Columns::of(&who.actor, &object);
-    let data = opened.record["data"]
-        .as_object()
-        .cloned()
-        .unwrap_or_default();
+    let (opened, data, columns) = open_for_form(app, who, &object, id).await?;
     let mut fields: Vec<FormField> = record_forms::fields(&object, &columns, &data);
     for field in fields.iter_mut().filter(|f| f.reference.is_some()) {
         if let Some(title) = opened.titles.get(&field.value) {
@@ -835,8 +830,18 @@ async fn record_page(
     }
     let problems = refused.map(|(form, error)| record_forms::refill(&mut fields, form, error));
     let status = refused.map_or(StatusCode::OK, |(_, e)| super::error::status_of(e));
+    let can_save = fields.iter().any(|f| !f.read_only);
     let groups = record_forms::arrange(layout_of(&object, surface), fields, false);
-    let details = details(app, who, &object, id, opened.can_update, surface).await;
+    let parent_open = object.status_of(&data).is_none_or(|s| !s.locks_all());
+    let details = details(
+        app,
+        who,
+        &object,
+        id,
+        opened.can_update && parent_open,
+        surface,
+    )
+    .await;
     let rights = if opened.can_share {
         records::rights(app, &who.actor, code, id)
             .await
@@ -844,14 +849,12 @@ async fn record_page(
     } else {
         Vec::new()
     };
-    // Picking roles and users to share with is for the console; portal users see who has access.
-    let grantees = if opened.can_share && surface.prefix == CONSOLE.prefix {
-        super::console_access::grantee_options(app, &who.actor)
-            .await
-            .unwrap_or_default()
-    } else {
-        Vec::new()
-    };
+    // Picking roles and users to share with is for the console (for those who may see the
+    // roles); portal users see who has access.
+    let can_pick_grantees = opened.can_share
+        && surface.prefix == CONSOLE.prefix
+        && (access::check(&who.actor, Capability::ConfigureAccess).is_ok()
+            || access::check(&who.actor, Capability::ManagePortalUsers).is_ok());
     let files = crate::files::of_record(app, &who.actor, code, id)
         .await
         .unwrap_or_default();
@@ -888,15 +891,34 @@ async fn record_page(
             problems => problems.as_ref().map(Serde),
             details,
             can_update => opened.can_update,
+            can_save,
+            locked_status => columns.locked_by(),
             can_delete => opened.can_delete,
             can_share => opened.can_share,
             read_only_reason => &opened.read_only_reason,
             rights => Serde(&rights),
-            grantees,
+            can_pick_grantees,
             title => object.title_field.as_ref().and_then(|t| data.get(t)).and_then(Value::as_str).unwrap_or_default(),
             ..page_context(who)
         },
     ))
+}
+
+/// A record opened for its form: as the actor may see it, its data, and the columns they may
+/// change in its status.
+async fn open_for_form(
+    app: &App,
+    who: &Authenticated,
+    object: &ObjectType,
+    id: &str,
+) -> Result<(records::Opened, serde_json::Map<String, Value>, Columns)> {
+    let opened = records::open_record(app, &who.actor, object.code.as_str(), id).await?;
+    let data = opened.record["data"]
+        .as_object()
+        .cloned()
+        .unwrap_or_default();
+    let columns = Columns::of(&who.actor, object).in_status(object, &data);
+    Ok((opened, data, columns))
 }
 
 /// The layout of `object`'s pages on `surface` (the console falls back to the portal's, and the
@@ -991,7 +1013,8 @@ async fn update(
     let back = format!("{}/{code}/{id}", surface.prefix);
     let outcome = async {
         let object = records::object_type(&who.actor, code)?;
-        let columns = Columns::of(&who.actor, &object);
+        // The form is read as it was offered: what the record's status lets people change.
+        let (_, _, columns) = open_for_form(app, who, &object, id).await?;
         let version = form
             .get("version")
             .and_then(|v| v.parse().ok())
@@ -1028,7 +1051,10 @@ async fn delete(
 
 #[derive(Debug, Deserialize)]
 pub struct ShareForm {
+    #[serde(default)]
     grantee: String,
+    #[serde(default, rename = "grantee__title")]
+    grantee_title: String,
     level: String,
 }
 
@@ -1044,7 +1070,10 @@ async fn share(
     let outcome = async {
         let level = Level::parse(&form.level)
             .ok_or_else(|| Error::invalid_field("level", crate::tr!("records-choose-level")))?;
-        records::share(app, &who.actor, code, id, &form.grantee, level).await
+        let grantee =
+            super::console_access::chosen_grantee(app, who, &form.grantee, &form.grantee_title)
+                .await?;
+        records::share(app, &who.actor, code, id, &grantee, level).await
     }
     .await;
     flash::after(outcome, &back, &crate::tr!("records-shared"))

@@ -11,7 +11,7 @@ use axum::{
     response::{IntoResponse, Response},
     routing::{get, post},
 };
-use minijinja::{Value as View, context, value::Serde};
+use minijinja::{context, value::Serde};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -20,6 +20,7 @@ use super::{
     error::{ApiError, PageError},
     extract::{ApiJson, ApiQuery, ApiUser, ConsoleUser, CsrfForm, CsrfMultipart, PortalUser},
     flash::{self, Flash},
+    pickers::{self, Picker},
 };
 use crate::{
     access::Actor,
@@ -32,7 +33,6 @@ use crate::{
         conversation::{self, MessageKind},
     },
     store::Timestamp,
-    users::UserKind,
 };
 
 pub fn portal_routes() -> Router<Arc<App>> {
@@ -386,18 +386,11 @@ async fn console_case(
     flash: Flash,
 ) -> Result<Response, PageError> {
     let case = cases::view(&app, &who.actor, &id).await?;
-    let employees: Vec<View> = crate::users::list(&app, &who.actor)
-        .await
-        .unwrap_or_default()
-        .into_iter()
-        .filter(|u| u.user.kind == UserKind::Employee && u.user.deactivated_at.is_none())
-        .map(|u| context! { id => u.user.id.to_string(), name => u.user.full_name })
-        .collect();
     Ok(render(
         flash,
         "console/case.html",
         &who,
-        context! { here => "cases", case => Serde(&case), employees, prefix => "/console" },
+        context! { here => "cases", assignee_shown => &case.assignee, case => Serde(&case), prefix => "/console" },
     ))
 }
 
@@ -456,7 +449,10 @@ async fn console_status(
 
 #[derive(Debug, Deserialize)]
 struct AssignForm {
+    #[serde(default)]
     assignee: String,
+    #[serde(default, rename = "assignee__title")]
+    assignee_title: String,
 }
 
 async fn console_assign(
@@ -466,10 +462,18 @@ async fn console_assign(
     CsrfForm(form): CsrfForm<AssignForm>,
 ) -> Response {
     let outcome = async {
-        let user = form
-            .assignee
-            .parse()
-            .map_err(|_| Error::invalid_field("assignee", crate::tr!("cases-choose-employee")))?;
+        let (chosen, typed) = (&form.assignee, &form.assignee_title);
+        let user = pickers::chosen(
+            &app,
+            &who.actor,
+            Picker::Assignee,
+            "assignee",
+            chosen,
+            typed,
+        )
+        .await?
+        .parse()
+        .map_err(|_| Error::invalid_field("assignee", crate::tr!("cases-choose-employee")))?;
         cases::assign(&app, &who.actor, &id, user).await
     }
     .await;

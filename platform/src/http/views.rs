@@ -37,7 +37,7 @@ const TEMPLATES: &[(&str, &str)] = templates![
     "console/access/organization.html",
     "console/access/objects.html",
     "console/access/object.html",
-    "console/access/grantee_select.html",
+    "partials/picker.html",
     "console/access/operations.html",
     "console/access/explain.html",
     "console/access/audit.html",

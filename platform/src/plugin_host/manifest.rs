@@ -63,6 +63,8 @@ pub struct Status {
     pub initial: bool,
     #[serde(default)]
     pub transitions: Vec<String>,
+    #[serde(default)]
+    pub editable: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -248,6 +250,12 @@ fn check_object(
             &status.transitions,
             STATUS,
             is_status,
+        );
+        problems.unknown(
+            &format!("{at}/statuses/{j}/editable"),
+            &status.editable,
+            FIELD,
+            is_field,
         );
     }
     if object.statuses.iter().filter(|s| s.initial).count() > 1 {

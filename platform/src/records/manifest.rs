@@ -131,6 +131,26 @@ pub struct StatusManifest {
     /// The statuses a record may move to from this one (empty: any).
     #[serde(default)]
     pub transitions: Vec<String>,
+    /// The fields people may change while a record is in this status (all when absent; none
+    /// in a final status, whatever this says). Actions change records in any status.
+    #[serde(default)]
+    pub editable: Option<Vec<String>>,
+}
+
+impl StatusManifest {
+    /// Whether people may change `field` of a record in this status (their rights aside).
+    pub fn lets_edit(&self, field: &str) -> bool {
+        !self.is_final
+            && self
+                .editable
+                .as_ref()
+                .is_none_or(|fields| fields.iter().any(|f| f == field))
+    }
+
+    /// Whether people may change nothing of a record in this status, nor its details.
+    pub fn locks_all(&self) -> bool {
+        self.is_final || self.editable.as_ref().is_some_and(Vec::is_empty)
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, serde::Serialize)]

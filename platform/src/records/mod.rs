@@ -210,15 +210,20 @@ impl Listing {
             columns,
             plan,
         } = self;
-        let sql = plan.sql(
-            tx.dialect(),
-            &storage::select_columns(tx.dialect()),
-            tx.tenant_param(),
-            object.code.as_str(),
-            &Visibility::of(actor),
-        )?;
-        let mut records = storage::fetch(tx, sql).await?;
-        let next_cursor = if records.len() > plan.limit as usize {
+        let select = storage::select_columns(tx.dialect());
+        let visibility = Visibility::of(actor);
+        let (dialect, tenant, code) = (tx.dialect(), tx.tenant_param(), object.code.as_str());
+        let full_page = |records: &Vec<Record>| records.len() > plan.limit as usize;
+        let mut records = match plan.newest_visible_sql(dialect, &select, tenant, code, &visibility)
+        {
+            Some(sql) => storage::fetch(tx, sql?).await?,
+            None => Vec::new(),
+        };
+        if !full_page(&records) {
+            let sql = plan.sql(dialect, &select, tenant, code, &visibility)?;
+            records = storage::fetch(tx, sql).await?;
+        }
+        let next_cursor = if full_page(&records) {
             records.truncate(plan.limit as usize);
             records.last().map(|r| plan.cursor_after(r))
         } else {
@@ -360,6 +365,7 @@ pub async fn create_with_files(
     check_references(&mut read, actor, &object, &data, &supplied).await?;
     drop(read);
     let mut tx = app.db.begin(actor.tenant.id, Access::Write).await?;
+    check_parent_open(&mut tx, actor, &object, &data).await?;
     let record = insert(app, &mut tx, actor, &object, &data).await?;
     let staged = if uploads.is_empty() {
         None
@@ -452,10 +458,24 @@ pub async fn update(
     if current.version != version {
         return Err(stale(current.version));
     }
+    // What the record's status lets people change; a value sent as it is changes nothing.
+    let changed = supplied
+        .iter()
+        .filter(|(field, value)| current.data.get(*field).unwrap_or(&Value::Null) != *value)
+        .map(|(field, _)| field);
+    columns
+        .in_status(&object, &current.data)
+        .check_writes(&object, changed)?;
+    check_parent_open(&mut tx, actor, &object, &current.data).await?;
     let mut data = hooked.unwrap_or_else(|| merged(&current));
+    check_parent_open(&mut tx, actor, &object, &data).await?;
     sections::before_save(app, &mut tx, actor, &object, &mut data, Some(&current)).await?;
     object.validate(&data).map_err(Error::invalid_fields)?;
     check_references(&mut tx, actor, &object, &data, &supplied).await?;
+    // Nothing changes: no new version, nobody told.
+    if data == current.data {
+        return Ok(columns.render(&current));
+    }
     let updated = storage::update(
         &mut tx,
         &object.code,
@@ -481,7 +501,8 @@ pub async fn delete(app: &App, actor: &Actor, object: &str, id: &str) -> Result<
     let (object, _) = open(actor, object, Operation::Delete)?;
     let id = RecordId::parse(id)?;
     let mut tx = app.db.begin(actor.tenant.id, Access::Write).await?;
-    read(&mut tx, actor, &object, id, Level::Delete).await?;
+    let record = read(&mut tx, actor, &object, id, Level::Delete).await?;
+    check_parent_open(&mut tx, actor, &object, &record.data).await?;
     if !storage::soft_delete(&mut tx, &object.code, id, actor.user, app.clock.now()).await? {
         return Err(Error::NotFound("record"));
     }
@@ -489,6 +510,38 @@ pub async fn delete(app: &App, actor: &Actor, object: &str, id: &str) -> Result<
     sections::after_delete(&mut tx, &object, id).await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// A detail (a line of an order) is written by people only while its parent's status lets them
+/// change it: an approved order keeps its lines.
+async fn check_parent_open(
+    tx: &mut TenantTx,
+    actor: &Actor,
+    object: &ObjectType,
+    data: &Map<String, Value>,
+) -> Result<()> {
+    let Some((parent, field)) = actor.catalog.parent_of(object.code.as_str()) else {
+        return Ok(());
+    };
+    let Some(id) = data
+        .get(field)
+        .and_then(Value::as_str)
+        .and_then(|id| RecordId::parse(id).ok())
+    else {
+        return Ok(());
+    };
+    let Some(record) = find_unchecked(tx, parent, id).await? else {
+        return Ok(());
+    };
+    match parent.status_of(&record.data).filter(|s| s.locks_all()) {
+        Some(status) => Err(Error::Forbidden(crate::tr!(
+            "records-detail-locked",
+            parent = parent.title_shown(),
+            number = &record.number,
+            status = parent.status_shown(status)
+        ))),
+        None => Ok(()),
+    }
 }
 
 fn into_fields(data: Value) -> Result<Map<String, Value>> {

@@ -221,6 +221,18 @@ impl ObjectType {
             .map(|s| s.code.as_str())
     }
 
+    /// The status a record with `data` is in, as declared by the object.
+    pub fn status_of(&self, data: &Map<String, Value>) -> Option<&manifest::StatusManifest> {
+        let code = data.get("status").and_then(Value::as_str)?;
+        self.statuses.iter().find(|s| s.code == code)
+    }
+
+    /// A status as the reader sees it: its title from the manifest, in their language.
+    pub fn status_shown(&self, status: &manifest::StatusManifest) -> String {
+        let title = status.title.as_deref().unwrap_or(&status.code);
+        crate::i18n::value_label(self.code.as_str(), "status", title)
+    }
+
     pub fn field(&self, name: &str) -> Option<&Field> {
         self.fields.iter().find(|f| f.name == name)
     }
@@ -437,6 +449,18 @@ impl Catalog {
 
     pub fn objects(&self) -> impl Iterator<Item = &Arc<ObjectType>> {
         self.objects.values()
+    }
+
+    /// The object `detail` is a detail of (order lines of an order), and the field of the
+    /// detail that names its parent record.
+    pub fn parent_of(&self, detail: &str) -> Option<(&Arc<ObjectType>, &str)> {
+        self.objects.values().find_map(|parent| {
+            parent
+                .details
+                .iter()
+                .find(|d| d.object == detail)
+                .map(|d| (parent, d.field.as_str()))
+        })
     }
 
     /// Objects people browse on their own: not lookups, not details reached through a parent.

@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 
 use serde::Serialize;
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 
 use super::{ObjectType, Record};
 use crate::{
@@ -28,6 +28,9 @@ pub const SYSTEM_FIELDS: [&str; 7] = [
 pub struct Columns {
     hidden: BTreeSet<String>,
     read_only: BTreeSet<String>,
+    /// Fields people may not change in the status of the record at hand, and that status.
+    locked: BTreeSet<String>,
+    status: Option<String>,
 }
 
 impl Columns {
@@ -58,7 +61,33 @@ impl Columns {
                 ColumnAccess::Editable => {}
             }
         }
-        Self { hidden, read_only }
+        Self {
+            hidden,
+            read_only,
+            locked: BTreeSet::new(),
+            status: None,
+        }
+    }
+
+    /// These columns for a record with `data`: the fields its object's manifest does not let
+    /// people change in the record's status become read-only.
+    pub fn in_status(&self, object: &ObjectType, data: &Map<String, Value>) -> Self {
+        let mut columns = self.clone();
+        if let Some(status) = object.status_of(data) {
+            columns.locked = object
+                .fields
+                .iter()
+                .filter(|f| !status.lets_edit(&f.name))
+                .map(|f| f.name.clone())
+                .collect();
+            columns.status = Some(object.status_shown(status));
+        }
+        columns
+    }
+
+    /// The status that makes some fields read-only, when it does.
+    pub fn locked_by(&self) -> Option<&str> {
+        self.status.as_deref().filter(|_| !self.locked.is_empty())
     }
 
     pub fn visible(&self, field: &str) -> bool {
@@ -66,7 +95,9 @@ impl Columns {
     }
 
     pub fn writable(&self, field: &str) -> bool {
-        !self.hidden.contains(field) && !self.read_only.contains(field)
+        !self.hidden.contains(field)
+            && !self.read_only.contains(field)
+            && !self.locked.contains(field)
     }
 
     /// Refuses a write touching a column the actor may not change, naming the column.
@@ -76,14 +107,23 @@ impl Columns {
         fields: impl IntoIterator<Item = &'a String>,
     ) -> Result<()> {
         for field in fields {
-            if self.hidden.contains(field) || self.read_only.contains(field) {
-                let title = object
+            let title = || {
+                object
                     .field(field)
-                    .map_or(field.as_str(), |f| f.title.as_str());
+                    .map_or_else(|| field.clone(), |f| object.field_title_shown(f))
+            };
+            if self.hidden.contains(field) || self.read_only.contains(field) {
                 return Err(Error::Forbidden(crate::tr!(
                     "records-column-not-writable",
-                    title = title,
+                    title = title(),
                     field = field
+                )));
+            }
+            if let Some(status) = self.status.as_ref().filter(|_| self.locked.contains(field)) {
+                return Err(Error::Forbidden(crate::tr!(
+                    "records-field-locked-in-status",
+                    title = title(),
+                    status = status
                 )));
             }
         }

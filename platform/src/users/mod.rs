@@ -208,9 +208,73 @@ pub async fn page(app: &App, actor: &Actor, query: &UserQuery) -> Result<UserPag
     }
     let mut tx = app.db.begin(actor.tenant.id, Access::Read).await?;
     page_in(&mut tx, actor, query, |filter| {
-        filter.external_only = !everyone
+        if !everyone {
+            filter.kind = Some(UserKind::External);
+        }
     })
     .await
+}
+
+/// Whom a picker offers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Choosing {
+    /// Active employees, to give work to: every employee may choose among them.
+    Assignee,
+    /// Users the actor may manage (see [`list`]), of one kind if given.
+    Managed(Option<UserKind>),
+}
+
+/// What a picker shows as one types: at most this many people.
+pub const CHOICES: usize = 10;
+
+/// The users `choosing` offers the actor whose login or name contains `typed`, by login: at most
+/// [`CHOICES`]. With `exact`, those whose login or name is `typed` (any case): a form sent
+/// without choosing from the list names its person that way.
+pub async fn choosable(
+    app: &App,
+    actor: &Actor,
+    choosing: Choosing,
+    typed: &str,
+    exact: bool,
+) -> Result<Vec<User>> {
+    let kind = match choosing {
+        Choosing::Assignee => {
+            access::check(actor, Capability::UseConsole)?;
+            Some(UserKind::Employee)
+        }
+        Choosing::Managed(kind) => {
+            let everyone = access::check(actor, Capability::ManageEmployees).is_ok();
+            if !everyone {
+                access::check(actor, Capability::ManagePortalUsers)?;
+            }
+            match kind {
+                Some(UserKind::Employee) if !everyone => return Ok(Vec::new()),
+                _ if !everyone => Some(UserKind::External),
+                kind => kind,
+            }
+        }
+    };
+    // A login or a name is short; a longer search finds nobody anyway.
+    let typed: String = typed.trim().chars().take(100).collect();
+    if typed.is_empty() {
+        return Ok(Vec::new());
+    }
+    let filter = storage::UserFilter {
+        kind,
+        active_only: choosing == Choosing::Assignee,
+        search: Some(&typed),
+        ..Default::default()
+    };
+    let mut tx = app.db.begin(actor.tenant.id, Access::Read).await?;
+    let fetched = if exact { 5 * CHOICES } else { CHOICES };
+    let mut found = storage::page(&mut tx, &filter, fetched as i64).await?;
+    if exact {
+        let typed = typed.to_lowercase();
+        found.retain(|u| {
+            u.login.as_str().eq_ignore_ascii_case(&typed) || u.full_name.to_lowercase() == typed
+        });
+    }
+    Ok(found)
 }
 
 /// A page of users as `query` asks, of those `narrow` leaves (the caller has checked the actor

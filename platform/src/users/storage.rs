@@ -190,7 +190,10 @@ pub(crate) async fn list(tx: &mut TenantTx) -> Result<Vec<User>, sqlx::Error> {
 /// Which users a page of the users list holds.
 #[derive(Debug, Default)]
 pub(crate) struct UserFilter<'a> {
-    pub external_only: bool,
+    /// Only users of this kind.
+    pub kind: Option<UserKind>,
+    /// Only users not deactivated.
+    pub active_only: bool,
     /// Only the members of this portal organization.
     pub organization: Option<crate::access::RoleId>,
     /// Part of the login or the name, any case.
@@ -202,8 +205,11 @@ pub(crate) struct UserFilter<'a> {
 impl UserFilter<'_> {
     fn push(&self, sql: &mut Sql, tenant: i64) {
         sql.bind(tenant).push(" AND kind <> 'system'");
-        if self.external_only {
-            sql.push(" AND kind = 'external'");
+        if let Some(kind) = self.kind {
+            sql.push(" AND kind = ").bind(kind.as_str());
+        }
+        if self.active_only {
+            sql.push(" AND deactivated_at IS NULL");
         }
         if let Some(organization) = self.organization {
             sql.push(" AND organization_id = ").bind(organization);

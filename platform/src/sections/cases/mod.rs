@@ -416,6 +416,8 @@ pub struct CaseView {
     pub status: String,
     pub service: Option<String>,
     pub agreement: Option<String>,
+    /// The name of the employee the case is assigned to.
+    pub assignee: Option<String>,
     pub indicators: Indicators,
     pub messages: Vec<Message>,
     pub files: Vec<crate::files::Attachment>,
@@ -458,6 +460,12 @@ pub async fn view(app: &App, actor: &Actor, id: &str) -> Result<CaseView> {
     };
     let service = name_of(&mut tx, "service", "service").await?;
     let agreement = name_of(&mut tx, "service_agreement", "service_agreement").await?;
+    let assignee = match record.owner {
+        Some(owner) => users::storage::find(&mut tx, owner)
+            .await?
+            .map(|u| u.full_name),
+        None => None,
+    };
     let status = text(&record.data, "status").unwrap_or(NEW).to_owned();
     let may_edit = level.is_some_and(|l| l >= Level::Edit);
     let support = actor.kind == UserKind::Employee
@@ -482,6 +490,7 @@ pub async fn view(app: &App, actor: &Actor, id: &str) -> Result<CaseView> {
         record: columns.render(&record),
         service,
         agreement,
+        assignee,
         messages,
         files,
         actions,
