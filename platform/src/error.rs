@@ -72,6 +72,18 @@ impl Error {
         }
     }
 
+    /// The same validation failure, said of `field` (a file checked as an attachment, then
+    /// placed in a record's field).
+    pub fn for_field(self, field: &str) -> Self {
+        match self {
+            Self::Invalid { fields, .. } => {
+                let messages: Vec<String> = fields.into_values().flatten().collect();
+                Self::invalid_field(field, messages.join(" "))
+            }
+            other => other,
+        }
+    }
+
     /// A validation failure on several fields at once.
     pub fn invalid_fields(fields: FieldErrors) -> Self {
         let count = fields.values().map(Vec::len).sum::<usize>();

@@ -227,6 +227,25 @@ pub async fn attach(
     owner_id: &str,
     uploads: Vec<Upload>,
 ) -> Result<(Vec<Attachment>, Staged)> {
+    let named = uploads.into_iter().map(|u| (new_id(), u)).collect();
+    attach_as(app, tx, actor, owner_kind, owner_id, named).await
+}
+
+/// An attachment's id, made before it is stored when a record's field must name it.
+pub fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}
+
+/// [`attach`] with the ids the attachments get.
+pub async fn attach_as(
+    app: &App,
+    tx: &mut TenantTx,
+    actor: &Actor,
+    owner_kind: &str,
+    owner_id: &str,
+    named: Vec<(String, Upload)>,
+) -> Result<(Vec<Attachment>, Staged)> {
+    let (ids, uploads): (Vec<String>, Vec<Upload>) = named.into_iter().unzip();
     let kinds = check(&uploads, app.config.max_attachment_bytes)?;
     let now = app.clock.now();
     let mut staged = Staged {
@@ -234,8 +253,7 @@ pub async fn attach(
         paths: Vec::with_capacity(uploads.len()),
     };
     let mut stored = Vec::with_capacity(uploads.len());
-    for (upload, kind) in uploads.into_iter().zip(kinds) {
-        let id = uuid::Uuid::now_v7().to_string();
+    for ((upload, kind), id) in uploads.into_iter().zip(kinds).zip(ids) {
         let location = format!("{}/{id}", tx.tenant_param());
         let size = upload.bytes.len() as i64;
         let sha256: String = Sha256::digest(&upload.bytes)

@@ -600,18 +600,33 @@ impl Browser {
         fields: &[(&str, &str)],
         files: Vec<(&str, &str, Vec<u8>)>,
     ) -> Response {
+        let files = files
+            .into_iter()
+            .map(|(name, kind, bytes)| ("files", name, kind, bytes))
+            .collect();
+        self.submit_files(form_page, action, fields, files).await
+    }
+
+    /// [`Browser::submit_multipart`] with each file in its own input: (input, name, type, bytes).
+    pub async fn submit_files(
+        &self,
+        form_page: &str,
+        action: &str,
+        fields: &[(&str, &str)],
+        files: Vec<(&str, &str, &str, Vec<u8>)>,
+    ) -> Response {
         let (_, page) = self.get_text(form_page).await;
         let token = csrf_token_in(&page).unwrap_or_else(|| panic!("no CSRF token on {form_page}"));
         let mut form = reqwest::multipart::Form::new().text("csrf_token", token);
         for (name, value) in fields {
             form = form.text(name.to_string(), value.to_string());
         }
-        for (name, content_type, bytes) in files {
+        for (input, name, content_type, bytes) in files {
             let part = reqwest::multipart::Part::bytes(bytes)
                 .file_name(name.to_owned())
                 .mime_str(content_type)
                 .unwrap();
-            form = form.part("files", part);
+            form = form.part(input.to_owned(), part);
         }
         self.client
             .post(self.url(action))

@@ -374,3 +374,75 @@ on_both_databases! {
         assert_eq!(body["error"]["message"], "\"Title\" cannot be changed while the record is \"Approved\".", "{body}");
     }
 }
+
+on_both_databases! {
+    async fn a_documents_file_is_chosen_in_its_form_and_shown_by_name(app: TestApp) {
+        let desk = Desk::open(&app, "acme").await;
+        install_on_portal(&app, "acme", &desk, "plugins/document-approval", &["document"]).await;
+        let ann = desk.customer("ann@client.test", json!({})).await;
+        let new = "/records/document/new";
+        let (_, form) = ann.get_text(new).await;
+        assert!(form.contains("enctype=\"multipart/form-data\""), "{form}");
+        assert!(form.contains("type=\"file\" id=\"field-file\" name=\"file\"") && form.contains("One file, at most"), "{form}");
+        let pdf = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n".to_vec();
+
+        // Neither a file nor a link: the section says so by the field, and nothing is saved.
+        let response = ann.submit_files(new, "/records/document", &[("title", "Policy")], vec![]).await;
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let html = response.text().await.unwrap();
+        assert!(html.contains("Attach the document or give its link.") && html.contains("value=\"Policy\""), "{html}");
+        // A file of a kind not taken is refused by its field.
+        let response = ann.submit_files(new, "/records/document", &[("title", "Policy")],
+            vec![("file", "tool.exe", "application/octet-stream", b"MZ\x90\x00\x03\x00\x00\x00".to_vec())]).await;
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let html = response.text().await.unwrap();
+        assert!(html.contains("id=\"field-file-error\"") && html.contains("tool.exe"), "{html}");
+        assert_eq!(count(&ann, "document").await, 0);
+
+        // The file goes with the form: stored with the record, named on its page, downloadable.
+        let response = ann.submit_files(new, "/records/document", &[("title", "Policy")],
+            vec![("file", "policy.pdf", "application/pdf", pdf.clone())]).await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        let page = location(&response);
+        let id = page.rsplit('/').next().unwrap().to_owned();
+        let api = format!("/api/v1/objects/document/records/{id}");
+        let stored: Value = ann.get(&api).await.json().await.unwrap();
+        let file = stored["data"]["file"].as_str().unwrap().to_owned();
+        let (_, html) = ann.get_text(&page).await;
+        assert!(html.contains(&format!("href=\"/files/{file}\"")) && html.contains(">policy.pdf</a>"), "{html}");
+        let download = ann.get(&format!("/files/{file}")).await;
+        assert_eq!(download.status(), StatusCode::OK);
+        assert_eq!(download.bytes().await.unwrap().to_vec(), pdf);
+
+        // Another file replaces it; the box removes it (the link then has to say where it is).
+        let response = ann.submit_files(&page, &page, &[("version", "1"), ("title", "Policy")],
+            vec![("file", "policy-v2.pdf", "application/pdf", pdf.clone())]).await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        let stored: Value = ann.get(&api).await.json().await.unwrap();
+        let second = stored["data"]["file"].as_str().unwrap().to_owned();
+        assert_ne!(second, file);
+        assert!(ann.get_text(&page).await.1.contains(">policy-v2.pdf</a>"));
+        let response = ann.submit_form(&page, &page, &[("version", "2"), ("title", "Policy"), ("link", "https://x.test/p"), ("file__remove", "on")]).await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        let stored: Value = ann.get(&api).await.json().await.unwrap();
+        assert!(stored["data"].get("file").is_none(), "{stored}");
+
+        // Through the API: back to a file of this record; another record's file is refused.
+        let response = ann.patch_json(&api, &json!({ "version": 3, "data": { "file": file } })).await;
+        assert_eq!(response.status(), StatusCode::OK, "{}", response.text().await.unwrap());
+        let other = ann.submit_files(new, "/records/document", &[("title", "Other")],
+            vec![("file", "other.pdf", "application/pdf", pdf.clone())]).await;
+        let other_id = location(&other).rsplit('/').next().unwrap().to_owned();
+        let other: Value = ann.get(&format!("/api/v1/objects/document/records/{other_id}")).await.json().await.unwrap();
+        let foreign = other["data"]["file"].as_str().unwrap();
+        for bad in [json!(foreign), json!("01a24295-1d6a-74ea-9048-8eefe7869014")] {
+            let response = ann.patch_json(&api, &json!({ "version": 4, "data": { "file": bad } })).await;
+            assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+            let body: Value = response.json().await.unwrap();
+            assert!(body["error"]["fields"]["file"][0].as_str().unwrap().contains("attached to this record"), "{body}");
+        }
+        let response = ann.post_json("/api/v1/objects/document/records", &json!({ "data": { "title": "x", "file": file } })).await;
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(ann.get(&api).await.json::<Value>().await.unwrap()["version"], 4);
+    }
+}

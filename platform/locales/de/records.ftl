@@ -214,3 +214,7 @@ records-quick-mine = Von mir angelegt
 records-preview = Vorschau
 records-preview-empty = Noch nichts zur Vorschau.
 records-load-more = Mehr laden
+records-not-a-file-field = ist kein Feld für eine Datei.
+records-file-not-attached = muss eine an diesen Datensatz angehängte Datei sein (zuerst anhängen oder mit dem Formular senden).
+records-file-limit = Eine Datei, höchstens { $size }.
+records-file-remove = Datei entfernen

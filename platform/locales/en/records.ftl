@@ -214,3 +214,7 @@ records-quick-mine = Created by me
 records-preview = Preview
 records-preview-empty = Nothing to preview yet.
 records-load-more = Load more
+records-not-a-file-field = is not a field that holds a file.
+records-file-not-attached = must be a file attached to this record (attach it first, or send it with the form).
+records-file-limit = One file, at most { $size }.
+records-file-remove = Remove the file

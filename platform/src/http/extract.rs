@@ -258,6 +258,8 @@ fn check_csrf(expected: Option<&str>, submitted: Option<&str>) -> Result<(), Pag
 pub struct CsrfMultipart {
     pub fields: std::collections::BTreeMap<String, String>,
     pub files: Vec<files::Upload>,
+    /// The input each of `files` was chosen in, in the same order.
+    pub inputs: Vec<String>,
 }
 
 /// Room for the text fields and the multipart framing beside the files.
@@ -293,6 +295,7 @@ impl FromRequest<Arc<App>> for CsrfMultipart {
                 .map_err(|_| unreadable())?;
         let mut fields = std::collections::BTreeMap::new();
         let mut uploads = Vec::new();
+        let mut inputs = Vec::new();
         let mut total = 0u64;
         while let Some(mut field) = multipart.next_field().await.map_err(|_| unreadable())? {
             let name = field.name().unwrap_or_default().to_owned();
@@ -330,6 +333,7 @@ impl FromRequest<Arc<App>> for CsrfMultipart {
                         content_type,
                         bytes: Bytes::from(data),
                     });
+                    inputs.push(name);
                 }
                 None => {
                     let text = String::from_utf8(data).map_err(|_| unreadable())?;
@@ -349,6 +353,41 @@ impl FromRequest<Arc<App>> for CsrfMultipart {
         Ok(Self {
             fields,
             files: uploads,
+            inputs,
         })
+    }
+}
+
+/// A record's form: URL-encoded, or multipart when its object has file fields (each file then
+/// named by the input it was chosen in). Either way the CSRF token is checked first and the
+/// limits of [`CsrfForm`] and [`CsrfMultipart`] hold; the route must lift the default body limit.
+#[derive(Debug)]
+pub struct RecordForm {
+    pub fields: std::collections::BTreeMap<String, String>,
+    pub files: Vec<(String, files::Upload)>,
+}
+
+impl FromRequest<Arc<App>> for RecordForm {
+    type Rejection = PageError;
+
+    async fn from_request(req: Request, app: &Arc<App>) -> Result<Self, Self::Rejection> {
+        let multipart = req
+            .headers()
+            .get(axum::http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("multipart/form-data"));
+        if multipart {
+            let form = CsrfMultipart::from_request(req, app).await?;
+            Ok(Self {
+                fields: form.fields,
+                files: form.inputs.into_iter().zip(form.files).collect(),
+            })
+        } else {
+            let CsrfForm(fields) = CsrfForm::from_request(req, app).await?;
+            Ok(Self {
+                fields,
+                files: Vec::new(),
+            })
+        }
     }
 }

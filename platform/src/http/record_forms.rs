@@ -26,7 +26,7 @@ pub struct FormField {
     pub name: String,
     pub title: String,
     /// `text`, `textarea`, `markdown` (a textarea with a preview), `select`, `checkbox`, `number`,
-    /// `money`, `date`, `datetime`, `email`, `url`, `reference`.
+    /// `money`, `date`, `datetime`, `email`, `url`, `reference`, `file`.
     pub widget: &'static str,
     /// The value as the input holds it (for a reference, the record's id).
     pub value: String,
@@ -65,6 +65,9 @@ pub struct Problems {
 
 fn widget(field: &Field) -> &'static str {
     let schema = &field.schema;
+    if field.is_file() {
+        return "file";
+    }
     if schema.get("enum").is_some() {
         return "select";
     }
@@ -108,9 +111,10 @@ fn shown(object: &ObjectType, field: &Field, widget: &str, value: &Value) -> Str
         ("number", Value::Number(n)) => locale.number(n.as_f64().unwrap_or_default(), 0),
         ("datetime", Value::String(s)) => super::views::when(s),
         ("date", Value::String(s)) => super::views::day(s),
-        ("select", Value::String(s)) => {
-            crate::i18n::value_label(object.code.as_str(), &field.name, s)
-        }
+        ("select", Value::String(s)) => match object.statuses.iter().find(|st| &st.code == s) {
+            Some(status) if field.name == "status" => object.status_shown(status),
+            _ => crate::i18n::value_label(object.code.as_str(), &field.name, s),
+        },
         ("checkbox", Value::Bool(true)) => crate::tr!("common-yes"),
         ("checkbox", Value::Bool(false)) => crate::tr!("common-no"),
         (_, Value::String(s)) => s.clone(),
@@ -193,6 +197,8 @@ pub fn refill(
                     "false".into()
                 }
             }
+            // A browser cannot put a chosen file back: the stored one stays shown.
+            "file" => std::mem::take(&mut field.value),
             _ => form.get(&field.name).cloned().unwrap_or_default(),
         };
         if field.widget == "reference" {
@@ -268,6 +274,11 @@ pub fn arrange(
     groups
 }
 
+/// The checkbox that asks to remove a file field's file.
+fn remove_input(field: &str) -> String {
+    format!("{field}__remove")
+}
+
 /// Turns a submitted form into field data. Only writable fields are read; an empty input clears
 /// the field (`null`), so the result is also a merge patch for an update. Values that cannot be
 /// what the field needs are reported per field.
@@ -287,6 +298,9 @@ pub fn parse(
         let widget = widget(field);
         let raw = form.get(&field.name).map(|v| v.trim());
         let value = match (widget, raw) {
+            // A file comes as an upload of its own; the form only asks to remove the stored one.
+            ("file", _) if form.contains_key(&remove_input(&field.name)) => Value::Null,
+            ("file", _) => continue,
             ("checkbox", raw) => Value::Bool(raw.is_some_and(|v| !v.is_empty())),
             (_, None | Some("")) => Value::Null,
             ("number" | "money", Some(raw)) => {

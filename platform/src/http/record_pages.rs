@@ -18,7 +18,7 @@ use serde_json::Value;
 
 use super::{
     error::PageError,
-    extract::{ApiQuery, ConsoleUser, CsrfForm, CsrfMultipart, PortalUser},
+    extract::{ApiQuery, ConsoleUser, CsrfForm, CsrfMultipart, PortalUser, RecordForm},
     flash::{self, Flash},
     folder_pages, page_context,
     record_forms::{self, FormField},
@@ -133,7 +133,7 @@ macro_rules! surface_routes {
             State(app): State<Arc<App>>,
             $user(who): $user,
             Path(object): Path<String>,
-            CsrfForm(form): CsrfForm<BTreeMap<String, String>>,
+            form: RecordForm,
         ) -> Response {
             self::create(&app, &who, &object, form, $surface).await
         }
@@ -149,7 +149,7 @@ macro_rules! surface_routes {
             State(app): State<Arc<App>>,
             $user(who): $user,
             Path((object, id)): Path<(String, String)>,
-            CsrfForm(form): CsrfForm<BTreeMap<String, String>>,
+            form: RecordForm,
         ) -> Response {
             self::update(&app, &who, &object, &id, form, $surface).await
         }
@@ -203,7 +203,13 @@ macro_rules! surface_routes {
         Router::new()
             .route("/", get(index))
             .route("/markdown-preview", post(markdown_preview))
-            .route("/{object}", get(list).post(create))
+            // Record forms with file fields are multipart: their extractor bounds what it reads.
+            .route(
+                "/{object}",
+                get(list)
+                    .post(create)
+                    .layer(axum::extract::DefaultBodyLimit::disable()),
+            )
             .route("/{object}/new", get(new))
             .route("/{object}/export", get(export))
             .route("/{object}/columns", post(choose_columns))
@@ -213,7 +219,12 @@ macro_rules! surface_routes {
             .route("/{object}/{id}/folders", post(file))
             .route("/{object}/{id}/tags", post(tag))
             .route("/{object}/pick/{field}", get(pick))
-            .route("/{object}/{id}", get(show).post(update))
+            .route(
+                "/{object}/{id}",
+                get(show)
+                    .post(update)
+                    .layer(axum::extract::DefaultBodyLimit::disable()),
+            )
             .route("/{object}/{id}/delete", post(delete))
             .route("/{object}/{id}/share", post(share))
             .route("/{object}/{id}/actions/{action}", post(act))
@@ -738,6 +749,7 @@ async fn new_form(
             groups => Serde(&groups),
             problems => problems.as_ref().map(Serde),
             return_to => refused.and_then(|(form, _)| return_to(form, surface)),
+            multipart => object.fields.iter().any(records::Field::is_file),
             ..page_context(who)
         },
     )
@@ -759,9 +771,13 @@ async fn create(
     app: &App,
     who: &Authenticated,
     code: &str,
-    mut form: BTreeMap<String, String>,
+    form: RecordForm,
     surface: Surface,
 ) -> Response {
+    let RecordForm {
+        fields: mut form,
+        files,
+    } = form;
     // Who may not create these records gets the error page, not the form back.
     let object = match records::object_type(&who.actor, code).and_then(|object| {
         access::check(&who.actor, Capability::Records(&object, Operation::Create))?;
@@ -774,7 +790,15 @@ async fn create(
         let columns = Columns::of(&who.actor, &object);
         let data =
             record_forms::without_nulls(read_form(app, who, &object, &columns, &mut form).await?);
-        records::create(app, &who.actor, code, Value::Object(data)).await
+        records::create_with_files(
+            app,
+            &who.actor,
+            code,
+            Value::Object(data),
+            Vec::new(),
+            files,
+        )
+        .await
     }
     .await;
     match outcome {
@@ -815,7 +839,16 @@ async fn record_page(
 ) -> Result<Response, PageError> {
     let object = records::object_type(&who.actor, code)?;
     let (opened, data, columns) = open_for_form(app, who, &object, id).await?;
+    let files = crate::files::of_record(app, &who.actor, code, id)
+        .await
+        .unwrap_or_default();
     let mut fields: Vec<FormField> = record_forms::fields(&object, &columns, &data);
+    // A file field shows its file's name.
+    for field in fields.iter_mut().filter(|f| f.widget == "file") {
+        if let Some(file) = files.iter().find(|f| f.id == field.value) {
+            field.shown = file.file_name.clone();
+        }
+    }
     for field in fields.iter_mut().filter(|f| f.reference.is_some()) {
         if let Some(title) = opened.titles.get(&field.value) {
             field.shown = title.clone();
@@ -855,9 +888,6 @@ async fn record_page(
         && surface.prefix == CONSOLE.prefix
         && (access::check(&who.actor, Capability::ConfigureAccess).is_ok()
             || access::check(&who.actor, Capability::ManagePortalUsers).is_ok());
-    let files = crate::files::of_record(app, &who.actor, code, id)
-        .await
-        .unwrap_or_default();
     let actions = crate::sections::actions::available(app, &who.actor, code, id)
         .await
         .unwrap_or_default();
@@ -898,6 +928,7 @@ async fn record_page(
             read_only_reason => &opened.read_only_reason,
             rights => Serde(&rights),
             can_pick_grantees,
+            multipart => object.fields.iter().any(records::Field::is_file),
             title => object.title_field.as_ref().and_then(|t| data.get(t)).and_then(Value::as_str).unwrap_or_default(),
             ..page_context(who)
         },
@@ -1007,9 +1038,13 @@ async fn update(
     who: &Authenticated,
     code: &str,
     id: &str,
-    mut form: BTreeMap<String, String>,
+    form: RecordForm,
     surface: Surface,
 ) -> Response {
+    let RecordForm {
+        fields: mut form,
+        files,
+    } = form;
     let back = format!("{}/{code}/{id}", surface.prefix);
     let outcome = async {
         let object = records::object_type(&who.actor, code)?;
@@ -1019,8 +1054,8 @@ async fn update(
             .get("version")
             .and_then(|v| v.parse().ok())
             .ok_or_else(|| Error::BadRequest(crate::tr!("records-form-no-version")))?;
-        let changes = read_form(app, who, &object, &columns, &mut form).await?;
-        records::update(app, &who.actor, code, id, version, Value::Object(changes)).await
+        let changes = Value::Object(read_form(app, who, &object, &columns, &mut form).await?);
+        records::update_with_files(app, &who.actor, code, id, version, changes, files).await
     }
     .await;
     match outcome {

@@ -338,23 +338,29 @@ async fn read(
 }
 
 pub async fn create(app: &App, actor: &Actor, object: &str, data: Value) -> Result<Value> {
-    create_with_files(app, actor, object, data, Vec::new()).await
+    create_with_files(app, actor, object, data, Vec::new(), Vec::new()).await
 }
 
-/// Creates a record with files attached, all or nothing: the files are checked before anything
-/// is written, and the record and its files' metadata are written in one transaction.
+/// Files for a record's file fields, by field name.
+pub type FieldFiles = Vec<(String, crate::files::Upload)>;
+
+/// Creates a record with files attached (`uploads`) and files in its file fields, all or
+/// nothing: the files are checked before anything is written, and the record and its files'
+/// metadata are written in one transaction.
 pub async fn create_with_files(
     app: &App,
     actor: &Actor,
     object: &str,
     data: Value,
     uploads: Vec<crate::files::Upload>,
+    field_files: FieldFiles,
 ) -> Result<Value> {
     let (object, columns) = open(actor, object, Operation::Create)?;
     crate::files::check(&uploads, app.config.max_attachment_bytes)?;
     let mut data = into_fields(data)?;
     columns.check_writes(&object, data.keys())?;
     let supplied = data.clone();
+    let placed = place_field_files(app, &object, &columns, &mut data, field_files)?;
     // A custom section's hooks run before the write transaction (their imports open their own).
     sections::plugins::before_save(app, actor, &object, &mut data, None).await?;
     // What only reads (built-in sections filling the record from lookups, the references'
@@ -363,17 +369,20 @@ pub async fn create_with_files(
     sections::before_save(app, &mut read, actor, &object, &mut data, None).await?;
     object.validate(&data).map_err(Error::invalid_fields)?;
     check_references(&mut read, actor, &object, &data, &supplied).await?;
+    check_file_fields(&mut read, &object, None, &supplied).await?;
     drop(read);
     let mut tx = app.db.begin(actor.tenant.id, Access::Write).await?;
     check_parent_open(&mut tx, actor, &object, &data).await?;
     let record = insert(app, &mut tx, actor, &object, &data).await?;
-    let staged = if uploads.is_empty() {
+    let mut named = placed;
+    named.extend(uploads.into_iter().map(|u| (crate::files::new_id(), u)));
+    let staged = if named.is_empty() {
         None
     } else {
         let owner = crate::files::record_owner(object.code.as_str());
         let id = record.id.to_string();
         Some(
-            crate::files::attach(app, &mut tx, actor, &owner, &id, uploads)
+            crate::files::attach_as(app, &mut tx, actor, &owner, &id, named)
                 .await?
                 .1,
         )
@@ -426,11 +435,25 @@ pub async fn update(
     version: i64,
     changes: Value,
 ) -> Result<Value> {
+    update_with_files(app, actor, object, id, version, changes, Vec::new()).await
+}
+
+/// [`update`] with new files for file fields, stored with the record in the same write.
+pub async fn update_with_files(
+    app: &App,
+    actor: &Actor,
+    object: &str,
+    id: &str,
+    version: i64,
+    changes: Value,
+    field_files: FieldFiles,
+) -> Result<Value> {
     let (object, columns) = open(actor, object, Operation::Update)?;
     let id = RecordId::parse(id)?;
-    let changes = into_fields(changes)?;
+    let mut changes = into_fields(changes)?;
     columns.check_writes(&object, changes.keys())?;
     let supplied = changes.clone();
+    let placed = place_field_files(app, &object, &columns, &mut changes, field_files)?;
     let merged = |current: &Record| {
         let mut data = current.data.clone();
         for (field, value) in changes.clone() {
@@ -472,10 +495,19 @@ pub async fn update(
     sections::before_save(app, &mut tx, actor, &object, &mut data, Some(&current)).await?;
     object.validate(&data).map_err(Error::invalid_fields)?;
     check_references(&mut tx, actor, &object, &data, &supplied).await?;
+    check_file_fields(&mut tx, &object, Some(id), &supplied).await?;
     // Nothing changes: no new version, nobody told.
     if data == current.data {
         return Ok(columns.render(&current));
     }
+    let staged = if placed.is_empty() {
+        None
+    } else {
+        let owner = crate::files::record_owner(object.code.as_str());
+        let (_, staged) =
+            crate::files::attach_as(app, &mut tx, actor, &owner, &id.to_string(), placed).await?;
+        Some(staged)
+    };
     let updated = storage::update(
         &mut tx,
         &object.code,
@@ -489,6 +521,9 @@ pub async fn update(
     .ok_or_else(|| stale(version))?;
     sections::after_save(app, &mut tx, actor, &object, &updated, Some(&current)).await?;
     tx.commit().await?;
+    if let Some(staged) = staged {
+        staged.keep();
+    }
     sections::plugins::after_save(app, actor, &object, &updated, Some(&current)).await?;
     Ok(columns.render(&updated))
 }
@@ -510,6 +545,71 @@ pub async fn delete(app: &App, actor: &Actor, object: &str, id: &str) -> Result<
     sections::after_delete(&mut tx, &object, id).await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// Puts each of `files` in its file field of `data` under the id its attachment will have, and
+/// returns them with those ids; every field must be a file field the actor may write, and every
+/// file acceptable, before anything else happens.
+fn place_field_files(
+    app: &App,
+    object: &ObjectType,
+    columns: &Columns,
+    data: &mut Map<String, Value>,
+    files: FieldFiles,
+) -> Result<Vec<(String, crate::files::Upload)>> {
+    let mut placed = Vec::with_capacity(files.len());
+    for (field, upload) in files {
+        if !object.field(&field).is_some_and(Field::is_file) {
+            return Err(Error::invalid_field(
+                &field,
+                crate::tr!("records-not-a-file-field"),
+            ));
+        }
+        columns.check_writes(object, [&field])?;
+        crate::files::check(
+            std::slice::from_ref(&upload),
+            app.config.max_attachment_bytes,
+        )
+        .map_err(|e| e.for_field(&field))?;
+        let id = crate::files::new_id();
+        data.insert(field, Value::String(id.clone()));
+        placed.push((id, upload));
+    }
+    Ok(placed)
+}
+
+/// File fields someone set through the API name a file already attached to this record (a new
+/// record has none yet: its files come with it, through a form).
+async fn check_file_fields(
+    tx: &mut TenantTx,
+    object: &ObjectType,
+    record: Option<RecordId>,
+    supplied: &Map<String, Value>,
+) -> Result<()> {
+    let mut errors = FieldErrors::new();
+    for field in object.fields.iter().filter(|f| f.is_file()) {
+        let Some(Value::String(id)) = supplied.get(&field.name) else {
+            continue;
+        };
+        let attached = match record {
+            Some(record) => crate::files::find(tx, id).await?.is_some_and(|(a, _)| {
+                a.owner_kind == crate::files::record_owner(object.code.as_str())
+                    && a.owner_id == record.to_string()
+            }),
+            None => false,
+        };
+        if !attached {
+            errors
+                .entry(field.name.clone())
+                .or_default()
+                .push(crate::tr!("records-file-not-attached"));
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::invalid_fields(errors))
+    }
 }
 
 /// A detail (a line of an order) is written by people only while its parent's status lets them

@@ -103,6 +103,11 @@ impl Field {
         self.schema.get("readOnly").and_then(Value::as_bool) == Some(true)
     }
 
+    /// Holds a file stored with the record: the id of one of its attachments (`x-file`).
+    pub fn is_file(&self) -> bool {
+        self.schema.get("x-file").and_then(Value::as_bool) == Some(true)
+    }
+
     /// For an amount of money, its currency (`x-currency`).
     pub fn currency(&self) -> Option<&str> {
         self.schema.get("x-currency").and_then(Value::as_str)

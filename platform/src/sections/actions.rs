@@ -32,8 +32,12 @@ pub struct Available {
 #[derive(Debug, Clone, Serialize)]
 pub struct Event {
     pub action: String,
+    /// The action's label, as its button says it.
+    pub action_label: String,
     pub from_status: Option<String>,
     pub to_status: Option<String>,
+    /// The status moved to, as the reader sees it.
+    pub to_status_title: Option<String>,
     pub comment: Option<String>,
     pub user_name: String,
     pub at: Timestamp,
@@ -179,12 +183,27 @@ pub async fn history(app: &App, actor: &Actor, object: &str, id: &str) -> Result
     .bind(record.id)
     .fetch_all(tx.conn())
     .await?;
+    let status_title = |code: &str| {
+        object
+            .statuses
+            .iter()
+            .find(|s| s.code == code)
+            .map_or_else(|| code.to_owned(), |s| object.status_shown(s))
+    };
     rows.iter()
         .map(|r| {
+            let action: String = r.try_get("action")?;
+            let to_status: Option<String> = r.try_get("to_status")?;
             Ok(Event {
-                action: r.try_get("action")?,
+                action_label: object
+                    .actions
+                    .iter()
+                    .find(|a| a.code == action)
+                    .map_or_else(|| action.clone(), |a| a.label.clone()),
+                action,
                 from_status: r.try_get("from_status")?,
-                to_status: r.try_get("to_status")?,
+                to_status_title: to_status.as_deref().map(status_title),
+                to_status,
                 comment: r.try_get("comment")?,
                 user_name: r.try_get("user_name")?,
                 at: r.try_get("at")?,

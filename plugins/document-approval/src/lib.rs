@@ -34,13 +34,20 @@ impl DocumentApprovals {
 
 impl Section for DocumentApprovals {
     fn validate(_ctx: &Context, record: &Record) -> Vec<Issue> {
-        match record.field::<i64>("required_approvals") {
-            Some(n) if !(1..=10).contains(&n) => vec![Issue::field(
+        let mut issues = Vec::new();
+        if let Some(n) = record.field::<i64>("required_approvals")
+            && !(1..=10).contains(&n)
+        {
+            issues.push(Issue::field(
                 "required_approvals",
                 "Between 1 and 10 approvals.",
-            )],
-            _ => Vec::new(),
+            ));
         }
+        // The document itself: uploaded, or where it lives.
+        if record.field::<String>("file").is_none() && record.field::<String>("link").is_none() {
+            issues.push(Issue::field("link", "Attach the document or give its link."));
+        }
+        issues
     }
 
     fn before_save(

@@ -526,7 +526,7 @@ pub async fn open_case(
     data: Value,
     uploads: Vec<crate::files::Upload>,
 ) -> Result<Value> {
-    records::create_with_files(app, actor, OBJECT, data, uploads).await
+    records::create_with_files(app, actor, OBJECT, data, uploads, Vec::new()).await
 }
 
 /// What the new-case form offers the actor: services, and the agreements to choose from.
