@@ -397,7 +397,7 @@ async fn a_document_is_sent_for_review_and_approved_on_the_portal() {
         let page = author.current_url().await.unwrap().path().to_owned();
         assert!(page.starts_with("/records/document/"), "{page}");
         click(&author, review).await;
-        wait_for_text(&author, "send_for_review → in_review").await;
+        wait_for_text(&author, "Send for review → In review").await;
 
         // The approver opens it, may approve or (with a comment) reject, and approves.
         sign_in(&approver, &origin, "dora@client.test").await;
@@ -412,11 +412,11 @@ async fn a_document_is_sent_for_review_and_approved_on_the_portal() {
             "#actions form[action$='/actions/approve'] button",
         )
         .await;
-        wait_for_text(&approver, "approve → approved").await;
+        wait_for_text(&approver, "Approve → Approved").await;
 
         // The author sees the outcome and who approved.
         author.refresh().await.unwrap();
-        let history = wait_for_text(&author, "approve → approved").await;
+        let history = wait_for_text(&author, "Approve → Approved").await;
         assert!(history.contains("dora@client.test"), "{history}");
         assert!(
             author
@@ -860,6 +860,55 @@ async fn axe_finds_nothing_serious_in_light_or_dark_colours() {
         )
         .await;
     assert_eq!(response.status(), StatusCode::CREATED);
+    // An organization whose administrator manages it on the portal, and a custom section.
+    let account = desk.create("account", json!({ "name": "Initech" })).await;
+    let response = desk
+        .admin
+        .post_json(
+            "/api/v1/organizations",
+            &json!({ "account": account["id"] }),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let organization = response.json::<serde_json::Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let response = desk
+        .admin
+        .post_json(
+            &format!("/api/v1/organizations/{organization}/members"),
+            &json!({ "emails": "olga@initech.test peter@initech.test" }),
+        )
+        .await;
+    let added: serde_json::Value = response.json().await.unwrap();
+    for member in added["data"].as_array().unwrap() {
+        let link = member["setup_link"].as_str().unwrap();
+        desk.tenant
+            .browser()
+            .set_password(link, "customer password 1")
+            .await;
+    }
+    let olga = added["data"][0]["user"]["id"].as_str().unwrap();
+    let response = desk
+        .admin
+        .client
+        .patch(desk.admin.url(&format!(
+            "/api/v1/organizations/{organization}/members/{olga}"
+        )))
+        .json(&json!({ "admin": true }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::NO_CONTENT);
+    install_on_portal(
+        &app,
+        "acme",
+        &desk,
+        "plugins/leave-request",
+        &["leave_request"],
+    )
+    .await;
     let origin = desk.tenant.origin.clone();
     let console_pages = [
         "/console".to_owned(),
@@ -886,6 +935,16 @@ async fn axe_finds_nothing_serious_in_light_or_dark_colours() {
         format!("/console/records/knowledge_article/{article_id}"),
         "/console/mail/templates/invitation".to_owned(),
         "/console/calendars".to_owned(),
+        format!("/console/access/organizations/{organization}"),
+        "/console/records/leave_request".to_owned(),
+        "/console/records/leave_request/new".to_owned(),
+        "/console/access/operations".to_owned(),
+    ];
+    // The organization's administrator's portal: its profile, members, and a section's form.
+    let organization_pages = [
+        "/organization".to_owned(),
+        "/records/leave_request".to_owned(),
+        "/records/leave_request/new".to_owned(),
     ];
     let pages = [
         "/notifications".to_owned(),
@@ -929,17 +988,19 @@ async fn axe_finds_nothing_serious_in_light_or_dark_colours() {
                     found.push(format!("{scheme} {page}: {v}"));
                 }
             }
+            click(&browser, "form[action='/logout'] button").await;
+            sign_in(&browser, &origin, "olga@initech.test").await;
+            for page in &organization_pages {
+                browser.goto(&format!("{origin}{page}")).await.unwrap();
+                wait_for(&browser, "main").await;
+                for v in serious_violations(&browser, &axe).await {
+                    found.push(format!("{scheme} {page}: {v}"));
+                }
+            }
             // The console, as its administrator.
             click(&browser, "form[action='/logout'] button").await;
             wait_for(&browser, "input[name=login]").await;
-            browser
-                .goto(&format!("{origin}/console/login"))
-                .await
-                .unwrap();
-            type_into(&browser, "input[name=login]", "admin@acme.test").await;
-            type_into(&browser, "input[name=password]", "admin password 1").await;
-            click(&browser, "main button[type=submit]").await;
-            wait_for(&browser, "form[action='/console/logout']").await;
+            sign_in_console(&browser, &origin, "admin@acme.test", "admin password 1").await;
             for page in &console_pages {
                 browser.goto(&format!("{origin}{page}")).await.unwrap();
                 wait_for(&browser, "main").await;
@@ -1240,6 +1301,57 @@ async fn every_refused_form_says_why_on_the_page() {
         .await;
         submit_unchecked(&browser, "form[action='/console/users'] input[name=login]").await;
         wait_for_text(&browser, "is not a valid e-mail address").await;
+
+        // A list shown with no column at all.
+        let contacts = format!("{origin}/console/records/contact");
+        browser.goto(&contacts).await.unwrap();
+        click(&browser, "#columns summary").await;
+        browser
+            .execute(
+                "document.querySelectorAll('#columns input[name=column]').forEach(b => b.checked = false);",
+                vec![],
+            )
+            .await
+            .unwrap();
+        click(&browser, "#columns button:not([name])").await;
+        wait_for_text(&browser, "choose 1 to").await;
+
+        // A folder without a name.
+        browser
+            .goto(&format!("{contacts}/folders/new"))
+            .await
+            .unwrap();
+        submit_unchecked(&browser, "input[name=name]").await;
+        wait_for_text(&browser, "must be 1 to 100 characters").await;
+
+        // A tag with a colon, on a record's page.
+        let account = desk.create("account", json!({ "name": "Umbrella" })).await;
+        browser
+            .goto(&format!(
+                "{origin}/console/records/account/{}",
+                account["id"].as_str().unwrap()
+            ))
+            .await
+            .unwrap();
+        type_into(&browser, "input[name=tag]", "vip:gold").await;
+        click(&browser, "form[action$='/tags'] button").await;
+        wait_for_text(&browser, "a tag is 1 to 50 characters, without a colon").await;
+
+        // A role without a name, and a grant to nobody anyone is called.
+        browser
+            .goto(&format!("{origin}/console/access/roles"))
+            .await
+            .unwrap();
+        type_into(&browser, "form[action='/console/access/roles'] input[name=name]", " ").await;
+        click(&browser, "form[action='/console/access/roles'] button").await;
+        wait_for_text(&browser, "must be 1 to 120 characters long").await;
+        browser
+            .goto(&format!("{origin}/console/access/operations"))
+            .await
+            .unwrap();
+        type_into(&browser, "#grant-export_to_file", "Nobody Known").await;
+        click(&browser, "form:has(#grant-export_to_file) > button").await;
+        wait_for_text(&browser, "Nothing you may choose is called “Nobody Known”.").await;
     }
     .await;
     browser.close().await.unwrap();

@@ -120,10 +120,7 @@ pub async fn file(
 
 /// The folders of a list, for its page: each with whether it is the one shown and whether the
 /// viewer may delete it.
-pub async fn of_list(app: &App, who: &Authenticated, code: &str) -> Vec<View> {
-    let Ok(list) = folders::list(app, &who.actor, code).await else {
-        return Vec::new();
-    };
+pub fn views(who: &Authenticated, list: &[folders::Folder]) -> Vec<View> {
     let me = who.actor.user.to_string();
     list.iter()
         .map(|f| {
@@ -212,7 +209,12 @@ async fn builder(
     let object = records::object_type(&who.actor, code)?;
     let columns = Columns::of(&who.actor, &object);
     let fields: Vec<View> = record_pages::filterable(&object, &columns);
-    let parents = of_list(app, who, code).await;
+    let parents = views(
+        who,
+        &folders::list(app, &who.actor, code)
+            .await
+            .unwrap_or_default(),
+    );
     // A folder may be shared with a role its creator is in (an administrator: any role).
     let mut roles: Vec<(String, String)> = who
         .actor

@@ -372,24 +372,23 @@ async fn list(
 ) -> Result<Response, PageError> {
     let object = records::object_type(&who.actor, code)?;
     let columns = Columns::of(&who.actor, &object);
-    let listed = async {
-        let request = list_request(app, who, code, &query, Some(PAGE)).await?;
-        records::list_counted(app, &who.actor, code, &request).await
-    };
-    let (page, count, problem) = match listed.await {
+    let folder = query.folder.as_deref().filter(|f| !f.is_empty());
+    let list_page =
+        records::list_page(app, &who.actor, code, query.request(Some(PAGE)), folder).await?;
+    let (page, count, problem) = match list_page.listed {
         Ok((page, count)) => (Some(page), Some(count), None),
         Err(Error::BadRequest(message) | Error::Invalid { message, .. }) => {
             (None, None, Some(message))
         }
         Err(other) => return Err(other.into()),
     };
-    let shown_columns = records::list_view::columns(app, &who.actor, code).await?;
+    let shown_columns = list_page.columns;
     let shown = page.as_ref().map_or(0, |p| p.data.len());
     let read_only_reason = records::read_only_reason(&who.actor, code);
     let can_create = read_only_reason.is_none()
         && access::check(&who.actor, Capability::Records(&object, Operation::Create)).is_ok();
     let filterable = filterable(&object, &columns);
-    let folders = folder_pages::of_list(app, who, code).await;
+    let folders = folder_pages::views(who, &list_page.folders);
     let quick = quick_filters(who, &object, &columns, &query, surface);
     Ok(render(
         flash,

@@ -37,6 +37,14 @@ pub struct Folder {
 }
 
 impl Folder {
+    /// What the folder keeps, for a list request.
+    pub fn scope(&self) -> FolderScope {
+        match &self.condition {
+            Some(condition) => FolderScope::Matching(condition.clone()),
+            None => FolderScope::Records(self.id.clone()),
+        }
+    }
+
     pub fn is_static(&self) -> bool {
         self.condition.is_none()
     }
@@ -94,11 +102,37 @@ pub async fn get(app: &App, actor: &Actor, object: &str, id: &str) -> Result<Fol
 
 /// What the folder `id` keeps, for a list request.
 pub async fn scope(app: &App, actor: &Actor, object: &str, id: &str) -> Result<FolderScope> {
-    let folder = get(app, actor, object, id).await?;
-    Ok(match folder.condition {
-        Some(condition) => FolderScope::Matching(condition),
-        None => FolderScope::Records(folder.id),
-    })
+    Ok(get(app, actor, object, id).await?.scope())
+}
+
+/// For a list page, in its transaction: the folders of the list the actor sees (none without
+/// "Use folders") and, when the page is of the folder `chosen`, what it keeps.
+pub(crate) async fn for_list(
+    tx: &mut TenantTx,
+    actor: &Actor,
+    object: &ObjectType,
+    chosen: Option<&str>,
+) -> Result<(Vec<Folder>, Option<FolderScope>)> {
+    if let Err(refused) = access::check(actor, Capability::System(SystemOperation::UseFolders)) {
+        return match chosen {
+            Some(_) => Err(refused),
+            None => Ok((Vec::new(), None)),
+        };
+    }
+    let seen: Vec<Folder> = load(tx, object.code.as_str())
+        .await?
+        .into_iter()
+        .filter(|f| sees(actor, f))
+        .collect();
+    let scope = chosen
+        .map(|id| {
+            seen.iter()
+                .find(|f| f.id == id)
+                .map(Folder::scope)
+                .ok_or(Error::NotFound("folder"))
+        })
+        .transpose()?;
+    Ok((seen, scope))
 }
 
 pub async fn create(app: &App, actor: &Actor, object: &str, new: NewFolder) -> Result<Folder> {

@@ -2,7 +2,7 @@
 //! object; a list and its export show them. Only columns the user may see are ever shown, whatever
 //! was chosen before a permission changed.
 
-use super::ListColumn;
+use super::{Columns, ListColumn, ObjectType};
 use crate::{
     access::{Actor, Operation},
     app::App,
@@ -17,9 +17,19 @@ pub const MAX_COLUMNS: usize = 12;
 pub async fn columns(app: &App, actor: &Actor, object: &str) -> Result<Vec<ListColumn>> {
     let (object, columns) = super::open(actor, object, Operation::Read)?;
     let mut tx = app.db.begin(actor.tenant.id, Access::Read).await?;
-    Ok(match chosen(&mut tx, actor, object.code.as_str()).await? {
-        Some(names) => columns.chosen(&object, &names),
-        None => columns.listed(&object),
+    columns_in(&mut tx, actor, &object, &columns).await
+}
+
+/// [`columns`] in the caller's transaction, with the actor's column access already worked out.
+pub(crate) async fn columns_in(
+    tx: &mut TenantTx,
+    actor: &Actor,
+    object: &ObjectType,
+    columns: &Columns,
+) -> Result<Vec<ListColumn>> {
+    Ok(match chosen(tx, actor, object.code.as_str()).await? {
+        Some(names) => columns.chosen(object, &names),
+        None => columns.listed(object),
     })
 }
 

@@ -161,6 +161,47 @@ pub async fn list_counted(
 ) -> Result<(Page, Count)> {
     let listing = Listing::of(actor, object, request)?;
     let mut tx = app.db.begin(actor.tenant.id, Access::Read).await?;
+    counted(&mut tx, actor, listing).await
+}
+
+/// What a list page shows, read in one transaction.
+#[derive(Debug)]
+pub struct ListPage {
+    /// The page and how many records the list holds, or why the request lists nothing.
+    pub listed: Result<(Page, Count)>,
+    /// The columns the reader chose for this list, else the object's default ones.
+    pub columns: Vec<ListColumn>,
+    /// The list's folders the reader sees.
+    pub folders: Vec<folders::Folder>,
+}
+
+/// A list page: [`list_counted`] of `request` (in the folder `folder`, if given), with the
+/// reader's columns and folders, in one transaction.
+pub async fn list_page(
+    app: &App,
+    actor: &Actor,
+    object: &str,
+    mut request: ListRequest,
+    folder: Option<&str>,
+) -> Result<ListPage> {
+    let (object_type, columns) = open(actor, object, Operation::Read)?;
+    let mut tx = app.db.begin(actor.tenant.id, Access::Read).await?;
+    let (folders, scope) = folders::for_list(&mut tx, actor, &object_type, folder).await?;
+    request.folder = scope.or(request.folder);
+    let listed = match Listing::of(actor, object, &request) {
+        Ok(listing) => counted(&mut tx, actor, listing).await,
+        Err(refused) => Err(refused),
+    };
+    let columns = list_view::columns_in(&mut tx, actor, &object_type, &columns).await?;
+    Ok(ListPage {
+        listed,
+        columns,
+        folders,
+    })
+}
+
+/// A page of `listing` and how many records the whole list holds.
+async fn counted(tx: &mut TenantTx, actor: &Actor, listing: Listing) -> Result<(Page, Count)> {
     let sql = listing.plan.count_sql(
         tx.dialect(),
         tx.tenant_param(),
@@ -173,7 +214,7 @@ pub async fn list_counted(
         .await?
         .ok_or_else(|| Error::Internal(anyhow::anyhow!("COUNT answered no row")))?;
     let count = Count::of(sqlx::Row::try_get(&row, "n")?);
-    Ok((listing.fetch(&mut tx, actor).await?, count))
+    Ok((listing.fetch(tx, actor).await?, count))
 }
 
 /// [`list`] inside a transaction the caller reads more in.
