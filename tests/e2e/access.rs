@@ -374,5 +374,20 @@ on_both_databases! {
         }
         // Toronto may read none of them and finds none.
         assert!(pages(o.toronto.clone(), "router", 2).await.is_empty());
+
+        // The count of the whole list, read from the rights alone when nothing filters it: what
+        // each may see, without the records deleted since.
+        let count = |browser: Browser, query: &'static str| async move {
+            let list: Value = browser.get(&format!("{ARTICLES}?count=true&limit=1{query}")).await.json().await.unwrap();
+            (list["count"]["records"].as_u64().unwrap(), list["count"]["more"].as_bool().unwrap())
+        };
+        assert_eq!(count(o.boston.clone(), "").await, (40, false));
+        let routers = written.iter().filter(|t| t.starts_with("router")).count() as u64;
+        assert_eq!(count(o.boston.clone(), "&filter=title:contains:router").await, (routers, false));
+        assert_eq!(count(o.toronto.clone(), "").await, (0, false));
+        let first: Value = o.boston.get(&format!("{ARTICLES}?limit=1")).await.json().await.unwrap();
+        let gone = first["data"][0]["id"].as_str().unwrap();
+        assert_eq!(admin.delete(&format!("{ARTICLES}/{gone}")).await.status(), StatusCode::NO_CONTENT);
+        assert_eq!(count(o.boston.clone(), "").await, (39, false));
     }
 }

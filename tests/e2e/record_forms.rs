@@ -444,5 +444,18 @@ on_both_databases! {
         let response = ann.post_json("/api/v1/objects/document/records", &json!({ "data": { "title": "x", "file": file } })).await;
         assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(ann.get(&api).await.json::<Value>().await.unwrap()["version"], 4);
+
+        // In review ("editable": []), no new file replaces it, and no file is left behind.
+        let response = ann.post_json(&format!("{api}/actions/send_for_review"), &json!({})).await;
+        assert_eq!(response.status(), StatusCode::OK, "{}", response.text().await.unwrap());
+        let reviewed: Value = ann.get(&api).await.json().await.unwrap();
+        let version = reviewed["version"].to_string();
+        let response = ann.submit_files(&page, &page, &[("version", &version), ("title", "Policy")],
+            vec![("file", "policy-v3.pdf", "application/pdf", pdf.clone())]).await;
+        assert_eq!(response.status(), StatusCode::FORBIDDEN);
+        assert!(response.text().await.unwrap().contains("cannot be changed while the record is &quot;In review&quot;"));
+        let after: Value = ann.get(&api).await.json().await.unwrap();
+        assert_eq!((&after["version"], &after["data"]["file"]), (&reviewed["version"], &json!(file)));
+        assert!(!ann.get_text(&page).await.1.contains("policy-v3.pdf"));
     }
 }

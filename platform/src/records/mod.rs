@@ -135,9 +135,9 @@ pub struct Count {
     pub more: bool,
 }
 
-/// Lists longer than this are counted as "more than 10,000": counting further costs time and
-/// tells a person nothing more.
-pub const COUNT_CAP: u64 = 10_000;
+/// Lists longer than this are counted as "more than 1,000": counting further costs time (a
+/// filter is checked on every record counted) and tells a person nothing more.
+pub const COUNT_CAP: u64 = 1_000;
 
 impl Count {
     /// The count SQL answers when asked to count at most [`Count::SQL_CAP`] rows.
@@ -522,8 +522,9 @@ pub async fn update_with_files(
     if current.version != version {
         return Err(stale(current.version));
     }
-    // What the record's status lets people change; a value sent as it is changes nothing.
-    let changed = supplied
+    // What the record's status lets people change (a new file included); a value sent as it is
+    // changes nothing.
+    let changed = changes
         .iter()
         .filter(|(field, value)| current.data.get(*field).unwrap_or(&Value::Null) != *value)
         .map(|(field, _)| field);

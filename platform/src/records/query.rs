@@ -526,13 +526,9 @@ impl ListPlan {
         let fetch = i64::from(self.limit) + 1;
         let mut sql = Sql::new("SELECT ");
         sql.push_built(select).push(" FROM (");
-        self.push_newest_visible(
-            &mut sql,
-            tenant,
-            object,
-            grantees,
-            fetch * Self::NEWEST_VISIBLE,
-        );
+        let after = self.cursor.as_ref().map(|c| c.id.as_str());
+        let n = fetch * Self::NEWEST_VISIBLE;
+        push_newest_visible(&mut sql, tenant, object, grantees, n, after);
         sql.push(") w JOIN records r ON r.tenant_id = ")
             .bind(tenant)
             .push(" AND r.object = ")
@@ -598,6 +594,17 @@ impl ListPlan {
         visibility: &Visibility,
         cap: i64,
     ) -> Result<Sql> {
+        // Everything a reader may see: the rights they hold, read from the index alone (a
+        // deleted record's rights go with it).
+        if let Visibility::Grantees(grantees) = visibility
+            && self.filters.is_empty()
+            && self.folder.is_none()
+        {
+            let mut sql = Sql::new("SELECT COUNT(*) AS n FROM (");
+            push_newest_visible(&mut sql, tenant, object, grantees, cap + 1, None);
+            sql.push(") c");
+            return Ok(sql);
+        }
         let mut sql =
             Sql::new("SELECT COUNT(*) AS n FROM (SELECT 1 FROM records r WHERE r.tenant_id = ");
         sql.bind(tenant)
@@ -641,42 +648,9 @@ impl ListPlan {
         fetch: i64,
     ) {
         sql.push(" AND r.id IN (");
-        self.push_newest_visible(sql, tenant, object, grantees, fetch);
+        let after = self.cursor.as_ref().map(|c| c.id.as_str());
+        push_newest_visible(sql, tenant, object, grantees, fetch, after);
         sql.push(")");
-    }
-
-    /// `SELECT record_id ...`: the newest `n` record ids (after the cursor) any of the grantees
-    /// holds a right on, newest first: each grantee's index range read backwards, the results
-    /// merged.
-    fn push_newest_visible(
-        &self,
-        sql: &mut Sql,
-        tenant: i64,
-        object: &str,
-        grantees: &[String],
-        n: i64,
-    ) {
-        let after = self.cursor.as_ref().map(|c| c.id.clone());
-        sql.push("SELECT record_id FROM (");
-        for (i, grantee) in grantees.iter().enumerate() {
-            if i > 0 {
-                sql.push(" UNION ");
-            }
-            sql.push("SELECT record_id FROM (SELECT ra.record_id FROM record_access ra WHERE ra.tenant_id = ")
-                .bind(tenant)
-                .push(" AND ra.object = ")
-                .push_name(object)
-                .push(" AND ra.grantee_id = ")
-                .bind(grantee.clone());
-            if let Some(after) = &after {
-                sql.push(" AND ra.record_id < ").bind(after.clone());
-            }
-            sql.push(" ORDER BY ra.record_id DESC LIMIT ")
-                .bind(n)
-                .push(") g");
-            sql.push_built(&i.to_string());
-        }
-        sql.push(") v ORDER BY record_id DESC LIMIT ").bind(n);
     }
 
     fn push_order(&self, sql: &mut Sql, dialect: Dialect) -> Result<()> {
@@ -728,6 +702,39 @@ impl ListPlan {
             .push_built(direction);
         Ok(())
     }
+}
+
+/// `SELECT record_id ...`: the newest `n` record ids (before `after`, if given) any of the
+/// grantees holds a right on, newest first: each grantee's index range read backwards, the
+/// results merged.
+fn push_newest_visible(
+    sql: &mut Sql,
+    tenant: i64,
+    object: &str,
+    grantees: &[String],
+    n: i64,
+    after: Option<&str>,
+) {
+    sql.push("SELECT record_id FROM (");
+    for (i, grantee) in grantees.iter().enumerate() {
+        if i > 0 {
+            sql.push(" UNION ");
+        }
+        sql.push("SELECT record_id FROM (SELECT ra.record_id FROM record_access ra WHERE ra.tenant_id = ")
+            .bind(tenant)
+            .push(" AND ra.object = ")
+            .push_name(object)
+            .push(" AND ra.grantee_id = ")
+            .bind(grantee.clone());
+        if let Some(after) = after {
+            sql.push(" AND ra.record_id < ").bind(after.to_owned());
+        }
+        sql.push(" ORDER BY ra.record_id DESC LIMIT ")
+            .bind(n)
+            .push(") g");
+        sql.push_built(&i.to_string());
+    }
+    sql.push(") v ORDER BY record_id DESC LIMIT ").bind(n);
 }
 
 fn push_filter(sql: &mut Sql, dialect: Dialect, filter: &Filter) -> Result<()> {

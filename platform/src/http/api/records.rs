@@ -91,7 +91,7 @@ pub struct ListQuery {
     q: Option<String>,
     /// Only the records of this folder.
     folder: Option<String>,
-    /// Also count the records (exactly up to 10,000).
+    /// Also count the records (exactly up to 1,000).
     #[serde(default)]
     count: bool,
 }

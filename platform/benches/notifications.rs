@@ -1,0 +1,181 @@
+//! Benchmark: what notifications cost, on the embedded database, through the real services.
+//! - A comment on a record nobody else follows, then on one that 100 employees follow (the most a
+//!   record takes): each follower is told with their own rights checked, in the comment's write.
+//! - The bell's count for a user with nothing unread, then for one with hundreds unread (it looks
+//!   at no more than 18, each with the reader's rights).
+//!
+//! Each beside a yardstick measured in the same run: a 50-row page of the same object's list.
+//!
+//! Run: `cargo bench -p portico --bench notifications`
+
+use std::{
+    sync::Arc,
+    time::{Duration, Instant},
+};
+
+use portico::{
+    access::{self, Actor},
+    app::App,
+    config::Config,
+    notifications,
+    records::{self, ListRequest},
+    store::Access,
+    tenancy, users,
+};
+use serde_json::json;
+
+const FOLLOWERS: usize = 100;
+const RUNS: usize = 200;
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() -> anyhow::Result<()> {
+    let dir = std::env::temp_dir().join(format!("portico-notify-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    let outcome = run(&dir).await;
+    let _ = std::fs::remove_dir_all(&dir);
+    outcome
+}
+
+async fn run(dir: &std::path::Path) -> anyhow::Result<()> {
+    let settings = std::collections::HashMap::from([
+        (
+            "PORTICO_DATABASE_URL",
+            format!("sqlite://{}", dir.join("bench.db").display()),
+        ),
+        ("PORTICO_DATA_DIR", dir.display().to_string()),
+    ]);
+    let config = Config::from_sources(None, |k| settings.get(k).cloned())?;
+    let app = App::build(config).await?;
+    app.db.migrate().await?;
+    let slug = portico_tenants::Slug::parse("bench")?;
+    let provisioned = tenancy::provision(&app, &slug, "Bench", "admin@bench.test").await?;
+    let tenant = Arc::new(provisioned.tenant);
+    let admin = {
+        let mut tx = app.db.begin(tenant.id, Access::Read).await?;
+        access::actor(&app, &mut tx, tenant.clone(), provisioned.admin.user).await?
+    };
+
+    let mut employees = Vec::with_capacity(FOLLOWERS + 1);
+    for n in 0..=FOLLOWERS {
+        let new = users::NewUser::parse(&format!("e{n}@bench.test"), &format!("E {n}"), "employee")
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        let created = users::create(&app, &admin, new, false).await?;
+        employees.push(actor_of(&app, &admin, created.user.id).await?);
+    }
+    let quiet = employees.pop().expect("one employee follows nothing");
+    let account = |name: &str| {
+        let (app, admin) = (app.clone(), admin.clone());
+        let name = name.to_owned();
+        async move {
+            let created = records::create(&app, &admin, "account", json!({ "name": name })).await?;
+            anyhow::Ok(created["id"].as_str().unwrap_or_default().to_owned())
+        }
+    };
+    for n in 0..50 {
+        account(&format!("Filler {n}")).await?;
+    }
+    let alone = account("Nobody follows").await?;
+    let followed = account("Everybody follows").await?;
+    for employee in &employees {
+        notifications::follow(&app, employee, "account", &followed, true).await?;
+    }
+
+    let page = ListRequest {
+        limit: Some(50),
+        ..ListRequest::default()
+    };
+    let yardstick = timed(async || {
+        records::list(&app, &admin, "account", &page).await?;
+        Ok(())
+    })
+    .await?;
+    let mut n = 0;
+    let mut comment = async |record: &str| {
+        n += 1;
+        records::feed::comment(&app, &admin, "account", record, &format!("Note {n}")).await?;
+        anyhow::Ok(())
+    };
+    let mut lone = Vec::with_capacity(RUNS);
+    let mut told = Vec::with_capacity(RUNS);
+    for _ in 0..RUNS {
+        let started = Instant::now();
+        comment(&alone).await?;
+        lone.push(started.elapsed());
+        let started = Instant::now();
+        comment(&followed).await?;
+        told.push(started.elapsed());
+    }
+    let (lone, told) = (Stats::of(lone), Stats::of(told));
+    let bell_empty = timed(async || {
+        notifications::unread(&app, &quiet).await?;
+        Ok(())
+    })
+    .await?;
+    let (unread, _) = notifications::unread(&app, &employees[0]).await?;
+    let bell_full = timed(async || {
+        notifications::unread(&app, &employees[0]).await?;
+        Ok(())
+    })
+    .await?;
+
+    println!("| what | p50 | p99 | p50 ÷ yardstick |\n| --- | --- | --- | --- |");
+    for (what, s) in [
+        ("yardstick: a 50-row page of accounts", &yardstick),
+        ("a comment, nobody else following", &lone),
+        ("a comment, 100 followers told", &told),
+        ("the bell, nothing unread", &bell_empty),
+        (
+            &*format!("the bell, {RUNS} unread (counted: {unread}+)"),
+            &bell_full,
+        ),
+    ] {
+        println!(
+            "| {what} | {:.2} ms | {:.2} ms | {:.1} |",
+            ms(s.p50),
+            ms(s.p99),
+            ms(s.p50) / ms(yardstick.p50)
+        );
+    }
+    Ok(())
+}
+
+/// The actor of `user`, as the administrator looks them up.
+async fn actor_of(app: &Arc<App>, admin: &Actor, user: users::UserId) -> anyhow::Result<Actor> {
+    let found = users::get(app, admin, user).await?.user;
+    let mut tx = app.db.begin(admin.tenant.id, Access::Read).await?;
+    Ok(access::actor(app, &mut tx, admin.tenant.clone(), found).await?)
+}
+
+struct Stats {
+    p50: Duration,
+    p99: Duration,
+}
+
+impl Stats {
+    fn of(mut times: Vec<Duration>) -> Self {
+        times.sort();
+        let at = |q: f64| times[((times.len() as f64 - 1.0) * q).round() as usize];
+        Self {
+            p50: at(0.5),
+            p99: at(0.99),
+        }
+    }
+}
+
+/// `work` run [`RUNS`] times after 20 to warm up.
+async fn timed(mut work: impl AsyncFnMut() -> anyhow::Result<()>) -> anyhow::Result<Stats> {
+    for _ in 0..20 {
+        work().await?;
+    }
+    let mut times = Vec::with_capacity(RUNS);
+    for _ in 0..RUNS {
+        let started = Instant::now();
+        work().await?;
+        times.push(started.elapsed());
+    }
+    Ok(Stats::of(times))
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
