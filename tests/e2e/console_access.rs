@@ -194,6 +194,8 @@ on_both_databases! {
         assert_eq!(labels.len(), 10, "{labels:?}");
         assert_eq!(labels[0], "Role: Boston office");
         assert!(labels[1..].iter().all(|l| l.contains("@")), "{labels:?}");
+        // Nothing typed yet (the box just took the focus): nothing said.
+        assert_eq!(admin.get_text("/console/pick/grantee/grantee?grantee__title=").await, (StatusCode::OK, String::new()));
         let (_, labels) = picked(&admin, "user", "user", "bo07").await;
         assert_eq!(labels, ["bo07@client.test (bo07@client.test)"]);
         // Members of a portal role are portal users; the assignee of a case an active employee.

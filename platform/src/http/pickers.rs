@@ -8,7 +8,7 @@ use std::{collections::BTreeMap, sync::Arc};
 use axum::{
     Router,
     extract::{Path, Query, State},
-    response::Response,
+    response::{IntoResponse, Response},
     routing::get,
 };
 use minijinja::context;
@@ -60,6 +60,10 @@ async fn pick(
         .get(&format!("{name}__title"))
         .map(String::as_str)
         .unwrap_or_default();
+    // Nothing typed yet (the box just took the focus): nothing to say.
+    if typed.trim().is_empty() {
+        return Ok(axum::response::Html("").into_response());
+    }
     let choices = choices(&app, &who.actor, picker, typed, false).await?;
     Ok(views::render("records/pick.html", context! { choices }))
 }
