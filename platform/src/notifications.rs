@@ -258,23 +258,38 @@ async fn tell_reader(
     Ok(true)
 }
 
-/// Tells the record's followers but `except` (told already) who may still read it.
+/// Tells the record's active followers but `except` (told already) who may still read it. The
+/// followers, the record's rights and the tenant's access version are read once for all.
 pub(crate) async fn tell_followers(
     app: &App,
     tx: &mut TenantTx,
     notice: &Notice<'_>,
     except: &[UserId],
 ) -> Result<()> {
-    let followers: Vec<UserId> = sqlx::query_scalar(
-        "SELECT user_id FROM follows WHERE tenant_id = $1 AND record_id = $2 ORDER BY created_at",
-    )
+    let rows = sqlx::query(concat!(
+        "SELECT ",
+        crate::user_columns!(),
+        " FROM users WHERE tenant_id = $1 AND deactivated_at IS NULL AND id IN \
+         (SELECT user_id FROM follows WHERE tenant_id = $1 AND record_id = $2)"
+    ))
     .bind(tx.tenant_param())
     .bind(notice.record.id)
     .fetch_all(tx.conn())
     .await?;
-    for follower in followers.into_iter().filter(|f| !except.contains(f)) {
-        if let Some(user) = users::storage::find(tx, follower).await? {
-            tell_reader(app, tx, &user, notice).await?;
+    let rights =
+        access::records::RecordRights::of(tx, &notice.object.code, notice.record.id).await?;
+    let versions = crate::store::Versions::read(tx).await?;
+    for row in &rows {
+        let user = users::storage::from_row(row)?;
+        if except.contains(&user.id) || user.id == notice.by.user {
+            continue;
+        }
+        let tenant = notice.by.tenant.clone();
+        let reader = access::actor_at(app, tx, tenant, user.clone(), versions).await?;
+        if access::object_gates(&reader, notice.object, Operation::Read).is_ok()
+            && rights.allow(&reader, Level::Read)
+        {
+            tell_and_mail(app, tx, &user, notice).await?;
         }
     }
     Ok(())

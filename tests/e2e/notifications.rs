@@ -212,6 +212,26 @@ on_both_databases! {
         desk.admin.post_json(&format!("{feed_of}/comments"), &json!({ "body": "Delivered." })).await;
         assert_eq!(notifications_of(&ann).await.len(), before);
 
+        // A follower who may no longer read the case hears nothing more of it: Bob, shared the
+        // case for a while, follows it; once it is no longer shared, support's comment passes him.
+        let me: Value = bob.get("/api/v1/me").await.json().await.unwrap();
+        let bob_id = me["id"].as_str().unwrap().to_owned();
+        let response = desk.admin.post_json(&format!("{feed_of}/rights"), &json!({ "grantee": bob_id, "level": "read" })).await;
+        assert_eq!(response.status(), StatusCode::NO_CONTENT);
+        assert_eq!(bob.put_json(&format!("{feed_of}/follow"), &json!({})).await.status(), StatusCode::NO_CONTENT);
+        desk.admin.post_json(&format!("{feed_of}/comments"), &json!({ "body": "Shipping today." })).await;
+        assert_eq!(notifications_of(&bob).await.len(), 1, "told while he may read it");
+        assert_eq!(desk.admin.delete(&format!("{feed_of}/rights/{bob_id}")).await.status(), StatusCode::NO_CONTENT);
+        desk.admin.post_json(&format!("{feed_of}/comments"), &json!({ "body": "Shipped." })).await;
+        let unread: Value = bob.get("/api/v1/notifications/unread").await.json().await.unwrap();
+        assert_eq!(unread["count"], 0, "{unread}");
+        // Shared again, he finds only what he was told while he could read it.
+        let response = desk.admin.post_json(&format!("{feed_of}/rights"), &json!({ "grantee": bob_id, "level": "read" })).await;
+        assert_eq!(response.status(), StatusCode::NO_CONTENT);
+        let told = notifications_of(&bob).await;
+        assert_eq!(told.iter().map(|n| n["excerpt"].as_str().unwrap()).collect::<Vec<_>>(), ["Shipping today."]);
+        assert_eq!(desk.admin.delete(&format!("{feed_of}/rights/{bob_id}")).await.status(), StatusCode::NO_CONTENT);
+
         // Refused: empty or too long comments, someone else's comment, a record one may not
         // read, another tenant's record; none changes the feed.
         let comments_now = |who: &Browser| {

@@ -78,12 +78,33 @@ pub async fn level(
     if actor.is_admin() {
         return Ok(Some((Level::Delete, None)));
     }
-    let rights = storage::record_rights(tx, object.as_str(), &record.to_string()).await?;
+    let rights = RecordRights::of(tx, object, record).await?;
     Ok(rights
+        .0
         .into_iter()
         .filter(|(grantee, ..)| actor.membership.grantees.contains(grantee))
         .max_by_key(|(_, level, _)| *level)
         .map(|(grantee, level, source)| (level, Some((grantee, source)))))
+}
+
+/// Every right held on one record, read once to decide for many people (the followers told of
+/// its news).
+#[derive(Debug)]
+pub struct RecordRights(Vec<(String, Level, String)>);
+
+impl RecordRights {
+    pub async fn of(tx: &mut TenantTx, object: &ObjectCode, record: RecordId) -> Result<Self> {
+        let rights = storage::record_rights(tx, object.as_str(), &record.to_string()).await?;
+        Ok(Self(rights))
+    }
+
+    /// Whether the actor holds `needed` on the record (gate 3).
+    pub fn allow(&self, actor: &Actor, needed: Level) -> bool {
+        actor.is_admin()
+            || self.0.iter().any(|(grantee, level, _)| {
+                *level >= needed && actor.membership.grantees.contains(grantee)
+            })
+    }
 }
 
 /// Requires `needed` on the record. A record the actor cannot even read does not exist for them.
