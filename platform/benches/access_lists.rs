@@ -10,6 +10,8 @@
 //! Run: `cargo bench -p portico --bench access_lists` (PostgreSQL at PORTICO_TEST_POSTGRES,
 //! default postgres://postgres@127.0.0.1:5432/postgres; it creates and drops its own database).
 
+mod common;
+
 use std::{
     sync::Arc,
     time::{Duration, Instant},
@@ -26,6 +28,8 @@ use portico::{
 };
 use serde_json::json;
 use sqlx::{Connection, Executor, PgConnection};
+
+use common::actor_of;
 
 const USERS: usize = 10_000;
 const ORGANIZATIONS: usize = 500;
@@ -161,7 +165,7 @@ async fn seed_people(app: &Arc<App>) -> anyhow::Result<World> {
             json!({ "name": format!("Customer {i}") }),
         )
         .await?;
-        let admin = actor(app, &admin, admin.user).await?;
+        let admin = actor_of(app, &admin, admin.user).await?;
         let account = account["id"].as_str().unwrap_or_default().to_owned();
         organizations_created.push(organizations::create(app, &admin, &account, None).await?);
     }
@@ -193,15 +197,15 @@ async fn seed_people(app: &Arc<App>) -> anyhow::Result<World> {
         sql.build()?.execute(tx.conn()).await?;
     }
     tx.commit().await?;
-    let admin = actor(app, &admin, admin.user).await?;
-    let customer = actor(app, &admin, user_ids[0].parse()?).await?;
+    let admin = actor_of(app, &admin, admin.user).await?;
+    let customer = actor_of(app, &admin, user_ids[0].parse()?).await?;
     let (employee_id, _) = {
         let new = users::NewUser::parse("agent@bench.test", "Agent", "employee")
             .map_err(|e| anyhow::anyhow!("{e}"))?;
         let created = users::create(app, &admin, new, false).await?;
         (created.user.id, ())
     };
-    let employee = actor(app, &admin, employee_id).await?;
+    let employee = actor_of(app, &admin, employee_id).await?;
     Ok(World {
         tenant_id: tenant.id.get(),
         customer,
@@ -209,13 +213,6 @@ async fn seed_people(app: &Arc<App>) -> anyhow::Result<World> {
         users: user_ids,
         organizations: organizations_created,
     })
-}
-
-/// The actor of `user`, as the administrator looks them up (with the current policy).
-async fn actor(app: &Arc<App>, admin: &Actor, user: users::UserId) -> anyhow::Result<Actor> {
-    let user = users::get(app, admin, user).await?.user;
-    let mut tx = app.db.begin(admin.tenant.id, Access::Read).await?;
-    Ok(access::actor(app, &mut tx, admin.tenant.clone(), user).await?)
 }
 
 /// Adds cases (and their rights) until the tenant has `total`, in server-side batches.

@@ -8,6 +8,8 @@
 //!
 //! Run: `cargo bench -p portico --bench exports`
 
+mod common;
+
 use std::{
     sync::{
         Arc,
@@ -19,46 +21,21 @@ use std::{
 use portico::{
     access,
     app::App,
-    config::Config,
     records::{self, ListRequest, MAX_PAGE, export},
     store::Access,
-    tenancy,
 };
 
 const SIZES: [i64; 2] = [10_000, 100_000];
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() -> anyhow::Result<()> {
-    let dir = std::env::temp_dir().join(format!("portico-export-bench-{}", std::process::id()));
-    std::fs::create_dir_all(&dir)?;
-    let outcome = run(&dir).await;
-    let _ = std::fs::remove_dir_all(&dir);
-    outcome
-}
-
-async fn run(dir: &std::path::Path) -> anyhow::Result<()> {
-    let settings = std::collections::HashMap::from([
-        (
-            "PORTICO_DATABASE_URL",
-            format!("sqlite://{}", dir.join("bench.db").display()),
-        ),
-        ("PORTICO_DATA_DIR", dir.display().to_string()),
-    ]);
-    let config = Config::from_sources(None, |k| settings.get(k).cloned())?;
-    let app = App::build(config).await?;
-    app.db.migrate().await?;
-    let slug = portico_tenants::Slug::parse("bench")?;
-    let provisioned = tenancy::provision(&app, &slug, "Bench", "admin@bench.test").await?;
-    let tenant = Arc::new(provisioned.tenant);
-    let admin = {
-        let mut tx = app.db.begin(tenant.id, Access::Read).await?;
-        access::actor(&app, &mut tx, tenant.clone(), provisioned.admin.user).await?
-    };
+    let embedded = common::embedded("export").await?;
+    let (app, admin) = (&embedded.app, &embedded.admin);
 
     println!("| rows | what | time | memory rise | bytes sent |\n| --- | --- | --- | --- | --- |");
     let mut seeded = 0;
     for rows in SIZES {
-        seed(&app, &admin, seeded, rows).await?;
+        seed(app, admin, seeded, rows).await?;
         seeded = rows;
         for format in [export::Format::Csv, export::Format::Xlsx] {
             let (time, rise, bytes) = watched(|| async {
@@ -92,7 +69,7 @@ async fn run(dir: &std::path::Path) -> anyhow::Result<()> {
             };
             let mut all = Vec::new();
             loop {
-                let page = records::list(&app, &admin, "contact", &request).await?;
+                let page = records::list(app, admin, "contact", &request).await?;
                 all.extend(page.data);
                 match page.next_cursor {
                     Some(cursor) => request.cursor = Some(cursor),

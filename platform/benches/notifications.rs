@@ -8,59 +8,33 @@
 //!
 //! Run: `cargo bench -p portico --bench notifications`
 
-use std::{
-    sync::Arc,
-    time::{Duration, Instant},
-};
+mod common;
+
+use std::time::{Duration, Instant};
 
 use portico::{
-    access::{self, Actor},
-    app::App,
-    config::Config,
     notifications,
     records::{self, ListRequest},
-    store::Access,
-    tenancy, users,
+    users,
 };
 use serde_json::json;
+
+use common::actor_of;
 
 const FOLLOWERS: usize = 100;
 const RUNS: usize = 200;
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() -> anyhow::Result<()> {
-    let dir = std::env::temp_dir().join(format!("portico-notify-bench-{}", std::process::id()));
-    std::fs::create_dir_all(&dir)?;
-    let outcome = run(&dir).await;
-    let _ = std::fs::remove_dir_all(&dir);
-    outcome
-}
-
-async fn run(dir: &std::path::Path) -> anyhow::Result<()> {
-    let settings = std::collections::HashMap::from([
-        (
-            "PORTICO_DATABASE_URL",
-            format!("sqlite://{}", dir.join("bench.db").display()),
-        ),
-        ("PORTICO_DATA_DIR", dir.display().to_string()),
-    ]);
-    let config = Config::from_sources(None, |k| settings.get(k).cloned())?;
-    let app = App::build(config).await?;
-    app.db.migrate().await?;
-    let slug = portico_tenants::Slug::parse("bench")?;
-    let provisioned = tenancy::provision(&app, &slug, "Bench", "admin@bench.test").await?;
-    let tenant = Arc::new(provisioned.tenant);
-    let admin = {
-        let mut tx = app.db.begin(tenant.id, Access::Read).await?;
-        access::actor(&app, &mut tx, tenant.clone(), provisioned.admin.user).await?
-    };
+    let embedded = common::embedded("notifications").await?;
+    let (app, admin) = (&embedded.app, &embedded.admin);
 
     let mut employees = Vec::with_capacity(FOLLOWERS + 1);
     for n in 0..=FOLLOWERS {
         let new = users::NewUser::parse(&format!("e{n}@bench.test"), &format!("E {n}"), "employee")
             .map_err(|e| anyhow::anyhow!("{e}"))?;
-        let created = users::create(&app, &admin, new, false).await?;
-        employees.push(actor_of(&app, &admin, created.user.id).await?);
+        let created = users::create(app, admin, new, false).await?;
+        employees.push(actor_of(app, admin, created.user.id).await?);
     }
     let quiet = employees.pop().expect("one employee follows nothing");
     let account = |name: &str| {
@@ -77,7 +51,7 @@ async fn run(dir: &std::path::Path) -> anyhow::Result<()> {
     let alone = account("Nobody follows").await?;
     let followed = account("Everybody follows").await?;
     for employee in &employees {
-        notifications::follow(&app, employee, "account", &followed, true).await?;
+        notifications::follow(app, employee, "account", &followed, true).await?;
     }
 
     let page = ListRequest {
@@ -85,14 +59,14 @@ async fn run(dir: &std::path::Path) -> anyhow::Result<()> {
         ..ListRequest::default()
     };
     let yardstick = timed(async || {
-        records::list(&app, &admin, "account", &page).await?;
+        records::list(app, admin, "account", &page).await?;
         Ok(())
     })
     .await?;
     let mut n = 0;
     let mut comment = async |record: &str| {
         n += 1;
-        records::feed::comment(&app, &admin, "account", record, &format!("Note {n}")).await?;
+        records::feed::comment(app, admin, "account", record, &format!("Note {n}")).await?;
         anyhow::Ok(())
     };
     let mut lone = Vec::with_capacity(RUNS);
@@ -107,13 +81,13 @@ async fn run(dir: &std::path::Path) -> anyhow::Result<()> {
     }
     let (lone, told) = (Stats::of(lone), Stats::of(told));
     let bell_empty = timed(async || {
-        notifications::unread(&app, &quiet).await?;
+        notifications::unread(app, &quiet).await?;
         Ok(())
     })
     .await?;
-    let (unread, _) = notifications::unread(&app, &employees[0]).await?;
+    let (unread, _) = notifications::unread(app, &employees[0]).await?;
     let bell_full = timed(async || {
-        notifications::unread(&app, &employees[0]).await?;
+        notifications::unread(app, &employees[0]).await?;
         Ok(())
     })
     .await?;
@@ -137,13 +111,6 @@ async fn run(dir: &std::path::Path) -> anyhow::Result<()> {
         );
     }
     Ok(())
-}
-
-/// The actor of `user`, as the administrator looks them up.
-async fn actor_of(app: &Arc<App>, admin: &Actor, user: users::UserId) -> anyhow::Result<Actor> {
-    let found = users::get(app, admin, user).await?.user;
-    let mut tx = app.db.begin(admin.tenant.id, Access::Read).await?;
-    Ok(access::actor(app, &mut tx, admin.tenant.clone(), found).await?)
 }
 
 struct Stats {

@@ -454,7 +454,6 @@ pub struct RoleView {
     pub members: Vec<users::User>,
 }
 
-/// Every role, depth-first from the roots, with members.
 /// Roles whose name contains `typed` (with `exact`: is `typed`), any case, by name: at most
 /// `limit`. For pickers of whom to grant or share with; the same people as [`role_tree`] see them.
 pub fn roles_named(actor: &Actor, typed: &str, exact: bool, limit: usize) -> Result<Vec<Role>> {
@@ -482,6 +481,7 @@ pub fn roles_named(actor: &Actor, typed: &str, exact: bool, limit: usize) -> Res
     Ok(found)
 }
 
+/// Every role, depth-first from the roots, with members.
 pub async fn role_tree(app: &App, actor: &Actor) -> Result<Vec<RoleView>> {
     check(actor, Capability::ConfigureAccess)
         .or_else(|_| check(actor, Capability::ManagePortalUsers))?;

@@ -837,7 +837,8 @@ async fn record_page(
     refused: Option<(&BTreeMap<String, String>, &Error)>,
 ) -> Result<Response, PageError> {
     let object = records::object_type(&who.actor, code)?;
-    let (opened, data, columns) = open_for_form(app, who, &object, id).await?;
+    let opened = records::open_record(app, &who.actor, code, id).await?;
+    let (data, columns) = status_columns(who, &object, &opened.record);
     let files = crate::files::of_record(app, &who.actor, code, id)
         .await
         .unwrap_or_default();
@@ -934,21 +935,16 @@ async fn record_page(
     ))
 }
 
-/// A record opened for its form: as the actor may see it, its data, and the columns they may
-/// change in its status.
-async fn open_for_form(
-    app: &App,
+/// The data of a record (as the actor may see it) and the columns its form offers: those the
+/// actor may change in the record's status.
+fn status_columns(
     who: &Authenticated,
     object: &ObjectType,
-    id: &str,
-) -> Result<(records::Opened, serde_json::Map<String, Value>, Columns)> {
-    let opened = records::open_record(app, &who.actor, object.code.as_str(), id).await?;
-    let data = opened.record["data"]
-        .as_object()
-        .cloned()
-        .unwrap_or_default();
+    record: &Value,
+) -> (serde_json::Map<String, Value>, Columns) {
+    let data = record["data"].as_object().cloned().unwrap_or_default();
     let columns = Columns::of(&who.actor, object).in_status(object, &data);
-    Ok((opened, data, columns))
+    (data, columns)
 }
 
 /// The layout of `object`'s pages on `surface` (the console falls back to the portal's, and the
@@ -1048,7 +1044,8 @@ async fn update(
     let outcome = async {
         let object = records::object_type(&who.actor, code)?;
         // The form is read as it was offered: what the record's status lets people change.
-        let (_, _, columns) = open_for_form(app, who, &object, id).await?;
+        let current = records::get(app, &who.actor, code, id).await?;
+        let (_, columns) = status_columns(who, &object, &current);
         let version = form
             .get("version")
             .and_then(|v| v.parse().ok())

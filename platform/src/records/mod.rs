@@ -413,7 +413,7 @@ pub async fn create_with_files(
     check_file_fields(&mut read, &object, None, &supplied).await?;
     drop(read);
     let mut tx = app.db.begin(actor.tenant.id, Access::Write).await?;
-    check_parent_open(&mut tx, actor, &object, &data).await?;
+    check_parents_open(&mut tx, actor, &object, &[&data]).await?;
     let record = insert(app, &mut tx, actor, &object, &data).await?;
     let mut named = placed;
     named.extend(uploads.into_iter().map(|u| (crate::files::new_id(), u)));
@@ -531,9 +531,8 @@ pub async fn update_with_files(
     columns
         .in_status(&object, &current.data)
         .check_writes(&object, changed)?;
-    check_parent_open(&mut tx, actor, &object, &current.data).await?;
     let mut data = hooked.unwrap_or_else(|| merged(&current));
-    check_parent_open(&mut tx, actor, &object, &data).await?;
+    check_parents_open(&mut tx, actor, &object, &[&current.data, &data]).await?;
     sections::before_save(app, &mut tx, actor, &object, &mut data, Some(&current)).await?;
     object.validate(&data).map_err(Error::invalid_fields)?;
     check_references(&mut tx, actor, &object, &data, &supplied).await?;
@@ -579,7 +578,7 @@ pub async fn delete(app: &App, actor: &Actor, object: &str, id: &str) -> Result<
     let id = RecordId::parse(id)?;
     let mut tx = app.db.begin(actor.tenant.id, Access::Write).await?;
     let record = read(&mut tx, actor, &object, id, Level::Delete).await?;
-    check_parent_open(&mut tx, actor, &object, &record.data).await?;
+    check_parents_open(&mut tx, actor, &object, &[&record.data]).await?;
     if !storage::soft_delete(&mut tx, &object.code, id, actor.user, app.clock.now()).await? {
         return Err(Error::NotFound("record"));
     }
@@ -655,35 +654,37 @@ async fn check_file_fields(
 }
 
 /// A detail (a line of an order) is written by people only while its parent's status lets them
-/// change it: an approved order keeps its lines.
-async fn check_parent_open(
+/// change it: an approved order keeps its lines. `versions` of the detail (before and after a
+/// change) may name two parents; each is read once.
+async fn check_parents_open(
     tx: &mut TenantTx,
     actor: &Actor,
     object: &ObjectType,
-    data: &Map<String, Value>,
+    versions: &[&Map<String, Value>],
 ) -> Result<()> {
     let Some((parent, field)) = actor.catalog.parent_of(object.code.as_str()) else {
         return Ok(());
     };
-    let Some(id) = data
-        .get(field)
-        .and_then(Value::as_str)
-        .and_then(|id| RecordId::parse(id).ok())
-    else {
-        return Ok(());
-    };
-    let Some(record) = find_unchecked(tx, parent, id).await? else {
-        return Ok(());
-    };
-    match parent.status_of(&record.data).filter(|s| s.locks_all()) {
-        Some(status) => Err(Error::Forbidden(crate::tr!(
-            "records-detail-locked",
-            parent = parent.title_shown(),
-            number = &record.number,
-            status = parent.status_shown(status)
-        ))),
-        None => Ok(()),
+    let mut ids: Vec<RecordId> = versions
+        .iter()
+        .filter_map(|data| data.get(field).and_then(Value::as_str))
+        .filter_map(|id| RecordId::parse(id).ok())
+        .collect();
+    ids.dedup();
+    for id in ids {
+        let Some(record) = find_unchecked(tx, parent, id).await? else {
+            continue;
+        };
+        if let Some(status) = parent.status_of(&record.data).filter(|s| s.locks_all()) {
+            return Err(Error::Forbidden(crate::tr!(
+                "records-detail-locked",
+                parent = parent.title_shown(),
+                number = &record.number,
+                status = parent.status_shown(status)
+            )));
+        }
     }
+    Ok(())
 }
 
 fn into_fields(data: Value) -> Result<Map<String, Value>> {

@@ -164,21 +164,14 @@ pub struct RoleRef {
     pub name: String,
 }
 
-/// The users the actor may manage: everyone for administrators, external users for holders of
-/// "Manage portal users".
-pub async fn list(app: &App, actor: &Actor) -> Result<Vec<UserWithRoles>> {
-    let everyone = access::check(actor, Capability::ManageEmployees).is_ok();
-    if !everyone {
-        access::check(actor, Capability::ManagePortalUsers)?;
+/// Which users the actor may manage: everyone for administrators (`None`), external users for
+/// holders of "Manage portal users"; nobody otherwise.
+fn managed_kind(actor: &Actor) -> Result<Option<UserKind>> {
+    if access::check(actor, Capability::ManageEmployees).is_ok() {
+        return Ok(None);
     }
-    let mut tx = app.db.begin(actor.tenant.id, Access::Read).await?;
-    let users = storage::list(&mut tx).await?;
-    let memberships = access::direct_roles(&mut tx).await?;
-    Ok(users
-        .into_iter()
-        .filter(|u| everyone || u.kind == UserKind::External)
-        .map(|user| with_roles(actor, user, &memberships))
-        .collect())
+    access::check(actor, Capability::ManagePortalUsers)?;
+    Ok(Some(UserKind::External))
 }
 
 /// A page of the users list: a search, and where the previous page ended.
@@ -200,19 +193,12 @@ pub struct UserPage {
     pub count: crate::records::Count,
 }
 
-/// A page of the users the actor may manage (see [`list`]), by login, searched by login or name.
+/// A page of the users the actor may manage (see [`managed_kind`]), by login, searched by login
+/// or name.
 pub async fn page(app: &App, actor: &Actor, query: &UserQuery) -> Result<UserPage> {
-    let everyone = access::check(actor, Capability::ManageEmployees).is_ok();
-    if !everyone {
-        access::check(actor, Capability::ManagePortalUsers)?;
-    }
+    let kind = managed_kind(actor)?;
     let mut tx = app.db.begin(actor.tenant.id, Access::Read).await?;
-    page_in(&mut tx, actor, query, |filter| {
-        if !everyone {
-            filter.kind = Some(UserKind::External);
-        }
-    })
-    .await
+    page_in(&mut tx, actor, query, |filter| filter.kind = kind).await
 }
 
 /// Whom a picker offers.
@@ -220,7 +206,7 @@ pub async fn page(app: &App, actor: &Actor, query: &UserQuery) -> Result<UserPag
 pub enum Choosing {
     /// Active employees, to give work to: every employee may choose among them.
     Assignee,
-    /// Users the actor may manage (see [`list`]), of one kind if given.
+    /// Users the actor may manage (see [`managed_kind`]), of one kind if given.
     Managed(Option<UserKind>),
 }
 
@@ -242,17 +228,11 @@ pub async fn choosable(
             access::check(actor, Capability::UseConsole)?;
             Some(UserKind::Employee)
         }
-        Choosing::Managed(kind) => {
-            let everyone = access::check(actor, Capability::ManageEmployees).is_ok();
-            if !everyone {
-                access::check(actor, Capability::ManagePortalUsers)?;
-            }
-            match kind {
-                Some(UserKind::Employee) if !everyone => return Ok(Vec::new()),
-                _ if !everyone => Some(UserKind::External),
-                kind => kind,
-            }
-        }
+        Choosing::Managed(wanted) => match (managed_kind(actor)?, wanted) {
+            (None, wanted) => wanted,
+            (Some(managed), Some(wanted)) if managed != wanted => return Ok(Vec::new()),
+            (managed, _) => managed,
+        },
     };
     // A login or a name is short; a longer search finds nobody anyway.
     let typed: String = typed.trim().chars().take(100).collect();

@@ -1,0 +1,59 @@
+//! What the benchmarks set up alike: a tenant on the embedded database in a temporary folder,
+//! and actors as its administrator looks them up.
+
+// Each benchmark is its own crate and uses part of this.
+#![allow(dead_code)]
+
+use std::{path::PathBuf, sync::Arc};
+
+use portico::{
+    access::{self, Actor},
+    app::App,
+    config::Config,
+    store::Access,
+    tenancy, users,
+};
+
+/// A migrated embedded database in a temporary folder (removed when this is dropped), with one
+/// tenant and its administrator.
+pub struct Embedded {
+    pub app: Arc<App>,
+    pub admin: Actor,
+    dir: PathBuf,
+}
+
+impl Drop for Embedded {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+pub async fn embedded(name: &str) -> anyhow::Result<Embedded> {
+    let dir = std::env::temp_dir().join(format!("portico-{name}-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    let settings = std::collections::HashMap::from([
+        (
+            "PORTICO_DATABASE_URL",
+            format!("sqlite://{}", dir.join("bench.db").display()),
+        ),
+        ("PORTICO_DATA_DIR", dir.display().to_string()),
+    ]);
+    let config = Config::from_sources(None, |k| settings.get(k).cloned())?;
+    let app = App::build(config).await?;
+    app.db.migrate().await?;
+    let slug = portico_tenants::Slug::parse("bench")?;
+    let provisioned = tenancy::provision(&app, &slug, "Bench", "admin@bench.test").await?;
+    let tenant = Arc::new(provisioned.tenant);
+    let admin = {
+        let mut tx = app.db.begin(tenant.id, Access::Read).await?;
+        access::actor(&app, &mut tx, tenant.clone(), provisioned.admin.user).await?
+    };
+    Ok(Embedded { app, admin, dir })
+}
+
+/// The actor of `user`, as the administrator looks them up (with the current policy).
+pub async fn actor_of(app: &Arc<App>, admin: &Actor, user: users::UserId) -> anyhow::Result<Actor> {
+    let found = users::get(app, admin, user).await?.user;
+    let mut tx = app.db.begin(admin.tenant.id, Access::Read).await?;
+    Ok(access::actor(app, &mut tx, admin.tenant.clone(), found).await?)
+}
