@@ -73,9 +73,7 @@ impl App {
         let files = crate::files::local_store(&config.data_dir)?;
         let passwords = crate::auth::passwords::Hasher::start()
             .context("cannot start the password hashing threads")?;
-        let catalog = Catalog::from_manifests(sections::BUILT_IN)
-            .map(Arc::new)
-            .context("built-in section manifests are invalid")?;
+        let catalog = Arc::new(sections::built_in_catalog());
         Ok(Arc::new_cyclic(|me| Self {
             me: me.clone(),
             config,

@@ -625,3 +625,36 @@ on_both_databases! {
         assert_eq!(listed["data"], json!([]), "nothing was saved");
     }
 }
+
+on_both_databases! {
+    async fn the_main_page_shows_each_sections_widgets_from_the_catalog(app: TestApp) {
+        let desk = Desk::open(&app, "acme").await;
+        install_on_portal(&app, "acme", &desk, "plugins/leave-request", &["leave_request"]).await;
+        let ann = desk.customer("ann@client.test", json!({})).await;
+
+        // Knowledge answers the search box and the popular articles, support the customer's
+        // cases, the installed section its tile.
+        let (status, home) = ann.get_text("/").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(home.contains("role=\"search\""), "{home}");
+        assert!(home.contains("id=\"popular-articles\""), "{home}");
+        assert!(home.contains("id=\"my-cases\""), "{home}");
+        assert!(home.contains("href=\"/records/leave_request\""), "{home}");
+
+        // The installed section's rules run through the same interface as the built-in ones.
+        let manager = desk.create("contact", json!({ "full_name": "Maya Manager" })).await;
+        let response = desk.admin.post_json("/api/v1/objects/leave_request/records", &json!({ "data": {
+            "kind": "vacation", "start_date": "2026-12-10", "end_date": "2026-12-01", "manager": manager["id"],
+        }})).await;
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let refused: Value = response.json().await.unwrap();
+        assert!(refused.to_string().contains("ends before it starts"), "{refused}");
+
+        // A disabled section leaves the catalog, and its tile the page.
+        let response = desk.admin.post_json("/api/v1/sections/leave_requests/disable", &json!({})).await;
+        assert_eq!(response.status(), StatusCode::NO_CONTENT);
+        let (_, home) = ann.get_text("/").await;
+        assert!(!home.contains("href=\"/records/leave_request\""), "{home}");
+        assert!(home.contains("id=\"my-cases\""), "{home}");
+    }
+}

@@ -60,6 +60,8 @@ const TEMPLATES: &[(&str, &str)] = templates![
     "partials/mentionable.html",
     "partials/bell.html",
     "partials/suggestions.html",
+    "partials/widgets/popular_articles.html",
+    "partials/widgets/my_cases.html",
     "partials/markdown_preview.html",
     "notifications.html",
     "portal/cases.html",

@@ -6,6 +6,7 @@
 pub mod export;
 pub mod feed;
 pub mod folders;
+pub mod hooks;
 pub mod list_view;
 pub mod manifest;
 mod object_type;
@@ -14,7 +15,8 @@ mod storage;
 pub mod tags;
 mod view;
 
-pub use manifest::{AccessDefaults, LayoutManifest, RuleDefault};
+pub use hooks::{Decision, NoRules, Save, SectionHooks, Widget};
+pub use manifest::{AccessDefaults, LayoutManifest, RuleDefault, SectionManifest};
 pub use object_type::{Catalog, Field, FieldKind, NumberTemplate, ObjectCode, ObjectType};
 pub use query::{Condition, DEFAULT_PAGE, FolderScope, ListRequest, MAX_CONDITIONS, MAX_PAGE};
 pub use view::{Columns, ListColumn, SYSTEM_FIELDS};
@@ -29,7 +31,6 @@ use crate::{
     access::{self, Actor, Capability, Level, Operation, records::Visibility},
     app::App,
     error::{Error, FieldErrors, Result},
-    sections,
     store::{Access, TenantTx, Timestamp, uuid_text_column},
     users::UserId,
 };
@@ -402,12 +403,19 @@ pub async fn create_with_files(
     columns.check_writes(&object, data.keys())?;
     let supplied = data.clone();
     let placed = place_field_files(app, &object, &columns, &mut data, field_files)?;
-    // A custom section's hooks run before the write transaction (their imports open their own).
-    sections::plugins::before_save(app, actor, &object, &mut data, None).await?;
-    // What only reads (built-in sections filling the record from lookups, the references'
-    // checks) happens before the write: on SQLite, writers take turns, and each turn stays short.
+    let hooks = actor.catalog.hooks(&object);
+    let save = Save {
+        app,
+        actor,
+        object: &object,
+        previous: None,
+    };
+    hooks.prepare(save, &mut data).await?;
+    keep_status(&object, &mut data, None)?;
+    // What only reads (sections filling the record from lookups, the references' checks)
+    // happens before the write: on SQLite, writers take turns, and each turn stays short.
     let mut read = app.db.begin(actor.tenant.id, Access::Read).await?;
-    sections::before_save(app, &mut read, actor, &object, &mut data, None).await?;
+    hooks.before_save(save, &mut read, &mut data).await?;
     object.validate(&data).map_err(Error::invalid_fields)?;
     check_references(&mut read, actor, &object, &data, &supplied).await?;
     check_file_fields(&mut read, &object, None, &supplied).await?;
@@ -432,7 +440,7 @@ pub async fn create_with_files(
     if let Some(staged) = staged {
         staged.keep();
     }
-    sections::plugins::after_save(app, actor, &object, &record, None).await?;
+    hooks.after_commit(save, &record).await?;
     Ok(columns.render(&record))
 }
 
@@ -462,7 +470,17 @@ pub(crate) async fn insert(
     )
     .await?;
     access::records::grant_on_create(tx, actor, &object.code, record.id).await?;
-    sections::after_save(app, tx, actor, object, &record, None).await?;
+    let save = Save {
+        app,
+        actor,
+        object,
+        previous: None,
+    };
+    actor
+        .catalog
+        .hooks(object)
+        .after_save(save, tx, &record)
+        .await?;
     Ok(record)
 }
 
@@ -505,14 +523,29 @@ pub async fn update_with_files(
         }
         data
     };
-    // A custom section's hooks run before the write transaction, on the version being changed;
-    // the version check below makes sure it is still the current one.
-    let hooked = if sections::plugins::applies(app, &object) {
+    let hooks = actor.catalog.hooks(&object);
+    let save = Save {
+        app,
+        actor,
+        object: &object,
+        previous: None,
+    };
+    // A section that prepares saves outside the transaction does it on the version being
+    // changed; the version check below makes sure it is still the current one.
+    let prepared = if hooks.prepares() {
         let mut read_tx = app.db.begin(actor.tenant.id, Access::Read).await?;
         let current = read(&mut read_tx, actor, &object, id, Level::Edit).await?;
         drop(read_tx);
         let mut data = merged(&current);
-        sections::plugins::before_save(app, actor, &object, &mut data, Some(&current)).await?;
+        hooks
+            .prepare(
+                Save {
+                    previous: Some(&current),
+                    ..save
+                },
+                &mut data,
+            )
+            .await?;
         Some(data)
     } else {
         None
@@ -531,9 +564,19 @@ pub async fn update_with_files(
     columns
         .in_status(&object, &current.data)
         .check_writes(&object, changed)?;
-    let mut data = hooked.unwrap_or_else(|| merged(&current));
+    let mut data = prepared.unwrap_or_else(|| merged(&current));
     check_parents_open(&mut tx, actor, &object, &[&current.data, &data]).await?;
-    sections::before_save(app, &mut tx, actor, &object, &mut data, Some(&current)).await?;
+    keep_status(&object, &mut data, Some(&current))?;
+    hooks
+        .before_save(
+            Save {
+                previous: Some(&current),
+                ..save
+            },
+            &mut tx,
+            &mut data,
+        )
+        .await?;
     object.validate(&data).map_err(Error::invalid_fields)?;
     check_references(&mut tx, actor, &object, &data, &supplied).await?;
     check_file_fields(&mut tx, &object, Some(id), &supplied).await?;
@@ -560,13 +603,61 @@ pub async fn update_with_files(
     )
     .await?
     .ok_or_else(|| stale(version))?;
-    sections::after_save(app, &mut tx, actor, &object, &updated, Some(&current)).await?;
+    hooks
+        .after_save(
+            Save {
+                previous: Some(&current),
+                ..save
+            },
+            &mut tx,
+            &updated,
+        )
+        .await?;
     tx.commit().await?;
     if let Some(staged) = staged {
         staged.keep();
     }
-    sections::plugins::after_save(app, actor, &object, &updated, Some(&current)).await?;
+    hooks
+        .after_commit(
+            Save {
+                previous: Some(&current),
+                ..save
+            },
+            &updated,
+        )
+        .await?;
     Ok(columns.render(&updated))
+}
+
+/// Saves keep a record's status: a new record starts in the initial status, and only actions move
+/// it afterwards.
+fn keep_status(
+    object: &ObjectType,
+    data: &mut Map<String, Value>,
+    previous: Option<&Record>,
+) -> Result<()> {
+    let Some(initial) = object.initial_status() else {
+        return Ok(());
+    };
+    match previous {
+        None => {
+            if let Some(asked) = data.get("status").and_then(Value::as_str)
+                && asked != initial
+            {
+                return Err(Error::invalid_field(
+                    "status",
+                    crate::tr!("records-starts-as", status = initial),
+                ));
+            }
+            data.insert("status".into(), Value::String(initial.to_owned()));
+        }
+        Some(previous) => {
+            if data.get("status") != previous.data.get("status") {
+                return Err(Error::Conflict(crate::tr!("records-status-only-actions")));
+            }
+        }
+    }
+    Ok(())
 }
 
 fn stale(current: i64) -> Error {
@@ -583,7 +674,11 @@ pub async fn delete(app: &App, actor: &Actor, object: &str, id: &str) -> Result<
         return Err(Error::NotFound("record"));
     }
     access::records::forget(&mut tx, &object.code, id).await?;
-    sections::after_delete(&mut tx, &object, id).await?;
+    actor
+        .catalog
+        .hooks(&object)
+        .after_delete(&mut tx, &object, id)
+        .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -714,7 +809,10 @@ async fn check_references(
             continue;
         };
         if supplied.get(&field.name) != data.get(&field.name)
-            || sections::checks_own_reference(object.code.as_str(), &field.name)
+            || actor
+                .catalog
+                .hooks(object)
+                .checks_own_reference(object.code.as_str(), &field.name)
         {
             continue;
         }

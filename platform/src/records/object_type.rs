@@ -12,6 +12,7 @@ use jsonschema::error::ValidationErrorKind;
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 
+use super::hooks::{NoRules, SectionHooks};
 use super::manifest::{self, AccessDefaults, ObjectManifest, SectionManifest};
 use crate::error::FieldErrors;
 
@@ -337,17 +338,36 @@ fn describe(field: &str, kind: &ValidationErrorKind, object: &ObjectType) -> Vec
     }
 }
 
-/// Every object type of the installation, by code.
-#[derive(Debug, Default)]
+/// Every object type of a tenant, by code, and the rules of the sections they belong to.
+#[derive(Default, Clone)]
 pub struct Catalog {
     objects: BTreeMap<ObjectCode, Arc<ObjectType>>,
     /// Objects whose records may only be read, and why (a section over its configuration's limits).
     read_only: BTreeMap<String, String>,
+    /// Each section's rules, built-in sections first, then installed ones in their order.
+    sections: Vec<(String, Arc<dyn SectionHooks>)>,
 }
 
+impl fmt::Debug for Catalog {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Catalog")
+            .field("objects", &self.objects.keys().collect::<Vec<_>>())
+            .field("read_only", &self.read_only)
+            .field(
+                "sections",
+                &self.sections.iter().map(|(c, _)| c).collect::<Vec<_>>(),
+            )
+            .finish()
+    }
+}
+
+/// Gives a section's rules to the catalog, from its manifest.
+pub type HooksOf<'a> = &'a dyn Fn(&SectionManifest) -> Arc<dyn SectionHooks>;
+
 impl Catalog {
-    /// Builds the catalog from manifests (JSON text), checking each against the manifest schema.
-    pub fn from_manifests(manifests: &[&str]) -> anyhow::Result<Self> {
+    /// Builds the catalog from manifests (JSON text), checking each against the manifest schema;
+    /// each section's rules come from `hooks_of`.
+    pub fn from_manifests(manifests: &[&str], hooks_of: HooksOf) -> anyhow::Result<Self> {
         let mut catalog = Self::default();
         for text in manifests {
             let value: Value = serde_json::from_str(text).context("manifest is not JSON")?;
@@ -363,15 +383,20 @@ impl Catalog {
                     .objects
                     .insert(object.code.clone(), Arc::new(object));
             }
+            catalog
+                .sections
+                .push((manifest.code.clone(), hooks_of(&manifest)));
         }
         Ok(catalog)
     }
 
     /// This catalog and the objects of more sections (their manifests as JSON), which may refer
-    /// to each other's objects and to this catalog's. Every problem is reported at once.
+    /// to each other's objects and to this catalog's; each section's rules come from `hooks_of`.
+    /// Every problem is reported at once.
     pub fn with_sections(
         &self,
         manifests: &[Value],
+        hooks_of: HooksOf,
     ) -> Result<Self, Vec<manifest::ManifestProblem>> {
         let codes_of = |m: &Value| -> Vec<String> {
             m["objects"]
@@ -381,10 +406,7 @@ impl Catalog {
                 .filter_map(|o| o["code"].as_str().map(str::to_owned))
                 .collect()
         };
-        let mut catalog = Self {
-            objects: self.objects.clone(),
-            read_only: self.read_only.clone(),
-        };
+        let mut catalog = self.clone();
         let mut problems = Vec::new();
         for (n, value) in manifests.iter().enumerate() {
             // What this manifest may refer to besides its own objects.
@@ -423,6 +445,9 @@ impl Catalog {
                     }),
                 }
             }
+            catalog
+                .sections
+                .push((manifest.code.clone(), hooks_of(&manifest)));
         }
         if problems.is_empty() {
             Ok(catalog)
@@ -446,6 +471,19 @@ impl Catalog {
 
     pub fn read_only_reason(&self, code: &str) -> Option<&str> {
         self.read_only.get(code).map(String::as_str)
+    }
+
+    /// The rules of the section an object belongs to.
+    pub fn hooks(&self, object: &ObjectType) -> &dyn SectionHooks {
+        self.sections
+            .iter()
+            .find(|(code, _)| *code == object.section)
+            .map_or(&NoRules, |(_, hooks)| hooks.as_ref())
+    }
+
+    /// Every section's rules, in the catalog's order.
+    pub fn sections(&self) -> impl Iterator<Item = &dyn SectionHooks> {
+        self.sections.iter().map(|(_, hooks)| hooks.as_ref())
     }
 
     pub fn get(&self, code: &str) -> Option<&Arc<ObjectType>> {
@@ -485,7 +523,7 @@ mod tests {
     use super::*;
 
     fn catalog() -> Catalog {
-        Catalog::from_manifests(crate::sections::BUILT_IN).unwrap()
+        crate::sections::built_in_catalog()
     }
 
     #[test]

@@ -49,37 +49,6 @@ fn status_of<'a>(object: &'a ObjectType, data: &'a Map<String, Value>) -> Option
         .or_else(|| object.initial_status())
 }
 
-/// Saves keep a record's status: a new record starts in the initial status, and only actions move
-/// it afterwards.
-pub(crate) fn keep_status(
-    object: &ObjectType,
-    data: &mut Map<String, Value>,
-    previous: Option<&Record>,
-) -> Result<()> {
-    let Some(initial) = object.initial_status() else {
-        return Ok(());
-    };
-    match previous {
-        None => {
-            if let Some(asked) = data.get("status").and_then(Value::as_str)
-                && asked != initial
-            {
-                return Err(Error::invalid_field(
-                    "status",
-                    crate::tr!("records-starts-as", status = initial),
-                ));
-            }
-            data.insert("status".into(), json!(initial));
-        }
-        Some(previous) => {
-            if data.get("status") != previous.data.get("status") {
-                return Err(Error::Conflict(crate::tr!("records-status-only-actions")));
-            }
-        }
-    }
-    Ok(())
-}
-
 /// Whether the actor approves this record: the contact its approver field names, or a member of
 /// an approver role.
 fn approves(actor: &Actor, object: &ObjectType, record: &Record) -> bool {
@@ -271,7 +240,10 @@ pub async fn perform(
             crate::tr!("records-say-why"),
         ));
     }
-    let outcome = super::plugins::on_action(app, actor, &object, &record, code, comment).await?;
+    let outcome = catalog
+        .hooks(&object)
+        .on_action(app, actor, (&object, &record), code, comment)
+        .await?;
     let mut changes = outcome.changes.unwrap_or_default();
     let to = outcome.status.or_else(|| action.to_status.clone());
     if let Some(to) = &to

@@ -143,11 +143,14 @@ pub async fn catalog(app: &App, tx: &mut TenantTx, version: i64) -> Result<Arc<C
                 read_only.push((row.try_get::<String, _>("code")?, reason));
             }
         }
-        let mut catalog = app.catalog.with_sections(&manifests).map_err(|problems| {
-            Error::Internal(anyhow::anyhow!(
-                "installed sections do not load: {problems:?}"
-            ))
-        })?;
+        let mut catalog = app
+            .catalog
+            .with_sections(&manifests, &super::plugins::Installed::of)
+            .map_err(|problems| {
+                Error::Internal(anyhow::anyhow!(
+                    "installed sections do not load: {problems:?}"
+                ))
+            })?;
         for (code, reason) in read_only {
             catalog.set_read_only(&code, &reason);
         }
@@ -267,12 +270,14 @@ pub async fn install(
         manifests.push(serde_json::from_str(&text).map_err(|e| Error::Internal(e.into()))?);
     }
     manifests.push(manifest_value.clone());
-    app.catalog.with_sections(&manifests).map_err(|problems| {
-        invalid(problems.into_iter().map(|p| PackageProblem {
-            pointer: Some(p.pointer),
-            message: p.message,
-        }))
-    })?;
+    app.catalog
+        .with_sections(&manifests, &super::plugins::Installed::of)
+        .map_err(|problems| {
+            invalid(problems.into_iter().map(|p| PackageProblem {
+                pointer: Some(p.pointer),
+                message: p.message,
+            }))
+        })?;
 
     let hash = hex(&Sha256::digest(&package.component));
     app.files
@@ -595,47 +600,6 @@ pub async fn set_settings(app: &App, actor: &Actor, code: &str, text: &str) -> R
     .await?;
     tx.commit().await?;
     Ok(())
-}
-
-/// A section on the portal's main page: its title, its icon and where its records are.
-#[derive(Debug, Clone, Serialize)]
-pub struct PortalEntry {
-    pub code: String,
-    pub title: String,
-    pub object: String,
-}
-
-/// The enabled sections whose first object the actor may read, for the portal's main page.
-pub async fn portal_entries(app: &App, actor: &Actor) -> Result<Vec<PortalEntry>> {
-    let catalog = actor.catalog.clone();
-    let mut tx = app.db.begin(actor.tenant.id, Access::Read).await?;
-    let rows = sqlx::query(
-        "SELECT i.code, v.manifest FROM installed_sections i
-         JOIN section_versions v ON v.tenant_id = i.tenant_id AND v.code = i.code AND v.version = i.version
-         WHERE i.tenant_id = $1 AND i.enabled = 1 ORDER BY i.code",
-    )
-    .bind(tx.tenant_param())
-    .fetch_all(tx.conn())
-    .await?;
-    let mut entries = Vec::new();
-    for row in rows {
-        let manifest: Value = serde_json::from_str(&row.try_get::<String, _>("manifest")?)
-            .map_err(|e| Error::Internal(e.into()))?;
-        let Some(object) = manifest["objects"][0]["code"]
-            .as_str()
-            .and_then(|code| catalog.get(code))
-        else {
-            continue;
-        };
-        if access::check(actor, Capability::Records(object, access::Operation::Read)).is_ok() {
-            entries.push(PortalEntry {
-                code: row.try_get("code")?,
-                title: manifest["title"].as_str().unwrap_or_default().to_owned(),
-                object: object.code.as_str().to_owned(),
-            });
-        }
-    }
-    Ok(entries)
 }
 
 /// The icon of an installed section (SVG or PNG bytes), if it has one.

@@ -20,7 +20,7 @@ use crate::{
     access::{self, Actor, Audience, Capability, Level, Operation, records::Visibility},
     app::App,
     error::{Error, Result},
-    records::{self, Record},
+    records::{self, Record, Save, SectionHooks, Widget},
     search,
     store::{Access, Sql, TenantTx},
 };
@@ -41,11 +41,61 @@ fn text<'a>(data: &'a Map<String, Value>, field: &str) -> &'a str {
     data.get(field).and_then(Value::as_str).unwrap_or_default()
 }
 
-pub(super) fn before_save(
-    app: &App,
-    data: &mut Map<String, Value>,
-    previous: Option<&Record>,
-) -> Result<()> {
+/// The knowledge base's rules: an article's state and publication date, its search index, the
+/// tree of article types; on the main page, the search box and the popular articles.
+#[derive(Debug)]
+pub struct Knowledge;
+
+#[async_trait::async_trait]
+impl SectionHooks for Knowledge {
+    async fn before_save(
+        &self,
+        save: Save<'_>,
+        tx: &mut TenantTx,
+        data: &mut Map<String, Value>,
+    ) -> Result<()> {
+        match save.object.code.as_str() {
+            OBJECT => before_save(save.app, data, save.previous),
+            TYPE_OBJECT => before_save_type(save.app, tx, data, save.previous).await,
+            _ => Ok(()),
+        }
+    }
+
+    async fn after_save(&self, save: Save<'_>, tx: &mut TenantTx, record: &Record) -> Result<()> {
+        match save.object.code.as_str() {
+            OBJECT => after_save(tx, save.actor, record, save.previous).await,
+            _ => Ok(()),
+        }
+    }
+
+    async fn after_delete(
+        &self,
+        tx: &mut TenantTx,
+        object: &records::ObjectType,
+        id: records::RecordId,
+    ) -> Result<()> {
+        match object.code.as_str() {
+            OBJECT => search::remove(tx, OBJECT, &id.to_string()).await,
+            _ => Ok(()),
+        }
+    }
+
+    async fn main_page(&self, app: &App, actor: &Actor) -> Vec<Widget> {
+        let readable = records::built_in(app, OBJECT).is_ok_and(|object| {
+            access::check(actor, Capability::Records(&object, Operation::Read)).is_ok()
+        });
+        if !readable {
+            return Vec::new();
+        }
+        let popular = popular(app, actor, 5).await.unwrap_or_default();
+        vec![
+            Widget::new("knowledge_search", ()),
+            Widget::new("popular_articles", popular),
+        ]
+    }
+}
+
+fn before_save(app: &App, data: &mut Map<String, Value>, previous: Option<&Record>) -> Result<()> {
     if !data.contains_key("state") {
         data.insert("state".into(), Value::String("Draft".into()));
     }
@@ -61,7 +111,7 @@ pub(super) fn before_save(
 
 /// A type's parent must not be the type itself or one of its own subtypes, and the tree stays
 /// at most [`MAX_TYPE_DEPTH`] deep.
-pub(super) async fn before_save_type(
+async fn before_save_type(
     app: &App,
     tx: &mut TenantTx,
     data: &Map<String, Value>,
@@ -180,7 +230,7 @@ pub async fn within(app: &App, actor: &Actor, type_id: &str) -> Vec<String> {
     within
 }
 
-pub(super) async fn after_save(
+async fn after_save(
     tx: &mut TenantTx,
     actor: &Actor,
     record: &Record,

@@ -12,14 +12,14 @@ use serde_json::{Map, Value, json};
 use sqlx::Row;
 
 use crate::{
-    access::Actor,
+    access::{self, Actor},
     app::App,
     error::{Error, FieldErrors, Result},
     plugin_host::{
         CallContext, CallError, CallLimits, Capabilities, Capability, HookError, HostError,
         HostFuture, HostServices, Invocation, LoadedPlugin, PluginPackage, RecordData, RecordQuery,
     },
-    records::{self, ListRequest, ObjectType, Record},
+    records::{self, Decision, ListRequest, ObjectType, Record, Save, SectionHooks, Widget},
     store::Access,
 };
 
@@ -33,21 +33,174 @@ impl std::fmt::Debug for LoadedPlugins {
     }
 }
 
-/// Whether an object belongs to an installed section (built-in objects have native hooks).
-pub(crate) fn applies(app: &App, object: &ObjectType) -> bool {
-    app.catalog.get(object.code.as_str()).is_none()
+/// An installed section's rules, as the catalog knows them: its component's hooks, and its tile
+/// on the portal's main page.
+#[derive(Debug)]
+pub(crate) struct Installed {
+    code: String,
+    title: String,
+    /// The object the section's tile opens (its first).
+    entry: Option<String>,
 }
 
-/// The installed section an object belongs to, ready to call with the capabilities granted to it;
-/// `None` for the built-in objects.
+impl Installed {
+    pub(crate) fn of(manifest: &records::SectionManifest) -> Arc<dyn SectionHooks> {
+        Arc::new(Self {
+            code: manifest.code.clone(),
+            title: manifest.title.clone(),
+            entry: manifest.objects.first().map(|o| o.code.clone()),
+        })
+    }
+}
+
+/// A section on the portal's main page: its title, its icon and where its records are.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct PortalEntry {
+    pub code: String,
+    pub title: String,
+    pub object: String,
+}
+
+#[async_trait::async_trait]
+impl SectionHooks for Installed {
+    fn prepares(&self) -> bool {
+        true
+    }
+
+    /// Runs the section's `validate` and `before-save` on a record about to be saved; applies
+    /// the changes `before-save` returns.
+    async fn prepare(&self, save: Save<'_>, data: &mut Map<String, Value>) -> Result<()> {
+        let Save {
+            app,
+            actor,
+            object,
+            previous,
+        } = save;
+        let Some((plugin, granted)) = plugin_of(app, actor, &self.code).await? else {
+            return Ok(());
+        };
+        let invocation = invocation(app, actor, &plugin, granted)?;
+        let record = record_data(object, previous, data);
+        let before = previous.map(|p| record_data(object, Some(p), &p.data));
+        let (issues, saved) = call(app, actor, async move {
+            let issues = plugin.validate(&invocation, &record).await?;
+            if !issues.is_empty() {
+                return Ok((issues, None));
+            }
+            let saved = plugin
+                .before_save(&invocation, &record, before.as_ref())
+                .await?;
+            Ok((issues, Some(saved)))
+        })
+        .await?;
+        if !issues.is_empty() {
+            return Err(refused(HookError::Invalid(issues)));
+        }
+        match saved.unwrap_or(Ok(None)) {
+            Ok(Some(changes)) => {
+                for (field, value) in changes {
+                    match value {
+                        Value::Null => data.remove(&field),
+                        value => data.insert(field, value),
+                    };
+                }
+                Ok(())
+            }
+            Ok(None) => Ok(()),
+            Err(error) => Err(refused(error)),
+        }
+    }
+
+    /// Runs the section's `after-save`. Its failure cannot undo the save: it is logged (with
+    /// the section's message) and the user's request succeeds.
+    async fn after_commit(&self, save: Save<'_>, record: &Record) -> Result<()> {
+        let Save {
+            app,
+            actor,
+            object,
+            previous,
+        } = save;
+        let Some((plugin, granted)) = plugin_of(app, actor, &self.code).await? else {
+            return Ok(());
+        };
+        let invocation = invocation(app, actor, &plugin, granted)?;
+        let now = record_data(object, Some(record), &record.data);
+        let before = previous.map(|p| record_data(object, Some(p), &p.data));
+        let outcome = call(app, actor, async move {
+            plugin.after_save(&invocation, &now, before.as_ref()).await
+        })
+        .await;
+        match outcome {
+            Ok(Ok(())) => {}
+            Ok(Err(message)) => {
+                tracing::warn!(section = %self.code, %message, "after-save failed")
+            }
+            Err(error) => tracing::warn!(section = %self.code, %error, "after-save call failed"),
+        }
+        Ok(())
+    }
+
+    /// Runs the section's `on-action` for an action the actor may take.
+    async fn on_action(
+        &self,
+        app: &App,
+        actor: &Actor,
+        (object, record): (&ObjectType, &Record),
+        action: &str,
+        comment: Option<&str>,
+    ) -> Result<Decision> {
+        let Some((plugin, granted)) = plugin_of(app, actor, &self.code).await? else {
+            return Ok(Decision::default());
+        };
+        let invocation = invocation(app, actor, &plugin, granted)?;
+        let data = record_data(object, Some(record), &record.data);
+        let (action, comment) = (action.to_owned(), comment.map(str::to_owned));
+        match call(app, actor, async move {
+            plugin
+                .on_action(&invocation, &action, &data, comment.as_deref())
+                .await
+        })
+        .await?
+        {
+            Ok(result) => Ok(Decision {
+                status: result.status,
+                changes: result.changes,
+            }),
+            Err(error) => Err(refused(error)),
+        }
+    }
+
+    /// The section's tile, when the actor may read the object it opens.
+    async fn main_page(&self, _app: &App, actor: &Actor) -> Vec<Widget> {
+        let readable = self
+            .entry
+            .as_deref()
+            .and_then(|code| actor.catalog.get(code))
+            .is_some_and(|object| {
+                let reads = access::Capability::Records(object, access::Operation::Read);
+                access::check(actor, reads).is_ok()
+            });
+        if !readable {
+            return Vec::new();
+        }
+        vec![Widget::new(
+            "section",
+            PortalEntry {
+                code: self.code.clone(),
+                title: self.title.clone(),
+                object: self.entry.clone().unwrap_or_default(),
+            },
+        )]
+    }
+}
+
+/// An installed section, ready to call with the capabilities granted to it; `None` when it is
+/// no longer enabled.
 async fn plugin_of(
     app: &App,
     actor: &Actor,
-    object: &ObjectType,
+    section: &str,
 ) -> Result<Option<(Arc<LoadedPlugin>, Capabilities)>> {
-    if !applies(app, object) {
-        return Ok(None);
-    }
     let mut tx = app.db.begin(actor.tenant.id, Access::Read).await?;
     let Some(row) = sqlx::query(
         "SELECT v.version, v.manifest, v.component_hash, v.icon, i.granted FROM installed_sections i
@@ -55,7 +208,7 @@ async fn plugin_of(
          WHERE i.tenant_id = $1 AND i.code = $2 AND i.enabled = 1",
     )
     .bind(tx.tenant_param())
-    .bind(&object.section)
+    .bind(section)
     .fetch_optional(tx.conn())
     .await?
     else {
@@ -193,117 +346,6 @@ fn refused(error: HookError) -> Error {
             Error::invalid_fields(fields)
         }
         HookError::Failed(message) => Error::invalid_field("record", message),
-    }
-}
-
-/// Runs the section's `validate` and `before-save` on a record about to be saved; applies the
-/// changes `before-save` returns.
-pub(crate) async fn before_save(
-    app: &App,
-    actor: &Actor,
-    object: &ObjectType,
-    data: &mut Map<String, Value>,
-    previous: Option<&Record>,
-) -> Result<()> {
-    let Some((plugin, granted)) = plugin_of(app, actor, object).await? else {
-        return Ok(());
-    };
-    let invocation = invocation(app, actor, &plugin, granted)?;
-    let record = record_data(object, previous, data);
-    let before = previous.map(|p| record_data(object, Some(p), &p.data));
-    let (issues, saved) = call(app, actor, async move {
-        let issues = plugin.validate(&invocation, &record).await?;
-        if !issues.is_empty() {
-            return Ok((issues, None));
-        }
-        let saved = plugin
-            .before_save(&invocation, &record, before.as_ref())
-            .await?;
-        Ok((issues, Some(saved)))
-    })
-    .await?;
-    if !issues.is_empty() {
-        return Err(refused(HookError::Invalid(issues)));
-    }
-    match saved.unwrap_or(Ok(None)) {
-        Ok(Some(changes)) => {
-            for (field, value) in changes {
-                match value {
-                    Value::Null => data.remove(&field),
-                    value => data.insert(field, value),
-                };
-            }
-            Ok(())
-        }
-        Ok(None) => Ok(()),
-        Err(error) => Err(refused(error)),
-    }
-}
-
-/// Runs the section's `after-save` once the save committed. Its failure cannot undo the save: it
-/// is logged (with the section's message) and the user's request succeeds.
-pub(crate) async fn after_save(
-    app: &App,
-    actor: &Actor,
-    object: &ObjectType,
-    record: &Record,
-    previous: Option<&Record>,
-) -> Result<()> {
-    let Some((plugin, granted)) = plugin_of(app, actor, object).await? else {
-        return Ok(());
-    };
-    let invocation = invocation(app, actor, &plugin, granted)?;
-    let now = record_data(object, Some(record), &record.data);
-    let before = previous.map(|p| record_data(object, Some(p), &p.data));
-    let outcome = call(app, actor, async move {
-        plugin.after_save(&invocation, &now, before.as_ref()).await
-    })
-    .await;
-    match outcome {
-        Ok(Ok(())) => {}
-        Ok(Err(message)) => {
-            tracing::warn!(section = %object.section, %message, "after-save failed")
-        }
-        Err(error) => tracing::warn!(section = %object.section, %error, "after-save call failed"),
-    }
-    Ok(())
-}
-
-/// What a section's `on-action` decided: a status and field changes (none for built-in objects,
-/// whose actions are declared only).
-#[derive(Debug, Default)]
-pub(crate) struct Decision {
-    pub status: Option<String>,
-    pub changes: Option<Map<String, Value>>,
-}
-
-/// Runs the section's `on-action` for an action the actor may take.
-pub(crate) async fn on_action(
-    app: &App,
-    actor: &Actor,
-    object: &ObjectType,
-    record: &Record,
-    action: &str,
-    comment: Option<&str>,
-) -> Result<Decision> {
-    let Some((plugin, granted)) = plugin_of(app, actor, object).await? else {
-        return Ok(Decision::default());
-    };
-    let invocation = invocation(app, actor, &plugin, granted)?;
-    let data = record_data(object, Some(record), &record.data);
-    let (action, comment) = (action.to_owned(), comment.map(str::to_owned));
-    match call(app, actor, async move {
-        plugin
-            .on_action(&invocation, &action, &data, comment.as_deref())
-            .await
-    })
-    .await?
-    {
-        Ok(result) => Ok(Decision {
-            status: result.status,
-            changes: result.changes,
-        }),
-        Err(error) => Err(refused(error)),
     }
 }
 

@@ -17,7 +17,7 @@ use crate::{
     access::{Actor, Level, Operation},
     app::App,
     error::{Error, Result},
-    records::{self, ObjectType, Record},
+    records::{self, ObjectType, Record, Save, SectionHooks, Widget},
     sla,
     store::{Access, TenantTx, Timestamp},
     users::{self, UserKind},
@@ -85,7 +85,63 @@ fn text<'a>(data: &'a Map<String, Value>, field: &str) -> Option<&'a str> {
 }
 
 /// Fills a new case, or keeps the managed fields of an existing one and applies a status move.
-pub(crate) async fn before_save(
+/// Support's rules: what happens when a case is created or changed; on the main page, the
+/// actor's latest cases.
+#[derive(Debug)]
+pub struct Support;
+
+#[async_trait::async_trait]
+impl SectionHooks for Support {
+    async fn before_save(
+        &self,
+        save: Save<'_>,
+        tx: &mut TenantTx,
+        data: &mut Map<String, Value>,
+    ) -> Result<()> {
+        match save.object.code.as_str() {
+            OBJECT => before_save(save.app, tx, save.actor, data, save.previous).await,
+            _ => Ok(()),
+        }
+    }
+
+    async fn after_save(&self, save: Save<'_>, tx: &mut TenantTx, record: &Record) -> Result<()> {
+        match save.object.code.as_str() {
+            OBJECT => after_save(save.app, tx, record, save.previous).await,
+            _ => Ok(()),
+        }
+    }
+
+    /// A case's agreement is chosen among those that cover its contact, which the contact may
+    /// not otherwise read.
+    fn checks_own_reference(&self, object: &str, field: &str) -> bool {
+        (object, field) == (OBJECT, "service_agreement")
+    }
+
+    async fn main_page(&self, app: &App, actor: &Actor) -> Vec<Widget> {
+        use crate::access::{Capability, check};
+        let may = |operation| {
+            records::built_in(app, OBJECT)
+                .is_ok_and(|object| check(actor, Capability::Records(&object, operation)).is_ok())
+        };
+        if !may(Operation::Read) {
+            return Vec::new();
+        }
+        let request = records::ListRequest {
+            limit: Some(5),
+            sort: Some("-created_at".into()),
+            ..Default::default()
+        };
+        let Ok(cases) = records::list(app, actor, OBJECT, &request).await else {
+            return Vec::new();
+        };
+        vec![Widget::new(
+            "my_cases",
+            json!({ "cases": cases, "can_create": may(Operation::Create) }),
+        )]
+    }
+}
+
+async fn before_save(
     app: &App,
     tx: &mut TenantTx,
     actor: &Actor,
@@ -365,7 +421,7 @@ pub(crate) async fn notify_status(
     Ok(())
 }
 
-pub(crate) async fn after_save(
+async fn after_save(
     app: &App,
     tx: &mut TenantTx,
     record: &Record,
