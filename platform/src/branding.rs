@@ -201,17 +201,38 @@ fn link_url(typed: &str) -> Option<String> {
     sound.then(|| typed.to_owned())
 }
 
-/// A built-in section of the portal menu: the code the menu keeps, the object it lists, and its
-/// name in the menu.
-type BuiltInEntry = (&'static str, &'static str, fn() -> String);
+/// A built-in section of the portal menu: the code the menu keeps, the object whose read
+/// permission shows it, its page, and its name in the menu.
+type BuiltInEntry = (&'static str, &'static str, &'static str, fn() -> String);
 
-const BUILT_IN_ENTRIES: [BuiltInEntry; 2] = [
-    ("knowledge", crate::sections::knowledge::OBJECT, || {
-        crate::tr!("portal-nav-knowledge")
-    }),
-    ("cases", crate::sections::cases::OBJECT, || {
+const BUILT_IN_ENTRIES: [BuiltInEntry; 5] = [
+    (
+        "knowledge",
+        crate::sections::knowledge::OBJECT,
+        "/knowledge",
+        || crate::tr!("portal-nav-knowledge"),
+    ),
+    ("cases", crate::sections::cases::OBJECT, "/cases", || {
         crate::tr!("portal-nav-cases")
     }),
+    (
+        "partner-program",
+        crate::sections::partners::PARTNERSHIP,
+        "/partner-program",
+        || crate::tr!("partners-program"),
+    ),
+    (
+        "leads",
+        crate::sections::partners::LEAD,
+        "/records/lead",
+        || crate::tr!("partners-leads"),
+    ),
+    (
+        "opportunities",
+        crate::sections::partners::OPPORTUNITY,
+        "/records/opportunity",
+        || crate::tr!("partners-opportunities"),
+    ),
 ];
 
 /// A section of the portal menu.
@@ -232,11 +253,11 @@ pub struct MenuEntry {
 pub fn menu_choices(actor: &Actor) -> Vec<(MenuEntry, bool)> {
     let all: Vec<MenuEntry> = BUILT_IN_ENTRIES
         .iter()
-        .filter(|(_, object, _)| actor.catalog.get(object).is_some())
-        .map(|(code, object, title)| MenuEntry {
+        .filter(|(_, object, _, _)| actor.catalog.get(object).is_some())
+        .map(|(code, object, href, title)| MenuEntry {
             code: (*code).to_owned(),
             title: title(),
-            href: format!("/{code}"),
+            href: (*href).to_owned(),
             section: None,
             object: (*object).to_owned(),
         })

@@ -130,11 +130,13 @@ pub async fn create(app: &App, actor: &Actor, account: &str, name: Option<&str>)
             .unwrap_or("Organization")
             .to_owned(),
     };
+    let partner = record.data.get("type").and_then(Value::as_str) == Some("Partner");
     let id = access::config::create_organization_role(
         &mut tx,
         actor,
         &name,
         &record.id.to_string(),
+        partner,
         app.clock.now(),
     )
     .await?;

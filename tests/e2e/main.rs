@@ -21,6 +21,7 @@ mod mail;
 mod notifications;
 mod onboarding;
 mod organizations;
+mod partners;
 mod plugins;
 mod record_forms;
 mod record_pages;

@@ -533,12 +533,21 @@ pub(crate) async fn create_organization_role(
     actor: &Actor,
     name: &str,
     account: &str,
+    partner: bool,
     now: crate::store::Timestamp,
 ) -> Result<RoleId> {
     let name = valid_name(name)?;
-    let root = actor
-        .policy
-        .root_of(Audience::External)
+    // A partner's organization goes below "Partner portal users", whose members run the partner
+    // configuration; every other below all external users.
+    let parent = if partner {
+        actor
+            .policy
+            .system_role(super::model::system_roles::PARTNERS)
+    } else {
+        None
+    };
+    let root = parent
+        .or_else(|| actor.policy.root_of(Audience::External))
         .ok_or_else(|| Error::Internal(anyhow::anyhow!("tenant has no external root role")))?;
     let role = NewRole {
         name: &name,

@@ -28,12 +28,14 @@ const EMPLOYEE_BASICS: [SystemOperation; 2] = [
     SystemOperation::ChangeOwnPassword,
 ];
 
-/// The three built-in roles of a tenant.
+/// The built-in roles of a tenant.
 #[derive(Debug, Clone, Copy)]
 pub struct SystemRoles {
     pub all_external: RoleId,
     pub all_employees: RoleId,
     pub administrators: RoleId,
+    /// "Partner portal users": the partner organizations are placed below it.
+    pub partners: RoleId,
 }
 
 /// Applies every default the tenant has not received yet.
@@ -89,10 +91,26 @@ pub async fn apply(app: &App, tx: &mut TenantTx) -> Result<SystemRoles> {
             storage::insert_role(tx, role, now).await?
         }
     };
+    let partners = match existing(system_roles::PARTNERS) {
+        Some(id) => id,
+        None => {
+            changed = true;
+            let role = NewRole {
+                name: "Partner portal users",
+                kind: RoleKind::Functional,
+                audience: Audience::External,
+                parent: Some(all_external),
+                account: None,
+                system_code: Some(system_roles::PARTNERS),
+            };
+            storage::insert_role(tx, role, now).await?
+        }
+    };
     let roles = SystemRoles {
         all_external,
         all_employees,
         administrators,
+        partners,
     };
 
     if storage::mark_seeded(tx, "operations").await? {
@@ -179,6 +197,7 @@ async fn seed_object(
     let AccessDefaults {
         portal,
         external: operations,
+        partners,
         rules,
     } = &object.access_defaults;
     if *portal {
@@ -186,6 +205,10 @@ async fn seed_object(
     }
     for operation in operations {
         storage::set_object_grant(tx, code, *operation, &external, true).await?;
+    }
+    for operation in partners {
+        let grantee = roles.partners.to_string();
+        storage::set_object_grant(tx, code, *operation, &grantee, true).await?;
     }
     for rule in rules {
         let side = |audience: Audience| match audience {

@@ -285,6 +285,8 @@ pub mod system_roles {
     pub const ALL_EXTERNAL: &str = "all_external";
     pub const ALL_EMPLOYEES: &str = "all_employees";
     pub const ADMINISTRATORS: &str = "administrators";
+    /// "Partner portal users": partner organizations are placed below it.
+    pub const PARTNERS: &str = "partner_users";
 }
 
 /// The grantee of a default-rights rule that means "the organization of the record's author".

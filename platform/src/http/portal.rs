@@ -44,6 +44,7 @@ pub fn routes() -> Router<Arc<App>> {
         )
         .route("/logout", post(handlers::portal_sign_out))
         .route("/profile", get(profile))
+        .route("/partner-program", get(partner_program))
         .route("/profile/password", post(change_password))
         .route("/set-password", get(setup_form).post(setup_submit))
         .route(
@@ -244,6 +245,18 @@ async fn home(State(app): State<Arc<App>>, PortalUser(who): PortalUser) -> Respo
         "portal/home.html",
         context! { ..minijinja::Value::from(Serde(&widgets)), ..page_context(&who) },
     )
+}
+
+/// The partner's program: tier, progress toward the next, benefits, figures, trainings.
+async fn partner_program(
+    State(app): State<Arc<App>>,
+    PortalUser(who): PortalUser,
+) -> Result<Response, PageError> {
+    let program = crate::sections::partners::program_page(&app, &who.actor).await?;
+    Ok(views::render(
+        "portal/partner_program.html",
+        context! { program => program.as_ref().map(Serde), ..page_context(&who) },
+    ))
 }
 
 async fn profile(flash: Flash, PortalUser(who): PortalUser) -> Response {

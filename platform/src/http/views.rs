@@ -62,6 +62,8 @@ const TEMPLATES: &[(&str, &str)] = templates![
     "partials/suggestions.html",
     "partials/widgets/popular_articles.html",
     "partials/widgets/my_cases.html",
+    "partials/widgets/partner_program.html",
+    "portal/partner_program.html",
     "partials/markdown_preview.html",
     "notifications.html",
     "portal/cases.html",

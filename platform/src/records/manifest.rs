@@ -202,6 +202,9 @@ pub struct AccessDefaults {
     /// Operations every external user holds.
     #[serde(default)]
     pub external: Vec<crate::access::Operation>,
+    /// Operations the members of partner organizations hold (the "Partner portal users" role).
+    #[serde(default)]
+    pub partners: Vec<crate::access::Operation>,
     /// Default-rights rules.
     #[serde(default)]
     pub rules: Vec<RuleDefault>,

@@ -922,6 +922,56 @@ pub(crate) async fn find_by_field_unchecked(
     Ok(storage::fetch(tx, sql).await?)
 }
 
+/// Which records of an organization a tally counts: those of `object` it created from `from`
+/// until before `until` (dates or times as stored), in `status` and with `flag` true when given.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Tally<'a> {
+    pub object: &'a ObjectType,
+    pub organization: &'a str,
+    pub from: &'a str,
+    pub until: &'a str,
+    pub status: Option<&'a str>,
+    pub flag: Option<&'a str>,
+}
+
+impl Tally<'_> {
+    /// How many records match, and the sum of the number field `sum` over them (the tally of an
+    /// organization's work, without the record gates: the caller decides who learns it).
+    pub(crate) async fn count_and_sum(self, tx: &mut TenantTx, sum: &str) -> Result<(i64, f64)> {
+        let dialect = tx.dialect();
+        let (open, close) = dialect.json_field(FieldKind::Number);
+        let mut sql = crate::store::Sql::new("SELECT COUNT(*), CAST(COALESCE(SUM(");
+        sql.push(open)
+            .push_name(sum)
+            .push(close)
+            .push("), 0) AS DOUBLE PRECISION) FROM records r WHERE r.tenant_id = ")
+            .bind(tx.tenant_param())
+            .push(" AND r.object = ")
+            .push_name(self.object.code.as_str())
+            .push(" AND r.organization_id = ")
+            .bind(self.organization.to_owned())
+            .push(" AND r.deleted_at IS NULL AND r.created_at >= ")
+            .bind(self.from.to_owned())
+            .push(" AND r.created_at < ")
+            .bind(self.until.to_owned());
+        if let Some(status) = self.status {
+            sql.push(" AND r.data->>'status' = ")
+                .bind(status.to_owned());
+        }
+        if let Some(flag) = self.flag {
+            let (open, close) = dialect.json_field(FieldKind::Boolean);
+            sql.push(" AND ")
+                .push(open)
+                .push_name(flag)
+                .push(close)
+                .push(" = TRUE");
+        }
+        let row = sql.build()?.fetch_one(tx.conn()).await?;
+        use sqlx::Row;
+        Ok((row.try_get(0)?, row.try_get(1)?))
+    }
+}
+
 /// Who holds which right on a record (for people who may edit it).
 pub async fn rights(
     app: &App,

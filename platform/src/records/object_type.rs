@@ -345,7 +345,25 @@ pub struct Catalog {
     /// Objects whose records may only be read, and why (a section over its configuration's limits).
     read_only: BTreeMap<String, String>,
     /// Each section's rules, built-in sections first, then installed ones in their order.
-    sections: Vec<(String, Arc<dyn SectionHooks>)>,
+    sections: Vec<CatalogSection>,
+}
+
+#[derive(Clone)]
+struct CatalogSection {
+    code: String,
+    /// The portal configurations the section belongs to (none listed: every one).
+    configurations: Vec<String>,
+    hooks: Arc<dyn SectionHooks>,
+}
+
+impl CatalogSection {
+    fn of(manifest: &SectionManifest, hooks_of: HooksOf) -> Self {
+        Self {
+            code: manifest.code.clone(),
+            configurations: manifest.configurations.clone(),
+            hooks: hooks_of(manifest),
+        }
+    }
 }
 
 impl fmt::Debug for Catalog {
@@ -355,7 +373,7 @@ impl fmt::Debug for Catalog {
             .field("read_only", &self.read_only)
             .field(
                 "sections",
-                &self.sections.iter().map(|(c, _)| c).collect::<Vec<_>>(),
+                &self.sections.iter().map(|s| &s.code).collect::<Vec<_>>(),
             )
             .finish()
     }
@@ -385,7 +403,7 @@ impl Catalog {
             }
             catalog
                 .sections
-                .push((manifest.code.clone(), hooks_of(&manifest)));
+                .push(CatalogSection::of(&manifest, hooks_of));
         }
         Ok(catalog)
     }
@@ -447,7 +465,7 @@ impl Catalog {
             }
             catalog
                 .sections
-                .push((manifest.code.clone(), hooks_of(&manifest)));
+                .push(CatalogSection::of(&manifest, hooks_of));
         }
         if problems.is_empty() {
             Ok(catalog)
@@ -477,13 +495,32 @@ impl Catalog {
     pub fn hooks(&self, object: &ObjectType) -> &dyn SectionHooks {
         self.sections
             .iter()
-            .find(|(code, _)| *code == object.section)
-            .map_or(&NoRules, |(_, hooks)| hooks.as_ref())
+            .find(|s| s.code == object.section)
+            .map_or(&NoRules, |s| s.hooks.as_ref())
     }
 
     /// Every section's rules, in the catalog's order.
     pub fn sections(&self) -> impl Iterator<Item = &dyn SectionHooks> {
-        self.sections.iter().map(|(_, hooks)| hooks.as_ref())
+        self.sections.iter().map(|s| s.hooks.as_ref())
+    }
+
+    /// This catalog without the sections that none of `configurations` opens (the partner
+    /// objects, for a tenant that does not run the partner configuration).
+    pub fn for_configurations(&self, configurations: &[&str]) -> Self {
+        let opens = |section: &CatalogSection| {
+            section.configurations.is_empty()
+                || section
+                    .configurations
+                    .iter()
+                    .any(|c| configurations.contains(&c.as_str()))
+        };
+        let mut catalog = self.clone();
+        catalog.sections.retain(opens);
+        let open: BTreeSet<&str> = catalog.sections.iter().map(|s| s.code.as_str()).collect();
+        catalog
+            .objects
+            .retain(|_, object| open.contains(object.section.as_str()));
+        catalog
     }
 
     pub fn get(&self, code: &str) -> Option<&Arc<ObjectType>> {

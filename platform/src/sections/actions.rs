@@ -273,7 +273,20 @@ pub async fn perform(
     let updated = if changes.is_empty() {
         fresh
     } else {
-        records::patch_unchecked(app, &mut tx, actor, &object, record.id, changes).await?
+        let updated =
+            records::patch_unchecked(app, &mut tx, actor, &object, record.id, changes).await?;
+        // The section learns of the change like of any save (a won opportunity counts).
+        let save = records::Save {
+            app,
+            actor,
+            object: &object,
+            previous: Some(&fresh),
+        };
+        catalog
+            .hooks(&object)
+            .after_save(save, &mut tx, &updated)
+            .await?;
+        updated
     };
     sqlx::query(
         "INSERT INTO record_events (tenant_id, id, object, record_id, action, from_status, to_status, comment, user_id, user_name, at)

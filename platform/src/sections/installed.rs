@@ -95,6 +95,8 @@ pub async fn set_configurations(
     if settings::get(&mut tx, CONFIGURATIONS).await?.as_deref() != Some(value.as_str()) {
         settings::put(&mut tx, CONFIGURATIONS, &value).await?;
         Versions::bump(&mut tx, Versioned::Catalog).await?;
+        // The objects a configuration opens start with their default permissions.
+        access::defaults::apply(app, &mut tx).await?;
         tx.commit().await?;
     }
     Ok(())
@@ -120,9 +122,12 @@ pub async fn catalog(app: &App, tx: &mut TenantTx, version: i64) -> Result<Arc<C
     .bind(tx.tenant_param())
     .fetch_all(tx.conn())
     .await?;
-    let limits = limits_of(&configurations(tx).await?);
+    let running = configurations(tx).await?;
+    let limits = limits_of(&running);
+    let names: Vec<&str> = running.iter().map(|c| c.as_str()).collect();
+    let built_in = app.catalog.for_configurations(&names);
     let catalog = if rows.is_empty() {
-        app.catalog.clone()
+        Arc::new(built_in)
     } else {
         let mut manifests = Vec::new();
         let mut read_only = Vec::new();
@@ -137,14 +142,13 @@ pub async fn catalog(app: &App, tx: &mut TenantTx, version: i64) -> Result<Arc<C
                 read_only.push((row.try_get::<String, _>("code")?, reason));
             }
         }
-        let over = limits.sections_over(app.catalog.objects().count(), &sizes);
+        let over = limits.sections_over(built_in.objects().count(), &sizes);
         for (row, reason) in rows.iter().zip(over) {
             if let Some(reason) = reason {
                 read_only.push((row.try_get::<String, _>("code")?, reason));
             }
         }
-        let mut catalog = app
-            .catalog
+        let mut catalog = built_in
             .with_sections(&manifests, &super::plugins::Installed::of)
             .map_err(|problems| {
                 Error::Internal(anyhow::anyhow!(

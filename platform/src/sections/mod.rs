@@ -6,6 +6,7 @@ pub mod actions;
 pub mod cases;
 pub mod installed;
 pub mod knowledge;
+pub mod partners;
 pub(crate) mod plugins;
 
 use std::sync::Arc;
@@ -22,10 +23,11 @@ pub const BUILT_IN: &[&str] = &[
     include_str!("accounts.json"),
     include_str!("knowledge.json"),
     include_str!("support.json"),
+    include_str!("partners.json"),
 ];
 
 /// The codes of the built-in sections (their objects have no icon of their own).
-pub const BUILT_IN_CODES: [&str; 3] = ["accounts", "knowledge", "support"];
+pub const BUILT_IN_CODES: [&str; 4] = ["accounts", "knowledge", "support", "partners"];
 
 pub fn is_built_in(section: &str) -> bool {
     BUILT_IN_CODES.contains(&section)
@@ -53,6 +55,7 @@ pub fn built_in_catalog() -> Catalog {
         match manifest.code.as_str() {
             "knowledge" => Arc::new(knowledge::Knowledge),
             "support" => Arc::new(cases::Support),
+            "partners" => Arc::new(partners::Partners),
             _ => Arc::new(NoRules),
         }
     };
