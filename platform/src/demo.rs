@@ -29,6 +29,8 @@ pub const ADMIN: (&str, &str) = ("admin@demo.test", "demo-admin");
 pub const CUSTOMER: (&str, &str) = ("customer@demo.test", "demo-customer");
 /// A portal user who approves equipment orders and documents.
 pub const APPROVER: (&str, &str) = ("approver@demo.test", "demo-approver");
+/// A partner's employee: sees the partner program, registers leads and deals.
+pub const PARTNER: (&str, &str) = ("partner@demo.test", "demo-partner");
 /// The approver roles the first-party sections' manifests name.
 const APPROVER_ROLES: [&str; 2] = ["Purchasing", "document_approvers"];
 
@@ -54,6 +56,7 @@ impl Demo {
             "\nPortico demo is running.\n\n  \
              Portal   {origin}/\n           sign in as {} / {}\n           \
              or, to approve, as {} / {}\n           \
+             or, as a partner, as {} / {}\n           \
              or register as someone new at {origin}/register\n\n  \
              Console  {origin}/console\n           sign in as {} / {}\n\n  \
              API      {origin}/api/v1/openapi.json\n\n  \
@@ -64,6 +67,8 @@ impl Demo {
             CUSTOMER.1,
             APPROVER.0,
             APPROVER.1,
+            PARTNER.0,
+            PARTNER.1,
             ADMIN.0,
             ADMIN.1,
             match &self.sections {
@@ -98,6 +103,7 @@ pub async fn ensure(app: &App) -> anyhow::Result<Demo> {
     access::defaults::make_administrator(&mut tx, roles, admin.id).await?;
     ensure_user(app, &mut tx, CUSTOMER, "Demo Customer", UserKind::External).await?;
     let approver = ensure_user(app, &mut tx, APPROVER, "Demo Approver", UserKind::External).await?;
+    ensure_user(app, &mut tx, PARTNER, "Demo Partner", UserKind::External).await?;
     let admin_user = admin.clone();
     let admin = access::actor(app, &mut tx, Arc::new(tenant.clone()), admin).await?;
     tx.commit().await?;
@@ -111,12 +117,10 @@ pub async fn ensure(app: &App) -> anyhow::Result<Demo> {
         security.self_registration = true;
         crate::auth::security::set(app, &admin, security).await?;
     }
-    // Room for custom sections: the demo runs the customer configuration too.
-    let configurations = [
-        portico_tenants::Configuration::SelfService,
-        portico_tenants::Configuration::Customer,
-    ];
+    // Room for custom sections, and partners: the demo runs every configuration.
+    let configurations = portico_tenants::Configuration::ALL;
     crate::sections::installed::set_configurations(app, tenant.id, &configurations).await?;
+    seed_partners(app, &fresh_tenant(app, &tenant.slug).await?).await?;
     let sections = match build_sample_sections().await {
         Ok(components) => {
             install_sample_sections(app, &admin, &components, &roles.all_external.to_string()).await
@@ -717,6 +721,122 @@ async fn ensure_member(
     };
     let actor = fresh_actor(app, tenant, admin).await?;
     access::config::set_membership(app, &actor, role, member, true).await?;
+    Ok(())
+}
+
+/// The partner portal: the starting lookups, a reseller program of three levels, a partner
+/// organization with the demo partner as its administrator, its partnership, and leads and
+/// opportunities enough to have reached Bronze and be on the way to Silver.
+async fn seed_partners(app: &App, tenant: &Tenant) -> anyhow::Result<()> {
+    use crate::sections::partners;
+    let admin = actor_of(app, tenant, ADMIN.0).await?;
+    crate::sections::seed_lookups(app, &admin).await?;
+    let first = ListRequest {
+        limit: Some(1),
+        ..ListRequest::default()
+    };
+    if !records::list(app, &admin, partners::TIER, &first)
+        .await?
+        .data
+        .is_empty()
+    {
+        return Ok(());
+    }
+    let id_of = |record: &serde_json::Value| record["id"].as_str().unwrap_or_default().to_owned();
+    let named = |object: &'static str, name: &'static str| {
+        let admin = admin.clone();
+        async move {
+            let request = ListRequest {
+                filters: vec![format!("name:eq:{name}")],
+                limit: Some(1),
+                ..ListRequest::default()
+            };
+            let page = records::list(app, &admin, object, &request).await?;
+            let found = page
+                .data
+                .first()
+                .and_then(|r| r["id"].as_str().map(str::to_owned));
+            found.with_context(|| format!("no {object} {name}"))
+        }
+    };
+    let reseller = named("partner_type", "Reseller").await?;
+    let leads = named(partners::CATEGORY, "Number of leads").await?;
+    let amount = named(partners::CATEGORY, "Amount of won opportunities").await?;
+    let margin = named(partners::CATEGORY, "Margin").await?;
+    for (rank, name, lead_target, amount_target, benefit) in [
+        (1, "Bronze", 5, 50_000, "10%"),
+        (2, "Silver", 15, 150_000, "15%"),
+        (3, "Platinum", 40, 500_000, "20%"),
+    ] {
+        let tier = records::create(
+            app,
+            &admin,
+            partners::TIER,
+            json!({ "name": name, "partner_type": reseller, "rank": rank, "points_needed": 80 }),
+        )
+        .await?;
+        for (category, target) in [(&leads, lead_target), (&amount, amount_target)] {
+            let obligation = json!({ "tier": id_of(&tier), "category": category, "kind": "Obligation",
+                                     "target": target, "points": 40 });
+            records::create(app, &admin, partners::PARAMETER, obligation).await?;
+        }
+        let benefit = json!({ "tier": id_of(&tier), "category": margin, "kind": "Benefit", "value": benefit });
+        records::create(app, &admin, partners::PARAMETER, benefit).await?;
+    }
+    let account = records::create(
+        app,
+        &admin,
+        "account",
+        json!({ "name": "Northwind Resellers", "type": "Partner", "city": "Chicago",
+                "country": "United States", "phone": "+1 312 555 0140" }),
+    )
+    .await?;
+    let organization = organizations::create(app, &admin, &id_of(&account), None).await?;
+    let mut tx = app.db.begin(tenant.id, Access::Write).await?;
+    if let Some((partner, _)) = users::storage::find_active_by_login(&mut tx, PARTNER.0).await? {
+        users::storage::set_organization(&mut tx, partner.id, Some(organization), true).await?;
+    }
+    tx.commit().await?;
+    let admin = actor_of(app, tenant, ADMIN.0).await?;
+    let start = app.clock.now().0.date_naive() - chrono::Duration::days(60);
+    records::create(
+        app,
+        &admin,
+        partners::PARTNERSHIP,
+        json!({ "account": id_of(&account), "partner_type": reseller, "start_date": start.to_string() }),
+    )
+    .await?;
+    let partner = actor_of(app, tenant, PARTNER.0).await?;
+    for (company, contact) in [
+        ("Blue Harbor Foods", "Maria Lopez"),
+        ("Crestline Dental", "Owen Park"),
+        ("Delta Freight", "Priya Nair"),
+        ("Evergreen Schools", "Tom Becker"),
+        ("Fjord Analytics", "Ingrid Dahl"),
+        ("Granite Legal", "Sam Ortiz"),
+    ] {
+        let lead = json!({ "company": company, "contact_name": contact, "budget": 20_000 });
+        records::create(app, &partner, partners::LEAD, lead).await?;
+    }
+    for (title, prospect, amount, won) in [
+        ("CRM rollout", "Blue Harbor Foods", 30_000, true),
+        ("Support contract", "Crestline Dental", 32_000, true),
+        ("Analytics pilot", "Fjord Analytics", 45_000, false),
+    ] {
+        let deal = json!({ "title": title, "prospect": prospect, "amount": amount });
+        let deal = records::create(app, &partner, partners::OPPORTUNITY, deal).await?;
+        if won {
+            crate::sections::actions::perform(
+                app,
+                &partner,
+                partners::OPPORTUNITY,
+                &id_of(&deal),
+                "win",
+                None,
+            )
+            .await?;
+        }
+    }
     Ok(())
 }
 

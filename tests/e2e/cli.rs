@@ -349,6 +349,10 @@ async fn the_demo_is_idempotent(backend: Backend) {
         printed.contains("approver@demo.test / demo-approver"),
         "{printed}"
     );
+    assert!(
+        printed.contains("partner@demo.test / demo-partner"),
+        "{printed}"
+    );
     // The first-party sections from plugins/, built and installed like an upload.
     assert!(
         printed.contains("Sections Leave requests, Document approval, Equipment orders"),
@@ -374,6 +378,8 @@ async fn the_demo_is_idempotent(backend: Backend) {
         "portal document",
         "portal equipment_order",
         "portal leave_request",
+        "portal lead",
+        "portal opportunity",
     ] {
         assert!(first.iter().any(|l| l == object), "{first:?}");
     }
@@ -381,12 +387,21 @@ async fn the_demo_is_idempotent(backend: Backend) {
         first.iter().any(|l| l.starts_with("demo active")),
         "{first:?}"
     );
+    // The partner portal: a partnership, and the partner's leads.
+    assert!(
+        first.iter().any(|l| l.starts_with("partnership PS-0001 ")),
+        "{first:?}"
+    );
+    assert!(
+        first.iter().any(|l| l.starts_with("lead LD-00006 ")),
+        "{first:?}"
+    );
     assert_eq!(
         first
             .iter()
             .filter(|l| l.contains("@demo.test") && l.contains("argon2"))
             .count(),
-        3,
+        4,
         "{first:?}"
     );
 

@@ -76,6 +76,16 @@ pub struct ObjectManifest {
     pub details: Vec<DetailManifest>,
     #[serde(default)]
     pub layouts: LayoutsManifest,
+    #[serde(default)]
+    pub list: ListManifest,
+}
+
+/// How lists of an object look until their viewer chooses otherwise.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ListManifest {
+    /// The columns, in order (the record number always comes first).
+    #[serde(default)]
+    pub columns: Vec<String>,
 }
 
 /// A child object shown and edited on its parent's page (order lines of an order).

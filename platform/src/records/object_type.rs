@@ -141,6 +141,8 @@ pub struct ObjectType {
     pub lookup: bool,
     pub details: Vec<manifest::DetailManifest>,
     pub layouts: manifest::LayoutsManifest,
+    /// The columns its lists show by default (none: the title field and the next fields).
+    pub list_columns: Vec<String>,
     validator: jsonschema::Validator,
 }
 
@@ -214,6 +216,13 @@ impl ObjectType {
             lookup: manifest.lookup,
             details: manifest.details.clone(),
             layouts: manifest.layouts.clone(),
+            list_columns: manifest
+                .list
+                .columns
+                .iter()
+                .filter(|c| *c != "number")
+                .cloned()
+                .collect(),
             validator,
         })
     }

@@ -166,10 +166,13 @@ impl Columns {
     }
 
     /// The columns a list of `object` shows unless its viewer chose others, of those the actor
-    /// may see: the number, the title field and four more fields, and when the record last
-    /// changed. Exports show the same.
+    /// may see: the number and the manifest's list columns, or else the title field and four
+    /// more fields, and when the record last changed. Exports show the same.
     pub fn listed(&self, object: &ObjectType) -> Vec<ListColumn> {
         const FIELDS: usize = 5;
+        if !object.list_columns.is_empty() {
+            return self.chosen(object, &object.list_columns);
+        }
         let mut shown = vec![ListColumn::system("number", crate::tr!("records-number"))];
         let title = object.title_field.as_deref();
         let fields = title

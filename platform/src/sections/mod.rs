@@ -11,6 +11,8 @@ pub(crate) mod plugins;
 
 use std::sync::Arc;
 
+use serde_json::{Value, json};
+
 use crate::{
     access::Actor,
     app::App,
@@ -84,27 +86,48 @@ pub async fn main_page(app: &App, actor: &Actor) -> MainPage {
     }
 }
 
-/// The lookups a new tenant starts with (editable afterwards): the knowledge-base article types.
+/// The lookups a tenant starts with (editable afterwards): the knowledge-base article types,
+/// and, once it runs the partner configuration, the partner types and parameter categories.
 pub async fn seed_lookups(app: &App, admin: &Actor) -> Result<()> {
-    let existing = crate::records::list(
+    seed_lookup(
         app,
         admin,
         "knowledge_type",
-        &crate::records::ListRequest {
-            limit: Some(1),
-            ..Default::default()
-        },
+        &[
+            json!({ "name": "FAQ" }),
+            json!({ "name": "Rules and regulations" }),
+            json!({ "name": "Templates" }),
+        ],
     )
     .await?;
-    if existing.data.is_empty() {
-        for name in ["FAQ", "Rules and regulations", "Templates"] {
-            crate::records::create(
-                app,
-                admin,
-                "knowledge_type",
-                serde_json::json!({ "name": name }),
-            )
-            .await?;
+    if admin.catalog.get(partners::PARTNERSHIP).is_some() {
+        let types = ["Reseller", "Consultant", "Reference", "Integrator"]
+            .map(|name| json!({ "name": name }));
+        seed_lookup(app, admin, "partner_type", &types).await?;
+        seed_lookup(
+            app,
+            admin,
+            partners::CATEGORY,
+            &partners::starting_categories(),
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// Creates a lookup's starting values unless it has any.
+async fn seed_lookup(app: &App, admin: &Actor, object: &str, values: &[Value]) -> Result<()> {
+    let first = crate::records::ListRequest {
+        limit: Some(1),
+        ..Default::default()
+    };
+    if crate::records::list(app, admin, object, &first)
+        .await?
+        .data
+        .is_empty()
+    {
+        for value in values {
+            crate::records::create(app, admin, object, value.clone()).await?;
         }
     }
     Ok(())

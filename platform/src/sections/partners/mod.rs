@@ -28,6 +28,18 @@ pub const LEAD: &str = "lead";
 pub const OPPORTUNITY: &str = "opportunity";
 pub const TRAINING: &str = "partner_training";
 
+/// The parameter categories a partner program starts with.
+pub fn starting_categories() -> [Value; 6] {
+    [
+        json!({ "name": "Number of leads", "measure": "leads" }),
+        json!({ "name": "Amount of won opportunities", "measure": "won_amount", "unit": "EUR" }),
+        json!({ "name": "Number of won opportunities", "measure": "won_count" }),
+        json!({ "name": "Number of certified experts", "measure": "certified_experts" }),
+        json!({ "name": "Margin", "measure": "none" }),
+        json!({ "name": "Marketing budget", "measure": "none" }),
+    ]
+}
+
 /// The source of the rights a partnership gives its partner's organization.
 const SHARED_WITH_PARTNER: &str = "partnership";
 
@@ -418,7 +430,7 @@ fn describe(figures: &Figures) -> String {
         "partners-figures",
         leads = figures.leads,
         won = figures.won_count,
-        amount = figures.won_amount,
+        amount = crate::i18n::current().money(figures.won_amount, "EUR"),
         certified = figures.certified_experts
     )
 }
@@ -469,7 +481,8 @@ async fn recalculate(
             "figures": shown,
         }));
     }
-    if standing.points != current.points || steps.is_empty() {
+    // A move up restarts the points; only points earned toward the following tier are news.
+    if steps.is_empty() || standing.points > 0 {
         history.push(json!({
             "partnership": partnership.id.to_string(),
             "summary": crate::tr!("partners-points-changed", from = current.points, to = standing.points, tier = name(standing.tier.as_deref())),
