@@ -278,6 +278,17 @@ async fn tenant(app: &App, command: TenantCommand) -> anyhow::Result<()> {
                 .await?
                 .ok_or_else(|| anyhow::anyhow!("no tenant {slug}"))?;
             crate::sections::installed::set_configurations(app, tenant.id, &chosen).await?;
+            // The lookups the configurations need start filled (partner types and categories).
+            let tenant = tenancy::find(app, &parse(&slug)?)
+                .await?
+                .ok_or_else(|| anyhow::anyhow!("no tenant {slug}"))?;
+            let mut tx = app.db.begin(tenant.id, crate::store::Access::Read).await?;
+            let admin =
+                access::defaults::first_administrator(app, &mut tx, Arc::new(tenant)).await?;
+            drop(tx);
+            if let Some(admin) = admin {
+                crate::sections::seed_lookups(app, &admin).await?;
+            }
             let limits = portico_tenants::limits_of(&chosen);
             println!(
                 "Tenant {slug} runs {}: up to {} custom sections, {} objects on the portal, {} on one page.",

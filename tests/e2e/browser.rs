@@ -434,6 +434,74 @@ async fn a_document_is_sent_for_review_and_approved_on_the_portal() {
     outcome
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_partner_registers_leads_and_watches_the_program_move() {
+    use crate::partners::{partner, reseller_program, run_partner_configuration};
+    let axe = axe_source();
+    let driver = ChromeDriver::start();
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let desk = Desk::open(&app, "acme").await;
+    run_partner_configuration(&app, "acme").await;
+    let reseller = reseller_program(&desk).await;
+    let (account, _) = partner(&desk, "Channel Co", "sam@channel.test").await;
+    let today = chrono::Utc::now().date_naive().to_string();
+    desk.create(
+        "partnership",
+        json!({ "account": account, "partner_type": reseller, "start_date": today }),
+    )
+    .await;
+
+    let browser = driver.browser().await;
+    let origin = desk.tenant.origin.clone();
+    let outcome = async {
+        // The program is in the partner's menu: no level yet, Bronze asks for 2 leads.
+        sign_in(&browser, &origin, "sam@channel.test").await;
+        click(&browser, "nav a[href='/partner-program']").await;
+        let page = wait_for_text(&browser, "Conditions for Bronze").await;
+        assert!(page.contains("0 / 2"), "{page}");
+        for v in serious_violations(&browser, &axe).await {
+            panic!("/partner-program: {v}");
+        }
+
+        // Two leads registered from the program page fulfil the first obligation.
+        for company in ["Prospect One", "Prospect Two"] {
+            click(
+                &browser,
+                "#partner-figures a.button[href='/records/lead/new']",
+            )
+            .await;
+            type_into(&browser, "[name=company]", company).await;
+            for v in serious_violations(&browser, &axe).await {
+                panic!("/records/lead/new: {v}");
+            }
+            click(&browser, "form[action='/records/lead'] button.primary").await;
+            wait_for(&browser, "#actions").await;
+            browser
+                .goto(&format!("{origin}/partner-program"))
+                .await
+                .unwrap();
+            wait_for(&browser, "#partner-points").await;
+        }
+        let page = wait_for_text(&browser, "2 / 2").await;
+        assert!(page.contains("40 more points to reach Bronze"), "{page}");
+        let points = browser
+            .find(Locator::Css("#partner-points"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert_eq!(points, "40");
+        assert!(
+            page.contains("Points toward the next level: 0 → 40"),
+            "{page}"
+        );
+    }
+    .await;
+    browser.close().await.unwrap();
+    outcome
+}
+
 /// The link to `path` (with its token) in a mail.
 fn link_in(mail: &crate::smtp::Received, path: &str) -> String {
     let text = crate::mail::text(mail);

@@ -122,7 +122,7 @@ async fn migrations_apply_from_empty_on_postgres() {
 }
 
 async fn tenants_are_managed_from_the_command_line(backend: Backend) {
-    let (_db, url) = TestDatabase::create(backend).await;
+    let (db, url) = TestDatabase::create(backend).await;
     let created = portico(
         &url,
         &[
@@ -224,6 +224,25 @@ async fn tenants_are_managed_from_the_command_line(backend: Backend) {
         "{}",
         stdout(&configured)
     );
+    // The partner configuration's lookups start filled.
+    let partner = portico(
+        &url,
+        &[
+            "tenant",
+            "configure",
+            "acme",
+            "--configurations",
+            "self-service,partner",
+        ],
+    );
+    assert!(partner.status.success(), "{}", stderr(&partner));
+    let lookups = snapshot(&db.inspection_url(&url)).await;
+    for number in ["partner_type ", "partner_category "] {
+        assert!(
+            lookups.iter().filter(|l| l.starts_with(number)).count() >= 4,
+            "{lookups:?}"
+        );
+    }
     let bad = portico(
         &url,
         &["tenant", "configure", "acme", "--configurations", "gold"],

@@ -10,7 +10,7 @@ use crate::{
     support::Desk,
 };
 
-async fn run_partner_configuration(app: &TestApp, slug: &str) {
+pub(crate) async fn run_partner_configuration(app: &TestApp, slug: &str) {
     let tenant = portico::tenancy::find(&app.app, &Slug::parse(slug).unwrap())
         .await
         .unwrap()
@@ -21,13 +21,13 @@ async fn run_partner_configuration(app: &TestApp, slug: &str) {
         .unwrap();
 }
 
-fn id(record: &Value) -> String {
+pub(crate) fn id(record: &Value) -> String {
     record["id"].as_str().unwrap().to_owned()
 }
 
 /// A reseller program: Bronze for 2 leads and 1,000 won (40 points each, 80 needed) with a 10%
 /// margin; Silver for 4 leads and 5,000 won. Answers the type's id.
-async fn reseller_program(desk: &Desk) -> String {
+pub(crate) async fn reseller_program(desk: &Desk) -> String {
     let reseller = id(&desk
         .create("partner_type", json!({ "name": "Reseller" }))
         .await);
@@ -69,7 +69,7 @@ async fn reseller_program(desk: &Desk) -> String {
 }
 
 /// A partner: an account of type Partner, its portal organization, and one signed-in member.
-async fn partner(desk: &Desk, name: &str, email: &str) -> (String, Browser) {
+pub(crate) async fn partner(desk: &Desk, name: &str, email: &str) -> (String, Browser) {
     let account = id(&desk
         .create("account", json!({ "name": name, "type": "Partner" }))
         .await);
@@ -90,10 +90,10 @@ async fn partner(desk: &Desk, name: &str, email: &str) -> (String, Browser) {
     let link = added["data"][0]["setup_link"].as_str().unwrap();
     desk.tenant
         .browser()
-        .set_password(link, "partner password 1")
+        .set_password(link, "customer password 1")
         .await;
     let browser = desk.tenant.browser();
-    let login = crate::harness::Login::new(email, "partner password 1");
+    let login = crate::harness::Login::new(email, "customer password 1");
     assert_eq!(
         browser.sign_in_portal(&login).await.status(),
         StatusCode::SEE_OTHER
@@ -207,6 +207,11 @@ on_both_databases! {
         assert!(page.contains("Moved up from"), "{page}");
         let (_, home) = sam.get_text("/").await;
         assert!(home.contains("id=\"partner-program\""), "{home}");
+        // The API answers the same program.
+        let program: Value = sam.get("/api/v1/partner-program").await.json().await.unwrap();
+        assert_eq!(program["data"]["tier"]["name"], "Bronze", "{program}");
+        assert_eq!(program["data"]["next"]["name"], "Silver", "{program}");
+        assert_eq!(program["data"]["figures"]["leads"], 2.0, "{program}");
 
         // Converting a lead opens an opportunity that the lead names.
         assert_eq!(act(&sam, "lead", &id(&first), "qualify").await, StatusCode::OK);
@@ -225,6 +230,8 @@ on_both_databases! {
         assert_eq!(listed["data"], json!([]), "{listed}");
         let (_, page) = otto.get_text("/partner-program").await;
         assert!(page.contains("No level yet") && !page.contains("Moved up"), "{page}");
+        let program: Value = otto.get("/api/v1/partner-program").await.json().await.unwrap();
+        assert_eq!((program["data"]["tier"].clone(), program["data"]["figures"]["leads"].clone()), (Value::Null, json!(0.0)), "{program}");
         // A forged change to the other partner's lead changes nothing.
         let response = otto
             .client
@@ -238,6 +245,7 @@ on_both_databases! {
         // A customer outside the partner organizations gets no partner portal at all.
         let ann = desk.customer("ann@client.test", json!({})).await;
         assert!(ann.get("/api/v1/objects/lead/records").await.status().is_client_error());
+        assert!(ann.get("/api/v1/partner-program").await.status().is_client_error());
         let (_, home) = ann.get_text("/").await;
         assert!(!home.contains("/partner-program"), "{home}");
         // Partners cannot write what the program computes.

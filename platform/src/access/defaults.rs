@@ -232,6 +232,31 @@ pub async fn make_administrator(tx: &mut TenantTx, roles: SystemRoles, user: Use
     Ok(())
 }
 
+/// The tenant's longest-standing administrator, as an actor (for work done on the tenant's
+/// behalf from the command line, such as seeding lookups).
+pub async fn first_administrator(
+    app: &App,
+    tx: &mut TenantTx,
+    tenant: std::sync::Arc<portico_tenants::Tenant>,
+) -> Result<Option<super::Actor>> {
+    let id: Option<String> = sqlx::query_scalar(
+        "SELECT m.user_id FROM role_members m
+         JOIN roles r ON r.tenant_id = m.tenant_id AND r.id = m.role_id
+         WHERE m.tenant_id = $1 AND r.system_code = $2 ORDER BY m.user_id LIMIT 1",
+    )
+    .bind(tx.tenant_param())
+    .bind(system_roles::ADMINISTRATORS)
+    .fetch_optional(tx.conn())
+    .await?;
+    let Some(id) = id.and_then(|id| id.parse::<UserId>().ok()) else {
+        return Ok(None);
+    };
+    let Some(user) = crate::users::storage::find(tx, id).await? else {
+        return Ok(None);
+    };
+    Ok(Some(super::actor(app, tx, tenant, user).await?))
+}
+
 /// Applies the defaults to every tenant (at start-up, after an upgrade added objects).
 pub async fn apply_to_all_tenants(app: &App) -> Result<()> {
     let tenants = {

@@ -16,6 +16,7 @@ mod knowledge;
 mod middleware;
 mod notification_pages;
 mod ops;
+mod partners;
 mod pickers;
 mod portal;
 mod record_forms;
