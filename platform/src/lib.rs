@@ -6,6 +6,7 @@ pub mod allocator;
 pub mod app;
 pub mod auth;
 pub mod branding;
+pub mod charts;
 pub mod cli;
 pub mod clock;
 pub mod config;

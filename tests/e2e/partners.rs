@@ -159,6 +159,14 @@ on_both_databases! {
         assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
         let refused: Value = response.json().await.unwrap();
         assert!(refused.to_string().contains("already has a partnership"), "{refused}");
+        // A customer's account is no partner.
+        let customer = id(&desk.create("account", json!({ "name": "Client Co", "type": "Customer" })).await);
+        let response = desk
+            .admin
+            .post_json("/api/v1/objects/partnership/records", &json!({ "data": { "account": customer, "partner_type": reseller, "start_date": today.to_string() } }))
+            .await;
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(response.text().await.unwrap().contains("type Partner"));
         // An account without a portal organization cannot be a partner yet.
         let lone = id(&desk.create("account", json!({ "name": "Lone Co", "type": "Partner" })).await);
         let response = desk
@@ -207,6 +215,17 @@ on_both_databases! {
         assert!(page.contains("Moved up from"), "{page}");
         let (_, home) = sam.get_text("/").await;
         assert!(home.contains("id=\"partner-program\""), "{home}");
+        // Its analytics, drawn on the server, count its own work.
+        assert!(home.contains("aria-label=\"Leads: New: 2, Qualified: 0, Converted: 0, Disqualified: 0\""), "{home}");
+        assert!(home.contains("Won: 1, Lost: 0"), "{home}");
+        // The console lists every partner's figures, kept on the partnership.
+        assert_eq!(
+            (now["data"]["leads"].as_i64(), now["data"]["won_count"].as_i64(), now["data"]["won_amount"].as_f64()),
+            (Some(2), Some(1), Some(1500.0)),
+            "{now}"
+        );
+        let (_, console) = desk.admin.get_text("/console/records/partnership").await;
+        assert!(console.contains("Channel Co") && console.contains("Other Co"), "{console}");
         // The API answers the same program.
         let program: Value = sam.get("/api/v1/partner-program").await.json().await.unwrap();
         assert_eq!(program["data"]["tier"]["name"], "Bronze", "{program}");
@@ -230,6 +249,8 @@ on_both_databases! {
         assert_eq!(listed["data"], json!([]), "{listed}");
         let (_, page) = otto.get_text("/partner-program").await;
         assert!(page.contains("No level yet") && !page.contains("Moved up"), "{page}");
+        let (_, home) = otto.get_text("/").await;
+        assert!(home.contains("aria-label=\"Leads: New: 0, Qualified: 0"), "{home}");
         let program: Value = otto.get("/api/v1/partner-program").await.json().await.unwrap();
         assert_eq!((program["data"]["tier"].clone(), program["data"]["figures"]["leads"].clone()), (Value::Null, json!(0.0)), "{program}");
         // A forged change to the other partner's lead changes nothing.

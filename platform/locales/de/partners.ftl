@@ -37,3 +37,7 @@ partners-history = Verlauf
 partners-no-program = Ihre Organisation hat noch kein aktives Partnerprogramm. Ihr Ansprechpartner bei { $tenant } kann eines einrichten.
 partners-register-lead = Lead registrieren
 partners-see-program = Zum Partnerprogramm
+partners-analytics = Ihr Vertrieb
+partners-won-by-month = Gewonnen pro Monat
+partners-nothing-yet = Noch nichts
+partners-account-not-partner = Eine Partnerschaft gilt für ein Konto vom Typ Partner: Ändern Sie zuerst den Typ des Kontos.

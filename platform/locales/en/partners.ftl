@@ -38,3 +38,7 @@ partners-history = History
 partners-no-program = Your organization has no active partner program yet. Your contact at { $tenant } can set one up.
 partners-register-lead = Register a lead
 partners-see-program = See your partner program
+partners-analytics = Your sales
+partners-won-by-month = Won per month
+partners-nothing-yet = Nothing yet
+partners-account-not-partner = A partnership is for an account of type Partner: change the account's type first.

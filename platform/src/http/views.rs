@@ -63,6 +63,7 @@ const TEMPLATES: &[(&str, &str)] = templates![
     "partials/widgets/popular_articles.html",
     "partials/widgets/my_cases.html",
     "partials/widgets/partner_program.html",
+    "partials/widgets/partner_analytics.html",
     "portal/partner_program.html",
     "partials/markdown_preview.html",
     "notifications.html",

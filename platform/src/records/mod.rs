@@ -203,19 +203,19 @@ pub async fn list_page(
 
 /// A page of `listing` and how many records the whole list holds.
 async fn counted(tx: &mut TenantTx, actor: &Actor, listing: Listing) -> Result<(Page, Count)> {
-    let sql = listing.plan.count_sql(
-        tx.dialect(),
-        tx.tenant_param(),
-        listing.object.code.as_str(),
-        &Visibility::of(actor),
-        Count::SQL_CAP,
-    )?;
-    let row = sql
-        .fetch_optional(tx.conn())
-        .await?
-        .ok_or_else(|| Error::Internal(anyhow::anyhow!("COUNT answered no row")))?;
-    let count = Count::of(sqlx::Row::try_get(&row, "n")?);
+    let count = listing.count(tx, actor).await?;
     Ok((listing.fetch(tx, actor).await?, count))
+}
+
+/// How many records the list `request` describes holds (as far as [`COUNT_CAP`]), in the
+/// caller's transaction.
+pub(crate) async fn count_in(
+    tx: &mut TenantTx,
+    actor: &Actor,
+    object: &str,
+    request: &ListRequest,
+) -> Result<Count> {
+    Listing::of(actor, object, request)?.count(tx, actor).await
 }
 
 /// [`list`] inside a transaction the caller reads more in.
@@ -236,6 +236,21 @@ struct Listing {
 }
 
 impl Listing {
+    async fn count(&self, tx: &mut TenantTx, actor: &Actor) -> Result<Count> {
+        let sql = self.plan.count_sql(
+            tx.dialect(),
+            tx.tenant_param(),
+            self.object.code.as_str(),
+            &Visibility::of(actor),
+            Count::SQL_CAP,
+        )?;
+        let row = sql
+            .fetch_optional(tx.conn())
+            .await?
+            .ok_or_else(|| Error::Internal(anyhow::anyhow!("COUNT answered no row")))?;
+        Ok(Count::of(sqlx::Row::try_get(&row, "n")?))
+    }
+
     fn of(actor: &Actor, object: &str, request: &ListRequest) -> Result<Self> {
         let (object, columns) = open(actor, object, Operation::Read)?;
         let plan = query::ListPlan::parse(&object, &columns, request)?;

@@ -78,6 +78,20 @@ impl SectionHooks for Partners {
         match save.object.code.as_str() {
             PARTNERSHIP => {
                 let organization = organization_of(save.actor, record)?;
+                // A partnership moved to another partner is no longer the first one's.
+                if let Some(before) = save.previous.map(|p| organization_of(save.actor, p))
+                    && let Ok(before) = before
+                    && before != organization
+                {
+                    access::records::revoke_by_process(
+                        tx,
+                        &record.object,
+                        record.id,
+                        &before.to_string(),
+                        SHARED_WITH_PARTNER,
+                    )
+                    .await?;
+                }
                 access::records::grant_by_process(
                     tx,
                     &record.object,
@@ -129,11 +143,18 @@ impl SectionHooks for Partners {
         })
     }
 
+    /// The program's summary and the partner's analytics, for members of partner organizations.
     async fn main_page(&self, app: &App, actor: &Actor) -> Vec<Widget> {
-        match summary(app, actor).await {
-            Ok(Some(summary)) => vec![Widget::new("partner_program", summary)],
-            _ => Vec::new(),
+        let mut widgets = Vec::new();
+        if let Ok(Some(summary)) = summary(app, actor).await {
+            widgets.push(Widget::new("partner_program", summary));
         }
+        if actor.organization.is_some()
+            && let Ok(charts) = analytics(app, actor).await
+        {
+            widgets.push(Widget::new("partner_analytics", charts));
+        }
+        widgets
     }
 }
 
@@ -156,6 +177,12 @@ async fn prepare_partnership(
             crate::tr!("partners-no-account"),
         ));
     };
+    if text(&account.data, "type") != Some("Partner") {
+        return Err(Error::invalid_field(
+            "account",
+            crate::tr!("partners-account-not-partner"),
+        ));
+    }
     if partner_organization(actor, &account_id).is_none() {
         return Err(Error::invalid_field(
             "account",
@@ -461,7 +488,25 @@ async fn recalculate(
             .unwrap_or_default(),
     };
     let (standing, steps) = program::advance(&program.rule(), &figures, &current);
-    if standing == current {
+    // The figures are kept on the partnership too: the console lists every partner's.
+    let mut changes = Map::new();
+    changes.insert("leads".into(), json!(figures.leads as i64));
+    changes.insert("won_count".into(), json!(figures.won_count as i64));
+    changes.insert("won_amount".into(), json!(figures.won_amount));
+    changes.insert(
+        "certified_experts".into(),
+        json!(figures.certified_experts as i64),
+    );
+    changes.insert("tier".into(), json!(standing.tier));
+    changes.insert("points".into(), json!(standing.points));
+    let stored = |(field, value): (&String, &Value)| {
+        let now = partnership.data.get(field).unwrap_or(&Value::Null);
+        match (now.as_f64(), value.as_f64()) {
+            (Some(a), Some(b)) => a == b,
+            _ => now == value,
+        }
+    };
+    if changes.iter().all(stored) {
         return Ok(());
     }
     let name = |id: Option<&str>| {
@@ -481,18 +526,16 @@ async fn recalculate(
             "figures": shown,
         }));
     }
-    // A move up restarts the points; only points earned toward the following tier are news.
-    if steps.is_empty() || standing.points > 0 {
+    // A move up restarts the points from nothing.
+    let before = if steps.is_empty() { current.points } else { 0 };
+    if standing.points != before {
         history.push(json!({
             "partnership": partnership.id.to_string(),
-            "summary": crate::tr!("partners-points-changed", from = current.points, to = standing.points, tier = name(standing.tier.as_deref())),
+            "summary": crate::tr!("partners-points-changed", from = before, to = standing.points, tier = name(standing.tier.as_deref())),
             "points": standing.points,
             "figures": shown,
         }));
     }
-    let mut changes = Map::new();
-    changes.insert("tier".into(), json!(standing.tier));
-    changes.insert("points".into(), json!(standing.points));
     let partnerships = object(actor, PARTNERSHIP)?;
     records::patch_unchecked(app, tx, actor, partnerships, partnership.id, changes).await?;
     let change = object(actor, CHANGE)?;
@@ -652,6 +695,113 @@ pub async fn program_page(app: &App, actor: &Actor) -> Result<Option<ProgramPage
 
 fn figures_of(figures: &Figures, measure: Measure) -> f64 {
     figures.of(measure).unwrap_or_default()
+}
+
+/// The partner's analytics as charts: its leads by status, opportunities by stage, and the amount
+/// won in each of the last six months. Everything is read through the actor's own gates, so a
+/// partner's charts count only what its people may see.
+#[derive(Debug, Clone, Serialize)]
+pub struct Analytics {
+    pub leads: String,
+    pub opportunities: String,
+    pub won_by_month: String,
+}
+
+pub async fn analytics(app: &App, actor: &Actor) -> Result<Analytics> {
+    let leads = records::object_type(actor, LEAD)?;
+    let opportunities = records::object_type(actor, OPPORTUNITY)?;
+    for object in [&leads, &opportunities] {
+        access::check(actor, Capability::Records(object, Operation::Read))?;
+    }
+    let mut tx = app
+        .db
+        .begin(actor.tenant.id, crate::store::Access::Read)
+        .await?;
+    let locale = crate::i18n::current();
+    let by_status = |object: std::sync::Arc<ObjectType>| {
+        let statuses: Vec<(String, String)> = object
+            .statuses
+            .iter()
+            .map(|s| (s.code.clone(), object.status_shown(s)))
+            .collect();
+        (object, statuses)
+    };
+    let mut charts = Vec::new();
+    for (object, statuses) in [by_status(leads), by_status(opportunities)] {
+        let mut bars = Vec::new();
+        for (code, title) in statuses {
+            let request = records::ListRequest {
+                filters: vec![format!("status:eq:{code}")],
+                ..Default::default()
+            };
+            let count = records::count_in(&mut tx, actor, object.code.as_str(), &request).await?;
+            let value = count.records as f64;
+            bars.push(crate::charts::Bar {
+                label: title,
+                value,
+                shown: if count.more {
+                    format!("{}+", locale.number(value, 0))
+                } else {
+                    locale.number(value, 0)
+                },
+            });
+        }
+        charts.push(crate::charts::bars(
+            &object.plural_shown(),
+            &bars,
+            &crate::tr!("partners-nothing-yet"),
+        ));
+    }
+    // The won deals of the last six months, newest first, a page of them at most.
+    let today = app.clock.now().0.date_naive();
+    let months: Vec<String> = (0..6)
+        .rev()
+        .filter_map(|back| today.checked_sub_months(chrono::Months::new(back)))
+        .map(|day| day.format("%Y-%m").to_string())
+        .collect();
+    let won = records::list_in(
+        &mut tx,
+        actor,
+        OPPORTUNITY,
+        &records::ListRequest {
+            filters: vec!["status:eq:won".into()],
+            sort: Some("-modified_at".into()),
+            limit: Some(records::MAX_PAGE),
+            ..Default::default()
+        },
+    )
+    .await?;
+    let mut sums = vec![0.0; months.len()];
+    for deal in &won.data {
+        // As the reader sees it: a hidden amount counts nothing.
+        let month = deal["data"]["close_date"]
+            .as_str()
+            .or_else(|| deal["modified_at"].as_str())
+            .unwrap_or_default();
+        if let Some(i) = months.iter().position(|m| month.starts_with(m.as_str())) {
+            sums[i] += deal["data"]["amount"].as_f64().unwrap_or_default();
+        }
+    }
+    let bars: Vec<crate::charts::Bar> = months
+        .iter()
+        .zip(sums)
+        .map(|(month, sum)| crate::charts::Bar {
+            label: month.clone(),
+            value: sum,
+            shown: locale.money(sum, "EUR"),
+        })
+        .collect();
+    let won_by_month = crate::charts::bars(
+        &crate::tr!("partners-won-by-month"),
+        &bars,
+        &crate::tr!("partners-nothing-yet"),
+    );
+    let mut charts = charts.into_iter();
+    Ok(Analytics {
+        leads: charts.next().unwrap_or_default(),
+        opportunities: charts.next().unwrap_or_default(),
+        won_by_month,
+    })
 }
 
 /// The main page's summary of the actor's partner program.
