@@ -156,3 +156,111 @@ data-value-case-closure_reason-resolved = Gelöst
 data-value-case-closure_reason-duplicate = Duplikat
 data-value-case-closure_reason-other = Sonstiges
 # Written by the platform itself into the free-text field "subject" (seeded or default values).
+
+## Section: Partners
+
+data-section-partners = Partner
+
+# Type of partner
+data-object-partner_type = Partnertyp
+data-objects-partner_type = Partnertypen
+data-field-partner_type-name = Name
+
+# Level of partner
+data-object-partner_tier = Partnerstufe
+data-objects-partner_tier = Partnerstufen
+data-field-partner_tier-name = Name
+data-field-partner_tier-partner_type = Partnertyp
+data-field-partner_tier-rank = Reihenfolge
+data-field-partner_tier-points_needed = Benötigte Punkte
+
+# Category of partnership parameter
+data-object-partner_category = Kategorie der Partnerschaftsparameter
+data-objects-partner_category = Kategorien der Partnerschaftsparameter
+data-field-partner_category-name = Name
+data-field-partner_category-measure = Gemessen an
+data-value-partner_category-measure-leads = Leads
+data-value-partner_category-measure-won-amount = Betrag gewonnener Verkaufschancen
+data-value-partner_category-measure-won-count = Anzahl gewonnener Verkaufschancen
+data-value-partner_category-measure-certified-experts = Zertifizierte Fachleute
+data-value-partner_category-measure-none = Nichts (z. B. eine Marge)
+data-field-partner_category-unit = Einheit
+
+# Level partnership parameter
+data-object-tier_parameter = Parameter der Partnerstufe
+data-objects-tier_parameter = Parameter der Partnerstufen
+data-field-tier_parameter-tier = Partnerstufe
+data-field-tier_parameter-category = Kategorie
+data-field-tier_parameter-kind = Parameterart
+data-value-tier_parameter-kind-obligation = Verpflichtung
+data-value-tier_parameter-kind-benefit = Vorteil
+data-field-tier_parameter-target = Zielwert
+data-field-tier_parameter-points = Punkte
+data-field-tier_parameter-value = Wert
+
+# Partnership
+data-object-partnership = Partnerschaft
+data-objects-partnership = Partnerschaften
+data-field-partnership-name = Name
+data-field-partnership-account = Partner
+data-field-partnership-partner_type = Typ
+data-field-partnership-tier = Stufe
+data-field-partnership-start_date = Startdatum
+data-field-partnership-due_date = Enddatum
+data-field-partnership-active = Aktiv
+data-field-partnership-points = Punkte
+data-field-partnership-leads = Registrierte Leads
+data-field-partnership-won_count = Gewonnene Verkaufschancen
+data-field-partnership-won_amount = Gewonnener Betrag
+data-field-partnership-certified_experts = Zertifizierte Fachleute
+
+# Partnership change
+data-object-partnership_change = Änderung der Partnerschaft
+data-objects-partnership_change = Änderungen der Partnerschaft
+data-field-partnership_change-partnership = Partnerschaft
+data-field-partnership_change-summary = Änderung
+data-field-partnership_change-from_tier = Von Stufe
+data-field-partnership_change-to_tier = Zu Stufe
+data-field-partnership_change-points = Punkte
+data-field-partnership_change-figures = Zahlen
+
+# Lead
+data-object-lead = Lead
+data-objects-lead = Leads
+data-field-lead-company = Unternehmen
+data-field-lead-contact_name = Kontakt
+data-field-lead-email = E-Mail
+data-field-lead-phone = Telefon
+data-field-lead-website = Website
+data-field-lead-need = Bedarf
+data-field-lead-budget = Budget
+data-field-lead-opportunity = Verkaufschance
+data-value-lead-status-new = Neu
+data-value-lead-status-qualified = Qualifiziert
+data-value-lead-status-converted = Umgewandelt
+data-value-lead-status-disqualified = Disqualifiziert
+
+# Opportunity
+data-object-opportunity = Verkaufschance
+data-objects-opportunity = Verkaufschancen
+data-field-opportunity-title = Titel
+data-field-opportunity-prospect = Kunde
+data-field-opportunity-account = Konto
+data-field-opportunity-amount = Betrag
+data-field-opportunity-close_date = Abschlussdatum
+data-field-opportunity-lead = Lead
+data-field-opportunity-notes = Notizen
+data-value-opportunity-status-qualification = Qualifizierung
+data-value-opportunity-status-presentation = Präsentation
+data-value-opportunity-status-proposal = Angebot
+data-value-opportunity-status-negotiation = Verhandlung
+data-value-opportunity-status-won = Gewonnen
+data-value-opportunity-status-lost = Verloren
+
+# Training
+data-object-partner_training = Schulung
+data-objects-partner_training = Schulungen und Zertifizierungen
+data-field-partner_training-person = Person
+data-field-partner_training-course = Kurs
+data-field-partner_training-completed_on = Abgeschlossen am
+data-field-partner_training-certified = Zertifiziert

@@ -582,16 +582,11 @@ pub async fn update_with_files(
     let mut data = prepared.unwrap_or_else(|| merged(&current));
     check_parents_open(&mut tx, actor, &object, &[&current.data, &data]).await?;
     keep_status(&object, &mut data, Some(&current))?;
-    hooks
-        .before_save(
-            Save {
-                previous: Some(&current),
-                ..save
-            },
-            &mut tx,
-            &mut data,
-        )
-        .await?;
+    let save = Save {
+        previous: Some(&current),
+        ..save
+    };
+    hooks.before_save(save, &mut tx, &mut data).await?;
     object.validate(&data).map_err(Error::invalid_fields)?;
     check_references(&mut tx, actor, &object, &data, &supplied).await?;
     check_file_fields(&mut tx, &object, Some(id), &supplied).await?;
@@ -618,29 +613,12 @@ pub async fn update_with_files(
     )
     .await?
     .ok_or_else(|| stale(version))?;
-    hooks
-        .after_save(
-            Save {
-                previous: Some(&current),
-                ..save
-            },
-            &mut tx,
-            &updated,
-        )
-        .await?;
+    hooks.after_save(save, &mut tx, &updated).await?;
     tx.commit().await?;
     if let Some(staged) = staged {
         staged.keep();
     }
-    hooks
-        .after_commit(
-            Save {
-                previous: Some(&current),
-                ..save
-            },
-            &updated,
-        )
-        .await?;
+    hooks.after_commit(save, &updated).await?;
     Ok(columns.render(&updated))
 }
 
