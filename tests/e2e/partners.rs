@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 
 use crate::{
     harness::{Browser, TestApp, on_both_databases},
-    support::Desk,
+    support::{Desk, create_as},
 };
 
 pub(crate) async fn run_partner_configuration(app: &TestApp, slug: &str) {
@@ -99,19 +99,6 @@ pub(crate) async fn partner(desk: &Desk, name: &str, email: &str) -> (String, Br
         StatusCode::SEE_OTHER
     );
     (account, browser)
-}
-
-async fn create_as(who: &Browser, object: &str, data: Value) -> Value {
-    let response = who
-        .post_json(
-            &format!("/api/v1/objects/{object}/records"),
-            &json!({ "data": data }),
-        )
-        .await;
-    let status = response.status();
-    let body: Value = response.json().await.unwrap();
-    assert_eq!(status, StatusCode::CREATED, "{body}");
-    body
 }
 
 async fn act(who: &Browser, object: &str, record: &str, action: &str) -> StatusCode {

@@ -25,17 +25,7 @@ impl Desk {
 
     /// Creates a record through the API as the administrator; returns it.
     pub async fn create(&self, object: &str, data: Value) -> Value {
-        let response = self
-            .admin
-            .post_json(
-                &format!("/api/v1/objects/{object}/records"),
-                &json!({ "data": data }),
-            )
-            .await;
-        let status = response.status();
-        let body: Value = response.json().await.unwrap();
-        assert_eq!(status, StatusCode::CREATED, "creating a {object}: {body}");
-        body
+        create_as(&self.admin, object, data).await
     }
 
     /// A portal customer (with a Contact of `contact` fields), signed in to the portal.
@@ -570,4 +560,18 @@ on_both_databases! {
         assert!(created.starts_with("/cases/") && created != "/cases/new", "{created}");
         assert_eq!(files_under(&app.app.config.data_dir.join("files")).len(), 1);
     }
+}
+
+/// Creates a record through the API as `who`; returns it.
+pub async fn create_as(who: &Browser, object: &str, data: Value) -> Value {
+    let response = who
+        .post_json(
+            &format!("/api/v1/objects/{object}/records"),
+            &json!({ "data": data }),
+        )
+        .await;
+    let status = response.status();
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(status, StatusCode::CREATED, "creating a {object}: {body}");
+    body
 }

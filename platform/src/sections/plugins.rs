@@ -61,6 +61,21 @@ pub struct PortalEntry {
     pub object: String,
 }
 
+impl Installed {
+    /// The section's component and a call on the actor's behalf, `None` once it is disabled.
+    async fn ready(
+        &self,
+        app: &App,
+        actor: &Actor,
+    ) -> Result<Option<(Arc<LoadedPlugin>, Invocation)>> {
+        let Some((plugin, granted)) = plugin_of(app, actor, &self.code).await? else {
+            return Ok(None);
+        };
+        let invocation = invocation(app, actor, &plugin, granted)?;
+        Ok(Some((plugin, invocation)))
+    }
+}
+
 #[async_trait::async_trait]
 impl SectionHooks for Installed {
     fn prepares(&self) -> bool {
@@ -76,10 +91,9 @@ impl SectionHooks for Installed {
             object,
             previous,
         } = save;
-        let Some((plugin, granted)) = plugin_of(app, actor, &self.code).await? else {
+        let Some((plugin, invocation)) = self.ready(app, actor).await? else {
             return Ok(());
         };
-        let invocation = invocation(app, actor, &plugin, granted)?;
         let record = record_data(object, previous, data);
         let before = previous.map(|p| record_data(object, Some(p), &p.data));
         let (issues, saved) = call(app, actor, async move {
@@ -120,10 +134,9 @@ impl SectionHooks for Installed {
             object,
             previous,
         } = save;
-        let Some((plugin, granted)) = plugin_of(app, actor, &self.code).await? else {
+        let Some((plugin, invocation)) = self.ready(app, actor).await? else {
             return Ok(());
         };
-        let invocation = invocation(app, actor, &plugin, granted)?;
         let now = record_data(object, Some(record), &record.data);
         let before = previous.map(|p| record_data(object, Some(p), &p.data));
         let outcome = call(app, actor, async move {
@@ -149,10 +162,9 @@ impl SectionHooks for Installed {
         action: &str,
         comment: Option<&str>,
     ) -> Result<Decision> {
-        let Some((plugin, granted)) = plugin_of(app, actor, &self.code).await? else {
+        let Some((plugin, invocation)) = self.ready(app, actor).await? else {
             return Ok(Decision::default());
         };
-        let invocation = invocation(app, actor, &plugin, granted)?;
         let data = record_data(object, Some(record), &record.data);
         let (action, comment) = (action.to_owned(), comment.map(str::to_owned));
         match call(app, actor, async move {
