@@ -121,12 +121,15 @@ pub async fn serve(
             app.config.mail_poll_interval,
         ))
     });
+    // So do the jobs, on every node.
+    let jobs = tokio::spawn(crate::jobs::run(app.clone(), crate::jobs::INTERVAL));
     let limits = app.config.connections;
     let router = http::router(app);
     http::server::serve(listener, router, limits, shutdown).await;
     if let Some(worker) = worker {
         worker.abort();
     }
+    jobs.abort();
     Ok(())
 }
 

@@ -205,7 +205,7 @@ fn link_url(typed: &str) -> Option<String> {
 /// permission shows it, its page, and its name in the menu.
 type BuiltInEntry = (&'static str, &'static str, &'static str, fn() -> String);
 
-const BUILT_IN_ENTRIES: [BuiltInEntry; 5] = [
+const BUILT_IN_ENTRIES: [BuiltInEntry; 6] = [
     (
         "knowledge",
         crate::sections::knowledge::OBJECT,
@@ -232,6 +232,12 @@ const BUILT_IN_ENTRIES: [BuiltInEntry; 5] = [
         crate::sections::partners::OPPORTUNITY,
         "/records/opportunity",
         || crate::tr!("partners-opportunities"),
+    ),
+    (
+        "deal-registrations",
+        crate::sections::partners::DEAL,
+        "/records/deal_registration",
+        || crate::tr!("partners-deal-registrations"),
     ),
 ];
 

@@ -15,6 +15,7 @@ pub mod error;
 pub mod files;
 pub mod http;
 pub mod i18n;
+pub mod jobs;
 pub mod mail;
 pub mod notifications;
 pub mod organizations;

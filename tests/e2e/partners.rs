@@ -1,6 +1,7 @@
 //! The partner portal: one partnership per partner, a program of tiers whose progress follows
 //! the partner's own leads and won opportunities, and partners who never see each other's work.
 
+use portico::clock::Clock;
 use portico_tenants::{Configuration, Slug};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -203,7 +204,7 @@ on_both_databases! {
         let (_, home) = sam.get_text("/").await;
         assert!(home.contains("id=\"partner-program\""), "{home}");
         // Its analytics, drawn on the server, count its own work.
-        assert!(home.contains("aria-label=\"Leads: New: 2, Qualified: 0, Converted: 0, Disqualified: 0\""), "{home}");
+        assert!(home.contains("aria-label=\"Leads: New: 2, Offered to a partner: 0, Accepted by the partner: 0, Qualified: 0, Converted: 0, Disqualified: 0\""), "{home}");
         assert!(home.contains("Won: 1, Lost: 0"), "{home}");
         // The console lists every partner's figures, kept on the partnership.
         assert_eq!(
@@ -237,7 +238,7 @@ on_both_databases! {
         let (_, page) = otto.get_text("/partner-program").await;
         assert!(page.contains("No level yet") && !page.contains("Moved up"), "{page}");
         let (_, home) = otto.get_text("/").await;
-        assert!(home.contains("aria-label=\"Leads: New: 0, Qualified: 0"), "{home}");
+        assert!(home.contains("aria-label=\"Leads: New: 0, Offered to a partner: 0"), "{home}");
         let program: Value = otto.get("/api/v1/partner-program").await.json().await.unwrap();
         assert_eq!((program["data"]["tier"].clone(), program["data"]["figures"]["leads"].clone()), (Value::Null, json!(0.0)), "{program}");
         // A forged change to the other partner's lead changes nothing.
@@ -266,5 +267,213 @@ on_both_databases! {
             .unwrap();
         assert!(response.status().is_client_error(), "{}", response.status());
         assert_eq!(partnership(&desk, &partnership_id).await["data"]["points"], 0);
+    }
+}
+
+async fn act_saying(
+    who: &Browser,
+    object: &str,
+    record: &str,
+    action: &str,
+    comment: &str,
+) -> StatusCode {
+    who.post_json(
+        &format!("/api/v1/objects/{object}/records/{record}/actions/{action}"),
+        &json!({ "comment": comment }),
+    )
+    .await
+    .status()
+}
+
+async fn record_as(who: &Browser, object: &str, id: &str) -> (StatusCode, Value) {
+    let response = who
+        .get(&format!("/api/v1/objects/{object}/records/{id}"))
+        .await;
+    let status = response.status();
+    (status, response.json().await.unwrap_or_default())
+}
+
+on_both_databases! {
+    async fn deal_registrations_are_decided_by_employees_and_conflicts_stay_hidden(app: TestApp) {
+        let desk = Desk::open(&app, "acme").await;
+        run_partner_configuration(&app, "acme").await;
+        let (_, sam) = partner(&desk, "Channel Co", "sam@channel.test").await;
+        let (_, otto) = partner(&desk, "Other Co", "otto@other.test").await;
+        let now = app.clock.now();
+
+        // A registration waits for an employee's decision within the service time (48 h).
+        let first = create_as(&sam, "deal_registration", json!({ "prospect": "Acme GmbH", "website": "https://www.acme.com/", "amount": 20000 })).await;
+        let first_id = id(&first);
+        assert_eq!(first["data"]["status"], "review", "{first}");
+        let due: portico::store::Timestamp = serde_json::from_value(first["data"]["decision_due"].clone()).unwrap();
+        assert_eq!(due, now + chrono::Duration::hours(48));
+        // The partner never sees how registrations are matched.
+        for hidden in ["conflict", "conflicts_with", "match_name", "match_domain"] {
+            assert!(first["data"].get(hidden).is_none(), "{hidden} shown to the partner: {first}");
+        }
+        // The same prospect twice from one partner is refused, with the earlier number.
+        let response = sam.post_json("/api/v1/objects/deal_registration/records", &json!({ "data": { "prospect": "ACME, Inc." } })).await;
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let refused = response.text().await.unwrap();
+        assert!(refused.contains("registered this prospect already") && refused.contains(first["number"].as_str().unwrap()), "{refused}");
+        // Partners do not decide their own registrations.
+        assert_eq!(act(&sam, "deal_registration", &first_id, "approve").await, StatusCode::FORBIDDEN);
+
+        // Another partner claims the same company (by its mail domain): flagged for employees only.
+        let second = create_as(&otto, "deal_registration", json!({ "prospect": "Acme Incorporated", "email": "buyer@acme.com" })).await;
+        let second_id = id(&second);
+        let (_, seen) = record_as(&otto, "deal_registration", &second_id).await;
+        assert_eq!(seen["data"]["status"], "review");
+        assert!(seen["data"].get("conflict").is_none() && !seen.to_string().contains("Channel Co"), "{seen}");
+        let (status, page) = otto.get_text(&format!("/records/deal_registration/{second_id}")).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(page.contains("Under review") && !page.contains("Channel Co") && !page.contains("Conflict"), "{page}");
+        // Neither sees the other's registration, nor can filter on the hidden column.
+        assert_eq!(record_as(&otto, "deal_registration", &first_id).await.0, StatusCode::NOT_FOUND);
+        assert_eq!(record_as(&sam, "deal_registration", &second_id).await.0, StatusCode::NOT_FOUND);
+        let listed = otto.get("/api/v1/objects/deal_registration/records?filter=conflict:eq:true").await;
+        let listed_status = listed.status();
+        let listed: Value = listed.json().await.unwrap();
+        assert!(listed_status.is_client_error() || listed["data"].as_array().unwrap().is_empty(), "{listed}");
+        let (_, flagged) = record_as(&desk.admin, "deal_registration", &second_id).await;
+        assert_eq!(flagged["data"]["conflict"], true, "{flagged}");
+        let claim = flagged["data"]["conflicts_with"].as_str().unwrap();
+        assert!(claim.contains(first["number"].as_str().unwrap()) && claim.contains("Channel Co"), "{claim}");
+        let (_, untouched) = record_as(&desk.admin, "deal_registration", &first_id).await;
+        assert_eq!(untouched["data"]["conflict"], false, "{untouched}");
+
+        // The console lists both, the most urgent first, the conflict named.
+        let channel: Value = desk.admin.get("/api/v1/partner-channel").await.json().await.unwrap();
+        let waiting = channel["data"]["waiting"].as_array().unwrap();
+        assert_eq!(waiting.len(), 2, "{channel}");
+        assert_eq!(waiting[0]["partner"], "Channel Co");
+        assert!(waiting[1]["conflicts_with"].as_str().unwrap().contains("Channel Co"), "{channel}");
+        assert_eq!(sam.get("/api/v1/partner-channel").await.status(), StatusCode::FORBIDDEN);
+        let (status, page) = desk.admin.get_text("/console/partners").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(page.contains("Acme Incorporated") && page.contains("Other Co"), "{page}");
+
+        // Approval protects the deal for 90 days and opens the partner's opportunity.
+        assert_eq!(act(&desk.admin, "deal_registration", &first_id, "approve").await, StatusCode::OK);
+        let (_, approved) = record_as(&sam, "deal_registration", &first_id).await;
+        assert_eq!(approved["data"]["status"], "approved");
+        let protected = (now.0.date_naive() + chrono::Duration::days(90)).to_string();
+        assert_eq!(approved["data"]["protected_until"], protected.as_str());
+        let opportunity = approved["data"]["opportunity"].as_str().unwrap().to_owned();
+        let (status, deal) = record_as(&sam, "opportunity", &opportunity).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!((deal["data"]["title"].as_str(), deal["data"]["amount"].as_f64()), (Some("Acme GmbH"), Some(20000.0)), "{deal}");
+        assert_eq!(deal["data"]["registration"], first_id.as_str());
+        assert_eq!(act(&sam, "opportunity", &opportunity, "negotiate").await, StatusCode::OK);
+        assert_eq!(record_as(&otto, "opportunity", &opportunity).await.0, StatusCode::NOT_FOUND);
+
+        // A rejection says why; while the deal is protected, another claim is still a conflict.
+        assert_eq!(act(&desk.admin, "deal_registration", &second_id, "reject").await, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(act_saying(&desk.admin, "deal_registration", &second_id, "reject", "Channel Co registered it first").await, StatusCode::OK);
+        let (_, rejected) = record_as(&otto, "deal_registration", &second_id).await;
+        assert_eq!(rejected["data"]["status"], "rejected");
+        let third = create_as(&otto, "deal_registration", json!({ "prospect": "acme" })).await;
+        let (_, third) = record_as(&desk.admin, "deal_registration", &id(&third)).await;
+        assert_eq!(third["data"]["conflict"], true, "{third}");
+        // A company not claimed by anyone is no conflict.
+        let fresh = create_as(&otto, "deal_registration", json!({ "prospect": "Globex", "website": "https://globex.example" })).await;
+        let (_, fresh) = record_as(&desk.admin, "deal_registration", &id(&fresh)).await;
+        assert_eq!(fresh["data"]["conflict"], false, "{fresh}");
+
+        // The channel's time limits: managers only, each within its range.
+        let limits = json!({ "deal_review_hours": 24, "deal_protection_days": 30, "lead_offer_hours": 12 });
+        assert_eq!(sam.put_json("/api/v1/partner-settings", &limits).await.status(), StatusCode::FORBIDDEN);
+        let response = desk.admin.put_json("/api/v1/partner-settings", &json!({ "deal_review_hours": 0, "deal_protection_days": 30, "lead_offer_hours": 12 })).await;
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(response.text().await.unwrap().contains("from 1 to 720"));
+        let unchanged: Value = desk.admin.get("/api/v1/partner-settings").await.json().await.unwrap();
+        assert_eq!(unchanged["deal_review_hours"], 48);
+        assert_eq!(desk.admin.put_json("/api/v1/partner-settings", &limits).await.status(), StatusCode::OK);
+        let later = create_as(&sam, "deal_registration", json!({ "prospect": "Initech" })).await;
+        let due: portico::store::Timestamp = serde_json::from_value(later["data"]["decision_due"].clone()).unwrap();
+        assert_eq!(due, now + chrono::Duration::hours(24));
+    }
+}
+
+on_both_databases! {
+    async fn leads_offered_to_a_partner_return_to_the_pool_when_unanswered(app: TestApp) {
+        let desk = Desk::open(&app, "acme").await;
+        run_partner_configuration(&app, "acme").await;
+        let (channel, sam) = partner(&desk, "Channel Co", "sam@channel.test").await;
+        let (_, otto) = partner(&desk, "Other Co", "otto@other.test").await;
+        let customer = id(&desk.create("account", json!({ "name": "Client Co", "type": "Customer" })).await);
+
+        // A lead of the pool: no partner sees it.
+        let lead = desk.create("lead", json!({ "company": "Pool Prospect", "budget": 5000 })).await;
+        let lead_id = id(&lead);
+        assert_eq!(record_as(&sam, "lead", &lead_id).await.0, StatusCode::NOT_FOUND);
+        // Offering needs a partner; a customer's account is none.
+        assert_eq!(act(&desk.admin, "lead", &lead_id, "offer").await, StatusCode::UNPROCESSABLE_ENTITY);
+        let path = format!("/api/v1/objects/lead/records/{lead_id}");
+        let version = lead["version"].as_i64().unwrap();
+        let response = desk.admin.patch_json(&path, &json!({ "version": version, "data": { "partner": customer } })).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        assert_eq!(act(&desk.admin, "lead", &lead_id, "offer").await, StatusCode::UNPROCESSABLE_ENTITY);
+        let version = response.json::<Value>().await.unwrap()["version"].as_i64().unwrap();
+        let response = desk.admin.patch_json(&path, &json!({ "version": version, "data": { "partner": channel } })).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        // Partners cannot offer leads, even their own organization's.
+        assert_eq!(act(&sam, "lead", &lead_id, "offer").await, StatusCode::NOT_FOUND);
+        assert_eq!(act(&desk.admin, "lead", &lead_id, "offer").await, StatusCode::OK);
+
+        // Offered: the partner sees it with the time to answer by (72 h); the other does not.
+        let (status, offered) = record_as(&sam, "lead", &lead_id).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(offered["data"]["status"], "offered");
+        let answer_by: portico::store::Timestamp = serde_json::from_value(offered["data"]["offer_expires"].clone()).unwrap();
+        assert_eq!(answer_by, app.clock.now() + chrono::Duration::hours(72));
+        assert_eq!(record_as(&otto, "lead", &lead_id).await.0, StatusCode::NOT_FOUND);
+        assert_eq!(act(&otto, "lead", &lead_id, "accept").await, StatusCode::NOT_FOUND);
+        // The partner may not re-address the offer (a read-only column for partners).
+        let version = offered["version"].as_i64().unwrap();
+        let response = sam.patch_json(&path, &json!({ "version": version, "data": { "partner": customer } })).await;
+        assert!(response.status().is_client_error(), "{}", response.status());
+        // Employees answer for nobody.
+        assert_eq!(act(&desk.admin, "lead", &lead_id, "accept").await, StatusCode::FORBIDDEN);
+        // Nothing happens before the time is up.
+        app.clock.advance(chrono::Duration::hours(71));
+        portico::jobs::run_due(&app.app).await.unwrap();
+        assert_eq!(record_as(&sam, "lead", &lead_id).await.1["data"]["status"], "offered");
+
+        // Unanswered: two nodes' jobs at once return it to the pool, once.
+        app.clock.advance(chrono::Duration::hours(2));
+        let (a, b) = tokio::join!(portico::jobs::run_due(&app.app), portico::jobs::run_due(&app.app));
+        assert!(a.unwrap() + b.unwrap() <= 1);
+        let (_, back) = record_as(&desk.admin, "lead", &lead_id).await;
+        assert_eq!(back["data"]["status"], "new", "{back}");
+        assert!(back["data"].get("partner").is_none() && back["data"].get("offer_expires").is_none(), "{back}");
+        assert_eq!(record_as(&sam, "lead", &lead_id).await.0, StatusCode::NOT_FOUND);
+        let history: Value = desk.admin.get(&format!("/api/v1/objects/lead/records/{lead_id}/history")).await.json().await.unwrap();
+        let returns: Vec<&Value> = history["data"].as_array().unwrap().iter().filter(|e| e["action"] == "take_back").collect();
+        assert_eq!(returns.len(), 1, "{history}");
+        assert!(returns[0]["comment"].as_str().unwrap().contains("back in the pool"), "{history}");
+
+        // Offered again, declined with a reason: back in the pool at once.
+        let version = back["version"].as_i64().unwrap();
+        desk.admin.patch_json(&path, &json!({ "version": version, "data": { "partner": channel } })).await;
+        assert_eq!(act(&desk.admin, "lead", &lead_id, "offer").await, StatusCode::OK);
+        assert_eq!(act(&sam, "lead", &lead_id, "decline").await, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(act_saying(&sam, "lead", &lead_id, "decline", "Not our region").await, StatusCode::OK);
+        assert_eq!(record_as(&sam, "lead", &lead_id).await.0, StatusCode::NOT_FOUND);
+
+        // Offered and accepted: the partner works it, and the clock no longer matters.
+        let (_, back) = record_as(&desk.admin, "lead", &lead_id).await;
+        let version = back["version"].as_i64().unwrap();
+        desk.admin.patch_json(&path, &json!({ "version": version, "data": { "partner": channel } })).await;
+        assert_eq!(act(&desk.admin, "lead", &lead_id, "offer").await, StatusCode::OK);
+        assert_eq!(act(&sam, "lead", &lead_id, "accept").await, StatusCode::OK);
+        app.clock.advance(chrono::Duration::hours(100));
+        portico::jobs::run_due(&app.app).await.unwrap();
+        let (_, accepted) = record_as(&sam, "lead", &lead_id).await;
+        assert_eq!(accepted["data"]["status"], "accepted", "{accepted}");
+        assert_eq!(act(&sam, "lead", &lead_id, "qualify").await, StatusCode::OK);
+        // A partner's own lead is not the pool's to offer.
+        let own = create_as(&sam, "lead", json!({ "company": "Own Prospect" })).await;
+        assert_eq!(act(&desk.admin, "lead", &id(&own), "offer").await, StatusCode::CONFLICT);
     }
 }

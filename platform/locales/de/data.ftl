@@ -239,6 +239,10 @@ data-value-lead-status-new = Neu
 data-value-lead-status-qualified = Qualifiziert
 data-value-lead-status-converted = Umgewandelt
 data-value-lead-status-disqualified = Disqualifiziert
+data-field-lead-partner = Angeboten an
+data-field-lead-offer_expires = Antwort bis
+data-value-lead-status-offered = Einem Partner angeboten
+data-value-lead-status-accepted = Vom Partner angenommen
 
 # Opportunity
 data-object-opportunity = Verkaufschance
@@ -256,6 +260,28 @@ data-value-opportunity-status-proposal = Angebot
 data-value-opportunity-status-negotiation = Verhandlung
 data-value-opportunity-status-won = Gewonnen
 data-value-opportunity-status-lost = Verloren
+data-field-opportunity-registration = Deal-Registrierung
+
+# Deal registration
+data-object-deal_registration = Deal-Registrierung
+data-objects-deal_registration = Deal-Registrierungen
+data-field-deal_registration-prospect = Interessent (Unternehmen)
+data-field-deal_registration-website = Website des Interessenten
+data-field-deal_registration-contact_name = Kontakt
+data-field-deal_registration-email = E-Mail des Kontakts
+data-field-deal_registration-amount = Erwarteter Betrag
+data-field-deal_registration-close_date = Erwarteter Abschluss
+data-field-deal_registration-description = Worum es geht
+data-field-deal_registration-decision_due = Entscheidung bis
+data-field-deal_registration-protected_until = Geschützt bis
+data-field-deal_registration-opportunity = Verkaufschance
+data-field-deal_registration-conflict = Konflikt
+data-field-deal_registration-conflicts_with = Konflikt mit
+data-field-deal_registration-match_name = Unternehmen zum Abgleich
+data-field-deal_registration-match_domain = Domain zum Abgleich
+data-value-deal_registration-status-review = In Prüfung
+data-value-deal_registration-status-approved = Genehmigt
+data-value-deal_registration-status-rejected = Abgelehnt
 
 # Training
 data-object-partner_training = Schulung

@@ -199,6 +199,7 @@ async fn seed_object(
         external: operations,
         partners,
         rules,
+        external_columns,
     } = &object.access_defaults;
     if *portal {
         storage::set_portal_object(tx, code, true).await?;
@@ -220,6 +221,9 @@ async fn seed_object(
             None => AUTHOR_ORGANIZATION.to_owned(),
         };
         storage::insert_rule(tx, code, side(rule.author), &grantee, rule.level, now).await?;
+    }
+    for (field, access) in external_columns {
+        storage::set_column(tx, code, field, &external, Some(*access)).await?;
     }
     Ok(())
 }

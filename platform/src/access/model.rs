@@ -189,7 +189,9 @@ impl Level {
 }
 
 /// What a grantee may do with a column (gate 4). A column with no entries is editable.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum ColumnAccess {
     Hidden,

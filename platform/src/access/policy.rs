@@ -133,11 +133,7 @@ impl Policy {
         direct: &[RoleId],
         organization: Option<RoleId>,
     ) -> Membership {
-        let root = match kind {
-            UserKind::External => self.root_of(Audience::External),
-            UserKind::Employee => self.root_of(Audience::Employee),
-            UserKind::System => None,
-        };
+        let root = kind.audience().and_then(|side| self.root_of(side));
         let mut roles: Vec<RoleId> = Vec::new();
         for start in direct
             .iter()

@@ -75,7 +75,9 @@ pub struct SecuritySettings {
 }
 
 /// A JSON number that is whole (`7` or `7.0`); out of range saturates, for the range check to name.
-fn whole_number<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<u32, D::Error> {
+pub(crate) fn whole_number<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<u32, D::Error> {
     let number = <f64 as serde::Deserialize>::deserialize(deserializer)?;
     if number.fract() != 0.0 || !number.is_finite() {
         return Err(serde::de::Error::custom("expected a whole number"));

@@ -46,6 +46,7 @@ pub fn routes() -> Router<Arc<App>> {
         .merge(super::support_settings::console_routes())
         .merge(super::sections::console_routes())
         .merge(super::branding::console_routes())
+        .merge(super::partners::console_routes())
 }
 
 async fn home(

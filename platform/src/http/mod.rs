@@ -201,6 +201,9 @@ fn page_context(who: &Authenticated) -> minijinja::Value {
             employee => actor.kind == crate::users::UserKind::Employee,
             organization_admin => actor.organization_admin,
         },
+        // The console's Partners page, for tenants that run the partner configuration.
+        partners => actor.kind == crate::users::UserKind::Employee
+            && actor.catalog.get(crate::sections::partners::PARTNERSHIP).is_some(),
         // Employees' notifications open in the console, wherever they are.
         bell_prefix => if actor.kind == crate::users::UserKind::Employee { "/console" } else { "" },
         csrf_token,

@@ -81,6 +81,7 @@ const TEMPLATES: &[(&str, &str)] = templates![
     "console/calendar_form.html",
     "console/sections.html",
     "console/branding.html",
+    "console/partners.html",
     "offline.html",
     "portal/layout.html",
 ];

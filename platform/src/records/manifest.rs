@@ -2,7 +2,10 @@
 //! schema cannot say (required fields that exist, references to known objects). Every problem is
 //! reported at once, each with the JSON pointer of the offending value.
 
-use std::{collections::BTreeSet, sync::LazyLock};
+use std::{
+    collections::{BTreeMap, BTreeSet},
+    sync::LazyLock,
+};
 
 use serde::Deserialize;
 use serde_json::{Map, Value};
@@ -177,6 +180,9 @@ pub struct ActionManifest {
     pub needs_comment: bool,
     #[serde(default)]
     pub to_status: Option<String>,
+    /// Only employees, or only portal users, may take it (anyone with the permission when absent).
+    #[serde(default)]
+    pub by: Option<crate::access::Audience>,
 }
 
 #[derive(Debug, Clone, Deserialize, serde::Serialize)]
@@ -218,6 +224,10 @@ pub struct AccessDefaults {
     /// Default-rights rules.
     #[serde(default)]
     pub rules: Vec<RuleDefault>,
+    /// Columns external users see read-only or not at all (column permissions of "All external
+    /// users", which administrators may change like any other).
+    #[serde(default)]
+    pub external_columns: BTreeMap<String, crate::access::ColumnAccess>,
 }
 
 /// "Records created by `author` grant `level` to `grantee`" (`None`: the author's organization).
@@ -297,6 +307,14 @@ pub fn parse(
                 at("/title_field".into()),
                 crate::tr!("records-manifest-not-a-field", name = name),
             );
+        }
+        for name in object.access.external_columns.keys() {
+            if !object.fields.contains_key(name) {
+                problem(
+                    at(format!("/access/external_columns/{name}")),
+                    crate::tr!("records-manifest-not-a-field", name = name),
+                );
+            }
         }
         for (name, field) in &object.fields {
             if let Some(target) = field.get("x-reference").and_then(Value::as_str)

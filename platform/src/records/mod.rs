@@ -467,6 +467,20 @@ pub(crate) async fn insert(
     object: &ObjectType,
     data: &Map<String, Value>,
 ) -> Result<Record> {
+    let organization = actor.organization.map(|o| o.to_string());
+    insert_for(app, tx, actor, object, data, organization).await
+}
+
+/// [`insert`] of a record that belongs to `organization` rather than the actor's (what an
+/// employee opens for a partner, which counts as the partner's).
+pub(crate) async fn insert_for(
+    app: &App,
+    tx: &mut TenantTx,
+    actor: &Actor,
+    object: &ObjectType,
+    data: &Map<String, Value>,
+    organization: Option<String>,
+) -> Result<Record> {
     let n = storage::next_counter(tx, &format!("number:{}", object.code)).await?;
     let number = match number_template(tx, object).await? {
         Some(template) => template.format(n),
@@ -479,7 +493,7 @@ pub(crate) async fn insert(
             number,
             data,
             author: actor.user,
-            organization: actor.organization.map(|o| o.to_string()),
+            organization,
             now: app.clock.now(),
         },
     )

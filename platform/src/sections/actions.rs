@@ -93,6 +93,11 @@ async fn may(
     {
         return Ok(false);
     }
+    if let Some(by) = action.by
+        && actor.kind.audience() != Some(by)
+    {
+        return Ok(false);
+    }
     if action.permission.as_deref() == Some("approve") {
         return Ok(approves(actor, object, record));
     }
@@ -270,41 +275,13 @@ pub async fn perform(
     if fresh.version != record.version {
         return Err(Error::Conflict(crate::tr!("records-changed-meantime")));
     }
-    let updated = if changes.is_empty() {
-        fresh
-    } else {
-        let updated =
-            records::patch_unchecked(app, &mut tx, actor, &object, record.id, changes).await?;
-        // The section learns of the change like of any save (a won opportunity counts).
-        let save = records::Save {
-            app,
-            actor,
-            object: &object,
-            previous: Some(&fresh),
-        };
-        catalog
-            .hooks(&object)
-            .after_save(save, &mut tx, &updated)
-            .await?;
-        updated
+    let moved = Moved {
+        action: code,
+        from: current.as_deref(),
+        to: to.as_deref(),
+        comment,
     };
-    sqlx::query(
-        "INSERT INTO record_events (tenant_id, id, object, record_id, action, from_status, to_status, comment, user_id, user_name, at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-    )
-    .bind(tx.tenant_param())
-    .bind(uuid::Uuid::now_v7().to_string())
-    .bind(object.code.as_str())
-    .bind(record.id)
-    .bind(code)
-    .bind(current.as_deref())
-    .bind(to.as_deref())
-    .bind(comment)
-    .bind(actor.user)
-    .bind(&actor.full_name)
-    .bind(app.clock.now())
-    .execute(tx.conn())
-    .await?;
+    let updated = apply(app, &mut tx, actor, (&object, fresh), changes, moved).await?;
     follow_approval(
         app,
         &mut tx,
@@ -318,6 +295,77 @@ pub async fn perform(
     tx.commit().await?;
     let columns = records::Columns::of(actor, &object);
     Ok(columns.render(&updated))
+}
+
+/// One step of a record's history: an action, the status it moved from and to, and why.
+#[derive(Debug, Clone, Copy)]
+pub struct Moved<'a> {
+    pub action: &'a str,
+    pub from: Option<&'a str>,
+    pub to: Option<&'a str>,
+    pub comment: Option<&'a str>,
+}
+
+/// Applies an action's changes to a record (read in `tx`), lets its section learn of them like
+/// of any save, and writes the step into the record's history; the caller checked the action
+/// may be taken.
+pub(crate) async fn apply(
+    app: &App,
+    tx: &mut TenantTx,
+    actor: &Actor,
+    (object, fresh): (&ObjectType, Record),
+    changes: Map<String, Value>,
+    moved: Moved<'_>,
+) -> Result<Record> {
+    let updated = if changes.is_empty() {
+        fresh
+    } else {
+        let updated = records::patch_unchecked(app, tx, actor, object, fresh.id, changes).await?;
+        // A won opportunity counts, an offered lead is shared: as for any save.
+        let save = records::Save {
+            app,
+            actor,
+            object,
+            previous: Some(&fresh),
+        };
+        actor
+            .catalog
+            .hooks(object)
+            .after_save(save, tx, &updated)
+            .await?;
+        updated
+    };
+    record_event(app, tx, actor, object, updated.id, moved).await?;
+    Ok(updated)
+}
+
+/// Writes a step into the record's history, as the actor's, in the caller's transaction.
+pub(crate) async fn record_event(
+    app: &App,
+    tx: &mut TenantTx,
+    actor: &Actor,
+    object: &ObjectType,
+    record: records::RecordId,
+    moved: Moved<'_>,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO record_events (tenant_id, id, object, record_id, action, from_status, to_status, comment, user_id, user_name, at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+    )
+    .bind(tx.tenant_param())
+    .bind(uuid::Uuid::now_v7().to_string())
+    .bind(object.code.as_str())
+    .bind(record)
+    .bind(moved.action)
+    .bind(moved.from)
+    .bind(moved.to)
+    .bind(moved.comment)
+    .bind(actor.user)
+    .bind(&actor.full_name)
+    .bind(app.clock.now())
+    .execute(tx.conn())
+    .await?;
+    Ok(())
 }
 
 /// A record listed on someone's main page: waiting for their approval, or their own still open.

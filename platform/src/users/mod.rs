@@ -14,7 +14,7 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use crate::{
-    access::{self, Actor, Capability, RoleId},
+    access::{self, Actor, Audience, Capability, RoleId},
     app::App,
     auth::{
         one_time::{self, Purpose},
@@ -75,6 +75,15 @@ impl UserKind {
             "external" => Some(Self::External),
             "system" => Some(Self::System),
             _ => None,
+        }
+    }
+
+    /// The side of the role trees the user belongs to (none for the platform's own users).
+    pub fn audience(self) -> Option<Audience> {
+        match self {
+            Self::Employee => Some(Audience::Employee),
+            Self::External => Some(Audience::External),
+            Self::System => None,
         }
     }
 }

@@ -4,7 +4,11 @@
 //! follow its partner's records: every change to them recalculates it in the same transaction,
 //! so one change is counted once whichever node makes it, with the figures in its history.
 
+pub mod channel;
+pub mod deals;
+pub mod distribution;
 pub mod program;
+pub mod settings;
 
 use chrono::{Duration, NaiveDate};
 use serde::Serialize;
@@ -17,6 +21,7 @@ use crate::{
     records::{self, ObjectType, Record, Save, SectionHooks, Tally, Widget},
     store::TenantTx,
 };
+pub use channel::channel;
 use program::{Figures, Measure, Obligation, Standing, Tier};
 
 pub const PARTNERSHIP: &str = "partnership";
@@ -26,6 +31,7 @@ pub const PARAMETER: &str = "tier_parameter";
 pub const CATEGORY: &str = "partner_category";
 pub const LEAD: &str = "lead";
 pub const OPPORTUNITY: &str = "opportunity";
+pub const DEAL: &str = "deal_registration";
 pub const TRAINING: &str = "partner_training";
 
 /// The parameter categories a partner program starts with.
@@ -70,6 +76,7 @@ impl SectionHooks for Partners {
     ) -> Result<()> {
         match save.object.code.as_str() {
             PARTNERSHIP => prepare_partnership(save, tx, data).await,
+            DEAL => deals::prepare(save, tx, data).await,
             _ => Ok(()),
         }
     }
@@ -104,7 +111,11 @@ impl SectionHooks for Partners {
                 recalculate(save.app, tx, save.actor, record).await?;
                 Ok(())
             }
+            DEAL => deals::after_save(save, tx, record).await,
             LEAD | OPPORTUNITY | TRAINING => {
+                if save.object.code.as_str() == LEAD {
+                    distribution::after_save(save, tx, record).await?;
+                }
                 let Some(organization) = &record.organization else {
                     return Ok(());
                 };
@@ -117,7 +128,8 @@ impl SectionHooks for Partners {
         }
     }
 
-    /// Converting a lead opens an opportunity for its company, which the lead then names.
+    /// Converting a lead opens an opportunity for its company, which the lead then names; offers
+    /// of leads and approvals of deals set their times.
     async fn on_action(
         &self,
         app: &App,
@@ -126,8 +138,11 @@ impl SectionHooks for Partners {
         action: &str,
         _comment: Option<&str>,
     ) -> Result<records::Decision> {
-        if (object.code.as_str(), action) != (LEAD, "convert") {
-            return Ok(records::Decision::default());
+        match (object.code.as_str(), action) {
+            (LEAD, "convert") => {}
+            (LEAD, _) => return distribution::on_action(app, actor, lead, action).await,
+            (DEAL, "approve") => return deals::on_approve(app, actor).await,
+            _ => return Ok(records::Decision::default()),
         }
         let company = text(&lead.data, "company").unwrap_or_default();
         let mut data = json!({ "title": company, "prospect": company });
