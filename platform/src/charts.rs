@@ -15,13 +15,23 @@ pub struct Bar {
 const WIDTH: f64 = 320.0;
 const ROW: f64 = 30.0;
 const LABEL: f64 = 110.0;
-const FIGURE: f64 = 80.0;
+const FIGURE: f64 = 96.0;
+/// The characters of a label that fit beside its bar (the whole label is in the chart's title).
+const LABEL_CHARS: usize = 16;
 
 fn escape(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('"', "&quot;")
+}
+
+fn clipped(label: &str) -> String {
+    if label.chars().count() <= LABEL_CHARS {
+        return label.to_owned();
+    }
+    let kept: String = label.chars().take(LABEL_CHARS - 1).collect();
+    format!("{}…", kept.trim_end())
 }
 
 /// A horizontal bar chart titled `title`; an empty list draws "nothing yet" (`empty`).
@@ -61,7 +71,7 @@ pub fn bars(title: &str, bars: &[Bar], empty: &str) -> String {
         svg.push_str(&format!(
             r#"<text x="0" y="{:.1}" class="chart-label">{}</text><rect x="{LABEL}" y="{:.1}" width="{:.1}" height="{:.1}" rx="3" class="chart-bar"/><text x="{:.1}" y="{:.1}" class="chart-figure">{}</text>"#,
             y + ROW * 0.62,
-            escape(&bar.label),
+            escape(&clipped(&bar.label)),
             y + ROW * 0.2,
             length,
             ROW * 0.6,
@@ -97,9 +107,23 @@ mod tests {
             svg.contains(r#"aria-label="Leads: New: 4, Won: 2, Lost: 0""#),
             "{svg}"
         );
-        assert!(svg.contains(r#"width="130.0""#), "{svg}");
-        assert!(svg.contains(r#"width="65.0""#), "{svg}");
+        assert!(svg.contains(r#"width="114.0""#), "{svg}");
+        assert!(svg.contains(r#"width="57.0""#), "{svg}");
         assert!(svg.contains(r#"width="0.0""#), "{svg}");
+    }
+
+    #[test]
+    fn long_labels_are_clipped_beside_the_bar_and_whole_in_the_title() {
+        let svg = bars(
+            "Won",
+            &[bar("Northwind Resellers International", 1.0)],
+            "none",
+        );
+        assert!(svg.contains(">Northwind Resel…</text>"), "{svg}");
+        assert!(
+            svg.contains("<title>Won: Northwind Resellers International: 1</title>"),
+            "{svg}"
+        );
     }
 
     #[test]

@@ -726,7 +726,8 @@ async fn ensure_member(
 
 /// The partner portal: the starting lookups, a reseller program of three levels, a partner
 /// organization with the demo partner as its administrator, its partnership, and leads and
-/// opportunities enough to have reached Bronze and be on the way to Silver.
+/// opportunities enough to have reached Bronze and be on the way to Silver, a deal registration
+/// waiting for a decision, and a lead of the pool offered to the partner.
 async fn seed_partners(app: &App, tenant: &Tenant) -> anyhow::Result<()> {
     use crate::sections::partners;
     let admin = actor_of(app, tenant, ADMIN.0).await?;
@@ -837,6 +838,16 @@ async fn seed_partners(app: &App, tenant: &Tenant) -> anyhow::Result<()> {
             .await?;
         }
     }
+    // A deal waiting for the channel manager, and a lead of the pool offered to the partner.
+    let deal = json!({ "prospect": "Harbor Logistics", "website": "https://harbor-logistics.example",
+                       "contact_name": "Lena Fischer", "amount": 48_000,
+                       "description": "Service desk for 120 agents, decision this quarter." });
+    records::create(app, &partner, partners::DEAL, deal).await?;
+    let lead = json!({ "company": "Ironwood Hotels", "contact_name": "Chris Lane", "budget": 15_000,
+                       "partner": id_of(&account) });
+    let lead = records::create(app, &admin, partners::LEAD, lead).await?;
+    crate::sections::actions::perform(app, &admin, partners::LEAD, &id_of(&lead), "offer", None)
+        .await?;
     Ok(())
 }
 

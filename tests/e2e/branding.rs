@@ -101,7 +101,13 @@ on_both_databases! {
         let visitor = Browser::new(&desk.tenant.origin);
         let worker = visitor.get("/service-worker.js").await;
         assert_eq!(worker.headers()["content-type"], "text/javascript; charset=utf-8");
-        assert!(worker.text().await.unwrap().contains("caches.match(\"/offline\")"));
+        let worker = worker.text().await.unwrap();
+        assert!(worker.contains("caches.match(\"/offline\")"));
+        // Every file it keeps exists (one missing file fails the worker's whole install).
+        let kept = worker.split("var FILES = [").nth(1).and_then(|rest| rest.split(']').next()).unwrap();
+        for file in kept.split(',').map(|f| f.trim().trim_matches('"')) {
+            assert_eq!(visitor.get(file).await.status(), StatusCode::OK, "{file}");
+        }
         let (status, offline) = visitor.get_text("/offline").await;
         assert_eq!(status, StatusCode::OK);
         assert!(offline.contains("You are offline") && offline.contains("Acme Support"), "{offline}");

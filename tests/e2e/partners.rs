@@ -429,7 +429,7 @@ on_both_databases! {
         assert_eq!(answer_by, app.clock.now() + chrono::Duration::hours(72));
         assert_eq!(record_as(&otto, "lead", &lead_id).await.0, StatusCode::NOT_FOUND);
         assert_eq!(act(&otto, "lead", &lead_id, "accept").await, StatusCode::NOT_FOUND);
-        // The partner may not re-address the offer (a read-only column for partners).
+        // The partner may not re-address the offer (a column partners do not see).
         let version = offered["version"].as_i64().unwrap();
         let response = sam.patch_json(&path, &json!({ "version": version, "data": { "partner": customer } })).await;
         assert!(response.status().is_client_error(), "{}", response.status());

@@ -15,9 +15,9 @@ use crate::app::App;
 
 const ASSETS: &[(&str, &str, &str)] = &[
     (
-        "portico-7.css",
+        "portico-8.css",
         "text/css; charset=utf-8",
-        include_str!("../../static/portico-7.css"),
+        include_str!("../../static/portico-8.css"),
     ),
     (
         "htmx-2.0.11.min.js",

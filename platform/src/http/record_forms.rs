@@ -96,6 +96,14 @@ fn widget(field: &Field) -> &'static str {
     }
 }
 
+/// A stored value as a list's cell reads it (money with its currency, statuses and choices by
+/// their titles, times as the reader's); `None` for references, which lists name by title.
+pub fn cell(object: &ObjectType, name: &str, value: &Value) -> Option<String> {
+    let field = object.fields.iter().find(|f| f.name == name)?;
+    let widget = widget(field);
+    (!matches!(widget, "reference" | "file")).then(|| shown(object, field, widget, value))
+}
+
 /// How a stored value reads on the page.
 fn shown(object: &ObjectType, field: &Field, widget: &str, value: &Value) -> String {
     let locale = crate::i18n::current();

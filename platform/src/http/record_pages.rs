@@ -383,6 +383,19 @@ async fn list(
         Err(other) => return Err(other.into()),
     };
     let shown_columns = list_page.columns;
+    let mut page = page;
+    // Each row's cells as people read them, beside the stored values.
+    for row in page.iter_mut().flat_map(|p| p.data.iter_mut()) {
+        let cells: serde_json::Map<String, Value> = shown_columns
+            .iter()
+            .filter_map(|c| {
+                let value = row["data"].get(&c.name)?;
+                record_forms::cell(&object, &c.name, value)
+                    .map(|v| (c.name.clone(), Value::String(v)))
+            })
+            .collect();
+        row["shown"] = Value::Object(cells);
+    }
     let shown = page.as_ref().map_or(0, |p| p.data.len());
     let read_only_reason = records::read_only_reason(&who.actor, code);
     let can_create = read_only_reason.is_none()
