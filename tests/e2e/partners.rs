@@ -354,8 +354,12 @@ on_both_databases! {
         assert!(page.contains("Acme Incorporated") && page.contains("Other Co"), "{page}");
 
         // Approval protects the deal for 90 days and opens the partner's opportunity.
-        assert_eq!(act(&desk.admin, "deal_registration", &first_id, "approve").await, StatusCode::OK);
+        let response = desk.admin.post_json(&format!("/api/v1/objects/deal_registration/records/{first_id}/actions/approve"), &json!({})).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        let answered: Value = response.json().await.unwrap();
         let (_, approved) = record_as(&sam, "deal_registration", &first_id).await;
+        // The answer is the record as it now is, with the opportunity it opened.
+        assert_eq!((&answered["version"], &answered["data"]["opportunity"]), (&approved["version"], &approved["data"]["opportunity"]));
         assert_eq!(approved["data"]["status"], "approved");
         let protected = (now.0.date_naive() + chrono::Duration::days(90)).to_string();
         assert_eq!(approved["data"]["protected_until"], protected.as_str());

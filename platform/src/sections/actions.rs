@@ -333,7 +333,10 @@ pub(crate) async fn apply(
             .hooks(object)
             .after_save(save, tx, &updated)
             .await?;
-        updated
+        // As the section left it (approving a deal names the opportunity it opened).
+        records::find_unchecked(tx, object, updated.id)
+            .await?
+            .unwrap_or(updated)
     };
     record_event(app, tx, actor, object, updated.id, moved).await?;
     Ok(updated)
