@@ -205,7 +205,7 @@ fn link_url(typed: &str) -> Option<String> {
 /// permission shows it, its page, and its name in the menu.
 type BuiltInEntry = (&'static str, &'static str, &'static str, fn() -> String);
 
-const BUILT_IN_ENTRIES: [BuiltInEntry; 6] = [
+const BUILT_IN_ENTRIES: [BuiltInEntry; 9] = [
     (
         "knowledge",
         crate::sections::knowledge::OBJECT,
@@ -238,6 +238,24 @@ const BUILT_IN_ENTRIES: [BuiltInEntry; 6] = [
         crate::sections::partners::DEAL,
         "/records/deal_registration",
         || crate::tr!("partners-deal-registrations"),
+    ),
+    (
+        "orders",
+        crate::sections::partners::ORDER,
+        "/records/sales_order",
+        || crate::tr!("partners-orders"),
+    ),
+    (
+        "documents",
+        crate::sections::partners::DOCUMENT,
+        "/records/partner_document",
+        || crate::tr!("partners-documents"),
+    ),
+    (
+        "marketing-activities",
+        crate::sections::partners::ACTIVITY,
+        "/records/marketing_activity",
+        || crate::tr!("partners-marketing-activities"),
     ),
 ];
 

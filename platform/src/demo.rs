@@ -848,6 +848,27 @@ async fn seed_partners(app: &App, tenant: &Tenant) -> anyhow::Result<()> {
     let lead = records::create(app, &admin, partners::LEAD, lead).await?;
     crate::sections::actions::perform(app, &admin, partners::LEAD, &id_of(&lead), "offer", None)
         .await?;
+    // An order with its lines, a sales document, a marketing activity, and a competitor met.
+    let order = json!({ "customer": "Blue Harbor Foods", "order_date": start.to_string() });
+    let order = id_of(&records::create(app, &partner, partners::ORDER, order).await?);
+    for (product, quantity, price, discount) in [
+        ("Service desk licence, 1 year", 25, 600, 10),
+        ("Onboarding workshop", 2, 1_500, 0),
+    ] {
+        let line = json!({ "order": order, "product": product, "quantity": quantity,
+                           "unit_price": price, "discount": discount });
+        records::create(app, &partner, partners::ORDER_LINE, line).await?;
+    }
+    let document =
+        json!({ "title": "Blue Harbor Foods: signed order", "kind": "Contract", "order": order });
+    records::create(app, &partner, partners::DOCUMENT, document).await?;
+    let webinar = json!({ "name": "Spring service webinar", "kind": "Webinar", "budget": 2_500,
+                          "leads_expected": 20, "start_date": (start + chrono::Duration::days(75)).to_string() });
+    records::create(app, &partner, partners::ACTIVITY, webinar).await?;
+    let rival = json!({ "name": "RivalDesk Inc.", "type": "Competitor", "web": "https://rivaldesk.example" });
+    let rival = id_of(&records::create(app, &partner, "account", rival).await?);
+    let product = json!({ "name": "RivalDesk Cloud", "maker": rival, "price": 39 });
+    records::create(app, &partner, "competitor_product", product).await?;
     Ok(())
 }
 

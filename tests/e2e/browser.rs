@@ -494,6 +494,57 @@ async fn a_partner_registers_leads_and_watches_the_program_move() {
             page.contains("Points toward the next level: 0 → 40"),
             "{page}"
         );
+
+        // A deal registered from the menu waits for the channel manager, with its deadline.
+        click(&browser, "nav a[href='/records/deal_registration']").await;
+        click(&browser, "a.button[href='/records/deal_registration/new']").await;
+        type_into(&browser, "[name=prospect]", "Harbor Logistics").await;
+        type_into(&browser, "[name=amount]", "48000").await;
+        let found = serious_violations(&browser, &axe).await;
+        assert!(
+            found.is_empty(),
+            "/records/deal_registration/new: {found:?}"
+        );
+        click(
+            &browser,
+            "form[action='/records/deal_registration'] button.primary",
+        )
+        .await;
+        let page = wait_for_text(&browser, "Under review").await;
+        assert!(page.contains("Decision due"), "{page}");
+        assert!(!page.contains("Approve"), "{page}");
+
+        // The employee approves it in the console and sees the partner's figures.
+        browser
+            .find(Locator::Css("form[action='/logout'] button"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        wait_for(&browser, "input[name=login]").await;
+        sign_in_console(
+            &browser,
+            &origin,
+            &desk.tenant.admin.login,
+            &desk.tenant.admin.password,
+        )
+        .await;
+        click(&browser, "nav a[href='/console/partners']").await;
+        let page = wait_for_text(&browser, "Harbor Logistics").await;
+        assert!(
+            page.contains("Channel Co") && page.contains("EUR 48,000.00"),
+            "{page}"
+        );
+        let found = serious_violations(&browser, &axe).await;
+        assert!(found.is_empty(), "/console/partners: {found:?}");
+        click(&browser, "#deals-waiting td a").await;
+        click(&browser, "form[action$='/actions/approve'] button").await;
+        let page = wait_for_text(&browser, "Protected until").await;
+        assert!(page.contains("Approved"), "{page}");
+        click(&browser, "nav a[href='/console/partners']").await;
+        let page = wait_for_text(&browser, "No deal registration is waiting").await;
+        assert!(page.contains("Channel Co"), "{page}");
     }
     .await;
     browser.close().await.unwrap();

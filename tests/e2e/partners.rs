@@ -481,3 +481,92 @@ on_both_databases! {
         assert_eq!(act(&desk.admin, "lead", &id(&own), "offer").await, StatusCode::CONFLICT);
     }
 }
+
+/// The id of the role named `name` anywhere in the role trees.
+async fn role_named(admin: &Browser, name: &str) -> String {
+    fn find(node: &Value, name: &str) -> Option<String> {
+        if node["name"] == name {
+            return node["id"].as_str().map(str::to_owned);
+        }
+        match node {
+            Value::Array(items) => items.iter().find_map(|n| find(n, name)),
+            Value::Object(fields) => fields.values().find_map(|n| find(n, name)),
+            _ => None,
+        }
+    }
+    let tree: Value = admin.get("/api/v1/roles").await.json().await.unwrap();
+    find(&tree, name).unwrap_or_else(|| panic!("no role {name}: {tree}"))
+}
+
+on_both_databases! {
+    async fn partners_place_orders_and_record_what_they_learn_of_competitors(app: TestApp) {
+        let desk = Desk::open(&app, "acme").await;
+        run_partner_configuration(&app, "acme").await;
+        let (_, sam) = partner(&desk, "Channel Co", "sam@channel.test").await;
+        let (_, otto) = partner(&desk, "Other Co", "otto@other.test").await;
+
+        // An order's lines make its total: quantity at unit price less discount, in cents.
+        let order = create_as(&sam, "sales_order", json!({ "customer": "Blue Harbor Foods" })).await;
+        let order_id = id(&order);
+        assert_eq!(order["data"]["status"], "draft");
+        let line = |product: &str, quantity: f64, price: f64, discount: f64| {
+            json!({ "order": order_id, "product": product, "quantity": quantity, "unit_price": price, "discount": discount })
+        };
+        let licences = create_as(&sam, "sales_order_line", line("Licences", 10.0, 100.0, 15.0)).await;
+        assert_eq!(licences["data"]["amount"].as_f64(), Some(850.0), "{licences}");
+        let setup = create_as(&sam, "sales_order_line", line("Setup", 1.0, 499.99, 0.0)).await;
+        let total = |order: Value| order["data"]["total"].as_f64();
+        assert_eq!(total(record_as(&sam, "sales_order", &order_id).await.1), Some(1349.99));
+        // The amount is the rule's, not the partner's to write.
+        let response = sam.post_json("/api/v1/objects/sales_order_line/records", &json!({ "data": { "order": order_id, "product": "Free", "quantity": 1, "unit_price": 10, "amount": 0 } })).await;
+        assert!(response.status().is_client_error(), "{}", response.status());
+        assert_eq!(sam.delete(&format!("/api/v1/objects/sales_order_line/records/{}", id(&setup))).await.status(), StatusCode::NO_CONTENT);
+        assert_eq!(total(record_as(&sam, "sales_order", &order_id).await.1), Some(850.0));
+        // Another partner neither sees the order nor adds to it.
+        assert_eq!(record_as(&otto, "sales_order", &order_id).await.0, StatusCode::NOT_FOUND);
+        let response = otto.post_json("/api/v1/objects/sales_order_line/records", &json!({ "data": line("Sneaked", 1.0, 1.0, 0.0) })).await;
+        assert!(response.status().is_client_error(), "{}", response.status());
+        assert_eq!(total(record_as(&desk.admin, "sales_order", &order_id).await.1), Some(850.0));
+
+        // Submitted, the order is fixed; employees confirm it.
+        assert_eq!(act(&sam, "sales_order", &order_id, "submit").await, StatusCode::OK);
+        let response = sam.post_json("/api/v1/objects/sales_order_line/records", &json!({ "data": line("Late", 1.0, 1.0, 0.0) })).await;
+        assert!(response.status().is_client_error(), "{}", response.status());
+        assert_eq!(act(&sam, "sales_order", &order_id, "confirm").await, StatusCode::FORBIDDEN);
+        assert_eq!(act(&desk.admin, "sales_order", &order_id, "confirm").await, StatusCode::OK);
+        assert_eq!(record_as(&sam, "sales_order", &order_id).await.1["data"]["status"], "confirmed");
+
+        // Sales documents and marketing activities are the partner's own too.
+        let document = create_as(&sam, "partner_document", json!({ "title": "Signed contract", "kind": "Contract", "order": order_id })).await;
+        assert_eq!(record_as(&otto, "partner_document", &id(&document)).await.0, StatusCode::NOT_FOUND);
+        let webinar = create_as(&sam, "marketing_activity", json!({ "name": "Spring webinar", "kind": "Webinar", "budget": 2000 })).await;
+        assert_eq!(webinar["data"]["status"], "planned");
+        assert_eq!(act(&sam, "marketing_activity", &id(&webinar), "start").await, StatusCode::OK);
+        assert_eq!(record_as(&otto, "marketing_activity", &id(&webinar)).await.0, StatusCode::NOT_FOUND);
+
+        // Partners add the accounts they meet: competitors and their products, never a partner.
+        let response = sam.post_json("/api/v1/objects/account/records", &json!({ "data": { "name": "Fake Partner", "type": "Partner" } })).await;
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(response.text().await.unwrap().contains("Partners may add customers"));
+        let rival = create_as(&sam, "account", json!({ "name": "Rival Corp", "type": "Competitor" })).await;
+        let rival_id = id(&rival);
+        assert_eq!(record_as(&otto, "account", &rival_id).await.0, StatusCode::NOT_FOUND);
+        let product = create_as(&sam, "competitor_product", json!({ "name": "RivalDesk", "maker": rival_id, "price": 99 })).await;
+        let response = otto.post_json("/api/v1/objects/competitor_product/records", &json!({ "data": { "name": "Copy", "maker": rival_id } })).await;
+        assert!(response.status().is_client_error(), "{}", response.status());
+        let deal = create_as(&sam, "opportunity", json!({ "title": "Helpdesk", "prospect": "Blue Harbor Foods", "amount": 12000 })).await;
+        let met = create_as(&sam, "opportunity_competitor", json!({ "opportunity": id(&deal), "competitor": rival_id, "product": id(&product), "strengths": "Cheaper" })).await;
+        let (_, seen) = record_as(&desk.admin, "opportunity_competitor", &id(&met)).await;
+        assert_eq!(seen["data"]["strengths"], "Cheaper");
+
+        // Column permissions apply to partner objects: amounts hidden from partner users.
+        let partners_role = role_named(&desk.admin, "Partner portal users").await;
+        let response = desk.admin.put_json("/api/v1/access/objects/opportunity/columns", &json!({ "field": "amount", "grantee": partners_role, "access": "hidden" })).await;
+        assert_eq!(response.status(), StatusCode::NO_CONTENT);
+        let (_, hidden) = record_as(&sam, "opportunity", &id(&deal)).await;
+        assert!(hidden["data"].get("amount").is_none() && hidden["data"]["title"] == "Helpdesk", "{hidden}");
+        let response = sam.patch_json(&format!("/api/v1/objects/opportunity/records/{}", id(&deal)), &json!({ "version": hidden["version"], "data": { "amount": 1 } })).await;
+        assert!(response.status().is_client_error(), "{}", response.status());
+        assert_eq!(record_as(&desk.admin, "opportunity", &id(&deal)).await.1["data"]["amount"].as_f64(), Some(12000.0));
+    }
+}

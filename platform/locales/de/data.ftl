@@ -22,6 +22,8 @@ data-value-account-type-customer = Kunde
 data-value-account-type-partner = Partner
 data-value-account-type-contractor = Auftragnehmer
 data-value-account-type-supplier = Lieferant
+data-value-account-type-manufacturer = Hersteller
+data-value-account-type-competitor = Wettbewerber
 data-value-account-type-our-company = Unser Unternehmen
 
 # Address
@@ -290,3 +292,70 @@ data-field-partner_training-person = Person
 data-field-partner_training-course = Kurs
 data-field-partner_training-completed_on = Abgeschlossen am
 data-field-partner_training-certified = Zertifiziert
+
+# Orders
+data-object-sales_order = Auftrag
+data-objects-sales_order = Aufträge
+data-field-sales_order-customer = Kunde
+data-field-sales_order-account = Konto
+data-field-sales_order-opportunity = Verkaufschance
+data-field-sales_order-order_date = Auftragsdatum
+data-field-sales_order-delivery_date = Lieferdatum
+data-field-sales_order-total = Gesamt
+data-field-sales_order-notes = Notizen
+data-value-sales_order-status-draft = Entwurf
+data-value-sales_order-status-submitted = Eingereicht
+data-value-sales_order-status-confirmed = Bestätigt
+data-value-sales_order-status-delivered = Geliefert
+data-value-sales_order-status-cancelled = Storniert
+data-object-sales_order_line = Auftragsposition
+data-objects-sales_order_line = Auftragspositionen
+data-field-sales_order_line-order = Auftrag
+data-field-sales_order_line-product = Produkt
+data-field-sales_order_line-quantity = Menge
+data-field-sales_order_line-unit_price = Stückpreis
+data-field-sales_order_line-discount = Rabatt, %
+data-field-sales_order_line-amount = Betrag
+
+# Sales documents
+data-object-partner_document = Vertriebsdokument
+data-objects-partner_document = Vertriebsdokumente
+data-field-partner_document-title = Titel
+data-field-partner_document-kind = Art
+data-field-partner_document-document_date = Datum
+data-field-partner_document-account = Konto
+data-field-partner_document-opportunity = Verkaufschance
+data-field-partner_document-order = Auftrag
+data-field-partner_document-file = Datei
+data-field-partner_document-notes = Notizen
+
+# Marketing activities
+data-object-marketing_activity = Marketingaktivität
+data-objects-marketing_activity = Marketingaktivitäten
+data-field-marketing_activity-name = Name
+data-field-marketing_activity-kind = Art
+data-field-marketing_activity-start_date = Beginn
+data-field-marketing_activity-end_date = Ende
+data-field-marketing_activity-budget = Budget
+data-field-marketing_activity-leads_expected = Erwartete Leads
+data-field-marketing_activity-description = Beschreibung
+data-value-marketing_activity-status-planned = Geplant
+data-value-marketing_activity-status-running = Läuft
+data-value-marketing_activity-status-completed = Abgeschlossen
+data-value-marketing_activity-status-cancelled = Abgesagt
+
+# Competitors
+data-object-competitor_product = Wettbewerbsprodukt
+data-objects-competitor_product = Wettbewerbsprodukte
+data-field-competitor_product-name = Produkt
+data-field-competitor_product-maker = Wettbewerber oder Hersteller
+data-field-competitor_product-price = Preis
+data-field-competitor_product-description = Beschreibung
+data-object-opportunity_competitor = Wettbewerber im Verkauf
+data-objects-opportunity_competitor = Wettbewerber in Verkäufen
+data-field-opportunity_competitor-opportunity = Verkaufschance
+data-field-opportunity_competitor-competitor = Wettbewerber
+data-field-opportunity_competitor-product = Deren Produkt
+data-field-opportunity_competitor-strengths = Stärken
+data-field-opportunity_competitor-weaknesses = Schwächen
+data-field-opportunity_competitor-chosen = Vom Kunden gewählt

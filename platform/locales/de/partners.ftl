@@ -68,3 +68,7 @@ partners-time-limits = Fristen
 partners-review-hours = Stunden für die Entscheidung über eine Deal-Registrierung
 partners-protection-days = Tage, die eine genehmigte Registrierung den Deal schützt
 partners-offer-hours = Stunden, die ein Partner für die Antwort auf einen angebotenen Lead hat
+partners-orders = Aufträge
+partners-documents = Vertriebsdokumente
+partners-marketing-activities = Marketingaktivitäten
+partners-account-type-reserved = Partner können Kunden, Lieferanten, Hersteller, Wettbewerber und Auftragnehmer anlegen; wählen Sie einen dieser Typen.

@@ -69,3 +69,7 @@ partners-time-limits = Time limits
 partners-review-hours = Hours to decide a deal registration
 partners-protection-days = Days an approved registration protects the deal
 partners-offer-hours = Hours a partner has to answer a lead offered to it
+partners-orders = Orders
+partners-documents = Sales documents
+partners-marketing-activities = Marketing activities
+partners-account-type-reserved = Partners may add customers, suppliers, manufacturers, competitors and contractors; choose one of those types.

@@ -7,7 +7,7 @@ use async_trait::async_trait;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use super::{ObjectType, Record, RecordId};
+use super::{ObjectType, Record};
 use crate::{access::Actor, app::App, error::Result, store::TenantTx};
 
 /// What a save is about: who saves which object's record, and the record as it was (`None` for
@@ -88,12 +88,12 @@ pub trait SectionHooks: Send + Sync {
         Ok(())
     }
 
-    /// Runs after a record was deleted, in the same transaction.
+    /// Runs after a record was deleted (`deleted`, as it was), in the same transaction.
     async fn after_delete(
         &self,
+        _save: Save<'_>,
         _tx: &mut TenantTx,
-        _object: &ObjectType,
-        _id: RecordId,
+        _deleted: &Record,
     ) -> Result<()> {
         Ok(())
     }

@@ -681,10 +681,16 @@ pub async fn delete(app: &App, actor: &Actor, object: &str, id: &str) -> Result<
         return Err(Error::NotFound("record"));
     }
     access::records::forget(&mut tx, &object.code, id).await?;
+    let save = Save {
+        app,
+        actor,
+        object: &object,
+        previous: Some(&record),
+    };
     actor
         .catalog
         .hooks(&object)
-        .after_delete(&mut tx, &object, id)
+        .after_delete(save, &mut tx, &record)
         .await?;
     tx.commit().await?;
     Ok(())

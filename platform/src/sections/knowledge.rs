@@ -70,12 +70,12 @@ impl SectionHooks for Knowledge {
 
     async fn after_delete(
         &self,
+        save: Save<'_>,
         tx: &mut TenantTx,
-        object: &records::ObjectType,
-        id: records::RecordId,
+        deleted: &Record,
     ) -> Result<()> {
-        match object.code.as_str() {
-            OBJECT => search::remove(tx, OBJECT, &id.to_string()).await,
+        match save.object.code.as_str() {
+            OBJECT => search::remove(tx, OBJECT, &deleted.id.to_string()).await,
             _ => Ok(()),
         }
     }

@@ -58,6 +58,7 @@ pub fn built_in_catalog() -> Catalog {
             "knowledge" => Arc::new(knowledge::Knowledge),
             "support" => Arc::new(cases::Support),
             "partners" => Arc::new(partners::Partners),
+            "accounts" => Arc::new(partners::PartnerAccounts),
             _ => Arc::new(NoRules),
         }
     };

@@ -1,12 +1,16 @@
 //! The partner portal: partnerships (one per partner, an account of type Partner with a portal
 //! organization), programs made of types, tiers and their parameters (lookups the tenant edits),
-//! and the leads, opportunities and trainings partners register. A partnership's tier and points
-//! follow its partner's records: every change to them recalculates it in the same transaction,
-//! so one change is counted once whichever node makes it, with the figures in its history.
+//! and what partners register: leads, opportunities, deal registrations (`deals`), orders
+//! (`orders`), documents, marketing activities, trainings, and what they learn of competitors.
+//! Employees offer leads to partners (`distribution`) and watch the channel (`channel`). A
+//! partnership's tier and points follow its partner's records: every change to them recalculates
+//! it in the same transaction, so one change is counted once whichever node makes it, with the
+//! figures in its history.
 
 pub mod channel;
 pub mod deals;
 pub mod distribution;
+pub mod orders;
 pub mod program;
 pub mod settings;
 
@@ -32,6 +36,10 @@ pub const CATEGORY: &str = "partner_category";
 pub const LEAD: &str = "lead";
 pub const OPPORTUNITY: &str = "opportunity";
 pub const DEAL: &str = "deal_registration";
+pub const ORDER: &str = "sales_order";
+pub const ORDER_LINE: &str = "sales_order_line";
+pub const DOCUMENT: &str = "partner_document";
+pub const ACTIVITY: &str = "marketing_activity";
 pub const TRAINING: &str = "partner_training";
 
 /// The parameter categories a partner program starts with.
@@ -77,6 +85,10 @@ impl SectionHooks for Partners {
         match save.object.code.as_str() {
             PARTNERSHIP => prepare_partnership(save, tx, data).await,
             DEAL => deals::prepare(save, tx, data).await,
+            ORDER_LINE => {
+                orders::prepare_line(data);
+                Ok(())
+            }
             _ => Ok(()),
         }
     }
@@ -112,6 +124,7 @@ impl SectionHooks for Partners {
                 Ok(())
             }
             DEAL => deals::after_save(save, tx, record).await,
+            ORDER_LINE => orders::total_of_order(save, tx, record).await,
             LEAD | OPPORTUNITY | TRAINING => {
                 if save.object.code.as_str() == LEAD {
                     distribution::after_save(save, tx, record).await?;
@@ -124,6 +137,18 @@ impl SectionHooks for Partners {
                 }
                 Ok(())
             }
+            _ => Ok(()),
+        }
+    }
+
+    async fn after_delete(
+        &self,
+        save: Save<'_>,
+        tx: &mut TenantTx,
+        deleted: &Record,
+    ) -> Result<()> {
+        match save.object.code.as_str() {
+            ORDER_LINE => orders::total_of_order(save, tx, deleted).await,
             _ => Ok(()),
         }
     }
@@ -170,6 +195,33 @@ impl SectionHooks for Partners {
             widgets.push(Widget::new("partner_analytics", charts));
         }
         widgets
+    }
+}
+
+/// Partners add and edit the accounts they sell to and compete with, never a partner's or the
+/// tenant's own.
+#[derive(Debug)]
+pub struct PartnerAccounts;
+
+#[async_trait::async_trait]
+impl SectionHooks for PartnerAccounts {
+    async fn before_save(
+        &self,
+        save: Save<'_>,
+        _tx: &mut TenantTx,
+        data: &mut Map<String, Value>,
+    ) -> Result<()> {
+        let reserved = ["Partner", "Our company"];
+        if save.object.code.as_str() == "account"
+            && save.actor.kind == crate::users::UserKind::External
+            && text(data, "type").is_some_and(|t| reserved.contains(&t))
+        {
+            return Err(Error::invalid_field(
+                "type",
+                crate::tr!("partners-account-type-reserved"),
+            ));
+        }
+        Ok(())
     }
 }
 
