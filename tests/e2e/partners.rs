@@ -342,6 +342,11 @@ on_both_databases! {
         let (_, untouched) = record_as(&desk.admin, "deal_registration", &first_id).await;
         assert_eq!(untouched["data"]["conflict"], false, "{untouched}");
 
+        // The channel managers (the tenant's administrators) are asked to decide each one.
+        let asked = crate::notifications::notifications_of(&desk.admin).await;
+        let asked: Vec<&Value> = asked.iter().filter(|n| n["kind"] == "approval" && n["object"] == "deal_registration").collect();
+        assert_eq!(asked.len(), 2, "{asked:?}");
+
         // The console lists both, the most urgent first, the conflict named.
         let channel: Value = desk.admin.get("/api/v1/partner-channel").await.json().await.unwrap();
         let waiting = channel["data"]["waiting"].as_array().unwrap();
@@ -376,6 +381,11 @@ on_both_databases! {
         assert_eq!(act_saying(&desk.admin, "deal_registration", &second_id, "reject", "Channel Co registered it first").await, StatusCode::OK);
         let (_, rejected) = record_as(&otto, "deal_registration", &second_id).await;
         assert_eq!(rejected["data"]["status"], "rejected");
+        // Each partner hears of the decision on its own registration, with the reason.
+        let told = crate::notifications::notifications_of(&otto).await;
+        assert_eq!((told[0]["kind"].as_str(), told[0]["excerpt"].as_str()), (Some("decision"), Some("Channel Co registered it first")), "{told:?}");
+        let told = crate::notifications::notifications_of(&sam).await;
+        assert!(told.iter().any(|n| n["kind"] == "decision" && n["record_id"] == first_id.as_str()), "{told:?}");
         let third = create_as(&otto, "deal_registration", json!({ "prospect": "acme" })).await;
         let (_, third) = record_as(&desk.admin, "deal_registration", &id(&third)).await;
         assert_eq!(third["data"]["conflict"], true, "{third}");
@@ -425,7 +435,11 @@ on_both_databases! {
         assert_eq!(act(&sam, "lead", &lead_id, "offer").await, StatusCode::NOT_FOUND);
         assert_eq!(act(&desk.admin, "lead", &lead_id, "offer").await, StatusCode::OK);
 
-        // Offered: the partner sees it with the time to answer by (72 h); the other does not.
+        // Offered: the partner's people are asked, and see it with the time to answer by (72 h);
+        // the other partner does not.
+        let asked = crate::notifications::notifications_of(&sam).await;
+        assert_eq!((asked[0]["kind"].as_str(), asked[0]["object"].as_str()), (Some("approval"), Some("lead")), "{asked:?}");
+        assert!(crate::notifications::notifications_of(&otto).await.is_empty());
         let (status, offered) = record_as(&sam, "lead", &lead_id).await;
         assert_eq!(status, StatusCode::OK);
         assert_eq!(offered["data"]["status"], "offered");

@@ -497,60 +497,93 @@ async fn follow_approval(
         return Ok(());
     };
     if approvals.status.as_deref() == Some(to) {
-        for approver in &approvals.approvers {
-            let mut people: Vec<UserId> = Vec::new();
-            if let Some(contact) = approver
-                .field
-                .as_ref()
-                .and_then(|f| record.data.get(f))
-                .and_then(Value::as_str)
-                && let Some(user) = users::storage::by_contact(tx, contact).await?
-            {
-                access::records::grant_by_process(
-                    tx,
-                    &object.code,
-                    record.id,
-                    &user.id.to_string(),
-                    Level::Read,
-                    APPROVAL,
-                )
-                .await?;
-                people.push(user.id);
-            }
-            if let Some(name) = &approver.role
-                && let Some(role) = actor
-                    .policy
-                    .roles()
-                    .find(|r| r.name.eq_ignore_ascii_case(name))
-            {
-                access::records::grant_by_process(
-                    tx,
-                    &object.code,
-                    record.id,
-                    &role.id.to_string(),
-                    Level::Read,
-                    APPROVAL,
-                )
-                .await?;
-                let members: Vec<String> = sqlx::query_scalar(
-                    "SELECT user_id FROM role_members WHERE tenant_id = $1 AND role_id = $2",
-                )
-                .bind(tx.tenant_param())
-                .bind(role.id.to_string())
-                .fetch_all(tx.conn())
-                .await?;
-                people.extend(members.iter().filter_map(|m| m.parse::<UserId>().ok()));
-            }
-            for person in people {
-                let notice = (person, Template::ApprovalRequest, None);
-                notify(app, tx, actor, object, record, notice).await?;
-            }
-        }
+        ask_approvers(app, tx, actor, object, record).await?;
     } else if [&approvals.approved_status, &approvals.rejected_status]
         .iter()
         .any(|s| s.as_deref() == Some(to))
     {
         let notice = (record.created_by, Template::ApprovalDecision, comment);
+        notify(app, tx, actor, object, record, notice).await?;
+    }
+    Ok(())
+}
+
+/// Opens a record awaiting approval to its approvers and asks them, under their bell and by
+/// e-mail (a record that starts in its approval status asks as it is created).
+pub(crate) async fn ask_approvers(
+    app: &App,
+    tx: &mut TenantTx,
+    actor: &Actor,
+    object: &ObjectType,
+    record: &Record,
+) -> Result<()> {
+    let Some(approvals) = object.approvals.as_ref().filter(|a| a.enabled) else {
+        return Ok(());
+    };
+    for approver in &approvals.approvers {
+        let mut people: Vec<UserId> = Vec::new();
+        if let Some(contact) = approver
+            .field
+            .as_ref()
+            .and_then(|f| record.data.get(f))
+            .and_then(Value::as_str)
+            && let Some(user) = users::storage::by_contact(tx, contact).await?
+        {
+            access::records::grant_by_process(
+                tx,
+                &object.code,
+                record.id,
+                &user.id.to_string(),
+                Level::Read,
+                APPROVAL,
+            )
+            .await?;
+            people.push(user.id);
+        }
+        if let Some(name) = &approver.role
+            && let Some(role) = actor
+                .policy
+                .roles()
+                .find(|r| r.name.eq_ignore_ascii_case(name))
+        {
+            access::records::grant_by_process(
+                tx,
+                &object.code,
+                record.id,
+                &role.id.to_string(),
+                Level::Read,
+                APPROVAL,
+            )
+            .await?;
+            let members: Vec<String> = sqlx::query_scalar(
+                "SELECT user_id FROM role_members WHERE tenant_id = $1 AND role_id = $2",
+            )
+            .bind(tx.tenant_param())
+            .bind(role.id.to_string())
+            .fetch_all(tx.conn())
+            .await?;
+            people.extend(members.iter().filter_map(|m| m.parse::<UserId>().ok()));
+        }
+        for person in people {
+            let notice = (person, Template::ApprovalRequest, None);
+            notify(app, tx, actor, object, record, notice).await?;
+        }
+    }
+    Ok(())
+}
+
+/// Asks the active members of a portal organization to answer a record (a lead offered to
+/// their partner), under their bell and by e-mail.
+pub(crate) async fn ask_organization(
+    app: &App,
+    tx: &mut TenantTx,
+    actor: &Actor,
+    object: &ObjectType,
+    record: &Record,
+    organization: access::RoleId,
+) -> Result<()> {
+    for member in users::storage::active_members_of(tx, organization).await? {
+        let notice = (member, Template::ApprovalRequest, None);
         notify(app, tx, actor, object, record, notice).await?;
     }
     Ok(())

@@ -311,6 +311,22 @@ pub(crate) async fn set_organization(
     Ok(())
 }
 
+/// The active members of a portal organization.
+pub(crate) async fn active_members_of(
+    tx: &mut TenantTx,
+    organization: crate::access::RoleId,
+) -> Result<Vec<UserId>, sqlx::Error> {
+    let tenant = tx.tenant_param();
+    let ids: Vec<String> = sqlx::query_scalar(
+        "SELECT id FROM users WHERE tenant_id = $1 AND organization_id = $2 AND deactivated_at IS NULL",
+    )
+    .bind(tenant)
+    .bind(organization)
+    .fetch_all(tx.conn())
+    .await?;
+    Ok(ids.iter().filter_map(|id| id.parse().ok()).collect())
+}
+
 pub(crate) async fn by_contact(
     tx: &mut TenantTx,
     contact: &str,

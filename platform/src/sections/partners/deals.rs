@@ -179,8 +179,9 @@ async fn claims(
     Ok(found)
 }
 
-/// After a save: a registration under review learns which other partners' claims it conflicts
-/// with; one just approved opens the partner's opportunity.
+/// After a save: a new registration asks the channel managers (its approvers); one under review
+/// learns which other partners' claims it conflicts with; one just approved opens the partner's
+/// opportunity.
 pub(super) async fn after_save(save: Save<'_>, tx: &mut TenantTx, record: &Record) -> Result<()> {
     let status = text(&record.data, "status");
     let was = save.previous.and_then(|p| text(&p.data, "status"));
@@ -189,6 +190,10 @@ pub(super) async fn after_save(save: Save<'_>, tx: &mut TenantTx, record: &Recor
     }
     if status != Some("review") {
         return Ok(());
+    }
+    if save.previous.is_none() {
+        let (app, actor, object) = (save.app, save.actor, save.object);
+        crate::sections::actions::ask_approvers(app, tx, actor, object, record).await?;
     }
     let today = today(save.app);
     let others: Vec<String> = claims(tx, save.actor, &record.data, &today)

@@ -77,8 +77,8 @@ async fn is_partner(app: &App, actor: &Actor, account: &str) -> Result<bool> {
     )
 }
 
-/// After a lead's save: an offer opens it to the partner's organization; a decline or a return
-/// closes it again (an accepted lead stays the partner's).
+/// After a lead's save: an offer opens it to the partner's organization and asks its people to
+/// answer; a decline or a return closes it again (an accepted lead stays the partner's).
 pub(super) async fn after_save(
     save: Save<'_>,
     tx: &mut crate::store::TenantTx,
@@ -100,6 +100,8 @@ pub(super) async fn after_save(
                 OFFERED,
             )
             .await?;
+            let (app, actor, object) = (save.app, save.actor, save.object);
+            actions::ask_organization(app, tx, actor, object, lead, organization).await?;
         }
     } else if status == Some("new")
         && let Some((Some("offered"), data)) = before
