@@ -72,3 +72,4 @@ partners-orders = Aufträge
 partners-documents = Vertriebsdokumente
 partners-marketing-activities = Marketingaktivitäten
 partners-account-type-reserved = Partner können Kunden, Lieferanten, Hersteller, Wettbewerber und Auftragnehmer anlegen; wählen Sie einen dieser Typen.
+partners-not-counted = Ziel { $target }: mit Ihrem Ansprechpartner vereinbart, nicht aus Ihren Datensätzen gezählt.

@@ -649,6 +649,8 @@ pub struct Progress {
     pub value: f64,
     pub target: f64,
     pub points: i64,
+    /// Whether Portico counts this measure (it does not count a margin or a budget).
+    pub counted: bool,
     pub fulfilled: bool,
     /// 0 to 100, for the progress bar.
     pub percent: u8,
@@ -697,11 +699,13 @@ pub async fn program_page(app: &App, actor: &Actor) -> Result<Option<ProgramPage
         .iter()
         .flat_map(|n| &n.obligations)
         .map(|o| {
-            let value = figures_of(&figures, o.measure);
-            let ratio = if o.target <= 0.0 {
-                1.0
-            } else {
-                (value / o.target).min(1.0)
+            // What Portico does not count (a margin, a budget) is neither met nor missed here.
+            let counted = figures.of(o.measure);
+            let value = counted.unwrap_or_default();
+            let ratio = match counted {
+                None => 0.0,
+                Some(_) if o.target <= 0.0 => 1.0,
+                Some(value) => (value / o.target).min(1.0),
             };
             Progress {
                 category: o.category.clone(),
@@ -710,7 +714,8 @@ pub async fn program_page(app: &App, actor: &Actor) -> Result<Option<ProgramPage
                 value,
                 target: o.target,
                 points: o.points,
-                fulfilled: value >= o.target,
+                counted: counted.is_some(),
+                fulfilled: counted.is_some_and(|value| value >= o.target),
                 percent: (ratio * 100.0).round() as u8,
             }
         })
@@ -758,10 +763,6 @@ pub async fn program_page(app: &App, actor: &Actor) -> Result<Option<ProgramPage
         trainings,
         history,
     }))
-}
-
-fn figures_of(figures: &Figures, measure: Measure) -> f64 {
-    figures.of(measure).unwrap_or_default()
 }
 
 /// The partner's analytics as charts: its leads by status, opportunities by stage, and the amount
