@@ -274,6 +274,26 @@ on_both_databases! {
             .unwrap();
         assert!(response.status().is_client_error(), "{}", response.status());
         assert_eq!(partnership(&desk, &partnership_id).await["data"]["points"], 0);
+
+        // A program changed later counts on demand: Silver now asks for 2 leads, which the
+        // partner has; an employee recalculates, the partner cannot.
+        let parameters: Value = desk.admin.get("/api/v1/objects/tier_parameter/records?filter=target:eq:4").await.json().await.unwrap();
+        let silver_leads = &parameters["data"][0];
+        let path = format!("/api/v1/objects/tier_parameter/records/{}", id(silver_leads));
+        let response = desk.admin.patch_json(&path, &json!({ "version": silver_leads["version"], "data": { "target": 2 } })).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        assert_eq!(partnership(&desk, &partnership_id).await["data"]["points"], 0);
+        assert!(act(&sam, "partnership", &partnership_id, "recalculate").await.is_client_error());
+        assert_eq!(act(&desk.admin, "partnership", &partnership_id, "recalculate").await, StatusCode::OK);
+        let now = partnership(&desk, &partnership_id).await;
+        assert_eq!(now["data"]["points"], 40, "{now}");
+        assert!(now["data"]["recalculated_at"].is_string(), "{now}");
+        // The points' history is drawn for the partner.
+        let (_, page) = sam.get_text("/partner-program").await;
+        let prefix = "aria-label=\"Points after each change: ";
+        let chart = &page[page.find(prefix).expect("the points chart") + prefix.len()..];
+        let label = &chart[..chart.find('"').unwrap()];
+        assert!(label.ends_with(": 40"), "{label}");
     }
 }
 

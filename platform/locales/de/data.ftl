@@ -212,6 +212,7 @@ data-field-partnership-due_date = Enddatum
 data-field-partnership-active = Aktiv
 data-field-partnership-points = Punkte
 data-field-partnership-leads = Registrierte Leads
+data-field-partnership-recalculated_at = Zuletzt neu berechnet
 data-field-partnership-won_count = Gewonnene Verkaufschancen
 data-field-partnership-won_amount = Gewonnener Betrag
 data-field-partnership-certified_experts = Zertifizierte Fachleute

@@ -73,3 +73,4 @@ partners-documents = Vertriebsdokumente
 partners-marketing-activities = Marketingaktivitäten
 partners-account-type-reserved = Partner können Kunden, Lieferanten, Hersteller, Wettbewerber und Auftragnehmer anlegen; wählen Sie einen dieser Typen.
 partners-not-counted = Ziel { $target }: mit Ihrem Ansprechpartner vereinbart, nicht aus Ihren Datensätzen gezählt.
+partners-points-history = Punkte nach jeder Änderung

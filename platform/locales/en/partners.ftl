@@ -74,3 +74,4 @@ partners-documents = Sales documents
 partners-marketing-activities = Marketing activities
 partners-account-type-reserved = Partners may add customers, suppliers, manufacturers, competitors and contractors; choose one of those types.
 partners-not-counted = Target { $target }: agreed with your contact, not counted from your records.
+partners-points-history = Points after each change

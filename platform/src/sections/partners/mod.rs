@@ -167,6 +167,15 @@ impl SectionHooks for Partners {
             (LEAD, "convert") => {}
             (LEAD, _) => return distribution::on_action(app, actor, lead, action).await,
             (DEAL, "approve") => return deals::on_approve(app, actor).await,
+            // On demand: the save that stamps the time recalculates, like any save.
+            (PARTNERSHIP, "recalculate") => {
+                let mut changes = Map::new();
+                changes.insert("recalculated_at".into(), json!(app.clock.now()));
+                return Ok(records::Decision {
+                    status: None,
+                    changes: Some(changes),
+                });
+            }
             _ => return Ok(records::Decision::default()),
         }
         let company = text(&lead.data, "company").unwrap_or_default();
@@ -638,6 +647,8 @@ pub struct ProgramPage {
     pub figures: Figures,
     pub trainings: Vec<Value>,
     pub history: Vec<Value>,
+    /// The points the latest changes left, as a chart.
+    pub points_chart: String,
 }
 
 /// One obligation of the next tier against the partner's figure.
@@ -747,8 +758,31 @@ pub async fn program_page(app: &App, actor: &Actor) -> Result<Option<ProgramPage
     .into_iter()
     .rev()
     .take(20)
-    .map(|r| json!({ "summary": r.data.get("summary"), "figures": r.data.get("figures"), "at": r.created_at }))
-    .collect();
+    .collect::<Vec<Record>>();
+    let locale = crate::i18n::current();
+    // The points each change left, oldest first, as the reader's days.
+    let points_bars: Vec<crate::charts::Bar> = history
+        .iter()
+        .take(8)
+        .rev()
+        .filter_map(|r| {
+            let points = r.data.get("points").and_then(Value::as_f64)?;
+            Some(crate::charts::Bar {
+                label: locale.day_of(r.created_at.0),
+                value: points,
+                shown: locale.number(points, 0),
+            })
+        })
+        .collect();
+    let points_chart = crate::charts::bars(
+        &crate::tr!("partners-points-history"),
+        &points_bars,
+        &crate::tr!("partners-nothing-yet"),
+    );
+    let history = history
+        .into_iter()
+        .map(|r| json!({ "summary": r.data.get("summary"), "figures": r.data.get("figures"), "at": r.created_at }))
+        .collect();
     let columns = records::Columns::of(actor, &partnerships);
     Ok(Some(ProgramPage {
         partnership: columns.render(&partnership),
@@ -762,6 +796,7 @@ pub async fn program_page(app: &App, actor: &Actor) -> Result<Option<ProgramPage
         figures,
         trainings,
         history,
+        points_chart,
     }))
 }
 
