@@ -611,3 +611,44 @@ on_both_databases! {
         assert_eq!(record_as(&desk.admin, "opportunity", &id(&deal)).await.1["data"]["amount"].as_f64(), Some(12000.0));
     }
 }
+
+on_both_databases! {
+    async fn an_organization_joins_the_partner_portal_when_its_account_becomes_a_partner(app: TestApp) {
+        let desk = Desk::open(&app, "acme").await;
+        run_partner_configuration(&app, "acme").await;
+        // A customer's organization: its people have no partner portal.
+        let account = desk.create("account", json!({ "name": "Client Co", "type": "Customer" })).await;
+        let account_id = id(&account);
+        let response = desk.admin.post_json("/api/v1/organizations", &json!({ "account": account_id })).await;
+        assert_eq!(response.status(), StatusCode::CREATED);
+        let organization = id(&response.json::<Value>().await.unwrap());
+        let response = desk.admin.post_json(&format!("/api/v1/organizations/{organization}/members"), &json!({ "emails": "cleo@client.test" })).await;
+        let added: Value = response.json().await.unwrap();
+        desk.tenant.browser().set_password(added["data"][0]["setup_link"].as_str().unwrap(), "customer password 1").await;
+        let cleo = desk.tenant.browser();
+        cleo.sign_in_portal(&crate::harness::Login::new("cleo@client.test", "customer password 1")).await;
+        assert!(cleo.get("/api/v1/objects/lead/records").await.status().is_client_error());
+
+        // An employee who may not manage portal users cannot make it a partner's: nothing moves.
+        let (_, clerk_login) = desk.tenant.create_user(&desk.admin, "clerk@acme.test", "employee", "clerk password 1").await;
+        let clerk = desk.tenant.browser();
+        clerk.sign_in_console(&clerk_login).await;
+        let path = format!("/api/v1/objects/account/records/{account_id}");
+        let response = clerk.patch_json(&path, &json!({ "version": account["version"], "data": { "type": "Partner" } })).await;
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(response.text().await.unwrap().contains("manage portal users"));
+        assert_eq!(record_as(&desk.admin, "account", &account_id).await.1["data"]["type"], "Customer");
+        assert!(cleo.get("/api/v1/objects/lead/records").await.status().is_client_error());
+
+        // An administrator can: the organization is now below "Partner portal users".
+        let response = desk.admin.patch_json(&path, &json!({ "version": account["version"], "data": { "type": "Partner" } })).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        let moved: Value = response.json().await.unwrap();
+        assert_eq!(cleo.get("/api/v1/objects/lead/records").await.status(), StatusCode::OK);
+        create_as(&cleo, "lead", json!({ "company": "First Prospect" })).await;
+        // And back: a customer again, no partner portal.
+        let response = desk.admin.patch_json(&path, &json!({ "version": moved["version"], "data": { "type": "Customer" } })).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        assert!(cleo.get("/api/v1/objects/lead/records").await.status().is_client_error());
+    }
+}

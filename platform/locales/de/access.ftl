@@ -342,3 +342,4 @@ access-not-a-column = { $field } ist keine Spalte von { $object }
 access-limit-range = muss zwischen 1 und 200 liegen
 access-find-organization = Nach Name suchen
 access-role-choice = Rolle: { $name }
+access-partner-type-needs-portal-users = Dieses Konto hat eine Portal-Organisation, und sein Typ entscheidet, ob sie zum Partnerportal gehört: Nur wer Portalbenutzer verwalten darf, kann ihn ändern.

@@ -264,3 +264,4 @@ access-not-a-column = { $field } is not a column of { $object }
 access-limit-range = must be from 1 to 200
 access-find-organization = Find by name
 access-role-choice = Role: { $name }
+access-partner-type-needs-portal-users = This account has a portal organization, and its type decides whether that organization is in the partner portal: only someone who may manage portal users can change it.

@@ -560,6 +560,52 @@ pub(crate) async fn create_organization_role(
     Ok(storage::insert_role(tx, role, now).await?)
 }
 
+/// Places an account's portal organization (if it has one) below "Partner portal users" when the
+/// account is a partner's, and back below all external users when it no longer is, in the
+/// caller's transaction; answers whether it moved. Moving it changes what its members may do, so
+/// the actor must manage portal users.
+pub(crate) async fn place_organization(
+    app: &App,
+    tx: &mut TenantTx,
+    actor: &Actor,
+    account: &str,
+    partner: bool,
+) -> Result<bool> {
+    let Some(organization) = actor
+        .policy
+        .roles()
+        .find(|r| r.kind == RoleKind::Organization && r.account.as_deref() == Some(account))
+    else {
+        return Ok(false);
+    };
+    let partners = actor
+        .policy
+        .system_role(super::model::system_roles::PARTNERS);
+    let wanted = if partner {
+        partners
+    } else {
+        actor.policy.root_of(Audience::External)
+    };
+    let Some(wanted) = wanted.filter(|w| organization.parent != Some(w.id)) else {
+        return Ok(false);
+    };
+    check(actor, Capability::ManagePortalUsers).map_err(|_| {
+        Error::invalid_field("type", crate::tr!("access-partner-type-needs-portal-users"))
+    })?;
+    storage::set_role_parent(tx, organization.id, wanted.id).await?;
+    super::audit(
+        app,
+        tx,
+        actor,
+        "organization.place",
+        format!("role:{}", organization.id),
+        Some(json!({ "parent": organization.parent })),
+        Some(json!({ "parent": wanted.id })),
+    )
+    .await?;
+    Ok(true)
+}
+
 /// Adds a membership the caller has authorised (new members of an organization getting roles
 /// below it); the caller audits.
 pub(crate) async fn add_member_unchecked(

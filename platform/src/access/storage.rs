@@ -298,6 +298,21 @@ pub(super) async fn rename_role(
     Ok(())
 }
 
+pub(super) async fn set_role_parent(
+    tx: &mut TenantTx,
+    id: RoleId,
+    parent: RoleId,
+) -> Result<(), sqlx::Error> {
+    let tenant = tx.tenant_param();
+    sqlx::query("UPDATE roles SET parent_id = $3 WHERE tenant_id = $1 AND id = $2")
+        .bind(tenant)
+        .bind(id)
+        .bind(parent)
+        .execute(tx.conn())
+        .await?;
+    Ok(())
+}
+
 /// Deletes a role that has no child roles and no users in its organization, with its grants.
 pub(super) async fn delete_role(tx: &mut TenantTx, id: RoleId) -> Result<(), sqlx::Error> {
     let tenant = tx.tenant_param();

@@ -208,7 +208,7 @@ impl SectionHooks for Partners {
 }
 
 /// Partners add and edit the accounts they sell to and compete with, never a partner's or the
-/// tenant's own.
+/// tenant's own; an account's type decides whether its organization is in the partner portal.
 #[derive(Debug)]
 pub struct PartnerAccounts;
 
@@ -230,6 +230,22 @@ impl SectionHooks for PartnerAccounts {
                 crate::tr!("partners-account-type-reserved"),
             ));
         }
+        Ok(())
+    }
+
+    /// An account that becomes a partner's (or stops being one) takes its portal organization
+    /// into the partner portal (or out of it).
+    async fn after_save(&self, save: Save<'_>, tx: &mut TenantTx, account: &Record) -> Result<()> {
+        let partner = |data: &Map<String, Value>| text(data, "type") == Some("Partner");
+        let was = save.previous.is_some_and(|p| partner(&p.data));
+        if save.object.code.as_str() != "account"
+            || save.previous.is_none()
+            || was == partner(&account.data)
+        {
+            return Ok(());
+        }
+        let id = account.id.to_string();
+        access::config::place_organization(save.app, tx, save.actor, &id, !was).await?;
         Ok(())
     }
 }
