@@ -474,6 +474,8 @@ async fn a_partner_registers_leads_and_watches_the_program_move() {
             assert!(found.is_empty(), "/records/lead/new: {found:?}");
             click(&browser, "form[action='/records/lead'] button.primary").await;
             wait_for(&browser, "#actions").await;
+            // The partnership is recalculated once the save commits.
+            portico::jobs::run_due(&app.app).await.unwrap();
             browser
                 .goto(&format!("{origin}/partner-program"))
                 .await

@@ -39,6 +39,8 @@ pub struct Db {
     /// How long a request waits for a pooled connection before it is told to come back later:
     /// short, so an outage or an overload answers 503 at once instead of piling requests up.
     acquire_timeout: Duration,
+    /// Wakes this node's jobs worker when a transaction that queued work commits.
+    jobs_queued: Arc<tokio::sync::Notify>,
 }
 
 /// How long start-up (connecting, migrating) waits for the database.
@@ -57,6 +59,12 @@ pub enum Access {
 }
 
 impl Db {
+    /// Completes when a transaction that queued jobs committed (or one already did since the
+    /// last call).
+    pub async fn jobs_queued(&self) {
+        self.jobs_queued.notified().await;
+    }
+
     /// Connects to `url` (`sqlite://path` or `postgres://...`). A SQLite file and its directory are
     /// created when missing. Requests wait at most `acquire_timeout` for a connection.
     pub async fn connect(
@@ -116,6 +124,7 @@ impl Db {
             dialect,
             writers: (dialect == Dialect::Sqlite).then(Arc::default),
             acquire_timeout,
+            jobs_queued: Arc::default(),
         })
     }
 
@@ -182,6 +191,8 @@ impl Db {
             _turn: turn,
             tenant,
             dialect: self.dialect,
+            queued: false,
+            wake: self.jobs_queued.clone(),
         })
     }
 
@@ -193,6 +204,7 @@ impl Db {
             tx,
             turn,
             dialect: self.dialect,
+            wake: self.jobs_queued.clone(),
         })
     }
 
@@ -237,9 +249,17 @@ pub struct TenantTx {
     _turn: Option<WriterTurn>,
     tenant: TenantId,
     dialect: Dialect,
+    /// Whether the transaction queued jobs: its commit then wakes the worker.
+    queued: bool,
+    wake: Arc<tokio::sync::Notify>,
 }
 
 impl TenantTx {
+    /// Marks that this transaction queued jobs, for its commit to wake the worker.
+    pub fn queued_jobs(&mut self) {
+        self.queued = true;
+    }
+
     /// The statement that confines a PostgreSQL transaction to `tenant` (its id is a number, so
     /// it is written into the text; row-level security policies read the setting).
     fn confine(tenant: TenantId) -> String {
@@ -267,7 +287,12 @@ impl TenantTx {
     }
 
     pub async fn commit(self) -> Result<(), sqlx::Error> {
-        self.tx.commit().await
+        let (queued, wake) = (self.queued, self.wake);
+        self.tx.commit().await?;
+        if queued {
+            wake.notify_one();
+        }
+        Ok(())
     }
 }
 
@@ -277,6 +302,7 @@ pub struct GlobalTx {
     tx: Transaction<'static, Any>,
     turn: Option<WriterTurn>,
     dialect: Dialect,
+    wake: Arc<tokio::sync::Notify>,
 }
 
 impl GlobalTx {
@@ -296,6 +322,8 @@ impl GlobalTx {
             _turn: self.turn,
             tenant,
             dialect: self.dialect,
+            queued: false,
+            wake: self.wake,
         })
     }
 

@@ -3,9 +3,10 @@
 //! and what partners register: leads, opportunities, deal registrations (`deals`), orders
 //! (`orders`), documents, marketing activities, trainings, and what they learn of competitors.
 //! Employees offer leads to partners (`distribution`) and watch the channel (`channel`). A
-//! partnership's tier and points follow its partner's records: every change to them recalculates
-//! it in the same transaction, so one change is counted once whichever node makes it, with the
-//! figures in its history.
+//! partnership's tier and points follow its partner's records: every change to them queues its
+//! recalculation, which the jobs worker of one node does once after the change commits (saving a
+//! partnership, or its Recalculate action, recalculates it at once), with the figures in its
+//! history.
 
 pub mod channel;
 pub mod deals;
@@ -132,8 +133,11 @@ impl SectionHooks for Partners {
                 let Some(organization) = &record.organization else {
                     return Ok(());
                 };
+                // Counted by the jobs worker once this save commits, once for many saves.
                 for partnership in partnerships_of(tx, save.actor, organization).await? {
-                    recalculate(save.app, tx, save.actor, &partnership).await?;
+                    let id = partnership.id.to_string();
+                    crate::jobs::enqueue(save.app, tx, crate::jobs::RECALCULATE_PARTNERSHIP, &id)
+                        .await?;
                 }
                 Ok(())
             }
@@ -648,6 +652,25 @@ async fn recalculate(
         .await?;
     }
     Ok(())
+}
+
+/// Recalculates a partnership queued for it (gone since: nothing to do).
+pub async fn recalculate_queued(
+    app: &App,
+    tx: &mut TenantTx,
+    actor: &Actor,
+    partnership: &str,
+) -> Result<()> {
+    let (Some(partnerships), Ok(id)) = (
+        actor.catalog.get(PARTNERSHIP),
+        records::RecordId::parse(partnership),
+    ) else {
+        return Ok(());
+    };
+    match records::find_unchecked(tx, partnerships, id).await? {
+        Some(found) => recalculate(app, tx, actor, &found).await,
+        None => Ok(()),
+    }
 }
 
 /// The partner program page: the partnership as its partner sees it.
