@@ -48,10 +48,32 @@ pub async fn run(app: Arc<App>, interval: Duration) {
             Ok(done) => tracing::info!(done, "jobs done"),
             Err(error) => tracing::warn!(error = %error, "jobs pass failed"),
         }
-        tokio::select! {
-            () = app.db.jobs_queued() => {}
-            () = tokio::time::sleep(interval) => {}
+        // Between full passes, only the tenants whose commits queued work.
+        let wait = tokio::time::sleep(interval);
+        tokio::pin!(wait);
+        loop {
+            tokio::select! {
+                tenants = app.db.jobs_queued() => {
+                    for id in tenants {
+                        if let Err(error) = run_queued_of(&app, id).await {
+                            tracing::warn!(tenant = %id, error = %error, "a job failed");
+                        }
+                    }
+                }
+                () = &mut wait => break,
+            }
         }
+    }
+}
+
+async fn run_queued_of(app: &App, id: portico_tenants::TenantId) -> Result<usize> {
+    let tenant = {
+        let mut conn = app.db.global().await?;
+        portico_tenants::find_by_id(&mut conn, id).await?
+    };
+    match tenant {
+        Some(tenant) => run_queued(app, Arc::new(tenant)).await,
+        None => Ok(0),
     }
 }
 

@@ -313,6 +313,20 @@ on_both_databases! {
         let chart = &page[page.find(prefix).expect("the points chart") + prefix.len()..];
         let label = &chart[..chart.find('"').unwrap()];
         assert!(label.ends_with(": 40"), "{label}");
+
+        // Nobody calls the jobs here: the save's commit wakes this node's worker, long before
+        // its next pass (every 30 s).
+        let before = partnership(&desk, &partnership_id).await["data"]["leads"].as_i64().unwrap();
+        create_as(&sam, "lead", json!({ "company": "Prospect Woken" })).await;
+        let mut counted = None;
+        for _ in 0..100 {
+            counted = partnership(&desk, &partnership_id).await["data"]["leads"].as_i64();
+            if counted == Some(before + 1) {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        assert_eq!(counted, Some(before + 1));
     }
 }
 

@@ -40,7 +40,25 @@ pub struct Db {
     /// short, so an outage or an overload answers 503 at once instead of piling requests up.
     acquire_timeout: Duration,
     /// Wakes this node's jobs worker when a transaction that queued work commits.
-    jobs_queued: Arc<tokio::sync::Notify>,
+    jobs_queued: Arc<QueuedJobs>,
+}
+
+/// The tenants whose committed transactions queued jobs since the worker last looked, and the
+/// bell that wakes it.
+#[derive(Debug, Default)]
+struct QueuedJobs {
+    tenants: std::sync::Mutex<std::collections::BTreeSet<TenantId>>,
+    bell: tokio::sync::Notify,
+}
+
+impl QueuedJobs {
+    fn ring(&self, tenant: TenantId) {
+        self.tenants
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(tenant);
+        self.bell.notify_one();
+    }
 }
 
 /// How long start-up (connecting, migrating) waits for the database.
@@ -59,10 +77,15 @@ pub enum Access {
 }
 
 impl Db {
-    /// Completes when a transaction that queued jobs committed (or one already did since the
-    /// last call).
-    pub async fn jobs_queued(&self) {
-        self.jobs_queued.notified().await;
+    /// The tenants whose transactions queued jobs, once one did (since the last call).
+    pub async fn jobs_queued(&self) -> Vec<TenantId> {
+        self.jobs_queued.bell.notified().await;
+        let mut tenants = self
+            .jobs_queued
+            .tenants
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        std::mem::take(&mut *tenants).into_iter().collect()
     }
 
     /// Connects to `url` (`sqlite://path` or `postgres://...`). A SQLite file and its directory are
@@ -251,7 +274,7 @@ pub struct TenantTx {
     dialect: Dialect,
     /// Whether the transaction queued jobs: its commit then wakes the worker.
     queued: bool,
-    wake: Arc<tokio::sync::Notify>,
+    wake: Arc<QueuedJobs>,
 }
 
 impl TenantTx {
@@ -287,10 +310,10 @@ impl TenantTx {
     }
 
     pub async fn commit(self) -> Result<(), sqlx::Error> {
-        let (queued, wake) = (self.queued, self.wake);
+        let (queued, wake, tenant) = (self.queued, self.wake, self.tenant);
         self.tx.commit().await?;
         if queued {
-            wake.notify_one();
+            wake.ring(tenant);
         }
         Ok(())
     }
@@ -302,7 +325,7 @@ pub struct GlobalTx {
     tx: Transaction<'static, Any>,
     turn: Option<WriterTurn>,
     dialect: Dialect,
-    wake: Arc<tokio::sync::Notify>,
+    wake: Arc<QueuedJobs>,
 }
 
 impl GlobalTx {
