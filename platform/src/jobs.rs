@@ -122,29 +122,44 @@ async fn run_queued(app: &App, tenant: Arc<Tenant>) -> Result<usize> {
     };
     let mut done = 0;
     for (kind, subject) in queued {
-        let mut tx = app.db.begin(tenant.id, Access::Write).await?;
-        let claimed =
-            sqlx::query("DELETE FROM jobs WHERE tenant_id = $1 AND kind = $2 AND subject = $3")
-                .bind(tx.tenant_param())
-                .bind(&kind)
-                .bind(&subject)
-                .execute(tx.conn())
-                .await?
-                .rows_affected()
-                == 1;
-        // Another node took it first.
-        if !claimed {
-            continue;
+        // A piece that fails stays queued for the next pass; the others go on.
+        match run_one(app, &tenant, &actor, &kind, &subject).await {
+            Ok(true) => done += 1,
+            Ok(false) => {}
+            Err(error) => tracing::warn!(kind, subject, error = %error, "a queued job failed"),
         }
-        match kind.as_str() {
-            RECALCULATE_PARTNERSHIP => {
-                crate::sections::partners::recalculate_queued(app, &mut tx, &actor, &subject)
-                    .await?;
-            }
-            unknown => tracing::warn!(kind = unknown, "a queued job of no known kind was dropped"),
-        }
-        tx.commit().await?;
-        done += 1;
     }
     Ok(done)
+}
+
+/// Claims one queued piece of work and does it in the same transaction; `false` when another
+/// node claimed it first.
+async fn run_one(
+    app: &App,
+    tenant: &Tenant,
+    actor: &crate::access::Actor,
+    kind: &str,
+    subject: &str,
+) -> Result<bool> {
+    let mut tx = app.db.begin(tenant.id, Access::Write).await?;
+    let claimed =
+        sqlx::query("DELETE FROM jobs WHERE tenant_id = $1 AND kind = $2 AND subject = $3")
+            .bind(tx.tenant_param())
+            .bind(kind)
+            .bind(subject)
+            .execute(tx.conn())
+            .await?
+            .rows_affected()
+            == 1;
+    if !claimed {
+        return Ok(false);
+    }
+    match kind {
+        RECALCULATE_PARTNERSHIP => {
+            crate::sections::partners::recalculate_queued(app, &mut tx, actor, subject).await?;
+        }
+        unknown => tracing::warn!(kind = unknown, "a queued job of no known kind was dropped"),
+    }
+    tx.commit().await?;
+    Ok(true)
 }
