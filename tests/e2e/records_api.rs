@@ -248,3 +248,57 @@ on_both_databases! {
         assert_eq!(numbers, expected);
     }
 }
+
+/// Sends `bytes` as a file named `name` to a record's files.
+async fn upload(
+    who: &Browser,
+    path: &str,
+    name: &str,
+    content_type: &str,
+    bytes: Vec<u8>,
+) -> reqwest::Response {
+    who.client
+        .post(who.url(&format!("{path}/files?name={name}")))
+        .header("content-type", content_type)
+        .body(bytes)
+        .send()
+        .await
+        .unwrap()
+}
+
+on_both_databases! {
+    async fn files_are_attached_to_records_through_the_api_within_the_limits(app: TestApp) {
+        let tenant = app.tenant("acme").await;
+        let admin = tenant.admin_browser().await;
+        let created: Value = admin.post_json(ACCOUNTS, &json!({ "data": { "name": "Filed Co" } })).await.json().await.unwrap();
+        let path = format!("{ACCOUNTS}/{}", created["id"].as_str().unwrap());
+
+        let response = upload(&admin, &path, "notes.txt", "text/plain", b"hello, files".to_vec()).await;
+        assert_eq!(response.status(), StatusCode::CREATED);
+        let file: Value = response.json().await.unwrap();
+        assert_eq!((file["file_name"].as_str(), file["size"].as_i64()), (Some("notes.txt"), Some(12)), "{file}");
+        let listed: Value = admin.get(&format!("{path}/files")).await.json().await.unwrap();
+        assert_eq!(listed["data"].as_array().unwrap().len(), 1, "{listed}");
+        let download = admin.get(&format!("/api/v1/files/{}", file["id"].as_str().unwrap())).await;
+        assert_eq!(download.status(), StatusCode::OK);
+        assert_eq!(download.bytes().await.unwrap().as_ref(), b"hello, files");
+
+        // Too large (refused before it is read), empty, nameless: refused, nothing attached.
+        let limit = app.app.config.max_attachment_bytes as usize;
+        let response = upload(&admin, &path, "big.bin", "application/octet-stream", vec![7; limit + 1]).await;
+        assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+        assert_eq!(error_code(response).await.1, "too_large");
+        let response = upload(&admin, &path, "empty.txt", "text/plain", Vec::new()).await;
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let response = admin.client.post(admin.url(&format!("{path}/files"))).body("x").send().await.unwrap();
+        assert!(response.status().is_client_error(), "{}", response.status());
+        // Nobody else's to attach to: signed out, another tenant, a customer without the record.
+        let stranger = tenant.browser();
+        assert_eq!(upload(&stranger, &path, "a.txt", "text/plain", b"a".to_vec()).await.status(), StatusCode::UNAUTHORIZED);
+        let other = app.tenant("globex").await.admin_browser().await;
+        assert_eq!(upload(&other, &path, "a.txt", "text/plain", b"a".to_vec()).await.status(), StatusCode::NOT_FOUND);
+        assert_eq!(other.get(&format!("{path}/files")).await.status(), StatusCode::NOT_FOUND);
+        let listed: Value = admin.get(&format!("{path}/files")).await.json().await.unwrap();
+        assert_eq!(listed["data"].as_array().unwrap().len(), 1, "{listed}");
+    }
+}

@@ -64,6 +64,7 @@ pub fn routes() -> axum::Router<Arc<App>> {
         .routes(routes!(records::export))
         .routes(routes!(records::columns, records::choose_columns))
         .routes(routes!(records::tags))
+        .routes(routes!(records::files, records::attach_file))
         .routes(routes!(records::add_tag, records::remove_tag))
         .routes(routes!(folders::list, folders::create))
         .routes(routes!(folders::delete))

@@ -177,6 +177,86 @@ pub async fn choose_columns(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// Where an uploaded file goes: its name (the body is the file itself, typed by `Content-Type`).
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct FileName {
+    /// The file's name, as it will be shown and downloaded.
+    name: String,
+}
+
+#[utoipa::path(
+    get,
+    path = "/objects/{object}/records/{id}/files",
+    tag = "records",
+    operation_id = "record_files",
+    summary = "The files attached to a record (download each from `/files/{id}`)",
+    responses((status = 200, description = "`data`: the files, oldest first", body = Value))
+)]
+pub async fn files(
+    State(app): State<Arc<App>>,
+    ApiUser(who): ApiUser,
+    Path((object, id)): Path<(String, String)>,
+) -> Result<Json<Value>, ApiError> {
+    let files = crate::files::of_record(&app, &who.actor, &object, &id).await?;
+    Ok(Json(json!({ "data": files })))
+}
+
+#[utoipa::path(
+    post,
+    path = "/objects/{object}/records/{id}/files",
+    tag = "records",
+    operation_id = "attach_file",
+    summary = "Attaches a file to a record the caller may edit",
+    description = "The request body is the file itself, its type in `Content-Type`, its name in \
+                   `name`. A file larger than the tenant's attachment limit is refused (413) \
+                   before it is read in full; so is a type the platform does not store.",
+    params(FileName),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "The file"),
+    responses((status = 201, description = "The attached file", body = Value))
+)]
+pub async fn attach_file(
+    State(app): State<Arc<App>>,
+    ApiUser(who): ApiUser,
+    Path((object, id)): Path<(String, String)>,
+    ApiQuery(query): ApiQuery<FileName>,
+    headers: axum::http::HeaderMap,
+    body: axum::body::Body,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let limit = app.config.max_attachment_bytes;
+    let too_large = || {
+        ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "too_large",
+            crate::tr!("error-upload-too-large"),
+        )
+    };
+    let declared = headers
+        .get(axum::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|length| length > limit) {
+        return Err(too_large());
+    }
+    // Read no further than the limit, whatever the body says of itself.
+    let bytes = axum::body::to_bytes(body, usize::try_from(limit).unwrap_or(usize::MAX))
+        .await
+        .map_err(|_| too_large())?;
+    let content_type = headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("application/octet-stream")
+        .to_owned();
+    let upload = crate::files::Upload {
+        file_name: query.name,
+        content_type,
+        bytes,
+    };
+    let mut stored =
+        crate::files::attach_to_record(&app, &who.actor, &object, &id, vec![upload]).await?;
+    Ok((StatusCode::CREATED, Json(json!(stored.remove(0)))))
+}
+
 #[utoipa::path(
     get,
     path = "/objects/{object}/records/{id}/tags",
