@@ -179,6 +179,7 @@ pub async fn choose_columns(
 
 /// Where an uploaded file goes: its name (the body is the file itself, typed by `Content-Type`).
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct FileName {
     /// The file's name, as it will be shown and downloaded.
