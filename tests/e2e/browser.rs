@@ -517,13 +517,7 @@ async fn a_partner_registers_leads_and_watches_the_program_move() {
         assert!(!page.contains("Approve"), "{page}");
 
         // The employee approves it in the console and sees the partner's figures.
-        browser
-            .find(Locator::Css("form[action='/logout'] button"))
-            .await
-            .unwrap()
-            .click()
-            .await
-            .unwrap();
+        click(&browser, "form[action='/logout'] button").await;
         wait_for(&browser, "input[name=login]").await;
         sign_in_console(
             &browser,
@@ -540,6 +534,18 @@ async fn a_partner_registers_leads_and_watches_the_program_move() {
         );
         let found = serious_violations(&browser, &axe).await;
         assert!(found.is_empty(), "/console/partners: {found:?}");
+        // A time limit out of range is refused, saying why, and nothing changes.
+        set_value(&browser, "[name=deal_review_hours]", "0").await;
+        submit_unchecked(&browser, "[name=deal_review_hours]").await;
+        wait_for_text(&browser, "from 1 to 720").await;
+        let kept = browser
+            .find(Locator::Css("[name=deal_review_hours]"))
+            .await
+            .unwrap()
+            .prop("value")
+            .await
+            .unwrap();
+        assert_eq!(kept.as_deref(), Some("48"));
         click(&browser, "#deals-waiting td a").await;
         click(&browser, "form[action$='/actions/approve'] button").await;
         let page = wait_for_text(&browser, "Protected until").await;

@@ -105,11 +105,7 @@ async fn save_security(
     ConsoleUser(who): ConsoleUser,
     CsrfForm(form): CsrfForm<SecurityForm>,
 ) -> Response {
-    let whole = |field: &str, text: &str| {
-        text.trim()
-            .parse::<u32>()
-            .map_err(|_| Error::invalid_field(field, crate::tr!("console-whole-number")))
-    };
+    let whole = super::whole_number;
     let outcome = async {
         let settings = auth::security::SecuritySettings {
             revoke_api_tokens_on_password_change: form

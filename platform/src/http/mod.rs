@@ -178,6 +178,13 @@ fn place(
     }
 }
 
+/// A form's whole-number field, or the field's error saying what it wants.
+fn whole_number(field: &str, text: &str) -> crate::error::Result<u32> {
+    text.trim()
+        .parse::<u32>()
+        .map_err(|_| crate::error::Error::invalid_field(field, crate::tr!("console-whole-number")))
+}
+
 fn page_context(who: &Authenticated) -> minijinja::Value {
     use minijinja::value::Serde;
     let csrf_token = match &who.credential {

@@ -21,7 +21,6 @@ use super::{
 };
 use crate::{
     app::App,
-    error::Error,
     sections::partners::{self, settings::PartnerSettings},
 };
 
@@ -91,11 +90,7 @@ async fn save_settings(
     ConsoleUser(who): ConsoleUser,
     CsrfForm(form): CsrfForm<SettingsForm>,
 ) -> Response {
-    let whole = |field: &str, text: &str| {
-        text.trim()
-            .parse::<u32>()
-            .map_err(|_| Error::invalid_field(field, crate::tr!("console-whole-number")))
-    };
+    let whole = super::whole_number;
     let outcome = async {
         let settings = PartnerSettings {
             deal_review_hours: whole("deal_review_hours", &form.deal_review_hours)?,

@@ -36,13 +36,13 @@ pub(super) async fn on_action(
                 return Err(Error::Conflict(crate::tr!("partners-lead-is-partners")));
             }
             let partner = text(&lead.data, "partner").unwrap_or_default();
-            if !is_partner(app, actor, partner).await? {
+            let mut tx = app.db.begin(actor.tenant.id, Access::Read).await?;
+            if !is_partner(&mut tx, actor, partner).await? {
                 return Err(Error::invalid_field(
                     "partner",
                     crate::tr!("partners-offer-needs-partner"),
                 ));
             }
-            let mut tx = app.db.begin(actor.tenant.id, Access::Read).await?;
             let limits = settings::read(&mut tx).await?;
             changes.insert(
                 "offer_expires".into(),
@@ -65,12 +65,11 @@ pub(super) async fn on_action(
 }
 
 /// Whether `account` is a partner's: of type Partner, with a portal organization.
-async fn is_partner(app: &App, actor: &Actor, account: &str) -> Result<bool> {
+async fn is_partner(tx: &mut crate::store::TenantTx, actor: &Actor, account: &str) -> Result<bool> {
     let Ok(id) = records::RecordId::parse(account) else {
         return Ok(false);
     };
-    let mut tx = app.db.begin(actor.tenant.id, Access::Read).await?;
-    let found = records::find_unchecked(&mut tx, super::object(actor, "account")?, id).await?;
+    let found = records::find_unchecked(tx, super::object(actor, "account")?, id).await?;
     Ok(
         found.is_some_and(|a| text(&a.data, "type") == Some("Partner"))
             && partner_organization(actor, account).is_some(),
