@@ -202,7 +202,7 @@ async fn seed_people(app: &Arc<App>) -> anyhow::Result<World> {
     let (employee_id, _) = {
         let new = users::NewUser::parse("agent@bench.test", "Agent", "employee")
             .map_err(|e| anyhow::anyhow!("{e}"))?;
-        let created = users::create(app, &admin, new, false).await?;
+        let created = users::create(app, &admin, new, false, None).await?;
         (created.user.id, ())
     };
     let employee = actor_of(app, &admin, employee_id).await?;

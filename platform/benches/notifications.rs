@@ -33,7 +33,7 @@ async fn main() -> anyhow::Result<()> {
     for n in 0..=FOLLOWERS {
         let new = users::NewUser::parse(&format!("e{n}@bench.test"), &format!("E {n}"), "employee")
             .map_err(|e| anyhow::anyhow!("{e}"))?;
-        let created = users::create(app, admin, new, false).await?;
+        let created = users::create(app, admin, new, false, None).await?;
         employees.push(actor_of(app, admin, created.user.id).await?);
     }
     let quiet = employees.pop().expect("one employee follows nothing");

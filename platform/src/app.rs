@@ -30,6 +30,13 @@ pub struct App {
     pub files: Arc<dyn object_store::ObjectStore>,
     /// Tenants' catalogs with their installed sections.
     pub tenant_catalogs: sections::installed::CatalogCache,
+    /// This node's count of portal users' API calls (see `api_limit`).
+    pub api_limit: crate::api_limit::ApiLimit,
+    /// The catalogs holders of each portal license work with.
+    pub licensed_catalogs: sections::installed::CatalogCache<(
+        portico_tenants::TenantId,
+        portico_tenants::Configuration,
+    )>,
     /// Tenants by slug, between requests.
     pub tenants: crate::tenancy::Directory,
     /// Tenants' most popular knowledge-base articles, recounted every minute.
@@ -84,6 +91,8 @@ impl App {
             catalog,
             access: AccessCache::default(),
             tenant_catalogs: Default::default(),
+            licensed_catalogs: Default::default(),
+            api_limit: Default::default(),
             tenants: Default::default(),
             popular: Default::default(),
             plugins: Default::default(),
@@ -123,13 +132,19 @@ pub async fn serve(
     });
     // So do the jobs, on every node.
     let jobs = tokio::spawn(crate::jobs::run(app.clone(), crate::jobs::INTERVAL));
+    let counts = tokio::spawn(crate::api_limit::keep_flushing(app.clone()));
     let limits = app.config.connections;
-    let router = http::router(app);
+    let router = http::router(app.clone());
     http::server::serve(listener, router, limits, shutdown).await;
     if let Some(worker) = worker {
         worker.abort();
     }
     jobs.abort();
+    counts.abort();
+    // What this node counted since its last batch.
+    if let Err(error) = crate::api_limit::flush(&app).await {
+        tracing::warn!(%error, "API call counts of the last second not written");
+    }
     Ok(())
 }
 

@@ -99,6 +99,20 @@ enum TenantCommand {
         #[arg(long, value_delimiter = ',', required = true)]
         configurations: Vec<String>,
     },
+    /// Show a tenant's portal licenses, or set how many it has (while billing is off). Fewer
+    /// than are held blocks new activations; nobody loses the license they hold.
+    Licenses {
+        slug: String,
+        /// Customer portal licenses: a number, or "unmetered".
+        #[arg(long)]
+        customer: Option<String>,
+        /// Partner portal licenses: a number, or "unmetered".
+        #[arg(long)]
+        partner: Option<String>,
+        /// Packs of 1,000 self-service licenses beyond the free ones.
+        #[arg(long)]
+        self_service_packs: Option<u64>,
+    },
 }
 
 pub async fn run() -> ExitCode {
@@ -298,8 +312,58 @@ async fn tenant(app: &App, command: TenantCommand) -> anyhow::Result<()> {
                 limits.objects_per_page
             );
         }
+        TenantCommand::Licenses {
+            slug,
+            customer,
+            partner,
+            self_service_packs,
+        } => {
+            let tenant = tenancy::find(app, &parse(&slug)?)
+                .await?
+                .ok_or_else(|| anyhow::anyhow!("no tenant {slug}"))?;
+            let mut licenses = crate::licenses::of_tenant(app, &tenant).await?;
+            if customer.is_some() || partner.is_some() || self_service_packs.is_some() {
+                let mut bought = licenses.purchased;
+                if let Some(seats) = customer {
+                    bought.customer = seats_of("--customer", &seats)?;
+                }
+                if let Some(seats) = partner {
+                    bought.partner = seats_of("--partner", &seats)?;
+                }
+                if let Some(packs) = self_service_packs {
+                    bought.self_service_packs = packs;
+                }
+                licenses = crate::licenses::set_purchased(app, &tenant, bought).await?;
+            }
+            for l in &licenses.licenses {
+                let available = l
+                    .available
+                    .map_or("unmetered".to_owned(), |n| n.to_string());
+                println!(
+                    "{}	{} used	{available} available",
+                    l.configuration.as_str(),
+                    l.used
+                );
+            }
+            println!(
+                "{} active employees: {} free self-service licenses; {} bought packs of 1,000.",
+                licenses.employees,
+                licenses.free_self_service,
+                licenses.purchased.self_service_packs
+            );
+        }
     }
     Ok(())
+}
+
+/// A number of seats, or `unmetered`.
+fn seats_of(option: &str, text: &str) -> anyhow::Result<Option<u64>> {
+    if text == "unmetered" {
+        return Ok(None);
+    }
+    text.parse()
+        .map(Some)
+        .map_err(|_| anyhow::anyhow!("{option} takes a number of licenses or \"unmetered\""))
 }
 
 async fn set_status(app: &App, slug: &Slug, status: TenantStatus) -> anyhow::Result<()> {

@@ -28,6 +28,8 @@ pub struct Config {
     pub max_attachment_bytes: u64,
     /// Bounds on connections and how long requests may take to arrive.
     pub connections: crate::http::server::Limits,
+    /// The most API calls a day a tenant may allow each portal user.
+    pub api_calls_ceiling: u64,
 }
 
 /// A URL that may hold a password; its `Debug` hides it.
@@ -117,6 +119,7 @@ struct FileConfig {
     mail_from: Option<String>,
     mail_sender_domains: Option<String>,
     max_attachment_bytes: Option<u64>,
+    api_calls_ceiling: Option<u64>,
     max_connections: Option<u64>,
     max_connections_per_client: Option<u64>,
     header_timeout_secs: Option<u64>,
@@ -269,6 +272,12 @@ impl Config {
             body_idle_timeout: seconds("PORTICO_BODY_TIMEOUT_SECS", file.body_timeout_secs, 15)?,
             body_deadline: seconds("PORTICO_BODY_DEADLINE_SECS", file.body_deadline_secs, 300)?,
         };
+        let api_calls_ceiling = positive(
+            "PORTICO_API_CALLS_CEILING",
+            env("PORTICO_API_CALLS_CEILING"),
+            file.api_calls_ceiling,
+            100_000,
+        )?;
         Ok(Self {
             database_url: DatabaseUrl(database_url),
             database_max_connections,
@@ -284,6 +293,7 @@ impl Config {
             mail_poll_interval: std::time::Duration::from_secs(5),
             max_attachment_bytes,
             connections,
+            api_calls_ceiling,
         })
     }
 

@@ -2,7 +2,7 @@
 //! logins. Running it again leaves the same state. Fixed passwords exist only here.
 
 use anyhow::Context;
-use portico_tenants::{Slug, Tenant, TenantStatus};
+use portico_tenants::{Configuration, Slug, Tenant, TenantStatus, licenses::Purchased};
 use serde_json::json;
 
 use std::{
@@ -118,8 +118,9 @@ pub async fn ensure(app: &App) -> anyhow::Result<Demo> {
         crate::auth::security::set(app, &admin, security).await?;
     }
     // Room for custom sections, and partners: the demo runs every configuration.
-    let configurations = portico_tenants::Configuration::ALL;
+    let configurations = Configuration::ALL;
     crate::sections::installed::set_configurations(app, tenant.id, &configurations).await?;
+    license_demo_users(app, &tenant).await?;
     seed_partners(app, &fresh_tenant(app, &tenant.slug).await?).await?;
     let sections = match build_sample_sections().await {
         Ok(components) => {
@@ -149,6 +150,27 @@ pub async fn ensure(app: &App) -> anyhow::Result<Demo> {
     })
 }
 
+/// The demo's licenses as a tenant without billing has them (set by the operator), and the
+/// customer portal's licenses for its customer and approver.
+async fn license_demo_users(app: &App, tenant: &Tenant) -> anyhow::Result<()> {
+    if crate::licenses::of_tenant(app, tenant).await?.purchased == Purchased::default() {
+        let bought = Purchased {
+            customer: Some(25),
+            partner: Some(10),
+            self_service_packs: 0,
+        };
+        crate::licenses::set_purchased(app, tenant, bought).await?;
+    }
+    let mut tx = app.db.begin(tenant.id, Access::Write).await?;
+    for login in [CUSTOMER.0, APPROVER.0] {
+        if let Some((user, _)) = users::storage::find_active_by_login(&mut tx, login).await? {
+            crate::licenses::grant(&mut tx, &user, Some(Configuration::Customer)).await?;
+        }
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
 /// The second demo company: Nordwind Logistik, German by default, its own logo and colours, a
 /// customer with a German contact, a service and a case.
 async fn ensure_second(app: &App) -> anyhow::Result<Tenant> {
@@ -168,7 +190,7 @@ async fn ensure_second(app: &App) -> anyhow::Result<Tenant> {
     )
     .await?;
     access::defaults::make_administrator(&mut tx, roles, admin.id).await?;
-    ensure_user(
+    let customer = ensure_user(
         app,
         &mut tx,
         SECOND_CUSTOMER,
@@ -176,6 +198,7 @@ async fn ensure_second(app: &App) -> anyhow::Result<Tenant> {
         UserKind::External,
     )
     .await?;
+    crate::licenses::grant(&mut tx, &customer, None).await?;
     tx.commit().await?;
     let admin_actor = || async {
         let tenant = fresh_tenant(app, &slug).await?;
@@ -796,6 +819,7 @@ async fn seed_partners(app: &App, tenant: &Tenant) -> anyhow::Result<()> {
     let mut tx = app.db.begin(tenant.id, Access::Write).await?;
     if let Some((partner, _)) = users::storage::find_active_by_login(&mut tx, PARTNER.0).await? {
         users::storage::set_organization(&mut tx, partner.id, Some(organization), true).await?;
+        crate::licenses::grant_to(&mut tx, partner.id, Some(Configuration::Partner)).await?;
     }
     tx.commit().await?;
     let admin = actor_of(app, tenant, ADMIN.0).await?;

@@ -3,6 +3,7 @@
 
 pub mod access;
 pub mod allocator;
+pub mod api_limit;
 pub mod app;
 pub mod auth;
 pub mod branding;
@@ -16,6 +17,7 @@ pub mod files;
 pub mod http;
 pub mod i18n;
 pub mod jobs;
+pub mod licenses;
 pub mod mail;
 pub mod notifications;
 pub mod organizations;

@@ -95,9 +95,26 @@ pub async fn run(app: &Arc<App>, size: Size) -> anyhow::Result<()> {
         "Adding {} organizations of {} customers with {} cases each ...",
         plan.organizations, plan.users_per_organization, plan.cases_per_user
     );
+    license_packs(app, &demo.tenant, plan).await?;
     add_organizations(app, &admin, &services, plan).await?;
     analyze(app).await?;
     eprintln!("Seeded in {:.0?}.", started.elapsed());
+    Ok(())
+}
+
+/// Buys the self-service licenses the data set's portal users need beyond the demo's free ones.
+async fn license_packs(
+    app: &App,
+    tenant: &portico_tenants::Tenant,
+    plan: Plan,
+) -> anyhow::Result<()> {
+    let users = (plan.organizations * plan.users_per_organization) as u64;
+    let packs = users.div_ceil(portico_tenants::licenses::SELF_SERVICE_PACK);
+    let mut purchased = crate::licenses::of_tenant(app, tenant).await?.purchased;
+    if purchased.self_service_packs < packs {
+        purchased.self_service_packs = packs;
+        crate::licenses::set_purchased(app, tenant, purchased).await?;
+    }
     Ok(())
 }
 

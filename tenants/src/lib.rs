@@ -3,12 +3,14 @@
 //! platform's tenant-scoped tables and refers to [`TenantId`].
 
 mod configuration;
+pub mod licenses;
 mod registry;
 mod slug;
 
 pub use configuration::{Configuration, Limits, Refusal, limits_of};
 pub use registry::{
-    RegistryError, create, find_by_id, find_by_slug, list, set_branding, set_regional, set_status,
+    RegistryError, create, find_by_id, find_by_slug, list, set_api_calls_a_day, set_branding,
+    set_regional, set_status,
 };
 pub use slug::{Slug, SlugError};
 
@@ -73,6 +75,16 @@ pub struct Tenant {
     /// Their time zone unless they chose one (an IANA name such as `Europe/Berlin`).
     pub time_zone: Option<String>,
     pub branding: Branding,
+    /// API calls a day each portal user may make, if the tenant chose (see [`Tenant::api_calls_a_day`]).
+    pub api_calls_a_day: Option<u64>,
+}
+
+impl Tenant {
+    /// API calls on licensed objects each portal user may make a day.
+    pub fn api_calls_a_day(&self) -> u64 {
+        self.api_calls_a_day
+            .unwrap_or(licenses::DEFAULT_API_CALLS_A_DAY)
+    }
 }
 
 /// How a tenant's portal looks: its title, colours (`#rrggbb`) and images. The platform checks

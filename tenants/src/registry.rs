@@ -20,7 +20,7 @@ pub enum RegistryError {
 /// The columns [`from_row`] reads.
 macro_rules! columns {
     () => {
-        "id, slug, name, status, created_at, language, time_zone, branding"
+        "id, slug, name, status, created_at, language, time_zone, branding, api_calls_a_day"
     };
 }
 
@@ -128,6 +128,10 @@ fn from_row(row: &AnyRow) -> Result<Tenant, RegistryError> {
             Some(json) => serde_json::from_str(&json).map_err(|e| corrupt(&e.to_string()))?,
             None => crate::Branding::default(),
         },
+        api_calls_a_day: row
+            .try_get::<Option<i64>, _>("api_calls_a_day")?
+            .map(|n| u64::try_from(n).map_err(|_| corrupt("api_calls_a_day")))
+            .transpose()?,
     })
 }
 
@@ -142,6 +146,25 @@ pub async fn set_regional(
     sqlx::query("UPDATE tenants SET language = $1, time_zone = $2 WHERE id = $3")
         .bind(language)
         .bind(time_zone)
+        .bind(id.get())
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Sets how many API calls a day each of a tenant's portal users may make (`None`: the
+/// default); the caller keeps it within the operator's ceiling.
+pub async fn set_api_calls_a_day(
+    conn: &mut AnyConnection,
+    id: TenantId,
+    calls: Option<u64>,
+) -> Result<(), RegistryError> {
+    let calls = calls
+        .map(i64::try_from)
+        .transpose()
+        .map_err(|e| RegistryError::Corrupt(e.to_string()))?;
+    sqlx::query("UPDATE tenants SET api_calls_a_day = $1 WHERE id = $2")
+        .bind(calls)
         .bind(id.get())
         .execute(conn)
         .await?;

@@ -238,7 +238,7 @@ async fn build(
             "external",
         )
         .unwrap();
-        let user = users::create(&app.app, &admin, new, false)
+        let user = users::create(&app.app, &admin, new, false, None)
             .await
             .unwrap()
             .user

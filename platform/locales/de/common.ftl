@@ -115,3 +115,4 @@ common-offline-title = Sie sind offline
 common-offline-text = Das Portal braucht eine Verbindung, um Ihre Fälle und Antworten zu zeigen. Stellen Sie die Verbindung wieder her und laden Sie diese Seite neu.
 files-limit = Bis zu { $count } Dateien, jede höchstens { $size }.
 files-too-large = „{ $name }“ ist größer als { $size }: Wählen Sie eine kleinere Datei.
+api-limit-reached = Sie haben die heute erlaubten { $limit } API-Aufrufe gemacht. Um Mitternacht beginnt die Zählung neu (siehe Retry-After).

@@ -152,3 +152,44 @@ console-icon-wrong-size = das Symbol ist { $width }×{ $height } px groß; es mu
 console-icon-not-svg = das Symbol ist kein SVG-Dokument
 console-find-user = Nach Name oder E-Mail suchen
 console-no-users-found = Keine Benutzer gefunden.
+
+# Portallizenzen.
+licenses-self-service = Self-Service-Portal
+licenses-customer = Kundenportal
+licenses-partner = Partnerportal
+licenses-unknown = Wählen Sie eine Lizenz: self-service, customer oder partner.
+licenses-not-run = Dieser Mandant betreibt das { $configuration } nicht und hat daher keine Lizenzen dafür.
+licenses-exhausted = Alle { $available } Lizenzen des { $configuration }s sind vergeben ({ $used } belegt). Kaufen Sie weitere oder geben Sie eine frei, indem Sie einen Benutzer deaktivieren oder einer anderen Lizenz zuordnen.
+licenses-self-service-exhausted = Alle { $available } Self-Service-Lizenzen sind vergeben ({ $used } belegt). Frei sind 100 je aktivem Mitarbeiter ({ $employees }, höchstens 10.000){ $packs ->
+    [0] {""}
+   *[other] , dazu { $packs } gekaufte Pakete zu 1.000
+}. Fügen Sie Mitarbeiter hinzu oder kaufen Sie ein Paket, oder geben Sie eine Lizenz frei, indem Sie einen Benutzer deaktivieren.
+licenses-nav = Lizenzen
+licenses-use = Belegte Lizenzen
+licenses-license = Lizenz
+licenses-used = Belegt
+licenses-available = Verfügbar
+licenses-free = Frei
+licenses-price = Preis
+licenses-not-metered = nicht gezählt
+licenses-none-free = keine frei
+licenses-price-free = kostenlos
+licenses-price-per-year = { $price } USD je Benutzer und Jahr
+licenses-free-quota = Kostenlose Self-Service-Lizenzen: 100 je aktivem Mitarbeiter ({ $employees }), höchstens 10.000: { $free }{ $packs ->
+    [0] {""}
+   *[other] , dazu { $packs } gekaufte Pakete zu 1.000
+}.
+licenses-held-elsewhere = { $count } Benutzer haben Lizenzen eines Portals, das der Mandant nicht mehr betreibt; ordnen Sie sie einer anderen Lizenz zu.
+licenses-set-by-operator = Die Abrechnung ist aus: Der Betreiber dieser Installation legt fest, wie viele Kunden- und Partnerlizenzen der Mandant hat.
+licenses-holders = Wer die Lizenzen „{ $license }“ hat
+licenses-move-to = Zuordnen zu
+licenses-move-user = { $name } einer anderen Lizenz zuordnen
+licenses-move = Zuordnen
+licenses-moved = { $name } hat jetzt die neue Lizenz.
+licenses-of-new-user = Portallizenz (externe Benutzer)
+licenses-default = Die übliche für sie
+licenses-in-use = { $used } von { $available } belegt
+licenses-api-calls-range = Wählen Sie eine ganze Zahl von 1 bis { $max }.
+licenses-api-calls = API-Aufrufe je Portalbenutzer und Tag
+licenses-api-calls-hint = Aufrufe der JSON-API auf Objekte des Mandanten; Seiten des Portals zählen nicht. Die Zählung beginnt um Mitternacht in der Zeitzone des Mandanten neu. Mitarbeiter sind nicht begrenzt.
+licenses-api-calls-saved = Das tägliche API-Limit ist gespeichert.

@@ -123,3 +123,4 @@ common-offline-title = You are offline
 common-offline-text = The portal needs a connection to show your cases and answers. Reconnect, then reload this page.
 files-limit = Up to { $count } files, each at most { $size }.
 files-too-large = “{ $name }” is larger than { $size }: choose a smaller file.
+api-limit-reached = You have made the { $limit } API calls allowed today. The count starts again at midnight (see Retry-After).

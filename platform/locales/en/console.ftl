@@ -152,3 +152,44 @@ console-icon-wrong-size = the icon is { $width }×{ $height } px; it must be { $
 console-icon-not-svg = the icon is not an SVG document
 console-find-user = Find by name or e-mail
 console-no-users-found = No users found.
+
+# Portal licenses.
+licenses-self-service = Self-service portal
+licenses-customer = Customer portal
+licenses-partner = Partner portal
+licenses-unknown = Choose a license: self-service, customer or partner.
+licenses-not-run = This tenant does not run the { $configuration }, so it has no licenses of it.
+licenses-exhausted = All { $available } licenses of the { $configuration } are in use ({ $used } held). Buy more, or free one by deactivating a user or moving them to another license.
+licenses-self-service-exhausted = All { $available } self-service licenses are in use ({ $used } held). The free ones are 100 for each of the { $employees } active employees (at most 10,000){ $packs ->
+    [0] {""}
+   *[other] , with { $packs } bought packs of 1,000
+}. Add employees or buy a pack, or free one by deactivating a user.
+licenses-nav = Licenses
+licenses-use = Licenses in use
+licenses-license = License
+licenses-used = In use
+licenses-available = Available
+licenses-free = Free
+licenses-price = Price
+licenses-not-metered = not metered
+licenses-none-free = none free
+licenses-price-free = free
+licenses-price-per-year = { $price } USD per user a year
+licenses-free-quota = Free self-service licenses: 100 for each of the { $employees } active employees, at most 10,000: { $free }{ $packs ->
+    [0] {""}
+   *[other] , and { $packs } bought packs of 1,000
+}.
+licenses-held-elsewhere = { $count } users hold licenses of a portal the tenant no longer runs; move them to another license.
+licenses-set-by-operator = Billing is off: the operator of this installation sets how many customer and partner licenses the tenant has.
+licenses-holders = Who holds the { $license } licenses
+licenses-move-to = Move to
+licenses-move-user = Move { $name } to another license
+licenses-move = Move
+licenses-moved = { $name } now holds the new license.
+licenses-of-new-user = Portal license (external users)
+licenses-default = The default for them
+licenses-in-use = { $used } of { $available } in use
+licenses-api-calls-range = Choose a whole number from 1 to { $max }.
+licenses-api-calls = API calls a day per portal user
+licenses-api-calls-hint = Calls of the JSON API on the tenant's objects; pages of the portal do not count. The count starts again at midnight in the tenant's time zone. Employees are not limited.
+licenses-api-calls-saved = The daily API limit is saved.

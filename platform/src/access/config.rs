@@ -593,6 +593,8 @@ pub(crate) async fn place_organization(
         Error::invalid_field("type", crate::tr!("access-partner-type-needs-portal-users"))
     })?;
     storage::set_role_parent(tx, organization.id, wanted.id).await?;
+    // Members of partner organizations hold partner licenses.
+    crate::licenses::follow_organization(tx, organization.id).await?;
     super::audit(
         app,
         tx,

@@ -97,7 +97,20 @@ pub async fn actor_at(
 ) -> Result<Actor> {
     let policy = app.access.policy(tx, versions.access).await?;
     let membership = app.access.membership(tx, &policy, &user).await?;
-    let catalog = crate::sections::installed::catalog(app, tx, versions.catalog).await?;
+    let mut catalog = crate::sections::installed::catalog(app, tx, versions.catalog).await?;
+    if user.kind == UserKind::External {
+        // A portal user works with what their license opens (none held: the least).
+        let license = user
+            .license
+            .unwrap_or(portico_tenants::Configuration::SelfService);
+        catalog = crate::sections::installed::licensed(
+            app,
+            tenant.id,
+            versions.catalog,
+            &catalog,
+            license,
+        );
+    }
     Ok(Actor {
         tenant,
         user: user.id,
@@ -279,10 +292,35 @@ pub async fn audit(
     before: Option<serde_json::Value>,
     after: Option<serde_json::Value>,
 ) -> Result<()> {
+    let actor = Some(actor.user.to_string());
+    record_audit(app, tx, actor, action, subject, before, after).await
+}
+
+/// [`audit`] of a change nobody of the tenant made: an operator's command, a billing event.
+pub async fn audit_platform(
+    app: &App,
+    tx: &mut TenantTx,
+    action: &str,
+    subject: String,
+    before: Option<serde_json::Value>,
+    after: Option<serde_json::Value>,
+) -> Result<()> {
+    record_audit(app, tx, None, action, subject, before, after).await
+}
+
+async fn record_audit(
+    app: &App,
+    tx: &mut TenantTx,
+    actor: Option<String>,
+    action: &str,
+    subject: String,
+    before: Option<serde_json::Value>,
+    after: Option<serde_json::Value>,
+) -> Result<()> {
     let entry = AuditEntry {
         id: uuid::Uuid::now_v7().to_string(),
         at: app.clock.now(),
-        actor: Some(actor.user.to_string()),
+        actor,
         action: action.to_owned(),
         subject,
         before,

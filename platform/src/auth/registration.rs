@@ -307,6 +307,13 @@ pub async fn confirm(app: &App, tenant: &Arc<Tenant>, token: &str) -> Result<Use
     if let Some(org) = &joined {
         users::storage::set_organization(&mut tx, user.id, Some(org.id), false).await?;
     }
+    // A registrant takes a free self-service license (or the tenant's default, where it runs
+    // no self-service portal).
+    let runs = crate::sections::installed::configurations(&mut tx).await?;
+    let license = runs
+        .contains(&portico_tenants::Configuration::SelfService)
+        .then_some(portico_tenants::Configuration::SelfService);
+    crate::licenses::grant_to(&mut tx, user.id, license).await?;
     access::audit(
         app,
         &mut tx,

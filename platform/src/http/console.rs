@@ -47,6 +47,7 @@ pub fn routes() -> Router<Arc<App>> {
         .merge(super::sections::console_routes())
         .merge(super::branding::console_routes())
         .merge(super::partners::console_routes())
+        .merge(super::licenses::console_routes())
 }
 
 async fn home(
@@ -82,8 +83,16 @@ async fn list_users(
 async fn users_page(app: &App, who: &Authenticated, query: &PeopleQuery) -> Result<View> {
     let page = users::page(app, &who.actor, &query.users()).await?;
     let security = auth::security::get(app, &who.actor).await?;
+    // The licenses a new portal user may take (none for those who may not add portal users).
+    let may_license =
+        crate::access::check(&who.actor, crate::access::Capability::ManagePortalUsers).is_ok();
+    let licenses = match may_license {
+        true => crate::licenses::overview(app, &who.actor).await?.licenses,
+        false => Vec::new(),
+    };
     Ok(context! {
         users => Serde(&page.data), security => Serde(security), here => "users",
+        licenses => Serde(licenses),
         ..query.place(page.data.len(), page.next_cursor.as_deref(), page.count)
     })
 }
@@ -156,6 +165,9 @@ struct NewUserForm {
     kind: String,
     /// A checkbox: send the invitation by e-mail at once.
     invite: Option<String>,
+    /// The portal license of an external user (empty: the default).
+    #[serde(default)]
+    license: String,
 }
 
 async fn create_user(
@@ -163,10 +175,15 @@ async fn create_user(
     ConsoleUser(who): ConsoleUser,
     CsrfForm(form): CsrfForm<NewUserForm>,
 ) -> Result<Response, PageError> {
-    let outcome = match NewUser::parse(&form.login, &form.full_name, &form.kind) {
-        Ok(new) => users::create(&app, &who.actor, new, form.invite.is_some()).await,
-        Err(error) => Err(error),
-    };
+    let outcome = async {
+        let new = NewUser::parse(&form.login, &form.full_name, &form.kind)?;
+        let license = Some(form.license.as_str())
+            .filter(|l| !l.is_empty())
+            .map(crate::licenses::parse_license)
+            .transpose()?;
+        users::create(&app, &who.actor, new, form.invite.is_some(), license).await
+    }
+    .await;
     let (status, created, errors) = match outcome {
         Ok(created) => (StatusCode::CREATED, Some(created), None),
         Err(Error::Invalid { fields, .. }) => {
@@ -183,6 +200,7 @@ async fn create_user(
     // On failure the form keeps what was typed.
     let form = errors.is_some().then_some(context! {
         login => form.login, full_name => form.full_name, kind => form.kind, invite => form.invite.is_some(),
+        license => form.license,
     });
     Ok(views::render_with_status(
         status,

@@ -281,3 +281,54 @@ pub async fn record_metrics(req: Request, next: Next) -> Response {
         .record(started.elapsed().as_secs_f64());
     response
 }
+
+/// Counts portal users' calls of the JSON API against their tenant's daily limit: past it,
+/// 429 with `Retry-After`. Every answer to them carries the limit, what remains and when the
+/// count starts again, as the IETF `RateLimit-Policy` and `RateLimit` fields. Signing in and
+/// out, `/me` and the API document do not count; employees are not limited here.
+pub async fn api_limit(State(app): State<Arc<App>>, req: Request, next: Next) -> Response {
+    let path = req.uri().path();
+    let path = path.strip_prefix("/api/v1").unwrap_or(path);
+    let counted = !(path.starts_with("/auth/") || path == "/me" || path == "/openapi.json");
+    let caller = req
+        .extensions()
+        .get::<Identity>()
+        .and_then(|i| i.0.as_ref())
+        .filter(|who| who.actor.kind == crate::users::UserKind::External)
+        .map(|who| (who.actor.tenant.clone(), who.actor.user));
+    let Some((tenant, user)) = caller.filter(|_| counted) else {
+        return next.run(req).await;
+    };
+    let verdict = match crate::api_limit::count(&app, &tenant, user).await {
+        Ok(verdict) => verdict,
+        Err(error) => return ApiError::from(error).into_response(),
+    };
+    let mut response = if verdict.allowed {
+        next.run(req).await
+    } else {
+        ApiError::from(Error::TooManyRequests {
+            message: crate::tr!("api-limit-reached", limit = verdict.limit),
+            retry_after: std::time::Duration::from_secs(verdict.reset_after),
+        })
+        .into_response()
+    };
+    let headers = response.headers_mut();
+    for (name, value) in [
+        (
+            "ratelimit-policy",
+            format!("\"daily\";q={};w=86400", verdict.limit),
+        ),
+        (
+            "ratelimit",
+            format!(
+                "\"daily\";r={};t={}",
+                verdict.remaining, verdict.reset_after
+            ),
+        ),
+    ] {
+        if let Ok(value) = header::HeaderValue::from_str(&value) {
+            headers.insert(name, value);
+        }
+    }
+    response
+}

@@ -13,6 +13,7 @@ mod feed_pages;
 mod flash;
 mod folder_pages;
 mod knowledge;
+mod licenses;
 mod middleware;
 mod notification_pages;
 mod ops;
@@ -67,7 +68,10 @@ pub fn router(app: Arc<App>) -> Router {
         .merge(regional::routes())
         .merge(branding::public_routes())
         .nest("/console", console::routes())
-        .nest("/api/v1", api::routes())
+        .nest(
+            "/api/v1",
+            api::routes().layer(from_fn_with_state(app.clone(), middleware::api_limit)),
+        )
         .fallback(fallback)
         .layer(from_fn(middleware::refuse_cross_site))
         .layer(from_fn(middleware::localize))

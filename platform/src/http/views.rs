@@ -82,6 +82,7 @@ const TEMPLATES: &[(&str, &str)] = templates![
     "console/sections.html",
     "console/branding.html",
     "console/partners.html",
+    "console/licenses.html",
     "offline.html",
     "portal/layout.html",
 ];

@@ -629,6 +629,7 @@ mod tests {
             language: None,
             time_zone: None,
             branding: Branding::default(),
+            api_calls_a_day: None,
         };
         let plain = with_brand_header("<p>Hi</p>", &tenant, "https://acme.example");
         assert!(

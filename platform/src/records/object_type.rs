@@ -362,14 +362,17 @@ struct CatalogSection {
     code: String,
     /// The portal configurations the section belongs to (none listed: every one).
     configurations: Vec<String>,
+    /// Installed by the tenant (not shipped with Portico).
+    custom: bool,
     hooks: Arc<dyn SectionHooks>,
 }
 
 impl CatalogSection {
-    fn of(manifest: &SectionManifest, hooks_of: HooksOf) -> Self {
+    fn of(manifest: &SectionManifest, hooks_of: HooksOf, custom: bool) -> Self {
         Self {
             code: manifest.code.clone(),
             configurations: manifest.configurations.clone(),
+            custom,
             hooks: hooks_of(manifest),
         }
     }
@@ -412,7 +415,7 @@ impl Catalog {
             }
             catalog
                 .sections
-                .push(CatalogSection::of(&manifest, hooks_of));
+                .push(CatalogSection::of(&manifest, hooks_of, false));
         }
         Ok(catalog)
     }
@@ -474,7 +477,7 @@ impl Catalog {
             }
             catalog
                 .sections
-                .push(CatalogSection::of(&manifest, hooks_of));
+                .push(CatalogSection::of(&manifest, hooks_of, true));
         }
         if problems.is_empty() {
             Ok(catalog)
@@ -516,13 +519,27 @@ impl Catalog {
     /// This catalog without the sections that none of `configurations` opens (the partner
     /// objects, for a tenant that does not run the partner configuration).
     pub fn for_configurations(&self, configurations: &[&str]) -> Self {
-        let opens = |section: &CatalogSection| {
+        self.retaining(|section| {
             section.configurations.is_empty()
                 || section
                     .configurations
                     .iter()
                     .any(|c| configurations.contains(&c.as_str()))
-        };
+        })
+    }
+
+    /// What a holder of a `license` portal license works with: the sections its configuration
+    /// opens; the self-service license opens no custom section.
+    pub fn for_license(&self, license: portico_tenants::Configuration) -> Self {
+        let narrowed = self.for_configurations(&[license.as_str()]);
+        if license == portico_tenants::Configuration::SelfService {
+            narrowed.retaining(|section| !section.custom)
+        } else {
+            narrowed
+        }
+    }
+
+    fn retaining(&self, opens: impl Fn(&CatalogSection) -> bool) -> Self {
         let mut catalog = self.clone();
         catalog.sections.retain(opens);
         let open: BTreeSet<&str> = catalog.sections.iter().map(|s| s.code.as_str()).collect();

@@ -41,15 +41,59 @@ pub struct Installed {
 
 /// The tenants' catalogs with their installed sections, each at the tenant's catalog version
 /// (see `store::Versions`): every change of a tenant's sections or configurations bumps it.
-#[derive(Debug, Default)]
-pub struct CatalogCache(std::sync::Mutex<HashMap<TenantId, (i64, Arc<Catalog>)>>);
+/// Keyed by tenant, or (see [`licensed`]) by tenant and license.
+#[derive(Debug)]
+pub struct CatalogCache<K = TenantId>(std::sync::Mutex<HashMap<K, (i64, Arc<Catalog>)>>);
 
-impl CatalogCache {
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<TenantId, (i64, Arc<Catalog>)>> {
+impl<K> Default for CatalogCache<K> {
+    fn default() -> Self {
+        Self(Default::default())
+    }
+}
+
+impl<K: std::hash::Hash + Eq> CatalogCache<K> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<K, (i64, Arc<Catalog>)>> {
         self.0
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
+
+    fn get(&self, key: &K, version: i64) -> Option<Arc<Catalog>> {
+        self.lock()
+            .get(key)
+            .filter(|(cached, _)| *cached == version)
+            .map(|(_, catalog)| catalog.clone())
+    }
+
+    /// Keeps `catalog` unless a newer version is cached already (a request that read an older
+    /// version may finish loading last).
+    fn keep(&self, key: K, version: i64, catalog: &Arc<Catalog>) {
+        let mut cached = self.lock();
+        if cached
+            .get(&key)
+            .is_none_or(|(newest, _)| *newest <= version)
+        {
+            cached.insert(key, (version, catalog.clone()));
+        }
+    }
+}
+
+/// What holders of a `license` portal license work with, of the tenant's catalog `all` at
+/// `version` (see [`Catalog::for_license`]).
+pub fn licensed(
+    app: &App,
+    tenant: TenantId,
+    version: i64,
+    all: &Catalog,
+    license: Configuration,
+) -> Arc<Catalog> {
+    let key = (tenant, license);
+    if let Some(catalog) = app.licensed_catalogs.get(&key, version) {
+        return catalog;
+    }
+    let catalog = Arc::new(all.for_license(license));
+    app.licensed_catalogs.keep(key, version, &catalog);
+    catalog
 }
 
 /// The process's plugin runtime, started on first use (it reserves its instance pool).
@@ -97,6 +141,7 @@ pub async fn set_configurations(
         Versions::bump(&mut tx, Versioned::Catalog).await?;
         // The objects a configuration opens start with their default permissions.
         access::defaults::apply(app, &mut tx).await?;
+        crate::licenses::rehome(&mut tx).await?;
         tx.commit().await?;
     }
     Ok(())
@@ -106,10 +151,8 @@ pub async fn set_configurations(
 /// from the cache, or loaded in `tx`.
 pub async fn catalog(app: &App, tx: &mut TenantTx, version: i64) -> Result<Arc<Catalog>> {
     let tenant = tx.tenant();
-    if let Some((cached, catalog)) = app.tenant_catalogs.lock().get(&tenant)
-        && *cached == version
-    {
-        return Ok(catalog.clone());
+    if let Some(catalog) = app.tenant_catalogs.get(&tenant, version) {
+        return Ok(catalog);
     }
     // In the order the sections were first installed: the first ones keep within the limits.
     let rows = sqlx::query(
@@ -160,14 +203,7 @@ pub async fn catalog(app: &App, tx: &mut TenantTx, version: i64) -> Result<Arc<C
         }
         Arc::new(catalog)
     };
-    let mut cached = app.tenant_catalogs.lock();
-    // A request that read an older version may finish loading last: keep the newest.
-    if cached
-        .get(&tenant)
-        .is_none_or(|(newest, _)| *newest <= version)
-    {
-        cached.insert(tenant, (version, catalog.clone()));
-    }
+    app.tenant_catalogs.keep(tenant, version, &catalog);
     Ok(catalog)
 }
 

@@ -9,7 +9,7 @@ pub use email::Email;
 
 use std::{fmt, str::FromStr};
 
-use portico_tenants::Tenant;
+use portico_tenants::{Configuration, Tenant};
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -109,6 +109,8 @@ pub struct User {
     pub language: Option<String>,
     /// The time zone the user chose (`None`: the tenant's).
     pub time_zone: Option<String>,
+    /// The configuration whose portal license an external user holds (while active).
+    pub license: Option<Configuration>,
 }
 
 /// A user to create, checked field by field.
@@ -359,8 +361,15 @@ async fn manageable(tx: &mut TenantTx, actor: &Actor, id: UserId) -> Result<User
     }
 }
 
-/// Creates a user with a setup link; with `invite`, the link goes to them by e-mail at once.
-pub async fn create(app: &App, actor: &Actor, new: NewUser, invite: bool) -> Result<CreatedUser> {
+/// Creates a user with a setup link; with `invite`, the link goes to them by e-mail at once. An
+/// external user takes a portal license: of `license`, or the one they take by default.
+pub async fn create(
+    app: &App,
+    actor: &Actor,
+    new: NewUser,
+    invite: bool,
+    license: Option<Configuration>,
+) -> Result<CreatedUser> {
     access::check(
         actor,
         match new.kind {
@@ -381,6 +390,14 @@ pub async fn create(app: &App, actor: &Actor, new: NewUser, invite: bool) -> Res
         )
         .await?;
         storage::set_contact(&mut tx, created.user.id, &contact).await?;
+        // No license free: the form's license field says why.
+        let granted = crate::licenses::grant(&mut tx, &created.user, license)
+            .await
+            .map_err(|e| match e {
+                Error::Conflict(why) => Error::invalid_field("license", why),
+                other => other,
+            })?;
+        created.user.license = Some(granted);
     }
     if invite {
         self::invite(app, &mut tx, &actor.tenant, &mut created).await?;
@@ -400,6 +417,9 @@ pub async fn set_active(app: &App, actor: &Actor, id: UserId, active: bool) -> R
     }
     let mut tx = app.db.begin(actor.tenant.id, Access::Write).await?;
     let user = manageable(&mut tx, actor, id).await?;
+    if active && user.kind == UserKind::External && user.deactivated_at.is_some() {
+        crate::licenses::grant(&mut tx, &user, user.license).await?;
+    }
     let at = (!active).then(|| app.clock.now());
     storage::set_deactivated(&mut tx, id, at).await?;
     if !active {

@@ -2,6 +2,8 @@
 
 use sqlx::{Row, any::AnyRow};
 
+use portico_tenants::Configuration;
+
 use super::{Email, NewUser, User, UserId, UserKind};
 use crate::store::{Sql, TenantTx, Timestamp, like_pattern};
 
@@ -10,7 +12,7 @@ use crate::store::{Sql, TenantTx, Timestamp, like_pattern};
 #[doc(hidden)]
 macro_rules! user_columns {
     () => {
-        "id, login, full_name, kind, created_at, deactivated_at, contact_id, organization_id, organization_admin, invited_at, invitation_accepted_at, language, time_zone"
+        "id, login, full_name, kind, created_at, deactivated_at, contact_id, organization_id, organization_admin, invited_at, invitation_accepted_at, language, time_zone, license"
     };
 }
 
@@ -44,6 +46,13 @@ pub(crate) fn from_row(row: &AnyRow) -> Result<User, sqlx::Error> {
         invitation_accepted_at: row.try_get("invitation_accepted_at")?,
         language: row.try_get("language")?,
         time_zone: row.try_get("time_zone")?,
+        license: row
+            .try_get::<Option<String>, _>("license")?
+            .as_deref()
+            .map(|l| {
+                Configuration::parse(l).ok_or_else(|| sqlx::Error::Decode("bad license".into()))
+            })
+            .transpose()?,
     })
 }
 
@@ -196,6 +205,8 @@ pub(crate) struct UserFilter<'a> {
     pub active_only: bool,
     /// Only the members of this portal organization.
     pub organization: Option<crate::access::RoleId>,
+    /// Only the users holding this license.
+    pub license: Option<Configuration>,
     /// Part of the login or the name, any case.
     pub search: Option<&'a str>,
     /// The login the previous page ended with.
@@ -213,6 +224,9 @@ impl UserFilter<'_> {
         }
         if let Some(organization) = self.organization {
             sql.push(" AND organization_id = ").bind(organization);
+        }
+        if let Some(license) = self.license {
+            sql.push(" AND license = ").bind(license.as_str());
         }
         if let Some(words) = self.search {
             let pattern = like_pattern(&words.to_lowercase());
@@ -309,6 +323,51 @@ pub(crate) async fn set_organization(
     .execute(tx.conn())
     .await?;
     Ok(())
+}
+
+pub(crate) async fn set_license(
+    tx: &mut TenantTx,
+    id: UserId,
+    license: Configuration,
+) -> Result<(), sqlx::Error> {
+    let tenant = tx.tenant_param();
+    sqlx::query("UPDATE users SET license = $3 WHERE tenant_id = $1 AND id = $2")
+        .bind(tenant)
+        .bind(id)
+        .bind(license.as_str())
+        .execute(tx.conn())
+        .await?;
+    Ok(())
+}
+
+/// The licenses active external users hold, by configuration, and the active employees.
+pub(crate) async fn license_use(
+    tx: &mut TenantTx,
+) -> Result<(std::collections::BTreeMap<Configuration, u64>, u64), sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT kind, license, COUNT(*) AS n FROM users
+         WHERE tenant_id = $1 AND deactivated_at IS NULL AND kind IN ('external', 'employee')
+         GROUP BY kind, license",
+    )
+    .bind(tx.tenant_param())
+    .fetch_all(tx.conn())
+    .await?;
+    let mut held = std::collections::BTreeMap::new();
+    let mut employees = 0;
+    for row in rows {
+        let n = u64::try_from(row.try_get::<i64, _>("n")?).unwrap_or_default();
+        let kind: String = row.try_get("kind")?;
+        let license: Option<String> = row.try_get("license")?;
+        match (
+            kind.as_str(),
+            license.as_deref().and_then(Configuration::parse),
+        ) {
+            ("employee", _) => employees += n,
+            (_, Some(license)) => *held.entry(license).or_default() += n,
+            _ => {}
+        }
+    }
+    Ok((held, employees))
 }
 
 /// The active members of a portal organization.

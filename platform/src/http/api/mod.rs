@@ -97,6 +97,7 @@ pub fn routes() -> axum::Router<Arc<App>> {
         .merge(crate::http::knowledge::api_routes())
         .merge(crate::http::sections::api_routes())
         .merge(crate::http::partners::api_routes())
+        .merge(crate::http::licenses::api_routes())
         .split_for_parts();
     let document = Arc::new(document::finish(
         serde_json::to_value(&api).expect("the OpenAPI document serializes"),

@@ -69,6 +69,9 @@ pub struct NewUserBody {
     /// Send the invitation (with the setup link) by e-mail at once.
     #[serde(default)]
     invite: bool,
+    /// The portal license an external user takes (`self-service`, `customer`, `partner`);
+    /// unless given, the one they take by default.
+    license: Option<String>,
 }
 
 #[utoipa::path(
@@ -86,7 +89,12 @@ pub async fn create(
     ApiJson(body): ApiJson<NewUserBody>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let new = NewUser::parse(&body.login, &body.full_name, &body.kind)?;
-    let created = users::create(&app, &who.actor, new, body.invite).await?;
+    let license = body
+        .license
+        .as_deref()
+        .map(crate::licenses::parse_license)
+        .transpose()?;
+    let created = users::create(&app, &who.actor, new, body.invite, license).await?;
     Ok((StatusCode::CREATED, Json(json!(created))))
 }
 
