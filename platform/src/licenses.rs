@@ -92,7 +92,11 @@ async fn read(app: &App, tx: &mut TenantTx, tenant: &Tenant) -> Result<Licenses>
     let runs = configurations(tx).await?;
     let (held, employees) = storage::license_use(tx).await?;
     let mut licenses = summary(&runs, &held, employees, purchased);
-    licenses.api_calls_a_day = tenant.api_calls_a_day();
+    // As saved, not as this node's directory of tenants last saw it.
+    let saved = portico_tenants::find_by_id(tx.conn(), tenant.id)
+        .await
+        .map_err(|e| Error::Internal(e.into()))?;
+    licenses.api_calls_a_day = saved.unwrap_or_else(|| tenant.clone()).api_calls_a_day();
     licenses.api_calls_ceiling = app.config.api_calls_ceiling;
     Ok(licenses)
 }

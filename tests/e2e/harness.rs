@@ -383,6 +383,51 @@ impl TestApp {
     }
 }
 
+/// Another node of a test's installation: its own process state, the same database and clock.
+pub struct Node {
+    pub app: Arc<App>,
+    addr: SocketAddr,
+    base_domain: String,
+    shutdown: Option<oneshot::Sender<()>>,
+}
+
+impl TestApp {
+    /// Starts another node on this one's database.
+    pub async fn second_node(&self) -> Node {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let mut config = self.app.config.clone();
+        config.listen = addr;
+        let app = App::build_with_clock(config, Arc::new(self.clock.clone()))
+            .await
+            .unwrap();
+        let (shutdown, stop) = oneshot::channel::<()>();
+        tokio::spawn(app::serve(app.clone(), listener, async {
+            let _ = stop.await;
+        }));
+        Node {
+            app,
+            addr,
+            base_domain: self.base_domain.clone(),
+            shutdown: Some(shutdown),
+        }
+    }
+}
+
+impl Node {
+    pub fn origin(&self, slug: &str) -> String {
+        format!("http://{slug}.{}:{}", self.base_domain, self.addr.port())
+    }
+}
+
+impl Drop for Node {
+    fn drop(&mut self) {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+    }
+}
+
 impl Drop for TestApp {
     fn drop(&mut self) {
         if let Some(shutdown) = self.shutdown.take() {
@@ -506,6 +551,15 @@ impl Browser {
         Self {
             origin: self.origin.clone(),
             client: client(self.jar.clone()),
+            jar: self.jar.clone(),
+        }
+    }
+
+    /// The same session at another origin (another node of the installation).
+    pub fn at(&self, origin: &str) -> Self {
+        Self {
+            origin: origin.to_owned(),
+            client: self.client.clone(),
             jar: self.jar.clone(),
         }
     }

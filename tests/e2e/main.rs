@@ -16,6 +16,7 @@ mod exports;
 mod folders;
 mod hardening;
 mod knowledge;
+mod licenses;
 mod localization;
 mod mail;
 mod notifications;
