@@ -211,7 +211,7 @@ pub async fn calls_by_day(
 ) -> Result<Vec<(String, u64)>> {
     let mut tx = app.db.begin(tenant, Access::Read).await?;
     let rows: Vec<(String, i64)> = sqlx::query_as(
-        "SELECT day, SUM(calls) FROM api_calls WHERE tenant_id = $1 AND day >= $2
+        "SELECT day, CAST(SUM(calls) AS BIGINT) FROM api_calls WHERE tenant_id = $1 AND day >= $2
          GROUP BY day ORDER BY day",
     )
     .bind(tx.tenant_param())

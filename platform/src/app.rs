@@ -133,6 +133,7 @@ pub async fn serve(
     // So do the jobs, on every node.
     let jobs = tokio::spawn(crate::jobs::run(app.clone(), crate::jobs::INTERVAL));
     let counts = tokio::spawn(crate::api_limit::keep_flushing(app.clone()));
+    let gauges = tokio::spawn(crate::usage::keep_publishing(app.clone()));
     let limits = app.config.connections;
     let router = http::router(app.clone());
     http::server::serve(listener, router, limits, shutdown).await;
@@ -141,6 +142,7 @@ pub async fn serve(
     }
     jobs.abort();
     counts.abort();
+    gauges.abort();
     // What this node counted since its last batch.
     if let Err(error) = crate::api_limit::flush(&app).await {
         tracing::warn!(%error, "API call counts of the last second not written");

@@ -113,6 +113,14 @@ enum TenantCommand {
         #[arg(long)]
         self_service_packs: Option<u64>,
     },
+    /// What a tenant uses: configurations, licenses used and bought, portal users' API calls of
+    /// the last seven days, storage.
+    Usage {
+        slug: String,
+        /// Print JSON (as the operator API answers) instead of text.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 pub async fn run() -> ExitCode {
@@ -351,6 +359,32 @@ async fn tenant(app: &App, command: TenantCommand) -> anyhow::Result<()> {
                 licenses.free_self_service,
                 licenses.purchased.self_service_packs
             );
+        }
+        TenantCommand::Usage { slug, json } => {
+            let tenant = tenancy::find(app, &parse(&slug)?)
+                .await?
+                .ok_or_else(|| anyhow::anyhow!("no tenant {slug}"))?;
+            let usage = crate::usage::of_tenant(app, &tenant).await?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&usage)?);
+                return Ok(());
+            }
+            let runs: Vec<&str> = usage.configurations.iter().map(|c| c.as_str()).collect();
+            println!("{} ({}, {}): runs {}", usage.name, usage.slug, usage.status, runs.join(", "));
+            for l in &usage.licenses.licenses {
+                let available = l.available.map_or("unmetered".to_owned(), |n| n.to_string());
+                println!("  {} licenses: {} used of {available}", l.configuration.as_str(), l.used);
+            }
+            println!(
+                "  bought: customer {}, partner {}, self-service packs {}",
+                usage.licenses.purchased.customer.map_or("unmetered".to_owned(), |n| n.to_string()),
+                usage.licenses.purchased.partner.map_or("unmetered".to_owned(), |n| n.to_string()),
+                usage.licenses.purchased.self_service_packs
+            );
+            for day in &usage.api_calls {
+                println!("  API calls on {}: {}", day.day, day.calls);
+            }
+            println!("  storage: {} bytes", usage.storage_bytes);
         }
     }
     Ok(())

@@ -30,6 +30,8 @@ pub struct Config {
     pub connections: crate::http::server::Limits,
     /// The most API calls a day a tenant may allow each portal user.
     pub api_calls_ceiling: u64,
+    /// The bearer token of the operator API (none: the operator API is off).
+    pub operator_token: Option<SecretUrl>,
 }
 
 /// A URL that may hold a password; its `Debug` hides it.
@@ -120,6 +122,7 @@ struct FileConfig {
     mail_sender_domains: Option<String>,
     max_attachment_bytes: Option<u64>,
     api_calls_ceiling: Option<u64>,
+    operator_token: Option<String>,
     max_connections: Option<u64>,
     max_connections_per_client: Option<u64>,
     header_timeout_secs: Option<u64>,
@@ -294,6 +297,9 @@ impl Config {
             max_attachment_bytes,
             connections,
             api_calls_ceiling,
+            operator_token: pick("PORTICO_OPERATOR_TOKEN", file.operator_token)
+                .filter(|t| !t.is_empty())
+                .map(SecretUrl),
         })
     }
 

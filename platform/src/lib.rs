@@ -31,4 +31,5 @@ pub mod sla;
 pub mod store;
 pub mod tenancy;
 pub mod text;
+pub mod usage;
 pub mod users;

@@ -399,3 +399,51 @@ async fn two_nodes_count_one_users_api_calls_together() {
         StatusCode::TOO_MANY_REQUESTS
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_operator_api_reports_each_tenants_usage_to_the_token_holder() {
+    let options = crate::harness::Options {
+        settings: vec![("PORTICO_OPERATOR_TOKEN", "operator secret 1".to_owned())],
+        ..Default::default()
+    };
+    let app = TestApp::spawn_with(crate::harness::Backend::Postgres, options).await;
+    let desk = Desk::open(&app, "acme").await;
+    let customer = desk.customer("ann@client.test", json!({})).await;
+    assert_eq!(calls(&customer, 3).await, StatusCode::OK);
+    portico::api_limit::flush(&app.app).await.unwrap();
+    let platform = format!("http://localhost:{}", app.addr.port());
+    let client = reqwest::Client::new();
+    let usage = client
+        .get(format!("{platform}/operator/v1/tenants/acme/usage"))
+        .bearer_auth("operator secret 1")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(usage.status(), StatusCode::OK);
+    let usage: Value = usage.json().await.unwrap();
+    assert_eq!(usage["api_calls"][6]["calls"], 3, "{usage}");
+    assert_eq!(use_of(&usage["licenses"], "self-service"), (1, Some(100)));
+    let all: Value = client
+        .get(format!("{platform}/operator/v1/usage"))
+        .bearer_auth("operator secret 1")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(all["data"][0]["slug"], "acme");
+    // A wrong or missing token, an unknown tenant, and a tenant's host get nothing.
+    for (url, token, expected) in [
+        (format!("{platform}/operator/v1/usage"), Some("guess"), StatusCode::UNAUTHORIZED),
+        (format!("{platform}/operator/v1/usage"), None, StatusCode::UNAUTHORIZED),
+        (format!("{platform}/operator/v1/tenants/ghost/usage"), Some("operator secret 1"), StatusCode::NOT_FOUND),
+        (format!("{}/operator/v1/usage", desk.tenant.origin), Some("operator secret 1"), StatusCode::NOT_FOUND),
+    ] {
+        let mut request = Browser::stateless(&platform).client.get(&url);
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        assert_eq!(request.send().await.unwrap().status(), expected, "{url}");
+    }
+}

@@ -6,7 +6,7 @@ pub mod one_time;
 pub mod password_links;
 pub mod passwords;
 pub mod registration;
-mod secret;
+pub(crate) mod secret;
 pub mod security;
 pub mod sessions;
 pub mod throttle;

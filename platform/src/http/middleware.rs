@@ -18,6 +18,9 @@ use crate::{app::App, auth, error::Error, i18n, tenancy};
 /// Paths answered on the platform's own host (not a tenant's): health and metrics for operators.
 pub const OPS_PATHS: &[&str] = &["/healthz", "/readyz", "/metrics"];
 
+/// The operator API's paths start so (on the platform's host only, like [`OPS_PATHS`]).
+pub const OPERATOR_API: &str = "/operator/v1/";
+
 /// The tenant whose host the request came to.
 #[derive(Debug, Clone)]
 pub struct CurrentTenant(pub Arc<Tenant>);
@@ -70,7 +73,7 @@ pub async fn route_by_host(State(app): State<Arc<App>>, mut req: Request, next: 
         return bad_request(&req, &crate::tr!("error-control-characters"));
     }
     let path = req.uri().path();
-    let ops = OPS_PATHS.contains(&path);
+    let ops = OPS_PATHS.contains(&path) || path.starts_with(OPERATOR_API);
     let asset = path.starts_with("/static/");
     let slug = request_host(&req).and_then(|h| tenancy::slug_from_host(h, &app.config.base_domain));
     let Some(slug) = slug else {
@@ -304,6 +307,8 @@ pub async fn api_limit(State(app): State<Arc<App>>, req: Request, next: Next) ->
         Err(error) => return ApiError::from(error).into_response(),
     };
     let mut response = if verdict.allowed {
+        metrics::counter!("portico_api_calls_total", "tenant" => tenant.slug.to_string())
+            .increment(1);
         next.run(req).await
     } else {
         ApiError::from(Error::TooManyRequests {

@@ -1,12 +1,21 @@
 //! Operator endpoints, answered only on the platform's own host (never on a tenant's):
-//! liveness, readiness (the database answers) and Prometheus metrics.
+//! liveness, readiness (the database answers), Prometheus metrics, and the operator API (each
+//! tenant's usage) for holders of the operator token.
 
 use std::{sync::Arc, sync::OnceLock};
 
-use axum::{Router, extract::State, http::StatusCode, routing::get};
+use axum::{
+    Json, Router,
+    extract::{Path, State},
+    http::{HeaderMap, StatusCode, header},
+    response::{IntoResponse, Response},
+    routing::get,
+};
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
+use serde_json::json;
 
-use crate::app::App;
+use super::error::ApiError;
+use crate::{app::App, auth::secret, error::Error};
 
 pub fn routes() -> Router<Arc<App>> {
     Router::new()
@@ -16,6 +25,65 @@ pub fn routes() -> Router<Arc<App>> {
             "/metrics",
             get(|| async { install_metrics_recorder().render() }),
         )
+        .route("/operator/v1/usage", get(all_usage))
+        .route("/operator/v1/tenants/{slug}/usage", get(tenant_usage))
+}
+
+/// Whether the request carries the operator token (`Authorization: Bearer ...`); without a
+/// configured token the operator API does not exist.
+fn operator(app: &App, headers: &HeaderMap) -> Result<(), Response> {
+    let Some(token) = &app.config.operator_token else {
+        return Err(StatusCode::NOT_FOUND.into_response());
+    };
+    let presented = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or_default();
+    if secret::same(&secret::digest(presented), &secret::digest(token.expose())) {
+        Ok(())
+    } else {
+        Err(ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthenticated",
+            "The operator API needs the operator token (Authorization: Bearer ...).",
+        )
+        .into_response())
+    }
+}
+
+/// Every tenant's configurations, licenses, API calls of the last days and storage.
+async fn all_usage(State(app): State<Arc<App>>, headers: HeaderMap) -> Response {
+    if let Err(refused) = operator(&app, &headers) {
+        return refused;
+    }
+    match crate::usage::all(&app).await {
+        Ok(usage) => Json(json!({ "data": usage })).into_response(),
+        Err(error) => ApiError::from(error).into_response(),
+    }
+}
+
+/// One tenant's usage.
+async fn tenant_usage(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    Path(slug): Path<String>,
+) -> Response {
+    if let Err(refused) = operator(&app, &headers) {
+        return refused;
+    }
+    let outcome = async {
+        let slug = portico_tenants::Slug::parse(&slug).map_err(|_| Error::NotFound("tenant"))?;
+        let tenant = crate::tenancy::find(&app, &slug)
+            .await?
+            .ok_or(Error::NotFound("tenant"))?;
+        crate::usage::of_tenant(&app, &tenant).await
+    }
+    .await;
+    match outcome {
+        Ok(usage) => Json(usage).into_response(),
+        Err(error) => ApiError::from(error).into_response(),
+    }
 }
 
 async fn readyz(State(app): State<Arc<App>>) -> (StatusCode, &'static str) {
