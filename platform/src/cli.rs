@@ -370,15 +370,35 @@ async fn tenant(app: &App, command: TenantCommand) -> anyhow::Result<()> {
                 return Ok(());
             }
             let runs: Vec<&str> = usage.configurations.iter().map(|c| c.as_str()).collect();
-            println!("{} ({}, {}): runs {}", usage.name, usage.slug, usage.status, runs.join(", "));
+            println!(
+                "{} ({}, {}): runs {}",
+                usage.name,
+                usage.slug,
+                usage.status,
+                runs.join(", ")
+            );
             for l in &usage.licenses.licenses {
-                let available = l.available.map_or("unmetered".to_owned(), |n| n.to_string());
-                println!("  {} licenses: {} used of {available}", l.configuration.as_str(), l.used);
+                let available = l
+                    .available
+                    .map_or("unmetered".to_owned(), |n| n.to_string());
+                println!(
+                    "  {} licenses: {} used of {available}",
+                    l.configuration.as_str(),
+                    l.used
+                );
             }
             println!(
                 "  bought: customer {}, partner {}, self-service packs {}",
-                usage.licenses.purchased.customer.map_or("unmetered".to_owned(), |n| n.to_string()),
-                usage.licenses.purchased.partner.map_or("unmetered".to_owned(), |n| n.to_string()),
+                usage
+                    .licenses
+                    .purchased
+                    .customer
+                    .map_or("unmetered".to_owned(), |n| n.to_string()),
+                usage
+                    .licenses
+                    .purchased
+                    .partner
+                    .map_or("unmetered".to_owned(), |n| n.to_string()),
                 usage.licenses.purchased.self_service_packs
             );
             for day in &usage.api_calls {

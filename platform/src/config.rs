@@ -30,6 +30,9 @@ pub struct Config {
     pub connections: crate::http::server::Limits,
     /// The most API calls a day a tenant may allow each portal user.
     pub api_calls_ceiling: u64,
+    /// Whether portal users' API calls are counted and limited a day (an installation that
+    /// meters nothing may turn it off).
+    pub api_limit: bool,
     /// The bearer token of the operator API (none: the operator API is off).
     pub operator_token: Option<SecretUrl>,
 }
@@ -122,6 +125,7 @@ struct FileConfig {
     mail_sender_domains: Option<String>,
     max_attachment_bytes: Option<u64>,
     api_calls_ceiling: Option<u64>,
+    api_limit: Option<bool>,
     operator_token: Option<String>,
     max_connections: Option<u64>,
     max_connections_per_client: Option<u64>,
@@ -281,6 +285,17 @@ impl Config {
             file.api_calls_ceiling,
             100_000,
         )?;
+        let api_limit = match env("PORTICO_API_LIMIT").as_deref() {
+            None => file.api_limit.unwrap_or(true),
+            Some("on") => true,
+            Some("off") => false,
+            Some(other) => {
+                return Err(invalid(
+                    "PORTICO_API_LIMIT",
+                    format!("{other:?} is neither on nor off"),
+                ));
+            }
+        };
         Ok(Self {
             database_url: DatabaseUrl(database_url),
             database_max_connections,
@@ -297,6 +312,7 @@ impl Config {
             max_attachment_bytes,
             connections,
             api_calls_ceiling,
+            api_limit,
             operator_token: pick("PORTICO_OPERATOR_TOKEN", file.operator_token)
                 .filter(|t| !t.is_empty())
                 .map(SecretUrl),

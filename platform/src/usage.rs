@@ -55,11 +55,12 @@ pub async fn of_tenant(app: &App, tenant: &Tenant) -> Result<TenantUsage> {
         .collect();
     let mut tx = app.db.begin(tenant.id, Access::Read).await?;
     let configurations = crate::sections::installed::configurations(&mut tx).await?;
-    let bytes: Option<i64> =
-        sqlx::query_scalar("SELECT CAST(SUM(size) AS BIGINT) FROM attachments WHERE tenant_id = $1")
-            .bind(tx.tenant_param())
-            .fetch_one(tx.conn())
-            .await?;
+    let bytes: Option<i64> = sqlx::query_scalar(
+        "SELECT CAST(SUM(size) AS BIGINT) FROM attachments WHERE tenant_id = $1",
+    )
+    .bind(tx.tenant_param())
+    .fetch_one(tx.conn())
+    .await?;
     Ok(TenantUsage {
         slug: tenant.slug.to_string(),
         name: tenant.name.clone(),

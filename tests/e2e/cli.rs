@@ -270,22 +270,41 @@ async fn tenants_are_managed_from_the_command_line(backend: Backend) {
     // Licenses while billing is off: set by the operator, shown with their use.
     let licensed = portico(
         &url,
-        &["tenant", "licenses", "acme", "--partner", "12", "--self-service-packs", "2"],
+        &[
+            "tenant",
+            "licenses",
+            "acme",
+            "--partner",
+            "12",
+            "--self-service-packs",
+            "2",
+        ],
     );
     assert!(licensed.status.success(), "{}", stderr(&licensed));
     let text = stdout(&licensed);
     assert!(text.contains("partner\t0 used\t12 available"), "{text}");
-    assert!(text.contains("self-service\t0 used\t2100 available"), "one employee and two packs: {text}");
+    assert!(
+        text.contains("self-service\t0 used\t2100 available"),
+        "one employee and two packs: {text}"
+    );
     let bad = portico(&url, &["tenant", "licenses", "acme", "--customer", "lots"]);
     assert!(!bad.status.success());
-    assert!(stderr(&bad).contains("--customer takes a number"), "{}", stderr(&bad));
+    assert!(
+        stderr(&bad).contains("--customer takes a number"),
+        "{}",
+        stderr(&bad)
+    );
     let usage = portico(&url, &["tenant", "usage", "acme", "--json"]);
     assert!(usage.status.success(), "{}", stderr(&usage));
     let usage: serde_json::Value = serde_json::from_str(&stdout(&usage)).unwrap();
     assert_eq!(usage["licenses"]["purchased"]["partner"], 12);
     assert_eq!(usage["api_calls"].as_array().unwrap().len(), 7);
     assert_eq!(usage["storage_bytes"], 0);
-    assert!(!portico(&url, &["tenant", "usage", "ghost"]).status.success());
+    assert!(
+        !portico(&url, &["tenant", "usage", "ghost"])
+            .status
+            .success()
+    );
 }
 
 #[tokio::test]

@@ -435,10 +435,26 @@ async fn the_operator_api_reports_each_tenants_usage_to_the_token_holder() {
     assert_eq!(all["data"][0]["slug"], "acme");
     // A wrong or missing token, an unknown tenant, and a tenant's host get nothing.
     for (url, token, expected) in [
-        (format!("{platform}/operator/v1/usage"), Some("guess"), StatusCode::UNAUTHORIZED),
-        (format!("{platform}/operator/v1/usage"), None, StatusCode::UNAUTHORIZED),
-        (format!("{platform}/operator/v1/tenants/ghost/usage"), Some("operator secret 1"), StatusCode::NOT_FOUND),
-        (format!("{}/operator/v1/usage", desk.tenant.origin), Some("operator secret 1"), StatusCode::NOT_FOUND),
+        (
+            format!("{platform}/operator/v1/usage"),
+            Some("guess"),
+            StatusCode::UNAUTHORIZED,
+        ),
+        (
+            format!("{platform}/operator/v1/usage"),
+            None,
+            StatusCode::UNAUTHORIZED,
+        ),
+        (
+            format!("{platform}/operator/v1/tenants/ghost/usage"),
+            Some("operator secret 1"),
+            StatusCode::NOT_FOUND,
+        ),
+        (
+            format!("{}/operator/v1/usage", desk.tenant.origin),
+            Some("operator secret 1"),
+            StatusCode::NOT_FOUND,
+        ),
     ] {
         let mut request = Browser::stateless(&platform).client.get(&url);
         if let Some(token) = token {

@@ -299,7 +299,7 @@ pub async fn api_limit(State(app): State<Arc<App>>, req: Request, next: Next) ->
         .and_then(|i| i.0.as_ref())
         .filter(|who| who.actor.kind == crate::users::UserKind::External)
         .map(|who| (who.actor.tenant.clone(), who.actor.user));
-    let Some((tenant, user)) = caller.filter(|_| counted) else {
+    let Some((tenant, user)) = caller.filter(|_| counted && app.config.api_limit) else {
         return next.run(req).await;
     };
     let verdict = match crate::api_limit::count(&app, &tenant, user).await {

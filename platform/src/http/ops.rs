@@ -29,32 +29,31 @@ pub fn routes() -> Router<Arc<App>> {
         .route("/operator/v1/tenants/{slug}/usage", get(tenant_usage))
 }
 
-/// Whether the request carries the operator token (`Authorization: Bearer ...`); without a
-/// configured token the operator API does not exist.
-fn operator(app: &App, headers: &HeaderMap) -> Result<(), Response> {
+/// The refusal of a request without the operator token (`Authorization: Bearer ...`); without
+/// a configured token the operator API does not exist.
+fn refuse_non_operator(app: &App, headers: &HeaderMap) -> Option<Response> {
     let Some(token) = &app.config.operator_token else {
-        return Err(StatusCode::NOT_FOUND.into_response());
+        return Some(StatusCode::NOT_FOUND.into_response());
     };
     let presented = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
         .unwrap_or_default();
-    if secret::same(&secret::digest(presented), &secret::digest(token.expose())) {
-        Ok(())
-    } else {
-        Err(ApiError::new(
+    let holder = secret::same(&secret::digest(presented), &secret::digest(token.expose()));
+    (!holder).then(|| {
+        ApiError::new(
             StatusCode::UNAUTHORIZED,
             "unauthenticated",
             "The operator API needs the operator token (Authorization: Bearer ...).",
         )
-        .into_response())
-    }
+        .into_response()
+    })
 }
 
 /// Every tenant's configurations, licenses, API calls of the last days and storage.
 async fn all_usage(State(app): State<Arc<App>>, headers: HeaderMap) -> Response {
-    if let Err(refused) = operator(&app, &headers) {
+    if let Some(refused) = refuse_non_operator(&app, &headers) {
         return refused;
     }
     match crate::usage::all(&app).await {
@@ -69,7 +68,7 @@ async fn tenant_usage(
     headers: HeaderMap,
     Path(slug): Path<String>,
 ) -> Response {
-    if let Err(refused) = operator(&app, &headers) {
+    if let Some(refused) = refuse_non_operator(&app, &headers) {
         return refused;
     }
     let outcome = async {
