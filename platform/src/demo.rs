@@ -143,6 +143,8 @@ pub async fn ensure(app: &App) -> anyhow::Result<Demo> {
         .await?;
     }
     let second = ensure_second(app).await?;
+    // The work the sample data queued (partners' figures) is done before anyone signs in.
+    crate::jobs::run_due(app).await?;
     Ok(Demo {
         tenant,
         second,

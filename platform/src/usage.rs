@@ -87,22 +87,31 @@ pub async fn all(app: &App) -> Result<Vec<TenantUsage>> {
     Ok(usage)
 }
 
-/// Sets the Prometheus gauges of one tenant's usage.
-fn publish(usage: &TenantUsage) {
-    let tenant = usage.slug.clone();
-    for license in &usage.licenses.licenses {
-        let labels = [
-            ("tenant", tenant.clone()),
-            ("configuration", license.configuration.as_str().to_owned()),
-        ];
-        metrics::gauge!("portico_licenses_used", &labels).set(license.used as f64);
-        if let Some(available) = license.available {
-            metrics::gauge!("portico_licenses_available", &labels).set(available as f64);
-        }
+/// Sets the Prometheus gauges: the installation's totals (never per tenant: the metrics
+/// endpoint must not enumerate tenants; per tenant, ask the operator API).
+fn publish(usage: &[TenantUsage]) {
+    let mut used = std::collections::BTreeMap::<&str, u64>::new();
+    let mut available = std::collections::BTreeMap::<&str, u64>::new();
+    for license in usage.iter().flat_map(|u| &u.licenses.licenses) {
+        let configuration = license.configuration.as_str();
+        *used.entry(configuration).or_default() += license.used;
+        *available.entry(configuration).or_default() += license.available.unwrap_or(0);
     }
-    let today = usage.api_calls.last().map_or(0, |d| d.calls);
-    metrics::gauge!("portico_api_calls_today", "tenant" => tenant.clone()).set(today as f64);
-    metrics::gauge!("portico_storage_bytes", "tenant" => tenant).set(usage.storage_bytes as f64);
+    for (configuration, n) in used {
+        metrics::gauge!("portico_licenses_used", "configuration" => configuration).set(n as f64);
+    }
+    for (configuration, n) in available {
+        metrics::gauge!("portico_licenses_available", "configuration" => configuration)
+            .set(n as f64);
+    }
+    let today: u64 = usage
+        .iter()
+        .map(|u| u.api_calls.last().map_or(0, |d| d.calls))
+        .sum();
+    metrics::gauge!("portico_api_calls_today").set(today as f64);
+    let bytes: u64 = usage.iter().map(|u| u.storage_bytes).sum();
+    metrics::gauge!("portico_storage_bytes").set(bytes as f64);
+    metrics::gauge!("portico_tenants").set(usage.len() as f64);
 }
 
 /// How often the gauges are brought up to date (each pass reads every tenant).
@@ -115,7 +124,7 @@ pub async fn keep_publishing(app: Arc<App>) {
     loop {
         every.tick().await;
         match all(&app).await {
-            Ok(usage) => usage.iter().for_each(publish),
+            Ok(usage) => publish(&usage),
             Err(error) => tracing::warn!(%error, "usage gauges not refreshed"),
         }
     }

@@ -1040,6 +1040,7 @@ async fn axe_finds_nothing_serious_in_light_or_dark_colours() {
         "/console/cases".to_owned(),
         format!("/console/cases/{case_id}"),
         "/console/users".to_owned(),
+        "/console/licenses".to_owned(),
         "/console/records".to_owned(),
         "/console/records/contact".to_owned(),
         "/console/notifications".to_owned(),

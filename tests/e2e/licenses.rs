@@ -433,6 +433,23 @@ async fn the_operator_api_reports_each_tenants_usage_to_the_token_holder() {
         .await
         .unwrap();
     assert_eq!(all["data"][0]["slug"], "acme");
+    // Prometheus has the installation's totals, never a tenant's name.
+    let metrics = client
+        .get(format!("{platform}/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    for name in [
+        "portico_api_calls_total",
+        "portico_tenants",
+        "portico_storage_bytes",
+    ] {
+        assert!(metrics.contains(name), "{name} in {metrics}");
+    }
+    assert!(!metrics.contains("acme"));
     // A wrong or missing token, an unknown tenant, and a tenant's host get nothing.
     for (url, token, expected) in [
         (

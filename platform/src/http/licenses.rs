@@ -242,7 +242,8 @@ async fn api_move(
 struct ApiLimitBody {
     /// API calls a day each portal user may make (1 to the operator's ceiling).
     #[schema(minimum = 1)]
-    api_calls_a_day: u64,
+    #[serde(deserialize_with = "crate::auth::security::whole_number")]
+    api_calls_a_day: u32,
 }
 
 #[utoipa::path(
@@ -262,6 +263,7 @@ async fn api_set_api_limit(
     ApiUser(who): ApiUser,
     ApiJson(body): ApiJson<ApiLimitBody>,
 ) -> Result<Json<Value>, ApiError> {
-    let calls = licenses::set_api_calls_a_day(&app, &who.actor, body.api_calls_a_day).await?;
+    let calls =
+        licenses::set_api_calls_a_day(&app, &who.actor, u64::from(body.api_calls_a_day)).await?;
     Ok(Json(json!({ "api_calls_a_day": calls })))
 }
