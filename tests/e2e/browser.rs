@@ -1812,3 +1812,106 @@ async fn an_agent_assigns_a_case_by_typing_a_colleagues_name() {
     browser.close().await.unwrap();
     outcome
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_administrator_told_no_license_is_free_moves_a_user_and_adds_the_new_one() {
+    let driver = ChromeDriver::start();
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let desk = Desk::open(&app, "acme").await;
+    let tenant = portico::tenancy::find(&app.app, &portico_tenants::Slug::parse("acme").unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    let runs = [
+        portico_tenants::Configuration::SelfService,
+        portico_tenants::Configuration::Customer,
+    ];
+    portico::sections::installed::set_configurations(&app.app, tenant.id, &runs)
+        .await
+        .unwrap();
+    let one_seat = portico_tenants::licenses::Purchased {
+        customer: Some(1),
+        ..Default::default()
+    };
+    portico::licenses::set_purchased(&app.app, &tenant, one_seat)
+        .await
+        .unwrap();
+    let response = desk
+        .admin
+        .post_json(
+            "/api/v1/users",
+            &json!({ "login": "first@client.test", "full_name": "First Customer", "kind": "external", "license": "customer" }),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+
+    let browser = driver.browser().await;
+    let origin = desk.tenant.origin.clone();
+    let outcome = async {
+        sign_in_console(
+            &browser,
+            &origin,
+            &desk.tenant.admin.login,
+            &desk.tenant.admin.password,
+        )
+        .await;
+        let add_second = async || {
+            browser
+                .goto(&format!("{origin}/console/users"))
+                .await
+                .unwrap();
+            type_into(&browser, "input[name=login]", "second@client.test").await;
+            type_into(&browser, "input[name=full_name]", "Second Customer").await;
+            set_value(&browser, "select[name=license]", "customer").await;
+            click(&browser, "form[action='/console/users'] button.primary").await;
+        };
+        // The license is full: the form says so beside the license, keeping what was typed.
+        add_second().await;
+        wait_for_text(
+            &browser,
+            "All 1 licenses of the Customer portal are in use (1 held).",
+        )
+        .await;
+        let kept = wait_for(&browser, "input[name=login]")
+            .await
+            .prop("value")
+            .await
+            .unwrap();
+        assert_eq!(kept.as_deref(), Some("second@client.test"));
+        // The Licenses page shows who holds it; moving them frees it.
+        browser
+            .goto(&format!("{origin}/console/licenses?license=customer"))
+            .await
+            .unwrap();
+        wait_for_text(&browser, "First Customer").await;
+        set_value(
+            &browser,
+            "#license-holders select[name=license]",
+            "self-service",
+        )
+        .await;
+        click(&browser, "form[action='/console/licenses/move'] button").await;
+        wait_for_text(
+            &browser,
+            "First Customer now holds a license of the Self-service portal.",
+        )
+        .await;
+        add_second().await;
+        wait_for_text(&browser, "Second Customer").await;
+        let holders: serde_json::Value = desk
+            .admin
+            .get("/api/v1/licenses/customer/users")
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(
+            holders["data"][0]["login"], "second@client.test",
+            "{holders}"
+        );
+        assert_eq!(holders["count"]["records"], 1);
+    }
+    .await;
+    browser.close().await.unwrap();
+    outcome
+}

@@ -113,12 +113,17 @@ async fn move_user(
         licenses::move_user(&app, &who.actor, user, to).await
     }
     .await;
+    let to = parse_license(&form.license).map_or(String::new(), licenses::title);
     let back = match parse_license(&form.from_license) {
         Ok(license) => format!("/console/licenses?license={}", license.as_str()),
         Err(_) => "/console/licenses".to_owned(),
     };
     let done = outcome.as_ref().map_or(String::new(), |user| {
-        crate::tr!("licenses-moved", name = user.full_name.as_str())
+        crate::tr!(
+            "licenses-moved",
+            name = user.full_name.as_str(),
+            license = to.as_str()
+        )
     });
     flash::after(outcome, &back, &done)
 }
