@@ -3,8 +3,6 @@
 //! hand one out happens with the tenant's licenses locked, so concurrent activations never
 //! exceed what the tenant has.
 
-use std::collections::BTreeMap;
-
 use portico_tenants::{
     Configuration, Tenant,
     licenses::{self, LicenseRefusal, Purchased},
@@ -85,30 +83,18 @@ async fn lock(tx: &mut TenantTx) -> Result<Purchased> {
 }
 
 async fn read(app: &App, tx: &mut TenantTx, tenant: &Tenant) -> Result<Licenses> {
-    let purchased = match crate::store::settings::get(tx, PURCHASED).await? {
+    let purchased: Purchased = match crate::store::settings::get(tx, PURCHASED).await? {
         Some(value) => serde_json::from_str(&value).map_err(|e| Error::Internal(e.into()))?,
         None => Purchased::default(),
     };
     let runs = configurations(tx).await?;
     let (held, employees) = storage::license_use(tx).await?;
-    let mut licenses = summary(&runs, &held, employees, purchased);
     // As saved, not as this node's directory of tenants last saw it.
     let saved = portico_tenants::find_by_id(tx.conn(), tenant.id)
         .await
         .map_err(|e| Error::Internal(e.into()))?;
-    licenses.api_calls_a_day = saved.unwrap_or_else(|| tenant.clone()).api_calls_a_day();
-    licenses.api_calls_ceiling = app.config.api_calls_ceiling;
-    Ok(licenses)
-}
-
-fn summary(
-    runs: &[Configuration],
-    held: &BTreeMap<Configuration, u64>,
-    employees: u64,
-    purchased: Purchased,
-) -> Licenses {
     let used = |c: &Configuration| held.get(c).copied().unwrap_or_default();
-    Licenses {
+    Ok(Licenses {
         licenses: runs
             .iter()
             .map(|&configuration| LicenseUse {
@@ -127,9 +113,9 @@ fn summary(
             .filter(|(c, _)| !runs.contains(c))
             .map(|(_, n)| n)
             .sum(),
-        api_calls_a_day: 0,
-        api_calls_ceiling: 0,
-    }
+        api_calls_a_day: saved.as_ref().unwrap_or(tenant).api_calls_a_day(),
+        api_calls_ceiling: app.config.api_calls_ceiling,
+    })
 }
 
 /// The tenant's licenses, for those who manage portal users.

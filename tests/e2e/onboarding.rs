@@ -796,3 +796,82 @@ async fn registrants_of_an_organizations_domain_join_it_sqlite() {
 async fn registrants_of_an_organizations_domain_join_it_postgres() {
     registrants_of_an_organizations_domain_join_it(Backend::Postgres).await;
 }
+
+/// A registrant waits while the tenant has no license for them, and gets in with the same link
+/// once it has.
+async fn registration_takes_a_license(backend: Backend) {
+    let (smtp, app) = with_smtp(backend).await;
+    let tenant = app.tenant("acme").await;
+    let admin = tenant.admin_browser().await;
+    allow_registration(&admin, true).await;
+    let found = portico::tenancy::find(&app.app, &portico_tenants::Slug::parse("acme").unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    let customer_only = [portico_tenants::Configuration::Customer];
+    portico::sections::installed::set_configurations(&app.app, found.id, &customer_only)
+        .await
+        .unwrap();
+    let none = portico_tenants::licenses::Purchased {
+        customer: Some(0),
+        ..Default::default()
+    };
+    portico::licenses::set_purchased(&app.app, &found, none)
+        .await
+        .unwrap();
+    let browser = tenant.browser();
+    let (status, _) = register(
+        &browser,
+        &application("Zoe Quinn", "zoe@client.test", "zoe's password 1"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let link = confirmation_in(&nth_mail(&smtp, 1).await);
+    let token = link.split("token=").nth(1).unwrap().to_owned();
+    let refused = browser
+        .submit_form(&link, "/register/confirm", &[("token", &token)])
+        .await;
+    assert_eq!(refused.status(), StatusCode::CONFLICT);
+    let page = refused.text().await.unwrap();
+    assert!(
+        page.contains("cannot open new accounts at the moment"),
+        "{page}"
+    );
+    let zoe = Login::new("zoe@client.test", "zoe's password 1");
+    assert_ne!(
+        tenant.browser().sign_in_portal(&zoe).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    let one = portico_tenants::licenses::Purchased {
+        customer: Some(1),
+        ..Default::default()
+    };
+    portico::licenses::set_purchased(&app.app, &found, one)
+        .await
+        .unwrap();
+    let confirmed = browser
+        .submit_form(&link, "/register/confirm", &[("token", &token)])
+        .await;
+    assert_eq!(confirmed.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        tenant.browser().sign_in_portal(&zoe).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    let holders: Value = admin
+        .get("/api/v1/licenses/customer/users")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(holders["data"][0]["login"], "zoe@client.test", "{holders}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn registration_takes_a_license_sqlite() {
+    registration_takes_a_license(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn registration_takes_a_license_postgres() {
+    registration_takes_a_license(Backend::Postgres).await;
+}

@@ -127,3 +127,4 @@ auth-invitations-sent = { $count ->
 auth-invitation-not-sent = Nicht gesendet: { $reason }.
 auth-choose-at-least-one-user = wählen Sie mindestens einen Benutzer aus
 auth-invite-at-most = laden Sie höchstens { $max } Benutzer auf einmal ein
+auth-registration-no-license = Das Portal kann im Moment keine neuen Konten eröffnen. Ihr Bestätigungslink bleibt gültig, bis er abläuft: Versuchen Sie es später erneut oder wenden Sie sich an den Support des Unternehmens.

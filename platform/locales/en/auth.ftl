@@ -127,3 +127,4 @@ auth-invitations-sent = { $count ->
 auth-invitation-not-sent = Not sent: { $reason }.
 auth-choose-at-least-one-user = choose at least one user
 auth-invite-at-most = invite at most { $max } users at a time
+auth-registration-no-license = The portal cannot open new accounts at the moment. Your confirmation link keeps working until it expires: try again later, or contact the company's support.

@@ -313,7 +313,13 @@ pub async fn confirm(app: &App, tenant: &Arc<Tenant>, token: &str) -> Result<Use
     let license = runs
         .contains(&portico_tenants::Configuration::SelfService)
         .then_some(portico_tenants::Configuration::SelfService);
-    crate::licenses::grant_to(&mut tx, user.id, license).await?;
+    // None free: the registrant is told to come back (the link keeps working until it expires).
+    crate::licenses::grant_to(&mut tx, user.id, license)
+        .await
+        .map_err(|e| match e {
+            Error::Conflict(_) => Error::Conflict(crate::tr!("auth-registration-no-license")),
+            other => other,
+        })?;
     access::audit(
         app,
         &mut tx,
