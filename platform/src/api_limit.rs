@@ -1,9 +1,10 @@
 //! The daily API limit of portal users (DESIGN.md section 6). Each node counts calls in memory
 //! and adds its counts to `api_calls` in batches, about once a second, so a call costs no write.
 //! A node learns what the other nodes counted from each batch (the upsert returns the day's
-//! total) and, for a user it has not seen within [`FRESH`], by reading the total before the
-//! call: calls on several nodes at once may overshoot the limit by what the others counted in
-//! the last second, never more. Days are the tenant's (midnight in its time zone).
+//! total) and, for a user whose count it last learned over [`FRESH`] ago and who has no calls
+//! waiting to be written, by reading the total before the call: calls on several nodes at once
+//! may overshoot the limit by what the others counted in the last second or two, never more.
+//! Days are the tenant's (midnight in its time zone).
 
 use std::{
     collections::HashMap,
@@ -97,12 +98,14 @@ pub async fn count(app: &App, tenant: &Tenant, user: UserId) -> Result<Verdict> 
         user,
         day,
     };
-    let fresh = app
+    // Calls not written yet keep a count trusted: the batch that writes them learns the total
+    // (a read in between could find them written and count them twice).
+    let trusted = app
         .api_limit
         .lock()
         .get(&key)
-        .is_some_and(|c| c.synced.elapsed() < FRESH);
-    if !fresh {
+        .is_some_and(|c| c.pending > 0 || c.synced.elapsed() < FRESH);
+    if !trusted {
         let total = read_total(app, key).await?;
         let mut counts = app.api_limit.lock();
         let count = counts.entry(key).or_insert(Count {
