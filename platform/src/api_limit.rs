@@ -69,6 +69,13 @@ impl ApiLimit {
     }
 }
 
+/// Whether a call of the API at `path` counts: signing in and out, `/me` and the API document
+/// do not (the path may still carry its `/api/v1` prefix).
+pub fn counts(path: &str) -> bool {
+    let path = path.strip_prefix("/api/v1").unwrap_or(path);
+    !(path.starts_with("/auth/") || path == "/me" || path == "/openapi.json")
+}
+
 /// The tenant's day at `now`, and the seconds left in it.
 pub fn day_of(tenant: &Tenant, now: Timestamp) -> (NaiveDate, u64) {
     let zone: Tz = tenant
@@ -247,6 +254,25 @@ mod tests {
 
     fn at(text: &str) -> Timestamp {
         Timestamp(text.parse().unwrap())
+    }
+
+    #[test]
+    fn signing_in_and_the_document_do_not_count() {
+        for path in [
+            "/api/v1/auth/login",
+            "/auth/tokens",
+            "/me",
+            "/api/v1/openapi.json",
+        ] {
+            assert!(!counts(path), "{path}");
+        }
+        for path in [
+            "/api/v1/objects/case/records",
+            "/notifications/unread",
+            "/metoo",
+        ] {
+            assert!(counts(path), "{path}");
+        }
     }
 
     #[test]

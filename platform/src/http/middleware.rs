@@ -290,9 +290,7 @@ pub async fn record_metrics(req: Request, next: Next) -> Response {
 /// count starts again, as the IETF `RateLimit-Policy` and `RateLimit` fields. Signing in and
 /// out, `/me` and the API document do not count; employees are not limited here.
 pub async fn api_limit(State(app): State<Arc<App>>, req: Request, next: Next) -> Response {
-    let path = req.uri().path();
-    let path = path.strip_prefix("/api/v1").unwrap_or(path);
-    let counted = !(path.starts_with("/auth/") || path == "/me" || path == "/openapi.json");
+    let counted = crate::api_limit::counts(req.uri().path());
     let caller = req
         .extensions()
         .get::<Identity>()
