@@ -172,23 +172,6 @@ fn refusal(refused: LicenseRefusal, employees: u64, purchased: &Purchased) -> Er
     })
 }
 
-/// Whether the portal organization is a partner organization (under the Partners role).
-async fn partner_organization(tx: &mut TenantTx, organization: Option<RoleId>) -> Result<bool> {
-    let Some(organization) = organization else {
-        return Ok(false);
-    };
-    let found: Option<i64> = sqlx::query_scalar(
-        "SELECT 1 FROM roles o JOIN roles p ON p.tenant_id = o.tenant_id AND p.id = o.parent_id
-         WHERE o.tenant_id = $1 AND o.id = $2 AND p.system_code = $3",
-    )
-    .bind(tx.tenant_param())
-    .bind(organization)
-    .bind(access::model::system_roles::PARTNERS)
-    .fetch_optional(tx.conn())
-    .await?;
-    Ok(found.is_some())
-}
-
 /// Gives an external user (new, being reactivated, or moving) a license of `wanted`, or the one
 /// they would take by default, in the caller's transaction: refused, with the reason, when
 /// none is free. Call it before reactivating a user, so they do not count themselves.
@@ -201,9 +184,10 @@ pub(crate) async fn grant(
     let runs = configurations(tx).await?;
     let license = match wanted {
         Some(license) => license,
-        None => {
-            licenses::default_license(&runs, partner_organization(tx, user.organization).await?)
-        }
+        None => licenses::default_license(
+            &runs,
+            access::is_partner_organization(tx, user.organization).await?,
+        ),
     };
     let counted = user.deactivated_at.is_none() && user.license == Some(license);
     if !counted {

@@ -110,6 +110,16 @@ pub fn default_license(runs: &[Configuration], partner_member: bool) -> Configur
     .unwrap_or(Configuration::SelfService)
 }
 
+/// The license a person registering on the portal takes: the free self-service license, or the
+/// default where the tenant runs no self-service portal.
+pub fn registrant_license(runs: &[Configuration]) -> Configuration {
+    if runs.contains(&Configuration::SelfService) {
+        Configuration::SelfService
+    } else {
+        default_license(runs, false)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -167,5 +177,7 @@ mod tests {
         assert_eq!(default_license(&[Customer, Partner], false), Customer);
         assert_eq!(default_license(&[Customer], true), Customer);
         assert_eq!(default_license(&[Partner], false), Partner);
+        assert_eq!(registrant_license(&[Customer, SelfService]), SelfService);
+        assert_eq!(registrant_license(&[Customer, Partner]), Customer);
     }
 }

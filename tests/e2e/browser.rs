@@ -1910,6 +1910,30 @@ async fn an_administrator_told_no_license_is_free_moves_a_user_and_adds_the_new_
             "{holders}"
         );
         assert_eq!(holders["count"]["records"], 1);
+        // Moving someone into the full license, or a daily limit out of range, is refused on
+        // the page, and nothing changes.
+        browser
+            .goto(&format!("{origin}/console/licenses?license=self-service"))
+            .await
+            .unwrap();
+        wait_for_text(&browser, "First Customer").await;
+        click(&browser, "form[action='/console/licenses/move'] button").await;
+        wait_for_text(
+            &browser,
+            "All 1 licenses of the Customer portal are in use (1 held).",
+        )
+        .await;
+        set_value(&browser, "input[name=api_calls_a_day]", "0").await;
+        submit_unchecked(&browser, "input[name=api_calls_a_day]").await;
+        wait_for_text(&browser, "Choose a whole number from 1 to 100000.").await;
+        let licenses: serde_json::Value = desk
+            .admin
+            .get("/api/v1/licenses")
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(licenses["api_calls_a_day"], 1_000);
     }
     .await;
     browser.close().await.unwrap();

@@ -281,6 +281,27 @@ pub async fn direct_roles_of(
     Ok(by_user)
 }
 
+/// Whether the portal organization is a partner organization (below the Partner portal users
+/// role), as `tx` sees the role tree now (also within a change that just moved it).
+pub async fn is_partner_organization(
+    tx: &mut TenantTx,
+    organization: Option<RoleId>,
+) -> Result<bool> {
+    let Some(organization) = organization else {
+        return Ok(false);
+    };
+    let found: Option<i64> = sqlx::query_scalar(
+        "SELECT 1 FROM roles o JOIN roles p ON p.tenant_id = o.tenant_id AND p.id = o.parent_id
+         WHERE o.tenant_id = $1 AND o.id = $2 AND p.system_code = $3",
+    )
+    .bind(tx.tenant_param())
+    .bind(organization)
+    .bind(model::system_roles::PARTNERS)
+    .fetch_optional(tx.conn())
+    .await?;
+    Ok(found.is_some())
+}
+
 /// Records a change that affects access (users, memberships, organizations) in the audit log,
 /// inside the caller's transaction, and marks cached decisions stale.
 pub async fn audit(

@@ -307,12 +307,8 @@ pub async fn confirm(app: &App, tenant: &Arc<Tenant>, token: &str) -> Result<Use
     if let Some(org) = &joined {
         users::storage::set_organization(&mut tx, user.id, Some(org.id), false).await?;
     }
-    // A registrant takes a free self-service license (or the tenant's default, where it runs
-    // no self-service portal).
     let runs = crate::sections::installed::configurations(&mut tx).await?;
-    let license = runs
-        .contains(&portico_tenants::Configuration::SelfService)
-        .then_some(portico_tenants::Configuration::SelfService);
+    let license = Some(portico_tenants::licenses::registrant_license(&runs));
     // None free: the registrant is told to come back (the link keeps working until it expires).
     crate::licenses::grant_to(&mut tx, user.id, license)
         .await

@@ -15,6 +15,7 @@ use serde_json::{Value, json};
 
 use super::{
     PeopleQuery,
+    api::UsersQuery,
     error::{ApiError, PageError},
     extract::{ApiJson, ApiQuery, ApiUser, ConsoleUser, CsrfForm},
     flash::{self, Flash},
@@ -23,7 +24,7 @@ use super::{
 use crate::{
     app::App,
     licenses::{self, parse_license},
-    users::{UserId, UserQuery},
+    users::UserId,
 };
 
 pub fn console_routes() -> Router<Arc<App>> {
@@ -171,41 +172,23 @@ async fn api_licenses(
     Ok(Json(json!(licenses::overview(&app, &who.actor).await?)))
 }
 
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-struct HoldersApiQuery {
-    /// Part of a login or name, any case.
-    q: Option<String>,
-    /// The `next_cursor` of the previous page.
-    after: Option<String>,
-    /// Users on the page (at most 200; 50 unless given).
-    #[param(minimum = 1, maximum = 200)]
-    limit: Option<u32>,
-}
-
 #[utoipa::path(
     get,
     path = "/licenses/{license}/users",
     tag = "licenses",
     operation_id = "license_holders",
     summary = "The active portal users holding a license",
-    params(("license" = String, Path, description = "`self-service`, `customer` or `partner`"), HoldersApiQuery),
+    params(("license" = String, Path, description = "`self-service`, `customer` or `partner`"), UsersQuery),
     responses((status = 200, description = "A page of users, with `next_cursor` and `count`", body = Value))
 )]
 async fn api_holders(
     State(app): State<Arc<App>>,
     ApiUser(who): ApiUser,
     Path(license): Path<String>,
-    ApiQuery(query): ApiQuery<HoldersApiQuery>,
+    ApiQuery(query): ApiQuery<UsersQuery>,
 ) -> Result<Json<Value>, ApiError> {
     let license = parse_license(&license)?;
-    let query = UserQuery {
-        search: query.q,
-        after: query.after,
-        limit: query.limit,
-    };
-    let page = licenses::holders(&app, &who.actor, license, &query).await?;
+    let page = licenses::holders(&app, &who.actor, license, &query.into()).await?;
     Ok(Json(json!(page)))
 }
 

@@ -11,6 +11,8 @@ mod records;
 mod regional;
 mod users;
 
+pub(super) use users::UsersQuery;
+
 use std::sync::Arc;
 
 use axum::{Json, response::IntoResponse};

@@ -33,6 +33,16 @@ pub struct UsersQuery {
     limit: Option<u32>,
 }
 
+impl From<UsersQuery> for users::UserQuery {
+    fn from(query: UsersQuery) -> Self {
+        Self {
+            search: query.q,
+            after: query.after,
+            limit: query.limit,
+        }
+    }
+}
+
 #[utoipa::path(
     get,
     path = "/users",
@@ -47,16 +57,7 @@ pub async fn list(
     ApiUser(who): ApiUser,
     ApiQuery(query): ApiQuery<UsersQuery>,
 ) -> Result<Json<Value>, ApiError> {
-    let page = users::page(
-        &app,
-        &who.actor,
-        &users::UserQuery {
-            search: query.q,
-            after: query.after,
-            limit: query.limit,
-        },
-    )
-    .await?;
+    let page = users::page(&app, &who.actor, &query.into()).await?;
     Ok(Json(json!(page)))
 }
 
