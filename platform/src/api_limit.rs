@@ -249,6 +249,7 @@ mod tests {
             time_zone: zone.map(str::to_owned),
             branding: Default::default(),
             api_calls_a_day: None,
+            billing: Default::default(),
         }
     }
 

@@ -2,6 +2,7 @@
 //! they are active. Tenant rows are global (not tenant-scoped); everything a tenant owns lives in the
 //! platform's tenant-scoped tables and refers to [`TenantId`].
 
+pub mod billing;
 mod configuration;
 pub mod licenses;
 mod registry;
@@ -9,8 +10,8 @@ mod slug;
 
 pub use configuration::{Configuration, Limits, Refusal, limits_of};
 pub use registry::{
-    RegistryError, create, find_by_id, find_by_slug, list, set_api_calls_a_day, set_branding,
-    set_regional, set_status,
+    RegistryError, create, find_by_id, find_by_slug, list, set_api_calls_a_day, set_billing,
+    set_branding, set_regional, set_status,
 };
 pub use slug::{Slug, SlugError};
 
@@ -77,6 +78,8 @@ pub struct Tenant {
     pub branding: Branding,
     /// API calls a day each portal user may make, if the tenant chose (see [`Tenant::api_calls_a_day`]).
     pub api_calls_a_day: Option<u64>,
+    /// Its account with the payment provider (default: none, it never bought through billing).
+    pub billing: billing::Billing,
 }
 
 impl Tenant {

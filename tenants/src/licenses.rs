@@ -42,6 +42,15 @@ pub struct Purchased {
 }
 
 impl Purchased {
+    /// The same, with licenses not bought counted as none instead of unmetered (billing on).
+    pub fn metered(self) -> Self {
+        Self {
+            customer: Some(self.customer.unwrap_or(0)),
+            partner: Some(self.partner.unwrap_or(0)),
+            ..self
+        }
+    }
+
     /// The licenses of `configuration` a tenant with `active_employees` may hand out (`None`:
     /// as many as it likes).
     pub fn available(&self, configuration: Configuration, active_employees: u64) -> Option<u64> {

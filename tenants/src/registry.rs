@@ -20,7 +20,7 @@ pub enum RegistryError {
 /// The columns [`from_row`] reads.
 macro_rules! columns {
     () => {
-        "id, slug, name, status, created_at, language, time_zone, branding, api_calls_a_day"
+        "id, slug, name, status, created_at, language, time_zone, branding, api_calls_a_day, billing"
     };
 }
 
@@ -132,6 +132,10 @@ fn from_row(row: &AnyRow) -> Result<Tenant, RegistryError> {
             .try_get::<Option<i64>, _>("api_calls_a_day")?
             .map(|n| u64::try_from(n).map_err(|_| corrupt("api_calls_a_day")))
             .transpose()?,
+        billing: match row.try_get::<Option<String>, _>("billing")? {
+            Some(json) => serde_json::from_str(&json).map_err(|e| corrupt(&e.to_string()))?,
+            None => crate::billing::Billing::default(),
+        },
     })
 }
 
@@ -165,6 +169,21 @@ pub async fn set_api_calls_a_day(
         .map_err(|e| RegistryError::Corrupt(e.to_string()))?;
     sqlx::query("UPDATE tenants SET api_calls_a_day = $1 WHERE id = $2")
         .bind(calls)
+        .bind(id.get())
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Records what the payment provider last said of a tenant's account.
+pub async fn set_billing(
+    conn: &mut AnyConnection,
+    id: TenantId,
+    billing: &crate::billing::Billing,
+) -> Result<(), RegistryError> {
+    let json = serde_json::to_string(billing).map_err(|e| RegistryError::Corrupt(e.to_string()))?;
+    sqlx::query("UPDATE tenants SET billing = $1 WHERE id = $2")
+        .bind(json)
         .bind(id.get())
         .execute(conn)
         .await?;

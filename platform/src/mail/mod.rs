@@ -630,6 +630,7 @@ mod tests {
             time_zone: None,
             branding: Branding::default(),
             api_calls_a_day: None,
+            billing: Default::default(),
         };
         let plain = with_brand_header("<p>Hi</p>", &tenant, "https://acme.example");
         assert!(
