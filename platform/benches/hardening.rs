@@ -493,6 +493,8 @@ async fn slow_connections(server: &Server) {
 }
 
 fn main() {
+    // reqwest's TLS comes without a default provider (the Stripe client brings its own).
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

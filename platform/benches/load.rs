@@ -722,6 +722,8 @@ fn pgbench(name: &str, statement: &str, clients: usize, seconds: u64) -> Option<
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
+    // reqwest's TLS comes without a default provider (the Stripe client brings its own).
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let options = options();
     let mut rows = Vec::new();
     for kind in options.databases.clone() {

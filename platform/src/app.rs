@@ -26,6 +26,8 @@ pub struct App {
     pub access: AccessCache,
     /// Where e-mail is delivered, if anywhere.
     pub mail: Option<Arc<dyn mail::worker::Transport>>,
+    /// Stripe, when billing is on.
+    pub stripe: Option<crate::billing::stripe::Stripe>,
     /// Where attachments' bytes are kept.
     pub files: Arc<dyn object_store::ObjectStore>,
     /// Tenants' catalogs with their installed sections.
@@ -78,6 +80,12 @@ impl App {
             None => None,
         };
         let files = crate::files::local_store(&config.data_dir)?;
+        let stripe = config
+            .stripe
+            .clone()
+            .map(crate::billing::stripe::Stripe::new)
+            .transpose()
+            .context("cannot set up the Stripe client")?;
         let passwords = crate::auth::passwords::Hasher::start()
             .context("cannot start the password hashing threads")?;
         let catalog = Arc::new(sections::built_in_catalog());
@@ -87,6 +95,7 @@ impl App {
             db,
             clock,
             mail,
+            stripe,
             files,
             catalog,
             access: AccessCache::default(),

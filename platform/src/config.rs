@@ -34,7 +34,47 @@ pub struct Config {
     /// meters nothing may turn it off).
     pub api_limit: bool,
     /// The bearer token of the operator API (none: the operator API is off).
-    pub operator_token: Option<SecretUrl>,
+    pub operator_token: Option<Secret>,
+    /// Billing through Stripe (none: licenses are set by the operator).
+    pub stripe: Option<StripeConfig>,
+}
+
+/// How Portico bills tenants through Stripe.
+#[derive(Debug, Clone)]
+pub struct StripeConfig {
+    /// The secret API key (`sk_...`).
+    pub secret_key: Secret,
+    /// The signing secret of the webhook endpoint (`whsec_...`).
+    pub webhook_secret: Secret,
+    /// Where the Stripe API answers (another address only for a Stripe-compatible test server).
+    pub api_base: String,
+    /// The per-seat, per-year prices (or plans) of customer and partner licenses, and of a pack
+    /// of self-service licenses.
+    pub price_customer: String,
+    pub price_partner: String,
+    pub price_self_service_pack: String,
+    /// How long a tenant whose payment failed keeps activating users.
+    pub grace: chrono::Duration,
+}
+
+/// A secret (a key, a token); its `Debug` shows none of it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(secret: impl Into<String>) -> Self {
+        Self(secret.into())
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("\"***\"")
+    }
 }
 
 /// A URL that may hold a password; its `Debug` hides it.
@@ -127,6 +167,13 @@ struct FileConfig {
     api_calls_ceiling: Option<u64>,
     api_limit: Option<bool>,
     operator_token: Option<String>,
+    stripe_secret_key: Option<String>,
+    stripe_webhook_secret: Option<String>,
+    stripe_api_base: Option<String>,
+    stripe_price_customer: Option<String>,
+    stripe_price_partner: Option<String>,
+    stripe_price_self_service_pack: Option<String>,
+    billing_grace_days: Option<u64>,
     max_connections: Option<u64>,
     max_connections_per_client: Option<u64>,
     header_timeout_secs: Option<u64>,
@@ -296,6 +343,54 @@ impl Config {
                 ));
             }
         };
+        let stripe = match pick("PORTICO_STRIPE_SECRET_KEY", file.stripe_secret_key)
+            .filter(|k| !k.is_empty())
+        {
+            None => None,
+            Some(secret_key) => {
+                let required = |setting: &str, value: Option<String>| {
+                    value.filter(|v| !v.trim().is_empty()).ok_or_else(|| {
+                        invalid(setting, "needed when PORTICO_STRIPE_SECRET_KEY is set")
+                    })
+                };
+                let grace_days = positive(
+                    "PORTICO_BILLING_GRACE_DAYS",
+                    env("PORTICO_BILLING_GRACE_DAYS"),
+                    file.billing_grace_days,
+                    14,
+                )?;
+                if grace_days > 365 {
+                    return Err(invalid("PORTICO_BILLING_GRACE_DAYS", "at most 365 days"));
+                }
+                Some(StripeConfig {
+                    secret_key: Secret(secret_key),
+                    webhook_secret: Secret(required(
+                        "PORTICO_STRIPE_WEBHOOK_SECRET",
+                        pick("PORTICO_STRIPE_WEBHOOK_SECRET", file.stripe_webhook_secret),
+                    )?),
+                    api_base: pick("PORTICO_STRIPE_API_BASE", file.stripe_api_base)
+                        .unwrap_or_else(|| "https://api.stripe.com".to_owned())
+                        .trim_end_matches('/')
+                        .to_owned(),
+                    price_customer: required(
+                        "PORTICO_STRIPE_PRICE_CUSTOMER",
+                        pick("PORTICO_STRIPE_PRICE_CUSTOMER", file.stripe_price_customer),
+                    )?,
+                    price_partner: required(
+                        "PORTICO_STRIPE_PRICE_PARTNER",
+                        pick("PORTICO_STRIPE_PRICE_PARTNER", file.stripe_price_partner),
+                    )?,
+                    price_self_service_pack: required(
+                        "PORTICO_STRIPE_PRICE_SELF_SERVICE_PACK",
+                        pick(
+                            "PORTICO_STRIPE_PRICE_SELF_SERVICE_PACK",
+                            file.stripe_price_self_service_pack,
+                        ),
+                    )?,
+                    grace: chrono::Duration::days(i64::try_from(grace_days).unwrap_or(365)),
+                })
+            }
+        };
         Ok(Self {
             database_url: DatabaseUrl(database_url),
             database_max_connections,
@@ -315,7 +410,8 @@ impl Config {
             api_limit,
             operator_token: pick("PORTICO_OPERATOR_TOKEN", file.operator_token)
                 .filter(|t| !t.is_empty())
-                .map(SecretUrl),
+                .map(Secret),
+            stripe,
         })
     }
 
@@ -450,6 +546,32 @@ mod tests {
         assert_eq!(err.setting, "--config");
         assert!(err.problem.contains("lisen"), "{}", err.problem);
         std::fs::remove_file(path).unwrap();
+    }
+
+    #[test]
+    fn billing_needs_its_prices_and_keeps_its_keys_out_of_debug_output() {
+        let err = load(&[("PORTICO_STRIPE_SECRET_KEY", "sk_live_abc")]).unwrap_err();
+        assert_eq!(err.setting, "PORTICO_STRIPE_WEBHOOK_SECRET");
+        let config = load(&[
+            ("PORTICO_STRIPE_SECRET_KEY", "sk_live_abc"),
+            ("PORTICO_STRIPE_WEBHOOK_SECRET", "whsec_def"),
+            ("PORTICO_STRIPE_PRICE_CUSTOMER", "price_c"),
+            ("PORTICO_STRIPE_PRICE_PARTNER", "price_p"),
+            ("PORTICO_STRIPE_PRICE_SELF_SERVICE_PACK", "price_s"),
+            ("PORTICO_OPERATOR_TOKEN", "operator-ghi"),
+        ])
+        .unwrap();
+        let stripe = config.stripe.as_ref().unwrap();
+        assert_eq!(stripe.grace, chrono::Duration::days(14));
+        assert_eq!(stripe.api_base, "https://api.stripe.com");
+        let shown = format!("{config:?}");
+        for secret in ["sk_live_abc", "whsec_def", "operator-ghi"] {
+            assert!(!shown.contains(secret), "{shown}");
+        }
+        assert!(
+            load(&[("PORTICO_BILLING_GRACE_DAYS", "400")]).is_ok(),
+            "read only with billing on"
+        );
     }
 
     #[test]

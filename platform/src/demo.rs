@@ -166,7 +166,7 @@ async fn license_demo_users(app: &App, tenant: &Tenant) -> anyhow::Result<()> {
     let mut tx = app.db.begin(tenant.id, Access::Write).await?;
     for login in [CUSTOMER.0, APPROVER.0] {
         if let Some((user, _)) = users::storage::find_active_by_login(&mut tx, login).await? {
-            crate::licenses::grant(&mut tx, &user, Some(Configuration::Customer)).await?;
+            crate::licenses::grant(app, &mut tx, &user, Some(Configuration::Customer)).await?;
         }
     }
     tx.commit().await?;
@@ -200,7 +200,7 @@ async fn ensure_second(app: &App) -> anyhow::Result<Tenant> {
         UserKind::External,
     )
     .await?;
-    crate::licenses::grant(&mut tx, &customer, None).await?;
+    crate::licenses::grant(app, &mut tx, &customer, None).await?;
     tx.commit().await?;
     let admin_actor = || async {
         let tenant = fresh_tenant(app, &slug).await?;
@@ -821,7 +821,7 @@ async fn seed_partners(app: &App, tenant: &Tenant) -> anyhow::Result<()> {
     let mut tx = app.db.begin(tenant.id, Access::Write).await?;
     if let Some((partner, _)) = users::storage::find_active_by_login(&mut tx, PARTNER.0).await? {
         users::storage::set_organization(&mut tx, partner.id, Some(organization), true).await?;
-        crate::licenses::grant_to(&mut tx, partner.id, Some(Configuration::Partner)).await?;
+        crate::licenses::grant_to(app, &mut tx, partner.id, Some(Configuration::Partner)).await?;
     }
     tx.commit().await?;
     let admin = actor_of(app, tenant, ADMIN.0).await?;

@@ -6,6 +6,7 @@ pub mod allocator;
 pub mod api_limit;
 pub mod app;
 pub mod auth;
+pub mod billing;
 pub mod branding;
 pub mod charts;
 pub mod cli;

@@ -51,6 +51,8 @@ pub struct Licenses {
     /// API calls a day each portal user may make, and the most the operator allows.
     pub api_calls_a_day: u64,
     pub api_calls_ceiling: u64,
+    /// The subscription's state, when billing is on.
+    pub billing: Option<crate::billing::BillingView>,
 }
 
 /// The configuration's name as people read it.
@@ -68,9 +70,19 @@ pub fn parse_license(text: &str) -> Result<Configuration> {
         .ok_or_else(|| Error::invalid_field("license", crate::tr!("licenses-unknown")))
 }
 
+/// What the tenant bought as stored: with billing on, a license it never bought is none, not
+/// unmetered.
+fn bought(app: &App, stored: Purchased) -> Purchased {
+    if app.stripe.is_some() {
+        stored.metered()
+    } else {
+        stored
+    }
+}
+
 /// Locks the tenant's licenses until `tx` ends and reads what it bought. (An upsert that changes
 /// nothing still locks its row on PostgreSQL; SQLite's writer holds the whole database.)
-async fn lock(tx: &mut TenantTx) -> Result<Purchased> {
+async fn lock(app: &App, tx: &mut TenantTx) -> Result<Purchased> {
     let value: String = sqlx::query_scalar(
         "INSERT INTO settings (tenant_id, key, value) VALUES ($1, $2, '{}')
          ON CONFLICT (tenant_id, key) DO UPDATE SET value = settings.value RETURNING value",
@@ -79,7 +91,8 @@ async fn lock(tx: &mut TenantTx) -> Result<Purchased> {
     .bind(PURCHASED)
     .fetch_one(tx.conn())
     .await?;
-    serde_json::from_str(&value).map_err(|e| Error::Internal(e.into()))
+    let stored = serde_json::from_str(&value).map_err(|e| Error::Internal(e.into()))?;
+    Ok(bought(app, stored))
 }
 
 async fn read(app: &App, tx: &mut TenantTx, tenant: &Tenant) -> Result<Licenses> {
@@ -87,6 +100,7 @@ async fn read(app: &App, tx: &mut TenantTx, tenant: &Tenant) -> Result<Licenses>
         Some(value) => serde_json::from_str(&value).map_err(|e| Error::Internal(e.into()))?,
         None => Purchased::default(),
     };
+    let purchased = bought(app, purchased);
     let runs = configurations(tx).await?;
     let (held, employees) = storage::license_use(tx).await?;
     // As saved, not as this node's directory of tenants last saw it.
@@ -115,6 +129,7 @@ async fn read(app: &App, tx: &mut TenantTx, tenant: &Tenant) -> Result<Licenses>
             .sum(),
         api_calls_a_day: saved.as_ref().unwrap_or(tenant).api_calls_a_day(),
         api_calls_ceiling: app.config.api_calls_ceiling,
+        billing: crate::billing::view(app, saved.as_ref().unwrap_or(tenant)),
     })
 }
 
@@ -176,11 +191,12 @@ fn refusal(refused: LicenseRefusal, employees: u64, purchased: &Purchased) -> Er
 /// they would take by default, in the caller's transaction: refused, with the reason, when
 /// none is free. Call it before reactivating a user, so they do not count themselves.
 pub(crate) async fn grant(
+    app: &App,
     tx: &mut TenantTx,
     user: &User,
     wanted: Option<Configuration>,
 ) -> Result<Configuration> {
-    let purchased = lock(tx).await?;
+    let purchased = lock(app, tx).await?;
     let runs = configurations(tx).await?;
     let license = match wanted {
         Some(license) => license,
@@ -190,6 +206,10 @@ pub(crate) async fn grant(
         ),
     };
     let counted = user.deactivated_at.is_none() && user.license == Some(license);
+    let activation = user.deactivated_at.is_some() || user.license.is_none();
+    if activation {
+        crate::billing::check_activation(app, tx).await?;
+    }
     if !counted {
         let (held, employees) = storage::license_use(tx).await?;
         let used = held.get(&license).copied().unwrap_or_default();
@@ -208,6 +228,7 @@ pub(crate) async fn grant(
 
 /// [`grant`] for a user known by id.
 pub(crate) async fn grant_to(
+    app: &App,
     tx: &mut TenantTx,
     user: UserId,
     wanted: Option<Configuration>,
@@ -215,14 +236,18 @@ pub(crate) async fn grant_to(
     let user = storage::find(tx, user)
         .await?
         .ok_or(Error::NotFound("user"))?;
-    grant(tx, &user, wanted).await
+    grant(app, tx, &user, wanted).await
 }
 
 /// Moves the active members of a portal organization to the license they now take by default
 /// (the partner license when it became a partner organization, back when it stopped being one).
-pub(crate) async fn follow_organization(tx: &mut TenantTx, organization: RoleId) -> Result<()> {
+pub(crate) async fn follow_organization(
+    app: &App,
+    tx: &mut TenantTx,
+    organization: RoleId,
+) -> Result<()> {
     for member in storage::active_members_of(tx, organization).await? {
-        grant_to(tx, member, None).await?;
+        grant_to(app, tx, member, None).await?;
     }
     Ok(())
 }
@@ -230,7 +255,7 @@ pub(crate) async fn follow_organization(tx: &mut TenantTx, organization: RoleId)
 /// Moves the holders of licenses of configurations the tenant no longer runs to the license they
 /// now take by default, as far as licenses are free; the others keep theirs (the Licenses page
 /// counts them) until an administrator moves them.
-pub(crate) async fn rehome(tx: &mut TenantTx) -> Result<()> {
+pub(crate) async fn rehome(app: &App, tx: &mut TenantTx) -> Result<()> {
     let runs = configurations(tx).await?;
     let names: Vec<&str> = runs.iter().map(|c| c.as_str()).collect();
     let (open, values, close) = tx.dialect().one_of(&names);
@@ -243,7 +268,7 @@ pub(crate) async fn rehome(tx: &mut TenantTx) -> Result<()> {
     .fetch_all(tx.conn())
     .await?;
     for user in stranded {
-        match grant_to(tx, user, None).await {
+        match grant_to(app, tx, user, None).await {
             Ok(_) | Err(Error::Conflict(_)) => {}
             Err(other) => return Err(other),
         }
@@ -259,7 +284,7 @@ pub async fn move_user(app: &App, actor: &Actor, id: UserId, to: Configuration) 
         .await?
         .filter(|u| u.kind == UserKind::External)
         .ok_or(Error::NotFound("user"))?;
-    grant(&mut tx, &user, Some(to)).await?;
+    grant(app, &mut tx, &user, Some(to)).await?;
     access::audit(
         app,
         &mut tx,
@@ -280,10 +305,11 @@ pub async fn move_user(app: &App, actor: &Actor, id: UserId, to: Configuration) 
 /// Sets what a tenant bought (the operator's command while billing is off, billing when it is
 /// on). Fewer than are held blocks new activations; nobody loses theirs.
 pub async fn set_purchased(app: &App, tenant: &Tenant, purchased: Purchased) -> Result<Licenses> {
+    if app.stripe.is_some() {
+        return Err(Error::Conflict(crate::tr!("licenses-billing-on")));
+    }
     let mut tx = app.db.begin(tenant.id, Access::Write).await?;
-    let before = lock(&mut tx).await?;
-    let value = serde_json::to_string(&purchased).map_err(|e| Error::Internal(e.into()))?;
-    crate::store::settings::put(&mut tx, PURCHASED, &value).await?;
+    let before = store_purchased(app, &mut tx, purchased).await?;
     access::audit_platform(
         app,
         &mut tx,
@@ -296,6 +322,18 @@ pub async fn set_purchased(app: &App, tenant: &Tenant, purchased: Purchased) -> 
     let licenses = read(app, &mut tx, tenant).await?;
     tx.commit().await?;
     Ok(licenses)
+}
+
+/// Stores what the tenant has bought, in the caller's transaction; answers what it had.
+pub(crate) async fn store_purchased(
+    app: &App,
+    tx: &mut TenantTx,
+    purchased: Purchased,
+) -> Result<Purchased> {
+    let before = lock(app, tx).await?;
+    let value = serde_json::to_string(&purchased).map_err(|e| Error::Internal(e.into()))?;
+    crate::store::settings::put(tx, PURCHASED, &value).await?;
+    Ok(before)
 }
 
 /// The tenant's licenses as the operator sees them.

@@ -598,7 +598,7 @@ pub async fn add_members_by_email(
             users::insert_with_setup_link(app, &mut tx, &actor.tenant.slug, new).await?;
         users::storage::set_contact(&mut tx, created.user.id, &contact).await?;
         users::storage::set_organization(&mut tx, created.user.id, Some(id), false).await?;
-        crate::licenses::grant_to(&mut tx, created.user.id, None).await?;
+        crate::licenses::grant_to(app, &mut tx, created.user.id, None).await?;
         for role in roles {
             access::config::add_member_unchecked(&mut tx, *role, created.user.id).await?;
         }
@@ -703,7 +703,7 @@ pub async fn add_members_from_contacts(
         .await?;
         users::storage::set_contact(&mut tx, user.user.id, contact).await?;
         users::storage::set_organization(&mut tx, user.user.id, Some(id), false).await?;
-        crate::licenses::grant_to(&mut tx, user.user.id, None).await?;
+        crate::licenses::grant_to(app, &mut tx, user.user.id, None).await?;
         users::invite(app, &mut tx, &actor.tenant, &mut user).await?;
         created.push(user);
     }

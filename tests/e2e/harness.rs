@@ -515,7 +515,14 @@ impl Resolve for Loopback {
 
 static NO_COOKIES: LazyLock<Client> = LazyLock::new(|| client(None));
 
+/// Gives rustls its cryptography (ring, as the server uses) before any client is built: the
+/// platform's Stripe client brings reqwest's TLS without a default provider.
+pub fn ensure_crypto() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
 fn client(jar: Option<Arc<Jar>>) -> Client {
+    ensure_crypto();
     let builder = Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .dns_resolver(Arc::new(Loopback));

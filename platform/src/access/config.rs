@@ -594,7 +594,7 @@ pub(crate) async fn place_organization(
     })?;
     storage::set_role_parent(tx, organization.id, wanted.id).await?;
     // Members of partner organizations hold partner licenses.
-    crate::licenses::follow_organization(tx, organization.id).await?;
+    crate::licenses::follow_organization(app, tx, organization.id).await?;
     super::audit(
         app,
         tx,

@@ -51,6 +51,8 @@ pub enum Credential {
 pub struct Authenticated {
     pub actor: Actor,
     pub credential: Credential,
+    /// What the tenant's subscription lets its people do (see `billing`).
+    pub standing: portico_tenants::billing::Standing,
 }
 
 /// A fresh token for a form shown before sign-in (double-submit CSRF protection).
@@ -216,6 +218,7 @@ pub async fn from_session(
     }
     Ok(Some(Authenticated {
         actor,
+        standing: crate::billing::standing(app, tenant),
         credential: Credential::Session {
             token_hash: session.token_hash,
             csrf_token: session.csrf_token,
@@ -248,6 +251,7 @@ pub async fn from_api_token(
     }
     Ok(Some(Authenticated {
         actor,
+        standing: crate::billing::standing(app, tenant),
         credential: Credential::ApiToken(found.token),
     }))
 }

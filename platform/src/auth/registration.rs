@@ -310,7 +310,7 @@ pub async fn confirm(app: &App, tenant: &Arc<Tenant>, token: &str) -> Result<Use
     let runs = crate::sections::installed::configurations(&mut tx).await?;
     let license = Some(portico_tenants::licenses::registrant_license(&runs));
     // None free: the registrant is told to come back (the link keeps working until it expires).
-    crate::licenses::grant_to(&mut tx, user.id, license)
+    crate::licenses::grant_to(app, &mut tx, user.id, license)
         .await
         .map_err(|e| match e {
             Error::Conflict(_) => Error::Conflict(crate::tr!("auth-registration-no-license")),

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use axum::{
     Json, Router,
     extract::{Path, State},
-    response::Response,
+    response::{IntoResponse, Response},
     routing::{get, post},
 };
 use minijinja::{context, value::Serde};
@@ -32,6 +32,8 @@ pub fn console_routes() -> Router<Arc<App>> {
         .route("/licenses", get(console_page))
         .route("/licenses/move", post(move_user))
         .route("/licenses/api-limit", post(save_api_limit))
+        .route("/licenses/buy", post(buy))
+        .route("/licenses/payment", post(payment))
 }
 
 pub fn api_routes() -> utoipa_axum::router::OpenApiRouter<Arc<App>> {
@@ -150,6 +152,59 @@ async fn save_api_limit(
         "/console/licenses",
         &crate::tr!("licenses-api-calls-saved"),
     )
+}
+
+#[derive(Debug, Deserialize)]
+struct BuyForm {
+    #[serde(default)]
+    customer: String,
+    #[serde(default)]
+    partner: String,
+    #[serde(default)]
+    self_service_packs: String,
+}
+
+/// Buys licenses through the tenant's subscription (billing on).
+async fn buy(
+    State(app): State<Arc<App>>,
+    ConsoleUser(who): ConsoleUser,
+    CsrfForm(form): CsrfForm<BuyForm>,
+) -> Response {
+    let outcome = async {
+        // A configuration the tenant does not run is not offered: none of it.
+        let count = |field: &str, text: &str| match text.trim() {
+            "" => Ok(0),
+            text => super::whole_number(field, text).map(u64::from),
+        };
+        let order = crate::billing::Order {
+            customer: count("customer", &form.customer)?,
+            partner: count("partner", &form.partner)?,
+            self_service_packs: count("self_service_packs", &form.self_service_packs)?,
+        };
+        crate::billing::buy(&app, &who.actor, order).await
+    }
+    .await;
+    flash::after(outcome, "/console/licenses", &crate::tr!("billing-bought"))
+}
+
+/// A form that carries nothing but its CSRF token.
+#[derive(Debug, Deserialize)]
+struct NoFields {}
+
+/// Sends the administrator to Stripe's page for the tenant's card, and back here afterwards.
+async fn payment(
+    State(app): State<Arc<App>>,
+    ConsoleUser(who): ConsoleUser,
+    CsrfForm(_): CsrfForm<NoFields>,
+) -> Response {
+    let back = format!(
+        "{}/console/licenses",
+        app.config.tenant_origin(who.actor.tenant.slug.as_str())
+    );
+    match crate::billing::payment_page(&app, &who.actor, &back).await {
+        Ok(url) => axum::response::Redirect::to(&url).into_response(),
+        Err(error) => flash::after(Err::<(), _>(error), "/console/licenses", ""),
+    }
 }
 
 #[utoipa::path(

@@ -18,6 +18,9 @@ use crate::{app::App, auth, error::Error, i18n, tenancy};
 /// Paths answered on the platform's own host (not a tenant's): health and metrics for operators.
 pub const OPS_PATHS: &[&str] = &["/healthz", "/readyz", "/metrics"];
 
+/// Where Stripe delivers its webhooks (on the platform's host only, like [`OPS_PATHS`]).
+pub const BILLING_WEBHOOK: &str = "/billing/stripe/webhook";
+
 /// The operator API's paths start so (on the platform's host only, like [`OPS_PATHS`]).
 pub const OPERATOR_API: &str = "/operator/v1/";
 
@@ -73,7 +76,8 @@ pub async fn route_by_host(State(app): State<Arc<App>>, mut req: Request, next: 
         return bad_request(&req, &crate::tr!("error-control-characters"));
     }
     let path = req.uri().path();
-    let ops = OPS_PATHS.contains(&path) || path.starts_with(OPERATOR_API);
+    let ops =
+        OPS_PATHS.contains(&path) || path == BILLING_WEBHOOK || path.starts_with(OPERATOR_API);
     let asset = path.starts_with("/static/");
     let slug = request_host(&req).and_then(|h| tenancy::slug_from_host(h, &app.config.base_domain));
     let Some(slug) = slug else {
@@ -159,6 +163,32 @@ pub async fn authenticate(State(app): State<Arc<App>>, mut req: Request, next: N
         }
         Err(error) => failure(&req, error),
     }
+}
+
+/// While a tenant's subscription is canceled its portal is read-only for external users: they
+/// read all they could, and change nothing but their own sign-in (signing out, a password).
+pub async fn read_only_when_canceled(req: Request, next: Next) -> Response {
+    let writes = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    let path = req.uri().path();
+    let own_sign_in =
+        ["/logout", "/profile/password"].contains(&path) || path.starts_with("/api/v1/auth/");
+    let refused = writes
+        && !own_sign_in
+        && req
+            .extensions()
+            .get::<Identity>()
+            .and_then(|i| i.0.as_ref())
+            .is_some_and(|who| {
+                who.actor.kind == crate::users::UserKind::External
+                    && !who.standing.portal_writable()
+            });
+    if refused {
+        return failure(
+            &req,
+            Error::Forbidden(crate::tr!("billing-portal-read-only")),
+        );
+    }
+    next.run(req).await
 }
 
 /// Serves the request in its reader's language and time zone (see `i18n::negotiate`): a

@@ -74,6 +74,7 @@ pub fn router(app: Arc<App>) -> Router {
         )
         .fallback(fallback)
         .layer(from_fn(middleware::refuse_cross_site))
+        .layer(from_fn(middleware::read_only_when_canceled))
         .layer(from_fn(middleware::localize))
         .layer(from_fn_with_state(app.clone(), middleware::authenticate));
 
@@ -211,10 +212,12 @@ fn page_context(who: &Authenticated) -> minijinja::Value {
             kind => actor.kind.as_str(),
             employee => actor.kind == crate::users::UserKind::Employee,
             organization_admin => actor.organization_admin,
+            admin => actor.kind == crate::users::UserKind::Employee && actor.is_admin(),
         },
         // The console's Partners page, for tenants that run the partner configuration.
         partners => actor.kind == crate::users::UserKind::Employee
             && actor.catalog.get(crate::sections::partners::PARTNERSHIP).is_some(),
+        billing_notice => billing_notice(who),
         // Employees' notifications open in the console, wherever they are.
         bell_prefix => if actor.kind == crate::users::UserKind::Employee { "/console" } else { "" },
         csrf_token,
@@ -223,6 +226,24 @@ fn page_context(who: &Authenticated) -> minijinja::Value {
 
 /// A signed-in user's page: the layout's values (tenant, user, CSRF token), the flash message
 /// (shown once), and the page's own values.
+/// What the tenant's subscription means for this reader, if anything: administrators learn of
+/// failed payments and the end of the subscription, portal users that the portal is read-only.
+fn billing_notice(who: &Authenticated) -> Option<String> {
+    use portico_tenants::billing::Standing;
+    let employee = who.actor.kind == crate::users::UserKind::Employee;
+    match who.standing {
+        Standing::Good => None,
+        Standing::Canceled if !employee => Some(crate::tr!("billing-portal-read-only")),
+        _ if !(employee && who.actor.is_admin()) => None,
+        Standing::PastDue { grace_ends } => Some(crate::tr!(
+            "billing-notice-past-due",
+            date = crate::i18n::current().day_of(grace_ends)
+        )),
+        Standing::Blocked => Some(crate::tr!("billing-activations-blocked")),
+        Standing::Canceled => Some(crate::tr!("billing-notice-canceled")),
+    }
+}
+
 fn render_page(
     flash: flash::Flash,
     template: &str,

@@ -1,6 +1,6 @@
 //! Operator endpoints, answered only on the platform's own host (never on a tenant's):
 //! liveness, readiness (the database answers), Prometheus metrics, and the operator API (each
-//! tenant's usage) for holders of the operator token.
+//! tenant's usage) for holders of the operator token, and Stripe's webhooks.
 
 use std::{sync::Arc, sync::OnceLock};
 
@@ -9,7 +9,7 @@ use axum::{
     extract::{Path, State},
     http::{HeaderMap, StatusCode, header},
     response::{IntoResponse, Response},
-    routing::get,
+    routing::{get, post},
 };
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
 use serde_json::json;
@@ -25,6 +25,7 @@ pub fn routes() -> Router<Arc<App>> {
             "/metrics",
             get(|| async { install_metrics_recorder().render() }),
         )
+        .route(super::middleware::BILLING_WEBHOOK, post(stripe_webhook))
         .route("/operator/v1/usage", get(all_usage))
         .route("/operator/v1/tenants/{slug}/usage", get(tenant_usage))
 }
@@ -81,6 +82,22 @@ async fn tenant_usage(
     .await;
     match outcome {
         Ok(usage) => Json(usage).into_response(),
+        Err(error) => ApiError::from(error).into_response(),
+    }
+}
+
+/// Stripe's webhook deliveries: verified, handled once each (a repeated delivery is acknowledged
+/// and changes nothing, so Stripe stops sending it). Without billing this endpoint does not exist.
+async fn stripe_webhook(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Response {
+    let signature = headers
+        .get("stripe-signature")
+        .and_then(|v| v.to_str().ok());
+    match crate::billing::receive(&app, signature, &body).await {
+        Ok(delivery) => Json(json!({ "received": true, "delivery": delivery })).into_response(),
         Err(error) => ApiError::from(error).into_response(),
     }
 }

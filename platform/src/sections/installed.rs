@@ -141,7 +141,7 @@ pub async fn set_configurations(
         Versions::bump(&mut tx, Versioned::Catalog).await?;
         // The objects a configuration opens start with their default permissions.
         access::defaults::apply(app, &mut tx).await?;
-        crate::licenses::rehome(&mut tx).await?;
+        crate::licenses::rehome(app, &mut tx).await?;
         tx.commit().await?;
     }
     Ok(())

@@ -391,7 +391,7 @@ pub async fn create(
         .await?;
         storage::set_contact(&mut tx, created.user.id, &contact).await?;
         // No license free: the form's license field says why.
-        let granted = crate::licenses::grant(&mut tx, &created.user, license)
+        let granted = crate::licenses::grant(app, &mut tx, &created.user, license)
             .await
             .map_err(|e| match e {
                 Error::Conflict(why) => Error::invalid_field("license", why),
@@ -418,7 +418,7 @@ pub async fn set_active(app: &App, actor: &Actor, id: UserId, active: bool) -> R
     let mut tx = app.db.begin(actor.tenant.id, Access::Write).await?;
     let user = manageable(&mut tx, actor, id).await?;
     if active && user.kind == UserKind::External && user.deactivated_at.is_some() {
-        crate::licenses::grant(&mut tx, &user, user.license).await?;
+        crate::licenses::grant(app, &mut tx, &user, user.license).await?;
     }
     let at = (!active).then(|| app.clock.now());
     storage::set_deactivated(&mut tx, id, at).await?;
