@@ -7,6 +7,7 @@ mod harness;
 mod access;
 mod access_model;
 mod api_document;
+mod billing;
 mod branding;
 mod browser;
 mod cli;
