@@ -152,16 +152,18 @@ pub async fn ensure(app: &App) -> anyhow::Result<Demo> {
     })
 }
 
-/// The demo's licenses as a tenant without billing has them (set by the operator), and the
-/// customer portal's licenses for its customer and approver.
+/// The demo's licenses as a tenant without billing has them (set by the operator; with billing
+/// on, given until the administrator buys some), and the customer portal's licenses for its
+/// customer and approver.
 async fn license_demo_users(app: &App, tenant: &Tenant) -> anyhow::Result<()> {
-    if crate::licenses::of_tenant(app, tenant).await?.purchased == Purchased::default() {
+    let purchased = crate::licenses::of_tenant(app, tenant).await?.purchased;
+    if purchased == Purchased::default() || purchased == Purchased::default().metered() {
         let bought = Purchased {
             customer: Some(25),
             partner: Some(10),
             self_service_packs: 0,
         };
-        crate::licenses::set_purchased(app, tenant, bought).await?;
+        crate::licenses::give(app, tenant, bought).await?;
     }
     let mut tx = app.db.begin(tenant.id, Access::Write).await?;
     for login in [CUSTOMER.0, APPROVER.0] {

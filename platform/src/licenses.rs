@@ -308,6 +308,12 @@ pub async fn set_purchased(app: &App, tenant: &Tenant, purchased: Purchased) -> 
     if app.stripe.is_some() {
         return Err(Error::Conflict(crate::tr!("licenses-billing-on")));
     }
+    give(app, tenant, purchased).await
+}
+
+/// Sets what a tenant has, whoever decided it (the operator, or the demo, which starts with seats
+/// even with billing on: a purchase then replaces them).
+pub(crate) async fn give(app: &App, tenant: &Tenant, purchased: Purchased) -> Result<Licenses> {
     let mut tx = app.db.begin(tenant.id, Access::Write).await?;
     let before = store_purchased(app, &mut tx, purchased).await?;
     access::audit_platform(

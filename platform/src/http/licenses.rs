@@ -6,7 +6,7 @@ use std::sync::Arc;
 use axum::{
     Json, Router,
     extract::{Path, State},
-    response::{IntoResponse, Response},
+    response::Response,
     routing::{get, post},
 };
 use minijinja::{context, value::Serde};
@@ -191,18 +191,25 @@ async fn buy(
 #[derive(Debug, Deserialize)]
 struct NoFields {}
 
-/// Sends the administrator to Stripe's page for the tenant's card, and back here afterwards.
+/// Opens Stripe's page for the tenant's card (which comes back to the Licenses page).
 async fn payment(
     State(app): State<Arc<App>>,
     ConsoleUser(who): ConsoleUser,
+    flash: Flash,
     CsrfForm(_): CsrfForm<NoFields>,
 ) -> Response {
     let back = format!(
         "{}/console/licenses",
         app.config.tenant_origin(who.actor.tenant.slug.as_str())
     );
+    // A page with the link, not a redirect: the console's CSP lets forms go to itself only.
     match crate::billing::payment_page(&app, &who.actor, &back).await {
-        Ok(url) => axum::response::Redirect::to(&url).into_response(),
+        Ok(url) => render_page(
+            flash,
+            "console/billing_portal.html",
+            &who,
+            context! { here => "licenses", portal_url => url },
+        ),
         Err(error) => flash::after(Err::<(), _>(error), "/console/licenses", ""),
     }
 }

@@ -166,14 +166,15 @@ pub async fn authenticate(State(app): State<Arc<App>>, mut req: Request, next: N
 }
 
 /// While a tenant's subscription is canceled its portal is read-only for external users: they
-/// read all they could, and change nothing but their own sign-in (signing out, a password).
+/// read all they could, and change nothing but their own sign-in (signing out, a password) and
+/// the language they read in.
 pub async fn read_only_when_canceled(req: Request, next: Next) -> Response {
     let writes = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     let path = req.uri().path();
-    let own_sign_in =
-        ["/logout", "/profile/password"].contains(&path) || path.starts_with("/api/v1/auth/");
+    let personal = ["/logout", "/profile/password", "/language"].contains(&path)
+        || path.starts_with("/api/v1/auth/");
     let refused = writes
-        && !own_sign_in
+        && !personal
         && req
             .extensions()
             .get::<Identity>()

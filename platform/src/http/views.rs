@@ -83,6 +83,7 @@ const TEMPLATES: &[(&str, &str)] = templates![
     "console/branding.html",
     "console/partners.html",
     "console/licenses.html",
+    "console/billing_portal.html",
     "offline.html",
     "portal/layout.html",
 ];
