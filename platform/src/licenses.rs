@@ -302,8 +302,8 @@ pub async fn move_user(app: &App, actor: &Actor, id: UserId, to: Configuration) 
     Ok(moved)
 }
 
-/// Sets what a tenant bought (the operator's command while billing is off, billing when it is
-/// on). Fewer than are held blocks new activations; nobody loses theirs.
+/// Sets what a tenant bought (the operator's command; refused while billing is on, where the
+/// subscription says). Fewer than are held blocks new activations; nobody loses theirs.
 pub async fn set_purchased(app: &App, tenant: &Tenant, purchased: Purchased) -> Result<Licenses> {
     if app.stripe.is_some() {
         return Err(Error::Conflict(crate::tr!("licenses-billing-on")));

@@ -414,6 +414,7 @@ with_stripe! {
         // Nonsense is refused, naming the field; nothing is bought.
         let page = buy(&desk.admin, "-3").await;
         assert!(page.contains("must be a whole number"), "{page}");
+        assert!(page.contains("name=\"customer\" min=\"0\" value=\"-3\""), "what was typed stays: {page}");
 
         // The card is entered on Stripe's page, then five seats bought: one subscription, five seats.
         enter_card(&billed, &desk.admin, "pm_card_visa").await;
@@ -445,6 +446,12 @@ with_stripe! {
         let page = buy(&desk.admin, "0").await;
         assert!(page.contains("1 Customer portal licenses are in use"), "{page}");
         assert_eq!(billed.stripe.subscriptions().await[0]["items"]["data"][0]["quantity"], 8);
+
+        // Seats of a configuration the tenant does not run are not sold (a forged form).
+        let response = desk.admin.submit_form("/console/licenses", "/console/licenses/buy", &[("customer", "8"), ("partner", "3")]).await;
+        let (_, page) = desk.admin.get_text(&location(&response)).await;
+        assert!(page.contains("does not run the Partner portal"), "{page}");
+        assert_eq!(billed.stripe.subscriptions().await[0]["items"]["data"].as_array().unwrap().len(), 1);
 
         // The operator's command does not override billing.
         let refused = portico::licenses::set_purchased(&billed.app.app, &tenant, portico_tenants::licenses::Purchased::default()).await;

@@ -198,8 +198,32 @@ fn purchased_by(stripe: &Stripe, subscription: &Subscription) -> Purchased {
     }
 }
 
-/// Refuses an order of fewer licenses than are held (users must be moved or deactivated first).
+/// Refuses an order of licenses of a configuration the tenant does not run, or of fewer licenses
+/// than are held (users must be moved or deactivated first).
 fn check_order(overview: &Licenses, order: Order) -> Result<()> {
+    for (configuration, field, wanted) in [
+        (Configuration::Customer, "customer", order.customer),
+        (Configuration::Partner, "partner", order.partner),
+        (
+            Configuration::SelfService,
+            "self_service_packs",
+            order.self_service_packs,
+        ),
+    ] {
+        let runs = overview
+            .licenses
+            .iter()
+            .any(|l| l.configuration == configuration);
+        if wanted > 0 && !runs {
+            return Err(Error::invalid_field(
+                field,
+                crate::tr!(
+                    "licenses-not-run",
+                    configuration = licenses::title(configuration)
+                ),
+            ));
+        }
+    }
     for license in &overview.licenses {
         let (field, after) = match license.configuration {
             Configuration::Customer => ("customer", order.customer),

@@ -52,6 +52,11 @@ struct HoldersQuery {
     q: Option<String>,
     after: Option<String>,
     from: Option<u64>,
+    /// What was typed in the Buy form, shown again after a refusal (as text: a refused value is
+    /// shown as it was).
+    customer: Option<String>,
+    partner: Option<String>,
+    self_service_packs: Option<String>,
 }
 
 /// The Licenses page: every license the tenant runs with its use, and the holders of one.
@@ -86,6 +91,11 @@ async fn console_page(
             shown => shown.as_str(),
             shown_title => licenses::title(shown),
             holders => Serde(&holders.data),
+            typed => context! {
+                customer => query.customer,
+                partner => query.partner,
+                self_service_packs => query.self_service_packs,
+            },
             ..people.place(holders.data.len(), holders.next_cursor.as_deref(), holders.count)
         },
     ))
@@ -154,7 +164,7 @@ async fn save_api_limit(
     )
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, serde::Serialize)]
 struct BuyForm {
     #[serde(default)]
     customer: String,
@@ -184,7 +194,15 @@ async fn buy(
         crate::billing::buy(&app, &who.actor, order).await
     }
     .await;
-    flash::after(outcome, "/console/licenses", &crate::tr!("billing-bought"))
+    // Refused: back to the form with what was typed.
+    let back = match &outcome {
+        Ok(_) => "/console/licenses#billing".to_owned(),
+        Err(_) => format!(
+            "/console/licenses?{}#billing",
+            serde_html_form::to_string(&form).unwrap_or_default()
+        ),
+    };
+    flash::after(outcome, &back, &crate::tr!("billing-bought"))
 }
 
 /// A form that carries nothing but its CSRF token.

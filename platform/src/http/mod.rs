@@ -224,8 +224,6 @@ fn page_context(who: &Authenticated) -> minijinja::Value {
     }
 }
 
-/// A signed-in user's page: the layout's values (tenant, user, CSRF token), the flash message
-/// (shown once), and the page's own values.
 /// What the tenant's subscription means for this reader, if anything: administrators learn of
 /// failed payments and the end of the subscription, portal users that the portal is read-only.
 fn billing_notice(who: &Authenticated) -> Option<String> {
@@ -244,6 +242,8 @@ fn billing_notice(who: &Authenticated) -> Option<String> {
     }
 }
 
+/// A signed-in user's page: the layout's values (tenant, user, CSRF token), the flash message
+/// (shown once), and the page's own values.
 fn render_page(
     flash: flash::Flash,
     template: &str,
