@@ -196,13 +196,13 @@ impl Drop for LocalStripe {
 }
 
 /// A Portico with billing on, talking to its own localstripe, whose webhooks it receives.
-struct Billed {
+pub struct Billed {
     stripe: LocalStripe,
-    app: TestApp,
+    pub app: TestApp,
 }
 
 impl Billed {
-    async fn start(backend: Backend) -> Self {
+    pub async fn start(backend: Backend) -> Self {
         let stripe = LocalStripe::start().await;
         let mut settings: Vec<(&'static str, String)> = vec![
             ("PORTICO_STRIPE_SECRET_KEY", KEY.to_owned()),

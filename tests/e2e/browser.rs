@@ -4,7 +4,8 @@
 //! review to approval in a custom section; a person registers, confirms, signs in, forgets the
 //! password and gets back in; a German customer goes from sign-in to a closed case in German; on a
 //! phone, no portal page is wider than the screen and the navigation folds behind a menu button;
-//! axe-core finds nothing serious on the portal's pages in light or dark colours.
+//! axe-core finds nothing serious on the portal's pages in light or dark colours; an administrator
+//! enters a card on Stripe's page and buys seats.
 
 use std::{
     net::TcpListener,
@@ -1934,6 +1935,90 @@ async fn an_administrator_told_no_license_is_free_moves_a_user_and_adds_the_new_
             .await
             .unwrap();
         assert_eq!(licenses["api_calls_a_day"], 1_000);
+    }
+    .await;
+    browser.close().await.unwrap();
+    outcome
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_administrator_enters_a_card_on_stripes_page_and_buys_seats() {
+    let driver = ChromeDriver::start();
+    let billed = crate::billing::Billed::start(Backend::Sqlite).await;
+    let desk = Desk::open(&billed.app, "acme").await;
+    let tenant = portico::tenancy::find(
+        &billed.app.app,
+        &portico_tenants::Slug::parse("acme").unwrap(),
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    let runs = [
+        portico_tenants::Configuration::SelfService,
+        portico_tenants::Configuration::Customer,
+    ];
+    portico::sections::installed::set_configurations(&billed.app.app, tenant.id, &runs)
+        .await
+        .unwrap();
+    let axe = axe_source();
+    let browser = driver.browser().await;
+    let origin = desk.tenant.origin.clone();
+    let outcome = async {
+        sign_in_console(
+            &browser,
+            &origin,
+            &desk.tenant.admin.login,
+            &desk.tenant.admin.password,
+        )
+        .await;
+        browser
+            .goto(&format!("{origin}/console/licenses"))
+            .await
+            .unwrap();
+        wait_for_text(&browser, "Nothing bought yet").await;
+        assert_eq!(
+            serious_violations(&browser, &axe).await,
+            Vec::<String>::new()
+        );
+        // The card is entered on Stripe's page, which comes back to the Licenses page.
+        click(&browser, "form[action='/console/licenses/payment'] button").await;
+        wait_for_text(&browser, "Stripe's billing page is ready").await;
+        assert_eq!(
+            serious_violations(&browser, &axe).await,
+            Vec::<String>::new()
+        );
+        click(&browser, "#billing-portal").await;
+        wait_for_text(&browser, "Payment method").await;
+        click(&browser, "button[type=submit]").await;
+        wait_for_text(&browser, "Nothing bought yet").await;
+        assert!(
+            browser
+                .current_url()
+                .await
+                .unwrap()
+                .as_str()
+                .starts_with(&origin)
+        );
+        // Then four seats are bought.
+        set_value(&browser, "#buy-licenses input[name=customer]", "4").await;
+        click(&browser, "#buy-licenses button[type=submit]").await;
+        wait_for_text(&browser, "The subscription now has the licenses you chose.").await;
+        wait_for_text(&browser, "The subscription is active.").await;
+        let licenses: serde_json::Value = desk
+            .admin
+            .get("/api/v1/licenses")
+            .await
+            .json()
+            .await
+            .unwrap();
+        let customer = licenses["licenses"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|l| l["configuration"] == "customer")
+            .unwrap()
+            .clone();
+        assert_eq!(customer["available"], 4, "{licenses}");
     }
     .await;
     browser.close().await.unwrap();

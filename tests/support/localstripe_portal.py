@@ -57,9 +57,9 @@ def page(request):
                       for pm, label in CARDS.items())
     return web.Response(content_type='text/html', text=(
         '<!doctype html><html lang="en"><title>Billing portal (test)</title>'
-        '<h1>Payment method</h1><form method="post">'
+        '<main><h1>Payment method</h1><form method="post">'
         f'<label>Card <select name="card">{options}</select></label>'
-        '<button type="submit">Save card</button></form></html>'))
+        '<button type="submit">Save card</button></form></main></html>'))
 
 
 async def save_card(request):
