@@ -187,6 +187,27 @@ fn refusal(refused: LicenseRefusal, employees: u64, purchased: &Purchased) -> Er
     })
 }
 
+/// Refuses, saying why, when `wanted` more licenses of `license` do not fit in what the tenant
+/// has (call it with the licenses locked).
+async fn make_room(
+    tx: &mut TenantTx,
+    purchased: &Purchased,
+    runs: &[Configuration],
+    license: Configuration,
+    wanted: u64,
+) -> Result<()> {
+    let (held, employees) = storage::license_use(tx).await?;
+    let used = held.get(&license).copied().unwrap_or_default();
+    licenses::admit(
+        license,
+        runs,
+        used,
+        purchased.available(license, employees),
+        wanted,
+    )
+    .map_err(|refused| refusal(refused, employees, purchased))
+}
+
 /// Gives an external user (new, being reactivated, or moving) a license of `wanted`, or the one
 /// they would take by default, in the caller's transaction: refused, with the reason, when
 /// none is free. Call it before reactivating a user, so they do not count themselves.
@@ -211,16 +232,7 @@ pub(crate) async fn grant(
         crate::billing::check_activation(app, tx).await?;
     }
     if !counted {
-        let (held, employees) = storage::license_use(tx).await?;
-        let used = held.get(&license).copied().unwrap_or_default();
-        licenses::admit(
-            license,
-            &runs,
-            used,
-            purchased.available(license, employees),
-            1,
-        )
-        .map_err(|refused| refusal(refused, employees, &purchased))?;
+        make_room(tx, &purchased, &runs, license, 1).await?;
     }
     storage::set_license(tx, user.id, license).await?;
     Ok(license)
@@ -240,15 +252,25 @@ pub(crate) async fn grant_to(
 }
 
 /// Moves the active members of a portal organization to the license they now take by default
-/// (the partner license when it became a partner organization, back when it stopped being one).
+/// (the partner license when it became a partner organization, back when it stopped being one):
+/// all of them, in one statement, or none when there is not room for all.
 pub(crate) async fn follow_organization(
     app: &App,
     tx: &mut TenantTx,
     organization: RoleId,
 ) -> Result<()> {
-    for member in storage::active_members_of(tx, organization).await? {
-        grant_to(app, tx, member, None).await?;
+    let purchased = lock(app, tx).await?;
+    let runs = configurations(tx).await?;
+    let license = licenses::default_license(
+        &runs,
+        access::is_partner_organization(tx, Some(organization)).await?,
+    );
+    let moving = storage::members_holding_other_than(tx, organization, license).await?;
+    if moving == 0 {
+        return Ok(());
     }
+    make_room(tx, &purchased, &runs, license, moving).await?;
+    storage::set_members_license(tx, organization, license).await?;
     Ok(())
 }
 

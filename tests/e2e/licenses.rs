@@ -254,6 +254,38 @@ on_both_databases! {
 }
 
 on_both_databases! {
+    async fn an_organization_becoming_a_partner_moves_all_its_members_or_none(app: TestApp) {
+        let desk = Desk::open(&app, "acme").await;
+        crate::partners::run_partner_configuration(&app, "acme").await;
+        buy(&app, "acme", Purchased { partner: Some(1), ..Purchased::default() }).await;
+        let account = desk.create("account", json!({ "name": "Initech", "type": "Customer" })).await;
+        let response = desk.admin.post_json("/api/v1/organizations", &json!({ "account": account["id"] })).await;
+        assert_eq!(response.status(), StatusCode::CREATED);
+        let organization = crate::partners::id(&response.json::<Value>().await.unwrap());
+        let response = desk.admin.post_json(&format!("/api/v1/organizations/{organization}/members"), &json!({ "emails": "ann@initech.test, bob@initech.test" })).await;
+        assert!(response.status().is_success(), "{:?}", response.text().await);
+        assert_eq!(use_of(&licenses(&desk.admin).await, "self-service").0, 2);
+        let become_partner = || async {
+            let record: Value = desk.admin.get(&format!("/api/v1/objects/account/records/{}", account["id"].as_str().unwrap())).await.json().await.unwrap();
+            let response = desk.admin.patch_json(&format!("/api/v1/objects/account/records/{}", account["id"].as_str().unwrap()), &json!({ "version": record["version"], "data": { "type": "Partner" } })).await;
+            (response.status(), response.json::<Value>().await.unwrap())
+        };
+        // Two members, one partner license: refused, saying why, and nobody moves.
+        let (status, refused) = become_partner().await;
+        assert!(status.is_client_error(), "{status} {refused}");
+        assert!(refused.to_string().contains("All 1 licenses of the Partner portal are in use"), "{refused}");
+        let after = licenses(&desk.admin).await;
+        assert_eq!((use_of(&after, "self-service").0, use_of(&after, "partner")), (2, (0, Some(1))), "{after}");
+        // With room for both, both move at once.
+        buy(&app, "acme", Purchased { partner: Some(2), ..Purchased::default() }).await;
+        let (status, moved) = become_partner().await;
+        assert_eq!(status, StatusCode::OK, "{moved}");
+        let after = licenses(&desk.admin).await;
+        assert_eq!((use_of(&after, "self-service").0, use_of(&after, "partner")), (0, (2, Some(2))), "{after}");
+    }
+}
+
+on_both_databases! {
     async fn a_license_opens_only_its_configurations_sections(app: TestApp) {
         let desk = Desk::open(&app, "acme").await;
         crate::partners::run_partner_configuration(&app, "acme").await;

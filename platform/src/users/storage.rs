@@ -340,6 +340,52 @@ pub(crate) async fn set_license(
     Ok(())
 }
 
+/// The active portal users of organization `$2` who hold no license of `$3` (tenant `$1`).
+macro_rules! members_holding_other {
+    () => {
+        " WHERE tenant_id = $1 AND organization_id = $2 AND kind = 'external'
+          AND deactivated_at IS NULL AND (license IS NULL OR license <> $3)"
+    };
+}
+
+/// How many active portal users of an organization hold no license of `license`.
+pub(crate) async fn members_holding_other_than(
+    tx: &mut TenantTx,
+    organization: crate::access::RoleId,
+    license: Configuration,
+) -> Result<u64, sqlx::Error> {
+    let tenant = tx.tenant_param();
+    let count: i64 = sqlx::query_scalar(concat!(
+        "SELECT COUNT(*) FROM users",
+        members_holding_other!()
+    ))
+    .bind(tenant)
+    .bind(organization)
+    .bind(license.as_str())
+    .fetch_one(tx.conn())
+    .await?;
+    Ok(u64::try_from(count).unwrap_or_default())
+}
+
+/// Gives every active portal user of an organization a license of `license`.
+pub(crate) async fn set_members_license(
+    tx: &mut TenantTx,
+    organization: crate::access::RoleId,
+    license: Configuration,
+) -> Result<(), sqlx::Error> {
+    let tenant = tx.tenant_param();
+    sqlx::query(concat!(
+        "UPDATE users SET license = $3",
+        members_holding_other!()
+    ))
+    .bind(tenant)
+    .bind(organization)
+    .bind(license.as_str())
+    .execute(tx.conn())
+    .await?;
+    Ok(())
+}
+
 /// The licenses active external users hold, by configuration, and the active employees.
 pub(crate) async fn license_use(
     tx: &mut TenantTx,
