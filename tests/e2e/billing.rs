@@ -17,6 +17,7 @@ use serde_json::{Value, json};
 
 use crate::{
     harness::{Backend, Browser, Options, TestApp, location},
+    licenses::{licenses, run, tenant_of, use_of},
     support::Desk,
 };
 
@@ -279,22 +280,6 @@ macro_rules! with_stripe {
     };
 }
 
-async fn licenses(admin: &Browser) -> Value {
-    let response = admin.get("/api/v1/licenses").await;
-    assert_eq!(response.status(), StatusCode::OK);
-    response.json().await.unwrap()
-}
-
-fn customer_seats(licenses: &Value) -> (u64, Option<u64>) {
-    let entry = licenses["licenses"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|l| l["configuration"] == "customer")
-        .unwrap();
-    (entry["used"].as_u64().unwrap(), entry["available"].as_u64())
-}
-
 async fn add_customer(admin: &Browser, login: &str) -> (StatusCode, Value) {
     let response = admin.post_json("/api/v1/users", &json!({ "login": login, "full_name": login, "kind": "external", "license": "customer" })).await;
     (response.status(), response.json().await.unwrap())
@@ -369,20 +354,12 @@ async fn standing_becomes(admin: &Browser, standing: &str) -> Value {
 /// A tenant running the customer configuration that bought `seats` customer licenses.
 async fn subscribed(billed: &Billed, seats: &str) -> Desk {
     let desk = Desk::open(&billed.app, "acme").await;
-    let tenant = portico::tenancy::find(
-        &billed.app.app,
-        &portico_tenants::Slug::parse("acme").unwrap(),
-    )
-    .await
-    .unwrap()
-    .unwrap();
-    portico::sections::installed::set_configurations(
-        &billed.app.app,
-        tenant.id,
+    run(
+        &billed.app,
+        "acme",
         &[Configuration::SelfService, Configuration::Customer],
     )
-    .await
-    .unwrap();
+    .await;
     enter_card(billed, &desk.admin, "pm_card_visa").await;
     let page = buy(&desk.admin, seats).await;
     assert!(
@@ -395,12 +372,12 @@ async fn subscribed(billed: &Billed, seats: &str) -> Desk {
 with_stripe! {
     async fn a_tenant_buys_seats_and_changes_them_through_its_subscription(billed: Billed) {
         let desk = Desk::open(&billed.app, "acme").await;
-        let tenant = portico::tenancy::find(&billed.app.app, &portico_tenants::Slug::parse("acme").unwrap()).await.unwrap().unwrap();
-        portico::sections::installed::set_configurations(&billed.app.app, tenant.id, &[Configuration::SelfService, Configuration::Customer]).await.unwrap();
+        run(&billed.app, "acme", &[Configuration::SelfService, Configuration::Customer]).await;
+        let tenant = tenant_of(&billed.app, "acme").await;
 
         // With billing on, what was not bought is none (not unmetered).
         let before = licenses(&desk.admin).await;
-        assert_eq!(customer_seats(&before), (0, Some(0)), "{before}");
+        assert_eq!(use_of(&before, "customer"), (0, Some(0)), "{before}");
         assert_eq!(before["billing"]["standing"], "good");
         let (status, refused) = add_customer(&desk.admin, "c1@client.test").await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
@@ -428,7 +405,7 @@ with_stripe! {
         assert_eq!(subscription["items"]["data"][0]["plan"]["id"], "portico_customer");
         assert_eq!(subscription["items"]["data"][0]["quantity"], 5);
         let after = licenses(&desk.admin).await;
-        assert_eq!(customer_seats(&after), (0, Some(5)), "{after}");
+        assert_eq!(use_of(&after, "customer"), (0, Some(5)), "{after}");
         assert_eq!(after["billing"]["status"], "active");
         let (status, _) = add_customer(&desk.admin, "c1@client.test").await;
         assert_eq!(status, StatusCode::CREATED);
@@ -441,7 +418,7 @@ with_stripe! {
         let subscriptions = billed.stripe.subscriptions().await;
         assert_eq!(subscriptions.len(), 1);
         assert_eq!(subscriptions[0]["items"]["data"][0]["quantity"], 8);
-        assert_eq!(customer_seats(&licenses(&desk.admin).await), (1, Some(8)));
+        assert_eq!(use_of(&licenses(&desk.admin).await, "customer"), (1, Some(8)));
         // Fewer than are in use is refused, saying how many are; Stripe is not asked.
         let page = buy(&desk.admin, "0").await;
         assert!(page.contains("1 Customer portal licenses are in use"), "{page}");
@@ -503,7 +480,7 @@ with_stripe! {
         let stranger = json!({ "id": "evt_portico_2", "type": "invoice.paid", "data": { "object": { "id": "in_x", "subscription": null } } });
         let (status, body) = billed.deliver(&stranger, WEBHOOK_SECRET, now).await;
         assert_eq!((status, body["delivery"].clone()), (StatusCode::OK, json!("ignored")), "{body}");
-        assert_eq!(customer_seats(&licenses(&desk.admin).await), (0, Some(2)));
+        assert_eq!(use_of(&licenses(&desk.admin).await, "customer"), (0, Some(2)));
     }
 }
 
@@ -591,7 +568,7 @@ with_stripe! {
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
         let users: Value = desk.admin.get("/api/v1/users?q=cara").await.json().await.unwrap();
         assert_eq!(users["data"][0]["deactivated_at"], Value::Null, "{users}");
-        assert_eq!(customer_seats(&licenses(&desk.admin).await), (0, Some(2)));
+        assert_eq!(use_of(&licenses(&desk.admin).await, "customer"), (0, Some(2)));
 
         // Buying again starts a new subscription and reopens the portal.
         let page = buy(&desk.admin, "2").await;

@@ -1946,20 +1946,11 @@ async fn an_administrator_enters_a_card_on_stripes_page_and_buys_seats() {
     let driver = ChromeDriver::start();
     let billed = crate::billing::Billed::start(Backend::Sqlite).await;
     let desk = Desk::open(&billed.app, "acme").await;
-    let tenant = portico::tenancy::find(
-        &billed.app.app,
-        &portico_tenants::Slug::parse("acme").unwrap(),
-    )
-    .await
-    .unwrap()
-    .unwrap();
     let runs = [
         portico_tenants::Configuration::SelfService,
         portico_tenants::Configuration::Customer,
     ];
-    portico::sections::installed::set_configurations(&billed.app.app, tenant.id, &runs)
-        .await
-        .unwrap();
+    crate::licenses::run(&billed.app, "acme", &runs).await;
     let axe = axe_source();
     let browser = driver.browser().await;
     let origin = desk.tenant.origin.clone();
@@ -1999,26 +1990,26 @@ async fn an_administrator_enters_a_card_on_stripes_page_and_buys_seats() {
                 .as_str()
                 .starts_with(&origin)
         );
-        // Then four seats are bought.
+        // Nonsense is refused on the page, keeping what was typed; then four seats are bought.
+        set_value(&browser, "#buy-licenses input[name=customer]", "-1").await;
+        submit_unchecked(&browser, "#buy-licenses input[name=customer]").await;
+        wait_for_text(&browser, "must be a whole number").await;
+        let kept = wait_for(&browser, "#buy-licenses input[name=customer]")
+            .await
+            .prop("value")
+            .await
+            .unwrap();
+        assert_eq!(kept.as_deref(), Some("-1"));
         set_value(&browser, "#buy-licenses input[name=customer]", "4").await;
         click(&browser, "#buy-licenses button[type=submit]").await;
         wait_for_text(&browser, "The subscription now has the licenses you chose.").await;
         wait_for_text(&browser, "The subscription is active.").await;
-        let licenses: serde_json::Value = desk
-            .admin
-            .get("/api/v1/licenses")
-            .await
-            .json()
-            .await
-            .unwrap();
-        let customer = licenses["licenses"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|l| l["configuration"] == "customer")
-            .unwrap()
-            .clone();
-        assert_eq!(customer["available"], 4, "{licenses}");
+        let licenses = crate::licenses::licenses(&desk.admin).await;
+        assert_eq!(
+            crate::licenses::use_of(&licenses, "customer"),
+            (0, Some(4)),
+            "{licenses}"
+        );
     }
     .await;
     browser.close().await.unwrap();

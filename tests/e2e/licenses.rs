@@ -12,14 +12,14 @@ use crate::{
     support::Desk,
 };
 
-async fn tenant_of(app: &TestApp, slug: &str) -> portico_tenants::Tenant {
+pub(crate) async fn tenant_of(app: &TestApp, slug: &str) -> portico_tenants::Tenant {
     portico::tenancy::find(&app.app, &Slug::parse(slug).unwrap())
         .await
         .unwrap()
         .unwrap()
 }
 
-async fn run(app: &TestApp, slug: &str, configurations: &[Configuration]) {
+pub(crate) async fn run(app: &TestApp, slug: &str, configurations: &[Configuration]) {
     let tenant = tenant_of(app, slug).await;
     portico::sections::installed::set_configurations(&app.app, tenant.id, configurations)
         .await
@@ -34,14 +34,14 @@ async fn buy(app: &TestApp, slug: &str, purchased: Purchased) {
         .unwrap();
 }
 
-async fn licenses(admin: &Browser) -> Value {
+pub(crate) async fn licenses(admin: &Browser) -> Value {
     let response = admin.get("/api/v1/licenses").await;
     assert_eq!(response.status(), StatusCode::OK);
     response.json().await.unwrap()
 }
 
 /// The use of one configuration's licenses: (used, available).
-fn use_of(licenses: &Value, configuration: &str) -> (u64, Option<u64>) {
+pub(crate) fn use_of(licenses: &Value, configuration: &str) -> (u64, Option<u64>) {
     let entry = licenses["licenses"]
         .as_array()
         .unwrap()

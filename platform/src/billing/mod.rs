@@ -47,11 +47,15 @@ pub(crate) async fn check_activation(app: &App, tx: &mut TenantTx) -> Result<()>
     let tenant = portico_tenants::find_by_id(tx.conn(), id)
         .await?
         .ok_or(Error::NotFound("tenant"))?;
-    match standing(app, &tenant) {
-        Standing::Blocked => Err(Error::Conflict(crate::tr!("billing-activations-blocked"))),
-        Standing::Canceled => Err(Error::Conflict(crate::tr!("billing-canceled"))),
-        Standing::Good | Standing::PastDue { .. } => Ok(()),
+    let standing = standing(app, &tenant);
+    if standing.allows_activations() {
+        return Ok(());
     }
+    Err(Error::Conflict(if standing == Standing::Canceled {
+        crate::tr!("billing-canceled")
+    } else {
+        crate::tr!("billing-activations-blocked")
+    }))
 }
 
 /// What an administrator asks to have.
