@@ -16,6 +16,7 @@ mod console_access;
 mod exports;
 mod folders;
 mod hardening;
+mod imports;
 mod knowledge;
 mod licenses;
 mod localization;

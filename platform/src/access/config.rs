@@ -166,7 +166,7 @@ pub async fn delete_role(app: &App, actor: &Actor, id: RoleId) -> Result<()> {
 /// Whether `actor` may put users into (or take them out of) `role`: access administrators
 /// anywhere; "Manage portal users" in the external tree; an organization's administrator in the
 /// roles below their organization.
-fn may_assign(actor: &Actor, role: &Role) -> bool {
+pub(crate) fn may_assign(actor: &Actor, role: &Role) -> bool {
     if check(actor, Capability::ConfigureAccess).is_ok() {
         return true;
     }

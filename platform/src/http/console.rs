@@ -48,6 +48,7 @@ pub fn routes() -> Router<Arc<App>> {
         .merge(super::branding::console_routes())
         .merge(super::partners::console_routes())
         .merge(super::licenses::console_routes())
+        .merge(super::user_import::console_routes())
 }
 
 async fn home(

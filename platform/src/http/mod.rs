@@ -28,6 +28,7 @@ pub mod server;
 mod sign_in;
 mod support;
 mod support_settings;
+mod user_import;
 mod views;
 
 use std::sync::Arc;
@@ -213,6 +214,7 @@ fn page_context(who: &Authenticated) -> minijinja::Value {
             employee => actor.kind == crate::users::UserKind::Employee,
             organization_admin => actor.organization_admin,
             admin => actor.kind == crate::users::UserKind::Employee && actor.is_admin(),
+            manages_portal_users => crate::access::check(actor, crate::access::Capability::ManagePortalUsers).is_ok(),
         },
         // The console's Partners page, for tenants that run the partner configuration.
         partners => actor.kind == crate::users::UserKind::Employee

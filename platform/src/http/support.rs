@@ -301,10 +301,17 @@ async fn portal_feedback(
     flash::after(outcome, &back, &crate::tr!("cases-feedback-thanks"))
 }
 
-/// A file as a download: never rendered by the browser as a page.
 fn file_response(attachment: files::Attachment, bytes: axum::body::Bytes) -> Response {
-    let name: String = attachment
-        .file_name
+    file_download(&attachment.file_name, &attachment.content_type, bytes)
+}
+
+/// A file as a download: never rendered by the browser as a page.
+pub(crate) fn file_download(
+    file_name: &str,
+    content_type: &str,
+    bytes: axum::body::Bytes,
+) -> Response {
+    let name: String = file_name
         .chars()
         .map(|c| {
             if c.is_ascii_alphanumeric() || ".-_ ".contains(c) {
@@ -314,8 +321,7 @@ fn file_response(attachment: files::Attachment, bytes: axum::body::Bytes) -> Res
             }
         })
         .collect();
-    let encoded: String = attachment
-        .file_name
+    let encoded: String = file_name
         .bytes()
         .map(|b| {
             if b.is_ascii_alphanumeric() || b"._-".contains(&b) {
@@ -330,7 +336,7 @@ fn file_response(attachment: files::Attachment, bytes: axum::body::Bytes) -> Res
     let headers = response.headers_mut();
     headers.insert(
         header::CONTENT_TYPE,
-        HeaderValue::from_str(&attachment.content_type)
+        HeaderValue::from_str(content_type)
             .unwrap_or(HeaderValue::from_static("application/octet-stream")),
     );
     if let Ok(value) = HeaderValue::from_str(&disposition) {

@@ -30,6 +30,7 @@ const TEMPLATES: &[(&str, &str)] = templates![
     "console/base.html",
     "console/home.html",
     "console/users.html",
+    "console/user_import.html",
     "console/user.html",
     "console/access/overview.html",
     "console/access/roles.html",

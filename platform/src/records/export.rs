@@ -274,6 +274,12 @@ fn write_csv_row(out: &mut impl Write, cells: &[Cell]) -> io::Result<()> {
     out.write_all(b"\r\n")
 }
 
+/// One CSV line of text fields (a report's, say), kept from running as formulas.
+pub(crate) fn write_csv_line(out: &mut impl Write, fields: &[String]) -> io::Result<()> {
+    let cells: Vec<Cell> = fields.iter().map(|f| Cell::Text(f.clone())).collect();
+    write_csv_row(out, &cells)
+}
+
 /// A text field, quoted when it must be; text a spreadsheet would take for a formula is kept
 /// text by a leading apostrophe (CSV injection).
 fn write_csv_text(out: &mut impl Write, text: &str) -> io::Result<()> {

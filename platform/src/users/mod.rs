@@ -3,6 +3,7 @@
 
 pub(crate) mod contacts;
 mod email;
+pub mod import;
 pub(crate) mod storage;
 
 pub use email::Email;
@@ -378,27 +379,10 @@ pub async fn create(
         },
     )?;
     let mut tx = app.db.begin(actor.tenant.id, Access::Write).await?;
-    let mut created = insert_with_setup_link(app, &mut tx, &actor.tenant.slug, new).await?;
-    if created.user.kind == UserKind::External {
-        let contact = contacts::find_or_create(
-            app,
-            &mut tx,
-            actor,
-            &created.user.login,
-            &created.user.full_name,
-            None,
-        )
-        .await?;
-        storage::set_contact(&mut tx, created.user.id, &contact).await?;
-        // No license free: the form's license field says why.
-        let granted = crate::licenses::grant(app, &mut tx, &created.user, license)
-            .await
-            .map_err(|e| match e {
-                Error::Conflict(why) => Error::invalid_field("license", why),
-                other => other,
-            })?;
-        created.user.license = Some(granted);
-    }
+    let mut created = match new.kind {
+        UserKind::External => add_external(app, &mut tx, actor, new, None, license).await?,
+        _ => insert_with_setup_link(app, &mut tx, &actor.tenant.slug, new).await?,
+    };
     if invite {
         self::invite(app, &mut tx, &actor.tenant, &mut created).await?;
     }
@@ -445,6 +429,42 @@ pub async fn set_active(app: &App, actor: &Actor, id: UserId, active: bool) -> R
         .ok_or(Error::NotFound("user"))?;
     tx.commit().await?;
     Ok(user)
+}
+
+/// An external user's portal organization and its Account.
+pub(crate) type Membership = (RoleId, crate::records::RecordId);
+
+/// Adds an external user with their setup link in the caller's transaction: their Contact (the
+/// one with their address, or a new one on the organization's account), their organization
+/// and a portal license (of `license`, or the one they take by default, which the organization
+/// decides). The caller has checked the actor may add portal users.
+pub(crate) async fn add_external(
+    app: &App,
+    tx: &mut TenantTx,
+    actor: &Actor,
+    new: NewUser,
+    organization: Option<Membership>,
+    license: Option<Configuration>,
+) -> Result<CreatedUser> {
+    let mut created = insert_with_setup_link(app, tx, &actor.tenant.slug, new).await?;
+    let user = &created.user;
+    let account = organization.as_ref().map(|(_, account)| *account);
+    let contact =
+        contacts::find_or_create(app, tx, actor, &user.login, &user.full_name, account).await?;
+    storage::set_contact(tx, user.id, &contact).await?;
+    if let Some((role, _)) = organization {
+        storage::set_organization(tx, user.id, Some(role), false).await?;
+        created.user.organization = Some(role);
+    }
+    // No license free: the license field says why.
+    let granted = crate::licenses::grant(app, tx, &created.user, license)
+        .await
+        .map_err(|e| match e {
+            Error::Conflict(why) => Error::invalid_field("license", why),
+            other => other,
+        })?;
+    created.user.license = Some(granted);
+    Ok(created)
 }
 
 /// Inserts a user without a password and issues their setup link. Used by the console, the API

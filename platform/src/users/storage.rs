@@ -469,3 +469,38 @@ pub(crate) async fn find_by_login(
     .map(from_row)
     .transpose()
 }
+
+/// Which of `logins` have an account.
+pub(crate) async fn existing_logins(
+    tx: &mut TenantTx,
+    logins: &[&str],
+) -> Result<std::collections::HashSet<String>, sqlx::Error> {
+    let mut found = std::collections::HashSet::new();
+    for chunk in logins.chunks(500) {
+        let (open, values, close) = tx.dialect().one_of(chunk);
+        let rows: Vec<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+            "SELECT login FROM users WHERE tenant_id = $1 AND login{open}$2{close}"
+        )))
+        .bind(tx.tenant_param())
+        .bind(values)
+        .fetch_all(tx.conn())
+        .await?;
+        found.extend(rows);
+    }
+    Ok(found)
+}
+
+/// Sets the language a user reads in (a code Portico speaks).
+pub(crate) async fn set_language(
+    tx: &mut TenantTx,
+    id: UserId,
+    language: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE users SET language = $3 WHERE tenant_id = $1 AND id = $2")
+        .bind(tx.tenant_param())
+        .bind(id)
+        .bind(language)
+        .execute(tx.conn())
+        .await?;
+    Ok(())
+}

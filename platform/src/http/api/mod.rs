@@ -6,6 +6,7 @@ mod access;
 mod auth;
 pub(super) mod document;
 mod folders;
+mod imports;
 mod notifications;
 mod records;
 mod regional;
@@ -36,6 +37,9 @@ pub fn routes() -> axum::Router<Arc<App>> {
         .routes(routes!(users::list, users::create))
         .routes(routes!(users::get, users::update))
         .routes(routes!(users::invite))
+        .routes(routes!(imports::upload))
+        .routes(routes!(imports::preview, imports::run))
+        .routes(routes!(imports::report))
         .routes(routes!(users::send_recovery_link))
         .routes(routes!(users::security, users::set_security))
         .routes(routes!(users::mail, users::set_mail))

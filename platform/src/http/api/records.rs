@@ -224,6 +224,29 @@ pub async fn attach_file(
     headers: axum::http::HeaderMap,
     body: axum::body::Body,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let bytes = uploaded_file(&app, &headers, body).await?;
+    let content_type = headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("application/octet-stream")
+        .to_owned();
+    let upload = crate::files::Upload {
+        file_name: query.name,
+        content_type,
+        bytes,
+    };
+    let mut stored =
+        crate::files::attach_to_record(&app, &who.actor, &object, &id, vec![upload]).await?;
+    Ok((StatusCode::CREATED, Json(json!(stored.remove(0)))))
+}
+
+/// A file sent as the request body: refused (413) beyond the attachment limit, before it is read
+/// in full when its length says so, and never read past the limit whatever it says.
+pub(super) async fn uploaded_file(
+    app: &App,
+    headers: &axum::http::HeaderMap,
+    body: axum::body::Body,
+) -> Result<axum::body::Bytes, ApiError> {
     let limit = app.config.max_attachment_bytes;
     let too_large = || {
         ApiError::new(
@@ -239,23 +262,9 @@ pub async fn attach_file(
     if declared.is_some_and(|length| length > limit) {
         return Err(too_large());
     }
-    // Read no further than the limit, whatever the body says of itself.
-    let bytes = axum::body::to_bytes(body, usize::try_from(limit).unwrap_or(usize::MAX))
+    axum::body::to_bytes(body, usize::try_from(limit).unwrap_or(usize::MAX))
         .await
-        .map_err(|_| too_large())?;
-    let content_type = headers
-        .get(axum::http::header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("application/octet-stream")
-        .to_owned();
-    let upload = crate::files::Upload {
-        file_name: query.name,
-        content_type,
-        bytes,
-    };
-    let mut stored =
-        crate::files::attach_to_record(&app, &who.actor, &object, &id, vec![upload]).await?;
-    Ok((StatusCode::CREATED, Json(json!(stored.remove(0)))))
+        .map_err(|_| too_large())
 }
 
 #[utoipa::path(

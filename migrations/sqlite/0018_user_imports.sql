@@ -1,0 +1,16 @@
+-- Bulk imports of portal users: the file's table as read (JSON: its columns and rows), kept from
+-- the preview to the import, and the report of what the import did (JSON, NULL until it ran).
+-- Uploads nobody imports are removed after a day.
+CREATE TABLE user_imports (
+    tenant_id INTEGER NOT NULL,
+    id TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    file_name TEXT NOT NULL,
+    table_data TEXT NOT NULL,
+    report TEXT,
+    imported_at TEXT,
+    PRIMARY KEY (tenant_id, id),
+    FOREIGN KEY (tenant_id, created_by) REFERENCES users (tenant_id, id)
+);
+
