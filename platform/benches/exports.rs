@@ -10,13 +10,7 @@
 
 mod common;
 
-use std::{
-    sync::{
-        Arc,
-        atomic::{AtomicBool, AtomicU64, Ordering},
-    },
-    time::{Duration, Instant},
-};
+use common::{mib, watched};
 
 use portico::{
     access,
@@ -85,52 +79,6 @@ async fn main() -> anyhow::Result<()> {
         );
     }
     Ok(())
-}
-
-/// Runs `work`, answering its time and how far resident memory rose above its level at the
-/// start while it ran.
-async fn watched<F, Fut, T>(work: F) -> anyhow::Result<(Duration, u64, T)>
-where
-    F: FnOnce() -> Fut,
-    Fut: Future<Output = anyhow::Result<T>>,
-{
-    portico::allocator::give_back();
-    let before = resident();
-    let peak = Arc::new(AtomicU64::new(before));
-    let done = Arc::new(AtomicBool::new(false));
-    let sampler = {
-        let (peak, done) = (peak.clone(), done.clone());
-        std::thread::spawn(move || {
-            while !done.load(Ordering::Relaxed) {
-                peak.fetch_max(resident(), Ordering::Relaxed);
-                std::thread::sleep(Duration::from_millis(5));
-            }
-        })
-    };
-    let started = Instant::now();
-    let outcome = work().await;
-    let time = started.elapsed();
-    done.store(true, Ordering::Relaxed);
-    let _ = sampler.join();
-    Ok((
-        time,
-        peak.load(Ordering::Relaxed).saturating_sub(before),
-        outcome?,
-    ))
-}
-
-/// The process's resident memory, in bytes (Linux).
-fn resident() -> u64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
-        .map_or(0, |kb| kb * 1024)
-}
-
-fn mib(bytes: u64) -> f64 {
-    bytes as f64 / (1024.0 * 1024.0)
 }
 
 /// Adds contacts numbered `from..to` straight into the table (their creation is not measured).

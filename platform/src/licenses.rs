@@ -3,6 +3,8 @@
 //! hand one out happens with the tenant's licenses locked, so concurrent activations never
 //! exceed what the tenant has.
 
+use std::collections::BTreeMap;
+
 use portico_tenants::{
     Configuration, Tenant,
     licenses::{self, LicenseRefusal, Purchased},
@@ -187,55 +189,91 @@ fn refusal(refused: LicenseRefusal, employees: u64, purchased: &Purchased) -> Er
     })
 }
 
-/// Refuses, saying why, when `wanted` more licenses of `license` do not fit in what the tenant
-/// has (call it with the licenses locked).
-async fn make_room(
-    tx: &mut TenantTx,
-    purchased: &Purchased,
-    runs: &[Configuration],
-    license: Configuration,
-    wanted: u64,
-) -> Result<()> {
-    let (held, employees) = storage::license_use(tx).await?;
-    let used = held.get(&license).copied().unwrap_or_default();
-    licenses::admit(
-        license,
-        runs,
-        used,
-        purchased.available(license, employees),
-        wanted,
-    )
-    .map_err(|refused| refusal(refused, employees, purchased))
+/// The tenant's licenses as a transaction that locked them sees them: what it has, runs and
+/// uses, counted on as the transaction grants more. Locked once, it grants to many users (an
+/// import) without counting everyone again for each.
+#[derive(Debug, Clone)]
+pub(crate) struct Seats {
+    purchased: Purchased,
+    runs: Vec<Configuration>,
+    held: BTreeMap<Configuration, u64>,
+    employees: u64,
 }
 
-/// Gives an external user (new, being reactivated, or moving) a license of `wanted`, or the one
-/// they would take by default, in the caller's transaction: refused, with the reason, when
-/// none is free. Call it before reactivating a user, so they do not count themselves.
+impl Seats {
+    /// Locks the tenant's licenses until `tx` ends, and counts them.
+    pub(crate) async fn lock(app: &App, tx: &mut TenantTx) -> Result<Self> {
+        let purchased = lock(app, tx).await?;
+        let runs = configurations(tx).await?;
+        let (held, employees) = storage::license_use(tx).await?;
+        Ok(Self {
+            purchased,
+            runs,
+            held,
+            employees,
+        })
+    }
+
+    /// Refuses, saying why, when `wanted` more licenses of `license` do not fit in what the
+    /// tenant has.
+    fn admit(&self, license: Configuration, wanted: u64) -> Result<()> {
+        let used = self.held.get(&license).copied().unwrap_or_default();
+        licenses::admit(
+            license,
+            &self.runs,
+            used,
+            self.purchased.available(license, self.employees),
+            wanted,
+        )
+        .map_err(|refused| refusal(refused, self.employees, &self.purchased))
+    }
+
+    /// Gives an external user (new, being reactivated, or moving) a license of `wanted`, or the
+    /// one they would take by default: refused, with the reason, when none is free. Call it
+    /// before reactivating a user, so they do not count themselves.
+    pub(crate) async fn grant(
+        &mut self,
+        app: &App,
+        tx: &mut TenantTx,
+        user: &User,
+        wanted: Option<Configuration>,
+    ) -> Result<Configuration> {
+        let license = match wanted {
+            Some(license) => license,
+            None => licenses::default_license(
+                &self.runs,
+                access::is_partner_organization(tx, user.organization).await?,
+            ),
+        };
+        let active = user.deactivated_at.is_none();
+        if !active || user.license.is_none() {
+            crate::billing::check_activation(app, tx).await?;
+        }
+        if !(active && user.license == Some(license)) {
+            self.admit(license, 1)?;
+            *self.held.entry(license).or_default() += 1;
+            if let (true, Some(before)) = (active, user.license) {
+                self.held
+                    .entry(before)
+                    .and_modify(|n| *n = n.saturating_sub(1));
+            }
+        }
+        storage::set_license(tx, user.id, license).await?;
+        Ok(license)
+    }
+}
+
+/// [`Seats::grant`] for one user, in the caller's transaction.
 pub(crate) async fn grant(
     app: &App,
     tx: &mut TenantTx,
     user: &User,
     wanted: Option<Configuration>,
 ) -> Result<Configuration> {
-    let purchased = lock(app, tx).await?;
-    let runs = configurations(tx).await?;
-    let license = match wanted {
-        Some(license) => license,
-        None => licenses::default_license(
-            &runs,
-            access::is_partner_organization(tx, user.organization).await?,
-        ),
-    };
-    let counted = user.deactivated_at.is_none() && user.license == Some(license);
-    let activation = user.deactivated_at.is_some() || user.license.is_none();
-    if activation {
-        crate::billing::check_activation(app, tx).await?;
-    }
-    if !counted {
-        make_room(tx, &purchased, &runs, license, 1).await?;
-    }
-    storage::set_license(tx, user.id, license).await?;
-    Ok(license)
+    Seats::lock(app, tx)
+        .await?
+        .grant(app, tx, user, wanted)
+        .await
 }
 
 /// [`grant`] for a user known by id.
@@ -259,17 +297,16 @@ pub(crate) async fn follow_organization(
     tx: &mut TenantTx,
     organization: RoleId,
 ) -> Result<()> {
-    let purchased = lock(app, tx).await?;
-    let runs = configurations(tx).await?;
+    let seats = Seats::lock(app, tx).await?;
     let license = licenses::default_license(
-        &runs,
+        &seats.runs,
         access::is_partner_organization(tx, Some(organization)).await?,
     );
     let moving = storage::members_holding_other_than(tx, organization, license).await?;
     if moving == 0 {
         return Ok(());
     }
-    make_room(tx, &purchased, &runs, license, moving).await?;
+    seats.admit(license, moving)?;
     storage::set_members_license(tx, organization, license).await?;
     Ok(())
 }
@@ -289,8 +326,12 @@ pub(crate) async fn rehome(app: &App, tx: &mut TenantTx) -> Result<()> {
     .bind(values)
     .fetch_all(tx.conn())
     .await?;
+    let mut seats = Seats::lock(app, tx).await?;
     for user in stranded {
-        match grant_to(app, tx, user, None).await {
+        let user = storage::find(tx, user)
+            .await?
+            .ok_or(Error::NotFound("user"))?;
+        match seats.grant(app, tx, &user, None).await {
             Ok(_) | Err(Error::Conflict(_)) => {}
             Err(other) => return Err(other),
         }

@@ -259,17 +259,9 @@ async fn recipient_locale(tx: &mut TenantTx, tenant: &Tenant, to: &Email) -> Res
 
 /// The language on the Contact with this address, if it names one Portico speaks.
 async fn contact_language(tx: &mut TenantTx, to: &Email) -> Result<Option<String>> {
-    let named: Option<Option<String>> = sqlx::query_scalar(
-        "SELECT data->>'language' FROM records
-         WHERE tenant_id = $1 AND object = 'contact' AND deleted_at IS NULL
-           AND lower(data->>'email') = $2
-         ORDER BY id LIMIT 1",
-    )
-    .bind(tx.tenant_param())
-    .bind(to.as_str())
-    .fetch_optional(tx.conn())
-    .await?;
-    Ok(named.flatten().and_then(|named| {
+    let contacts = crate::users::contacts::with_email(tx, to).await?;
+    let named = contacts.into_iter().next().and_then(|c| c.language);
+    Ok(named.and_then(|named| {
         languages()
             .into_iter()
             .find(|(code, name)| named == *code || named == *name)

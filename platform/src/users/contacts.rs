@@ -24,19 +24,8 @@ pub async fn find_or_create(
     full_name: &str,
     account: Option<RecordId>,
 ) -> Result<String> {
-    let tenant = tx.tenant_param();
-    let existing: Option<String> = sqlx::query_scalar(
-        "SELECT id FROM records
-         WHERE tenant_id = $1 AND object = 'contact' AND deleted_at IS NULL
-           AND lower(data->>'email') = $2
-         ORDER BY id LIMIT 1",
-    )
-    .bind(tenant)
-    .bind(email.as_str())
-    .fetch_optional(tx.conn())
-    .await?;
-    if let Some(id) = existing {
-        return Ok(id);
+    if let Some(existing) = with_email(tx, email).await?.into_iter().next() {
+        return Ok(existing.id);
     }
     let object = records::built_in(app, "contact")?;
     let name = if full_name.trim().is_empty() {
@@ -60,32 +49,39 @@ pub fn local_part(email: &Email) -> &str {
     email.as_str().split('@').next().unwrap_or_default()
 }
 
-/// A live Contact with some e-mail address: its id and the account it belongs to, if any.
+/// A live Contact with some e-mail address: its id, the account it belongs to and the language
+/// it names, if any.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ContactOf {
     pub id: String,
     pub account: Option<String>,
+    pub language: Option<String>,
 }
 
 /// Every live Contact with this e-mail address (any letter case), oldest first.
 pub async fn with_email(tx: &mut TenantTx, email: &Email) -> Result<Vec<ContactOf>> {
+    // Ordered here, not by the statement: an ORDER BY id would lead SQLite to walk every
+    // Contact in id order instead of looking the address up in its index.
     let rows = sqlx::query(
-        "SELECT id, data->>'account' AS account FROM records
+        "SELECT id, data->>'account' AS account, data->>'language' AS language FROM records
          WHERE tenant_id = $1 AND object = 'contact' AND deleted_at IS NULL
-           AND lower(data->>'email') = $2
-         ORDER BY id",
+           AND lower(data->>'email') = $2",
     )
     .bind(tx.tenant_param())
     .bind(email.as_str())
     .fetch_all(tx.conn())
     .await?;
-    rows.iter()
+    let mut contacts = rows
+        .iter()
         .map(|row| {
             use sqlx::Row;
             Ok(ContactOf {
                 id: row.try_get("id")?,
                 account: row.try_get("account")?,
+                language: row.try_get("language")?,
             })
         })
-        .collect()
+        .collect::<Result<Vec<_>>>()?;
+    contacts.sort_by(|a, b| a.id.cmp(&b.id));
+    Ok(contacts)
 }

@@ -712,9 +712,12 @@ pub async fn run(
         let mut tx = app.db.begin(actor.tenant.id, Access::Write).await?;
         let lines = &stored.table.lines[n * BATCH..];
         let checked = check_rows(&mut tx, &names, batch, lines, &mapping, &mut seen).await?;
+        let mut seats = crate::licenses::Seats::lock(app, &mut tx).await?;
         for Checked { row, person } in checked {
             let outcome = match (person, row.problems.first()) {
-                (Some(person), _) => write_row(app, &mut tx, actor, person, invite).await?,
+                (Some(person), _) => {
+                    write_row(app, &mut tx, actor, &mut seats, person, invite).await?
+                }
                 (None, problem) => Err(problem.cloned().unwrap_or_default()),
             };
             let (outcome, message) = match outcome {
@@ -774,24 +777,27 @@ pub async fn run(
 }
 
 /// Creates one user in a savepoint of the batch's transaction: a row refused while written
-/// (no license free, say) leaves nothing behind and the batch goes on. `Err` says why.
+/// (no license free, say) leaves nothing behind, not even in the count of `seats`, and the
+/// batch goes on. `Err` says why.
 async fn write_row(
     app: &App,
     tx: &mut TenantTx,
     actor: &Actor,
+    seats: &mut crate::licenses::Seats,
     person: Person,
     invite: bool,
 ) -> Result<std::result::Result<(), String>> {
     sqlx::query("SAVEPOINT import_row")
         .execute(tx.conn())
         .await?;
+    let counted = seats.clone();
     let written = async {
         let organization = match person.organization {
             Some((role, account)) => Some((role, RecordId::parse(&account)?)),
             None => None,
         };
         let mut created =
-            super::add_external(app, tx, actor, person.new, organization, None).await?;
+            super::add_external(app, tx, actor, person.new, organization, seats, None).await?;
         let user = created.user.id;
         for role in person.roles {
             access::config::add_member_unchecked(tx, role, user).await?;
@@ -812,27 +818,20 @@ async fn write_row(
                 .await?;
             Ok(Ok(()))
         }
-        Err(Error::Conflict(why)) => {
-            rollback_row(tx).await?;
-            Ok(Err(why))
-        }
-        Err(Error::Invalid { fields, .. }) => {
-            rollback_row(tx).await?;
-            Ok(Err(fields
-                .into_values()
-                .flatten()
-                .collect::<Vec<_>>()
-                .join(" ")))
+        Err(refused @ (Error::Conflict(_) | Error::Invalid { .. })) => {
+            sqlx::query("ROLLBACK TO SAVEPOINT import_row")
+                .execute(tx.conn())
+                .await?;
+            *seats = counted;
+            Ok(Err(match refused {
+                Error::Invalid { fields, .. } => {
+                    fields.into_values().flatten().collect::<Vec<_>>().join(" ")
+                }
+                other => other.to_string(),
+            }))
         }
         Err(other) => Err(other),
     }
-}
-
-async fn rollback_row(tx: &mut TenantTx) -> Result<()> {
-    sqlx::query("ROLLBACK TO SAVEPOINT import_row")
-        .execute(tx.conn())
-        .await?;
-    Ok(())
 }
 
 /// The report as CSV: row, e-mail, name, outcome, message (text a spreadsheet would run as a

@@ -380,7 +380,10 @@ pub async fn create(
     )?;
     let mut tx = app.db.begin(actor.tenant.id, Access::Write).await?;
     let mut created = match new.kind {
-        UserKind::External => add_external(app, &mut tx, actor, new, None, license).await?,
+        UserKind::External => {
+            let mut seats = crate::licenses::Seats::lock(app, &mut tx).await?;
+            add_external(app, &mut tx, actor, new, None, &mut seats, license).await?
+        }
         _ => insert_with_setup_link(app, &mut tx, &actor.tenant.slug, new).await?,
     };
     if invite {
@@ -444,6 +447,7 @@ pub(crate) async fn add_external(
     actor: &Actor,
     new: NewUser,
     organization: Option<Membership>,
+    seats: &mut crate::licenses::Seats,
     license: Option<Configuration>,
 ) -> Result<CreatedUser> {
     let mut created = insert_with_setup_link(app, tx, &actor.tenant.slug, new).await?;
@@ -457,7 +461,8 @@ pub(crate) async fn add_external(
         created.user.organization = Some(role);
     }
     // No license free: the license field says why.
-    let granted = crate::licenses::grant(app, tx, &created.user, license)
+    let granted = seats
+        .grant(app, tx, &created.user, license)
         .await
         .map_err(|e| match e {
             Error::Conflict(why) => Error::invalid_field("license", why),
