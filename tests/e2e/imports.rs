@@ -391,7 +391,8 @@ on_both_databases! {
             assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{name}: {body}");
             assert!(body["error"]["fields"]["file"][0].as_str().unwrap().contains(message), "{name}: {body}");
         }
-        let (status, _) = upload(&admin, "huge.csv", vec![b'a'; 30 * 1024 * 1024]).await;
+        let limit = app.app.config.max_attachment_bytes as usize;
+        let (status, _) = upload(&admin, "huge.csv", vec![b'a'; limit + 1]).await;
         assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
         // Every row a formula: nothing to import.
         let (_, formulas) = upload(&admin, "formulas.csv", b"email,name\n@SUM(1+1)@x.test,x\nzed@x.test,=1+2\n".to_vec()).await;
@@ -421,5 +422,31 @@ on_both_databases! {
         assert_eq!(upload(&portal, "x.csv", b"email\nx@x.test\n".to_vec()).await.0, StatusCode::FORBIDDEN);
         assert!(user(&admin, "fred@x.test").await.is_none());
         assert_eq!(users_count(&admin).await, before + 4);
+    }
+}
+
+on_both_databases! {
+    async fn an_import_stops_creating_users_when_the_licenses_run_out(app: TestApp) {
+        use portico_tenants::{Configuration, licenses::Purchased};
+        let tenant = app.tenant("acme").await;
+        let admin = tenant.admin_browser().await;
+        crate::licenses::run(&app, "acme", &[Configuration::Customer]).await;
+        let purchased = Purchased { customer: Some(2), ..Purchased::default() };
+        crate::licenses::buy(&app, "acme", purchased).await;
+
+        let file = b"email\nanna@x.test\nbert@x.test\ncora@x.test\ndirk@x.test\n".to_vec();
+        let (_, preview) = upload(&admin, "four.csv", file).await;
+        assert_eq!(preview["valid"], json!(4), "licenses are counted as rows are written, not before");
+        let id = preview["id"].as_str().unwrap();
+        let report: Value = admin.post_json(&format!("/api/v1/users/imports/{id}"), &json!({})).await.json().await.unwrap();
+        assert_eq!((report["created"].clone(), report["refused"].clone()), (json!(2), json!(2)), "{report}");
+        let outcomes: Vec<(&str, &str)> = report["rows"].as_array().unwrap().iter()
+            .map(|r| (r["email"].as_str().unwrap(), r["outcome"].as_str().unwrap())).collect();
+        assert_eq!(outcomes, [("anna@x.test", "created"), ("bert@x.test", "created"), ("cora@x.test", "refused"), ("dirk@x.test", "refused")]);
+        assert!(report["rows"][2]["message"].as_str().unwrap().contains("licenses"), "{report}");
+        // A refused row left nothing behind: no user, and the licenses count the two created.
+        assert!(user(&admin, "cora@x.test").await.is_none());
+        let licenses = crate::licenses::licenses(&admin).await;
+        assert_eq!(crate::licenses::use_of(&licenses, "customer"), (2, Some(2)));
     }
 }

@@ -27,7 +27,7 @@ pub(crate) async fn run(app: &TestApp, slug: &str, configurations: &[Configurati
 }
 
 /// What the operator's command sets while billing is off.
-async fn buy(app: &TestApp, slug: &str, purchased: Purchased) {
+pub(crate) async fn buy(app: &TestApp, slug: &str, purchased: Purchased) {
     let tenant = tenant_of(app, slug).await;
     portico::licenses::set_purchased(&app.app, &tenant, purchased)
         .await
