@@ -5,7 +5,8 @@
 //! password and gets back in; a German customer goes from sign-in to a closed case in German; on a
 //! phone, no portal page is wider than the screen and the navigation folds behind a menu button;
 //! axe-core finds nothing serious on the portal's pages in light or dark colours; an administrator
-//! enters a card on Stripe's page and buys seats.
+//! enters a card on Stripe's page and buys seats; an administrator imports people from a
+//! spreadsheet after seeing every row checked.
 
 use std::{
     net::TcpListener,
@@ -372,6 +373,8 @@ async fn a_document_is_sent_for_review_and_approved_on_the_portal() {
     let dora = desk.customer("dora@client.test", json!({})).await;
     role_with_member(&desk, "document_approvers", &external, &dora).await;
 
+    let tool = std::env::temp_dir().join(format!("tool-{}.exe", std::process::id()));
+    std::fs::write(&tool, b"MZ\x90\x00\x03\x00\x00\x00").unwrap();
     let (author, approver) = (driver.browser().await, driver.browser().await);
     let origin = desk.tenant.origin.clone();
     let outcome = async {
@@ -382,6 +385,28 @@ async fn a_document_is_sent_for_review_and_approved_on_the_portal() {
         type_into(&author, "[name=title]", "Travel policy 2027").await;
         type_into(&author, "[name=link]", "https://docs.acme.test/travel").await;
         type_into(&author, "[name=summary]", "Economy class below six hours.").await;
+        // A file of a kind the section does not take: refused by its field, the text kept.
+        wait_for(&author, "#field-file")
+            .await
+            .send_keys(tool.to_str().unwrap())
+            .await
+            .unwrap();
+        click(&author, "form[action='/records/document'] button.primary").await;
+        let refused = wait_for(&author, "#field-file-error")
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            refused.contains(".exe") && refused.contains("are not accepted"),
+            "{refused}"
+        );
+        let kept = wait_for(&author, "[name=title]")
+            .await
+            .prop("value")
+            .await
+            .unwrap();
+        assert_eq!(kept.as_deref(), Some("Travel policy 2027"));
         click(&author, "form[action='/records/document'] button.primary").await;
 
         // Its page offers to send it for review, and nothing an approver does.
@@ -432,6 +457,7 @@ async fn a_document_is_sent_for_review_and_approved_on_the_portal() {
     .await;
     author.close().await.unwrap();
     approver.close().await.unwrap();
+    let _ = std::fs::remove_file(&tool);
     outcome
 }
 
@@ -1345,6 +1371,12 @@ async fn every_refused_form_says_why_on_the_page() {
     let case = case["id"].as_str().unwrap().to_owned();
     desk.move_case(&case, "Resolved").await;
     drop(customer);
+    let article = desk
+        .create(
+            "knowledge_article",
+            json!({ "title": "Clearing a printer jam", "state": "Published", "body": "Open the rear tray." }),
+        )
+        .await;
     let origin = desk.tenant.origin.clone();
     let browser = driver.browser().await;
     let outcome = async {
@@ -1388,6 +1420,21 @@ async fn every_refused_form_says_why_on_the_page() {
             .unwrap();
         submit_unchecked(&browser, "#feed-body").await;
         wait_for_text(&browser, "must be 1 to 5000 characters long").await;
+
+        // A vote on an article that is neither yes nor no (a forged button).
+        browser
+            .goto(&format!("{origin}/knowledge/{}", article["id"].as_str().unwrap()))
+            .await
+            .unwrap();
+        browser
+            .execute(
+                "document.querySelector('#helpful button[value=yes]').value = 'maybe';",
+                vec![],
+            )
+            .await
+            .unwrap();
+        click(&browser, "#helpful button[value=maybe]").await;
+        wait_for_text(&browser, "must be yes or no").await;
 
         // A record form whose number is not one (in the console, as an employee).
         click(&browser, "form[action='/logout'] button").await;
@@ -1479,6 +1526,21 @@ async fn every_refused_form_says_why_on_the_page() {
         type_into(&browser, "#grant-export_to_file", "Nobody Known").await;
         click(&browser, "form:has(#grant-export_to_file) > button").await;
         wait_for_text(&browser, "Nothing you may choose is called “Nobody Known”.").await;
+
+        // A portal menu naming a section that does not exist (a forged box).
+        browser
+            .goto(&format!("{origin}/console/branding"))
+            .await
+            .unwrap();
+        browser
+            .execute(
+                "const box = document.querySelector('#portal-menu input[name=show]'); box.value = 'nonsense'; box.checked = true;",
+                vec![],
+            )
+            .await
+            .unwrap();
+        click(&browser, "#portal-menu button.primary").await;
+        wait_for_text(&browser, "“nonsense” is not a section the menu can show").await;
     }
     .await;
     browser.close().await.unwrap();
@@ -2013,5 +2075,104 @@ async fn an_administrator_enters_a_card_on_stripes_page_and_buys_seats() {
     }
     .await;
     browser.close().await.unwrap();
+    outcome
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_administrator_imports_people_from_a_spreadsheet_after_seeing_every_row() {
+    let driver = ChromeDriver::start();
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let desk = Desk::open(&app, "acme").await;
+    let axe = axe_source();
+    let file = |name: &str| std::env::temp_dir().join(format!("{}-{name}", std::process::id()));
+    let not_a_sheet = file("photo.xlsx");
+    std::fs::write(&not_a_sheet, b"PK\x03\x04 not a workbook").unwrap();
+    let people = file("people.csv");
+    std::fs::write(
+        &people,
+        "Name,E-mail\nPaula Park,paula@client.test\nBroken,not-an-address\nPaula Again,paula@client.test\n",
+    )
+    .unwrap();
+    let browser = driver.browser().await;
+    let origin = desk.tenant.origin.clone();
+    let outcome = async {
+        sign_in_console(
+            &browser,
+            &origin,
+            &desk.tenant.admin.login,
+            &desk.tenant.admin.password,
+        )
+        .await;
+        browser
+            .goto(&format!("{origin}/console/users"))
+            .await
+            .unwrap();
+        click(&browser, "a[href='/console/users/import']").await;
+        wait_for_text(&browser, "At most").await;
+        assert_eq!(
+            serious_violations(&browser, &axe).await,
+            Vec::<String>::new()
+        );
+        // A file that is no spreadsheet is refused on the page, by its input.
+        wait_for(&browser, "#import-file")
+            .await
+            .send_keys(not_a_sheet.to_str().unwrap())
+            .await
+            .unwrap();
+        click(&browser, "form[action='/console/users/import'] button").await;
+        wait_for_text(&browser, "cannot be read as CSV or as an Excel workbook").await;
+        // A spreadsheet: every row shown checked, its columns guessed, nothing written yet.
+        wait_for(&browser, "#import-file")
+            .await
+            .send_keys(people.to_str().unwrap())
+            .await
+            .unwrap();
+        click(&browser, "form[action='/console/users/import'] button").await;
+        wait_for_text(&browser, "1 row can be imported; 2 cannot").await;
+        let text = page_text(&browser).await;
+        assert!(
+            text.contains("This address came earlier in the file."),
+            "{text}"
+        );
+        assert!(text.contains("not-an-address"), "{text}");
+        assert_eq!(
+            serious_violations(&browser, &axe).await,
+            Vec::<String>::new()
+        );
+        let users: serde_json::Value = desk
+            .admin
+            .get("/api/v1/users?q=paula")
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(users["count"]["records"], 0);
+        // Imported: the report says what became of each row.
+        click(
+            &browser,
+            "form[method=post][action^='/console/users/import/'] button",
+        )
+        .await;
+        wait_for_text(&browser, "1 created, 2 not imported.").await;
+        wait_for(&browser, "a[href$='/report.csv']").await;
+        assert_eq!(
+            serious_violations(&browser, &axe).await,
+            Vec::<String>::new()
+        );
+        let users: serde_json::Value = desk
+            .admin
+            .get("/api/v1/users?q=paula")
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(users["data"][0]["full_name"], "Paula Park", "{users}");
+    }
+    .await;
+    browser.close().await.unwrap();
+    let _ = (
+        std::fs::remove_file(&not_a_sheet),
+        std::fs::remove_file(&people),
+    );
     outcome
 }

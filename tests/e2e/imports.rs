@@ -165,6 +165,13 @@ async fn portal_users_are_imported_from_a_spreadsheet(backend: Backend) {
         page.contains("Choose the column that holds the e-mail addresses."),
         "{page}"
     );
+    let (_, page) = admin
+        .get_text(&format!("{preview}?column_email=0&column_name=0"))
+        .await;
+    assert!(
+        page.contains("Each column can hold only one field"),
+        "{page}"
+    );
     // A mapping that names one column twice is refused when imported, nothing written.
     let response = admin
         .submit_form(
@@ -361,8 +368,9 @@ on_both_databases! {
         let only_logins: Value = admin.get(&format!("/api/v1/users/imports/{id}?email=0")).await.json().await.unwrap();
         assert_eq!(only_logins["mapping"], json!({ "email": 0 }));
         assert_eq!(only_logins["rows"][0]["organization"], json!(""));
-        let outside: Value = admin.get(&format!("/api/v1/users/imports/{id}?email=9")).await.json().await.unwrap();
-        assert_eq!(outside["rows"], json!([]), "a column the file does not have checks nothing");
+        assert_eq!(admin.get(&format!("/api/v1/users/imports/{id}?email=50")).await.status(), StatusCode::BAD_REQUEST);
+        let (status, code) = error_code(admin.get(&format!("/api/v1/users/imports/{id}?email=9")).await).await;
+        assert_eq!((status, code.as_str()), (StatusCode::UNPROCESSABLE_ENTITY, "validation_failed"), "a column the file does not have");
         assert_eq!(error_code(admin.get(&format!("/api/v1/users/imports/{id}?email=x")).await).await.0, StatusCode::BAD_REQUEST);
         let response = admin.post_json(&format!("/api/v1/users/imports/{id}"), &json!({ "columns": { "email": 0, "name": 1 }, "invite": false })).await;
         assert_eq!(response.status(), StatusCode::OK);

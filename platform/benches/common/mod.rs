@@ -36,15 +36,21 @@ impl Drop for Embedded {
 }
 
 pub async fn embedded(name: &str) -> anyhow::Result<Embedded> {
+    embedded_with(name, &[]).await
+}
+
+/// [`embedded`] with more settings (`PORTICO_…` names and values).
+pub async fn embedded_with(name: &str, more: &[(&str, &str)]) -> anyhow::Result<Embedded> {
     let dir = std::env::temp_dir().join(format!("portico-{name}-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
-    let settings = std::collections::HashMap::from([
+    let mut settings = std::collections::HashMap::from([
         (
             "PORTICO_DATABASE_URL",
             format!("sqlite://{}", dir.join("bench.db").display()),
         ),
         ("PORTICO_DATA_DIR", dir.display().to_string()),
     ]);
+    settings.extend(more.iter().map(|(k, v)| (*k, (*v).to_owned())));
     let config = Config::from_sources(None, |k| settings.get(k).cloned())?;
     let app = App::build(config).await?;
     app.db.migrate().await?;

@@ -4,6 +4,7 @@ import-users-link = Aus einer Tabelle importieren
 import-upload = Datei wählen
 import-upload-hint = Eine CSV-Datei (UTF-8, durch Kommas oder Semikolons getrennt) oder eine Excel-Arbeitsmappe (.xlsx, ihr erstes Blatt). Die erste Zeile benennt die Spalten; darunter höchstens { $max } Zeilen. Importiert wird erst, wenn Sie jede Zeile geprüft gesehen haben.
 import-file = Tabelle (CSV oder XLSX)
+import-file-limit = Höchstens { $size }.
 import-choose-file = Wählen Sie eine CSV- oder XLSX-Datei.
 import-preview = Zeilen prüfen
 import-columns = Spalten von { $file }

@@ -4,6 +4,7 @@ import-users-link = Import from a spreadsheet
 import-upload = Choose a file
 import-upload-hint = A CSV file (UTF-8, separated by commas or semicolons) or an Excel workbook (.xlsx, its first sheet). The first row names the columns; at most { $max } rows below it. Nothing is imported before you have seen every row checked.
 import-file = Spreadsheet (CSV or XLSX)
+import-file-limit = At most { $size }.
 import-choose-file = Choose a CSV or XLSX file.
 import-preview = Check the rows
 import-columns = Columns of { $file }

@@ -145,7 +145,10 @@ fn preview_context(preview: &Preview, error: Option<String>) -> minijinja::Value
             id => &preview.id, file_name => &preview.file_name, columns => &preview.columns,
             fields, valid_count => preview.valid, refused_count => preview.refused,
             refused => Serde(&refused), valid => Serde(&valid),
-            email_mapped => preview.mapping.0.contains_key(&Field::Email),
+            mapping_problem => match preview.mapping.check(preview.columns.len()) {
+                Err(Error::Invalid { fields, .. }) => fields.into_values().flatten().next(),
+                _ => None,
+            },
         },
         report, error,
     }

@@ -25,7 +25,7 @@ use super::{Email, NewUser, UserKind, contacts, storage};
 
 /// Rows a file may hold below its header.
 pub const MAX_ROWS: usize = 10_000;
-const MAX_COLUMNS: usize = 50;
+pub const MAX_COLUMNS: usize = 50;
 const MAX_CELL_CHARS: usize = 1_000;
 /// What an XLSX may hold once unpacked: a small file that unpacks to gigabytes is refused
 /// before the spreadsheet reader sees it.
@@ -139,7 +139,9 @@ impl Mapping {
         Self(mapping)
     }
 
-    fn check(&self, columns: usize) -> Result<()> {
+    /// Refused, saying why, unless the e-mail address has a column and each field its own one of
+    /// the file's `columns`.
+    pub fn check(&self, columns: usize) -> Result<()> {
         if !self.0.contains_key(&Field::Email) {
             return Err(Error::invalid_field(
                 "mapping",
@@ -638,13 +640,18 @@ async fn check_rows(
             language: mapping.cell(cells, Field::Language).trim().to_owned(),
             problems: Vec::new(),
         };
+        // A repeated address is named as such whether or not its first row can be imported.
+        let repeated = Email::parse(&row.email).is_ok_and(|email| !seen.insert(email));
         let person = match person(&row, names) {
-            Ok(person) if !seen.insert(person.new.login.clone()) => {
+            Ok(_) if repeated => {
                 row.problems.push(crate::tr!("import-duplicate"));
                 None
             }
             Ok(person) => Some(person),
-            Err(problems) => {
+            Err(mut problems) => {
+                if repeated {
+                    problems.push(crate::tr!("import-duplicate"));
+                }
                 row.problems = problems;
                 None
             }

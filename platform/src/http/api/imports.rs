@@ -14,6 +14,7 @@ use serde_json::{Value, json};
 
 use crate::{
     app::App,
+    error::Error,
     http::{
         error::ApiError,
         extract::{ApiJson, ApiQuery, ApiUser},
@@ -57,7 +58,8 @@ pub struct Columns {
 }
 
 impl Columns {
-    fn mapping(&self) -> Option<Mapping> {
+    /// The mapping asked for, if any; a column beyond what a file may have is a malformed request.
+    fn mapping(&self) -> Result<Option<Mapping>, ApiError> {
         let given = [
             (Field::Email, self.email),
             (Field::Name, self.name),
@@ -69,7 +71,14 @@ impl Columns {
             .into_iter()
             .filter_map(|(field, column)| column.map(|c| (field, usize::from(c))))
             .collect();
-        (!mapping.is_empty()).then_some(Mapping(mapping))
+        if mapping.values().any(|c| *c >= import::MAX_COLUMNS) {
+            return Err(Error::BadRequest(crate::tr!(
+                "import-too-many-columns",
+                max = import::MAX_COLUMNS
+            ))
+            .into());
+        }
+        Ok((!mapping.is_empty()).then_some(Mapping(mapping)))
     }
 }
 
@@ -119,7 +128,11 @@ pub async fn preview(
     Path(id): Path<String>,
     ApiQuery(columns): ApiQuery<Columns>,
 ) -> Result<Json<Value>, ApiError> {
-    let preview = import::preview(&app, &who.actor, &id, columns.mapping()).await?;
+    let given = columns.mapping()?;
+    let preview = import::preview(&app, &who.actor, &id, given.clone()).await?;
+    if let Some(mapping) = given {
+        mapping.check(preview.columns.len())?;
+    }
     Ok(Json(json!(preview)))
 }
 
@@ -149,7 +162,7 @@ pub async fn run(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<ImportRequest>,
 ) -> Result<Json<Value>, ApiError> {
-    let given = body.columns.unwrap_or_default().mapping();
+    let given = body.columns.unwrap_or_default().mapping()?;
     let mapping = match given {
         Some(mapping) => mapping,
         None => import::preview(&app, &who.actor, &id, None).await?.mapping,
