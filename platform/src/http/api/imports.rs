@@ -59,7 +59,7 @@ pub struct Columns {
 
 impl Columns {
     /// The mapping asked for, if any; a column beyond what a file may have is a malformed request.
-    fn mapping(&self) -> Result<Option<Mapping>, ApiError> {
+    fn mapping(&self) -> crate::error::Result<Option<Mapping>> {
         let given = [
             (Field::Email, self.email),
             (Field::Name, self.name),
@@ -75,8 +75,7 @@ impl Columns {
             return Err(Error::BadRequest(crate::tr!(
                 "import-too-many-columns",
                 max = import::MAX_COLUMNS
-            ))
-            .into());
+            )));
         }
         Ok((!mapping.is_empty()).then_some(Mapping(mapping)))
     }
