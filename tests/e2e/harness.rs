@@ -772,6 +772,46 @@ impl Browser {
             .unwrap()
     }
 
+    /// Declares a body of `length` bytes for `POST path` with this browser's session and sends
+    /// none of it: the status and whole answer of a server that refuses the body on its declared
+    /// length alone. (Sending a body the server will not read races its answer against a
+    /// broken pipe.)
+    pub async fn declare_body(&self, path: &str, length: usize) -> (StatusCode, String) {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let url: reqwest::Url = self.url(path).parse().unwrap();
+        let port = url.port().unwrap();
+        let target = match url.query() {
+            Some(query) => format!("{}?{query}", url.path()),
+            None => url.path().to_owned(),
+        };
+        let cookie = self.cookie("portico_session").unwrap_or_default();
+        let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .unwrap();
+        let head = format!(
+            "POST {target} HTTP/1.1\r\nHost: {}:{port}\r\nCookie: portico_session={cookie}\r\n\
+             Content-Type: application/octet-stream\r\nContent-Length: {length}\r\n\
+             Connection: close\r\n\r\n",
+            url.host_str().unwrap()
+        );
+        stream.write_all(head.as_bytes()).await.unwrap();
+        let mut answer = Vec::new();
+        tokio::time::timeout(
+            std::time::Duration::from_secs(10),
+            stream.read_to_end(&mut answer),
+        )
+        .await
+        .expect("the server answers before the body is sent")
+        .unwrap();
+        let answer = String::from_utf8_lossy(&answer).into_owned();
+        let status = answer
+            .split(' ')
+            .nth(1)
+            .and_then(|code| code.parse().ok())
+            .expect("a status line");
+        (StatusCode::from_u16(status).unwrap(), answer)
+    }
+
     /// The value of a cookie this browser would send to its origin.
     pub fn cookie(&self, name: &str) -> Option<String> {
         use reqwest::cookie::CookieStore;

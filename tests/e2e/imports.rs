@@ -400,7 +400,7 @@ on_both_databases! {
             assert!(body["error"]["fields"]["file"][0].as_str().unwrap().contains(message), "{name}: {body}");
         }
         let limit = app.app.config.max_attachment_bytes as usize;
-        let (status, _) = upload(&admin, "huge.csv", vec![b'a'; limit + 1]).await;
+        let (status, _) = admin.declare_body("/api/v1/users/imports?name=huge.csv", limit + 1).await;
         assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
         // Every row a formula: nothing to import.
         let (_, formulas) = upload(&admin, "formulas.csv", b"email,name\n@SUM(1+1)@x.test,x\nzed@x.test,=1+2\n".to_vec()).await;
