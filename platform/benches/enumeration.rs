@@ -32,8 +32,7 @@ async fn main() -> anyhow::Result<()> {
         csv.push_str(&format!("known{i}@bench.test\n"));
     }
     let id = import::upload(app, admin, "known.csv", csv.as_bytes()).await?;
-    let mapping = import::preview(app, admin, &id, None).await?.mapping;
-    import::run(app, admin, &id, mapping, false).await?;
+    import::run(app, admin, &id, None, false).await?;
     let mut settings = portico::auth::security::get(app, admin).await?;
     settings.self_registration = true;
     portico::auth::security::set(app, admin, settings).await?;

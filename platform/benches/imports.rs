@@ -79,7 +79,7 @@ async fn main() -> anyhow::Result<()> {
         preview.valid
     );
     let (imported, import_rise, report) = watched(|| async {
-        Ok(import::run(app, admin, &id, preview.mapping.clone(), true).await?)
+        Ok(import::run(app, admin, &id, Some(preview.mapping.clone()), true).await?)
     })
     .await?;
     anyhow::ensure!(

@@ -76,11 +76,20 @@ impl Error {
     /// placed in a record's field).
     pub fn for_field(self, field: &str) -> Self {
         match self {
-            Self::Invalid { fields, .. } => {
-                let messages: Vec<String> = fields.into_values().flatten().collect();
-                Self::invalid_field(field, messages.join(" "))
-            }
+            Self::Invalid { .. } => Self::invalid_field(field, self.in_words()),
             other => other,
+        }
+    }
+
+    /// What went wrong in one text: a validation failure's messages (not its field names),
+    /// anything else as it says itself.
+    pub fn in_words(&self) -> String {
+        match self {
+            Self::Invalid { fields, .. } => {
+                let messages: Vec<&str> = fields.values().flatten().map(String::as_str).collect();
+                messages.join(" ")
+            }
+            other => other.to_string(),
         }
     }
 

@@ -20,12 +20,7 @@ async fn raw(app: &TestApp, request: &str) -> (u16, String) {
         .expect("the server answers and closes")
         .unwrap();
     let answer = String::from_utf8_lossy(&answer).into_owned();
-    let status = answer
-        .split(' ')
-        .nth(1)
-        .and_then(|code| code.parse().ok())
-        .unwrap_or(0);
-    (status, answer)
+    (crate::harness::status_in(&answer), answer)
 }
 
 on_both_databases! {

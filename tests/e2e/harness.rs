@@ -804,12 +804,7 @@ impl Browser {
         .expect("the server answers before the body is sent")
         .unwrap();
         let answer = String::from_utf8_lossy(&answer).into_owned();
-        let status = answer
-            .split(' ')
-            .nth(1)
-            .and_then(|code| code.parse().ok())
-            .expect("a status line");
-        (StatusCode::from_u16(status).unwrap(), answer)
+        (StatusCode::from_u16(status_in(&answer)).unwrap(), answer)
     }
 
     /// The value of a cookie this browser would send to its origin.
@@ -823,6 +818,15 @@ impl Browser {
             .split("; ")
             .find_map(|pair| pair.strip_prefix(&format!("{name}=")).map(str::to_owned))
     }
+}
+
+/// The status code of an HTTP answer as written on the wire (0 when there is none).
+pub fn status_in(answer: &str) -> u16 {
+    answer
+        .split(' ')
+        .nth(1)
+        .and_then(|code| code.parse().ok())
+        .unwrap_or(0)
 }
 
 pub fn location(response: &Response) -> String {

@@ -8,35 +8,14 @@ use serde_json::{Value, json};
 
 use crate::{
     access::{create_role, role_named},
-    harness::{Backend, Browser, Login, Options, TestApp, error_code, location, on_both_databases},
+    harness::{Backend, Browser, Login, TestApp, error_code, location, on_both_databases},
     mail::text,
-    smtp::SmtpServer,
 };
 
-async fn account(admin: &Browser, name: &str) -> String {
-    let response = admin
-        .post_json(
-            "/api/v1/objects/account/records",
-            &json!({ "data": { "name": name } }),
-        )
-        .await;
-    assert_eq!(response.status(), StatusCode::CREATED);
-    response.json::<Value>().await.unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_owned()
-}
-
+/// A portal organization for a new account called `name`.
 async fn organization(admin: &Browser, name: &str) -> String {
-    let account = account(admin, name).await;
-    let response = admin
-        .post_json("/api/v1/organizations", &json!({ "account": account }))
-        .await;
-    assert_eq!(response.status(), StatusCode::CREATED);
-    response.json::<Value>().await.unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_owned()
+    let account = crate::organizations::account(admin, name).await;
+    crate::organizations::organization(admin, &account).await
 }
 
 async fn user(admin: &Browser, login: &str) -> Option<Value> {
@@ -97,15 +76,7 @@ async fn portal_users_are_imported_from_a_spreadsheet_postgres() {
 /// Every row is shown checked before anything is written; then the valid ones are imported and
 /// invited, each in their language.
 async fn portal_users_are_imported_from_a_spreadsheet(backend: Backend) {
-    let smtp = SmtpServer::start().await;
-    let app = TestApp::spawn_with(
-        backend,
-        Options {
-            smtp_url: Some(smtp.url.clone()),
-            ..Options::default()
-        },
-    )
-    .await;
+    let (smtp, app) = crate::onboarding::with_smtp(backend).await;
     let tenant = app.tenant("acme").await;
     let admin = tenant.admin_browser().await;
     let globex = organization(&admin, "Globex").await;

@@ -15,7 +15,7 @@ use crate::{
     smtp::{Received, SmtpServer},
 };
 
-async fn with_smtp(backend: Backend) -> (SmtpServer, TestApp) {
+pub(crate) async fn with_smtp(backend: Backend) -> (SmtpServer, TestApp) {
     let smtp = SmtpServer::start().await;
     let app = TestApp::spawn_with(
         backend,

@@ -10,7 +10,7 @@ use crate::{
     harness::{Browser, Login, TestApp, TestTenant, error_code, location, on_both_databases},
 };
 
-async fn account(admin: &Browser, name: &str) -> String {
+pub(crate) async fn account(admin: &Browser, name: &str) -> String {
     let response = admin
         .post_json(
             "/api/v1/objects/account/records",
@@ -24,7 +24,7 @@ async fn account(admin: &Browser, name: &str) -> String {
         .to_owned()
 }
 
-async fn organization(admin: &Browser, account: &str) -> String {
+pub(crate) async fn organization(admin: &Browser, account: &str) -> String {
     let response = admin
         .post_json("/api/v1/organizations", &json!({ "account": account }))
         .await;

@@ -68,10 +68,10 @@ async fn upload(
     };
     match outcome {
         Ok(id) => Ok(Redirect::to(&format!("/console/users/import/{id}")).into_response()),
-        Err(Error::Invalid { fields, .. }) => Ok(views::render_with_status(
+        Err(Error::Invalid { fields, .. }) => Ok(page(
             StatusCode::UNPROCESSABLE_ENTITY,
-            "console/user_import.html",
-            context! { errors => Serde(&fields), ..context! { ..upload_context(), ..page_context(&who) } },
+            &who,
+            context! { errors => Serde(&fields), ..upload_context() },
         )),
         Err(other) => Err(other.into()),
     }
@@ -145,10 +145,7 @@ fn preview_context(preview: &Preview, error: Option<String>) -> minijinja::Value
             id => &preview.id, file_name => &preview.file_name, columns => &preview.columns,
             fields, valid_count => preview.valid, refused_count => preview.refused,
             refused => Serde(&refused), valid => Serde(&valid),
-            mapping_problem => match preview.mapping.check(preview.columns.len()) {
-                Err(Error::Invalid { fields, .. }) => fields.into_values().flatten().next(),
-                _ => None,
-            },
+            mapping_problem => preview.mapping.check(preview.columns.len()).err().map(|e| e.in_words()),
         },
         report, error,
     }
@@ -166,23 +163,19 @@ async fn run(
     Path(id): Path<String>,
     CsrfForm(form): CsrfForm<ImportForm>,
 ) -> Result<Response, PageError> {
+    // The page always sends its columns (an empty choice is none), never "guess them".
     let mapping = mapping_of(&form.fields).unwrap_or_default();
     let invite = form.fields.contains_key("invite");
-    match import::run(&app, &who.actor, &id, mapping.clone(), invite).await {
+    match import::run(&app, &who.actor, &id, Some(mapping.clone()), invite).await {
         Ok(_) => Ok(Redirect::to(&format!("/console/users/import/{id}")).into_response()),
         Err(error @ (Error::Invalid { .. } | Error::Conflict(_))) => {
-            let message = match &error {
-                Error::Invalid { fields, .. } => fields
-                    .values()
-                    .flatten()
-                    .cloned()
-                    .collect::<Vec<_>>()
-                    .join(" "),
-                other => other.to_string(),
-            };
             let status = super::error::status_of(&error);
             let preview = import::preview(&app, &who.actor, &id, Some(mapping)).await?;
-            Ok(page(status, &who, preview_context(&preview, Some(message))))
+            Ok(page(
+                status,
+                &who,
+                preview_context(&preview, Some(error.in_words())),
+            ))
         }
         Err(other) => Err(other.into()),
     }

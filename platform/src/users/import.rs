@@ -688,14 +688,14 @@ async fn check_rows(
     Ok(checked)
 }
 
-/// Imports the valid rows under `mapping`, checked again as they are written (in batches, so
-/// other writers get their turn); with `invite`, each new user gets their invitation by
-/// e-mail. An upload is imported once.
+/// Imports the valid rows under `mapping` (or the one guessed from the header), checked again as
+/// they are written (in batches, so other writers get their turn); with `invite`, each new user
+/// gets their invitation by e-mail. An upload is imported once.
 pub async fn run(
     app: &App,
     actor: &Actor,
     id: &str,
-    mapping: Mapping,
+    mapping: Option<Mapping>,
     invite: bool,
 ) -> Result<Report> {
     may_import(actor)?;
@@ -706,6 +706,7 @@ pub async fn run(
     if stored.report.is_some() {
         return Err(Error::Conflict(crate::tr!("import-already-done")));
     }
+    let mapping = mapping.unwrap_or_else(|| Mapping::guess(&stored.table.columns));
     mapping.check(stored.table.columns.len())?;
     let names = Names::of(actor);
     let mut seen = HashSet::new();
@@ -830,12 +831,7 @@ async fn write_row(
                 .execute(tx.conn())
                 .await?;
             *seats = counted;
-            Ok(Err(match refused {
-                Error::Invalid { fields, .. } => {
-                    fields.into_values().flatten().collect::<Vec<_>>().join(" ")
-                }
-                other => other.to_string(),
-            }))
+            Ok(Err(refused.in_words()))
         }
         Err(other) => Err(other),
     }

@@ -161,11 +161,7 @@ pub async fn run(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<ImportRequest>,
 ) -> Result<Json<Value>, ApiError> {
-    let given = body.columns.unwrap_or_default().mapping()?;
-    let mapping = match given {
-        Some(mapping) => mapping,
-        None => import::preview(&app, &who.actor, &id, None).await?.mapping,
-    };
+    let mapping = body.columns.unwrap_or_default().mapping()?;
     let report = import::run(&app, &who.actor, &id, mapping, body.invite).await?;
     Ok(Json(json!(report)))
 }
