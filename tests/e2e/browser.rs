@@ -114,10 +114,14 @@ impl Drop for ChromeDriver {
 }
 
 /// Waits for an element (htmx swaps pages in place, so navigation is not instant).
+/// How long a page may take to show something: generous, since CI runs many tests at once on
+/// two cores and a section's first hook call compiles its component.
+const PATIENCE: Duration = Duration::from_secs(30);
+
 async fn wait_for(browser: &Client, css: &str) -> fantoccini::elements::Element {
     browser
         .wait()
-        .at_most(Duration::from_secs(10))
+        .at_most(PATIENCE)
         .for_element(Locator::Css(css))
         .await
         .unwrap_or_else(|e| panic!("no {css}: {e}"))
@@ -135,7 +139,8 @@ async fn page_text(browser: &Client) -> String {
 
 /// Waits until the page's main part contains `text`.
 async fn wait_for_text(browser: &Client, text: &str) -> String {
-    for _ in 0..100 {
+    let started = std::time::Instant::now();
+    while started.elapsed() < PATIENCE {
         if let Ok(main) = browser.find(Locator::Css("main")).await
             && let Ok(shown) = main.text().await
             && shown.contains(text)
@@ -149,7 +154,8 @@ async fn wait_for_text(browser: &Client, text: &str) -> String {
 
 /// Waits until the case on the page shows `status` (its badge; the workflow names every status).
 async fn wait_for_status(browser: &Client, status: &str) {
-    for _ in 0..100 {
+    let started = std::time::Instant::now();
+    while started.elapsed() < PATIENCE {
         if let Ok(badge) = browser.find(Locator::Css("main .heading-row .badge")).await
             && badge.text().await.is_ok_and(|shown| shown == status)
         {
@@ -810,7 +816,8 @@ async fn a_german_customer_goes_from_sign_in_to_a_closed_case_in_german() {
 
 /// The text of the first message received that contains `words`, waiting for it a while.
 async fn mail_containing(smtp: &SmtpServer, words: &str) -> String {
-    for _ in 0..100 {
+    let started = std::time::Instant::now();
+    while started.elapsed() < PATIENCE {
         if let Some(text) = smtp
             .received()
             .iter()
