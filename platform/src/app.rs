@@ -47,6 +47,8 @@ pub struct App {
     pub plugins: std::sync::OnceLock<crate::plugin_host::PluginRuntime>,
     /// Installed sections ready to call.
     pub loaded_plugins: sections::plugins::LoadedPlugins,
+    /// Identity providers' endpoints and keys, for single sign-on.
+    pub oidc: crate::auth::oidc::Client,
     /// The threads that hash passwords, a bounded number at a time.
     pub passwords: crate::auth::passwords::Hasher,
     /// List exports running, a few per tenant at a time.
@@ -89,6 +91,10 @@ impl App {
         let passwords = crate::auth::passwords::Hasher::start()
             .context("cannot start the password hashing threads")?;
         let catalog = Arc::new(sections::built_in_catalog());
+        let oidc = crate::auth::oidc::Client::new(
+            outbound_http(std::time::Duration::from_secs(10))?,
+            config.is_local(),
+        );
         Ok(Arc::new_cyclic(|me| Self {
             me: me.clone(),
             config,
@@ -107,6 +113,7 @@ impl App {
             plugins: Default::default(),
             loaded_plugins: Default::default(),
             passwords,
+            oidc,
             exports: Default::default(),
         }))
     }
@@ -117,6 +124,25 @@ impl App {
             crate::error::Error::Internal(anyhow::anyhow!("the application is shutting down"))
         })
     }
+}
+
+/// A client for the services Portico calls (Stripe, identity providers): TLS with the web's
+/// roots, a deadline, and no redirects followed (an answer elsewhere than asked is an error).
+pub(crate) fn outbound_http(timeout: std::time::Duration) -> anyhow::Result<reqwest::Client> {
+    let roots = rustls::RootCertStore {
+        roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
+    };
+    let tls = rustls::ClientConfig::builder_with_provider(Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()?
+    .with_root_certificates(roots)
+    .with_no_client_auth();
+    Ok(reqwest::Client::builder()
+        .tls_backend_preconfigured(tls)
+        .timeout(timeout)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()?)
 }
 
 /// Serves HTTP on `listener` until `shutdown` completes, then finishes in-flight requests.

@@ -37,6 +37,31 @@ pub struct Config {
     pub operator_token: Option<Secret>,
     /// Billing through Stripe (none: licenses are set by the operator).
     pub stripe: Option<StripeConfig>,
+    /// The key that seals secrets kept in the database (identity providers' client secrets);
+    /// none: single sign-on cannot be configured.
+    pub secrets_key: Option<SecretsKey>,
+}
+
+/// 32 random bytes, given base64-encoded (`openssl rand -base64 32`); its `Debug` shows none.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SecretsKey(pub(crate) [u8; 32]);
+
+impl fmt::Debug for SecretsKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("\"***\"")
+    }
+}
+
+impl SecretsKey {
+    fn parse(text: &str) -> Option<Self> {
+        use base64::Engine;
+        let text = text.trim();
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(text)
+            .or_else(|_| base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(text))
+            .ok()?;
+        Some(Self(bytes.try_into().ok()?))
+    }
 }
 
 /// How Portico bills tenants through Stripe.
@@ -179,6 +204,7 @@ struct FileConfig {
     header_timeout_secs: Option<u64>,
     body_timeout_secs: Option<u64>,
     body_deadline_secs: Option<u64>,
+    secrets_key: Option<String>,
 }
 
 impl Config {
@@ -391,6 +417,16 @@ impl Config {
                 })
             }
         };
+        let secrets_key =
+            match pick("PORTICO_SECRETS_KEY", file.secrets_key).filter(|k| !k.trim().is_empty()) {
+                None => None,
+                Some(text) => Some(SecretsKey::parse(&text).ok_or_else(|| {
+                    invalid(
+                        "PORTICO_SECRETS_KEY",
+                        "expected 32 random bytes in base64 (openssl rand -base64 32)",
+                    )
+                })?),
+            };
         Ok(Self {
             database_url: DatabaseUrl(database_url),
             database_max_connections,
@@ -412,6 +448,7 @@ impl Config {
                 .filter(|t| !t.is_empty())
                 .map(Secret),
             stripe,
+            secrets_key,
         })
     }
 

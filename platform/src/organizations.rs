@@ -42,7 +42,7 @@ pub struct Profile {
     pub registration_domain: Option<String>,
 }
 
-fn organization(actor: &Actor, id: RoleId) -> Result<Organization> {
+pub(crate) fn organization(actor: &Actor, id: RoleId) -> Result<Organization> {
     match actor.policy.role(id) {
         Some(role) if role.kind == access::RoleKind::Organization => Ok(Organization {
             id,
@@ -285,6 +285,11 @@ pub async fn set_registration_domain(
     .await?;
     tx.commit().await?;
     Ok(domain)
+}
+
+/// The e-mail domain staff vouched for as the organization's, if any.
+pub(crate) async fn verified_domain(tx: &mut TenantTx, org: RoleId) -> Result<Option<String>> {
+    Ok(settings::get(tx, &domain_of_organization(org)).await?)
 }
 
 /// The organization (and its account) that people registering with `email` join, if its domain

@@ -2183,3 +2183,95 @@ async fn an_administrator_imports_people_from_a_spreadsheet_after_seeing_every_r
     );
     outcome
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_administrator_connects_an_identity_provider_and_a_customer_signs_in_with_it() {
+    use crate::sso::Provider;
+    let driver = ChromeDriver::start();
+    let app = crate::sso::spawn(Backend::Sqlite).await;
+    let desk = Desk::open(&app, "acme").await;
+    let axe = axe_source();
+    let origin = desk.tenant.origin.clone();
+    let provider = Provider::start(
+        &[&origin],
+        serde_json::json!({ "nina": { "email": "nina@client.test", "email_verified": true, "name": "Nina Client" } }),
+    );
+    let registration = provider.registration("Client ID", "portal");
+    let (admin, visitor) = (driver.browser().await, driver.browser().await);
+    let outcome = async {
+        sign_in_console(
+            &admin,
+            &origin,
+            &desk.tenant.admin.login,
+            &desk.tenant.admin.password,
+        )
+        .await;
+        admin
+            .goto(&format!("{origin}/console/users"))
+            .await
+            .unwrap();
+        click(&admin, "a[href='/console/sso']").await;
+        wait_for_text(&admin, "No identity provider yet.").await;
+        assert_eq!(serious_violations(&admin, &axe).await, Vec::<String>::new());
+        // A wrong issuer is refused by its field, the rest kept as typed.
+        type_into(&admin, "input[name=name]", "Client ID").await;
+        type_into(&admin, "input[name=issuer]", "http://127.0.0.1:1").await;
+        type_into(
+            &admin,
+            "input[name=client_id]",
+            registration["client_id"].as_str().unwrap(),
+        )
+        .await;
+        type_into(
+            &admin,
+            "input[name=client_secret]",
+            registration["client_secret"].as_str().unwrap(),
+        )
+        .await;
+        click(&admin, "input[name=create_users]").await;
+        click(
+            &admin,
+            "form[action='/console/sso/providers'] button.primary",
+        )
+        .await;
+        wait_for_text(&admin, "did not answer as an OpenID provider").await;
+        let kept = wait_for(&admin, "input[name=name]")
+            .await
+            .prop("value")
+            .await
+            .unwrap();
+        assert_eq!(kept.as_deref(), Some("Client ID"));
+        let issuer = wait_for(&admin, "input[name=issuer]").await;
+        issuer.clear().await.unwrap();
+        issuer.send_keys(&provider.issuer).await.unwrap();
+        type_into(
+            &admin,
+            "input[name=client_secret]",
+            registration["client_secret"].as_str().unwrap(),
+        )
+        .await;
+        click(
+            &admin,
+            "form[action='/console/sso/providers'] button.primary",
+        )
+        .await;
+        wait_for_text(&admin, "The provider Client ID is saved.").await;
+        assert!(page_text(&admin).await.contains("creates users"));
+
+        // A new customer finds the button on the login page and is in, created on the way.
+        provider.next_login("nina").await;
+        visitor.goto(&format!("{origin}/login")).await.unwrap();
+        assert_eq!(
+            serious_violations(&visitor, &axe).await,
+            Vec::<String>::new()
+        );
+        click(&visitor, ".sso-choices a").await;
+        wait_for(&visitor, "form[action='/logout']").await;
+        wait_for_text(&visitor, "Nina Client").await;
+        assert_eq!(visitor.current_url().await.unwrap().path(), "/");
+    }
+    .await;
+    admin.close().await.unwrap();
+    visitor.close().await.unwrap();
+    outcome
+}

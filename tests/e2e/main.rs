@@ -34,5 +34,6 @@ mod sections;
 mod sessions;
 mod sign_in;
 mod smtp;
+mod sso;
 mod support;
 mod tenancy;

@@ -37,7 +37,7 @@ pub(crate) async fn organization(admin: &Browser, account: &str) -> String {
 
 /// Adds users by e-mail as staff and lets each new one choose a password; returns (id, login)
 /// per new user.
-async fn add_members(
+pub(crate) async fn add_members(
     tenant: &TestTenant,
     by: &Browser,
     org: &str,
@@ -73,7 +73,7 @@ async fn add_members(
     members
 }
 
-async fn signed_in(tenant: &TestTenant, who: &Login) -> Browser {
+pub(crate) async fn signed_in(tenant: &TestTenant, who: &Login) -> Browser {
     let browser = tenant.browser();
     assert_eq!(browser.sign_in_api(who).await.status(), StatusCode::OK);
     browser

@@ -2,6 +2,7 @@
 //! This module establishes identity only; what an identified user may do is decided in `access/`.
 
 pub mod api_tokens;
+pub mod oidc;
 pub mod one_time;
 pub mod password_links;
 pub mod passwords;
@@ -9,6 +10,7 @@ pub mod registration;
 pub(crate) mod secret;
 pub mod security;
 pub mod sessions;
+pub mod sso;
 pub mod throttle;
 
 use std::{net::IpAddr, sync::Arc};
@@ -144,6 +146,11 @@ pub async fn sign_in(
         return Err(Error::Forbidden(crate::tr!(
             "auth-console-for-employees-only"
         )));
+    }
+    // Told only to whoever knows the password: it says nothing of which logins exist.
+    if let Err(refusal) = sso::check_password_allowed(app, &mut tx, tenant, &user).await {
+        tx.commit().await?;
+        return Err(refusal);
     }
     let session = sessions::create(&mut tx, user.id, now).await?;
     tx.commit().await?;

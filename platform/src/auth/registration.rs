@@ -261,6 +261,46 @@ pub async fn pending(app: &App, tenant: &Tenant, token: &str) -> Result<Option<P
     pending_in(&mut tx, token, app.clock.now()).await
 }
 
+/// Lets in an external user who came by themselves (`actor` is that user): a Contact for their
+/// address (on the organization's account, if they join one), the organization, and the license
+/// registrants take (a conflict if none is free); audited as `action`.
+pub(crate) async fn admit(
+    app: &App,
+    tx: &mut TenantTx,
+    actor: &access::Actor,
+    organization: Option<organizations::Organization>,
+    action: &str,
+) -> Result<()> {
+    let user = actor.user;
+    let (login, full_name) = (&actor.login, &actor.full_name);
+    let account = organization
+        .as_ref()
+        .map(|org| RecordId::parse(&org.account))
+        .transpose()?;
+    let contact =
+        users::contacts::find_or_create(app, tx, actor, login, full_name, account).await?;
+    users::storage::set_contact(tx, user, &contact).await?;
+    if let Some(org) = &organization {
+        users::storage::set_organization(tx, user, Some(org.id), false).await?;
+    }
+    let runs = crate::sections::installed::configurations(tx).await?;
+    let license = Some(portico_tenants::licenses::registrant_license(&runs));
+    crate::licenses::grant_to(app, tx, user, license).await?;
+    access::audit(
+        app,
+        tx,
+        actor,
+        action,
+        format!("user:{user}"),
+        None,
+        Some(serde_json::json!({
+            "login": login,
+            "organization": organization.as_ref().map(|org| org.id),
+        })),
+    )
+    .await
+}
+
 /// An unknown, expired or used confirmation token: the token the request named is not valid.
 fn link_used() -> Error {
     Error::invalid_field("token", crate::tr!("auth-registration-link-used"))
@@ -294,41 +334,15 @@ pub async fn confirm(app: &App, tenant: &Arc<Tenant>, token: &str) -> Result<Use
         .await?
         .ok_or_else(|| Error::Conflict(crate::tr!("auth-address-has-account")))?;
     let actor = access::actor(app, &mut tx, tenant.clone(), user.clone()).await?;
-    // A registrant of an organization's domain joins it, as a Contact of its account.
+    // A registrant of an organization's domain joins it.
     let joined = organizations::for_registrant(&actor, &mut tx, &new.login).await?;
-    let account = joined
-        .as_ref()
-        .map(|org| RecordId::parse(&org.account))
-        .transpose()?;
-    let contact =
-        users::contacts::find_or_create(app, &mut tx, &actor, &new.login, &new.full_name, account)
-            .await?;
-    users::storage::set_contact(&mut tx, user.id, &contact).await?;
-    if let Some(org) = &joined {
-        users::storage::set_organization(&mut tx, user.id, Some(org.id), false).await?;
-    }
-    let runs = crate::sections::installed::configurations(&mut tx).await?;
-    let license = Some(portico_tenants::licenses::registrant_license(&runs));
     // None free: the registrant is told to come back (the link keeps working until it expires).
-    crate::licenses::grant_to(app, &mut tx, user.id, license)
+    admit(app, &mut tx, &actor, joined, "user.register")
         .await
         .map_err(|e| match e {
             Error::Conflict(_) => Error::Conflict(crate::tr!("auth-registration-no-license")),
             other => other,
         })?;
-    access::audit(
-        app,
-        &mut tx,
-        &actor,
-        "user.register",
-        format!("user:{}", user.id),
-        None,
-        Some(serde_json::json!({
-            "login": user.login,
-            "organization": joined.as_ref().map(|org| org.id),
-        })),
-    )
-    .await?;
     tx.commit().await?;
     tracing::info!(tenant = %tenant.slug, user = %user.id, "registration confirmed");
     Ok(user)

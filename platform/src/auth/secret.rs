@@ -23,9 +23,56 @@ pub fn same(a: &str, b: &str) -> bool {
     a.len() == b.len() && bool::from(a.as_bytes().ct_eq(b.as_bytes()))
 }
 
+/// Seals a secret kept in the database (an identity provider's client secret) with the server's
+/// key: ChaCha20-Poly1305 under a fresh random nonce, stored as base64 of nonce and ciphertext.
+pub fn seal(key: &crate::config::SecretsKey, plain: &str) -> String {
+    use ring::aead::{Aad, CHACHA20_POLY1305, LessSafeKey, Nonce, UnboundKey};
+    let key = LessSafeKey::new(UnboundKey::new(&CHACHA20_POLY1305, &key.0).expect("32-byte key"));
+    let nonce: [u8; 12] = rand::random();
+    let mut sealed = plain.as_bytes().to_vec();
+    key.seal_in_place_append_tag(
+        Nonce::assume_unique_for_key(nonce),
+        Aad::empty(),
+        &mut sealed,
+    )
+    .expect("a secret shorter than ChaCha20's limit");
+    URL_SAFE_NO_PAD.encode([nonce.as_slice(), &sealed].concat())
+}
+
+/// Opens what `seal` made; `None` if it was sealed with another key or altered.
+pub fn open(key: &crate::config::SecretsKey, sealed: &str) -> Option<String> {
+    use ring::aead::{Aad, CHACHA20_POLY1305, LessSafeKey, Nonce, UnboundKey};
+    let key = LessSafeKey::new(UnboundKey::new(&CHACHA20_POLY1305, &key.0).ok()?);
+    let bytes = URL_SAFE_NO_PAD.decode(sealed).ok()?;
+    let (nonce, sealed) = bytes.split_at_checked(12)?;
+    let mut sealed = sealed.to_vec();
+    let nonce = Nonce::try_assume_unique_for_key(nonce).ok()?;
+    let plain = key.open_in_place(nonce, Aad::empty(), &mut sealed).ok()?;
+    String::from_utf8(plain.to_vec()).ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sealed_secrets_open_only_with_their_key_and_unaltered() {
+        let key = crate::config::SecretsKey([7; 32]);
+        let sealed = seal(&key, "client-secret");
+        assert!(!sealed.contains("client-secret"));
+        assert_ne!(
+            sealed,
+            seal(&key, "client-secret"),
+            "a fresh nonce each time"
+        );
+        assert_eq!(open(&key, &sealed).as_deref(), Some("client-secret"));
+        assert_eq!(open(&crate::config::SecretsKey([8; 32]), &sealed), None);
+        let mut altered = sealed.into_bytes();
+        let last = altered.len() - 2;
+        altered[last] = if altered[last] == b'A' { b'B' } else { b'A' };
+        assert_eq!(open(&key, &String::from_utf8(altered).unwrap()), None);
+        assert_eq!(open(&key, "short"), None);
+    }
 
     #[test]
     fn secrets_are_unique_and_digests_stable() {

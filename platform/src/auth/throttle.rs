@@ -92,6 +92,16 @@ pub const REGISTRATION_PER_TENANT: Policy = Policy {
     forget_after: Duration::hours(1),
 };
 
+/// Single sign-ons started from one client address and not finished: each keeps a little state
+/// until it expires, so a client may not start them without end.
+pub const SSO_STARTS_PER_ADDRESS: Policy = Policy {
+    free_failures: 30,
+    lock_at: Some(200),
+    lock_for: Duration::minutes(15),
+    max_delay: Duration::minutes(1),
+    forget_after: Duration::hours(1),
+};
+
 /// Why a subject may not try now.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Refusal {

@@ -3,7 +3,7 @@
 //! than `async-stripe`: that crate's generated types fail on the answers of the local
 //! Stripe-compatible server the tests run against, and double the build time.
 
-use std::{collections::HashMap, sync::Arc, time::Duration};
+use std::{collections::HashMap, time::Duration};
 
 use serde::{Deserialize, de::DeserializeOwned};
 
@@ -101,19 +101,7 @@ pub enum ItemChange {
 
 impl Stripe {
     pub fn new(config: StripeConfig) -> anyhow::Result<Self> {
-        let roots = rustls::RootCertStore {
-            roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
-        };
-        let tls = rustls::ClientConfig::builder_with_provider(Arc::new(
-            rustls::crypto::ring::default_provider(),
-        ))
-        .with_safe_default_protocol_versions()?
-        .with_root_certificates(roots)
-        .with_no_client_auth();
-        let http = reqwest::Client::builder()
-            .tls_backend_preconfigured(tls)
-            .timeout(TIMEOUT)
-            .build()?;
+        let http = crate::app::outbound_http(TIMEOUT)?;
         Ok(Self { http, config })
     }
 

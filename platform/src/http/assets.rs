@@ -15,9 +15,9 @@ use crate::app::App;
 
 const ASSETS: &[(&str, &str, &str)] = &[
     (
-        "portico-8.css",
+        "portico-9.css",
         "text/css; charset=utf-8",
-        include_str!("../../static/portico-8.css"),
+        include_str!("../../static/portico-9.css"),
     ),
     (
         "htmx-2.0.11.min.js",
@@ -25,9 +25,9 @@ const ASSETS: &[(&str, &str, &str)] = &[
         include_str!("../../static/htmx-2.0.11.min.js"),
     ),
     (
-        "portico-app-4.js",
+        "portico-app-5.js",
         "text/javascript; charset=utf-8",
-        include_str!("../../static/portico-app-4.js"),
+        include_str!("../../static/portico-app-5.js"),
     ),
     (
         "manifest.webmanifest",

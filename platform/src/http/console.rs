@@ -49,6 +49,7 @@ pub fn routes() -> Router<Arc<App>> {
         .merge(super::partners::console_routes())
         .merge(super::licenses::console_routes())
         .merge(super::user_import::console_routes())
+        .merge(super::sso_pages::console_routes())
 }
 
 async fn home(

@@ -26,6 +26,7 @@ mod regional;
 mod sections;
 pub mod server;
 mod sign_in;
+mod sso_pages;
 mod support;
 mod support_settings;
 mod user_import;

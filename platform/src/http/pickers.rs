@@ -34,6 +34,8 @@ pub enum Picker {
     User(Option<UserKind>),
     /// Active employees: whom to give a case to.
     Assignee,
+    /// Portal organizations: where new portal users go.
+    Organization,
 }
 
 impl Picker {
@@ -42,6 +44,7 @@ impl Picker {
             "grantee" => Some(Self::Grantee),
             "user" => Some(Self::User(kind.and_then(UserKind::parse))),
             "assignee" => Some(Self::Assignee),
+            "organization" => Some(Self::Organization),
             _ => None,
         }
     }
@@ -84,10 +87,20 @@ async fn choices(
                 (r.id.to_string(), label)
             })
             .collect(),
+        Picker::Organization => {
+            let mut organizations: Vec<(String, String)> =
+                config::roles_named(actor, typed, exact, usize::MAX)?
+                    .into_iter()
+                    .filter(|r| r.kind == crate::access::RoleKind::Organization)
+                    .map(|r| (r.id.to_string(), r.name))
+                    .collect();
+            organizations.truncate(users::CHOICES);
+            return Ok(organizations);
+        }
         _ => Vec::new(),
     };
     let choosing = match picker {
-        Picker::Grantee => Choosing::Managed(None),
+        Picker::Grantee | Picker::Organization => Choosing::Managed(None),
         Picker::User(kind) => Choosing::Managed(kind),
         Picker::Assignee => Choosing::Assignee,
     };

@@ -43,6 +43,8 @@ pub fn routes() -> Router<Arc<App>> {
             get(handlers::portal_show).post(handlers::portal_submit),
         )
         .route("/logout", post(handlers::portal_sign_out))
+        .route("/sso/callback", get(handlers::sso_callback))
+        .route("/sso/{provider}", get(handlers::sso_start))
         .route("/profile", get(profile))
         .route("/partner-program", get(partner_program))
         .route("/profile/password", post(change_password))
@@ -66,6 +68,8 @@ pub fn routes() -> Router<Arc<App>> {
         .merge(super::sections::icon_routes())
         .route("/organization", get(organization))
         .route("/organization/profile", post(organization_profile))
+        .route("/organization/sso", post(organization_sso))
+        .route("/organization/sso/delete", post(organization_sso_remove))
         .route("/organization/members", post(organization_add_members))
         .route(
             "/organization/members/{user}",
@@ -102,13 +106,69 @@ async fn organization(
     ApiQuery(people): ApiQuery<PeopleQuery>,
     flash: Flash,
 ) -> Result<Response, PageError> {
-    let organization = own_organization(&who)?;
-    let profile = organizations::profile(&app, &who.actor, organization, &people.users()).await?;
-    let page = views::render(
-        "portal/organization.html",
-        context! { flash => flash.message.as_ref().map(Serde), ..context! { profile => Serde(&profile), base => ORGANIZATION, ..context! { ..people.place(profile.members.len(), profile.members_next_cursor.as_deref(), profile.members_count), ..page_context(&who) } } },
-    );
+    let page = organization_page(&app, &who, &people, StatusCode::OK, None).await?;
     Ok(flash.show(page))
+}
+
+/// The organization's page, with its own identity provider's form as typed and refused, if so.
+async fn organization_page(
+    app: &App,
+    who: &Authenticated,
+    people: &PeopleQuery,
+    status: StatusCode,
+    sso_form: Option<(minijinja::Value, crate::error::FieldErrors)>,
+) -> Result<Response, PageError> {
+    let organization = own_organization(who)?;
+    let profile = organizations::profile(app, &who.actor, organization, &people.users()).await?;
+    let sso = auth::sso::of_organization(app, &who.actor, organization).await?;
+    let (sso_form, sso_errors) = sso_form.unzip();
+    Ok(views::render_with_status(
+        status,
+        "portal/organization.html",
+        context! { sso => Serde(&sso), sso_form, sso_errors => Serde(&sso_errors), ..context! { profile => Serde(&profile), base => ORGANIZATION, ..context! { ..people.place(profile.members.len(), profile.members_next_cursor.as_deref(), profile.members_count), ..page_context(who) } } },
+    ))
+}
+
+/// Connects or changes the organization's own identity provider; a refusal shows the form again.
+async fn organization_sso(
+    State(app): State<Arc<App>>,
+    PortalUser(who): PortalUser,
+    CsrfForm(form): CsrfForm<super::sso_pages::ProviderForm>,
+) -> Result<Response, PageError> {
+    let org = own_organization(&who)?;
+    let outcome = async {
+        let input = form.input(&app, &who).await?;
+        auth::sso::set_organization_provider(&app, &who.actor, org, input).await
+    }
+    .await;
+    match outcome {
+        Ok(_) => Ok(flash::notice(
+            ORGANIZATION,
+            &crate::tr!("sso-organization-saved"),
+        )),
+        Err(Error::Forbidden(message)) => {
+            Ok(flash::refused(ORGANIZATION, Error::Forbidden(message)))
+        }
+        Err(error) => {
+            let (status, errors) = super::sso_pages::form_refusal(error)?;
+            let people = PeopleQuery::default();
+            organization_page(&app, &who, &people, status, Some((form.shown(), errors))).await
+        }
+    }
+}
+
+async fn organization_sso_remove(
+    State(app): State<Arc<App>>,
+    PortalUser(who): PortalUser,
+    CsrfForm(_): CsrfForm<serde::de::IgnoredAny>,
+) -> Result<Response, PageError> {
+    let org = own_organization(&who)?;
+    let outcome = auth::sso::remove_organization_provider(&app, &who.actor, org).await;
+    Ok(flash::after(
+        outcome,
+        ORGANIZATION,
+        &crate::tr!("sso-organization-removed"),
+    ))
 }
 
 async fn organization_profile(

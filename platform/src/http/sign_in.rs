@@ -8,7 +8,10 @@ use axum::{
     http::StatusCode,
     response::{IntoResponse, Redirect, Response},
 };
-use axum_extra::extract::CookieJar;
+use axum_extra::extract::{
+    CookieJar,
+    cookie::{Cookie, SameSite},
+};
 use minijinja::{context, value::Serde};
 use portico_tenants::Tenant;
 use serde::Deserialize;
@@ -24,7 +27,7 @@ use super::{
 };
 use crate::{
     app::App,
-    auth::{self, Authenticated, Entrance, registration::Application},
+    auth::{self, Authenticated, Entrance, registration::Application, sso},
     error::{Error, FieldErrors},
 };
 
@@ -68,7 +71,9 @@ enum Shown<'a> {
     Refused { login: &'a str, error: String },
 }
 
-/// The login page. The portal's offers "Register" when the tenant lets people register.
+/// The login page. The portal's offers "Register" when the tenant lets people register; both
+/// offer the tenant's identity providers, and the password form unless passwords are off (the
+/// console's then shows it only when asked: the administrators' way back in).
 async fn render_form(
     app: &App,
     tenant: &Tenant,
@@ -76,11 +81,16 @@ async fn render_form(
     csrf_token: &str,
     status: StatusCode,
     shown: Shown<'_>,
+    password_asked: bool,
 ) -> Response {
     let register = entrance == Entrance::Portal
         && auth::registration::is_open(app, tenant)
             .await
             .unwrap_or(false);
+    let choices = match sso::login_choices(app, tenant, entrance).await {
+        Ok(choices) => choices,
+        Err(error) => return PageError::Failed(error).into_response(),
+    };
     let (flash, login, error) = match shown {
         Shown::Fresh(flash) => (Some(flash), "", None),
         Shown::Refused { login, error } => (None, login, Some(error)),
@@ -98,6 +108,9 @@ async fn render_form(
             csrf_token,
             login,
             error,
+            providers => Serde(&choices.providers),
+            passwords => choices.passwords || password_asked,
+            break_glass => !choices.passwords && entrance == Entrance::Console,
         },
     );
     match flash {
@@ -113,6 +126,7 @@ pub async fn show(
     identity: Option<Identity>,
     entrance: Entrance,
     flash: flash::Flash,
+    password_asked: bool,
 ) -> Response {
     if let Some(Identity(Some(_))) = identity {
         return Redirect::to(home(entrance)).into_response();
@@ -125,6 +139,7 @@ pub async fn show(
         &csrf,
         StatusCode::OK,
         Shown::Fresh(flash),
+        password_asked,
     )
     .await;
     (jar, page).into_response()
@@ -138,6 +153,25 @@ pub async fn submit(
     form: LoginForm,
     entrance: Entrance,
 ) -> Response {
+    // People of a domain whose organization signs them in go to its provider, by a link: the
+    // page's CSP lets forms lead only to the portal itself.
+    if entrance == Entrance::Portal {
+        match sso::provider_for_login(app, tenant, &form.login).await {
+            Ok(Some(offer)) => {
+                let page = views::render(
+                    "sso_continue.html",
+                    context! {
+                        tenant => Serde(tenant),
+                        provider => Serde(&offer),
+                        login => form.login.trim(),
+                    },
+                );
+                return (jar, page).into_response();
+            }
+            Ok(None) => {}
+            Err(error) => return PageError::Failed(error).into_response(),
+        }
+    }
     match auth::sign_in(app, tenant, &form.login, &form.password, client.0, entrance).await {
         Ok((_, session)) => {
             let cookie = session_cookie(app, session.token, session.expires_at);
@@ -151,9 +185,100 @@ pub async fn submit(
                 login: &form.login,
                 error: error.to_string(),
             };
-            let page = render_form(app, tenant, entrance, &csrf, status, refused).await;
+            let page = render_form(app, tenant, entrance, &csrf, status, refused, true).await;
             (jar, super::error::with_retry_after(page, &error)).into_response()
         }
+    }
+}
+
+/// The cookie that ties a sign-in at a provider to the browser that started it: the state (and
+/// which login page to show if it fails). Lax, since the provider sends the browser back.
+const SSO_COOKIE: &str = "portico_sso";
+
+fn sso_cookie(app: &App, value: String) -> Cookie<'static> {
+    Cookie::build((SSO_COOKIE, value))
+        .path("/sso")
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .secure(!app.config.is_local())
+        .max_age(time::Duration::minutes(10))
+        .build()
+}
+
+fn entrance_mark(entrance: Entrance) -> &'static str {
+    match entrance {
+        Entrance::Console => "c",
+        _ => "p",
+    }
+}
+
+/// Starts a sign-in at a provider and sends the browser there; a refusal shows on the login page
+/// the person came from.
+async fn send_to_provider(
+    app: &App,
+    tenant: &Tenant,
+    jar: CookieJar,
+    client: ClientAddr,
+    provider: &str,
+    login_hint: Option<&str>,
+    entrance: Entrance,
+) -> Response {
+    match sso::start(app, tenant, provider, login_hint, client.0).await {
+        Ok(started) => {
+            let value = format!("{}:{}", entrance_mark(entrance), started.state);
+            (jar.add(sso_cookie(app, value)), Redirect::to(&started.url)).into_response()
+        }
+        Err(Error::NotFound(_)) => PageError::not_found().into_response(),
+        Err(error) => refused_sign_in(app, tenant, jar, entrance, error).await,
+    }
+}
+
+/// The login page of `entrance` with a sign-in's refusal on it.
+async fn refused_sign_in(
+    app: &App,
+    tenant: &Tenant,
+    jar: CookieJar,
+    entrance: Entrance,
+    error: Error,
+) -> Response {
+    if error.is_server_side() {
+        return PageError::Failed(error).into_response();
+    }
+    let (jar, csrf) = anon_csrf(app, jar);
+    let status = super::error::status_of(&error);
+    let refused = Shown::Refused {
+        login: "",
+        error: error.to_string(),
+    };
+    let page = render_form(app, tenant, entrance, &csrf, status, refused, false).await;
+    (jar, super::error::with_retry_after(page, &error)).into_response()
+}
+
+/// Where a provider sends the browser back: the sign-in is finished and a session begins, or the
+/// login page says why not.
+pub async fn sso_callback(
+    app: &App,
+    tenant: &Arc<Tenant>,
+    jar: CookieJar,
+    client: ClientAddr,
+    callback: sso::Callback,
+) -> Response {
+    let kept = jar.get(SSO_COOKIE).map(|c| c.value().to_owned());
+    let (entrance, state) = match kept.as_deref().and_then(|v| v.split_once(':')) {
+        Some(("c", state)) => (Entrance::Console, Some(state)),
+        Some((_, state)) => (Entrance::Portal, Some(state)),
+        None => (Entrance::Portal, None),
+    };
+    let mut spent = Cookie::from(SSO_COOKIE);
+    spent.set_path("/sso");
+    let jar = jar.remove(spent);
+    match sso::finish(app, tenant, &callback, state, client.0).await {
+        Ok((_, session, entrance)) => {
+            let cookie = session_cookie(app, session.token, session.expires_at);
+            (jar.add(cookie), Redirect::to(home(entrance))).into_response()
+        }
+        Err(Error::NotFound(_)) => PageError::not_found().into_response(),
+        Err(error) => refused_sign_in(app, tenant, jar, entrance, error).await,
     }
 }
 
@@ -292,7 +417,14 @@ pub mod handlers {
         flash: flash::Flash,
     ) -> Response {
         let identity = identity.map(|e| e.0);
-        show(&app, &tenant, jar, identity, Entrance::Portal, flash).await
+        show(&app, &tenant, jar, identity, Entrance::Portal, flash, false).await
+    }
+
+    #[derive(Debug, Deserialize)]
+    pub struct ConsoleLoginQuery {
+        /// Show the password form even where passwords are off (administrators' way back in).
+        #[serde(default)]
+        password: Option<String>,
     }
 
     pub async fn console_show(
@@ -301,9 +433,64 @@ pub mod handlers {
         jar: CookieJar,
         identity: Option<axum::Extension<Identity>>,
         flash: flash::Flash,
+        axum::extract::Query(query): axum::extract::Query<ConsoleLoginQuery>,
     ) -> Response {
         let identity = identity.map(|e| e.0);
-        show(&app, &tenant, jar, identity, Entrance::Console, flash).await
+        let asked = query.password.is_some();
+        show(
+            &app,
+            &tenant,
+            jar,
+            identity,
+            Entrance::Console,
+            flash,
+            asked,
+        )
+        .await
+    }
+
+    #[derive(Debug, Deserialize)]
+    pub struct SsoStart {
+        /// Asked from the console's login page.
+        #[serde(default)]
+        console: String,
+        /// The address the person typed, for the provider's login form.
+        #[serde(default)]
+        login_hint: Option<String>,
+    }
+
+    /// A link, not a form: the page's CSP lets forms lead only to the portal, and starting a
+    /// sign-in changes nothing a forged request could use (the answer must come back to this
+    /// browser, with its state).
+    pub async fn sso_start(
+        State(app): State<Arc<App>>,
+        TenantOf(tenant): TenantOf,
+        client: ClientAddr,
+        jar: CookieJar,
+        axum::extract::Path(provider): axum::extract::Path<String>,
+        axum::extract::Query(start): axum::extract::Query<SsoStart>,
+    ) -> Response {
+        let entrance = if start.console == "true" {
+            Entrance::Console
+        } else {
+            Entrance::Portal
+        };
+        let hint = start
+            .login_hint
+            .as_deref()
+            .map(str::trim)
+            .filter(|h| !h.is_empty() && h.len() <= 254);
+        send_to_provider(&app, &tenant, jar, client, &provider, hint, entrance).await
+    }
+
+    pub async fn sso_callback(
+        State(app): State<Arc<App>>,
+        TenantOf(tenant): TenantOf,
+        client: ClientAddr,
+        jar: CookieJar,
+        axum::extract::Query(callback): axum::extract::Query<sso::Callback>,
+    ) -> Response {
+        super::sso_callback(&app, &tenant, jar, client, callback).await
     }
 
     pub async fn register_show(

@@ -10,6 +10,7 @@ mod imports;
 mod notifications;
 mod records;
 mod regional;
+mod sso;
 mod users;
 
 pub(super) use users::UsersQuery;
@@ -43,6 +44,14 @@ pub fn routes() -> axum::Router<Arc<App>> {
         .routes(routes!(users::send_recovery_link))
         .routes(routes!(users::security, users::set_security))
         .routes(routes!(users::mail, users::set_mail))
+        .routes(routes!(sso::list, sso::create))
+        .routes(routes!(sso::get, sso::update, sso::delete))
+        .routes(routes!(sso::settings, sso::set_settings))
+        .routes(routes!(
+            sso::of_organization,
+            sso::set_organization,
+            sso::remove_organization
+        ))
         .routes(routes!(access::roles, access::create_role))
         .routes(routes!(access::rename_role, access::delete_role))
         .routes(routes!(access::add_member, access::remove_member))

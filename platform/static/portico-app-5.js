@@ -1,5 +1,6 @@
 // Portico's own script: the menu button on narrow screens, the record pickers of forms, the
-// attachment limits of file inputs, and the service worker that lets the installed portal open
+// attachment limits of file inputs, links followed at once (a sign-in handed to an identity
+// provider), and the service worker that lets the installed portal open
 // offline. Everything else is server-rendered (and htmx). Every form also works without it.
 (function () {
   "use strict";
@@ -16,6 +17,15 @@
     document.querySelectorAll(".menu-button").forEach(function (b) { b.hidden = false; });
   }
   document.addEventListener("DOMContentLoaded", showMenuButton);
+
+  // A page whose only way on is one link (to an identity provider) follows it at once, whether
+  // it was loaded or swapped in by htmx; without script the person clicks it.
+  function follow() {
+    var next = document.querySelector("a[data-follow]");
+    if (next) window.location.assign(next.href);
+  }
+  document.addEventListener("DOMContentLoaded", follow);
+  document.addEventListener("htmx:afterSettle", follow);
   document.addEventListener("htmx:afterSettle", showMenuButton);
 
   // A file input says how large a file and how many files the server takes; a choice over that

@@ -1,0 +1,581 @@
+//! The OpenID Connect relying party: discovery, the authorization request (code flow with PKCE,
+//! `state` and `nonce`), the code exchange, and the ID token's verification (signature by a key
+//! of the provider's JWKS, issuer, audience, expiry, nonce). Written on `ring`, which the TLS
+//! stack already brings, rather than a client crate tied to another HTTP stack.
+
+use std::{
+    collections::HashMap,
+    sync::{Arc, Mutex},
+    time::{Duration, Instant},
+};
+
+use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
+use serde::Deserialize;
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+/// How long a provider's discovery document and keys are trusted before they are read again.
+const METADATA_LIFETIME: Duration = Duration::from_secs(600);
+/// Keys are read again at most this often when a token names a key we do not know (a provider
+/// that rotated its keys), so forged tokens cannot make us hammer the provider.
+const KEYS_REFRESH_INTERVAL: Duration = Duration::from_secs(60);
+/// The most of a provider's answer we read: discovery documents and key sets are small.
+const MAX_ANSWER_BYTES: usize = 256 * 1024;
+/// Clocks differ a little between us and the provider.
+const CLOCK_SKEW_SECONDS: i64 = 60;
+
+/// What went wrong with a provider, each with its own words for the person signing in.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Problem {
+    #[error("the provider cannot be reached or answered badly: {0}")]
+    Unreachable(String),
+    #[error("the provider refused: {0}")]
+    Refused(String),
+    #[error("the ID token is malformed: {0}")]
+    Malformed(String),
+    #[error("the ID token is signed with an algorithm we do not accept: {0}")]
+    Algorithm(String),
+    #[error("the ID token's signature does not verify")]
+    Signature,
+    #[error("the ID token comes from another issuer")]
+    Issuer,
+    #[error("the ID token is meant for another client")]
+    Audience,
+    #[error("the ID token has expired or is not valid yet")]
+    Expired,
+    #[error("the ID token answers another sign-in (nonce)")]
+    Nonce,
+    #[error("the provider did not vouch for an e-mail address")]
+    NoVerifiedEmail,
+}
+
+impl Problem {
+    /// The message key of the person's words for it.
+    pub fn message_key(&self) -> &'static str {
+        match self {
+            Self::Unreachable(_) => "sso-problem-unreachable",
+            Self::Refused(_) => "sso-problem-refused",
+            Self::Malformed(_) | Self::Algorithm(_) | Self::Signature => "sso-problem-signature",
+            Self::Issuer => "sso-problem-issuer",
+            Self::Audience => "sso-problem-audience",
+            Self::Expired => "sso-problem-expired",
+            Self::Nonce => "sso-problem-nonce",
+            Self::NoVerifiedEmail => "sso-problem-email",
+        }
+    }
+}
+
+/// The parts of a provider's discovery document a relying party uses.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Discovery {
+    pub issuer: String,
+    pub authorization_endpoint: String,
+    pub token_endpoint: String,
+    pub jwks_uri: String,
+}
+
+/// A provider as we know it: its endpoints and signing keys, read at a moment.
+#[derive(Debug)]
+pub struct Metadata {
+    pub discovery: Discovery,
+    keys: Vec<Jwk>,
+    read_at: Instant,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+struct JwkSet {
+    keys: Vec<Jwk>,
+}
+
+/// One public key of a JWKS; the fields of RSA and P-256 keys.
+#[derive(Debug, Clone, Deserialize)]
+struct Jwk {
+    kty: String,
+    #[serde(default)]
+    kid: Option<String>,
+    #[serde(default, rename = "use")]
+    usage: Option<String>,
+    #[serde(default)]
+    alg: Option<String>,
+    #[serde(default)]
+    n: Option<String>,
+    #[serde(default)]
+    e: Option<String>,
+    #[serde(default)]
+    crv: Option<String>,
+    #[serde(default)]
+    x: Option<String>,
+    #[serde(default)]
+    y: Option<String>,
+}
+
+/// The signature algorithms we accept: what providers use, and never `none` or HMAC (whose
+/// "key" would be the client secret, shared with whoever configured the tenant).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Algorithm {
+    Rs256,
+    Es256,
+}
+
+impl Algorithm {
+    fn parse(name: &str) -> Result<Self, Problem> {
+        match name {
+            "RS256" => Ok(Self::Rs256),
+            "ES256" => Ok(Self::Es256),
+            other => Err(Problem::Algorithm(other.to_owned())),
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Self::Rs256 => "RS256",
+            Self::Es256 => "ES256",
+        }
+    }
+
+    fn key_type(self) -> &'static str {
+        match self {
+            Self::Rs256 => "RSA",
+            Self::Es256 => "EC",
+        }
+    }
+}
+
+impl Jwk {
+    fn fits(&self, alg: Algorithm, kid: Option<&str>) -> bool {
+        self.kty == alg.key_type()
+            && self.usage.as_deref().is_none_or(|u| u == "sig")
+            && self.alg.as_deref().is_none_or(|a| a == alg.name())
+            && kid.is_none_or(|kid| self.kid.as_deref() == Some(kid))
+    }
+
+    fn verify(&self, alg: Algorithm, message: &[u8], signature: &[u8]) -> Result<(), Problem> {
+        use ring::signature;
+        let part = |value: &Option<String>| -> Result<Vec<u8>, Problem> {
+            let value = value
+                .as_deref()
+                .ok_or_else(|| Problem::Malformed("a key lacks a part".into()))?;
+            URL_SAFE_NO_PAD
+                .decode(value)
+                .map_err(|_| Problem::Malformed("a key part is not base64url".into()))
+        };
+        let verified = match alg {
+            Algorithm::Rs256 => signature::RsaPublicKeyComponents {
+                n: part(&self.n)?,
+                e: part(&self.e)?,
+            }
+            .verify(&signature::RSA_PKCS1_2048_8192_SHA256, message, signature),
+            Algorithm::Es256 => {
+                if self.crv.as_deref() != Some("P-256") {
+                    return Err(Problem::Algorithm(format!("ES256 on {:?}", self.crv)));
+                }
+                let point = [vec![4], part(&self.x)?, part(&self.y)?].concat();
+                signature::UnparsedPublicKey::new(&signature::ECDSA_P256_SHA256_FIXED, point)
+                    .verify(message, signature)
+            }
+        };
+        verified.map_err(|_| Problem::Signature)
+    }
+}
+
+/// What the ID token must say to be accepted.
+#[derive(Debug, Clone, Copy)]
+pub struct Expected<'a> {
+    pub issuer: &'a str,
+    pub client_id: &'a str,
+    pub nonce: &'a str,
+    /// Now, in seconds since the epoch.
+    pub now: i64,
+}
+
+/// Who the provider says signed in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Identity {
+    pub subject: String,
+    /// Verified by the provider (an unverified address is refused).
+    pub email: String,
+    pub name: Option<String>,
+}
+
+/// Verifies an ID token against the provider's keys and what this sign-in expects.
+pub fn verify_id_token(
+    token: &str,
+    metadata: &Metadata,
+    expected: Expected<'_>,
+) -> Result<Identity, Problem> {
+    let mut parts = token.split('.');
+    let (Some(header), Some(payload), Some(signature), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return Err(Problem::Malformed("not three parts".into()));
+    };
+    let json = |part: &str| -> Result<Value, Problem> {
+        let bytes = URL_SAFE_NO_PAD
+            .decode(part)
+            .map_err(|_| Problem::Malformed("a part is not base64url".into()))?;
+        serde_json::from_slice(&bytes).map_err(|_| Problem::Malformed("a part is not JSON".into()))
+    };
+    let header = json(header)?;
+    let alg = Algorithm::parse(header["alg"].as_str().unwrap_or("none"))?;
+    let kid = header["kid"].as_str();
+    let signature = URL_SAFE_NO_PAD
+        .decode(signature)
+        .map_err(|_| Problem::Malformed("the signature is not base64url".into()))?;
+    let signed = &token[..token.rfind('.').unwrap_or_default()];
+    let mut keys = metadata.keys.iter().filter(|k| k.fits(alg, kid));
+    let key = match (keys.next(), keys.next()) {
+        (Some(key), None) => key,
+        // Without a key id, a set of several fitting keys is ambiguous.
+        _ => return Err(Problem::Signature),
+    };
+    key.verify(alg, signed.as_bytes(), &signature)?;
+
+    let claims = json(payload)?;
+    if claims["iss"].as_str() != Some(expected.issuer) {
+        return Err(Problem::Issuer);
+    }
+    let audiences: Vec<&str> = match &claims["aud"] {
+        Value::String(one) => vec![one.as_str()],
+        Value::Array(many) => many.iter().filter_map(Value::as_str).collect(),
+        _ => vec![],
+    };
+    let azp = claims["azp"].as_str();
+    if !audiences.contains(&expected.client_id)
+        || (audiences.len() > 1 || azp.is_some()) && azp != Some(expected.client_id)
+    {
+        return Err(Problem::Audience);
+    }
+    let time = |name: &str| claims[name].as_i64();
+    let Some(expires) = time("exp") else {
+        return Err(Problem::Malformed("no expiry".into()));
+    };
+    if expires + CLOCK_SKEW_SECONDS <= expected.now
+        || time("iat").is_some_and(|iat| iat - CLOCK_SKEW_SECONDS > expected.now)
+        || time("nbf").is_some_and(|nbf| nbf - CLOCK_SKEW_SECONDS > expected.now)
+    {
+        return Err(Problem::Expired);
+    }
+    let nonce = claims["nonce"].as_str().unwrap_or_default();
+    if !super::same_secret(nonce, expected.nonce) {
+        return Err(Problem::Nonce);
+    }
+    let subject = claims["sub"].as_str().unwrap_or_default();
+    if subject.is_empty() {
+        return Err(Problem::Malformed("no subject".into()));
+    }
+    // Some providers send the flag as a string.
+    let verified = matches!(&claims["email_verified"], Value::Bool(true))
+        || claims["email_verified"].as_str() == Some("true");
+    let email = match claims["email"].as_str() {
+        Some(email) if verified && !email.is_empty() => email.trim().to_lowercase(),
+        _ => return Err(Problem::NoVerifiedEmail),
+    };
+    Ok(Identity {
+        subject: subject.to_owned(),
+        email,
+        name: claims["name"]
+            .as_str()
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+            .map(str::to_owned),
+    })
+}
+
+/// A PKCE verifier's S256 challenge.
+pub fn pkce_challenge(verifier: &str) -> String {
+    URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()))
+}
+
+/// What an authorization request carries besides the provider's endpoint.
+#[derive(Debug, Clone, Copy)]
+pub struct AuthorizationRequest<'a> {
+    pub client_id: &'a str,
+    pub redirect_uri: &'a str,
+    pub state: &'a str,
+    pub nonce: &'a str,
+    pub code_verifier: &'a str,
+    pub login_hint: Option<&'a str>,
+}
+
+/// The provider's address the browser is sent to.
+pub fn authorization_url(
+    discovery: &Discovery,
+    request: AuthorizationRequest<'_>,
+) -> Result<String, Problem> {
+    let challenge = pkce_challenge(request.code_verifier);
+    let mut params = vec![
+        ("response_type", "code"),
+        ("scope", "openid email profile"),
+        ("client_id", request.client_id),
+        ("redirect_uri", request.redirect_uri),
+        ("state", request.state),
+        ("nonce", request.nonce),
+        ("code_challenge", &challenge),
+        ("code_challenge_method", "S256"),
+    ];
+    if let Some(hint) = request.login_hint {
+        params.push(("login_hint", hint));
+    }
+    reqwest::Url::parse_with_params(&discovery.authorization_endpoint, &params)
+        .map(String::from)
+        .map_err(|e| Problem::Unreachable(format!("authorization endpoint: {e}")))
+}
+
+/// Percent-encodes for `client_secret_basic`, which form-encodes the id and secret first.
+fn form_encoded(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                char::from(b).to_string()
+            }
+            other => format!("%{other:02X}"),
+        })
+        .collect()
+}
+
+/// Refuses an address a provider may not have: not http(s), with credentials, or plain HTTP
+/// outside a development install.
+pub fn check_url(url: &str, allow_http: bool) -> Result<reqwest::Url, Problem> {
+    let parsed = reqwest::Url::parse(url)
+        .map_err(|_| Problem::Unreachable(format!("{url:?} is not a URL")))?;
+    let fits = match parsed.scheme() {
+        "https" => true,
+        "http" => allow_http,
+        _ => false,
+    };
+    if fits && parsed.host_str().is_some() && parsed.username().is_empty() {
+        Ok(parsed)
+    } else {
+        Err(Problem::Unreachable(format!("{url:?} is not an https URL")))
+    }
+}
+
+/// Reads providers over HTTP and keeps what they said for a while.
+#[derive(Debug)]
+pub struct Client {
+    http: reqwest::Client,
+    /// Plain-HTTP providers are accepted on development installs only.
+    allow_http: bool,
+    known: Mutex<HashMap<String, Arc<Metadata>>>,
+}
+
+impl Client {
+    pub fn new(http: reqwest::Client, allow_http: bool) -> Self {
+        Self {
+            http,
+            allow_http,
+            known: Mutex::default(),
+        }
+    }
+
+    fn check_url(&self, url: &str) -> Result<reqwest::Url, Problem> {
+        check_url(url, self.allow_http)
+    }
+
+    async fn get_json<T: serde::de::DeserializeOwned>(&self, url: &str) -> Result<T, Problem> {
+        let url = self.check_url(url)?;
+        let response = self
+            .http
+            .get(url)
+            .header("accept", "application/json")
+            .send()
+            .await
+            .map_err(|e| Problem::Unreachable(e.without_url().to_string()))?;
+        if !response.status().is_success() {
+            return Err(Problem::Unreachable(response.status().to_string()));
+        }
+        let body = read_bounded(response).await?;
+        serde_json::from_slice(&body).map_err(|e| Problem::Unreachable(e.to_string()))
+    }
+
+    async fn read(&self, issuer: &str) -> Result<Arc<Metadata>, Problem> {
+        let address = format!(
+            "{}/.well-known/openid-configuration",
+            issuer.trim_end_matches('/')
+        );
+        let discovery: Discovery = self.get_json(&address).await?;
+        // OpenID Connect Discovery 1.0, 4.3: the document must name the issuer we asked.
+        if discovery.issuer != issuer {
+            return Err(Problem::Issuer);
+        }
+        for endpoint in [&discovery.authorization_endpoint, &discovery.token_endpoint] {
+            self.check_url(endpoint)?;
+        }
+        let keys: JwkSet = self.get_json(&discovery.jwks_uri).await?;
+        let metadata = Arc::new(Metadata {
+            discovery,
+            keys: keys.keys,
+            read_at: Instant::now(),
+        });
+        self.known
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(issuer.to_owned(), metadata.clone());
+        Ok(metadata)
+    }
+
+    /// The provider's endpoints and keys, read again when they are old.
+    pub async fn metadata(&self, issuer: &str) -> Result<Arc<Metadata>, Problem> {
+        let known = self
+            .known
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(issuer)
+            .cloned();
+        match known {
+            Some(metadata) if metadata.read_at.elapsed() < METADATA_LIFETIME => Ok(metadata),
+            _ => self.read(issuer).await,
+        }
+    }
+
+    /// Verifies an ID token; a token signed by a key we do not know yet makes us read the
+    /// provider's keys again (they rotate), at most once a minute.
+    pub async fn verify(
+        &self,
+        issuer: &str,
+        token: &str,
+        expected: Expected<'_>,
+    ) -> Result<Identity, Problem> {
+        let metadata = self.metadata(issuer).await?;
+        match verify_id_token(token, &metadata, expected) {
+            Err(Problem::Signature) if metadata.read_at.elapsed() >= KEYS_REFRESH_INTERVAL => {
+                let fresh = self.read(issuer).await?;
+                verify_id_token(token, &fresh, expected)
+            }
+            outcome => outcome,
+        }
+    }
+
+    /// Exchanges an authorization code for the ID token (with the PKCE verifier).
+    pub async fn exchange(
+        &self,
+        discovery: &Discovery,
+        client_id: &str,
+        client_secret: &str,
+        code: &str,
+        code_verifier: &str,
+        redirect_uri: &str,
+    ) -> Result<String, Problem> {
+        let url = self.check_url(&discovery.token_endpoint)?;
+        let response = self
+            .http
+            .post(url)
+            .basic_auth(form_encoded(client_id), Some(form_encoded(client_secret)))
+            .header("accept", "application/json")
+            .form(&[
+                ("grant_type", "authorization_code"),
+                ("code", code),
+                ("redirect_uri", redirect_uri),
+                ("code_verifier", code_verifier),
+            ])
+            .send()
+            .await
+            .map_err(|e| Problem::Unreachable(e.without_url().to_string()))?;
+        let status = response.status();
+        let body: Value = serde_json::from_slice(&read_bounded(response).await?)
+            .map_err(|e| Problem::Unreachable(e.to_string()))?;
+        if status.is_client_error() {
+            let error = body["error"].as_str().unwrap_or("invalid_request");
+            return Err(Problem::Refused(error.to_owned()));
+        }
+        if !status.is_success() {
+            return Err(Problem::Unreachable(status.to_string()));
+        }
+        body["id_token"]
+            .as_str()
+            .map(str::to_owned)
+            .ok_or_else(|| Problem::Malformed("the token answer has no id_token".into()))
+    }
+}
+
+/// Reads an answer's body, refusing one larger than a provider's answers can be.
+async fn read_bounded(mut response: reqwest::Response) -> Result<Vec<u8>, Problem> {
+    let mut body = Vec::new();
+    while let Some(chunk) = response
+        .chunk()
+        .await
+        .map_err(|e| Problem::Unreachable(e.without_url().to_string()))?
+    {
+        if body.len() + chunk.len() > MAX_ANSWER_BYTES {
+            return Err(Problem::Unreachable("the answer is too large".into()));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_pkce_challenge_is_rfc_7636s_example() {
+        // RFC 7636, appendix B.
+        assert_eq!(
+            pkce_challenge("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"),
+            "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
+        );
+    }
+
+    #[test]
+    fn client_credentials_are_form_encoded_for_basic_authentication() {
+        assert_eq!(form_encoded("a b:c/é"), "a%20b%3Ac%2F%C3%A9");
+        assert_eq!(form_encoded("plain-id_1.~"), "plain-id_1.~");
+    }
+
+    #[test]
+    fn only_https_providers_outside_development() {
+        assert!(check_url("https://id.example.com", false).is_ok());
+        assert!(check_url("http://id.example.com", false).is_err());
+        assert!(check_url("file:///etc/passwd", false).is_err());
+        assert!(check_url("https://user@id.example.com", false).is_err());
+        assert!(check_url("http://127.0.0.1:4000", true).is_ok());
+        assert!(check_url("ftp://127.0.0.1", true).is_err());
+    }
+
+    fn unsigned(header: Value, claims: Value) -> String {
+        format!(
+            "{}.{}.{}",
+            URL_SAFE_NO_PAD.encode(header.to_string()),
+            URL_SAFE_NO_PAD.encode(claims.to_string()),
+            URL_SAFE_NO_PAD.encode(b"not a signature")
+        )
+    }
+
+    #[test]
+    fn tokens_without_an_accepted_algorithm_or_a_known_key_are_refused() {
+        let metadata = Metadata {
+            discovery: Discovery {
+                issuer: "https://id.example.com".into(),
+                authorization_endpoint: "https://id.example.com/auth".into(),
+                token_endpoint: "https://id.example.com/token".into(),
+                jwks_uri: "https://id.example.com/jwks".into(),
+            },
+            keys: vec![],
+            read_at: Instant::now(),
+        };
+        let expected = Expected {
+            issuer: "https://id.example.com",
+            client_id: "portico",
+            nonce: "n",
+            now: 1_000,
+        };
+        let claims = serde_json::json!({ "iss": "https://id.example.com", "aud": "portico" });
+        for alg in ["none", "HS256", "RS384"] {
+            let token = unsigned(serde_json::json!({ "alg": alg }), claims.clone());
+            assert_eq!(
+                verify_id_token(&token, &metadata, expected),
+                Err(Problem::Algorithm(alg.into()))
+            );
+        }
+        let token = unsigned(serde_json::json!({ "alg": "RS256" }), claims);
+        assert_eq!(
+            verify_id_token(&token, &metadata, expected),
+            Err(Problem::Signature)
+        );
+        assert!(matches!(
+            verify_id_token("a.b", &metadata, expected),
+            Err(Problem::Malformed(_))
+        ));
+    }
+}
