@@ -2195,6 +2195,7 @@ async fn an_administrator_connects_an_identity_provider_and_a_customer_signs_in_
     let provider = Provider::start(
         &[&origin],
         serde_json::json!({ "nina": { "email": "nina@client.test", "email_verified": true, "name": "Nina Client" } }),
+        true,
     );
     let registration = provider.registration("Client ID", "portal");
     let (admin, visitor) = (driver.browser().await, driver.browser().await);

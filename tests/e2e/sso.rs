@@ -60,8 +60,9 @@ impl Drop for Provider {
 }
 
 impl Provider {
-    /// Starts the provider for a client whose redirect URIs are the callbacks of `origins`.
-    pub fn start(origins: &[&str], accounts: Value) -> Self {
+    /// Starts the provider for a client whose redirect URIs are the callbacks of `origins`. A
+    /// strict provider puts the e-mail in the userinfo answer only; otherwise in the ID token.
+    pub fn start(origins: &[&str], accounts: Value, strict: bool) -> Self {
         let script =
             PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/support/oidc_provider.mjs");
         let redirect_uris: Vec<String> = origins
@@ -74,6 +75,7 @@ impl Provider {
             .env("OIDC_PROVIDER_MODULES", provider_modules())
             .env("OIDC_CLIENT", client.to_string())
             .env("OIDC_ACCOUNTS", accounts.to_string())
+            .env("OIDC_EMAIL_IN_ID_TOKEN", if strict { "" } else { "1" })
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -240,7 +242,7 @@ async fn people_sign_in_through_the_tenants_providers(backend: Backend) {
     let (_, eve) = tenant
         .create_user(&admin, "eve@acme.test", "employee", "eve's password 1")
         .await;
-    let provider = Provider::start(&[&tenant.origin], ACCOUNTS());
+    let provider = Provider::start(&[&tenant.origin], ACCOUNTS(), true);
 
     // Registering: the secret is needed, the issuer must answer as a provider; bad input is
     // refused naming the field, and nothing is kept.
@@ -409,7 +411,6 @@ async fn people_sign_in_through_the_tenants_providers(backend: Backend) {
         ("nonce", "answers another sign-in"),
         ("key", "not signed as it should be"),
         ("none", "not signed as it should be"),
-        ("unverified", "did not confirm an e-mail address"),
     ] {
         provider.tamper(mode).await;
         let browser = tenant.browser();
@@ -417,6 +418,17 @@ async fn people_sign_in_through_the_tenants_providers(backend: Backend) {
         refused_with(response, StatusCode::UNAUTHORIZED, words).await;
         assert_eq!(me(&browser).await, None, "{mode}");
     }
+
+    // An address the provider has not verified signs nobody in.
+    let browser = tenant.browser();
+    let response = sso_sign_in(&browser, &provider, &portal_id, "unverified").await;
+    refused_with(
+        response,
+        StatusCode::UNAUTHORIZED,
+        "did not confirm an e-mail address",
+    )
+    .await;
+    assert_eq!(me(&browser).await, None);
 
     // A wrong state, a callback without the browser's cookie, a replayed callback, and a code
     // replayed under a fresh state are refused.
@@ -681,6 +693,7 @@ async fn an_organization_connects_its_own_provider(backend: Backend) {
             "outsider": { "email": "outsider@partner.test", "email_verified": true, "name": "Out" },
             "eve": { "email": "eve@acme.test", "email_verified": true, "name": "Eve" },
         }),
+        false,
     );
     let mut connection = provider.registration("Partner login", "portal");
     connection.as_object_mut().unwrap().remove("audience");

@@ -8,7 +8,7 @@
 // party sends one, picks the account by e-mail instead). POST /test/tamper with { "mode": ... }
 // makes the next token answer carry a forged ID token: "iss", "aud", "exp", "nonce" change that
 // claim and sign again with the provider's key; "key" signs with another key under the same kid;
-// "none" sends an unsigned token; "unverified" says the e-mail is not verified.
+// "none" sends an unsigned token.
 //
 // Prints one line, {"issuer": ...}, once it listens; stops on SIGTERM or when stdin closes.
 import http from 'node:http';
@@ -42,7 +42,9 @@ const provider = new Provider(issuer, {
   }],
   jwks: { keys: [privateJwk] },
   pkce: { required: () => true },
-  conformIdTokenClaims: false,
+  // Strict, as the specification has it: the e-mail is in the ID token only if OIDC_EMAIL_IN_ID_TOKEN
+  // is set, otherwise the relying party asks the userinfo endpoint for it.
+  conformIdTokenClaims: !process.env.OIDC_EMAIL_IN_ID_TOKEN,
   claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'] },
   features: { devInteractions: { enabled: false } },
   interactions: { url: (ctx, interaction) => `/interaction/${interaction.uid}` },
@@ -69,7 +71,6 @@ provider.use(async (ctx, next) => {
     aud: { aud: 'another-client' },
     exp: { iat: now - 7200, exp: now - 3600 },
     nonce: { nonce: 'another-sign-in' },
-    unverified: { email_verified: false },
   }[mode] || {};
   const forged = { ...claims, ...changed };
   if (mode === 'none') {

@@ -72,6 +72,9 @@ pub struct Discovery {
     pub authorization_endpoint: String,
     pub token_endpoint: String,
     pub jwks_uri: String,
+    /// Where the claims the ID token leaves out are asked for (the e-mail, usually).
+    #[serde(default)]
+    pub userinfo_endpoint: Option<String>,
 }
 
 /// A provider as we know it: its endpoints and signing keys, read at a moment.
@@ -192,9 +195,39 @@ pub struct Expected<'a> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Identity {
     pub subject: String,
-    /// Verified by the provider (an unverified address is refused).
-    pub email: String,
+    /// The address, if the provider says it verified it (an unverified one is left out).
+    pub email: Option<String>,
     pub name: Option<String>,
+}
+
+impl Identity {
+    /// The address and name from a set of claims (the ID token's, or the userinfo answer's).
+    fn from_claims(subject: &str, claims: &Value) -> Self {
+        // Some providers send the flag as a string.
+        let verified = matches!(&claims["email_verified"], Value::Bool(true))
+            || claims["email_verified"].as_str() == Some("true");
+        let email = claims["email"]
+            .as_str()
+            .map(|e| e.trim().to_lowercase())
+            .filter(|e| verified && !e.is_empty());
+        let name = claims["name"]
+            .as_str()
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+            .map(str::to_owned);
+        Self {
+            subject: subject.to_owned(),
+            email,
+            name,
+        }
+    }
+}
+
+/// What the token endpoint answered.
+#[derive(Debug, Clone)]
+pub struct Tokens {
+    pub id_token: String,
+    pub access_token: Option<String>,
 }
 
 /// Verifies an ID token against the provider's keys and what this sign-in expects.
@@ -263,22 +296,7 @@ pub fn verify_id_token(
     if subject.is_empty() {
         return Err(Problem::Malformed("no subject".into()));
     }
-    // Some providers send the flag as a string.
-    let verified = matches!(&claims["email_verified"], Value::Bool(true))
-        || claims["email_verified"].as_str() == Some("true");
-    let email = match claims["email"].as_str() {
-        Some(email) if verified && !email.is_empty() => email.trim().to_lowercase(),
-        _ => return Err(Problem::NoVerifiedEmail),
-    };
-    Ok(Identity {
-        subject: subject.to_owned(),
-        email,
-        name: claims["name"]
-            .as_str()
-            .map(str::trim)
-            .filter(|n| !n.is_empty())
-            .map(str::to_owned),
-    })
+    Ok(Identity::from_claims(subject, &claims))
 }
 
 /// A PKCE verifier's S256 challenge.
@@ -446,7 +464,51 @@ impl Client {
         }
     }
 
-    /// Exchanges an authorization code for the ID token (with the PKCE verifier).
+    /// The provider's verified address of `identity`'s subject from its userinfo endpoint, when
+    /// the ID token left it out (providers that conform strictly put it there only).
+    pub async fn complete(
+        &self,
+        discovery: &Discovery,
+        tokens: &Tokens,
+        identity: Identity,
+    ) -> Result<Identity, Problem> {
+        if identity.email.is_some() {
+            return Ok(identity);
+        }
+        let (Some(endpoint), Some(access_token)) =
+            (&discovery.userinfo_endpoint, &tokens.access_token)
+        else {
+            return Err(Problem::NoVerifiedEmail);
+        };
+        let response = self
+            .http
+            .get(self.check_url(endpoint)?)
+            .bearer_auth(access_token)
+            .header("accept", "application/json")
+            .send()
+            .await
+            .map_err(|e| Problem::Unreachable(e.without_url().to_string()))?;
+        if !response.status().is_success() {
+            return Err(Problem::Unreachable(response.status().to_string()));
+        }
+        let claims: Value = serde_json::from_slice(&read_bounded(response).await?)
+            .map_err(|e| Problem::Unreachable(e.to_string()))?;
+        // OpenID Connect Core 5.3.2: an answer about another subject is not used.
+        if claims["sub"].as_str() != Some(identity.subject.as_str()) {
+            return Err(Problem::Malformed("userinfo names another subject".into()));
+        }
+        let found = Identity::from_claims(&identity.subject, &claims);
+        match found.email {
+            Some(email) => Ok(Identity {
+                email: Some(email),
+                name: identity.name.or(found.name),
+                ..identity
+            }),
+            None => Err(Problem::NoVerifiedEmail),
+        }
+    }
+
+    /// Exchanges an authorization code for the tokens (with the PKCE verifier).
     pub async fn exchange(
         &self,
         discovery: &Discovery,
@@ -455,7 +517,7 @@ impl Client {
         code: &str,
         code_verifier: &str,
         redirect_uri: &str,
-    ) -> Result<String, Problem> {
+    ) -> Result<Tokens, Problem> {
         let url = self.check_url(&discovery.token_endpoint)?;
         let response = self
             .http
@@ -481,10 +543,14 @@ impl Client {
         if !status.is_success() {
             return Err(Problem::Unreachable(status.to_string()));
         }
-        body["id_token"]
+        let id_token = body["id_token"]
             .as_str()
             .map(str::to_owned)
-            .ok_or_else(|| Problem::Malformed("the token answer has no id_token".into()))
+            .ok_or_else(|| Problem::Malformed("the token answer has no id_token".into()))?;
+        Ok(Tokens {
+            id_token,
+            access_token: body["access_token"].as_str().map(str::to_owned),
+        })
     }
 }
 
@@ -550,6 +616,7 @@ mod tests {
                 authorization_endpoint: "https://id.example.com/auth".into(),
                 token_endpoint: "https://id.example.com/token".into(),
                 jwks_uri: "https://id.example.com/jwks".into(),
+                userinfo_endpoint: None,
             },
             keys: vec![],
             read_at: Instant::now(),

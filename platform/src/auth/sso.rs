@@ -956,7 +956,7 @@ pub async fn finish(
         .metadata(&provider.issuer)
         .await
         .map_err(|p| refused(provider, &p))?;
-    let id_token = app
+    let tokens = app
         .oidc
         .exchange(
             &metadata.discovery,
@@ -976,11 +976,25 @@ pub async fn finish(
     };
     let identity = app
         .oidc
-        .verify(&provider.issuer, &id_token, expected)
+        .verify(&provider.issuer, &tokens.id_token, expected)
         .await
         .map_err(|p| refused(provider, &p))?;
+    let identity = app
+        .oidc
+        .complete(&metadata.discovery, &tokens, identity)
+        .await
+        .map_err(|p| refused(provider, &p))?;
+    let email = identity.email.as_deref().unwrap_or_default();
     let mut tx = app.db.begin(tenant.id, Access::Write).await?;
-    let user = user_for(app, &mut tx, tenant, provider, &identity).await?;
+    let user = user_for(
+        app,
+        &mut tx,
+        tenant,
+        provider,
+        email,
+        identity.name.as_deref(),
+    )
+    .await?;
     let session = sessions::create(&mut tx, user.id, now).await?;
     throttle::give_back(&mut tx, &sso_subject(client)).await?;
     tx.commit().await?;
@@ -996,22 +1010,18 @@ async fn user_for(
     tx: &mut TenantTx,
     tenant: &Arc<Tenant>,
     provider: &Provider,
-    identity: &oidc::Identity,
+    email: &str,
+    name: Option<&str>,
 ) -> Result<User> {
-    let not_yours = || {
-        Error::Forbidden(crate::tr!(
-            "sso-not-for-you",
-            login = identity.email.as_str()
-        ))
-    };
+    let not_yours = || Error::Forbidden(crate::tr!("sso-not-for-you", login = email));
     if provider
         .email_domain
         .as_deref()
-        .is_some_and(|domain| domain_of(&identity.email) != domain)
+        .is_some_and(|domain| domain_of(email) != domain)
     {
         return Err(not_yours());
     }
-    if let Some((user, _)) = users::storage::find_active_by_login(tx, &identity.email).await? {
+    if let Some((user, _)) = users::storage::find_active_by_login(tx, email).await? {
         let in_place = provider.audience.admits(user.kind)
             && provider
                 .organization
@@ -1021,11 +1031,11 @@ async fn user_for(
     if !provider.create_users {
         return Err(Error::Forbidden(crate::tr!(
             "sso-no-account",
-            login = identity.email.as_str()
+            login = email
         )));
     }
-    let login = Email::parse(&identity.email).map_err(|_| not_yours())?;
-    let full_name = identity.name.clone().unwrap_or_else(|| {
+    let login = Email::parse(email).map_err(|_| not_yours())?;
+    let full_name = name.map(str::to_owned).unwrap_or_else(|| {
         login
             .as_str()
             .split('@')
