@@ -27,7 +27,6 @@ CREATE TABLE sso_sign_ins (
     tenant_id BIGINT NOT NULL,
     state_hash TEXT NOT NULL,
     provider_id TEXT NOT NULL,
-    entrance TEXT NOT NULL,
     nonce TEXT NOT NULL,
     code_verifier TEXT NOT NULL,
     created_at TEXT NOT NULL,

@@ -92,9 +92,9 @@ impl App {
             .context("cannot start the password hashing threads")?;
         let catalog = Arc::new(sections::built_in_catalog());
         let oidc = crate::auth::oidc::Client::new(
-            outbound_http(std::time::Duration::from_secs(10))?,
+            outbound_http_builder(std::time::Duration::from_secs(10))?,
             config.is_local(),
-        );
+        )?;
         Ok(Arc::new_cyclic(|me| Self {
             me: me.clone(),
             config,
@@ -129,6 +129,13 @@ impl App {
 /// A client for the services Portico calls (Stripe, identity providers): TLS with the web's
 /// roots, a deadline, and no redirects followed (an answer elsewhere than asked is an error).
 pub(crate) fn outbound_http(timeout: std::time::Duration) -> anyhow::Result<reqwest::Client> {
+    Ok(outbound_http_builder(timeout)?.build()?)
+}
+
+/// [`outbound_http`], still to be finished (a resolver of its own).
+pub(crate) fn outbound_http_builder(
+    timeout: std::time::Duration,
+) -> anyhow::Result<reqwest::ClientBuilder> {
     let roots = rustls::RootCertStore {
         roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
     };
@@ -141,8 +148,7 @@ pub(crate) fn outbound_http(timeout: std::time::Duration) -> anyhow::Result<reqw
     Ok(reqwest::Client::builder()
         .tls_backend_preconfigured(tls)
         .timeout(timeout)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()?)
+        .redirect(reqwest::redirect::Policy::none()))
 }
 
 /// Serves HTTP on `listener` until `shutdown` completes, then finishes in-flight requests.

@@ -361,7 +361,12 @@ pub fn check_url(url: &str, allow_http: bool) -> Result<reqwest::Url, Problem> {
         "http" => allow_http,
         _ => false,
     };
-    if fits && parsed.host_str().is_some() && parsed.username().is_empty() {
+    // A name is resolved to public addresses only (`PublicOnly`); an address written out must be
+    // one.
+    let host = parsed.host_str().unwrap_or_default();
+    let literal = host.trim_start_matches('[').trim_end_matches(']');
+    let reachable = allow_http || literal.parse::<std::net::IpAddr>().map_or(true, is_public);
+    if fits && !host.is_empty() && reachable && parsed.username().is_empty() {
         Ok(parsed)
     } else {
         Err(Problem::Unreachable(format!("{url:?} is not an https URL")))
@@ -378,12 +383,19 @@ pub struct Client {
 }
 
 impl Client {
-    pub fn new(http: reqwest::Client, allow_http: bool) -> Self {
-        Self {
-            http,
-            allow_http,
+    /// A client on `http`; outside development (`development` false) it speaks HTTPS only, and
+    /// only to public addresses: the addresses are typed by tenants' and organizations'
+    /// administrators, and must not reach the server's own network.
+    pub fn new(http: reqwest::ClientBuilder, development: bool) -> anyhow::Result<Self> {
+        let http = match development {
+            true => http,
+            false => http.dns_resolver(Arc::new(PublicOnly)),
+        };
+        Ok(Self {
+            http: http.build()?,
+            allow_http: development,
             known: Mutex::default(),
-        }
+        })
     }
 
     fn check_url(&self, url: &str) -> Result<reqwest::Url, Problem> {
@@ -554,6 +566,58 @@ impl Client {
     }
 }
 
+/// Resolves names to their public addresses only (no loopback, private, link-local, shared or
+/// documentation ranges): a provider's address cannot lead into the server's own network.
+#[derive(Debug)]
+struct PublicOnly;
+
+impl reqwest::dns::Resolve for PublicOnly {
+    fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
+        Box::pin(async move {
+            let found = tokio::net::lookup_host((name.as_str(), 0)).await?;
+            let public: Vec<std::net::SocketAddr> = found.filter(|a| is_public(a.ip())).collect();
+            if public.is_empty() {
+                return Err(format!("{} has no public address", name.as_str()).into());
+            }
+            let addrs: reqwest::dns::Addrs = Box::new(public.into_iter());
+            Ok(addrs)
+        })
+    }
+}
+
+/// Whether an address is on the public internet.
+fn is_public(ip: std::net::IpAddr) -> bool {
+    use std::net::IpAddr;
+    match ip {
+        IpAddr::V4(v4) => {
+            let [a, b, ..] = v4.octets();
+            !(v4.is_private()
+                || v4.is_loopback()
+                || v4.is_link_local()
+                || v4.is_unspecified()
+                || v4.is_broadcast()
+                || v4.is_documentation()
+                || v4.is_multicast()
+                || a == 0
+                || (a == 100 && (64..128).contains(&b))
+                || (a == 198 && (18..20).contains(&b))
+                || a >= 240)
+        }
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => is_public(IpAddr::V4(v4)),
+            None => {
+                let first = v6.segments()[0];
+                !(v6.is_loopback()
+                    || v6.is_unspecified()
+                    || v6.is_multicast()
+                    || (first & 0xfe00) == 0xfc00
+                    || (first & 0xffc0) == 0xfe80
+                    || first == 0x2001 && v6.segments()[1] == 0x0db8)
+            }
+        },
+    }
+}
+
 /// Reads an answer's body, refusing one larger than a provider's answers can be.
 async fn read_bounded(mut response: reqwest::Response) -> Result<Vec<u8>, Problem> {
     let mut body = Vec::new();
@@ -590,11 +654,36 @@ mod tests {
     }
 
     #[test]
+    fn providers_outside_development_are_reached_at_public_addresses_only() {
+        for private in [
+            "127.0.0.1",
+            "10.1.2.3",
+            "172.16.0.1",
+            "192.168.1.1",
+            "169.254.169.254",
+            "100.64.0.1",
+            "0.0.0.0",
+            "::1",
+            "fd00::1",
+            "fe80::1",
+            "::ffff:10.0.0.1",
+        ] {
+            assert!(!is_public(private.parse().unwrap()), "{private}");
+        }
+        for public in ["93.184.216.34", "2606:2800:220:1::1", "::ffff:8.8.8.8"] {
+            assert!(is_public(public.parse().unwrap()), "{public}");
+        }
+    }
+
+    #[test]
     fn only_https_providers_outside_development() {
         assert!(check_url("https://id.example.com", false).is_ok());
         assert!(check_url("http://id.example.com", false).is_err());
         assert!(check_url("file:///etc/passwd", false).is_err());
         assert!(check_url("https://user@id.example.com", false).is_err());
+        assert!(check_url("https://10.0.0.8/realms/x", false).is_err());
+        assert!(check_url("https://[::1]:8443", false).is_err());
+        assert!(check_url("https://93.184.216.34", false).is_ok());
         assert!(check_url("http://127.0.0.1:4000", true).is_ok());
         assert!(check_url("ftp://127.0.0.1", true).is_err());
     }

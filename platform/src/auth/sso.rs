@@ -821,14 +821,13 @@ pub async fn start(
         secret::generate(""),
     );
     sqlx::query(
-        "INSERT INTO sso_sign_ins (tenant_id, state_hash, provider_id, entrance, nonce,
-             code_verifier, created_at, expires_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        "INSERT INTO sso_sign_ins (tenant_id, state_hash, provider_id, nonce, code_verifier,
+             created_at, expires_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
     .bind(tx.tenant_param())
     .bind(secret::digest(&state))
     .bind(&provider.id)
-    .bind(provider.audience.as_str())
     .bind(&nonce)
     .bind(&code_verifier)
     .bind(now)

@@ -106,7 +106,7 @@ async fn organization(
     ApiQuery(people): ApiQuery<PeopleQuery>,
     flash: Flash,
 ) -> Result<Response, PageError> {
-    let page = organization_page(&app, &who, &people, StatusCode::OK, None).await?;
+    let page = organization_page(&app, &who, &people, Some(&flash), StatusCode::OK, None).await?;
     Ok(flash.show(page))
 }
 
@@ -115,6 +115,7 @@ async fn organization_page(
     app: &App,
     who: &Authenticated,
     people: &PeopleQuery,
+    flash: Option<&Flash>,
     status: StatusCode,
     sso_form: Option<(minijinja::Value, crate::error::FieldErrors)>,
 ) -> Result<Response, PageError> {
@@ -125,7 +126,7 @@ async fn organization_page(
     Ok(views::render_with_status(
         status,
         "portal/organization.html",
-        context! { sso => Serde(&sso), sso_form, sso_errors => Serde(&sso_errors), ..context! { profile => Serde(&profile), base => ORGANIZATION, ..context! { ..people.place(profile.members.len(), profile.members_next_cursor.as_deref(), profile.members_count), ..page_context(who) } } },
+        context! { flash => flash.and_then(|f| f.message.as_ref()).map(Serde), sso => Serde(&sso), sso_form, sso_errors => Serde(&sso_errors), ..context! { profile => Serde(&profile), base => ORGANIZATION, ..context! { ..people.place(profile.members.len(), profile.members_next_cursor.as_deref(), profile.members_count), ..page_context(who) } } },
     ))
 }
 
@@ -152,7 +153,15 @@ async fn organization_sso(
         Err(error) => {
             let (status, errors) = super::sso_pages::form_refusal(error)?;
             let people = PeopleQuery::default();
-            organization_page(&app, &who, &people, status, Some((form.shown(), errors))).await
+            organization_page(
+                &app,
+                &who,
+                &people,
+                None,
+                status,
+                Some((form.shown(), errors)),
+            )
+            .await
         }
     }
 }
