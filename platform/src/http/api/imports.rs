@@ -39,22 +39,38 @@ pub struct Columns {
     /// The column of the e-mail address (the login); needed.
     #[param(maximum = 49)]
     #[schema(maximum = 49)]
+    #[serde(default, deserialize_with = "whole_column")]
     email: Option<u8>,
     #[param(maximum = 49)]
     #[schema(maximum = 49)]
+    #[serde(default, deserialize_with = "whole_column")]
     name: Option<u8>,
     /// The portal organization, by name.
     #[param(maximum = 49)]
     #[schema(maximum = 49)]
+    #[serde(default, deserialize_with = "whole_column")]
     organization: Option<u8>,
     /// Role names, separated by `;` or `,`.
     #[param(maximum = 49)]
     #[schema(maximum = 49)]
+    #[serde(default, deserialize_with = "whole_column")]
     roles: Option<u8>,
     /// A language code (`en`, `de`) or name.
     #[param(maximum = 49)]
     #[schema(maximum = 49)]
+    #[serde(default, deserialize_with = "whole_column")]
     language: Option<u8>,
+}
+
+/// A column number as JSON may write it: `15` or `15.0` (the same integer to JSON Schema).
+fn whole_column<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Option<u8>, D::Error> {
+    match <Option<f64> as Deserialize>::deserialize(deserializer)? {
+        None => Ok(None),
+        Some(n) if n.fract() == 0.0 && (0.0..=255.0).contains(&n) => Ok(Some(n as u8)),
+        Some(n) => Err(serde::de::Error::custom(format!(
+            "{n} is not a column number"
+        ))),
+    }
 }
 
 impl Columns {
