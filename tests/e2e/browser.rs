@@ -127,6 +127,25 @@ async fn wait_for(browser: &Client, css: &str) -> fantoccini::elements::Element 
         .unwrap_or_else(|e| panic!("no {css}: {e}"))
 }
 
+/// The text of the element `css` once it says `words`, found again on each look: a form's field
+/// errors exist (hidden, empty) before the answer, and htmx replaces them under a found reference.
+async fn wait_for_text_in(browser: &Client, css: &str, words: &str) -> String {
+    let started = std::time::Instant::now();
+    let mut last = String::new();
+    while started.elapsed() < PATIENCE {
+        if let Ok(element) = browser.find(Locator::Css(css)).await
+            && let Ok(text) = element.text().await
+        {
+            if text.contains(words) {
+                return text;
+            }
+            last = text;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("{css} never said {words:?}; it says {last:?}");
+}
+
 async fn page_text(browser: &Client) -> String {
     browser
         .find(Locator::Css("main"))
@@ -398,15 +417,8 @@ async fn a_document_is_sent_for_review_and_approved_on_the_portal() {
             .await
             .unwrap();
         click(&author, "form[action='/records/document'] button.primary").await;
-        let refused = wait_for(&author, "#field-file-error")
-            .await
-            .text()
-            .await
-            .unwrap();
-        assert!(
-            refused.contains(".exe") && refused.contains("are not accepted"),
-            "{refused}"
-        );
+        let refused = wait_for_text_in(&author, "#field-file-error", "are not accepted").await;
+        assert!(refused.contains(".exe"), "{refused}");
         let kept = wait_for(&author, "[name=title]")
             .await
             .prop("value")
@@ -1462,11 +1474,8 @@ async fn every_refused_form_says_why_on_the_page() {
             .unwrap();
         type_into(&browser, "#field-employees", "many").await;
         click(&browser, "main form button[type=submit]").await;
-        let by_field = wait_for(&browser, "#field-employees-error")
-            .await
-            .text()
-            .await
-            .unwrap();
+        let by_field =
+            wait_for_text_in(&browser, "#field-employees-error", "must be a whole number").await;
         assert_eq!(by_field, "must be a whole number");
 
         // A user whose e-mail is not one.
