@@ -544,6 +544,24 @@ async fn people_sign_in_through_the_tenants_providers(backend: Backend) {
     let (_, page) = tenant.browser().get_text("/console/login?password=1").await;
     assert!(page.contains("name=\"password\""));
     tenant.browser().sign_in_console(&tenant.admin).await;
+    // Someone invited now is sent to sign in, not asked for a password they could not use.
+    let invited = admin
+        .post_json(
+            "/api/v1/users",
+            &json!({ "login": "ida@client.test", "full_name": "Ida", "kind": "external" }),
+        )
+        .await;
+    assert_eq!(invited.status(), StatusCode::CREATED);
+    let link = invited.json::<Value>().await.unwrap()["setup_link"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (status, page) = tenant.browser().get_text(&link).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains("no password to choose") && !page.contains("name=\"new_password\""),
+        "{page}"
+    );
     // The last provider of an audience whose passwords are off stays.
     let (status, _) = error_code(
         admin
@@ -817,6 +835,41 @@ async fn an_organization_connects_its_own_provider(backend: Backend) {
         .await;
         assert_eq!(me(&browser).await, None, "{sub}");
     }
+
+    // Staff give the domain to nobody: the provider serves nobody until it is the
+    // organization's again.
+    let domain_path = format!("/api/v1/organizations/{partner}/registration-domain");
+    assert_eq!(
+        admin
+            .put_json(&domain_path, &json!({ "domain": "" }))
+            .await
+            .status(),
+        StatusCode::OK
+    );
+    let browser = tenant.browser();
+    assert_eq!(
+        browser.get(&format!("/sso/{provider_id}")).await.status(),
+        StatusCode::NOT_FOUND
+    );
+    let response = browser
+        .submit_form(
+            "/login",
+            "/login",
+            &[("login", "bob@partner.test"), ("password", "")],
+        )
+        .await;
+    assert_eq!(
+        response.status(),
+        StatusCode::UNAUTHORIZED,
+        "no longer sent to the provider"
+    );
+    assert_eq!(
+        admin
+            .put_json(&domain_path, &json!({ "domain": "partner.test" }))
+            .await
+            .status(),
+        StatusCode::OK
+    );
 
     // The tenant switches it off: the login page asks for passwords again, and the
     // organization's administrator cannot switch it back on.

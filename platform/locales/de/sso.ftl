@@ -75,3 +75,5 @@ sso-organization-removed = Ihr Identitätsanbieter ist entfernt; Ihre Kolleginne
 sso-organization-signs-in = Ihre Organisation meldet { $login } über ihren eigenen Identitätsanbieter an.
 sso-continue = Weiter zu { $provider }
 sso-back-to-sign-in = Zurück zur Anmeldung
+sso-no-password-needed = Sie melden sich als { $login } über den Identitätsanbieter Ihrer Organisation an: hier ist kein Passwort zu wählen.
+sso-go-to-sign-in = Zur Anmeldung

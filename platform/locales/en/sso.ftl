@@ -75,3 +75,5 @@ sso-organization-removed = Your identity provider is removed; your colleagues si
 sso-organization-signs-in = Your organization signs in { $login } with its own identity provider.
 sso-continue = Continue to { $provider }
 sso-back-to-sign-in = Back to sign-in
+sso-no-password-needed = You sign in as { $login } with your organization's identity provider: no password to choose here.
+sso-go-to-sign-in = Go to sign-in

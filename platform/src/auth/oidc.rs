@@ -734,4 +734,132 @@ mod tests {
             Err(Problem::Malformed(_))
         ));
     }
+
+    /// A P-256 key of our own, as a provider publishes it, and a signer of tokens with it.
+    fn es256_provider() -> (Metadata, impl Fn(&Value) -> String) {
+        use ring::{
+            rand::SystemRandom,
+            signature::{ECDSA_P256_SHA256_FIXED_SIGNING, EcdsaKeyPair, KeyPair},
+        };
+        let rng = SystemRandom::new();
+        let pkcs8 = EcdsaKeyPair::generate_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, &rng).unwrap();
+        let key = EcdsaKeyPair::from_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, pkcs8.as_ref(), &rng)
+            .unwrap();
+        let point = key.public_key().as_ref().to_vec();
+        let jwk = Jwk {
+            kty: "EC".into(),
+            kid: Some("ec-1".into()),
+            usage: Some("sig".into()),
+            alg: Some("ES256".into()),
+            n: None,
+            e: None,
+            crv: Some("P-256".into()),
+            x: Some(URL_SAFE_NO_PAD.encode(&point[1..33])),
+            y: Some(URL_SAFE_NO_PAD.encode(&point[33..])),
+        };
+        let metadata = Metadata {
+            discovery: Discovery {
+                issuer: "https://id.example.com".into(),
+                authorization_endpoint: "https://id.example.com/auth".into(),
+                token_endpoint: "https://id.example.com/token".into(),
+                jwks_uri: "https://id.example.com/jwks".into(),
+                userinfo_endpoint: None,
+            },
+            keys: vec![jwk],
+            read_at: Instant::now(),
+        };
+        let sign = move |claims: &Value| {
+            let header = URL_SAFE_NO_PAD.encode(r#"{"alg":"ES256","kid":"ec-1"}"#);
+            let signed = format!("{header}.{}", URL_SAFE_NO_PAD.encode(claims.to_string()));
+            let signature = key.sign(&SystemRandom::new(), signed.as_bytes()).unwrap();
+            format!("{signed}.{}", URL_SAFE_NO_PAD.encode(signature.as_ref()))
+        };
+        (metadata, sign)
+    }
+
+    #[test]
+    fn an_es256_token_is_verified_claim_by_claim() {
+        let (metadata, sign) = es256_provider();
+        let expected = Expected {
+            issuer: "https://id.example.com",
+            client_id: "portico",
+            nonce: "n-1",
+            now: 10_000,
+        };
+        let good = serde_json::json!({
+            "iss": "https://id.example.com", "aud": "portico", "sub": "u-1", "nonce": "n-1",
+            "iat": 9_990, "exp": 10_300, "email": "Ann@Client.test", "email_verified": true,
+            "name": " Ann ",
+        });
+        let identity = verify_id_token(&sign(&good), &metadata, expected).unwrap();
+        assert_eq!(
+            identity,
+            Identity {
+                subject: "u-1".into(),
+                email: Some("ann@client.test".into()),
+                name: Some("Ann".into()),
+            }
+        );
+        let with = |changes: Value| {
+            let mut claims = good.clone();
+            claims
+                .as_object_mut()
+                .unwrap()
+                .extend(changes.as_object().unwrap().clone());
+            verify_id_token(&sign(&claims), &metadata, expected)
+        };
+        assert_eq!(
+            with(serde_json::json!({ "iss": "https://evil.example" })),
+            Err(Problem::Issuer)
+        );
+        assert_eq!(
+            with(serde_json::json!({ "aud": "other" })),
+            Err(Problem::Audience)
+        );
+        // Several audiences need the authorized party to be us.
+        assert_eq!(
+            with(serde_json::json!({ "aud": ["portico", "other"] })),
+            Err(Problem::Audience)
+        );
+        assert!(with(serde_json::json!({ "aud": ["portico", "other"], "azp": "portico" })).is_ok());
+        assert_eq!(
+            with(serde_json::json!({ "exp": 9_000 })),
+            Err(Problem::Expired)
+        );
+        assert_eq!(
+            with(serde_json::json!({ "iat": 20_000 })),
+            Err(Problem::Expired)
+        );
+        assert_eq!(
+            with(serde_json::json!({ "nonce": "n-2" })),
+            Err(Problem::Nonce)
+        );
+        // Within the clock skew, an expiry just past still counts.
+        assert!(with(serde_json::json!({ "exp": 9_950 })).is_ok());
+        // An address not verified is left out (the userinfo endpoint may still vouch for it).
+        assert_eq!(
+            with(serde_json::json!({ "email_verified": false }))
+                .unwrap()
+                .email,
+            None
+        );
+        assert_eq!(
+            with(serde_json::json!({ "email_verified": "true" }))
+                .unwrap()
+                .email
+                .as_deref(),
+            Some("ann@client.test")
+        );
+        // A token altered after signing fails its signature.
+        let token = sign(&good);
+        let mut parts: Vec<&str> = token.split('.').collect();
+        let forged = URL_SAFE_NO_PAD.encode(
+            serde_json::json!({ "iss": "https://id.example.com", "aud": "portico", "sub": "admin", "nonce": "n-1", "exp": 10_300 }).to_string(),
+        );
+        parts[1] = &forged;
+        assert_eq!(
+            verify_id_token(&parts.join("."), &metadata, expected),
+            Err(Problem::Signature)
+        );
+    }
 }

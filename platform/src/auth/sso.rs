@@ -240,6 +240,20 @@ fn usable(provider: &Provider, settings: &SsoSettings) -> bool {
     provider.enabled && (provider.organization.is_none() || settings.organization_providers)
 }
 
+/// Whether a provider signs people in now: usable, and an organization's only while the domain
+/// it was connected for is still the organization's (staff may have given it to another).
+async fn serves(tx: &mut TenantTx, provider: &Provider, settings: &SsoSettings) -> Result<bool> {
+    if !usable(provider, settings) {
+        return Ok(false);
+    }
+    Ok(match (provider.organization, &provider.email_domain) {
+        (Some(org), Some(domain)) => {
+            organizations::verified_domain(tx, org).await?.as_ref() == Some(domain)
+        }
+        _ => true,
+    })
+}
+
 // ---- Administration -------------------------------------------------------------------------
 
 fn may_administer(actor: &Actor) -> Result<()> {
@@ -730,15 +744,30 @@ pub async fn provider_for_login(app: &App, tenant: &Tenant, login: &str) -> Resu
     if !settings.organization_providers {
         return Ok(None);
     }
-    let found: Option<(String, String)> = sqlx::query_as(
-        "SELECT id, name FROM identity_providers
-         WHERE tenant_id = $1 AND email_domain = $2 AND status = 'enabled'",
+    domain_provider(&mut tx, &domain).await
+}
+
+/// The enabled provider of the organization whose verified domain `domain` is. A provider
+/// connected for a domain that staff have since given to another organization (or taken away)
+/// serves nobody.
+async fn domain_provider(tx: &mut TenantTx, domain: &str) -> Result<Option<Offer>> {
+    let found: Option<(String, String, String)> = sqlx::query_as(
+        "SELECT id, name, organization_id FROM identity_providers
+         WHERE tenant_id = $1 AND email_domain = $2 AND status = 'enabled'
+           AND organization_id IS NOT NULL",
     )
     .bind(tx.tenant_param())
     .bind(domain)
     .fetch_optional(tx.conn())
     .await?;
-    Ok(found.map(|(id, name)| Offer { id, name }))
+    let Some((id, name, organization)) = found else {
+        return Ok(None);
+    };
+    let holds = match organization.parse() {
+        Ok(org) => organizations::verified_domain(tx, org).await?.as_deref() == Some(domain),
+        Err(_) => false,
+    };
+    Ok(holds.then_some(Offer { id, name }))
 }
 
 /// Whether `user` may sign in with a password: not while the tenant signs their audience in
@@ -758,16 +787,9 @@ pub(crate) async fn check_password_allowed(
         }
         UserKind::External if !settings.portal_passwords => false,
         UserKind::External if settings.organization_providers => {
-            let domain = domain_of(user.login.as_str());
-            let served: Option<String> = sqlx::query_scalar(
-                "SELECT id FROM identity_providers
-                 WHERE tenant_id = $1 AND email_domain = $2 AND status = 'enabled'",
-            )
-            .bind(tx.tenant_param())
-            .bind(domain)
-            .fetch_optional(tx.conn())
-            .await?;
-            served.is_none()
+            domain_provider(tx, domain_of(user.login.as_str()))
+                .await?
+                .is_none()
         }
         _ => true,
     };
@@ -775,6 +797,16 @@ pub(crate) async fn check_password_allowed(
         Ok(())
     } else {
         Err(Error::Forbidden(crate::tr!("sso-passwords-off")))
+    }
+}
+
+/// Whether `user` signs in through a provider only (their password would not be taken).
+pub async fn password_refused(app: &App, tenant: &Tenant, user: &User) -> Result<bool> {
+    let mut tx = app.db.begin(tenant.id, Access::Read).await?;
+    match check_password_allowed(app, &mut tx, tenant, user).await {
+        Ok(()) => Ok(false),
+        Err(Error::Forbidden(_)) => Ok(true),
+        Err(other) => Err(other),
     }
 }
 
@@ -799,7 +831,7 @@ pub async fn start(
     let mut tx = app.db.begin(tenant.id, Access::Write).await?;
     let settings = read_settings(&mut tx).await?;
     let provider = load(app, &mut tx, tenant, id).await?.provider;
-    if !usable(&provider, &settings) {
+    if !serves(&mut tx, &provider, &settings).await? {
         return Err(not_found());
     }
     throttle::reserve(
@@ -922,10 +954,11 @@ pub async fn finish(
     let code_verifier: String = pending.try_get("code_verifier")?;
     let settings = read_settings(&mut tx).await?;
     let stored = load(app, &mut tx, tenant, &provider_id).await?;
+    let provider = &stored.provider;
+    let serving = serves(&mut tx, provider, &settings).await?;
     // The state is spent whatever happens next.
     tx.commit().await?;
-    let provider = &stored.provider;
-    if !usable(provider, &settings) {
+    if !serving {
         return Err(not_found());
     }
     if callback

@@ -409,10 +409,17 @@ async fn setup_form(
     let form = password_links::open(&app, &tenant, &query.token)
         .await?
         .ok_or_else(|| PageError::Status(StatusCode::GONE, link_used()))?;
+    // Someone who signs in through a provider only is sent there, not asked for a password
+    // they could not use.
+    let through_provider = auth::sso::password_refused(&app, &tenant, &form.user).await?;
+    let login_page = match form.user.kind {
+        UserKind::Employee => "/console/login",
+        _ => "/login",
+    };
     let (jar, csrf_token) = sign_in::anon_csrf(&app, jar);
     let page = views::render(
         "set_password.html",
-        context! { tenant => Serde(&*tenant), login => form.user.login.as_str(), token => form.token, csrf_token },
+        context! { tenant => Serde(&*tenant), login => form.user.login.as_str(), token => form.token, csrf_token, through_provider, login_page },
     );
     Ok((jar, page).into_response())
 }
