@@ -402,12 +402,20 @@ impl Client {
         check_url(url, self.allow_http)
     }
 
-    async fn get_json<T: serde::de::DeserializeOwned>(&self, url: &str) -> Result<T, Problem> {
-        let url = self.check_url(url)?;
-        let response = self
+    /// GETs a provider's JSON answer (discovery, keys, userinfo with the access token).
+    async fn get_json<T: serde::de::DeserializeOwned>(
+        &self,
+        url: &str,
+        bearer: Option<&str>,
+    ) -> Result<T, Problem> {
+        let mut request = self
             .http
-            .get(url)
-            .header("accept", "application/json")
+            .get(self.check_url(url)?)
+            .header("accept", "application/json");
+        if let Some(token) = bearer {
+            request = request.bearer_auth(token);
+        }
+        let response = request
             .send()
             .await
             .map_err(|e| Problem::Unreachable(e.without_url().to_string()))?;
@@ -423,7 +431,7 @@ impl Client {
             "{}/.well-known/openid-configuration",
             issuer.trim_end_matches('/')
         );
-        let discovery: Discovery = self.get_json(&address).await?;
+        let discovery: Discovery = self.get_json(&address, None).await?;
         // OpenID Connect Discovery 1.0, 4.3: the document must name the issuer we asked.
         if discovery.issuer != issuer {
             return Err(Problem::Issuer);
@@ -431,7 +439,7 @@ impl Client {
         for endpoint in [&discovery.authorization_endpoint, &discovery.token_endpoint] {
             self.check_url(endpoint)?;
         }
-        let keys: JwkSet = self.get_json(&discovery.jwks_uri).await?;
+        let keys: JwkSet = self.get_json(&discovery.jwks_uri, None).await?;
         let metadata = Arc::new(Metadata {
             discovery,
             keys: keys.keys,
@@ -492,19 +500,7 @@ impl Client {
         else {
             return Err(Problem::NoVerifiedEmail);
         };
-        let response = self
-            .http
-            .get(self.check_url(endpoint)?)
-            .bearer_auth(access_token)
-            .header("accept", "application/json")
-            .send()
-            .await
-            .map_err(|e| Problem::Unreachable(e.without_url().to_string()))?;
-        if !response.status().is_success() {
-            return Err(Problem::Unreachable(response.status().to_string()));
-        }
-        let claims: Value = serde_json::from_slice(&read_bounded(response).await?)
-            .map_err(|e| Problem::Unreachable(e.to_string()))?;
+        let claims: Value = self.get_json(endpoint, Some(access_token)).await?;
         // OpenID Connect Core 5.3.2: an answer about another subject is not used.
         if claims["sub"].as_str() != Some(identity.subject.as_str()) {
             return Err(Problem::Malformed("userinfo names another subject".into()));

@@ -620,11 +620,15 @@ async fn organization_provider(
     tenant: &Tenant,
     org: RoleId,
 ) -> Result<Option<Provider>> {
-    Ok(load_all(app, tx, tenant)
-        .await?
-        .into_iter()
-        .map(|s| s.provider)
-        .find(|p| p.organization == Some(org)))
+    let row = sqlx::query(AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM identity_providers WHERE tenant_id = $1 AND organization_id = $2"
+    )))
+    .bind(tx.tenant_param())
+    .bind(org.to_string())
+    .fetch_optional(tx.conn())
+    .await?;
+    row.map(|row| from_row(app, tenant, &row).map(|s| s.provider))
+        .transpose()
 }
 
 pub async fn of_organization(app: &App, actor: &Actor, org: RoleId) -> Result<OrganizationSso> {

@@ -400,6 +400,14 @@ fn link_used() -> String {
     crate::tr!("auth-setup-link-used")
 }
 
+/// Where a user of `kind` signs in.
+fn login_page(kind: UserKind) -> &'static str {
+    match kind {
+        UserKind::Employee => "/console/login",
+        _ => "/login",
+    }
+}
+
 async fn setup_form(
     State(app): State<Arc<App>>,
     TenantOf(tenant): TenantOf,
@@ -412,10 +420,7 @@ async fn setup_form(
     // Someone who signs in through a provider only is sent there, not asked for a password
     // they could not use.
     let through_provider = auth::sso::password_refused(&app, &tenant, &form.user).await?;
-    let login_page = match form.user.kind {
-        UserKind::Employee => "/console/login",
-        _ => "/login",
-    };
+    let login_page = login_page(form.user.kind);
     let (jar, csrf_token) = sign_in::anon_csrf(&app, jar);
     let page = views::render(
         "set_password.html",
@@ -439,11 +444,7 @@ async fn setup_submit(
         password_links::set_password_by_link(&app, &tenant, &form.token, &form.new_password).await
     };
     match outcome {
-        Ok(user) => Ok(Redirect::to(match user.kind {
-            UserKind::Employee => "/console/login",
-            _ => "/login",
-        })
-        .into_response()),
+        Ok(user) => Ok(Redirect::to(login_page(user.kind)).into_response()),
         Err(Error::Invalid { fields, .. }) => {
             let user = password_links::holder_of(&app, &tenant, &form.token)
                 .await?

@@ -177,17 +177,7 @@ pub async fn submit(
             let cookie = session_cookie(app, session.token, session.expires_at);
             (jar.add(cookie), Redirect::to(home(entrance))).into_response()
         }
-        Err(error) if error.is_server_side() => PageError::Failed(error).into_response(),
-        Err(error) => {
-            let (jar, csrf) = anon_csrf(app, jar);
-            let status = super::error::status_of(&error);
-            let refused = Shown::Refused {
-                login: &form.login,
-                error: error.to_string(),
-            };
-            let page = render_form(app, tenant, entrance, &csrf, status, refused, true).await;
-            (jar, super::error::with_retry_after(page, &error)).into_response()
-        }
+        Err(error) => refused_sign_in(app, tenant, jar, entrance, error, Some(&form.login)).await,
     }
 }
 
@@ -229,17 +219,19 @@ async fn send_to_provider(
             (jar.add(sso_cookie(app, value)), Redirect::to(&started.url)).into_response()
         }
         Err(Error::NotFound(_)) => PageError::not_found().into_response(),
-        Err(error) => refused_sign_in(app, tenant, jar, entrance, error).await,
+        Err(error) => refused_sign_in(app, tenant, jar, entrance, error, None).await,
     }
 }
 
-/// The login page of `entrance` with a sign-in's refusal on it.
+/// The login page of `entrance` with a sign-in's refusal on it; `password_login` is the login
+/// typed when the refused sign-in was by password (its form is then shown again with it).
 async fn refused_sign_in(
     app: &App,
     tenant: &Tenant,
     jar: CookieJar,
     entrance: Entrance,
     error: Error,
+    password_login: Option<&str>,
 ) -> Response {
     if error.is_server_side() {
         return PageError::Failed(error).into_response();
@@ -247,10 +239,11 @@ async fn refused_sign_in(
     let (jar, csrf) = anon_csrf(app, jar);
     let status = super::error::status_of(&error);
     let refused = Shown::Refused {
-        login: "",
+        login: password_login.unwrap_or_default(),
         error: error.to_string(),
     };
-    let page = render_form(app, tenant, entrance, &csrf, status, refused, false).await;
+    let asked = password_login.is_some();
+    let page = render_form(app, tenant, entrance, &csrf, status, refused, asked).await;
     (jar, super::error::with_retry_after(page, &error)).into_response()
 }
 
@@ -278,7 +271,7 @@ pub async fn sso_callback(
             (jar.add(cookie), Redirect::to(home(entrance))).into_response()
         }
         Err(Error::NotFound(_)) => PageError::not_found().into_response(),
-        Err(error) => refused_sign_in(app, tenant, jar, entrance, error).await,
+        Err(error) => refused_sign_in(app, tenant, jar, entrance, error, None).await,
     }
 }
 

@@ -41,6 +41,7 @@ const TEMPLATES: &[(&str, &str)] = templates![
     "console/access/objects.html",
     "console/access/object.html",
     "partials/picker.html",
+    "partials/provider_fields.html",
     "console/access/operations.html",
     "console/access/explain.html",
     "console/access/audit.html",
