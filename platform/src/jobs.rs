@@ -21,6 +21,9 @@ pub const INTERVAL: Duration = Duration::from_secs(30);
 /// Recalculating a partnership (the subject is its id).
 pub const RECALCULATE_PARTNERSHIP: &str = "recalculate_partnership";
 
+/// Telling a record's followers of a reply or comment (the subject is the news' id).
+pub const TELL_FOLLOWERS: &str = "tell_followers";
+
 /// How many queued pieces one pass takes from a tenant, so no tenant holds the others up.
 const PER_PASS: i64 = 100;
 
@@ -157,6 +160,10 @@ async fn run_one(
     match kind {
         RECALCULATE_PARTNERSHIP => {
             crate::sections::partners::recalculate_queued(app, &mut tx, actor, subject).await?;
+        }
+        TELL_FOLLOWERS => {
+            let tenant = actor.tenant.clone();
+            crate::notifications::tell_followers_queued(app, &mut tx, tenant, subject).await?;
         }
         unknown => tracing::warn!(kind = unknown, "a queued job of no known kind was dropped"),
     }

@@ -4,7 +4,9 @@
 //! notification is kept for its user and shown only while they may read its record (the four
 //! gates decide afresh at every look); each kind also comes by e-mail when its user wants it so.
 
-use std::collections::HashMap;
+use std::{collections::HashMap, sync::Arc};
+
+use portico_tenants::Tenant;
 
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -258,9 +260,101 @@ async fn tell_reader(
     Ok(true)
 }
 
+/// Queues `notice` (a reply or comment) for the record's followers but `told` (told already by
+/// the write): the jobs worker tells them once the write has committed, so the writer waits for
+/// one row, not for up to [`MAX_FOLLOWERS`] rights checks and e-mails.
+pub(crate) async fn queue_for_followers(
+    app: &App,
+    tx: &mut TenantTx,
+    notice: &Notice<'_>,
+    told: &[UserId],
+) -> Result<()> {
+    // Most records have no follower but the writer: then there is nobody to queue news for.
+    let others: Vec<UserId> = sqlx::query_scalar(
+        "SELECT user_id FROM follows WHERE tenant_id = $1 AND record_id = $2 AND user_id <> $3",
+    )
+    .bind(tx.tenant_param())
+    .bind(notice.record.id)
+    .bind(notice.by.user)
+    .fetch_all(tx.conn())
+    .await?;
+    if others.iter().all(|user| told.contains(user)) {
+        return Ok(());
+    }
+    let id = uuid::Uuid::now_v7().to_string();
+    let excerpt = notice
+        .excerpt
+        .map(|text| text.chars().take(EXCERPT_CHARS).collect::<String>());
+    sqlx::query(
+        "INSERT INTO follower_news (tenant_id, id, object, record_id, actor_id, excerpt, told, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(tx.tenant_param())
+    .bind(&id)
+    .bind(notice.object.code.as_str())
+    .bind(notice.record.id)
+    .bind(notice.by.user)
+    .bind(excerpt)
+    .bind(json!(told.iter().map(UserId::to_string).collect::<Vec<_>>()).to_string())
+    .bind(app.clock.now())
+    .execute(tx.conn())
+    .await?;
+    crate::jobs::enqueue(app, tx, crate::jobs::TELL_FOLLOWERS, &id).await
+}
+
+/// The job [`queue_for_followers`] queued: tells the followers of news `id`, in the job's
+/// transaction, as its author's news. News of a record deleted since, of an object no longer
+/// installed, or by an author no longer there is dropped.
+pub(crate) async fn tell_followers_queued(
+    app: &App,
+    tx: &mut TenantTx,
+    tenant: Arc<Tenant>,
+    id: &str,
+) -> Result<()> {
+    let Some(row) = sqlx::query(
+        "DELETE FROM follower_news WHERE tenant_id = $1 AND id = $2
+         RETURNING object, record_id, actor_id, excerpt, told",
+    )
+    .bind(tx.tenant_param())
+    .bind(id)
+    .fetch_optional(tx.conn())
+    .await?
+    else {
+        return Ok(());
+    };
+    let object: String = row.try_get("object")?;
+    let record: RecordId = row.try_get("record_id")?;
+    let author: UserId = row.try_get("actor_id")?;
+    let excerpt: Option<String> = row.try_get("excerpt")?;
+    let told = serde_json::from_str::<Vec<String>>(&row.try_get::<String, _>("told")?)
+        .map_err(anyhow::Error::from)?
+        .iter()
+        .map(|id| id.parse::<UserId>())
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(anyhow::Error::from)?;
+    let Some(author) = users::storage::find(tx, author).await? else {
+        return Ok(());
+    };
+    let by = access::actor(app, tx, tenant, author).await?;
+    let Some(object) = by.catalog.get(object.as_str()).cloned() else {
+        return Ok(());
+    };
+    let Some(record) = records::find_unchecked(tx, &object, record).await? else {
+        return Ok(());
+    };
+    let notice = Notice {
+        kind: Kind::Activity,
+        object: &object,
+        record: &record,
+        by: &by,
+        excerpt: excerpt.as_deref(),
+    };
+    tell_followers(app, tx, &notice, &told).await
+}
+
 /// Tells the record's active followers but `except` (told already) who may still read it. The
 /// followers, the record's rights and the tenant's access version are read once for all.
-pub(crate) async fn tell_followers(
+async fn tell_followers(
     app: &App,
     tx: &mut TenantTx,
     notice: &Notice<'_>,

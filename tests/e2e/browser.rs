@@ -401,6 +401,7 @@ async fn a_document_is_sent_for_review_and_approved_on_the_portal() {
     let tool = std::env::temp_dir().join(format!("tool-{}.exe", std::process::id()));
     std::fs::write(&tool, b"MZ\x90\x00\x03\x00\x00\x00").unwrap();
     let (author, approver) = (driver.browser().await, driver.browser().await);
+    let earlier = driver.browser().await;
     let origin = desk.tenant.origin.clone();
     let outcome = async {
         // The author finds the section on the main page and writes a document.
@@ -440,8 +441,31 @@ async fn a_document_is_sent_for_review_and_approved_on_the_portal() {
         assert!(!offered.contains("Approve"), "{offered}");
         let page = author.current_url().await.unwrap().path().to_owned();
         assert!(page.starts_with("/records/document/"), "{page}");
+        // The author has the document open in another window too.
+        sign_in(&earlier, &origin, "ann@client.test").await;
+        earlier.goto(&format!("{origin}{page}")).await.unwrap();
+        wait_for(&earlier, "[name=summary]").await;
         click(&author, review).await;
         wait_for_text(&author, "Send for review → In review").await;
+
+        // A change sent from the window opened before: in review the document is fixed, and
+        // that page says so instead of saving nothing.
+        let summary = wait_for(&earlier, "[name=summary]").await;
+        summary.clear().await.unwrap();
+        summary
+            .send_keys("Business class above six hours.")
+            .await
+            .unwrap();
+        click(&earlier, &format!("form[action='{page}'] button.primary")).await;
+        let refused = wait_for_text(&earlier, "changed in the meantime").await;
+        assert!(
+            refused.contains("cannot be changed while the record is \"In review\""),
+            "{refused}"
+        );
+        assert!(
+            earlier.find(Locator::Css("[name=summary]")).await.is_err(),
+            "the page now shows the document read-only"
+        );
 
         // The approver opens it, may approve or (with a comment) reject, and approves.
         sign_in(&approver, &origin, "dora@client.test").await;
@@ -475,6 +499,7 @@ async fn a_document_is_sent_for_review_and_approved_on_the_portal() {
     .await;
     author.close().await.unwrap();
     approver.close().await.unwrap();
+    earlier.close().await.unwrap();
     let _ = std::fs::remove_file(&tool);
     outcome
 }

@@ -345,6 +345,10 @@ on_both_databases! {
         assert_eq!(response.status(), StatusCode::FORBIDDEN);
         let body: Value = response.json().await.unwrap();
         assert_eq!(body["error"]["message"], "\"Budget\" cannot be changed while the record is \"Submitted\".", "{body}");
+        // Sent with the version before the submission, it is told the same: no reload would
+        // let that change through.
+        let response = ann.patch_json(&api, &json!({ "version": version - 1, "data": { "budget": 5 } })).await;
+        assert_eq!(response.status(), StatusCode::FORBIDDEN);
         // A form sent anyway (the page offers none) is read for what the status lets change:
         // nothing.
         ann.submit_form(&page, &page, &[("version", &version.to_string()), ("title", "Ten monitors"), ("budget", "9000")]).await;

@@ -45,7 +45,7 @@ on_both_databases! {
         let response = admin.submit_form(&page, &page, &[("version", "1"), ("name", "Stale")]).await;
         assert_eq!(response.status(), StatusCode::CONFLICT);
         let again = response.text().await.unwrap();
-        assert!(again.contains("changed by someone else") && again.contains("value=\"Stale\""), "{again}");
+        assert!(again.contains("changed in the meantime") && again.contains("value=\"Stale\""), "{again}");
 
         // Lists: filter and sort from the page's own links and forms.
         admin.post_json("/api/v1/objects/account/records", &json!({ "data": { "name": "Acme", "employees": 10 } })).await;

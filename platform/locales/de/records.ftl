@@ -57,7 +57,7 @@ records-choose-level = bitte Lesen, Bearbeiten oder Löschen wählen
 records-choose-file = bitte mindestens eine Datei wählen
 # { $object } is the object's plural title; { $reason } says why.
 records-object-read-only = { $object } ist schreibgeschützt: { $reason }
-records-stale = Der Datensatz wurde zwischenzeitlich von jemand anderem geändert (er ist jetzt bei Version { $version }). Laden Sie ihn neu und wiederholen Sie Ihre Änderung.
+records-stale = Der Datensatz wurde zwischenzeitlich geändert, in einem anderen Fenster oder von jemand anderem (er ist jetzt bei Version { $version }). Laden Sie ihn neu und wiederholen Sie Ihre Änderung.
 records-changed-meantime = Der Datensatz wurde zwischenzeitlich geändert; laden Sie ihn neu und versuchen Sie es erneut.
 # { $title } is the field's title, { $field } its name.
 records-column-not-writable = Sie dürfen die Spalte „{ $title }“ ({ $field }) nicht ändern.

@@ -57,7 +57,7 @@ records-choose-level = choose read, edit or delete
 records-choose-file = choose at least one file
 # { $object } is the object's plural title; { $reason } says why.
 records-object-read-only = { $object } is read-only: { $reason }
-records-stale = The record was changed by someone else in the meantime (it is now at version { $version }). Reload it and apply your change again.
+records-stale = The record was changed in the meantime, in another window or by someone else (it is now at version { $version }). Reload it and apply your change again.
 records-changed-meantime = The record changed in the meantime; reload it and try again.
 # { $title } is the field's title, { $field } its name.
 records-column-not-writable = You may not change the column "{ $title }" ({ $field }).

@@ -177,7 +177,7 @@ pub async fn comment(
     };
     let mentioned = notifications::tell_mentioned(app, &mut tx, &notice, body).await?;
     notice.kind = Kind::Activity;
-    notifications::tell_followers(app, &mut tx, &notice, &mentioned).await?;
+    notifications::queue_for_followers(app, &mut tx, &notice, &mentioned).await?;
     tx.commit().await?;
     Ok(())
 }

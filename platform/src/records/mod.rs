@@ -581,11 +581,9 @@ pub async fn update_with_files(
     };
     let mut tx = app.db.begin(actor.tenant.id, Access::Write).await?;
     let current = read(&mut tx, actor, &object, id, Level::Edit).await?;
-    if current.version != version {
-        return Err(stale(current.version));
-    }
     // What the record's status lets people change (a new file included); a value sent as it is
-    // changes nothing.
+    // changes nothing. Checked before the version: a page opened before the record moved on
+    // learns what no reload would let it change.
     let changed = changes
         .iter()
         .filter(|(field, value)| current.data.get(*field).unwrap_or(&Value::Null) != *value)
@@ -593,6 +591,9 @@ pub async fn update_with_files(
     columns
         .in_status(&object, &current.data)
         .check_writes(&object, changed)?;
+    if current.version != version {
+        return Err(stale(current.version));
+    }
     let mut data = prepared.unwrap_or_else(|| merged(&current));
     check_parents_open(&mut tx, actor, &object, &[&current.data, &data]).await?;
     keep_status(&object, &mut data, Some(&current))?;

@@ -328,7 +328,7 @@ async fn tell_of_reply(
         notify_contact(app, tx, case, Notice::NewMessage(message)).await?;
     }
     notice.kind = notifications::Kind::Activity;
-    notifications::tell_followers(app, tx, &notice, other_side.as_slice()).await
+    notifications::queue_for_followers(app, tx, &notice, other_side.as_slice()).await
 }
 
 /// The active portal user who is the case's contact, if there is one.
