@@ -522,13 +522,13 @@ pub fn fit((width, height): (u32, u32), bounds: (u32, u32), vector: bool) -> (u3
     (side(width), side(height))
 }
 
-fn png_size(bytes: &[u8]) -> Option<(u32, u32)> {
+pub(crate) fn png_size(bytes: &[u8]) -> Option<(u32, u32)> {
     let be = |at: usize| Some(u32::from_be_bytes(bytes.get(at..at + 4)?.try_into().ok()?));
     (bytes.get(12..16)? == b"IHDR").then_some(())?;
     Some((be(16)?, be(20)?))
 }
 
-fn jpeg_size(bytes: &[u8]) -> Option<(u32, u32)> {
+pub(crate) fn jpeg_size(bytes: &[u8]) -> Option<(u32, u32)> {
     let mut at = 2;
     while at + 9 < bytes.len() {
         if bytes[at] != 0xFF {

@@ -23,6 +23,7 @@ pub mod mail;
 pub mod notifications;
 pub mod organizations;
 pub mod plugin_host;
+pub mod profile;
 pub mod records;
 pub mod regional;
 pub mod search;

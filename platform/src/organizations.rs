@@ -40,6 +40,8 @@ pub struct Profile {
     pub roles: Vec<users::RoleRef>,
     /// People who register with an address at this domain join the organization.
     pub registration_domain: Option<String>,
+    /// The service agreements that serve the organization, with their services.
+    pub agreements: Vec<crate::sections::cases::agreements::Serving>,
 }
 
 pub(crate) fn organization(actor: &Actor, id: RoleId) -> Result<Organization> {
@@ -181,7 +183,11 @@ pub async fn profile(
         filter.organization = Some(id);
     })
     .await?;
+    let account_id = Some(organization.account.as_str()).filter(|a| !a.is_empty());
+    let agreements =
+        crate::sections::cases::agreements::serving(app, &mut tx, None, account_id).await?;
     Ok(Profile {
+        agreements,
         phone: account
             .data
             .get("phone")

@@ -2310,3 +2310,74 @@ async fn an_administrator_connects_an_identity_provider_and_a_customer_signs_in_
     visitor.close().await.unwrap();
     outcome
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_customer_changes_their_details_and_puts_up_a_photo() {
+    let driver = ChromeDriver::start();
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let desk = Desk::open(&app, "acme").await;
+    drop(desk.customer("ann@client.test", json!({})).await);
+    let dir = std::env::temp_dir().join(format!("profile-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (photo, drawing) = (dir.join("me.png"), dir.join("me.gif"));
+    std::fs::write(&photo, crate::profile::PNG).unwrap();
+    std::fs::write(&drawing, b"GIF89a\x01\x00\x01\x00\x00\x00\x00;").unwrap();
+    let browser = driver.browser().await;
+    let origin = desk.tenant.origin.clone();
+    let outcome = async {
+        sign_in(&browser, &origin, "ann@client.test").await;
+        click(&browser, "nav a[href='/profile']").await;
+        // Too long a job title: refused by its field, what was typed kept.
+        let name = wait_for(&browser, "#details [name=full_name]").await;
+        name.clear().await.unwrap();
+        name.send_keys("Ann Archer").await.unwrap();
+        type_into(&browser, "#details [name=phone]", "+49 30 1234").await;
+        set_value(&browser, "#details [name=job_title]", &"B".repeat(251)).await;
+        click(&browser, "#details button.primary").await;
+        wait_for_text_in(&browser, "#details .field-error", "250").await;
+        let kept = wait_for(&browser, "#details [name=phone]")
+            .await
+            .prop("value")
+            .await
+            .unwrap();
+        assert_eq!(kept.as_deref(), Some("+49 30 1234"));
+        set_value(&browser, "#details [name=job_title]", "Buyer").await;
+        click(&browser, "#details button.primary").await;
+        wait_for_text(&browser, "Your details were saved.").await;
+        let name = wait_for(&browser, "#details [name=full_name]")
+            .await
+            .prop("value")
+            .await
+            .unwrap();
+        assert_eq!(name.as_deref(), Some("Ann Archer"));
+
+        // A GIF is refused beside the field; a PNG becomes the picture beside "Profile".
+        wait_for(&browser, "#photo [name=photo]")
+            .await
+            .send_keys(drawing.to_str().unwrap())
+            .await
+            .unwrap();
+        click(&browser, "#photo button.primary").await;
+        wait_for_text_in(&browser, "#photo .field-error", "PNG or JPEG").await;
+        wait_for(&browser, "#photo [name=photo]")
+            .await
+            .send_keys(photo.to_str().unwrap())
+            .await
+            .unwrap();
+        click(&browser, "#photo button.primary").await;
+        wait_for_text(&browser, "Your photo was saved.").await;
+        let shown = wait_for(&browser, "nav a[href='/profile'] img.avatar").await;
+        let width: serde_json::Value = browser
+            .execute(
+                "return arguments[0].naturalWidth",
+                vec![serde_json::to_value(&shown).unwrap()],
+            )
+            .await
+            .unwrap();
+        assert_eq!(width, json!(1), "the photo loads");
+    }
+    .await;
+    browser.close().await.unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    outcome
+}

@@ -26,6 +26,7 @@ mod onboarding;
 mod organizations;
 mod partners;
 mod plugins;
+mod profile;
 mod record_forms;
 mod record_pages;
 mod records_api;

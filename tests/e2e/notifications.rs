@@ -43,10 +43,16 @@ async fn mails_to(admin: &Browser, address: &str) -> usize {
     mailbox.matches(&format!("&lt;{address}&gt;")).count()
 }
 
-/// Has the jobs tell followers the news the last writes queued (the server's own worker may
-/// have done it already: once this returns, it is done either way).
+/// Has the jobs tell followers the news the last writes queued, in two passes at once as two
+/// nodes would (the server's own worker may have done it already: once this returns, it is
+/// done either way, and each follower is told once).
 async fn tell_followers(app: &TestApp) {
-    portico::jobs::run_due(&app.app).await.unwrap();
+    let (a, b) = tokio::join!(
+        portico::jobs::run_due(&app.app),
+        portico::jobs::run_due(&app.app)
+    );
+    a.unwrap();
+    b.unwrap();
 }
 
 async fn user_id(admin: &Browser, login: &str) -> String {

@@ -53,6 +53,8 @@ pub struct Actor {
     /// The user's own language and time zone, if they chose them.
     pub language: Option<String>,
     pub time_zone: Option<String>,
+    /// The name their profile photo is stored under, if they have one.
+    pub photo: Option<String>,
     pub membership: Arc<Membership>,
     pub policy: Arc<Policy>,
     /// The tenant's objects (built-in and its sections') as this request found them.
@@ -122,6 +124,7 @@ pub async fn actor_at(
         contact: user.contact,
         language: user.language,
         time_zone: user.time_zone,
+        photo: user.photo,
         membership,
         policy,
         catalog,

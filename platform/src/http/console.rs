@@ -50,6 +50,7 @@ pub fn routes() -> Router<Arc<App>> {
         .merge(super::licenses::console_routes())
         .merge(super::user_import::console_routes())
         .merge(super::sso_pages::console_routes())
+        .merge(super::profile_setup::console_routes())
 }
 
 async fn home(

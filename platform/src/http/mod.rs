@@ -20,6 +20,7 @@ mod ops;
 mod partners;
 mod pickers;
 mod portal;
+mod profile_setup;
 mod record_forms;
 mod record_pages;
 mod regional;
@@ -211,6 +212,7 @@ fn page_context(who: &Authenticated) -> minijinja::Value {
         user => minijinja::context! {
             full_name => &actor.full_name,
             login => actor.login.as_str(),
+            photo => actor.photo.as_deref(),
             kind => actor.kind.as_str(),
             employee => actor.kind == crate::users::UserKind::Employee,
             organization_admin => actor.organization_admin,

@@ -48,6 +48,14 @@ pub fn routes() -> Router<Arc<App>> {
         .route("/profile", get(profile))
         .route("/partner-program", get(partner_program))
         .route("/profile/password", post(change_password))
+        .route("/profile/details", post(save_details))
+        .route(
+            "/profile/photo",
+            get(own_photo)
+                .post(upload_photo)
+                .layer(axum::extract::DefaultBodyLimit::disable()),
+        )
+        .route("/profile/photo/remove", post(remove_photo))
         .route("/set-password", get(setup_form).post(setup_submit))
         .route(
             "/forgot-password",
@@ -328,19 +336,120 @@ async fn partner_program(
     ))
 }
 
-async fn profile(flash: Flash, PortalUser(who): PortalUser) -> Response {
-    super::render_page(flash, "portal/profile.html", &who, profile_context(&who))
+async fn profile(
+    State(app): State<Arc<App>>,
+    flash: Flash,
+    PortalUser(who): PortalUser,
+) -> Response {
+    match profile_context(&app, &who).await {
+        Ok(context) => super::render_page(flash, "portal/profile.html", &who, context),
+        Err(error) => PageError::from(error).into_response(),
+    }
 }
 
-/// What the profile page shows besides the password form's outcome: the regional choices.
-fn profile_context(who: &Authenticated) -> minijinja::Value {
+/// What the profile page shows besides its forms' outcomes: the person's details and photo,
+/// and the regional choices.
+async fn profile_context(app: &App, who: &Authenticated) -> crate::error::Result<minijinja::Value> {
+    let profile = crate::profile::own(app, &who.actor).await?;
+    let services = crate::profile::services(app, &who.actor).await?;
     let tenant_zone = who.actor.tenant.time_zone.as_deref().unwrap_or("UTC");
-    context! {
+    Ok(context! {
+        profile => Serde(&profile),
+        services => Serde(&services),
+        max_photo_kb => crate::profile::MAX_PHOTO_BYTES / 1024,
         regional => Serde(crate::regional::own(&who.actor)),
         tenant_zone,
         time_zones => crate::i18n::time_zone_names(),
         ..page_context(who)
+    })
+}
+
+/// The profile page again, with what a form answered (`extra`) and its status.
+async fn profile_with(
+    app: &App,
+    who: &Authenticated,
+    status: StatusCode,
+    extra: minijinja::Value,
+) -> Response {
+    match profile_context(app, who).await {
+        Ok(context) => views::render_with_status(
+            status,
+            "portal/profile.html",
+            context! { ..extra, ..context },
+        ),
+        Err(error) => PageError::from(error).into_response(),
     }
+}
+
+async fn save_details(
+    State(app): State<Arc<App>>,
+    PortalUser(who): PortalUser,
+    CsrfForm(form): CsrfForm<std::collections::BTreeMap<String, String>>,
+) -> Response {
+    let changes = form
+        .iter()
+        .filter(|(field, _)| *field != "csrf_token")
+        .map(|(field, value)| (field.clone(), serde_json::Value::String(value.clone())))
+        .collect();
+    match crate::profile::update_own(&app, &who.actor, changes).await {
+        Ok(_) => flash::notice("/profile", &crate::tr!("profile-saved")),
+        Err(Error::Invalid { fields, .. }) => {
+            let extra = context! { detail_errors => Serde(&fields), typed => Serde(&form) };
+            profile_with(&app, &who, StatusCode::UNPROCESSABLE_ENTITY, extra).await
+        }
+        Err(other) => PageError::from(other).into_response(),
+    }
+}
+
+async fn upload_photo(
+    State(app): State<Arc<App>>,
+    PortalUser(who): PortalUser,
+    form: super::extract::CsrfMultipart,
+) -> Response {
+    let outcome = match form.files.into_iter().next() {
+        Some(file) => crate::profile::set_photo(&app, &who.actor, Some(file.bytes)).await,
+        None => Err(Error::invalid_field(
+            "photo",
+            crate::tr!("profile-photo-choose"),
+        )),
+    };
+    match outcome {
+        Ok(_) => flash::notice("/profile", &crate::tr!("profile-photo-saved")),
+        Err(Error::Invalid { fields, .. }) => {
+            let extra = context! { photo_errors => Serde(&fields) };
+            profile_with(&app, &who, StatusCode::UNPROCESSABLE_ENTITY, extra).await
+        }
+        Err(other) => PageError::from(other).into_response(),
+    }
+}
+
+async fn remove_photo(
+    State(app): State<Arc<App>>,
+    PortalUser(who): PortalUser,
+    CsrfForm(_): CsrfForm<std::collections::BTreeMap<String, String>>,
+) -> Response {
+    let outcome = crate::profile::set_photo(&app, &who.actor, None).await;
+    flash::after(outcome, "/profile", &crate::tr!("profile-photo-removed"))
+}
+
+/// The signed-in person's photo; the page names it with `?v=` and its stored name, so it may be
+/// kept as long as the browser likes.
+async fn own_photo(
+    State(app): State<Arc<App>>,
+    PortalUser(who): PortalUser,
+) -> Result<Response, PageError> {
+    let (content_type, bytes) = crate::profile::photo(&app, &who.actor).await?;
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, content_type),
+            (
+                axum::http::header::CACHE_CONTROL,
+                "private, max-age=31536000",
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
 }
 
 #[derive(Debug, Deserialize)]
@@ -367,15 +476,14 @@ async fn change_password(
         auth::change_password(&app, &who, &form.current_password, &form.new_password).await
     };
     match outcome {
-        Ok(()) => views::render(
-            "portal/profile.html",
-            context! { notice => crate::tr!("auth-password-changed"), ..profile_context(&who) },
-        ),
-        Err(Error::Invalid { fields, .. }) => views::render_with_status(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "portal/profile.html",
-            context! { errors => Serde(&fields), ..profile_context(&who) },
-        ),
+        Ok(()) => {
+            let extra = context! { notice => crate::tr!("auth-password-changed") };
+            profile_with(&app, &who, StatusCode::OK, extra).await
+        }
+        Err(Error::Invalid { fields, .. }) => {
+            let extra = context! { errors => Serde(&fields) };
+            profile_with(&app, &who, StatusCode::UNPROCESSABLE_ENTITY, extra).await
+        }
         Err(other) => PageError::from(other).into_response(),
     }
 }

@@ -33,6 +33,8 @@ const TEMPLATES: &[(&str, &str)] = templates![
     "console/users.html",
     "console/user_import.html",
     "console/sso.html",
+    "console/profile_page.html",
+    "partials/agreements.html",
     "console/user.html",
     "console/access/overview.html",
     "console/access/roles.html",

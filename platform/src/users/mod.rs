@@ -110,6 +110,8 @@ pub struct User {
     pub language: Option<String>,
     /// The time zone the user chose (`None`: the tenant's).
     pub time_zone: Option<String>,
+    /// The name their profile photo is stored under, if they have one.
+    pub photo: Option<String>,
     /// The configuration whose portal license an external user holds (while active).
     pub license: Option<Configuration>,
 }

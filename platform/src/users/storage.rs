@@ -12,7 +12,7 @@ use crate::store::{Sql, TenantTx, Timestamp, like_pattern};
 #[doc(hidden)]
 macro_rules! user_columns {
     () => {
-        "id, login, full_name, kind, created_at, deactivated_at, contact_id, organization_id, organization_admin, invited_at, invitation_accepted_at, language, time_zone, license"
+        "id, login, full_name, kind, created_at, deactivated_at, contact_id, organization_id, organization_admin, invited_at, invitation_accepted_at, language, time_zone, license, photo"
     };
 }
 
@@ -46,6 +46,7 @@ pub(crate) fn from_row(row: &AnyRow) -> Result<User, sqlx::Error> {
         invitation_accepted_at: row.try_get("invitation_accepted_at")?,
         language: row.try_get("language")?,
         time_zone: row.try_get("time_zone")?,
+        photo: row.try_get("photo")?,
         license: row
             .try_get::<Option<String>, _>("license")?
             .as_deref()
@@ -500,6 +501,34 @@ pub(crate) async fn set_language(
         .bind(tx.tenant_param())
         .bind(id)
         .bind(language)
+        .execute(tx.conn())
+        .await?;
+    Ok(())
+}
+
+pub(crate) async fn set_full_name(
+    tx: &mut TenantTx,
+    id: UserId,
+    full_name: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE users SET full_name = $3 WHERE tenant_id = $1 AND id = $2")
+        .bind(tx.tenant_param())
+        .bind(id)
+        .bind(full_name)
+        .execute(tx.conn())
+        .await?;
+    Ok(())
+}
+
+pub(crate) async fn set_photo(
+    tx: &mut TenantTx,
+    id: UserId,
+    photo: Option<&str>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE users SET photo = $3 WHERE tenant_id = $1 AND id = $2")
+        .bind(tx.tenant_param())
+        .bind(id)
+        .bind(photo)
         .execute(tx.conn())
         .await?;
     Ok(())

@@ -8,6 +8,7 @@ pub(super) mod document;
 mod folders;
 mod imports;
 mod notifications;
+mod profile;
 mod records;
 mod regional;
 mod sso;
@@ -34,6 +35,14 @@ pub fn routes() -> axum::Router<Arc<App>> {
         .routes(routes!(auth::revoke_token))
         .routes(routes!(auth::me))
         .routes(routes!(regional::own, regional::set_own))
+        .routes(routes!(profile::own, profile::update_own))
+        .routes(routes!(profile::services))
+        .routes(routes!(
+            profile::photo,
+            profile::set_photo,
+            profile::remove_photo
+        ))
+        .routes(routes!(profile::settings, profile::set_settings))
         .routes(routes!(regional::defaults, regional::set_defaults))
         .routes(routes!(users::list, users::create))
         .routes(routes!(users::get, users::update))

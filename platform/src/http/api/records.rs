@@ -247,7 +247,15 @@ pub(super) async fn uploaded_file(
     headers: &axum::http::HeaderMap,
     body: axum::body::Body,
 ) -> Result<axum::body::Bytes, ApiError> {
-    let limit = app.config.max_attachment_bytes;
+    body_within(headers, body, app.config.max_attachment_bytes).await
+}
+
+/// The request body, refused (413) beyond `limit` bytes as [`uploaded_file`] refuses it.
+pub(super) async fn body_within(
+    headers: &axum::http::HeaderMap,
+    body: axum::body::Body,
+    limit: u64,
+) -> Result<axum::body::Bytes, ApiError> {
     let too_large = || {
         ApiError::new(
             StatusCode::PAYLOAD_TOO_LARGE,

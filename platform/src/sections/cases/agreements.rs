@@ -204,3 +204,72 @@ pub async fn options_for(
         candidates: found.iter().map(|a| (a.id.to_string(), name(a))).collect(),
     })
 }
+
+/// A service agreement as the people it serves read it: its name and what it provides.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Serving {
+    pub name: String,
+    /// The agreement lists no services: it covers every one.
+    pub every_service: bool,
+    pub services: Vec<ServiceTerms>,
+}
+
+/// A service under an agreement, with its times ("within 4 hours") in the reader's language.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ServiceTerms {
+    pub name: String,
+    pub category: Option<String>,
+    pub response: Option<String>,
+    pub resolution: Option<String>,
+}
+
+/// The agreements that serve `contact` (the ones a new case of theirs would get), or, given an
+/// `account` instead, those naming that account; each with its services.
+pub async fn serving(
+    app: &App,
+    tx: &mut TenantTx,
+    contact: Option<&str>,
+    account: Option<&str>,
+) -> Result<Vec<Serving>> {
+    let contact = match contact {
+        Some(id) => by_id(app, tx, "contact", id).await?,
+        None => None,
+    };
+    let (_, agreements) = candidates(app, tx, contact.as_ref(), account).await?;
+    let language = crate::i18n::current().language.code();
+    let within =
+        |minutes: Option<i64>| minutes.map(|m| crate::mail::duration_in_words(m, language));
+    let mut shown = Vec::with_capacity(agreements.len());
+    for agreement in &agreements {
+        let listed = records_where(
+            app,
+            tx,
+            "agreement_service",
+            "agreement",
+            &agreement.id.to_string(),
+        )
+        .await?;
+        let mut services = Vec::with_capacity(listed.len());
+        for line in &listed {
+            let Some(id) = line.data.get("service").and_then(Value::as_str) else {
+                continue;
+            };
+            let Some(service) = by_id(app, tx, "service", id).await? else {
+                continue;
+            };
+            let field = |name: &str| service.data.get(name);
+            services.push(ServiceTerms {
+                name: name(&service),
+                category: field("category").and_then(Value::as_str).map(str::to_owned),
+                response: within(field("response_minutes").and_then(Value::as_i64)),
+                resolution: within(field("resolution_minutes").and_then(Value::as_i64)),
+            });
+        }
+        shown.push(Serving {
+            name: name(agreement),
+            every_service: listed.is_empty(),
+            services,
+        });
+    }
+    Ok(shown)
+}
