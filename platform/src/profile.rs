@@ -44,18 +44,27 @@ pub enum Shown {
 }
 
 /// One contact field and how profiles show it.
-#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct FieldSetting {
     pub field: String,
-    #[serde(default, skip_deserializing)]
     pub title: String,
     pub shown: Shown,
 }
 
-/// The fields a profile may show, in the contact object's order.
+/// How profiles are to show one contact field.
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+pub struct FieldChoice {
+    pub field: String,
+    pub shown: Shown,
+}
+
+/// The fields a profile may show, in the contact object's order: its text fields.
 fn offered(contact: &ObjectType) -> impl Iterator<Item = &records::Field> {
     contact.fields.iter().filter(|f| {
-        f.reference.is_none() && !f.is_file() && !NOT_OFFERED.contains(&f.name.as_str())
+        f.schema.get("type").and_then(Value::as_str) == Some("string")
+            && f.reference.is_none()
+            && !f.is_file()
+            && !NOT_OFFERED.contains(&f.name.as_str())
     })
 }
 
@@ -104,7 +113,7 @@ pub async fn settings(app: &App, actor: &Actor) -> Result<Vec<FieldSetting>> {
 pub async fn set_settings(
     app: &App,
     actor: &Actor,
-    wanted: &[FieldSetting],
+    wanted: &[FieldChoice],
 ) -> Result<Vec<FieldSetting>> {
     access::check(actor, Capability::ConfigureAccess)?;
     let contact = records::built_in(app, CONTACT)?;
@@ -161,10 +170,9 @@ pub async fn set_settings(
 pub struct Detail {
     pub field: String,
     pub title: String,
-    /// `text`, `email`, `tel`, `date`, `number` or `checkbox`: how a form asks for it.
+    /// `text`, `email`, `tel` or `date`: how a form asks for it.
     pub input: &'static str,
-    #[schema(value_type = Object)]
-    pub value: Value,
+    pub value: Option<String>,
     pub editable: bool,
     /// For text, the longest value taken.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -184,15 +192,9 @@ pub struct Profile {
 }
 
 fn input_of(field: &records::Field) -> &'static str {
-    let schema = &field.schema;
-    match (
-        schema.get("type").and_then(Value::as_str),
-        schema.get("format").and_then(Value::as_str),
-    ) {
-        (_, Some("email")) => "email",
-        (_, Some("date")) => "date",
-        (Some("number" | "integer"), _) => "number",
-        (Some("boolean"), _) => "checkbox",
+    match field.schema.get("format").and_then(Value::as_str) {
+        Some("email") => "email",
+        Some("date") => "date",
         _ if field.name == "phone" => "tel",
         _ => "text",
     }
@@ -229,7 +231,11 @@ async fn read(app: &App, tx: &mut TenantTx, actor: &Actor) -> Result<Profile> {
                 field: field.name.clone(),
                 title: contact.field_title_shown(field),
                 input: input_of(field),
-                value: record.data.get(&field.name).cloned().unwrap_or(Value::Null),
+                value: record
+                    .data
+                    .get(&field.name)
+                    .and_then(Value::as_str)
+                    .map(str::to_owned),
                 editable: shown == Shown::Editable && columns.writable(&field.name),
                 max_length: field.schema.get("maxLength").and_then(Value::as_u64),
             });
@@ -270,12 +276,13 @@ pub async fn services(app: &App, actor: &Actor) -> Result<Vec<Serving>> {
 pub async fn update_own(app: &App, actor: &Actor, changes: Map<String, Value>) -> Result<Profile> {
     let mut tx = app.db.begin(actor.tenant.id, Access::Write).await?;
     let before = read(app, &mut tx, actor).await?;
-    let current = |field: &str| -> Option<&Value> {
+    let current = |field: &str| -> Value {
         before
             .details
             .iter()
             .find(|d| d.field == field)
-            .map(|d| &d.value)
+            .and_then(|d| d.value.clone())
+            .map_or(Value::Null, Value::String)
     };
     let mut errors = FieldErrors::new();
     let mut changed = Map::new();
@@ -292,10 +299,7 @@ pub async fn update_own(app: &App, actor: &Actor, changes: Map<String, Value>) -
             )
         } else {
             let detail = before.details.iter().find(|d| d.field == field);
-            (
-                detail.is_some_and(|d| d.editable),
-                current(&field).cloned().unwrap_or(Value::Null),
-            )
+            (detail.is_some_and(|d| d.editable), current(&field))
         };
         if value == was {
             continue;
@@ -336,7 +340,7 @@ pub async fn update_own(app: &App, actor: &Actor, changes: Map<String, Value>) -
         Some(json!(
             changed
                 .keys()
-                .map(|k| (k.clone(), current(k).cloned().unwrap_or(Value::Null)))
+                .map(|k| (k.clone(), current(k)))
                 .collect::<Map<_, _>>()
         )),
         Some(Value::Object(changed)),

@@ -21,7 +21,7 @@ use super::{
 use crate::{
     app::App,
     error::{Error, FieldErrors},
-    profile::{self, FieldSetting, Shown},
+    profile::{self, FieldChoice, Shown},
 };
 
 const PAGE: &str = "/console/profile-page";
@@ -54,9 +54,8 @@ async fn save(
     let mut errors = FieldErrors::new();
     for (field, choice) in form.iter().filter(|(field, _)| *field != "csrf_token") {
         match serde_json::from_value::<Shown>(serde_json::Value::String(choice.clone())) {
-            Ok(shown) => wanted.push(FieldSetting {
+            Ok(shown) => wanted.push(FieldChoice {
                 field: field.clone(),
-                title: String::new(),
                 shown,
             }),
             Err(_) => errors

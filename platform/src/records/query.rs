@@ -706,7 +706,9 @@ impl ListPlan {
 
 /// `SELECT record_id ...`: the newest `n` record ids (before `after`, if given) any of the
 /// grantees holds a right on, newest first: each grantee's index range read backwards, the
-/// results merged.
+/// results merged in order and each id kept once as they come (`UNION ALL` and `GROUP BY`,
+/// where `UNION` would read all `n` of every grantee, then hash and sort them), so that a
+/// query reading only the first few rows reads only as many index entries as it needs.
 fn push_newest_visible(
     sql: &mut Sql,
     tenant: i64,
@@ -718,7 +720,7 @@ fn push_newest_visible(
     sql.push("SELECT record_id FROM (");
     for (i, grantee) in grantees.iter().enumerate() {
         if i > 0 {
-            sql.push(" UNION ");
+            sql.push(" UNION ALL ");
         }
         sql.push("SELECT record_id FROM (SELECT ra.record_id FROM record_access ra WHERE ra.tenant_id = ")
             .bind(tenant)
@@ -734,7 +736,8 @@ fn push_newest_visible(
             .push(") g");
         sql.push_built(&i.to_string());
     }
-    sql.push(") v ORDER BY record_id DESC LIMIT ").bind(n);
+    sql.push(") v GROUP BY record_id ORDER BY record_id DESC LIMIT ")
+        .bind(n);
 }
 
 fn push_filter(sql: &mut Sql, dialect: Dialect, filter: &Filter) -> Result<()> {

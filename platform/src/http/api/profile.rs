@@ -17,7 +17,7 @@ use crate::{
         error::ApiError,
         extract::{ApiJson, ApiUser},
     },
-    profile::{self, FieldSetting, Profile},
+    profile::{self, FieldChoice, FieldSetting, Profile},
     sections::cases::agreements::Serving,
 };
 
@@ -135,13 +135,13 @@ pub async fn settings(
     tag = "users",
     operation_id = "set_profile_settings",
     summary = "Sets how profile pages show contact fields (fields not named are hidden)",
-    request_body = Vec<FieldSetting>,
+    request_body = Vec<FieldChoice>,
     responses((status = 200, description = "Every field a profile can show", body = Vec<FieldSetting>))
 )]
 pub async fn set_settings(
     State(app): State<Arc<App>>,
     ApiUser(who): ApiUser,
-    ApiJson(wanted): ApiJson<Vec<FieldSetting>>,
+    ApiJson(wanted): ApiJson<Vec<FieldChoice>>,
 ) -> Answer<Vec<FieldSetting>> {
     Ok(Json(
         profile::set_settings(&app, &who.actor, &wanted).await?,
