@@ -35,7 +35,7 @@ const MAX_PHOTO_SIDE: u32 = 4096;
 /// How a contact field appears on people's profile pages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
-pub enum Shown {
+pub enum OnProfile {
     Hidden,
     /// Shown, not changed there.
     Shown,
@@ -48,14 +48,14 @@ pub enum Shown {
 pub struct FieldSetting {
     pub field: String,
     pub title: String,
-    pub shown: Shown,
+    pub shown: OnProfile,
 }
 
 /// How profiles are to show one contact field.
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 pub struct FieldChoice {
     pub field: String,
-    pub shown: Shown,
+    pub shown: OnProfile,
 }
 
 /// The fields a profile may show, in the contact object's order: its text fields.
@@ -69,15 +69,15 @@ fn offered(contact: &ObjectType) -> impl Iterator<Item = &records::Field> {
 }
 
 /// What profiles show while the tenant has not chosen.
-fn default_shown(field: &str) -> Shown {
+fn default_shown(field: &str) -> OnProfile {
     match field {
-        "full_name" | "phone" | "job_title" => Shown::Editable,
-        LOGIN_FIELD => Shown::Shown,
-        _ => Shown::Hidden,
+        "full_name" | "phone" | "job_title" => OnProfile::Editable,
+        LOGIN_FIELD => OnProfile::Shown,
+        _ => OnProfile::Hidden,
     }
 }
 
-async fn chosen(tx: &mut TenantTx) -> Result<Option<BTreeMap<String, Shown>>> {
+async fn chosen(tx: &mut TenantTx) -> Result<Option<BTreeMap<String, OnProfile>>> {
     Ok(match settings::get(tx, SETTING).await? {
         Some(text) => Some(serde_json::from_str(&text).map_err(anyhow::Error::from)?),
         None => None,
@@ -86,14 +86,14 @@ async fn chosen(tx: &mut TenantTx) -> Result<Option<BTreeMap<String, Shown>>> {
 
 fn settings_of(
     contact: &ObjectType,
-    chosen: Option<&BTreeMap<String, Shown>>,
+    chosen: Option<&BTreeMap<String, OnProfile>>,
 ) -> Vec<FieldSetting> {
     offered(contact)
         .map(|f| FieldSetting {
             field: f.name.clone(),
             title: contact.field_title_shown(f),
             shown: match chosen {
-                Some(chosen) => chosen.get(&f.name).copied().unwrap_or(Shown::Hidden),
+                Some(chosen) => chosen.get(&f.name).copied().unwrap_or(OnProfile::Hidden),
                 None => default_shown(&f.name),
             },
         })
@@ -126,7 +126,7 @@ pub async fn set_settings(
                 "profile-field-unknown",
                 field = setting.field.as_str()
             ))
-        } else if setting.field == LOGIN_FIELD && setting.shown == Shown::Editable {
+        } else if setting.field == LOGIN_FIELD && setting.shown == OnProfile::Editable {
             Some(crate::tr!("profile-login-not-editable"))
         } else if new.insert(setting.field.clone(), setting.shown).is_some() {
             Some(crate::tr!(
@@ -146,7 +146,7 @@ pub async fn set_settings(
     if !errors.is_empty() {
         return Err(Error::invalid_fields(errors));
     }
-    new.retain(|_, shown| *shown != Shown::Hidden);
+    new.retain(|_, shown| *shown != OnProfile::Hidden);
     let mut tx = app.db.begin(actor.tenant.id, Access::Write).await?;
     let old = chosen(&mut tx).await?;
     let text = serde_json::to_string(&new).map_err(anyhow::Error::from)?;
@@ -216,14 +216,16 @@ async fn read(app: &App, tx: &mut TenantTx, actor: &Actor) -> Result<Profile> {
         settings
             .iter()
             .find(|s| s.field == name)
-            .map_or(Shown::Hidden, |s| s.shown)
+            .map_or(OnProfile::Hidden, |s| s.shown)
     };
     let mut details = Vec::new();
     if let Some(record) = &record {
         for field in offered(&contact) {
             let shown = shown(&field.name);
             // The name is the profile's heading, not one of its details.
-            if shown == Shown::Hidden || field.name == "full_name" || !columns.visible(&field.name)
+            if shown == OnProfile::Hidden
+                || field.name == "full_name"
+                || !columns.visible(&field.name)
             {
                 continue;
             }
@@ -236,12 +238,12 @@ async fn read(app: &App, tx: &mut TenantTx, actor: &Actor) -> Result<Profile> {
                     .get(&field.name)
                     .and_then(Value::as_str)
                     .map(str::to_owned),
-                editable: shown == Shown::Editable && columns.writable(&field.name),
+                editable: shown == OnProfile::Editable && columns.writable(&field.name),
                 max_length: field.schema.get("maxLength").and_then(Value::as_u64),
             });
         }
     }
-    let name_editable = shown("full_name") == Shown::Editable
+    let name_editable = shown("full_name") == OnProfile::Editable
         && (record.is_none() || columns.writable("full_name"));
     Ok(Profile {
         full_name: user.full_name,
@@ -276,16 +278,9 @@ pub async fn services(app: &App, actor: &Actor) -> Result<Vec<Serving>> {
 pub async fn update_own(app: &App, actor: &Actor, changes: Map<String, Value>) -> Result<Profile> {
     let mut tx = app.db.begin(actor.tenant.id, Access::Write).await?;
     let before = read(app, &mut tx, actor).await?;
-    let current = |field: &str| -> Value {
-        before
-            .details
-            .iter()
-            .find(|d| d.field == field)
-            .and_then(|d| d.value.clone())
-            .map_or(Value::Null, Value::String)
-    };
     let mut errors = FieldErrors::new();
     let mut changed = Map::new();
+    let mut previous = Map::new();
     for (field, value) in changes {
         let value = match value {
             Value::String(text) if text.trim().is_empty() => Value::Null,
@@ -299,7 +294,11 @@ pub async fn update_own(app: &App, actor: &Actor, changes: Map<String, Value>) -
             )
         } else {
             let detail = before.details.iter().find(|d| d.field == field);
-            (detail.is_some_and(|d| d.editable), current(&field))
+            let value = detail.and_then(|d| d.value.clone());
+            (
+                detail.is_some_and(|d| d.editable),
+                value.map_or(Value::Null, Value::String),
+            )
         };
         if value == was {
             continue;
@@ -311,6 +310,7 @@ pub async fn update_own(app: &App, actor: &Actor, changes: Map<String, Value>) -
                 .push(crate::tr!("profile-not-editable"));
             continue;
         }
+        previous.insert(field.clone(), was);
         changed.insert(field, value);
     }
     if !errors.is_empty() {
@@ -337,12 +337,7 @@ pub async fn update_own(app: &App, actor: &Actor, changes: Map<String, Value>) -
         actor,
         "profile.update",
         format!("user:{}", actor.user),
-        Some(json!(
-            changed
-                .keys()
-                .map(|k| (k.clone(), current(k)))
-                .collect::<Map<_, _>>()
-        )),
+        Some(Value::Object(previous)),
         Some(Value::Object(changed)),
     )
     .await?;

@@ -1118,6 +1118,7 @@ async fn axe_finds_nothing_serious_in_light_or_dark_colours() {
         "/console/access".to_owned(),
         "/console/mail".to_owned(),
         "/console/branding".to_owned(),
+        "/console/profile-page".to_owned(),
         "/console/sections".to_owned(),
         "/console/access/roles".to_owned(),
         "/console/access/organizations".to_owned(),

@@ -21,7 +21,7 @@ use super::{
 use crate::{
     app::App,
     error::{Error, FieldErrors},
-    profile::{self, FieldChoice, Shown},
+    profile::{self, FieldChoice, OnProfile},
 };
 
 const PAGE: &str = "/console/profile-page";
@@ -53,7 +53,7 @@ async fn save(
     let mut wanted = Vec::new();
     let mut errors = FieldErrors::new();
     for (field, choice) in form.iter().filter(|(field, _)| *field != "csrf_token") {
-        match serde_json::from_value::<Shown>(serde_json::Value::String(choice.clone())) {
+        match serde_json::from_value::<OnProfile>(serde_json::Value::String(choice.clone())) {
             Ok(shown) => wanted.push(FieldChoice {
                 field: field.clone(),
                 shown,

@@ -16,7 +16,13 @@ use crate::{
 const NO_CONTROL_CHARACTERS: &str = "^[^\\u0000-\\u001F\\u007F-\\u009F]*$";
 
 /// Operations that need no credentials.
-const PUBLIC: &[&str] = &["login", "openapi"];
+const PUBLIC: &[&str] = &[
+    "login",
+    "request_recovery",
+    "register",
+    "confirm_registration",
+    "openapi",
+];
 
 /// The shared parts added to the document the annotations produced.
 pub fn finish(mut document: Value) -> Value {
