@@ -264,13 +264,21 @@ pub async fn own(app: &App, actor: &Actor) -> Result<Profile> {
 /// case of theirs would get, each with its services. None for people without a contact.
 pub async fn services(app: &App, actor: &Actor) -> Result<Vec<Serving>> {
     let mut tx = app.db.begin(actor.tenant.id, Access::Read).await?;
-    let user = users::storage::find(&mut tx, actor.user)
-        .await?
-        .ok_or(Error::NotFound("user"))?;
-    match user.contact.as_deref() {
-        Some(contact) => agreements::serving(app, &mut tx, Some(contact), None).await,
+    services_in(app, &mut tx, actor).await
+}
+
+async fn services_in(app: &App, tx: &mut TenantTx, actor: &Actor) -> Result<Vec<Serving>> {
+    match actor.contact.as_deref() {
+        Some(contact) => agreements::serving(app, tx, Some(contact), None).await,
         None => Ok(Vec::new()),
     }
+}
+
+/// What the profile page shows of the actor: [`own`] and [`services`], read together.
+pub async fn page(app: &App, actor: &Actor) -> Result<(Profile, Vec<Serving>)> {
+    let mut tx = app.db.begin(actor.tenant.id, Access::Read).await?;
+    let profile = read(app, &mut tx, actor).await?;
+    Ok((profile, services_in(app, &mut tx, actor).await?))
 }
 
 /// Changes the actor's own name and details: each one named must be theirs to change on the
@@ -324,10 +332,7 @@ pub async fn update_own(app: &App, actor: &Actor, changes: Map<String, Value>) -
         users::storage::set_full_name(&mut tx, actor.user, &name).await?;
         changed.insert("full_name".into(), Value::String(name));
     }
-    let user = users::storage::find(&mut tx, actor.user)
-        .await?
-        .ok_or(Error::NotFound("user"))?;
-    if let Some(Ok(id)) = user.contact.as_deref().map(RecordId::parse) {
+    if let Some(Ok(id)) = actor.contact.as_deref().map(RecordId::parse) {
         let contact = records::built_in(app, CONTACT)?;
         records::patch_unchecked(app, &mut tx, actor, &contact, id, changed.clone()).await?;
     }
@@ -424,14 +429,9 @@ pub async fn set_photo(app: &App, actor: &Actor, bytes: Option<Bytes>) -> Result
 
 /// The actor's own photo and its type, if they have one.
 pub async fn photo(app: &App, actor: &Actor) -> Result<(&'static str, Bytes)> {
-    let name = {
-        let mut tx = app.db.begin(actor.tenant.id, Access::Read).await?;
-        users::storage::find(&mut tx, actor.user)
-            .await?
-            .and_then(|u| u.photo)
-            .ok_or(Error::NotFound("photo"))?
-    };
-    let bytes = crate::files::read(app, photo_location(actor, actor.user, &name).as_ref()).await?;
+    // The request read the user: their photo's name comes with them.
+    let name = actor.photo.as_deref().ok_or(Error::NotFound("photo"))?;
+    let bytes = crate::files::read(app, photo_location(actor, actor.user, name).as_ref()).await?;
     let content_type = match infer::get(&bytes).map(|kind| kind.mime_type()) {
         Some("image/png") => "image/png",
         _ => "image/jpeg",

@@ -324,12 +324,7 @@ async fn enter_card(billed: &Billed, admin: &Browser, card: &str) {
 /// Waits until the audit log holds `action` (a webhook localstripe sends a second after the fact).
 async fn audited(admin: &Browser, action: &str) -> Value {
     for _ in 0..100 {
-        let audit: Value = admin
-            .get("/api/v1/access/audit")
-            .await
-            .json()
-            .await
-            .unwrap();
+        let audit = crate::harness::audit_log(admin).await;
         if audit.to_string().contains(action) {
             return audit;
         }

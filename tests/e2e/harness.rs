@@ -860,6 +860,13 @@ pub fn password_link_in(text: &str) -> Option<String> {
     Some(format!("/set-password?token={token}"))
 }
 
+/// The tenant's audit log as `admin` reads it through the API (`data`: entries, newest first).
+pub async fn audit_log(admin: &Browser) -> Value {
+    let response = admin.get("/api/v1/access/audit").await;
+    assert_eq!(response.status(), StatusCode::OK);
+    response.json().await.unwrap()
+}
+
 /// The JSON error code of an API answer.
 pub async fn error_code(response: Response) -> (StatusCode, String) {
     let status = response.status();

@@ -279,12 +279,7 @@ async fn portal_users_are_imported_from_a_spreadsheet(backend: Backend) {
     assert_eq!(users_count(&admin).await, before + 2);
 
     // The audit log has the import.
-    let audit: Value = admin
-        .get("/api/v1/access/audit")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let audit = crate::harness::audit_log(&admin).await;
     assert_eq!(
         audit.to_string().matches("\"users.import\"").count(),
         1,

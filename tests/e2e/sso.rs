@@ -180,13 +180,7 @@ async fn sso_sign_in(
 
 /// The actions in the tenant's audit log, newest first.
 async fn audit_actions(admin: &Browser) -> Vec<String> {
-    let audit: Value = admin
-        .get("/api/v1/access/audit")
-        .await
-        .json()
-        .await
-        .unwrap();
-    audit["data"]
+    crate::harness::audit_log(admin).await["data"]
         .as_array()
         .unwrap()
         .iter()

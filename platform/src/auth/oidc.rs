@@ -693,9 +693,9 @@ mod tests {
         )
     }
 
-    #[test]
-    fn tokens_without_an_accepted_algorithm_or_a_known_key_are_refused() {
-        let metadata = Metadata {
+    /// A provider at `https://id.example.com` with `keys`, read just now.
+    fn metadata(keys: Vec<Jwk>) -> Metadata {
+        Metadata {
             discovery: Discovery {
                 issuer: "https://id.example.com".into(),
                 authorization_endpoint: "https://id.example.com/auth".into(),
@@ -703,9 +703,14 @@ mod tests {
                 jwks_uri: "https://id.example.com/jwks".into(),
                 userinfo_endpoint: None,
             },
-            keys: vec![],
+            keys,
             read_at: Instant::now(),
-        };
+        }
+    }
+
+    #[test]
+    fn tokens_without_an_accepted_algorithm_or_a_known_key_are_refused() {
+        let metadata = metadata(vec![]);
         let expected = Expected {
             issuer: "https://id.example.com",
             client_id: "portico",
@@ -753,17 +758,7 @@ mod tests {
             x: Some(URL_SAFE_NO_PAD.encode(&point[1..33])),
             y: Some(URL_SAFE_NO_PAD.encode(&point[33..])),
         };
-        let metadata = Metadata {
-            discovery: Discovery {
-                issuer: "https://id.example.com".into(),
-                authorization_endpoint: "https://id.example.com/auth".into(),
-                token_endpoint: "https://id.example.com/token".into(),
-                jwks_uri: "https://id.example.com/jwks".into(),
-                userinfo_endpoint: None,
-            },
-            keys: vec![jwk],
-            read_at: Instant::now(),
-        };
+        let metadata = metadata(vec![jwk]);
         let sign = move |claims: &Value| {
             let header = URL_SAFE_NO_PAD.encode(r#"{"alg":"ES256","kid":"ec-1"}"#);
             let signed = format!("{header}.{}", URL_SAFE_NO_PAD.encode(claims.to_string()));

@@ -350,8 +350,7 @@ async fn profile(
 /// What the profile page shows besides its forms' outcomes: the person's details and photo,
 /// and the regional choices.
 async fn profile_context(app: &App, who: &Authenticated) -> crate::error::Result<minijinja::Value> {
-    let profile = crate::profile::own(app, &who.actor).await?;
-    let services = crate::profile::services(app, &who.actor).await?;
+    let (profile, services) = crate::profile::page(app, &who.actor).await?;
     let tenant_zone = who.actor.tenant.time_zone.as_deref().unwrap_or("UTC");
     Ok(context! {
         profile => Serde(&profile),
@@ -381,6 +380,24 @@ async fn profile_with(
     }
 }
 
+/// A profile form's answer: back to the page saying `saved`, or, refused field by field, the
+/// page again (422) with what `refused` makes of the errors.
+async fn profile_answer<T>(
+    app: &App,
+    who: &Authenticated,
+    outcome: crate::error::Result<T>,
+    saved: &str,
+    refused: impl FnOnce(&crate::error::FieldErrors) -> minijinja::Value,
+) -> Response {
+    match outcome {
+        Ok(_) => flash::notice("/profile", saved),
+        Err(Error::Invalid { fields, .. }) => {
+            profile_with(app, who, StatusCode::UNPROCESSABLE_ENTITY, refused(&fields)).await
+        }
+        Err(other) => PageError::from(other).into_response(),
+    }
+}
+
 async fn save_details(
     State(app): State<Arc<App>>,
     PortalUser(who): PortalUser,
@@ -391,14 +408,17 @@ async fn save_details(
         .filter(|(field, _)| *field != "csrf_token")
         .map(|(field, value)| (field.clone(), serde_json::Value::String(value.clone())))
         .collect();
-    match crate::profile::update_own(&app, &who.actor, changes).await {
-        Ok(_) => flash::notice("/profile", &crate::tr!("profile-saved")),
-        Err(Error::Invalid { fields, .. }) => {
-            let extra = context! { detail_errors => Serde(&fields), typed => Serde(&form) };
-            profile_with(&app, &who, StatusCode::UNPROCESSABLE_ENTITY, extra).await
-        }
-        Err(other) => PageError::from(other).into_response(),
-    }
+    let outcome = crate::profile::update_own(&app, &who.actor, changes).await;
+    profile_answer(
+        &app,
+        &who,
+        outcome,
+        &crate::tr!("profile-saved"),
+        |errors| {
+            context! { detail_errors => Serde(errors), typed => Serde(&form) }
+        },
+    )
+    .await
 }
 
 async fn upload_photo(
@@ -413,14 +433,16 @@ async fn upload_photo(
             crate::tr!("profile-photo-choose"),
         )),
     };
-    match outcome {
-        Ok(_) => flash::notice("/profile", &crate::tr!("profile-photo-saved")),
-        Err(Error::Invalid { fields, .. }) => {
-            let extra = context! { photo_errors => Serde(&fields) };
-            profile_with(&app, &who, StatusCode::UNPROCESSABLE_ENTITY, extra).await
-        }
-        Err(other) => PageError::from(other).into_response(),
-    }
+    profile_answer(
+        &app,
+        &who,
+        outcome,
+        &crate::tr!("profile-photo-saved"),
+        |errors| {
+            context! { photo_errors => Serde(errors) }
+        },
+    )
+    .await
 }
 
 async fn remove_photo(

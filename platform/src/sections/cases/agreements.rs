@@ -54,6 +54,26 @@ pub(super) async fn contact(app: &App, tx: &mut TenantTx, id: &str) -> Result<Op
     by_id(app, tx, "contact", id).await
 }
 
+/// The contact `id` names, if any.
+async fn contact_of(app: &App, tx: &mut TenantTx, id: Option<&str>) -> Result<Option<Record>> {
+    match id {
+        Some(id) => contact(app, tx, id).await,
+        None => Ok(None),
+    }
+}
+
+/// The lines listing the services `agreement` provides (none: it provides every service).
+async fn service_lines(app: &App, tx: &mut TenantTx, agreement: &Record) -> Result<Vec<Record>> {
+    records_where(
+        app,
+        tx,
+        "agreement_service",
+        "agreement",
+        &agreement.id.to_string(),
+    )
+    .await
+}
+
 fn active(agreement: &Record) -> bool {
     agreement.data.get("state").and_then(Value::as_str) != Some("Inactive")
 }
@@ -166,14 +186,7 @@ pub(super) async fn service(
         .await?
         .ok_or_else(|| Error::invalid_field("service", crate::tr!("cases-no-such-service")))?;
     if let Some(agreement) = agreement {
-        let listed = records_where(
-            app,
-            tx,
-            "agreement_service",
-            "agreement",
-            &agreement.id.to_string(),
-        )
-        .await?;
+        let listed = service_lines(app, tx, agreement).await?;
         if !listed.is_empty()
             && !listed
                 .iter()
@@ -194,10 +207,7 @@ pub async fn options_for(
     tx: &mut TenantTx,
     contact: Option<&str>,
 ) -> Result<AgreementChoice> {
-    let contact = match contact {
-        Some(id) => by_id(app, tx, "contact", id).await?,
-        None => None,
-    };
+    let contact = contact_of(app, tx, contact).await?;
     let (priority, found) = candidates(app, tx, contact.as_ref(), None).await?;
     Ok(AgreementChoice {
         priority,
@@ -231,24 +241,14 @@ pub async fn serving(
     contact: Option<&str>,
     account: Option<&str>,
 ) -> Result<Vec<Serving>> {
-    let contact = match contact {
-        Some(id) => by_id(app, tx, "contact", id).await?,
-        None => None,
-    };
+    let contact = contact_of(app, tx, contact).await?;
     let (_, agreements) = candidates(app, tx, contact.as_ref(), account).await?;
     let language = crate::i18n::current().language.code();
     let within =
         |minutes: Option<i64>| minutes.map(|m| crate::mail::duration_in_words(m, language));
     let mut shown = Vec::with_capacity(agreements.len());
     for agreement in &agreements {
-        let listed = records_where(
-            app,
-            tx,
-            "agreement_service",
-            "agreement",
-            &agreement.id.to_string(),
-        )
-        .await?;
+        let listed = service_lines(app, tx, agreement).await?;
         let mut services = Vec::with_capacity(listed.len());
         for line in &listed {
             let Some(id) = line.data.get("service").and_then(Value::as_str) else {
