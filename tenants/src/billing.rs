@@ -17,6 +17,9 @@ pub struct Billing {
     pub status: Option<String>,
     /// When payment first failed, while it still fails.
     pub past_due_since: Option<DateTime<Utc>>,
+    /// How many times Stripe's state was recorded: a recording keeps what it read from Stripe
+    /// only if no other was recorded after it asked (a late webhook must not undo a purchase).
+    pub revision: u64,
 }
 
 /// What the subscription's state lets the tenant's people do.

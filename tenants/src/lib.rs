@@ -10,7 +10,7 @@ mod slug;
 
 pub use configuration::{Configuration, Limits, Refusal, limits_of};
 pub use registry::{
-    RegistryError, create, find_by_id, find_by_slug, list, set_api_calls_a_day, set_billing,
+    RegistryError, create, find_by_id, find_by_slug, list, lock, set_api_calls_a_day, set_billing,
     set_branding, set_regional, set_status,
 };
 pub use slug::{Slug, SlugError};

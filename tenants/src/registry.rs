@@ -190,6 +190,17 @@ pub async fn set_billing(
     Ok(())
 }
 
+/// Locks a tenant's row until the transaction ends (a write of nothing: portable, and on
+/// SQLite the write transaction holds the lock already), so that recordings of its billing
+/// take turns.
+pub async fn lock(conn: &mut AnyConnection, id: TenantId) -> Result<(), RegistryError> {
+    sqlx::query("UPDATE tenants SET billing = billing WHERE id = $1")
+        .bind(id.get())
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
 /// Replaces a tenant's branding (checked by the caller).
 pub async fn set_branding(
     conn: &mut AnyConnection,

@@ -7,8 +7,12 @@ use std::{
     net::TcpListener,
     path::PathBuf,
     process::{Child, Command, Stdio},
+    sync::{Arc, Mutex},
     time::Duration,
 };
+
+use axum::extract::State;
+use tokio::sync::oneshot;
 
 use portico::clock::Clock;
 use portico_tenants::Configuration;
@@ -196,19 +200,131 @@ impl Drop for LocalStripe {
     }
 }
 
+/// Stands between Portico and localstripe: passes every call on, but can hold back Stripe's
+/// answer to a read of a subscription until told to let it go (so that a webhook reads Stripe
+/// before a purchase and records what it read after it).
+#[derive(Clone)]
+struct Gate {
+    url: String,
+    stripe: String,
+    http: reqwest::Client,
+    /// Reads to let pass first, and the read to hold.
+    armed: Arc<Mutex<Option<(usize, Held)>>>,
+}
+
+/// A read of a subscription held at the gate: the test hears when Stripe has answered it, and
+/// it passes on to Portico when the test lets it go (or drops its end).
+struct Held<Reached = oneshot::Sender<()>, Release = oneshot::Receiver<()>> {
+    reached: Reached,
+    release: Release,
+}
+
+impl Gate {
+    async fn start(stripe: &str) -> Self {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let gate = Self {
+            url: format!("http://{}", listener.local_addr().unwrap()),
+            stripe: stripe.to_owned(),
+            http: reqwest::Client::new(),
+            armed: Arc::default(),
+        };
+        let router = axum::Router::new()
+            .fallback(pass_on)
+            .with_state(gate.clone());
+        tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+        gate
+    }
+
+    /// Holds the read of a subscription after the next `pass` ones.
+    fn hold_read(&self, pass: usize) -> Held<oneshot::Receiver<()>, oneshot::Sender<()>> {
+        let (reached, heard) = oneshot::channel();
+        let (let_go, release) = oneshot::channel();
+        *self.armed.lock().unwrap() = Some((pass, Held { reached, release }));
+        Held {
+            reached: heard,
+            release: let_go,
+        }
+    }
+}
+
+async fn pass_on(
+    State(gate): State<Gate>,
+    method: reqwest::Method,
+    uri: axum::http::Uri,
+    headers: reqwest::header::HeaderMap,
+    body: axum::body::Bytes,
+) -> axum::response::Response {
+    let mut call = gate
+        .http
+        .request(method.clone(), format!("{}{uri}", gate.stripe))
+        .body(body);
+    for (name, value) in &headers {
+        if name != reqwest::header::HOST && name != reqwest::header::CONTENT_LENGTH {
+            call = call.header(name, value);
+        }
+    }
+    let answer = call.send().await.unwrap();
+    let (status, kind) = (
+        answer.status(),
+        answer.headers().get(reqwest::header::CONTENT_TYPE).cloned(),
+    );
+    let body = answer.bytes().await.unwrap();
+    if method == reqwest::Method::GET && uri.path().starts_with("/v1/subscriptions/") {
+        let held = {
+            let mut armed = gate.armed.lock().unwrap();
+            match armed.as_mut() {
+                Some((pass, _)) if *pass > 0 => {
+                    *pass -= 1;
+                    None
+                }
+                _ => armed.take().map(|(_, held)| held),
+            }
+        };
+        if let Some(held) = held {
+            let _ = held.reached.send(());
+            let _ = held.release.await;
+        }
+    }
+    let mut response = axum::response::Response::new(axum::body::Body::from(body));
+    *response.status_mut() = status;
+    if let Some(kind) = kind {
+        response
+            .headers_mut()
+            .insert(reqwest::header::CONTENT_TYPE, kind);
+    }
+    response
+}
+
 /// A Portico with billing on, talking to its own localstripe, whose webhooks it receives.
 pub struct Billed {
     stripe: LocalStripe,
+    /// Between Portico and localstripe, when started [`Billed::gated`].
+    gate: Option<Gate>,
     pub app: TestApp,
 }
 
 impl Billed {
     pub async fn start(backend: Backend) -> Self {
+        Self::launch(backend, false).await
+    }
+
+    /// Talking to localstripe through a [`Gate`], and hearing only the webhooks the test
+    /// delivers itself.
+    async fn gated(backend: Backend) -> Self {
+        Self::launch(backend, true).await
+    }
+
+    async fn launch(backend: Backend, gated: bool) -> Self {
         let stripe = LocalStripe::start().await;
+        let gate = match gated {
+            true => Some(Gate::start(&stripe.url).await),
+            false => None,
+        };
+        let api_base = gate.as_ref().map_or(&stripe.url, |gate| &gate.url).clone();
         let mut settings: Vec<(&'static str, String)> = vec![
             ("PORTICO_STRIPE_SECRET_KEY", KEY.to_owned()),
             ("PORTICO_STRIPE_WEBHOOK_SECRET", WEBHOOK_SECRET.to_owned()),
-            ("PORTICO_STRIPE_API_BASE", stripe.url.clone()),
+            ("PORTICO_STRIPE_API_BASE", api_base),
             ("PORTICO_BILLING_GRACE_DAYS", "3".to_owned()),
         ];
         settings.extend(stripe.prices().await);
@@ -220,6 +336,9 @@ impl Billed {
             },
         )
         .await;
+        if gated {
+            return Self { stripe, gate, app };
+        }
         let webhook = format!(
             "http://127.0.0.1:{}/billing/stripe/webhook",
             app.addr.port()
@@ -232,7 +351,7 @@ impl Billed {
             .await
             .unwrap();
         assert!(response.status().is_success());
-        Self { stripe, app }
+        Self { stripe, gate, app }
     }
 
     /// Sends a webhook delivery as Stripe would, signed at `at` with `secret`.
@@ -433,6 +552,60 @@ with_stripe! {
         let customer = desk.customer("cara@client.test", json!({})).await;
         let (status, _) = customer.get_text("/console/licenses").await;
         assert_ne!(status, StatusCode::OK);
+    }
+}
+
+/// A webhook that read Stripe before a purchase and records after it (localstripe sends its
+/// events a second late) must not undo the purchase: it reads Stripe again.
+mod a_late_webhook_does_not_undo_a_purchase {
+    use super::*;
+
+    async fn scenario(billed: Billed) {
+        let desk = subscribed(&billed, "5").await;
+        let subscription = billed.stripe.subscriptions().await[0]["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let event = json!({ "id": "evt_late", "type": "customer.subscription.updated", "data": { "object": { "id": subscription, "object": "subscription" } } });
+        // The webhook's first read finds whose subscription it is; its second, held, is what
+        // it would record.
+        let Held { reached, release } = billed.gate.as_ref().unwrap().hold_read(1);
+
+        let late = billed.deliver(&event, WEBHOOK_SECRET, billed.app.clock.now().0);
+        let purchase = async {
+            reached.await.unwrap();
+            let page = buy(&desk.admin, "8").await;
+            release.send(()).unwrap();
+            page
+        };
+        let ((status, body), page) = tokio::join!(late, purchase);
+        assert!(
+            page.contains("The subscription now has the licenses you chose."),
+            "{page}"
+        );
+        assert_eq!(
+            (status, body["delivery"].clone()),
+            (StatusCode::OK, json!("applied")),
+            "{body}"
+        );
+        assert_eq!(
+            billed.stripe.subscriptions().await[0]["items"]["data"][0]["quantity"],
+            8
+        );
+        assert_eq!(
+            use_of(&licenses(&desk.admin).await, "customer"),
+            (0, Some(8))
+        );
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn sqlite() {
+        scenario(Billed::gated(Backend::Sqlite).await).await
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn postgres() {
+        scenario(Billed::gated(Backend::Postgres).await).await
     }
 }
 

@@ -222,6 +222,7 @@ billing-stripe-refused = Stripe hat abgelehnt: { $reason }
 billing-webhook-signature = Der Header Stripe-Signature fehlt oder passt nicht zu den Daten.
 billing-webhook-too-old = Der Zeitstempel in Stripe-Signature liegt außerhalb der Toleranz (eine wiederholte Zustellung?).
 billing-webhook-not-an-event = Die Daten sind kein Stripe-Ereignis.
+billing-busy = Das Abonnement ändert sich gerade. Bitte versuchen Sie es gleich noch einmal.
 billing-portal-ready = Die Abrechnungsseite von Stripe ist bereit: Hinterlegen oder ändern Sie dort die Karte, danach kehren Sie zur Seite „Lizenzen“ zurück.
 billing-portal-continue = Weiter zu Stripe
 billing-portal-back = Zurück zu den Lizenzen

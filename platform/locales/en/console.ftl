@@ -222,6 +222,7 @@ billing-stripe-refused = Stripe refused: { $reason }
 billing-webhook-signature = The Stripe-Signature header is missing or does not match the payload.
 billing-webhook-too-old = The Stripe-Signature timestamp is outside the tolerance (a replayed delivery?).
 billing-webhook-not-an-event = The payload is not a Stripe event.
+billing-busy = The subscription is changing at this moment. Please try again in a moment.
 billing-portal-ready = Stripe's billing page is ready: enter or change the card there, then it brings you back to the Licenses page.
 billing-portal-continue = Continue to Stripe
 billing-portal-back = Back to Licenses

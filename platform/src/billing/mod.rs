@@ -313,7 +313,8 @@ pub async fn buy(app: &App, actor: &Actor, order: Order) -> Result<Licenses> {
                 .await?
         }
     };
-    record(app, &tenant, &subscription, None, Some(actor)).await?;
+    let id = subscription.id.clone();
+    keep(app, &tenant, &id, Some(subscription), None, Some(actor)).await?;
     licenses::of_tenant(app, &tenant).await
 }
 
@@ -384,7 +385,8 @@ pub async fn receive(app: &App, signature: Option<&str>, body: &[u8]) -> Result<
     let Some(subscription) = event.subscription() else {
         return Ok(Delivery::Ignored);
     };
-    // The subscription as Stripe has it now: events may come late, twice, or out of order.
+    // Whose subscription it is (events come late, twice or out of order: what is recorded is
+    // read afresh below).
     let subscription = stripe.subscription(subscription).await?;
     let tenant = match subscription
         .metadata
@@ -399,21 +401,66 @@ pub async fn receive(app: &App, signature: Option<&str>, body: &[u8]) -> Result<
         Err(Error::NotFound(_)) => return Ok(Delivery::Ignored),
         Err(other) => return Err(other),
     };
-    record(app, &tenant, &subscription, Some(&event), None).await
+    // Asked again now that the tenant was read: what is recorded is no older than the
+    // tenant's state the recording starts from.
+    keep(app, &tenant, &subscription.id, None, Some(&event), None).await
+}
+
+/// How many times a recording asks Stripe again when others keep overtaking it.
+const TURNS: usize = 3;
+
+/// Takes the subscription's state as the tenant's: `known` when it was read after `tenant`
+/// (a purchase's answer), else it is asked for now. Another recording may come between asking
+/// and writing, holding a newer state (a late webhook reads 5 seats, a purchase of 8 is
+/// recorded, then the webhook would write 5): then this one asks Stripe again instead of
+/// writing what it read.
+async fn keep(
+    app: &App,
+    tenant: &Tenant,
+    subscription: &str,
+    known: Option<Subscription>,
+    event: Option<&Event>,
+    actor: Option<&Actor>,
+) -> Result<Delivery> {
+    let stripe = configured(app)?;
+    let (mut tenant, mut known) = (tenant.clone(), known);
+    for _ in 0..TURNS {
+        let state = match known.take() {
+            Some(state) => state,
+            None => stripe.subscription(subscription).await?,
+        };
+        if let Some(delivery) = record(app, &tenant, &state, event, actor).await? {
+            return Ok(delivery);
+        }
+        tenant = saved(app, tenant.id).await?;
+    }
+    Err(Error::Unavailable {
+        message: crate::tr!("billing-busy"),
+        retry_after: std::time::Duration::from_secs(1),
+    })
 }
 
 /// Takes the subscription's state as the tenant's, once per event (`None`: a purchase just
-/// made), with an audit entry saying what changed.
+/// made), with an audit entry saying what changed; `None` without writing anything when
+/// another recording came after `tenant` was read.
 async fn record(
     app: &App,
     tenant: &Tenant,
     subscription: &Subscription,
     event: Option<&Event>,
     actor: Option<&Actor>,
-) -> Result<Delivery> {
+) -> Result<Option<Delivery>> {
     let stripe = configured(app)?;
     let now = app.clock.now();
     let mut tx = app.db.begin(tenant.id, Access::Write).await?;
+    portico_tenants::lock(tx.conn(), tenant.id).await?;
+    let before = portico_tenants::find_by_id(tx.conn(), tenant.id)
+        .await?
+        .ok_or(Error::NotFound("tenant"))?
+        .billing;
+    if before.revision != tenant.billing.revision {
+        return Ok(None);
+    }
     if let Some(event) = event {
         let first: Option<String> = sqlx::query_scalar(
             "INSERT INTO stripe_events (id, type, received_at) VALUES ($1, $2, $3)
@@ -425,22 +472,19 @@ async fn record(
         .fetch_optional(tx.conn())
         .await?;
         if first.is_none() {
-            return Ok(Delivery::Duplicate);
+            return Ok(Some(Delivery::Duplicate));
         }
     }
-    let before = portico_tenants::find_by_id(tx.conn(), tenant.id)
-        .await?
-        .ok_or(Error::NotFound("tenant"))?
-        .billing;
     // Another customer's subscription, or an ended one replaced since: not this tenant's now.
     let current = before.subscription.as_deref();
     if before.customer.as_deref() != Some(subscription.customer.as_str())
         || (current.is_some_and(|c| c != subscription.id) && !ended(before.status.as_deref()))
     {
         tx.commit().await?;
-        return Ok(Delivery::Ignored);
+        return Ok(Some(Delivery::Ignored));
     }
     let mut billing: Billing = before.clone();
+    billing.revision += 1;
     billing.subscription = Some(subscription.id.clone());
     billing.observe(&subscription.status, now.0);
     portico_tenants::set_billing(tx.conn(), tenant.id, &billing).await?;
@@ -478,7 +522,7 @@ async fn record(
         }
     }
     tx.commit().await?;
-    Ok(Delivery::Applied)
+    Ok(Some(Delivery::Applied))
 }
 
 #[cfg(test)]
