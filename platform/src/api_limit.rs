@@ -250,6 +250,7 @@ mod tests {
             branding: Default::default(),
             api_calls_a_day: None,
             billing: Default::default(),
+            domain: None,
         }
     }
 

@@ -41,6 +41,8 @@ pub struct App {
     )>,
     /// Tenants by slug, between requests.
     pub tenants: crate::tenancy::Directory,
+    /// Tenants' proven domains as requests found them.
+    pub domains: crate::tenancy::Domains,
     /// Tenants' most popular knowledge-base articles, recounted every minute.
     pub popular: sections::knowledge::PopularCache,
     /// The WebAssembly runtime of custom sections, started when first needed.
@@ -109,6 +111,7 @@ impl App {
             licensed_catalogs: Default::default(),
             api_limit: Default::default(),
             tenants: Default::default(),
+            domains: Default::default(),
             popular: Default::default(),
             plugins: Default::default(),
             loaded_plugins: Default::default(),

@@ -113,6 +113,15 @@ enum TenantCommand {
         #[arg(long)]
         self_service_packs: Option<u64>,
     },
+    /// Check tenants' own domains: looks up each unproven domain's DNS TXT record and, when it
+    /// holds the tenant's token, serves the portal there. With --remove, take SLUG's domain away.
+    Domains {
+        /// One tenant (default: every tenant with a domain).
+        slug: Option<String>,
+        /// Take the tenant's domain away (its portal stays at its subdomain).
+        #[arg(long, requires = "slug")]
+        remove: bool,
+    },
     /// What a tenant uses: configurations, licenses used and bought, portal users' API calls of
     /// the last seven days, storage.
     Usage {
@@ -265,6 +274,7 @@ async fn tenant(app: &App, command: TenantCommand) -> anyhow::Result<()> {
                 created.admin.setup_link
             );
         }
+        TenantCommand::Domains { slug, remove } => domains(app, slug.as_deref(), remove).await?,
         TenantCommand::List => {
             let mut conn = app.db.global().await?;
             for tenant in portico_tenants::list(&mut conn).await? {
@@ -424,5 +434,57 @@ async fn set_status(app: &App, slug: &Slug, status: TenantStatus) -> anyhow::Res
     let mut conn = app.db.global().await?;
     let tenant = portico_tenants::set_status(&mut conn, slug, status).await?;
     println!("Tenant {} is now {}.", tenant.slug, tenant.status.as_str());
+    Ok(())
+}
+
+/// `portico tenant domains [SLUG] [--remove]`: checks the tenants' domains not yet proven (each
+/// line: slug, domain, state, the record to create), or takes one tenant's domain away.
+async fn domains(app: &App, slug: Option<&str>, remove: bool) -> anyhow::Result<()> {
+    let tenants = match slug {
+        Some(slug) => vec![
+            tenancy::find(app, &Slug::parse(slug)?)
+                .await?
+                .ok_or_else(|| anyhow::anyhow!("no tenant {slug}"))?,
+        ],
+        None => portico_tenants::list(&mut *app.db.global().await?).await?,
+    };
+    if remove {
+        for tenant in &tenants {
+            crate::domains::remove_by_operator(app, tenant).await?;
+            println!("Tenant {} has no domain of its own now.", tenant.slug);
+        }
+        return Ok(());
+    }
+    for tenant in &tenants {
+        let Some(domain) = &tenant.domain else {
+            continue;
+        };
+        let found = match crate::domains::check(app, tenant).await {
+            Ok(crate::domains::Checked::Verified) => None,
+            Ok(crate::domains::Checked::NotFound { found }) if found.is_empty() => {
+                Some("no TXT record".to_owned())
+            }
+            Ok(crate::domains::Checked::NotFound { found }) => {
+                Some(format!("the record holds {}", found.join(", ")))
+            }
+            Ok(crate::domains::Checked::Unanswered { error }) => {
+                Some(format!("unchecked: {error}"))
+            }
+            Err(error) => Some(format!("refused: {error}")),
+        };
+        // A domain proven before stays the tenant's whatever DNS says now.
+        let state = match (found, domain.is_verified()) {
+            (None, _) => "verified".to_owned(),
+            (Some(now), true) => format!("verified before; now {now}"),
+            (Some(now), false) => format!("waiting: {now}"),
+        };
+        println!(
+            "{}\t{}\t{state}\t{} TXT \"{}\"",
+            tenant.slug,
+            domain.name,
+            domain.record_name(),
+            domain.record_value()
+        );
+    }
     Ok(())
 }

@@ -40,6 +40,8 @@ pub struct Config {
     /// The key that seals secrets kept in the database (identity providers' client secrets);
     /// none: single sign-on cannot be configured.
     pub secrets_key: Option<SecretsKey>,
+    /// The DNS server that checks tenants' own domains (none: the system's, `/etc/resolv.conf`).
+    pub dns_server: Option<SocketAddr>,
 }
 
 /// 32 random bytes, given base64-encoded (`openssl rand -base64 32`); its `Debug` shows none.
@@ -205,6 +207,7 @@ struct FileConfig {
     body_timeout_secs: Option<u64>,
     body_deadline_secs: Option<u64>,
     secrets_key: Option<String>,
+    dns_server: Option<String>,
 }
 
 impl Config {
@@ -427,6 +430,16 @@ impl Config {
                     )
                 })?),
             };
+        let dns_server = match pick("PORTICO_DNS_SERVER", file.dns_server).filter(|s| !s.is_empty())
+        {
+            None => None,
+            Some(text) => Some(text.parse().map_err(|_| {
+                invalid(
+                    "PORTICO_DNS_SERVER",
+                    format!("{text:?} is not an address like 192.0.2.53:53"),
+                )
+            })?),
+        };
         Ok(Self {
             database_url: DatabaseUrl(database_url),
             database_max_connections,
@@ -449,6 +462,7 @@ impl Config {
                 .map(Secret),
             stripe,
             secrets_key,
+            dns_server,
         })
     }
 
@@ -507,7 +521,7 @@ fn positive(
     }
 }
 
-fn is_hostname(s: &str) -> bool {
+pub(crate) fn is_hostname(s: &str) -> bool {
     !s.is_empty()
         && s.len() <= 253
         && s.split('.').all(|label| {

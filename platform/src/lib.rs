@@ -13,6 +13,7 @@ pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod demo;
+pub mod domains;
 pub mod error;
 pub mod files;
 pub mod http;

@@ -125,7 +125,7 @@ async fn tell_and_mail(app: &App, tx: &mut TenantTx, to: &User, notice: &Notice<
     };
     let link = format!(
         "{}{}",
-        app.config.tenant_origin(notice.by.tenant.slug.as_str()),
+        crate::domains::origin(&app.config, &notice.by.tenant),
         crate::sections::page_path(to.kind, notice.object.code.as_str(), notice.record.id)
     );
     mail::enqueue(

@@ -605,8 +605,7 @@ pub async fn add_members_by_email(
             full_name,
             kind: UserKind::External,
         };
-        let mut created =
-            users::insert_with_setup_link(app, &mut tx, &actor.tenant.slug, new).await?;
+        let mut created = users::insert_with_setup_link(app, &mut tx, &actor.tenant, new).await?;
         users::storage::set_contact(&mut tx, created.user.id, &contact).await?;
         users::storage::set_organization(&mut tx, created.user.id, Some(id), false).await?;
         crate::licenses::grant_to(app, &mut tx, created.user.id, None).await?;
@@ -704,7 +703,7 @@ pub async fn add_members_from_contacts(
         let mut user = users::insert_with_setup_link(
             app,
             &mut tx,
-            &actor.tenant.slug,
+            &actor.tenant,
             NewUser {
                 login: email,
                 full_name,

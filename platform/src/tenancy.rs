@@ -76,6 +76,50 @@ pub async fn for_request(app: &App, slug: &Slug) -> Result<Option<Arc<Tenant>>> 
     Ok(Some(tenant))
 }
 
+/// Tenants' proven domains as requests find them: the tenant each names, kept for [`RECHECK`]
+/// (a removed domain stops answering within it on other nodes).
+#[derive(Debug, Default)]
+pub struct Domains(Mutex<HashMap<String, (Instant, Slug)>>);
+
+impl Domains {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, (Instant, Slug)>> {
+        self.0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+/// The tenant whose proven domain `name` is (lower case, no trailing dot), if there is one.
+pub async fn for_domain(app: &App, name: &str) -> Result<Option<Arc<Tenant>>> {
+    let known = app
+        .domains
+        .lock()
+        .get(name)
+        .filter(|(at, _)| at.elapsed() < RECHECK)
+        .map(|(_, slug)| slug.clone());
+    if let Some(slug) = known
+        && let Some(tenant) = for_request(app, &slug).await?
+        && tenant
+            .domain
+            .as_ref()
+            .is_some_and(|d| d.name == name && d.is_verified())
+    {
+        return Ok(Some(tenant));
+    }
+    // Unknown domains are not kept, as unknown slugs are not.
+    let mut conn = app.db.global().await?;
+    let Some(tenant) = portico_tenants::find_by_domain(&mut conn, name).await? else {
+        app.domains.lock().remove(name);
+        return Ok(None);
+    };
+    let mut known = app.domains.lock();
+    if known.len() >= MAX_TENANTS {
+        known.clear();
+    }
+    known.insert(name.to_owned(), (Instant::now(), tenant.slug.clone()));
+    Ok(Some(Arc::new(tenant)))
+}
+
 /// Drops what this node knows of a tenant, so its next request reads the registry afresh (after
 /// the tenant changed its own entry).
 pub fn forget(app: &App, slug: &Slug) {
@@ -119,7 +163,7 @@ pub async fn provision(
     let tenant = portico_tenants::create(global.conn(), slug, name, app.clock.now().0).await?;
     let mut tx = global.enter(tenant.id).await?;
     let roles = access::defaults::apply(app, &mut tx).await?;
-    let admin = users::insert_with_setup_link(app, &mut tx, &tenant.slug, admin).await?;
+    let admin = users::insert_with_setup_link(app, &mut tx, &tenant, admin).await?;
     access::defaults::make_administrator(&mut tx, roles, admin.user.id).await?;
     let actor = access::actor(app, &mut tx, Arc::new(tenant.clone()), admin.user.clone()).await?;
     tx.commit().await?;

@@ -4,14 +4,16 @@
 
 pub mod billing;
 mod configuration;
+pub mod domain;
 pub mod licenses;
 mod registry;
 mod slug;
 
 pub use configuration::{Configuration, Limits, Refusal, limits_of};
 pub use registry::{
-    RegistryError, create, find_by_id, find_by_slug, list, lock, set_api_calls_a_day, set_billing,
-    set_branding, set_regional, set_status,
+    RegistryError, create, find_by_domain, find_by_id, find_by_slug, list, lock,
+    set_api_calls_a_day, set_billing, set_branding, set_domain, set_regional, set_status,
+    verify_domain,
 };
 pub use slug::{Slug, SlugError};
 
@@ -80,6 +82,8 @@ pub struct Tenant {
     pub api_calls_a_day: Option<u64>,
     /// Its account with the payment provider (default: none, it never bought through billing).
     pub billing: billing::Billing,
+    /// Its own domain, if it claimed one.
+    pub domain: Option<domain::Domain>,
 }
 
 impl Tenant {

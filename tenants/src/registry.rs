@@ -15,12 +15,15 @@ pub enum RegistryError {
     Database(#[from] sqlx::Error),
     #[error("tenant row is corrupt: {0}")]
     Corrupt(String),
+    #[error("another tenant's portal is at {0}")]
+    DomainTaken(String),
 }
 
 /// The columns [`from_row`] reads.
 macro_rules! columns {
     () => {
-        "id, slug, name, status, created_at, language, time_zone, branding, api_calls_a_day, billing"
+        "id, slug, name, status, created_at, language, time_zone, branding, api_calls_a_day, billing, \
+         domain, domain_token, domain_verified_at"
     };
 }
 
@@ -136,7 +139,98 @@ fn from_row(row: &AnyRow) -> Result<Tenant, RegistryError> {
             Some(json) => serde_json::from_str(&json).map_err(|e| corrupt(&e.to_string()))?,
             None => crate::billing::Billing::default(),
         },
+        domain: match (
+            row.try_get::<Option<String>, _>("domain")?,
+            row.try_get::<Option<String>, _>("domain_token")?,
+        ) {
+            (Some(name), Some(token)) => Some(crate::domain::Domain {
+                name,
+                token,
+                verified_at: row
+                    .try_get::<Option<String>, _>("domain_verified_at")?
+                    .map(|at| {
+                        DateTime::parse_from_rfc3339(&at)
+                            .map(|at| at.with_timezone(&Utc))
+                            .map_err(|e| corrupt(&e.to_string()))
+                    })
+                    .transpose()?,
+            }),
+            _ => None,
+        },
     })
+}
+
+/// The tenant whose verified domain `name` is (lower case, no trailing dot).
+pub async fn find_by_domain(
+    conn: &mut AnyConnection,
+    name: &str,
+) -> Result<Option<Tenant>, RegistryError> {
+    sqlx::query(concat!(
+        "SELECT ",
+        columns!(),
+        " FROM tenants WHERE domain = $1 AND domain_verified_at IS NOT NULL"
+    ))
+    .bind(name)
+    .fetch_optional(conn)
+    .await?
+    .map(|row| from_row(&row))
+    .transpose()
+}
+
+/// Claims a domain for a tenant, not yet verified (`None`: the tenant gives up its domain).
+pub async fn set_domain(
+    conn: &mut AnyConnection,
+    id: TenantId,
+    claim: Option<(&str, &str)>,
+) -> Result<(), RegistryError> {
+    sqlx::query(
+        "UPDATE tenants SET domain = $1, domain_token = $2, domain_verified_at = NULL WHERE id = $3",
+    )
+    .bind(claim.map(|(name, _)| name))
+    .bind(claim.map(|(_, token)| token))
+    .bind(id.get())
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Marks a tenant's claim of `name` verified at `at`; `false` if the tenant no longer claims it.
+/// Refused when another tenant's portal is at that domain already.
+pub async fn verify_domain(
+    conn: &mut AnyConnection,
+    id: TenantId,
+    name: &str,
+    at: DateTime<Utc>,
+) -> Result<bool, RegistryError> {
+    let done = sqlx::query(
+        "UPDATE tenants SET domain_verified_at = $1 WHERE id = $2 AND domain = $3
+           AND NOT EXISTS (SELECT 1 FROM tenants other WHERE other.domain = $3
+                           AND other.domain_verified_at IS NOT NULL AND other.id <> $2)",
+    )
+    .bind(at.to_rfc3339_opts(SecondsFormat::Micros, true))
+    .bind(id.get())
+    .bind(name)
+    .execute(&mut *conn)
+    .await
+    .map_err(|e| match e.as_database_error() {
+        // Another tenant verified the same domain at this instant.
+        Some(db) if db.is_unique_violation() => RegistryError::DomainTaken(name.to_owned()),
+        _ => RegistryError::Database(e),
+    })?;
+    if done.rows_affected() > 0 {
+        return Ok(true);
+    }
+    let taken: Option<i64> = sqlx::query_scalar(
+        "SELECT id FROM tenants WHERE domain = $1 AND domain_verified_at IS NOT NULL AND id <> $2",
+    )
+    .bind(name)
+    .bind(id.get())
+    .fetch_optional(conn)
+    .await?;
+    match taken {
+        Some(_) => Err(RegistryError::DomainTaken(name.to_owned())),
+        None => Ok(false),
+    }
 }
 
 /// Sets the language and time zone a tenant's people see unless they chose their own (`None`:

@@ -13,6 +13,7 @@ mod browser;
 mod cli;
 mod console;
 mod console_access;
+mod domains;
 mod exports;
 mod folders;
 mod hardening;

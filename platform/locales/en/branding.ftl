@@ -50,3 +50,31 @@ branding-menu-position = Position
 branding-menu-reset = Show every section
 # { $entry } is what was sent.
 branding-menu-unknown = “{ $entry }” is not a section the menu can show, or is there twice
+
+# A tenant's own domain
+domain-title = Your own domain
+domain-intro = The portal is at { $origin }. It can also answer at a domain of your company's, such as support.example.com: claim it here, prove it is yours with a DNS record, and point it at this installation.
+domain-field = Domain
+domain-field-hint = The host name only: no https://, no path, no port.
+domain-claim = Claim this domain
+domain-claimed = Domain claimed. Create the DNS record shown, then check it.
+domain-waiting = Waiting for the DNS record of { $domain }.
+domain-record-intro = Create this record at your DNS provider (changes may take a while to spread):
+domain-record-name = Name
+domain-record-type = Type
+domain-record-value = Value
+domain-cname-hint = Then point { $domain } at this installation (a CNAME to the portal's address) so that people reach it; your proxy needs a certificate for it.
+domain-check = Check the record now
+domain-verified = The record is there: the portal now answers at its own domain.
+domain-serving = The portal answers at { $domain }.
+domain-verified-on = Proven { $date }.
+domain-remove = Stop using this domain
+domain-removed = The portal answers at its subdomain only now.
+domain-no-record = No TXT record with that name was found yet. DNS changes can take a while to spread: check again later.
+domain-other-record = The TXT record does not hold the value shown; it holds: { $found }
+domain-unanswered = The DNS server did not answer ({ $error }). Try again later.
+domain-dns-timeout = no answer within five seconds
+domain-taken = Another portal already answers at { $domain }.
+domain-only-host = Type the host name only, such as support.example.com: no https://, no path, no port.
+domain-not-a-host = This is not a domain name such as support.example.com.
+domain-ours = Names under { $base } belong to this installation: the portal is already there.

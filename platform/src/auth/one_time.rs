@@ -5,8 +5,6 @@
 
 use chrono::Duration;
 
-use portico_tenants::Slug;
-
 use super::secret;
 use crate::{
     app::App,
@@ -70,7 +68,7 @@ fn holder(row: Option<sqlx::any::AnyRow>) -> Result<Option<Holder>, sqlx::Error>
 pub async fn issue_link(
     app: &App,
     tx: &mut TenantTx,
-    tenant: &Slug,
+    tenant: &portico_tenants::Tenant,
     user: UserId,
     purpose: Purpose,
     lifetime: Duration,
@@ -78,7 +76,7 @@ pub async fn issue_link(
     let token = issue(tx, user, purpose, lifetime, app.clock.now()).await?;
     Ok(format!(
         "{}/set-password?token={token}",
-        app.config.tenant_origin(tenant.as_str())
+        crate::domains::origin(&app.config, tenant)
     ))
 }
 

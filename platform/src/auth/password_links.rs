@@ -37,7 +37,7 @@ pub(crate) async fn send(
     template: Template,
 ) -> Result<String> {
     let lifetime = security::link_lifetime(tx, purpose).await?;
-    let link = one_time::issue_link(app, tx, &tenant.slug, user.id, purpose, lifetime).await?;
+    let link = one_time::issue_link(app, tx, tenant, user.id, purpose, lifetime).await?;
     mail_link(app, tx, tenant, user, template, &link, lifetime).await?;
     Ok(link)
 }

@@ -157,7 +157,7 @@ async fn record(
     password_hash: &str,
 ) -> Result<()> {
     let now = app.clock.now();
-    let origin = app.config.tenant_origin(tenant.slug.as_str());
+    let origin = crate::domains::origin(&app.config, tenant);
     let mut tx = app.db.begin(tenant.id, Access::Write).await?;
     let tenant_id = tx.tenant_param();
     sqlx::query(

@@ -152,7 +152,7 @@ pub struct Offer {
 fn redirect_uri(app: &App, tenant: &Tenant) -> String {
     format!(
         "{}/sso/callback",
-        app.config.tenant_origin(tenant.slug.as_str())
+        crate::domains::origin(&app.config, tenant)
     )
 }
 

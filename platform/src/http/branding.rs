@@ -24,7 +24,10 @@ use crate::{
     access::{self, Capability, SystemOperation},
     app::App,
     branding::{self, Asset, Look},
+    domains::{self, Checked},
 };
+
+const OWN_DOMAIN: &str = "/console/branding#own-domain";
 
 const PAGE: &str = "/console/branding";
 
@@ -43,6 +46,9 @@ pub fn console_routes() -> Router<Arc<App>> {
         .route("/branding/menu", post(save_menu))
         .route("/branding/logo/remove", post(remove_logo))
         .route("/branding/favicon/remove", post(remove_favicon))
+        .route("/branding/domain", post(claim_domain))
+        .route("/branding/domain/check", post(check_domain))
+        .route("/branding/domain/remove", post(remove_domain))
 }
 
 pub fn public_routes() -> Router<Arc<App>> {
@@ -55,7 +61,11 @@ pub fn public_routes() -> Router<Arc<App>> {
         .route("/offline", get(offline))
 }
 
-async fn page(flash: Flash, ConsoleUser(who): ConsoleUser) -> Result<Response, PageError> {
+async fn page(
+    State(app): State<Arc<App>>,
+    flash: Flash,
+    ConsoleUser(who): ConsoleUser,
+) -> Result<Response, PageError> {
     access::check(
         &who.actor,
         Capability::System(SystemOperation::MainPageSetup),
@@ -75,6 +85,13 @@ async fn page(flash: Flash, ConsoleUser(who): ConsoleUser) -> Result<Response, P
             contact_rows => (0..branding::MAX_CONTACTS).collect::<Vec<_>>(),
             link_rows => (0..branding::MAX_LINKS).collect::<Vec<_>>(),
             menu_choices => Serde(&branding::menu_choices(&who.actor)),
+            domain => who.actor.tenant.domain.as_ref().map(|d| context! {
+                name => d.name.clone(),
+                verified_at => Serde(d.verified_at),
+                record_name => d.record_name(),
+                record_value => d.record_value(),
+            }),
+            portal_origin => domains::origin(&app.config, &who.actor.tenant),
         },
     ))
 }
@@ -327,4 +344,39 @@ async fn service_worker() -> Response {
 /// What the service worker shows when there is no network.
 async fn offline() -> Response {
     super::views::render("offline.html", context! {})
+}
+
+#[derive(Debug, Deserialize)]
+struct DomainForm {
+    domain: String,
+}
+
+async fn claim_domain(
+    State(app): State<Arc<App>>,
+    ConsoleUser(who): ConsoleUser,
+    CsrfForm(form): CsrfForm<DomainForm>,
+) -> Response {
+    let outcome = domains::claim(&app, &who.actor, &form.domain).await;
+    flash::after(outcome, OWN_DOMAIN, &crate::tr!("domain-claimed"))
+}
+
+async fn check_domain(
+    State(app): State<Arc<App>>,
+    ConsoleUser(who): ConsoleUser,
+    CsrfForm(Confirm {}): CsrfForm<Confirm>,
+) -> Response {
+    match domains::check_own(&app, &who.actor).await {
+        Ok(Checked::Verified) => flash::notice(OWN_DOMAIN, &crate::tr!("domain-verified")),
+        Ok(other) => flash::refused(OWN_DOMAIN, crate::error::Error::Conflict(other.explained())),
+        Err(error) => flash::refused(OWN_DOMAIN, error),
+    }
+}
+
+async fn remove_domain(
+    State(app): State<Arc<App>>,
+    ConsoleUser(who): ConsoleUser,
+    CsrfForm(Confirm {}): CsrfForm<Confirm>,
+) -> Response {
+    let outcome = domains::remove(&app, &who.actor).await;
+    flash::after(outcome, OWN_DOMAIN, &crate::tr!("domain-removed"))
 }

@@ -218,7 +218,7 @@ async fn payment(
 ) -> Response {
     let back = format!(
         "{}/console/licenses",
-        app.config.tenant_origin(who.actor.tenant.slug.as_str())
+        crate::domains::origin(&app.config, &who.actor.tenant)
     );
     // A page with the link, not a redirect: the console's CSP lets forms go to itself only.
     match crate::billing::payment_page(&app, &who.actor, &back).await {

@@ -79,24 +79,29 @@ pub async fn route_by_host(State(app): State<Arc<App>>, mut req: Request, next: 
     let ops =
         OPS_PATHS.contains(&path) || path == BILLING_WEBHOOK || path.starts_with(OPERATOR_API);
     let asset = path.starts_with("/static/");
-    let slug = request_host(&req).and_then(|h| tenancy::slug_from_host(h, &app.config.base_domain));
-    let Some(slug) = slug else {
-        return if ops || asset {
-            next.run(req).await
-        } else {
-            not_found(&req)
-        };
+    let host = request_host(&req).map(str::to_owned);
+    let slug = host
+        .as_deref()
+        .and_then(|h| tenancy::slug_from_host(h, &app.config.base_domain));
+    let by_subdomain = slug.is_some();
+    let tenant = match (slug, host) {
+        (Some(_), _) if ops => return not_found(&req),
+        (Some(slug), _) => tenancy::for_request(&app, &slug).await,
+        // The platform's own host, or a tenant's own domain.
+        (None, _) if ops || asset => return next.run(req).await,
+        (None, Some(host)) => crate::domains::tenant_for_host(&app, &host).await,
+        (None, None) => Ok(None),
     };
-    if ops {
-        return not_found(&req);
-    }
-    let tenant = tenancy::for_request(&app, &slug).await.and_then(|tenant| {
+    let tenant = tenant.and_then(|tenant| {
         let tenant = tenant.ok_or(Error::NotFound("tenant"))?;
         tenancy::check_available(tenant.status)?;
         Ok(tenant)
     });
     match tenant {
         Ok(tenant) => {
+            if by_subdomain && let Some(moved) = to_own_domain(&app, &tenant, &req) {
+                return moved;
+            }
             tracing::Span::current().record("tenant", tenant.slug.as_str());
             req.extensions_mut().insert(CurrentTenant(tenant.clone()));
             let path = req.uri().path().to_owned();
@@ -106,6 +111,27 @@ pub async fn route_by_host(State(app): State<Arc<App>>, mut req: Request, next: 
         Err(Error::NotFound(_)) => not_found(&req),
         Err(error) => failure(&req, error),
     }
+}
+
+/// A portal page asked for at the subdomain of a tenant whose own domain is proven is sent
+/// there, so that portal users, their sessions and single sign-on (started from a portal page)
+/// live on one host. Forms sent from a page opened before still work; the console (employees
+/// signed in at the subdomain stay signed in) and the API (clients need not follow) answer at
+/// both hosts.
+fn to_own_domain(app: &App, tenant: &Tenant, req: &Request) -> Option<Response> {
+    tenant.domain.as_ref().filter(|d| d.is_verified())?;
+    let path = req.uri().path();
+    let console = path == "/console" || path.starts_with("/console/");
+    if console || is_api(path) || !matches!(*req.method(), Method::GET | Method::HEAD) {
+        return None;
+    }
+    let path = req.uri().path_and_query().map_or("/", |p| p.as_str());
+    let to = format!("{}{path}", crate::domains::origin(&app.config, tenant));
+    let mut response = StatusCode::PERMANENT_REDIRECT.into_response();
+    response
+        .headers_mut()
+        .insert(header::LOCATION, header::HeaderValue::from_str(&to).ok()?);
+    Some(response)
 }
 
 fn bad_request(req: &Request, message: &str) -> Response {

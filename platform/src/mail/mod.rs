@@ -441,7 +441,7 @@ pub async fn enqueue(
     }
     // Built-in values (`status | label(..)`) in the reader's language, not the sender's.
     let mut rendered = crate::i18n::sync_scope(reader, || render(&wording, &context))?;
-    let origin = app.config.tenant_origin(tenant.slug.as_str());
+    let origin = crate::domains::origin(&app.config, &tenant);
     rendered.html_body = with_brand_header(&rendered.html_body, &tenant, &origin);
     let sender = read_sender(tx).await?;
     let tenant = tx.tenant_param();
@@ -623,6 +623,7 @@ mod tests {
             branding: Branding::default(),
             api_calls_a_day: None,
             billing: Default::default(),
+            domain: None,
         };
         let plain = with_brand_header("<p>Hi</p>", &tenant, "https://acme.example");
         assert!(

@@ -621,7 +621,7 @@ async fn notify(
     }
     let link = format!(
         "{}{}",
-        app.config.tenant_origin(actor.tenant.slug.as_str()),
+        crate::domains::origin(&app.config, &actor.tenant),
         crate::sections::page_path(user.kind, object.code.as_str(), record.id)
     );
     let decision = record

@@ -386,7 +386,7 @@ pub async fn create(
             let mut seats = crate::licenses::Seats::lock(app, &mut tx).await?;
             add_external(app, &mut tx, actor, new, None, &mut seats, license).await?
         }
-        _ => insert_with_setup_link(app, &mut tx, &actor.tenant.slug, new).await?,
+        _ => insert_with_setup_link(app, &mut tx, &actor.tenant, new).await?,
     };
     if invite {
         self::invite(app, &mut tx, &actor.tenant, &mut created).await?;
@@ -452,7 +452,7 @@ pub(crate) async fn add_external(
     seats: &mut crate::licenses::Seats,
     license: Option<Configuration>,
 ) -> Result<CreatedUser> {
-    let mut created = insert_with_setup_link(app, tx, &actor.tenant.slug, new).await?;
+    let mut created = insert_with_setup_link(app, tx, &actor.tenant, new).await?;
     let user = &created.user;
     let account = organization.as_ref().map(|(_, account)| *account);
     let contact =
@@ -479,7 +479,7 @@ pub(crate) async fn add_external(
 pub(crate) async fn insert_with_setup_link(
     app: &App,
     tx: &mut TenantTx,
-    tenant_slug: &portico_tenants::Slug,
+    tenant: &Tenant,
     new: NewUser,
 ) -> Result<CreatedUser> {
     let now = app.clock.now();
@@ -488,7 +488,7 @@ pub(crate) async fn insert_with_setup_link(
     })?;
     let lifetime = security::link_lifetime(tx, Purpose::Setup).await?;
     let setup_link =
-        one_time::issue_link(app, tx, tenant_slug, user.id, Purpose::Setup, lifetime).await?;
+        one_time::issue_link(app, tx, tenant, user.id, Purpose::Setup, lifetime).await?;
     Ok(CreatedUser { user, setup_link })
 }
 
@@ -599,7 +599,7 @@ pub async fn send_invitations(app: &App, actor: &Actor, ids: &[UserId]) -> Resul
         let setup_link = one_time::issue_link(
             app,
             &mut tx,
-            &actor.tenant.slug,
+            &actor.tenant,
             user.id,
             Purpose::Setup,
             lifetime,

@@ -5,6 +5,7 @@
 mod access;
 mod auth;
 pub(super) mod document;
+mod domain;
 mod folders;
 mod imports;
 mod notifications;
@@ -44,6 +45,8 @@ pub fn routes() -> axum::Router<Arc<App>> {
         ))
         .routes(routes!(profile::settings, profile::set_settings))
         .routes(routes!(regional::defaults, regional::set_defaults))
+        .routes(routes!(domain::get, domain::claim, domain::remove))
+        .routes(routes!(domain::check))
         .routes(routes!(users::list, users::create))
         .routes(routes!(users::get, users::update))
         .routes(routes!(users::invite))

@@ -356,7 +356,7 @@ pub(super) async fn notify_contact(
         .ok_or(Error::NotFound("tenant"))?;
     let link = format!(
         "{}{}",
-        app.config.tenant_origin(tenant.slug.as_str()),
+        crate::domains::origin(&app.config, &tenant),
         crate::sections::page_path(user.kind, OBJECT, case.id)
     );
     let mut context = json!({
