@@ -248,7 +248,7 @@ impl Drop for DatabaseLink {
 pub struct DataDir(pub PathBuf);
 
 impl DataDir {
-    fn new() -> Self {
+    pub fn new() -> Self {
         let dir =
             std::env::temp_dir().join(format!("portico-data-{}", uuid::Uuid::new_v4().simple()));
         std::fs::create_dir_all(&dir).unwrap();

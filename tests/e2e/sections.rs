@@ -14,7 +14,7 @@ use crate::{
 };
 
 /// The API's upload: the manifest, and the component and icon (the equipment order's) as base64.
-fn body(manifest: &Value, component: &[u8]) -> Value {
+pub(crate) fn body(manifest: &Value, component: &[u8]) -> Value {
     let encode = |bytes: &[u8]| base64::engine::general_purpose::STANDARD.encode(bytes);
     let icon = guests::package("plugins/equipment-order").icon.unwrap();
     json!({ "manifest": manifest, "component": encode(component), "icon": encode(&icon) })
