@@ -111,6 +111,7 @@ on_both_databases! {
         let (_, page) = ann.get_text("/profile").await;
         assert!(page.contains("name=\"phone\"") && page.contains("value=\"+49 30 1234\""), "{page}");
         assert!(!page.contains("name=\"email\""), "the address is shown, not asked for");
+        assert!(!page.contains("href=\"/console\""), "no way into the console for a customer");
         let long = "B".repeat(251);
         let response = ann.submit_form("/profile", "/profile/details", &[("full_name", "Ann Archer"), ("phone", "+49 30 9999"), ("job_title", &long)]).await;
         assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
@@ -268,5 +269,29 @@ on_both_databases! {
         assert_eq!(response.status(), StatusCode::OK);
         let (_, page) = olga.get_text("/profile").await;
         assert!(page.contains("innerhalb von 1 Stunde"), "{page}");
+    }
+}
+
+on_both_databases! {
+    async fn employees_reach_their_own_profile_from_the_console(app: TestApp) {
+        let desk = Desk::open(&app, "acme").await;
+        // The console's header (their name) leads to the profile page.
+        let (_, console) = desk.admin.get_text("/console").await;
+        assert!(console.contains("<a class=\"who\" href=\"/profile\""), "{console}");
+        let (status, page) = desk.admin.get_text("/profile").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(page.contains("name=\"full_name\"") && page.contains("Change password") && page.contains("name=\"time_zone\""), "{page}");
+        assert!(page.contains("<a href=\"/console\">Console</a>"), "the way back: {page}");
+        // They change their name there; the console says it at once.
+        let response = desk.admin.submit_form("/profile", "/profile/details", &[("full_name", "Ada Admin")]).await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        let (_, console) = desk.admin.get_text("/console").await;
+        assert!(console.contains(">Ada Admin</a>"), "{console}");
+        // An empty name is refused beside its field, and nothing changes.
+        let response = desk.admin.submit_form("/profile", "/profile/details", &[("full_name", " ")]).await;
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(response.text().await.unwrap().contains("class=\"field-error\""));
+        let me: Value = desk.admin.get("/api/v1/me").await.json().await.unwrap();
+        assert_eq!(me["full_name"], "Ada Admin");
     }
 }

@@ -226,3 +226,4 @@ billing-busy = Das Abonnement ändert sich gerade. Bitte versuchen Sie es gleich
 billing-portal-ready = Die Abrechnungsseite von Stripe ist bereit: Hinterlegen oder ändern Sie dort die Karte, danach kehren Sie zur Seite „Lizenzen“ zurück.
 billing-portal-continue = Weiter zu Stripe
 billing-portal-back = Zurück zu den Lizenzen
+console-own-profile = Ihr Profil ({ $login }): Angaben, Foto, Passwort, Sprache

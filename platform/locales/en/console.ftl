@@ -226,3 +226,4 @@ billing-busy = The subscription is changing at this moment. Please try again in 
 billing-portal-ready = Stripe's billing page is ready: enter or change the card there, then it brings you back to the Licenses page.
 billing-portal-continue = Continue to Stripe
 billing-portal-back = Back to Licenses
+console-own-profile = Your profile ({ $login }): details, photo, password, language
