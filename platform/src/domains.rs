@@ -246,7 +246,7 @@ pub async fn check(app: &App, tenant: &Tenant) -> Result<Checked> {
 /// The TXT values at `name`, each value's strings joined as DNS says they are; an empty list
 /// when the name has none. Asks the configured server, or the system's.
 async fn lookup_txt(app: &App, name: &str) -> Result<Vec<String>, String> {
-    let resolver = resolver(app.config.dns_server).map_err(|e| e.to_string())?;
+    let resolver = resolver(app.config.dns_server)?;
     let fully_qualified = format!("{name}.");
     let lookup = tokio::time::timeout(CHECK_TIMEOUT, resolver.txt_lookup(fully_qualified)).await;
     let lookup = match lookup {
@@ -273,7 +273,7 @@ async fn lookup_txt(app: &App, name: &str) -> Result<Vec<String>, String> {
 /// A resolver without a cache (each check sees the record as it is now): the configured
 /// server's, or the system's.
 fn resolver(server: Option<std::net::SocketAddr>) -> Result<TokioResolver, String> {
-    let builder = match server {
+    let mut builder = match server {
         Some(address) => {
             let connection = |mut c: ConnectionConfig| {
                 c.port = address.port();
@@ -294,7 +294,6 @@ fn resolver(server: Option<std::net::SocketAddr>) -> Result<TokioResolver, Strin
         }
         None => TokioResolver::builder_tokio().map_err(|e| e.to_string())?,
     };
-    let mut builder = builder;
     builder.options_mut().cache_size = 0;
     builder.options_mut().timeout = CHECK_TIMEOUT;
     builder.build().map_err(|e| e.to_string())
@@ -307,8 +306,7 @@ pub async fn tenant_for_host(app: &App, host: &str) -> Result<Option<Arc<Tenant>
         Some((name, port)) if port.bytes().all(|b| b.is_ascii_digit()) => name,
         _ => host,
     };
-    let name = name.trim_end_matches('.').to_ascii_lowercase();
-    let Ok(name) = parse(&app.config, &name) else {
+    let Ok(name) = parse(&app.config, name) else {
         return Ok(None);
     };
     crate::tenancy::for_domain(app, &name).await
