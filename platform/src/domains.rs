@@ -79,13 +79,33 @@ impl Checked {
     }
 }
 
+/// Why a name cannot be a tenant's domain.
+enum Refusal {
+    /// A URL, a path, a port or an address rather than a host name.
+    OnlyHost,
+    NotAHost,
+    /// A name under the installation's own domain.
+    Ours,
+}
+
 /// The host name a tenant may claim, as typed: lower case, without a trailing dot; not an
 /// address, not a name of this installation's own domain.
 pub fn parse(config: &Config, typed: &str) -> Result<String> {
+    normalized(&config.base_domain, typed).map_err(|refusal| {
+        let message = match refusal {
+            Refusal::OnlyHost => crate::tr!("domain-only-host"),
+            Refusal::NotAHost => crate::tr!("domain-not-a-host"),
+            Refusal::Ours => crate::tr!("domain-ours", base = config.base_domain.as_str()),
+        };
+        Error::invalid_field("domain", message)
+    })
+}
+
+/// [`parse`]'s rules without their messages (a request's host is checked by them too).
+fn normalized(ours: &str, typed: &str) -> Result<String, Refusal> {
     let name = typed.trim().trim_end_matches('.').to_ascii_lowercase();
-    let refuse = |message: String| Err(Error::invalid_field("domain", message));
     if name.contains(['/', ':', ' ', '@']) {
-        return refuse(crate::tr!("domain-only-host"));
+        return Err(Refusal::OnlyHost);
     }
     let labels: Vec<&str> = name.split('.').collect();
     if !crate::config::is_hostname(&name)
@@ -94,11 +114,10 @@ pub fn parse(config: &Config, typed: &str) -> Result<String> {
             .last()
             .is_some_and(|tld| tld.bytes().all(|b| b.is_ascii_digit()))
     {
-        return refuse(crate::tr!("domain-not-a-host"));
+        return Err(Refusal::NotAHost);
     }
-    let ours = &config.base_domain;
-    if name == *ours || name.ends_with(&format!(".{ours}")) {
-        return refuse(crate::tr!("domain-ours", base = ours.as_str()));
+    if name == ours || name.ends_with(&format!(".{ours}")) {
+        return Err(Refusal::Ours);
     }
     Ok(name)
 }
@@ -217,13 +236,7 @@ pub async fn check(app: &App, tenant: &Tenant) -> Result<Checked> {
         let mut tx = app.db.begin(tenant.id, Access::Write).await?;
         let verified =
             portico_tenants::verify_domain(tx.conn(), tenant.id, &domain.name, app.clock.now().0)
-                .await
-                .map_err(|e| match e {
-                    portico_tenants::RegistryError::DomainTaken(_) => {
-                        Error::Conflict(crate::tr!("domain-taken", domain = domain.name.as_str()))
-                    }
-                    other => other.into(),
-                })?;
+                .await?;
         if !verified {
             // The claim changed while the record was looked up.
             return Err(Error::NotFound("domain"));
@@ -302,11 +315,8 @@ fn resolver(server: Option<std::net::SocketAddr>) -> Result<TokioResolver, Strin
 /// The tenant whose verified domain a request's host names (any port ignored); `None` for a
 /// host of this installation's own domain or one no tenant proved.
 pub async fn tenant_for_host(app: &App, host: &str) -> Result<Option<Arc<Tenant>>> {
-    let name = match host.rsplit_once(':') {
-        Some((name, port)) if port.bytes().all(|b| b.is_ascii_digit()) => name,
-        _ => host,
-    };
-    let Ok(name) = parse(&app.config, name) else {
+    let name = crate::tenancy::without_port(host);
+    let Ok(name) = normalized(&app.config.base_domain, name) else {
         return Ok(None);
     };
     crate::tenancy::for_domain(app, &name).await

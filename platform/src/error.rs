@@ -143,6 +143,9 @@ impl From<portico_tenants::RegistryError> for Error {
         match e {
             portico_tenants::RegistryError::SlugTaken(_) => Self::Conflict(e.to_string()),
             portico_tenants::RegistryError::NotFound(_) => Self::NotFound("tenant"),
+            portico_tenants::RegistryError::DomainTaken(domain) => {
+                Self::Conflict(crate::tr!("domain-taken", domain = domain.as_str()))
+            }
             portico_tenants::RegistryError::Database(e) => e.into(),
             other => Self::Internal(other.into()),
         }

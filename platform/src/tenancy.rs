@@ -19,16 +19,22 @@ use crate::{
 /// The tenant slug of a host name `{slug}.{base_domain}` (any port ignored); `None` for the bare
 /// base domain, other domains, or a label that is not a valid slug.
 pub fn slug_from_host(host: &str, base_domain: &str) -> Option<Slug> {
-    let host = match host.rsplit_once(':') {
-        Some((name, port)) if port.bytes().all(|b| b.is_ascii_digit()) => name,
-        _ => host,
-    };
-    let host = host.trim_end_matches('.').to_ascii_lowercase();
+    let host = without_port(host)
+        .trim_end_matches('.')
+        .to_ascii_lowercase();
     let label = host.strip_suffix(base_domain)?.strip_suffix('.')?;
     if label.contains('.') {
         return None;
     }
     Slug::parse(label).ok()
+}
+
+/// A request's host name without its port, if it has one.
+pub fn without_port(host: &str) -> &str {
+    match host.rsplit_once(':') {
+        Some((name, port)) if port.bytes().all(|b| b.is_ascii_digit()) => name,
+        _ => host,
+    }
 }
 
 /// Looks a tenant up by slug (any status).
