@@ -188,7 +188,7 @@ fn contact_value(typed: &str) -> Option<String> {
 }
 
 /// An http(s) URL with a host, at most 500 characters, nothing that could end an attribute.
-fn link_url(typed: &str) -> Option<String> {
+pub(crate) fn link_url(typed: &str) -> Option<String> {
     let rest = typed
         .strip_prefix("https://")
         .or_else(|| typed.strip_prefix("http://"))?;
@@ -313,6 +313,41 @@ pub fn menu_choices(actor: &Actor) -> Vec<(MenuEntry, bool)> {
             .map(|e| (e, false)),
     );
     ordered
+}
+
+/// The page a portal user with the start page `code` (a portal menu code) lands on after
+/// signing in: that section's list, else the main page.
+pub fn start_path(code: Option<&str>) -> String {
+    let Some(code) = code else {
+        return "/".to_owned();
+    };
+    if let Some((_, _, href, _)) = BUILT_IN_ENTRIES.iter().find(|(c, ..)| *c == code) {
+        return (*href).to_owned();
+    }
+    let identifier = !code.is_empty()
+        && code
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+    if identifier {
+        format!("/records/{code}")
+    } else {
+        "/".to_owned()
+    }
+}
+
+/// Checks a start page as typed (blank: the main page): it must be a section the portal menu
+/// can hold.
+pub fn start_page(actor: &Actor, typed: &str) -> Result<Option<String>> {
+    match typed.trim() {
+        "" => Ok(None),
+        code if menu_choices(actor).iter().any(|(e, _)| e.code == code) => {
+            Ok(Some(code.to_owned()))
+        }
+        code => Err(Error::invalid_field(
+            "start_page",
+            crate::tr!("branding-menu-unknown", entry = code),
+        )),
+    }
 }
 
 /// The portal menu as `actor` sees it: the tenant's chosen sections that the actor may read.

@@ -230,8 +230,39 @@ async fn ensure_second(app: &App) -> anyhow::Result<Tenant> {
             "https://nordwind.example/verfolgung".into(),
         )];
         crate::branding::set_login_page(app, &admin_actor().await?, contacts, links).await?;
+        let admin = admin_actor().await?;
+        crate::main_page::save_draft(app, &admin, second_main_page()?).await?;
+        crate::main_page::publish(app, &admin).await?;
     }
     fresh_tenant(app, &slug).await
+}
+
+/// Nordwind's own main page: a welcome, the search, the customer's cases and two charts of
+/// them, and a tab of their cases over time.
+fn second_main_page() -> anyhow::Result<crate::main_page::Design> {
+    Ok(serde_json::from_value(serde_json::json!({ "pages": [{
+        "name": "Alle Kunden",
+        "tabs": [
+            { "title": "Übersicht", "widgets": [
+                { "kind": "banner", "title": "Willkommen bei Nordwind",
+                  "text": "Wir bringen Ihre Sendungen ans Ziel – und helfen, wenn es hakt." },
+                { "kind": "knowledge_search" },
+                { "kind": "chart", "title": "Meine Fälle nach Status", "object": "case",
+                  "group": "status", "style": "doughnut" },
+                { "kind": "metric", "title": "Offene Fälle", "object": "case",
+                  "filters": ["status:ne:Closed", "status:ne:Canceled"] },
+                { "kind": "my_cases" },
+                { "kind": "popular_articles" },
+                { "kind": "link", "title": "Sendungsverfolgung",
+                  "url": "https://nordwind.example/verfolgung",
+                  "text": "Wo ist meine Sendung gerade?" }
+            ]},
+            { "title": "Statistik", "widgets": [
+                { "kind": "chart", "title": "Fälle pro Monat", "object": "case",
+                  "group": "created_at", "style": "line" }
+            ]}
+        ]
+    }]}))?)
 }
 
 /// The tenant of `slug`, created or made active again.

@@ -85,6 +85,7 @@ impl Error {
     /// anything else as it says itself.
     pub fn in_words(&self) -> String {
         match self {
+            Self::Invalid { fields, message } if fields.is_empty() => message.clone(),
             Self::Invalid { fields, .. } => {
                 let messages: Vec<&str> = fields.values().flatten().map(String::as_str).collect();
                 messages.join(" ")

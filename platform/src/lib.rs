@@ -21,6 +21,7 @@ pub mod i18n;
 pub mod jobs;
 pub mod licenses;
 pub mod mail;
+pub mod main_page;
 pub mod notifications;
 pub mod organizations;
 pub mod plugin_host;

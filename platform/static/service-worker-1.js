@@ -2,8 +2,8 @@
 // offline page) and, when the network is gone, answers a page request with the offline page.
 // Pages themselves are never cached: they hold people's data.
 "use strict";
-var SHELL = "portico-shell-8";
-var FILES = ["/static/portico-10.css", "/static/htmx-2.0.11.min.js", "/static/portico-app-5.js",
+var SHELL = "portico-shell-9";
+var FILES = ["/static/portico-11.css", "/static/htmx-2.0.11.min.js", "/static/portico-app-5.js",
              "/static/icon.svg", "/offline"];
 
 self.addEventListener("install", function (event) {

@@ -11,7 +11,7 @@ use crate::{
 };
 
 /// A PNG's signature and header: 548×74 pixels (scaled to 274×37 on the page).
-fn png(width: u32, height: u32) -> Vec<u8> {
+pub(crate) fn png(width: u32, height: u32) -> Vec<u8> {
     let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
     png.extend_from_slice(&width.to_be_bytes());
     png.extend_from_slice(&height.to_be_bytes());

@@ -6,7 +6,8 @@
 //! phone, no portal page is wider than the screen and the navigation folds behind a menu button;
 //! axe-core finds nothing serious on the portal's pages in light or dark colours; an administrator
 //! enters a card on Stripe's page and buys seats; an administrator imports people from a
-//! spreadsheet after seeing every row checked.
+//! spreadsheet after seeing every row checked; an administrator designs a main page with charts
+//! and publishes it, and a customer sees the one over their own cases, not the one over contacts.
 
 use std::{
     net::TcpListener,
@@ -2380,5 +2381,93 @@ async fn a_customer_changes_their_details_and_puts_up_a_photo() {
     .await;
     browser.close().await.unwrap();
     let _ = std::fs::remove_dir_all(&dir);
+    outcome
+}
+
+/// Chooses `value` in the select `css`.
+async fn choose(browser: &Client, css: &str, value: &str) {
+    wait_for(browser, css)
+        .await
+        .select_by_value(value)
+        .await
+        .unwrap_or_else(|e| panic!("{css} has no {value}: {e}"));
+}
+
+/// Adds a chart on the first tab of the designer's first page, as the designer's forms ask.
+async fn add_chart(browser: &Client, object: &str, title: &str, group: &str, style: &str) {
+    choose(browser, "#page-0-tab-0 select[name=kind]", "chart").await;
+    choose(browser, "#page-0-tab-0 select[name=object]", object).await;
+    click(browser, "#page-0-tab-0 form[method=get] button").await;
+    type_into(browser, "#widget-title", title).await;
+    choose(browser, "#widget-group", group).await;
+    choose(browser, "#widget-style", style).await;
+    click(browser, "main form button.primary").await;
+    wait_for_text(browser, "Saved in the draft.").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_administrator_designs_a_main_page_with_a_chart_and_publishes_it() {
+    let axe = axe_source();
+    let driver = ChromeDriver::start();
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let desk = Desk::open(&app, "acme").await;
+    let (service, _) = standard_terms(&desk).await;
+    let customer = desk.customer("ann@client.test", json!({})).await;
+    for subject in ["Jam", "Toner"] {
+        let (status, _) = crate::support::open_case(
+            &customer,
+            json!({ "service": service, "subject": subject, "description": "Help" }),
+        )
+        .await;
+        assert_eq!(status, StatusCode::CREATED);
+    }
+    drop(customer);
+    let origin = desk.tenant.origin.clone();
+    let admin = &desk.tenant.admin;
+    let designer = driver.browser().await;
+    let outcome = async {
+        sign_in_console(&designer, &origin, &admin.login, &admin.password).await;
+        click(&designer, "nav a[href='/console/main-page']").await;
+        wait_for_text(&designer, "Nothing is published yet").await;
+        // Cases by status (customers read their own cases) and contacts by language (they
+        // read no contacts): both in the draft, seen in the designer's preview.
+        add_chart(&designer, "case", "Case mix", "status", "doughnut").await;
+        add_chart(
+            &designer,
+            "contact",
+            "People by language",
+            "language",
+            "bar",
+        )
+        .await;
+        designer
+            .goto(&format!("{origin}/main-page/preview?page=0"))
+            .await
+            .unwrap();
+        wait_for_text(&designer, "Preview of the draft").await;
+        wait_for(&designer, "svg.chart[aria-label^='Case mix: New: 2']").await;
+        wait_for(&designer, "svg.chart[aria-label^='People by language']").await;
+        designer
+            .goto(&format!("{origin}/console/main-page"))
+            .await
+            .unwrap();
+        click(&designer, "#publishing button.primary").await;
+        wait_for_text(&designer, "The main page is published.").await;
+
+        let portal = driver.browser().await;
+        let seen = async {
+            sign_in(&portal, &origin, "ann@client.test").await;
+            wait_for(&portal, "svg.chart[aria-label='Case mix: New: 2']").await;
+            let shown = page_text(&portal).await;
+            assert!(!shown.contains("People by language"), "{shown}");
+            let found = serious_violations(&portal, &axe).await;
+            assert!(found.is_empty(), "the designed main page: {found:?}");
+        }
+        .await;
+        portal.close().await.unwrap();
+        seen
+    }
+    .await;
+    designer.close().await.unwrap();
     outcome
 }

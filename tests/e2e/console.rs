@@ -78,7 +78,7 @@ on_both_databases! {
         // Signed in, the sign-in page sends you home.
         assert_eq!(location(&browser.get("/login").await), "/");
         // Static assets are served with long caching.
-        let css = browser.get("/static/portico-10.css").await;
+        let css = browser.get("/static/portico-11.css").await;
         assert_eq!(css.status(), StatusCode::OK);
         assert!(css.headers()["cache-control"].to_str().unwrap().contains("immutable"));
         assert_eq!(browser.get("/static/nope.js").await.status(), StatusCode::NOT_FOUND);

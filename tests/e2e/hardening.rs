@@ -68,7 +68,7 @@ on_both_databases! {
             assert_eq!(response.status(), StatusCode::OK, "{path}");
             assert_eq!(header(&response, "cache-control"), "no-store", "{path}");
         }
-        let asset = admin.get("/static/portico-10.css").await;
+        let asset = admin.get("/static/portico-11.css").await;
         assert!(header(&asset, "cache-control").contains("immutable"));
     }
 }

@@ -18,7 +18,7 @@ async fn organization(admin: &Browser, name: &str) -> String {
     crate::organizations::organization(admin, &account).await
 }
 
-async fn user(admin: &Browser, login: &str) -> Option<Value> {
+pub(crate) async fn user(admin: &Browser, login: &str) -> Option<Value> {
     let users: Value = admin
         .get(&format!("/api/v1/users?q={login}"))
         .await

@@ -22,6 +22,7 @@ mod knowledge;
 mod licenses;
 mod localization;
 mod mail;
+mod main_page;
 mod nodes;
 mod notifications;
 mod onboarding;

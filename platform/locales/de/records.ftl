@@ -109,6 +109,8 @@ records-no-target-with-id = kein Datensatz vom Typ { $object } mit dieser ID
 
 # { $name } is the column's name in quotes.
 records-not-filterable = { $name } ist keine Spalte, nach der Sie filtern oder sortieren können
+records-not-groupable = Nach { $name } kann ein Diagramm nicht gruppieren: wählen Sie ein Text-, Auswahl-, Verweis- oder Datumsfeld
+records-not-summable = { $name } ist kein Zahlenfeld, das sich summieren lässt
 # { $value } is the value given, { $column } the column's name in quotes.
 records-cannot-compare = { $value } lässt sich nicht mit { $column } vergleichen
 records-limit-range = limit muss zwischen 1 und { $max } liegen

@@ -109,6 +109,8 @@ records-no-target-with-id = no { $object } with this id
 
 # { $name } is the column's name in quotes.
 records-not-filterable = { $name } is not a column you can filter or sort by
+records-not-groupable = { $name } cannot group a chart: choose a text, choice, reference or date field
+records-not-summable = { $name } is not a number field that can be added up
 # { $value } is the value given, { $column } the column's name in quotes.
 records-cannot-compare = { $value } cannot be compared with { $column }
 records-limit-range = limit must be between 1 and { $max }

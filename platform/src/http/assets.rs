@@ -15,9 +15,9 @@ use crate::app::App;
 
 const ASSETS: &[(&str, &str, &str)] = &[
     (
-        "portico-10.css",
+        "portico-11.css",
         "text/css; charset=utf-8",
-        include_str!("../../static/portico-10.css"),
+        include_str!("../../static/portico-11.css"),
     ),
     (
         "htmx-2.0.11.min.js",

@@ -46,6 +46,7 @@ pub fn routes() -> Router<Arc<App>> {
         .merge(super::support_settings::console_routes())
         .merge(super::sections::console_routes())
         .merge(super::branding::console_routes())
+        .merge(super::main_page::console_routes())
         .merge(super::partners::console_routes())
         .merge(super::licenses::console_routes())
         .merge(super::user_import::console_routes())

@@ -99,6 +99,7 @@ pub fn routes() -> Router<Arc<App>> {
         .route("/access/audit", get(audit_page))
         .route("/users/{id}", get(user_page))
         .route("/users/{id}/active", post(set_user_active))
+        .route("/users/{id}/start-page", post(set_user_start_page))
         .route("/users/{id}/invitation", post(invite_user))
         .route("/users/{id}/recovery", post(send_recovery_link))
         .route("/users/{id}/roles", post(set_user_role))
@@ -983,6 +984,8 @@ async fn user_page(
         &who,
         context! {
             here => "users", person => Serde(&user), assignable, organization,
+            start_choices => Serde(&crate::branding::menu_choices(&who.actor)
+                .into_iter().map(|(e, _)| e).collect::<Vec<_>>()),
         },
     ))
 }
@@ -1012,6 +1015,28 @@ async fn send_recovery_link(
         outcome,
         &format!("/console/users/{id}"),
         &crate::tr!("access-recovery-link-sent"),
+    )
+}
+
+#[derive(Debug, Deserialize)]
+struct StartPageForm {
+    #[serde(default)]
+    start_page: String,
+}
+
+async fn set_user_start_page(
+    State(app): State<Arc<App>>,
+    ConsoleUser(who): ConsoleUser,
+    Path(id): Path<String>,
+    CsrfForm(form): CsrfForm<StartPageForm>,
+) -> Response {
+    let outcome =
+        async { users::set_start_page(&app, &who.actor, user_id(&id)?, &form.start_page).await }
+            .await;
+    flash::after(
+        outcome,
+        &format!("/console/users/{id}#start-page"),
+        &crate::tr!("main-page-user-start-page-saved"),
     )
 }
 

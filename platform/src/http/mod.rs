@@ -14,6 +14,7 @@ mod flash;
 mod folder_pages;
 mod knowledge;
 mod licenses;
+mod main_page;
 mod middleware;
 mod notification_pages;
 mod ops;

@@ -37,7 +37,7 @@ use crate::{
 
 pub fn routes() -> Router<Arc<App>> {
     Router::new()
-        .route("/", get(home))
+        .merge(super::main_page::portal_routes())
         .route(
             "/login",
             get(handlers::portal_show).post(handlers::portal_submit),
@@ -312,16 +312,6 @@ async fn organization_delete_address(
         ORGANIZATION,
         &crate::tr!("portal-org-address-deleted"),
     ))
-}
-
-/// The default main page: banner with the knowledge-base search, popular articles, "My cases".
-/// A widget whose data the user may not read is left out.
-async fn home(State(app): State<Arc<App>>, PortalUser(who): PortalUser) -> Response {
-    let widgets = crate::sections::main_page(&app, &who.actor).await;
-    views::render(
-        "portal/home.html",
-        context! { ..minijinja::Value::from(Serde(&widgets)), ..page_context(&who) },
-    )
 }
 
 /// The partner's program: tier, progress toward the next, benefits, figures, trainings.

@@ -38,6 +38,14 @@ fn home(entrance: Entrance) -> &'static str {
     }
 }
 
+/// Where a user goes once signed in: the console's home, or their portal start page.
+fn landing(entrance: Entrance, user: &crate::users::User) -> String {
+    match entrance {
+        Entrance::Console => home(entrance).to_owned(),
+        _ => crate::branding::start_path(user.start_page.as_deref()),
+    }
+}
+
 fn login_path(entrance: Entrance) -> &'static str {
     match entrance {
         Entrance::Console => "/console/login",
@@ -173,9 +181,9 @@ pub async fn submit(
         }
     }
     match auth::sign_in(app, tenant, &form.login, &form.password, client.0, entrance).await {
-        Ok((_, session)) => {
+        Ok((user, session)) => {
             let cookie = session_cookie(app, session.token, session.expires_at);
-            (jar.add(cookie), Redirect::to(home(entrance))).into_response()
+            (jar.add(cookie), Redirect::to(&landing(entrance, &user))).into_response()
         }
         Err(error) => refused_sign_in(app, tenant, jar, entrance, error, Some(&form.login)).await,
     }
@@ -266,9 +274,9 @@ pub async fn sso_callback(
     spent.set_path("/sso");
     let jar = jar.remove(spent);
     match sso::finish(app, tenant, &callback, state, client.0).await {
-        Ok((_, session, entrance)) => {
+        Ok((user, session, entrance)) => {
             let cookie = session_cookie(app, session.token, session.expires_at);
-            (jar.add(cookie), Redirect::to(home(entrance))).into_response()
+            (jar.add(cookie), Redirect::to(&landing(entrance, &user))).into_response()
         }
         Err(Error::NotFound(_)) => PageError::not_found().into_response(),
         Err(error) => refused_sign_in(app, tenant, jar, entrance, error, None).await,

@@ -18,7 +18,9 @@ mod view;
 pub use hooks::{Decision, NoRules, Save, SectionHooks, Widget};
 pub use manifest::{AccessDefaults, LayoutManifest, RuleDefault, SectionManifest};
 pub use object_type::{Catalog, Field, FieldKind, NumberTemplate, ObjectCode, ObjectType};
-pub use query::{Condition, DEFAULT_PAGE, FolderScope, ListRequest, MAX_CONDITIONS, MAX_PAGE};
+pub use query::{
+    Condition, DEFAULT_PAGE, FolderScope, ListRequest, MAX_CONDITIONS, MAX_PAGE, TotalsRequest,
+};
 pub use view::{Columns, ListColumn, SYSTEM_FIELDS};
 
 use std::{collections::BTreeMap, fmt, sync::Arc};
@@ -226,6 +228,117 @@ pub(crate) async fn list_in(
     request: &ListRequest,
 ) -> Result<Page> {
     Listing::of(actor, object, request)?.fetch(tx, actor).await
+}
+
+/// One group of [`Totals`]: the field's value (a date's month; none: the records without one, or
+/// all records when nothing groups them), as the reader sees it, how many and what they add up to.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Total {
+    pub key: Option<String>,
+    pub shown: Option<String>,
+    pub count: u64,
+    pub sum: Option<f64>,
+}
+
+/// What [`totals`] found, biggest group first (months in order).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Totals {
+    pub groups: Vec<Total>,
+    /// The list holds more than [`TOTALS_CAP`] records: the totals are of the first that many.
+    pub capped: bool,
+    pub by_month: bool,
+}
+
+/// How many records a chart or metric adds up at most: each is read, so a widget costs the
+/// same in a tenant of any size.
+pub const TOTALS_CAP: i64 = 10_000;
+
+/// Checks a list request as [`list`] would, without reading anything.
+pub fn check_list(actor: &Actor, object: &str, request: &ListRequest) -> Result<()> {
+    Listing::of(actor, object, request).map(drop)
+}
+
+/// Checks a totals request as [`totals`] would, without reading anything.
+pub fn check_totals(actor: &Actor, object: &str, request: &TotalsRequest) -> Result<()> {
+    let (object, columns) = open(actor, object, Operation::Read)?;
+    query::TotalsPlan::parse(&object, &columns, request).map(drop)
+}
+
+/// Counts (or sums a number field of) the records of `object` the actor may read that match
+/// the request's filters, per value of its group field.
+pub async fn totals(
+    app: &App,
+    actor: &Actor,
+    object: &str,
+    request: &TotalsRequest,
+) -> Result<Totals> {
+    let (object, columns) = open(actor, object, Operation::Read)?;
+    let plan = query::TotalsPlan::parse(&object, &columns, request)?;
+    let mut tx = app.db.begin(actor.tenant.id, Access::Read).await?;
+    let sql = plan.sql(
+        tx.dialect(),
+        tx.tenant_param(),
+        object.code.as_str(),
+        &Visibility::of(actor),
+        TOTALS_CAP,
+    )?;
+    let mut groups = Vec::new();
+    let mut counted: i64 = 0;
+    for row in sql.fetch_all(tx.conn()).await? {
+        use sqlx::Row;
+        let key: Option<String> = row.try_get("g")?;
+        let count: i64 = row.try_get("n")?;
+        counted += count;
+        groups.push(Total {
+            key: key.filter(|k| !k.is_empty()),
+            shown: None,
+            count: u64::try_from(count).unwrap_or_default(),
+            sum: match plan.has_sum() {
+                true => Some(row.try_get::<Option<f64>, _>("s")?.unwrap_or_default()),
+                false => None,
+            },
+        });
+    }
+    // A reference is shown by its record's title, if the reader may read that record.
+    if let Some(target) = request
+        .group
+        .as_deref()
+        .and_then(|g| object.field(g))
+        .and_then(|f| f.reference.as_ref())
+        .and_then(|t| object_type(actor, t.as_str()).ok())
+    {
+        let wanted = groups
+            .iter()
+            .filter_map(|g| g.key.as_deref())
+            .map(|k| (k, target.clone()))
+            .collect();
+        let titles = titles_of(&mut tx, actor, wanted).await?;
+        for group in &mut groups {
+            group.shown = group.key.as_ref().and_then(|k| titles.get(k).cloned());
+        }
+    } else if let Some(field) = request.group.as_deref().filter(|_| !plan.by_month) {
+        for group in &mut groups {
+            group.shown = group
+                .key
+                .as_deref()
+                .map(|k| crate::i18n::value_label(object.code.as_str(), field, k));
+        }
+    } else {
+        for group in &mut groups {
+            group.shown = group.key.clone();
+        }
+    }
+    if plan.by_month {
+        groups.sort_by(|a, b| a.key.cmp(&b.key));
+    } else {
+        let size = |t: &Total| t.sum.unwrap_or(t.count as f64);
+        groups.sort_by(|a, b| size(b).total_cmp(&size(a)).then(a.key.cmp(&b.key)));
+    }
+    Ok(Totals {
+        groups,
+        capped: counted > TOTALS_CAP,
+        by_month: plan.by_month,
+    })
 }
 
 /// A list page the actor may ask for, checked and planned.
@@ -1132,6 +1245,16 @@ async fn reference_titles(
             }
         }
     }
+    titles_of(tx, actor, wanted).await
+}
+
+/// The titles (else numbers) of the records `wanted` names, each of the object given, that the
+/// actor may read.
+async fn titles_of(
+    tx: &mut TenantTx,
+    actor: &Actor,
+    wanted: BTreeMap<&str, Arc<ObjectType>>,
+) -> Result<BTreeMap<String, String>> {
     if wanted.is_empty() {
         return Ok(BTreeMap::new());
     }

@@ -796,3 +796,135 @@ fn decode_cursor(text: &str) -> Result<Cursor> {
         .filter(|c| uuid::Uuid::parse_str(&c.id).is_ok())
         .ok_or_else(bad_cursor)
 }
+
+/// What a chart or a metric adds up over the records a filtered list holds: how many there are,
+/// or the sum of a number field; for each value of a field (each month of a date), or in all.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct TotalsRequest {
+    /// As a list's `filter`: `field:op:value`.
+    pub filters: Vec<String>,
+    /// The field whose values the records are grouped by (a date's by month).
+    pub group: Option<String>,
+    /// The number field summed (none: the records are counted).
+    pub sum: Option<String>,
+}
+
+/// A checked [`TotalsRequest`], ready to become SQL.
+#[derive(Debug)]
+pub struct TotalsPlan {
+    list: ListPlan,
+    group: Option<ColumnRef>,
+    /// The group is a date's: records are grouped by its month (`2026-12`).
+    pub by_month: bool,
+    sum: Option<ColumnRef>,
+}
+
+impl TotalsPlan {
+    pub fn parse(object: &ObjectType, columns: &Columns, request: &TotalsRequest) -> Result<Self> {
+        let list = ListPlan::parse(
+            object,
+            columns,
+            &ListRequest {
+                filters: request.filters.clone(),
+                ..Default::default()
+            },
+        )?;
+        let mut by_month = false;
+        let group = match request.group.as_deref() {
+            None => None,
+            Some(name) => {
+                let column = ColumnRef::resolve(object, columns, name)?;
+                by_month = match column.column {
+                    Column::System => matches!(name, "created_at" | "modified_at"),
+                    Column::Data(_) => object.field(name).is_some_and(|f| {
+                        matches!(
+                            f.schema.get("format").and_then(Value::as_str),
+                            Some("date" | "date-time")
+                        )
+                    }),
+                };
+                let groupable = by_month || column.column == Column::Data(FieldKind::Text);
+                if !groupable {
+                    return Err(unlistable(crate::tr!(
+                        "records-not-groupable",
+                        name = format!("{name:?}")
+                    )));
+                }
+                Some(column)
+            }
+        };
+        let sum = match request.sum.as_deref() {
+            None => None,
+            Some(name) => {
+                let column = ColumnRef::resolve(object, columns, name)?;
+                if column.column != Column::Data(FieldKind::Number) {
+                    return Err(unlistable(crate::tr!(
+                        "records-not-summable",
+                        name = format!("{name:?}")
+                    )));
+                }
+                Some(column)
+            }
+        };
+        Ok(Self {
+            list,
+            group,
+            by_month,
+            sum,
+        })
+    }
+
+    pub fn has_sum(&self) -> bool {
+        self.sum.is_some()
+    }
+
+    /// `SELECT g, n[, s]`: per group, how many records and the sum, over the first `cap + 1`
+    /// records the list holds (so that a chart costs the same in any tenant; the caller tells
+    /// from the counts whether the cap was reached).
+    pub fn sql(
+        &self,
+        dialect: Dialect,
+        tenant: i64,
+        object: &str,
+        visibility: &Visibility,
+        cap: i64,
+    ) -> Result<Sql> {
+        let mut sql = Sql::new("SELECT g, COUNT(*) AS n");
+        if self.sum.is_some() {
+            // Numeric on PostgreSQL, whatever SQLite holds: both read as a float.
+            sql.push(", CAST(SUM(v) AS DOUBLE PRECISION) AS s");
+        }
+        sql.push(" FROM (SELECT ");
+        match (&self.group, self.by_month) {
+            (None, _) => sql.push("''"),
+            (Some(group), true) => {
+                sql.push("SUBSTR(");
+                group.push_expr(&mut sql, dialect);
+                sql.push(", 1, 7)")
+            }
+            (Some(group), false) => {
+                group.push_expr(&mut sql, dialect);
+                &mut sql
+            }
+        };
+        sql.push(" AS g");
+        if let Some(sum) = &self.sum {
+            sql.push(", ");
+            sum.push_expr(&mut sql, dialect);
+            sql.push(" AS v");
+        }
+        sql.push(" FROM records r WHERE r.tenant_id = ")
+            .bind(tenant)
+            .push(" AND r.object = ")
+            .push_name(object)
+            .push(" AND r.deleted_at IS NULL");
+        visibility.push_condition(&mut sql, tenant, object);
+        if !self.list.filters.is_empty() {
+            sql.planned_each_time();
+        }
+        self.list.push_conditions(&mut sql, dialect, tenant)?;
+        sql.push(" LIMIT ").bind(cap + 1).push(") t GROUP BY g");
+        Ok(sql)
+    }
+}

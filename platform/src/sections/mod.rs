@@ -51,6 +51,18 @@ pub fn page_path(kind: crate::users::UserKind, object: &str, id: impl std::fmt::
     }
 }
 
+/// The page listing an object's records, for a user of `kind` (as [`page_path`]).
+pub fn list_path(kind: crate::users::UserKind, object: &str) -> String {
+    let console = kind == crate::users::UserKind::Employee;
+    match object {
+        cases::OBJECT if console => "/console/cases".to_owned(),
+        cases::OBJECT => "/cases".to_owned(),
+        knowledge::OBJECT if !console => "/knowledge".to_owned(),
+        _ if console => format!("/console/records/{object}"),
+        _ => format!("/records/{object}"),
+    }
+}
+
 /// The catalog of the built-in sections, each with its rules.
 pub fn built_in_catalog() -> Catalog {
     let hooks_of = |manifest: &SectionManifest| -> Arc<dyn SectionHooks> {

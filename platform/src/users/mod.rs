@@ -114,6 +114,9 @@ pub struct User {
     pub photo: Option<String>,
     /// The configuration whose portal license an external user holds (while active).
     pub license: Option<Configuration>,
+    /// The portal section a user lands on after signing in, by its menu code (`None`: the
+    /// main page).
+    pub start_page: Option<String>,
 }
 
 /// A user to create, checked field by field.
@@ -394,6 +397,29 @@ pub async fn create(
     tx.commit().await?;
     tracing::info!(user = %created.user.id, kind = created.user.kind.as_str(), "user created");
     Ok(created)
+}
+
+/// Sets the portal section a user lands on after signing in (blank: the main page).
+pub async fn set_start_page(app: &App, actor: &Actor, id: UserId, typed: &str) -> Result<User> {
+    let chosen = crate::branding::start_page(actor, typed)?;
+    let mut tx = app.db.begin(actor.tenant.id, Access::Write).await?;
+    let before = manageable(&mut tx, actor, id).await?;
+    storage::set_start_page(&mut tx, id, chosen.as_deref()).await?;
+    access::audit(
+        app,
+        &mut tx,
+        actor,
+        "user.start_page",
+        id.to_string(),
+        Some(serde_json::json!({ "start_page": before.start_page })),
+        Some(serde_json::json!({ "start_page": chosen })),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(User {
+        start_page: chosen,
+        ..before
+    })
 }
 
 /// Deactivates or reactivates a user. Deactivation ends the user's sessions and revokes their API

@@ -12,7 +12,7 @@ use crate::store::{Sql, TenantTx, Timestamp, like_pattern};
 #[doc(hidden)]
 macro_rules! user_columns {
     () => {
-        "id, login, full_name, kind, created_at, deactivated_at, contact_id, organization_id, organization_admin, invited_at, invitation_accepted_at, language, time_zone, license, photo"
+        "id, login, full_name, kind, created_at, deactivated_at, contact_id, organization_id, organization_admin, invited_at, invitation_accepted_at, language, time_zone, license, photo, start_page"
     };
 }
 
@@ -47,6 +47,7 @@ pub(crate) fn from_row(row: &AnyRow) -> Result<User, sqlx::Error> {
         language: row.try_get("language")?,
         time_zone: row.try_get("time_zone")?,
         photo: row.try_get("photo")?,
+        start_page: row.try_get("start_page")?,
         license: row
             .try_get::<Option<String>, _>("license")?
             .as_deref()
@@ -66,8 +67,8 @@ pub(crate) async fn insert(
 ) -> Result<Option<User>, sqlx::Error> {
     let tenant = tx.tenant_param();
     let row = sqlx::query(concat!(
-        "INSERT INTO users (tenant_id, id, login, full_name, kind, password_hash, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)
+        "INSERT INTO users (tenant_id, id, login, full_name, kind, password_hash, created_at, start_page)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, (SELECT value FROM settings WHERE tenant_id = $1 AND key = 'portal:start_page'))
          ON CONFLICT (tenant_id, login) DO NOTHING RETURNING ",
         crate::user_columns!()
     ))
@@ -504,6 +505,21 @@ pub(crate) async fn set_language(
         .execute(tx.conn())
         .await?;
     Ok(())
+}
+
+/// Sets the page a user lands on after signing in (`None`: the main page).
+pub(crate) async fn set_start_page(
+    tx: &mut TenantTx,
+    id: UserId,
+    start_page: Option<&str>,
+) -> Result<u64, sqlx::Error> {
+    let done = sqlx::query("UPDATE users SET start_page = $3 WHERE tenant_id = $1 AND id = $2")
+        .bind(tx.tenant_param())
+        .bind(id)
+        .bind(start_page)
+        .execute(tx.conn())
+        .await?;
+    Ok(done.rows_affected())
 }
 
 pub(crate) async fn set_full_name(

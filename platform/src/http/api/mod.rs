@@ -8,6 +8,7 @@ pub(super) mod document;
 mod domain;
 mod folders;
 mod imports;
+mod main_page;
 mod notifications;
 mod profile;
 mod records;
@@ -47,6 +48,10 @@ pub fn routes() -> axum::Router<Arc<App>> {
         .routes(routes!(regional::defaults, regional::set_defaults))
         .routes(routes!(domain::get, domain::claim, domain::remove))
         .routes(routes!(domain::check))
+        .routes(routes!(main_page::view))
+        .routes(routes!(main_page::design, main_page::save))
+        .routes(routes!(main_page::publish))
+        .routes(routes!(main_page::discard))
         .routes(routes!(users::list, users::create))
         .routes(routes!(users::get, users::update))
         .routes(routes!(users::invite))

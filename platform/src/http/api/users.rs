@@ -119,7 +119,14 @@ pub async fn get(
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UserChange {
-    active: bool,
+    /// Deactivates (false) or reactivates (true) the user.
+    #[serde(default)]
+    active: Option<bool>,
+    /// The portal section the user lands on after signing in, by its menu code (`cases`,
+    /// `knowledge`, a custom section's object); empty: the main page.
+    #[serde(default)]
+    #[schema(max_length = 100)]
+    start_page: Option<String>,
 }
 
 #[utoipa::path(
@@ -127,7 +134,7 @@ pub struct UserChange {
     path = "/users/{id}",
     tag = "users",
     operation_id = "update_user",
-    summary = "Deactivates or reactivates a user",
+    summary = "Deactivates or reactivates a user, or sets their portal start page",
     request_body = UserChange,
     responses((status = 200, description = "The user", body = Value))
 )]
@@ -138,9 +145,13 @@ pub async fn update(
     ApiJson(body): ApiJson<UserChange>,
 ) -> Result<Json<Value>, ApiError> {
     let id = id.parse().map_err(|_| Error::NotFound("user"))?;
-    Ok(Json(json!(
-        users::set_active(&app, &who.actor, id, body.active).await?
-    )))
+    if let Some(start_page) = &body.start_page {
+        users::set_start_page(&app, &who.actor, id, start_page).await?;
+    }
+    if let Some(active) = body.active {
+        users::set_active(&app, &who.actor, id, active).await?;
+    }
+    Ok(Json(json!(users::get(&app, &who.actor, id).await?.user)))
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
