@@ -1584,6 +1584,45 @@ async fn every_refused_form_says_why_on_the_page() {
             .unwrap();
         click(&browser, "#portal-menu button.primary").await;
         wait_for_text(&browser, "“nonsense” is not a section the menu can show").await;
+
+        // A domain given as a URL.
+        browser
+            .goto(&format!("{origin}/console/branding"))
+            .await
+            .unwrap();
+        type_into(
+            &browser,
+            "#own-domain input[name=domain]",
+            "https://support.acme.example/",
+        )
+        .await;
+        click(&browser, "form[action='/console/branding/domain'] button").await;
+        wait_for_text(&browser, "Type the host name only").await;
+
+        // A main page metric with a filter no list understands: beside its field, the title
+        // kept; a tab without a title.
+        browser
+            .goto(&format!(
+                "{origin}/console/main-page/pages/0/tabs/0/widgets?kind=metric&object=case"
+            ))
+            .await
+            .unwrap();
+        type_into(&browser, "#widget-title", "Open cases").await;
+        type_into(&browser, "#widget-filters", "status:between:New").await;
+        click(&browser, "main form button.primary").await;
+        wait_for_text_in(&browser, "#widget-filters-error", "unknown filter operator").await;
+        let kept = wait_for(&browser, "#widget-title")
+            .await
+            .prop("value")
+            .await
+            .unwrap();
+        assert_eq!(kept.as_deref(), Some("Open cases"));
+        browser
+            .goto(&format!("{origin}/console/main-page"))
+            .await
+            .unwrap();
+        submit_unchecked(&browser, "#page-0 form[action$='/tabs'] input[name=title]").await;
+        wait_for_text(&browser, "must be 1 to 60 characters long").await;
     }
     .await;
     browser.close().await.unwrap();
