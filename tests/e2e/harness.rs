@@ -284,10 +284,27 @@ impl TestApp {
 
     pub async fn spawn_with(backend: Backend, options: Options) -> Self {
         // Server logs go to the test's output (shown for failing tests); PORTICO_LOG filters.
-        let _ = tracing_subscriber::fmt()
-            .with_env_filter(std::env::var("PORTICO_LOG").unwrap_or_else(|_| "warn".into()))
-            .with_test_writer()
-            .try_init();
+        // With PORTICO_STATEMENT_LOG, every statement is also written down for the check of
+        // tests/statements.rs.
+        {
+            use tracing_subscriber::{
+                Layer, filter, layer::SubscriberExt, util::SubscriberInitExt,
+            };
+            let logs = tracing_subscriber::fmt::layer()
+                .with_test_writer()
+                .with_filter(filter::EnvFilter::new(
+                    std::env::var("PORTICO_LOG").unwrap_or_else(|_| "warn".into()),
+                ));
+            let statements = crate::statement_log::StatementLog::from_env().map(|log| {
+                log.with_filter(
+                    filter::Targets::new().with_target("sqlx::query", tracing::Level::TRACE),
+                )
+            });
+            let _ = tracing_subscriber::registry()
+                .with(logs)
+                .with(statements)
+                .try_init();
+        }
         let (database, mut database_url) = TestDatabase::create(backend).await;
         let database_link = if options.cuttable_database {
             assert_eq!(

@@ -3,6 +3,7 @@
 //! would drive it; and the real `portico` binary for the command line.
 
 mod harness;
+mod statement_log;
 
 mod access;
 mod access_model;

@@ -48,7 +48,7 @@ async fn a_query_without_tenant_filter_sees_only_the_current_tenant() {
         .begin(acme_tenant.id, Access::Read)
         .await
         .unwrap();
-    let users = sqlx::query("SELECT tenant_id, login FROM users")
+    let users = sqlx::query("/* probe */ SELECT tenant_id, login FROM users")
         .fetch_all(tx.conn())
         .await
         .unwrap();
@@ -60,19 +60,21 @@ async fn a_query_without_tenant_filter_sees_only_the_current_tenant() {
             .all(|r| r.get::<i64, _>("tenant_id") == acme_tenant.id.get())
     );
     // Acme has its own records (the seeded article types); none of globex's show.
-    let others: i64 = sqlx::query_scalar("SELECT count(*) FROM records WHERE tenant_id <> $1")
-        .bind(acme_tenant.id.get())
-        .fetch_one(tx.conn())
-        .await
-        .unwrap();
+    let others: i64 =
+        sqlx::query_scalar("/* probe */ SELECT count(*) FROM records WHERE tenant_id <> $1")
+            .bind(acme_tenant.id.get())
+            .fetch_one(tx.conn())
+            .await
+            .unwrap();
     assert_eq!(
         others, 0,
         "globex's records are invisible inside acme's transaction"
     );
-    let accounts: i64 = sqlx::query_scalar("SELECT count(*) FROM records WHERE object = 'account'")
-        .fetch_one(tx.conn())
-        .await
-        .unwrap();
+    let accounts: i64 =
+        sqlx::query_scalar("/* probe */ SELECT count(*) FROM records WHERE object = 'account'")
+            .fetch_one(tx.conn())
+            .await
+            .unwrap();
     assert_eq!(accounts, 0, "globex's account is invisible");
     // Asking for globex's rows by name changes nothing.
     let by_name: i64 = sqlx::query_scalar("SELECT count(*) FROM users WHERE tenant_id = $1")
@@ -94,7 +96,7 @@ async fn a_query_without_tenant_filter_sees_only_the_current_tenant() {
 
     // Without a tenant at all, nothing is visible.
     let mut conn = app.app.db.pool().acquire().await.unwrap();
-    let all: i64 = sqlx::query_scalar("SELECT count(*) FROM users")
+    let all: i64 = sqlx::query_scalar("/* probe */ SELECT count(*) FROM users")
         .fetch_one(&mut *conn)
         .await
         .unwrap();
@@ -107,9 +109,10 @@ async fn a_query_without_tenant_filter_sees_only_the_current_tenant() {
         .begin(globex_tenant.id, Access::Read)
         .await
         .unwrap();
-    let accounts: i64 = sqlx::query_scalar("SELECT count(*) FROM records WHERE object = 'account'")
-        .fetch_one(tx.conn())
-        .await
-        .unwrap();
+    let accounts: i64 =
+        sqlx::query_scalar("/* probe */ SELECT count(*) FROM records WHERE object = 'account'")
+            .fetch_one(tx.conn())
+            .await
+            .unwrap();
     assert_eq!(accounts, 1);
 }

@@ -315,10 +315,11 @@ async fn people_sign_in_through_the_tenants_providers(backend: Backend) {
         .begin(acme.id, portico::store::Access::Read)
         .await
         .unwrap();
-    let stored: String = sqlx::query_scalar("SELECT client_secret_sealed FROM identity_providers")
-        .fetch_one(tx.conn())
-        .await
-        .unwrap();
+    let stored: String =
+        sqlx::query_scalar("/* probe */ SELECT client_secret_sealed FROM identity_providers")
+            .fetch_one(tx.conn())
+            .await
+            .unwrap();
     drop(tx);
     assert!(
         !stored.contains("client secret") && stored.len() > 40,

@@ -19,7 +19,7 @@ use std::{future::Future, str::FromStr, sync::Arc, time::Duration};
 use anyhow::Context;
 use portico_tenants::TenantId;
 use sqlx::{
-    AnyConnection, AnyPool, AssertSqlSafe, Connection, Executor, Transaction,
+    AnyConnection, AnyPool, AssertSqlSafe, ConnectOptions, Connection, Executor, Transaction,
     any::{Any, AnyConnectOptions, AnyPoolOptions},
     migrate::Migrator,
 };
@@ -101,7 +101,11 @@ impl Db {
             Dialect::Sqlite => prepare_sqlite_file(url)?,
             Dialect::Postgres => url.to_owned(),
         };
-        let options = AnyConnectOptions::from_str(&url).context("invalid database URL")?;
+        // The server's statements are reported at TRACE, below sqlx's DEBUG: a debug log stays
+        // readable, and the test suite tells them from its own probes (tests/e2e/statement_log.rs).
+        let options = AnyConnectOptions::from_str(&url)
+            .context("invalid database URL")?
+            .log_statements(log::LevelFilter::Trace);
         let pool = AnyPoolOptions::new()
             .max_connections(max_connections)
             .acquire_timeout(STARTUP_ACQUIRE_TIMEOUT)
