@@ -983,6 +983,21 @@ pub(crate) async fn patch_unchecked(
     let current = storage::find(tx, &object.code, id)
         .await?
         .ok_or(Error::NotFound("record"))?;
+    patch_read(app, tx, actor, object, current, changes).await
+}
+
+/// [`patch_unchecked`] of the record as the caller read it (and decided on): refused as stale
+/// when it changed since, so that two transactions that both read one version cannot both
+/// write over it (PostgreSQL lets the second read the first's commit).
+pub(crate) async fn patch_read(
+    app: &App,
+    tx: &mut TenantTx,
+    actor: &Actor,
+    object: &ObjectType,
+    current: Record,
+    changes: Map<String, Value>,
+) -> Result<Record> {
+    let id = current.id;
     let mut data = current.data;
     for (field, value) in changes {
         match value {

@@ -320,7 +320,7 @@ pub(crate) async fn apply(
     let updated = if changes.is_empty() {
         fresh
     } else {
-        let updated = records::patch_unchecked(app, tx, actor, object, fresh.id, changes).await?;
+        let updated = records::patch_read(app, tx, actor, object, fresh.clone(), changes).await?;
         // A won opportunity counts, an offered lead is shared: as for any save.
         let save = records::Save {
             app,
