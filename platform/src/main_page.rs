@@ -241,9 +241,8 @@ fn may_design(actor: &Actor) -> Result<()> {
     access::check(actor, Capability::System(SystemOperation::MainPageSetup))
 }
 
-async fn read(app: &App, actor: &Actor, key: &str) -> Result<Option<Design>> {
-    let mut tx = app.db.begin(actor.tenant.id, Access::Read).await?;
-    let text = settings::get(&mut tx, key).await?;
+async fn read(tx: &mut crate::store::TenantTx, key: &str) -> Result<Option<Design>> {
+    let text = settings::get(tx, key).await?;
     text.map(|t| serde_json::from_str(&t).map_err(|e| Error::Internal(e.into())))
         .transpose()
 }
@@ -251,8 +250,12 @@ async fn read(app: &App, actor: &Actor, key: &str) -> Result<Option<Design>> {
 /// The draft (else the published design, else the default page) and the published design.
 pub async fn drafts(app: &App, actor: &Actor) -> Result<Drafts> {
     may_design(actor)?;
-    let published = read(app, actor, PUBLISHED).await?;
-    let draft = match read(app, actor, DRAFT).await? {
+    // Both in one transaction: a publish between two reads would show a stale comparison.
+    let mut tx = app.db.begin(actor.tenant.id, Access::Read).await?;
+    let published = read(&mut tx, PUBLISHED).await?;
+    let draft = read(&mut tx, DRAFT).await?;
+    drop(tx);
+    let draft = match draft {
         Some(draft) => draft,
         None => published.clone().unwrap_or_else(default_design),
     };
@@ -579,9 +582,11 @@ pub async fn set_tenant_start_page(app: &App, actor: &Actor, typed: &str) -> Res
 /// The design a viewer sees: the published one (else the default page) and, of its pages, the
 /// first for a role the viewer holds (or everyone).
 pub async fn for_viewer(app: &App, actor: &Actor) -> Result<PageDesign> {
-    let design = read(app, actor, PUBLISHED)
+    let mut tx = app.db.begin(actor.tenant.id, Access::Read).await?;
+    let design = read(&mut tx, PUBLISHED)
         .await?
         .unwrap_or_else(default_design);
+    drop(tx);
     Ok(page_for(actor, design))
 }
 
