@@ -286,8 +286,77 @@ async fn three_nodes_share_one_postgresql_database() {
         "{recipients:?}"
     );
 
-    // A node killed outright: the others go on serving the same session.
+    // A node killed in the middle of a job: the job's claim goes with its transaction, and
+    // another node does the work, once. Support follows Cara's case by commenting on it; Cara's
+    // answer through node 0 queues the news for support, which node 0 starts telling at once.
+    let (status, case) = crate::support::open_case(
+        &customer.at(&origins[2]),
+        json!({ "subject": "Printer jams", "description": "Every page." }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{case}");
+    let comments = format!(
+        "/api/v1/objects/case/records/{}/comments",
+        case["id"].as_str().unwrap()
+    );
+    let said = on(1)
+        .post_json(&comments, &json!({ "body": "Looking into it." }))
+        .await;
+    assert_eq!(said.status(), StatusCode::CREATED);
+    wait_until_no_jobs(&mut inspect).await;
+    let admin_told = || {
+        sqlx::query_scalar::<_, i64>(
+            "SELECT count(*) FROM notifications n JOIN users u ON u.tenant_id = n.tenant_id AND u.id = n.user_id
+             WHERE u.login = 'admin@acme.test' AND n.kind = 'activity'",
+        )
+    };
+    assert_eq!(admin_told().fetch_one(&mut inspect).await.unwrap(), 0);
+    // Nobody may write notifications for now: node 0's job stops at its first one, claimed.
+    let mut blocker = AnyConnection::connect(&database.inspection_url(&url))
+        .await
+        .unwrap();
+    let mut lock = blocker.begin().await.unwrap();
+    sqlx::query("LOCK TABLE notifications IN SHARE MODE")
+        .execute(&mut *lock)
+        .await
+        .unwrap();
+    let answered = customer
+        .at(&origins[0])
+        .post_json(&comments, &json!({ "body": "Thank you!" }))
+        .await;
+    assert_eq!(answered.status(), StatusCode::CREATED);
+    let waiting = "SELECT count(*) FROM pg_stat_activity
+                   WHERE datname = current_database() AND wait_event_type = 'Lock'
+                     AND query LIKE 'INSERT INTO notifications%'";
+    let mut stuck = false;
+    for _ in 0..100 {
+        stuck = sqlx::query_scalar::<_, i64>(waiting)
+            .fetch_one(&mut inspect)
+            .await
+            .unwrap()
+            == 1;
+        if stuck {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(stuck, "node 0 did not start telling support");
     nodes[0].kill();
+    lock.rollback().await.unwrap();
+    // The others find the job again at their next pass (every 30 s), and support is told once.
+    let mut told = 0;
+    for _ in 0..450 {
+        told = admin_told().fetch_one(&mut inspect).await.unwrap();
+        if told > 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(told, 1, "support was not told after node 0 died mid-job");
+    wait_until_no_jobs(&mut inspect).await;
+    assert_eq!(admin_told().fetch_one(&mut inspect).await.unwrap(), 1);
+
+    // With a node killed outright, the others go on serving the same session.
     for i in [1, 2] {
         assert_eq!(
             on(i).get("/console").await.status(),
@@ -295,4 +364,19 @@ async fn three_nodes_share_one_postgresql_database() {
             "node {i}"
         );
     }
+}
+
+/// Waits until every queued job is done (by whichever node).
+async fn wait_until_no_jobs(inspect: &mut AnyConnection) {
+    for _ in 0..100 {
+        let queued: i64 = sqlx::query_scalar("SELECT count(*) FROM jobs")
+            .fetch_one(&mut *inspect)
+            .await
+            .unwrap();
+        if queued == 0 {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("queued jobs were not done");
 }
