@@ -34,7 +34,13 @@ enum Command {
     /// Run the server (migrate first with `portico migrate`).
     Serve,
     /// Apply database migrations and exit.
-    Migrate,
+    Migrate {
+        /// Then, on PostgreSQL with the Citus extension, distribute the tenant tables by
+        /// tenant_id (co-located) and make the global ones reference tables. Idempotent: run it
+        /// after every upgrade's migrations. Refuses, changing nothing, without Citus.
+        #[arg(long)]
+        distribute: bool,
+    },
     /// Migrate, create the demo tenant and its users, print how to sign in, and serve.
     Demo,
     /// Migrate, create the demo tenant, and add the load benchmark's data set to it (thousands
@@ -176,9 +182,20 @@ async fn execute(command: Command, config: Config) -> anyhow::Result<()> {
                 .context("cannot prepare tenants' permissions (has `portico migrate` run?)")?;
             serve(app).await
         }
-        Command::Migrate => {
+        Command::Migrate { distribute } => {
             migrate(&app).await?;
             println!("Migrations applied ({}).", app.db.dialect().name());
+            if distribute {
+                let done = app.db.distribute().await?;
+                println!(
+                    "Citus {} with {} worker(s): {} table(s) distributed by tenant_id, {} made reference tables, {} already in place.",
+                    done.citus_version,
+                    done.workers,
+                    done.distributed.len(),
+                    done.reference.len(),
+                    done.unchanged
+                );
+            }
             Ok(())
         }
         Command::Demo => {

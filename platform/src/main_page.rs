@@ -557,7 +557,8 @@ fn check_totals(
     }
 }
 
-const START_PAGE: &str = "portal:start_page";
+/// The tenant setting of new users' start page (copied to each as they are created).
+pub(crate) const START_PAGE: &str = "portal:start_page";
 
 /// The start page new portal users get (`None`: the main page).
 pub async fn tenant_start_page(app: &App, actor: &Actor) -> Result<Option<String>> {

@@ -123,6 +123,78 @@ async fn migrations_apply_from_empty_on_postgres() {
     migrations_apply_from_empty_and_again(Backend::Postgres).await;
 }
 
+#[tokio::test]
+async fn distributing_needs_postgresql_with_citus() {
+    let (_db, url) = TestDatabase::create(Backend::Sqlite).await;
+    let output = portico(&url, &["migrate", "--distribute"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).contains("--distribute needs PostgreSQL with the Citus extension"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+/// On a PostgreSQL database without Citus, `--distribute` refuses and says what to do; on one
+/// with it (the suite run against a Citus coordinator), every tenant table ends up distributed by
+/// tenant_id in one co-location group, the global ones as reference tables, and a second run
+/// changes nothing.
+#[tokio::test]
+async fn distributing_spreads_tenant_tables_by_tenant_or_refuses_without_citus() {
+    let (db, url) = TestDatabase::create(Backend::Postgres).await;
+    sqlx::any::install_default_drivers();
+    let mut conn = AnyConnection::connect(&db.inspection_url(&url))
+        .await
+        .unwrap();
+    let citus: bool =
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'citus')")
+            .fetch_one(&mut conn)
+            .await
+            .unwrap();
+    let output = portico(&url, &["migrate", "--distribute"]);
+    if !citus {
+        assert_eq!(output.status.code(), Some(1));
+        assert!(
+            stderr(&output)
+                .contains("this database has no citus extension, so nothing was distributed"),
+            "{}",
+            stderr(&output)
+        );
+        return;
+    }
+    assert!(output.status.success(), "{}", stderr(&output));
+    let layout: Vec<(String, String, i64)> = sqlx::query_as(
+        "SELECT c.relname::text, coalesce(p.partmethod::text, 'local'), coalesce(p.colocationid, 0)::bigint
+         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = current_schema()
+         LEFT JOIN pg_dist_partition p ON p.logicalrelid = c.oid
+         WHERE c.relkind = 'r' ORDER BY 1",
+    )
+    .fetch_all(&mut conn)
+    .await
+    .unwrap();
+    let groups: std::collections::BTreeSet<i64> = layout
+        .iter()
+        .filter(|(_, method, _)| method == "h")
+        .map(|(_, _, group)| *group)
+        .collect();
+    assert_eq!(groups.len(), 1, "{layout:?}");
+    for (table, method, _) in &layout {
+        let expected = match table.as_str() {
+            "tenants" | "stripe_events" => "n",
+            "_sqlx_migrations" => "local",
+            _ => "h",
+        };
+        assert_eq!(method, expected, "{table}");
+    }
+    let again = portico(&url, &["migrate", "--distribute"]);
+    assert!(again.status.success(), "{}", stderr(&again));
+    assert!(
+        stdout(&again).contains(" 0 table(s) distributed by tenant_id, 0 made reference tables"),
+        "{}",
+        stdout(&again)
+    );
+}
+
 async fn tenants_are_managed_from_the_command_line(backend: Backend) {
     let (db, url) = TestDatabase::create(backend).await;
     let created = portico(

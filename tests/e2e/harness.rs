@@ -56,6 +56,60 @@ fn postgres_admin_url() -> String {
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
 }
 
+/// When the suite runs against a Citus coordinator (PORTICO_TEST_POSTGRES), its workers as
+/// `host:port,...` (PORTICO_TEST_CITUS_WORKERS), reached as the same superuser: each test's
+/// database is made on every node, with Citus and the workers, and distributed after migrating.
+fn citus_workers() -> Vec<String> {
+    std::env::var("PORTICO_TEST_CITUS_WORKERS")
+        .map(|workers| {
+            workers
+                .split(',')
+                .filter(|w| !w.trim().is_empty())
+                .map(|w| w.trim().to_owned())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+pub fn on_citus() -> bool {
+    !citus_workers().is_empty()
+}
+
+/// Gives a new database Citus on the coordinator and every worker, and tells the coordinator
+/// of the workers (a database's node list starts empty).
+async fn add_citus(name: &str) {
+    let admin = postgres_admin_url();
+    let (coordinator, _) = admin.rsplit_once('/').expect("database in the admin URL");
+    let (user, host) = coordinator.rsplit_once('@').expect("user in the admin URL");
+    let mut nodes = vec![host.to_owned()];
+    nodes.extend(citus_workers());
+    for node in &nodes {
+        let mut conn = PgConnection::connect(&format!("{user}@{node}/{name}"))
+            .await
+            .unwrap_or_else(|e| panic!("Citus node {node}: {e}"));
+        conn.execute("CREATE EXTENSION IF NOT EXISTS citus")
+            .await
+            .unwrap_or_else(|e| panic!("Citus on {node}: {e}"));
+    }
+    let mut conn = PgConnection::connect(&format!("{coordinator}/{name}"))
+        .await
+        .unwrap();
+    for (i, node) in nodes.iter().enumerate() {
+        let (host, port) = node.rsplit_once(':').expect("host:port");
+        let add = if i == 0 {
+            "SELECT citus_set_coordinator_host($1, $2)"
+        } else {
+            "SELECT citus_add_node($1, $2)"
+        };
+        sqlx::query(add)
+            .bind(host)
+            .bind(port.parse::<i32>().unwrap())
+            .execute(&mut conn)
+            .await
+            .unwrap_or_else(|e| panic!("adding {node}: {e}"));
+    }
+}
+
 /// The ordinary role the server connects as in tests: not a superuser, no BYPASSRLS.
 pub const APP_ROLE: &str = "portico_test_app";
 
@@ -103,12 +157,21 @@ impl TestDatabase {
                 ensure_app_role().await;
                 let name = format!("portico_test_{id}");
                 let mut admin = admin_connection().await;
+                if on_citus() {
+                    admin
+                        .execute("SET citus.enable_create_database_propagation = on")
+                        .await
+                        .unwrap();
+                }
                 admin
                     .execute(sqlx::AssertSqlSafe(format!(
                         "CREATE DATABASE {name} OWNER {APP_ROLE}"
                     )))
                     .await
                     .expect("create test database");
+                if on_citus() {
+                    add_citus(&name).await;
+                }
                 let base = postgres_admin_url();
                 let server = base
                     .split_once("://")
@@ -152,6 +215,11 @@ impl Drop for TestDatabase {
                         .build()?;
                     runtime.block_on(async {
                         let mut admin = admin_connection().await;
+                        if on_citus() {
+                            admin
+                                .execute("SET citus.enable_create_database_propagation = on")
+                                .await?;
+                        }
                         admin
                             .execute(sqlx::AssertSqlSafe(format!(
                                 "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
@@ -353,6 +421,9 @@ impl TestApp {
             .await
             .unwrap();
         app.db.migrate().await.unwrap();
+        if on_citus() && backend == Backend::Postgres {
+            app.db.distribute().await.unwrap();
+        }
         let (shutdown, stop) = oneshot::channel::<()>();
         let server = tokio::spawn(app::serve(app.clone(), listener, async {
             let _ = stop.await;

@@ -2,12 +2,14 @@
 //! tenant-scoped transactions. Services reach tenant data only through a [`TenantTx`], which sets
 //! the row-level-security tenant on PostgreSQL; nothing here decides who may see what.
 
+mod citus;
 mod codec;
 mod dialect;
 pub mod settings;
 mod sql;
 mod versions;
 
+pub use citus::Distribution;
 pub use codec::Timestamp;
 pub(crate) use codec::uuid_text_column;
 pub use dialect::Dialect;
@@ -134,10 +136,18 @@ impl Db {
                         // costs more than running them (a millisecond with row-level security,
                         // against tens of microseconds), and left to choose, PostgreSQL kept
                         // planning each run. Those whose best plan depends on the tenant's data
-                        // are planned for their parameters (`Sql::planned_each_time`).
+                        // are planned for their parameters (`Sql::planned_each_time`). Not on
+                        // Citus, which cannot plan some distributed statements without their
+                        // parameters and makes PostgreSQL plan them for each run by itself. The
+                        // mode is kept in `portico.plan_cache_mode` too, to return to.
                         Dialect::Postgres => {
-                            conn.execute("SET plan_cache_mode = force_generic_plan")
-                                .await?;
+                            conn.execute(
+                                "SELECT set_config('plan_cache_mode', mode, false),
+                                        set_config('portico.plan_cache_mode', mode, false)
+                                 FROM (SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'citus')
+                                       THEN 'auto' ELSE 'force_generic_plan' END AS mode) AS chosen",
+                            )
+                            .await?;
                         }
                     }
                     Ok(())
@@ -288,10 +298,13 @@ impl TenantTx {
     }
 
     /// The statement that confines a PostgreSQL transaction to `tenant` (its id is a number, so
-    /// it is written into the text; row-level security policies read the setting).
+    /// it is written into the text; row-level security policies read the setting). `SET LOCAL`
+    /// rather than `set_config`, and Citus told to pass it on: on a distributed database the
+    /// shards' policies are checked on the workers, which see a `SET LOCAL` only so (a function
+    /// call never). Without Citus the first setting is an unused placeholder.
     fn confine(tenant: TenantId) -> String {
         format!(
-            "SELECT set_config('portico.tenant_id', '{}', true)",
+            "SET LOCAL citus.propagate_set_commands = 'local'; SET LOCAL portico.tenant_id = '{}'",
             tenant.get()
         )
     }

@@ -136,8 +136,10 @@ impl Sql {
         conn.execute("SET LOCAL plan_cache_mode = force_custom_plan")
             .await?;
         let rows = query.fetch_all(&mut *conn).await?;
-        conn.execute("SET LOCAL plan_cache_mode = force_generic_plan")
-            .await?;
+        conn.execute(
+            "SELECT set_config('plan_cache_mode', current_setting('portico.plan_cache_mode'), true)",
+        )
+        .await?;
         Ok(rows)
     }
 

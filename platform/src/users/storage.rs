@@ -66,9 +66,11 @@ pub(crate) async fn insert(
     now: Timestamp,
 ) -> Result<Option<User>, sqlx::Error> {
     let tenant = tx.tenant_param();
+    // Read apart from the insert: Citus takes no subquery in an INSERT's values.
+    let start_page = crate::store::settings::get(tx, crate::main_page::START_PAGE).await?;
     let row = sqlx::query(concat!(
         "INSERT INTO users (tenant_id, id, login, full_name, kind, password_hash, created_at, start_page)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, (SELECT value FROM settings WHERE tenant_id = $1 AND key = 'portal:start_page'))
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
          ON CONFLICT (tenant_id, login) DO NOTHING RETURNING ",
         crate::user_columns!()
     ))
@@ -79,6 +81,7 @@ pub(crate) async fn insert(
     .bind(new.kind.as_str())
     .bind(password_hash)
     .bind(now)
+    .bind(start_page)
     .fetch_optional(tx.conn())
     .await?;
     row.as_ref().map(from_row).transpose()
