@@ -20,14 +20,13 @@ use std::{
 use portico::{
     access::{self, Actor, Audience, Level, RoleId},
     app::App,
-    config::Config,
     organizations,
     records::{self, ListRequest},
     store::Access,
     tenancy, users,
 };
 use serde_json::json;
-use sqlx::{Connection, Executor, PgConnection};
+use sqlx::Executor;
 
 use common::actor_of;
 
@@ -35,53 +34,16 @@ const USERS: usize = 10_000;
 const ORGANIZATIONS: usize = 500;
 const ITERATIONS: usize = 300;
 
-fn admin_url() -> String {
-    std::env::var("PORTICO_TEST_POSTGRES")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
-}
-
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() -> anyhow::Result<()> {
-    let name = format!("portico_bench_{}", uuid::Uuid::new_v4().simple());
-    let mut admin = PgConnection::connect(&admin_url()).await?;
-    admin
-        .execute(
-            "DO $$ BEGIN CREATE ROLE portico_test_app LOGIN NOSUPERUSER NOBYPASSRLS;
-             EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$",
-        )
-        .await?;
-    admin
-        .execute(sqlx::AssertSqlSafe(format!(
-            "CREATE DATABASE {name} OWNER portico_test_app"
-        )))
-        .await?;
-    let outcome = run(&name).await;
-    admin
-        .execute(sqlx::AssertSqlSafe(format!(
-            "DROP DATABASE {name} WITH (FORCE)"
-        )))
-        .await?;
+    let database = common::postgres_database().await?;
+    let outcome = run(&database).await;
+    database.remove().await?;
     outcome
 }
 
-async fn run(database: &str) -> anyhow::Result<()> {
-    let server = admin_url()
-        .split_once('@')
-        .map(|(_, rest)| {
-            rest.split('/')
-                .next()
-                .unwrap_or("127.0.0.1:5432")
-                .to_owned()
-        })
-        .unwrap_or_else(|| "127.0.0.1:5432".into());
-    let url = format!("postgres://portico_test_app@{server}/{database}");
-    let data_dir = std::env::temp_dir().join(database);
-    let settings = std::collections::HashMap::from([
-        ("PORTICO_DATABASE_URL", url),
-        ("PORTICO_DATABASE_MAX_CONNECTIONS", "4".to_owned()),
-        ("PORTICO_DATA_DIR", data_dir.display().to_string()),
-    ]);
-    let config = Config::from_sources(None, |k| settings.get(k).cloned())?;
+async fn run(database: &common::PgDatabase) -> anyhow::Result<()> {
+    let config = database.config(&[("PORTICO_DATABASE_MAX_CONNECTIONS", "4")])?;
     let app = App::build(config).await?;
     app.db.migrate().await?;
     let started = Instant::now();

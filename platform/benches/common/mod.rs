@@ -116,3 +116,68 @@ pub fn resident() -> u64 {
 pub fn mib(bytes: u64) -> f64 {
     bytes as f64 / (1024.0 * 1024.0)
 }
+
+/// A database of its own on the local PostgreSQL (PORTICO_TEST_POSTGRES, default
+/// postgres://postgres@127.0.0.1:5432/postgres), owned by the plain application role so that
+/// row-level security applies; [`PgDatabase::remove`] drops it.
+pub struct PgDatabase {
+    pub name: String,
+    /// The application role's URL of the database.
+    pub url: String,
+    admin: sqlx::PgConnection,
+}
+
+fn postgres_admin_url() -> String {
+    std::env::var("PORTICO_TEST_POSTGRES")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+}
+
+pub async fn postgres_database() -> anyhow::Result<PgDatabase> {
+    use sqlx::{Connection, Executor};
+    let name = format!("portico_bench_{}", uuid::Uuid::new_v4().simple());
+    let admin_url = postgres_admin_url();
+    let mut admin = sqlx::PgConnection::connect(&admin_url).await?;
+    admin
+        .execute(
+            "DO $$ BEGIN CREATE ROLE portico_test_app LOGIN NOSUPERUSER NOBYPASSRLS;
+             EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$",
+        )
+        .await?;
+    admin
+        .execute(sqlx::AssertSqlSafe(format!(
+            "CREATE DATABASE {name} OWNER portico_test_app"
+        )))
+        .await?;
+    let server = admin_url
+        .split_once('@')
+        .and_then(|(_, rest)| rest.split('/').next())
+        .unwrap_or("127.0.0.1:5432")
+        .to_owned();
+    let url = format!("postgres://portico_test_app@{server}/{name}");
+    Ok(PgDatabase { name, url, admin })
+}
+
+impl PgDatabase {
+    /// Settings for an app on this database (its file store in a temporary folder), with more.
+    pub fn config(&self, more: &[(&str, &str)]) -> anyhow::Result<Config> {
+        let data_dir = std::env::temp_dir().join(&self.name);
+        let mut settings = std::collections::HashMap::from([
+            ("PORTICO_DATABASE_URL", self.url.clone()),
+            ("PORTICO_DATA_DIR", data_dir.display().to_string()),
+        ]);
+        settings.extend(more.iter().map(|(k, v)| (*k, (*v).to_owned())));
+        Ok(Config::from_sources(None, |k| settings.get(k).cloned())?)
+    }
+
+    pub async fn remove(mut self) -> anyhow::Result<()> {
+        use sqlx::Executor;
+        self.admin
+            .execute(sqlx::AssertSqlSafe(format!(
+                "DROP DATABASE {} WITH (FORCE)",
+                self.name
+            )))
+            .await?;
+        let _ = std::fs::remove_dir_all(std::env::temp_dir().join(&self.name));
+        Ok(())
+    }
+}
