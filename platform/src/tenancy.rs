@@ -173,6 +173,7 @@ pub async fn provision(
     access::defaults::make_administrator(&mut tx, roles, admin.user.id).await?;
     let actor = access::actor(app, &mut tx, Arc::new(tenant.clone()), admin.user.clone()).await?;
     tx.commit().await?;
+    access::defaults::record_edition(app, tenant.id).await?;
     crate::sections::seed_lookups(app, &actor).await?;
     tracing::info!(tenant = %tenant.slug, "tenant provisioned");
     Ok(Provisioned { tenant, admin })
