@@ -124,7 +124,7 @@ async fn run(database: &common::PgDatabase) -> anyhow::Result<()> {
         start_at_many.as_secs_f64(),
         start_at_many.as_secs_f64() / start_at_10.as_secs_f64()
     );
-    let per_tenant = (size_at_many - size_at_10) as f64 / (made - 10) as f64;
+    let per_tenant = (size_at_many - size_at_10) as f64 / made.saturating_sub(10).max(1) as f64;
     println!(
         "\ndatabase: {:.1} MiB at 10 tenants, {:.1} MiB at {made}: {:.1} KiB per small tenant; \
          the large tenant ({LARGE_CASES} cases) {:.1} MiB",

@@ -173,7 +173,10 @@ pub async fn provision(
     access::defaults::make_administrator(&mut tx, roles, admin.user.id).await?;
     let actor = access::actor(app, &mut tx, Arc::new(tenant.clone()), admin.user.clone()).await?;
     tx.commit().await?;
-    access::defaults::record_edition(app, tenant.id).await?;
+    // Without the record the next start-up checks the tenant's defaults again: no reason to fail.
+    if let Err(error) = access::defaults::record_edition(app, tenant.id).await {
+        tracing::warn!(tenant = %tenant.slug, error = %error, "the defaults' edition was not recorded");
+    }
     crate::sections::seed_lookups(app, &actor).await?;
     tracing::info!(tenant = %tenant.slug, "tenant provisioned");
     Ok(Provisioned { tenant, admin })

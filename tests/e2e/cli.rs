@@ -137,8 +137,8 @@ async fn distributing_needs_postgresql_with_citus() {
 
 /// On a PostgreSQL database without Citus, `--distribute` refuses and says what to do; on one
 /// with it (the suite run against a Citus coordinator), every tenant table ends up distributed by
-/// tenant_id in one co-location group, the global ones as reference tables, and a second run
-/// changes nothing.
+/// tenant_id in one co-location group, the global ones as reference tables, a tenant made before
+/// reads as before, and a second run changes nothing.
 #[tokio::test]
 async fn distributing_spreads_tenant_tables_by_tenant_or_refuses_without_citus() {
     let (db, url) = TestDatabase::create(Backend::Postgres).await;
@@ -151,6 +151,22 @@ async fn distributing_spreads_tenant_tables_by_tenant_or_refuses_without_citus()
             .fetch_one(&mut conn)
             .await
             .unwrap();
+    // A database in use: a tenant is there before distributing.
+    assert!(portico(&url, &["migrate"]).status.success());
+    let created = portico(
+        &url,
+        &[
+            "tenant",
+            "create",
+            "--slug",
+            "acme",
+            "--name",
+            "Acme Corp",
+            "--admin-email",
+            "boss@acme.test",
+        ],
+    );
+    assert!(created.status.success(), "{}", stderr(&created));
     let output = portico(&url, &["migrate", "--distribute"]);
     if !citus {
         assert_eq!(output.status.code(), Some(1));
@@ -186,6 +202,15 @@ async fn distributing_spreads_tenant_tables_by_tenant_or_refuses_without_citus()
         };
         assert_eq!(method, expected, "{table}");
     }
+    // The tenant's data moved to the shards and reads as before.
+    let usage = portico(&url, &["tenant", "usage", "acme"]);
+    assert!(usage.status.success(), "{}", stderr(&usage));
+    assert!(
+        stdout(&usage).contains("Acme Corp (acme, active)")
+            && stdout(&usage).contains("licenses: 0 used of 100"),
+        "{}",
+        stdout(&usage)
+    );
     let again = portico(&url, &["migrate", "--distribute"]);
     assert!(again.status.success(), "{}", stderr(&again));
     assert!(

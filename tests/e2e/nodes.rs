@@ -44,13 +44,15 @@ struct Node {
 }
 
 impl Node {
-    fn start(database_url: &str, data: &Path, smtp: &str) -> Self {
+    /// Starts node `n`, whose database sessions are named `portico-node-{n}`.
+    fn start(n: usize, database_url: &str, data: &Path, smtp: &str) -> Self {
         let port = TcpListener::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()
             .unwrap()
             .port();
-        let child = portico(database_url, data, &["serve"])
+        let database_url = format!("{database_url}?application_name=portico-node-{n}");
+        let child = portico(&database_url, data, &["serve"])
             .env("PORTICO_LISTEN", format!("127.0.0.1:{port}"))
             .env("PORTICO_SMTP_URL", smtp)
             .stdout(Stdio::null())
@@ -136,7 +138,7 @@ async fn three_nodes_share_one_postgresql_database() {
 
     // Three nodes start at the same instant.
     let mut nodes: Vec<Node> = (0..3)
-        .map(|_| Node::start(&url, &data.0, &smtp.url))
+        .map(|n| Node::start(n, &url, &data.0, &smtp.url))
         .collect();
     for node in &nodes {
         node.ready().await;
@@ -327,6 +329,7 @@ async fn three_nodes_share_one_postgresql_database() {
     assert_eq!(answered.status(), StatusCode::CREATED);
     let waiting = "SELECT count(*) FROM pg_stat_activity
                    WHERE datname = current_database() AND wait_event_type = 'Lock'
+                     AND application_name = 'portico-node-0'
                      AND query LIKE 'INSERT INTO notifications%'";
     let mut stuck = false;
     for _ in 0..100 {

@@ -44,7 +44,8 @@ const LATER_EMPLOYEE_BASICS: [(&str, &[SystemOperation]); 2] = [
 /// before: the system roles, the marks of later defaults and the built-in sections' manifests.
 /// Each tenant records the edition it last received ([`record_edition`]), so start-up applies
 /// defaults only to the tenants an upgrade left behind (checking each of 10,000 tenants made
-/// start-up take 19 s). A tenant's own sections receive theirs as they are installed.
+/// start-up take 19 s). A tenant's own sections receive theirs as they are installed (the
+/// tenant counts as behind until they have).
 fn edition() -> &'static str {
     static EDITION: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     EDITION.get_or_init(|| {
@@ -194,9 +195,23 @@ pub async fn apply(app: &App, tx: &mut TenantTx) -> Result<SystemRoles> {
 /// committed (apart from it: Citus takes no change to a reference table after a transaction
 /// read distributed ones in parallel).
 pub async fn record_edition(app: &App, tenant: portico_tenants::TenantId) -> Result<()> {
+    set_edition(app, tenant, Some(edition())).await
+}
+
+/// Counts the tenant as behind (its defaults to be checked at the next start-up), before a
+/// change whose defaults are applied in a transaction of their own.
+pub async fn forget_edition(app: &App, tenant: portico_tenants::TenantId) -> Result<()> {
+    set_edition(app, tenant, None).await
+}
+
+async fn set_edition(
+    app: &App,
+    tenant: portico_tenants::TenantId,
+    edition: Option<&str>,
+) -> Result<()> {
     let mut tx = app.db.begin_global().await?;
     sqlx::query("UPDATE tenants SET defaults_edition = $1 WHERE id = $2")
-        .bind(edition())
+        .bind(edition)
         .bind(tenant.get())
         .execute(tx.conn())
         .await?;

@@ -411,12 +411,15 @@ async fn finish(
     changed(app, actor.tenant.id).await
 }
 
-/// After a change has committed: the new objects get their default permissions.
+/// After a change has committed: the new objects get their default permissions. Until they have
+/// them the tenant counts as behind, so a node that stops in between leaves them to the next
+/// start-up.
 async fn changed(app: &App, tenant: TenantId) -> Result<()> {
+    access::defaults::forget_edition(app, tenant).await?;
     let mut tx = app.db.begin(tenant, Access::Write).await?;
     access::defaults::apply(app, &mut tx).await?;
     tx.commit().await?;
-    Ok(())
+    access::defaults::record_edition(app, tenant).await
 }
 
 /// Bytes as lower-case hexadecimal digits.

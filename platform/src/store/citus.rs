@@ -59,8 +59,12 @@ impl Db {
         )
         .fetch_one(&mut *conn)
         .await?;
-        let done: BTreeSet<String> =
-            sqlx::query_scalar("SELECT logicalrelid::regclass::text FROM pg_dist_partition")
+        // Distributed and reference tables; Citus also lists the local tables it manages by
+        // itself (those with a foreign key to a reference table), which are still to distribute.
+        let done: BTreeSet<String> = sqlx::query_scalar(
+            "SELECT c.relname::text FROM pg_dist_partition p JOIN pg_class c ON c.oid = p.logicalrelid
+             WHERE p.partmethod = 'h' OR p.repmodel = 't'",
+        )
                 .fetch_all(&mut *conn)
                 .await?
                 .into_iter()
@@ -72,6 +76,11 @@ impl Db {
         };
 
         let mut tx = conn.begin().await?;
+        // Tables with rows are copied to their shards; with foreign keys to reference tables in
+        // the same transaction, Citus needs that done over one connection per worker.
+        sqlx::query("SET LOCAL citus.multi_shard_modify_mode = 'sequential'")
+            .execute(&mut *tx)
+            .await?;
         for table in REFERENCE_TABLES {
             if done.contains(table) {
                 distribution.unchanged += 1;
@@ -100,9 +109,10 @@ impl Db {
             .collect();
         // Keys to the reference tables are allowed as they are.
         let keys: Vec<(String, String, String)> = sqlx::query_as(
-            "SELECT c.conrelid::regclass::text, c.conname::text, pg_get_constraintdef(c.oid),
-                    c.confrelid::regclass::text
+            "SELECT t.relname::text, c.conname::text, pg_get_constraintdef(c.oid), r.relname::text
              FROM pg_constraint c
+             JOIN pg_class t ON t.oid = c.conrelid
+             JOIN pg_class r ON r.oid = c.confrelid
              WHERE c.contype = 'f' AND c.connamespace = current_schema()::regnamespace",
         )
         .fetch_all(&mut *tx)
@@ -122,6 +132,25 @@ impl Db {
             .execute(&mut *tx)
             .await?;
         }
+        // Citus copies a table's rows to its shards with COPY, which forced row-level security
+        // refuses even to the table's owner: forced again once the table is distributed.
+        let forced: BTreeSet<String> = sqlx::query_scalar(
+            "SELECT relname::text FROM pg_class
+             WHERE relforcerowsecurity AND relnamespace = current_schema()::regnamespace",
+        )
+        .fetch_all(&mut *tx)
+        .await?
+        .into_iter()
+        .filter(|table| tables.contains(table))
+        .collect();
+        for table in &forced {
+            sqlx::query(AssertSqlSafe(format!(
+                "ALTER TABLE {} NO FORCE ROW LEVEL SECURITY",
+                quoted(table)
+            )))
+            .execute(&mut *tx)
+            .await?;
+        }
         let mut colocate_with = done
             .iter()
             .find(|table| !REFERENCE_TABLES.contains(&table.as_str()))
@@ -137,6 +166,14 @@ impl Db {
             colocate_with.get_or_insert_with(|| table.clone());
             distribution.distributed.push(table);
         }
+        for table in &forced {
+            sqlx::query(AssertSqlSafe(format!(
+                "ALTER TABLE {} FORCE ROW LEVEL SECURITY",
+                quoted(table)
+            )))
+            .execute(&mut *tx)
+            .await?;
+        }
         for (table, name, definition) in &keys {
             sqlx::query(AssertSqlSafe(format!(
                 "ALTER TABLE {} ADD CONSTRAINT {} {definition}",
@@ -146,6 +183,18 @@ impl Db {
             .execute(&mut *tx)
             .await
             .with_context(|| format!("restoring {name} of {table}"))?;
+        }
+        // The rows copied to the shards stay behind in the coordinator's tables, unseen: gone.
+        for table in distribution
+            .reference
+            .iter()
+            .chain(&distribution.distributed)
+        {
+            sqlx::query("SELECT truncate_local_data_after_distributing_table($1::regclass)")
+                .bind(table)
+                .execute(&mut *tx)
+                .await
+                .with_context(|| format!("removing the coordinator's copy of {table}"))?;
         }
         tx.commit().await?;
         Ok(distribution)

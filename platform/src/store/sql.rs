@@ -137,7 +137,8 @@ impl Sql {
             .await?;
         let rows = query.fetch_all(&mut *conn).await?;
         conn.execute(
-            "SELECT set_config('plan_cache_mode', current_setting('portico.plan_cache_mode'), true)",
+            "SELECT set_config('plan_cache_mode',
+                    coalesce(nullif(current_setting('portico.plan_cache_mode', true), ''), 'auto'), true)",
         )
         .await?;
         Ok(rows)
