@@ -35,10 +35,7 @@ const LARGE_CASES: usize = 20_000;
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() -> anyhow::Result<()> {
-    let database = common::postgres_database().await?;
-    let outcome = run(&database).await;
-    database.remove().await?;
-    outcome
+    common::on_postgres(run).await
 }
 
 async fn run(database: &common::PgDatabase) -> anyhow::Result<()> {

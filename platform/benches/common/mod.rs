@@ -132,7 +132,17 @@ fn postgres_admin_url() -> String {
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
 }
 
-pub async fn postgres_database() -> anyhow::Result<PgDatabase> {
+/// Runs `run` on a database of its own, removed afterwards whatever the outcome.
+pub async fn on_postgres(
+    run: impl AsyncFnOnce(&PgDatabase) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
+    let database = postgres_database().await?;
+    let outcome = run(&database).await;
+    database.remove().await?;
+    outcome
+}
+
+async fn postgres_database() -> anyhow::Result<PgDatabase> {
     use sqlx::{Connection, Executor};
     let name = format!("portico_bench_{}", uuid::Uuid::new_v4().simple());
     let admin_url = postgres_admin_url();

@@ -66,10 +66,7 @@ fn edition() -> &'static str {
             hash.update(part.as_bytes());
             hash.update([0]);
         }
-        hash.finalize()[..12]
-            .iter()
-            .map(|byte| format!("{byte:02x}"))
-            .collect()
+        crate::sections::installed::hex(&hash.finalize()[..12])
     })
 }
 

@@ -98,15 +98,11 @@ impl Db {
         // distributing tables that point to each other works: their keys are dropped, every
         // table distributed, and the keys made again (now between co-located shards), all in
         // one transaction.
-        let tables: Vec<String> = tenant_tables(&mut tx)
+        let (already, tables): (Vec<String>, Vec<String>) = tenant_tables(&mut tx)
             .await?
             .into_iter()
-            .filter(|table| {
-                let new = !done.contains(table);
-                distribution.unchanged += usize::from(!new);
-                new
-            })
-            .collect();
+            .partition(|table| done.contains(table));
+        distribution.unchanged += already.len();
         // Keys to the reference tables are allowed as they are.
         let keys: Vec<(String, String, String)> = sqlx::query_as(
             "SELECT t.relname::text, c.conname::text, pg_get_constraintdef(c.oid), r.relname::text
@@ -124,13 +120,7 @@ impl Db {
         .map(|(table, name, definition, _)| (table, name, definition))
         .collect();
         for (table, name, _) in &keys {
-            sqlx::query(AssertSqlSafe(format!(
-                "ALTER TABLE {} DROP CONSTRAINT {}",
-                quoted(table),
-                quoted(name)
-            )))
-            .execute(&mut *tx)
-            .await?;
+            alter(&mut tx, table, &format!("DROP CONSTRAINT {}", quoted(name))).await?;
         }
         // Citus copies a table's rows to its shards with COPY, which forced row-level security
         // refuses even to the table's owner: forced again once the table is distributed.
@@ -144,12 +134,7 @@ impl Db {
         .filter(|table| tables.contains(table))
         .collect();
         for table in &forced {
-            sqlx::query(AssertSqlSafe(format!(
-                "ALTER TABLE {} NO FORCE ROW LEVEL SECURITY",
-                quoted(table)
-            )))
-            .execute(&mut *tx)
-            .await?;
+            alter(&mut tx, table, "NO FORCE ROW LEVEL SECURITY").await?;
         }
         let mut colocate_with = done
             .iter()
@@ -167,22 +152,15 @@ impl Db {
             distribution.distributed.push(table);
         }
         for table in &forced {
-            sqlx::query(AssertSqlSafe(format!(
-                "ALTER TABLE {} FORCE ROW LEVEL SECURITY",
-                quoted(table)
-            )))
-            .execute(&mut *tx)
-            .await?;
+            alter(&mut tx, table, "FORCE ROW LEVEL SECURITY").await?;
         }
         for (table, name, definition) in &keys {
-            sqlx::query(AssertSqlSafe(format!(
-                "ALTER TABLE {} ADD CONSTRAINT {} {definition}",
-                quoted(table),
-                quoted(name)
-            )))
-            .execute(&mut *tx)
-            .await
-            .with_context(|| format!("restoring {name} of {table}"))?;
+            alter(
+                &mut tx,
+                table,
+                &format!("ADD CONSTRAINT {} {definition}", quoted(name)),
+            )
+            .await?;
         }
         // The rows copied to the shards stay behind in the coordinator's tables, unseen: gone.
         for table in distribution
@@ -215,6 +193,16 @@ async fn tenant_tables(conn: &mut AnyConnection) -> anyhow::Result<Vec<String>> 
     .into_iter()
     .filter(|table| !REFERENCE_TABLES.contains(&table.as_str()))
     .collect())
+}
+
+/// `ALTER TABLE table change` (`change` made of catalog names and definitions only).
+async fn alter(conn: &mut AnyConnection, table: &str, change: &str) -> anyhow::Result<()> {
+    let statement = format!("ALTER TABLE {} {change}", quoted(table));
+    sqlx::query(AssertSqlSafe(statement.clone()))
+        .execute(&mut *conn)
+        .await
+        .with_context(|| statement)?;
+    Ok(())
 }
 
 /// `name` as a PostgreSQL identifier.

@@ -136,17 +136,26 @@ impl Db {
                         // costs more than running them (a millisecond with row-level security,
                         // against tens of microseconds), and left to choose, PostgreSQL kept
                         // planning each run. Those whose best plan depends on the tenant's data
-                        // are planned for their parameters (`Sql::planned_each_time`). Not on
-                        // Citus, which cannot plan some distributed statements without their
-                        // parameters and makes PostgreSQL plan them for each run by itself. The
-                        // mode is kept in `portico.plan_cache_mode` too, to return to.
+                        // are planned for their parameters (`Sql::planned_each_time`). The mode
+                        // is kept in `portico.plan_cache_mode` too, to return to.
+                        //
+                        // On Citus: PostgreSQL is left to choose (Citus cannot plan some
+                        // distributed statements without their parameters and has them planned
+                        // for each run itself), and a transaction's `SET LOCAL`s are passed on to
+                        // the workers, where the shards' policies read the tenant.
                         Dialect::Postgres => {
-                            conn.execute(
-                                "SELECT set_config('plan_cache_mode', mode, false),
-                                        set_config('portico.plan_cache_mode', mode, false)
-                                 FROM (SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'citus')
-                                       THEN 'auto' ELSE 'force_generic_plan' END AS mode) AS chosen",
+                            let citus: bool = sqlx::query_scalar(
+                                "SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'citus')",
                             )
+                            .fetch_one(&mut *conn)
+                            .await?;
+                            conn.execute(if citus {
+                                "SET plan_cache_mode = auto; SET portico.plan_cache_mode = auto;
+                                 SET citus.propagate_set_commands = local"
+                            } else {
+                                "SET plan_cache_mode = force_generic_plan;
+                                 SET portico.plan_cache_mode = force_generic_plan"
+                            })
                             .await?;
                         }
                     }
@@ -299,14 +308,11 @@ impl TenantTx {
 
     /// The statement that confines a PostgreSQL transaction to `tenant` (its id is a number, so
     /// it is written into the text; row-level security policies read the setting). `SET LOCAL`
-    /// rather than `set_config`, and Citus told to pass it on: on a distributed database the
-    /// shards' policies are checked on the workers, which see a `SET LOCAL` only so (a function
-    /// call never). Without Citus the first setting is an unused placeholder.
+    /// rather than `set_config`: on a distributed database the shards' policies are checked on
+    /// the workers, and Citus passes them a `SET LOCAL` (as each connection asks), never a
+    /// function call.
     fn confine(tenant: TenantId) -> String {
-        format!(
-            "SET LOCAL citus.propagate_set_commands = 'local'; SET LOCAL portico.tenant_id = '{}'",
-            tenant.get()
-        )
+        format!("SET LOCAL portico.tenant_id = '{}'", tenant.get())
     }
 
     pub fn tenant(&self) -> TenantId {
