@@ -34,6 +34,7 @@ mod profile;
 mod record_forms;
 mod record_pages;
 mod records_api;
+mod request_path;
 mod row_level_security;
 mod schema;
 mod sections;

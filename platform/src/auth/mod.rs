@@ -217,7 +217,7 @@ pub async fn from_session(
     };
     crate::tenancy::check_available(versions.status)?;
     let actor = access::actor_at(app, &mut tx, tenant.clone(), user, versions).await?;
-    tx.commit().await?;
+    tx.finish_reading().await?;
     if session.needs_touch(now) {
         let mut tx = app.db.begin(tenant.id, Access::Write).await?;
         sessions::touch(&mut tx, &session, now).await?;
@@ -250,7 +250,7 @@ pub async fn from_api_token(
     };
     crate::tenancy::check_available(found.versions.status)?;
     let actor = access::actor_at(app, &mut tx, tenant.clone(), found.user, found.versions).await?;
-    tx.commit().await?;
+    tx.finish_reading().await?;
     if found.stale {
         let mut tx = app.db.begin(tenant.id, Access::Write).await?;
         api_tokens::touch(&mut tx, found.token, now).await?;

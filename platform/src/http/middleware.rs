@@ -13,7 +13,7 @@ use axum_extra::extract::CookieJar;
 use portico_tenants::Tenant;
 
 use super::{SESSION_COOKIE, error::ApiError, views};
-use crate::{app::App, auth, error::Error, i18n, tenancy};
+use crate::{app::App, auth, error::Error, i18n, store, tenancy};
 
 /// Paths answered on the platform's own host (not a tenant's): health and metrics for operators.
 pub const OPS_PATHS: &[&str] = &["/healthz", "/readyz", "/metrics"];
@@ -174,20 +174,29 @@ pub async fn authenticate(State(app): State<Arc<App>>, mut req: Request, next: N
     let cookie = CookieJar::from_headers(req.headers())
         .get(SESSION_COOKIE)
         .map(|c| c.value().to_owned());
-    let identity = match (bearer, cookie) {
-        (Some(token), _) if api => auth::from_api_token(&app, &tenant, &token).await,
-        (_, Some(cookie)) => auth::from_session(&app, &tenant, &cookie).await,
-        _ => Ok(None),
-    };
-    match identity {
-        Ok(identity) => {
-            if let Some(who) = &identity {
-                tracing::Span::current().record("user", who.actor.user.to_string());
+    // A request without a body reads its page in the transaction its credential was found in.
+    let reading = matches!(*req.method(), Method::GET | Method::HEAD);
+    let request = async move {
+        let identity = match (bearer, cookie) {
+            (Some(token), _) if api => auth::from_api_token(&app, &tenant, &token).await,
+            (_, Some(cookie)) => auth::from_session(&app, &tenant, &cookie).await,
+            _ => Ok(None),
+        };
+        match identity {
+            Ok(identity) => {
+                if let Some(who) = &identity {
+                    tracing::Span::current().record("user", who.actor.user.to_string());
+                }
+                req.extensions_mut().insert(Identity(identity));
+                store::handing_over(next.run(req)).await
             }
-            req.extensions_mut().insert(Identity(identity));
-            next.run(req).await
+            Err(error) => failure(&req, error),
         }
-        Err(error) => failure(&req, error),
+    };
+    if reading {
+        store::carrying(request).await
+    } else {
+        request.await
     }
 }
 

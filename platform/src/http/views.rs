@@ -267,6 +267,7 @@ pub fn render(name: &str, context: impl Into<Value>) -> Response {
 }
 
 pub fn render_with_status(status: StatusCode, name: &str, context: impl Into<Value>) -> Response {
+    crate::store::reads_done();
     let context = minijinja::context! {
         ui_language => i18n::current().language.code(),
         ui_languages => &*LANGUAGES,

@@ -127,7 +127,9 @@ pub async fn list(app: &App, actor: &Actor, object: &str, request: &ListRequest)
     // Refused and malformed requests are answered before a connection is taken.
     let listing = Listing::of(actor, object, request)?;
     let mut tx = app.db.begin(actor.tenant.id, Access::Read).await?;
-    listing.fetch(&mut tx, actor).await
+    let page = listing.fetch(&mut tx, actor).await?;
+    tx.finish_reading().await?;
+    Ok(page)
 }
 
 /// How many records a list holds (its filters, search and folder; not its page): exact up to
@@ -164,7 +166,9 @@ pub async fn list_counted(
 ) -> Result<(Page, Count)> {
     let listing = Listing::of(actor, object, request)?;
     let mut tx = app.db.begin(actor.tenant.id, Access::Read).await?;
-    counted(&mut tx, actor, listing).await
+    let counted = counted(&mut tx, actor, listing).await?;
+    tx.finish_reading().await?;
+    Ok(counted)
 }
 
 /// What a list page shows, read in one transaction.
@@ -196,6 +200,7 @@ pub async fn list_page(
         Err(refused) => Err(refused),
     };
     let columns = list_view::columns_in(&mut tx, actor, &object_type, &columns).await?;
+    tx.finish_reading().await?;
     Ok(ListPage {
         listed,
         columns,
@@ -489,6 +494,7 @@ pub async fn get(app: &App, actor: &Actor, object: &str, id: &str) -> Result<Val
     let id = RecordId::parse(id)?;
     let mut tx = app.db.begin(actor.tenant.id, Access::Read).await?;
     let record = read(&mut tx, actor, &object, id, Level::Read).await?;
+    tx.finish_reading().await?;
     Ok(columns.render(&record))
 }
 
@@ -1220,6 +1226,7 @@ pub async fn open_record(app: &App, actor: &Actor, object: &str, id: &str) -> Re
         std::slice::from_ref(&record),
     )
     .await?;
+    tx.finish_reading().await?;
     Ok(Opened {
         titles,
         record: columns.render(&record),

@@ -436,6 +436,7 @@ pub async fn popular(app: &App, actor: &Actor, limit: i64) -> Result<Vec<Popular
         popular = readable_of(&mut tx, actor, &ranking).await?;
     }
     popular.truncate(limit);
+    tx.finish_reading().await?;
     Ok(popular)
 }
 
@@ -586,7 +587,7 @@ async fn search_articles(
     };
     let mut tx = app.db.begin(actor.tenant.id, Access::Read).await?;
     let dialect = tx.dialect();
-    search::search(
+    let results = search::search(
         &mut tx,
         OBJECT,
         words,
@@ -601,7 +602,9 @@ async fn search_articles(
         limit,
         offset,
     )
-    .await
+    .await?;
+    tx.finish_reading().await?;
+    Ok(results)
 }
 
 /// How readers rated an article.

@@ -16,7 +16,7 @@ pub use dialect::Dialect;
 pub use sql::{Sql, like_pattern};
 pub use versions::{Versioned, Versions};
 
-use std::{future::Future, str::FromStr, sync::Arc, time::Duration};
+use std::{cell::RefCell, future::Future, str::FromStr, sync::Arc, time::Duration};
 
 use anyhow::Context;
 use portico_tenants::TenantId;
@@ -225,17 +225,27 @@ impl Db {
 
     /// A connection for the few global tables (the tenant registry).
     pub async fn global(&self) -> Result<sqlx::pool::PoolConnection<Any>, sqlx::Error> {
+        end_carried().await;
         self.within_acquire_timeout(self.pool.acquire()).await
     }
 
     /// Opens a transaction confined to `tenant`: on PostgreSQL, row-level security then hides every
-    /// other tenant's rows even from a query that forgot its `tenant_id` filter.
+    /// other tenant's rows even from a query that forgot its `tenant_id` filter. A read is served
+    /// by the request's reading transaction, if it has one for this tenant (see
+    /// [`TenantTx::finish_reading`]); anything else ends that one first.
     pub async fn begin(&self, tenant: TenantId, access: Access) -> Result<TenantTx, sqlx::Error> {
+        if let Some(carried) = take_carried() {
+            if access == Access::Read && carried.tenant == tenant {
+                return Ok(carried);
+            }
+            carried.end().await;
+        }
         let (tx, turn) = self.begin_raw(access, Some(tenant)).await?;
         Ok(TenantTx {
             tx,
             _turn: turn,
             tenant,
+            access,
             dialect: self.dialect,
             queued: false,
             wake: self.jobs_queued.clone(),
@@ -245,6 +255,7 @@ impl Db {
     /// Opens a writing transaction on the global tables, which may then [`GlobalTx::enter`] a
     /// tenant (provisioning creates the tenant and its first user atomically).
     pub async fn begin_global(&self) -> Result<GlobalTx, sqlx::Error> {
+        end_carried().await;
         let (tx, turn) = self.begin_raw(Access::Write, None).await?;
         Ok(GlobalTx {
             tx,
@@ -294,6 +305,7 @@ pub struct TenantTx {
     /// Declared after `tx`, so a dropped transaction rolls back before the next writer starts.
     _turn: Option<WriterTurn>,
     tenant: TenantId,
+    access: Access,
     dialect: Dialect,
     /// Whether the transaction queued jobs: its commit then wakes the worker.
     queued: bool,
@@ -340,6 +352,106 @@ impl TenantTx {
         }
         Ok(())
     }
+
+    /// Ends a reading transaction. While a request is [`carrying`] one, it is kept open instead
+    /// for the request's next read of the same tenant: the page reads in the transaction its
+    /// session was found in, and all of its reads share one, two round trips fewer on
+    /// PostgreSQL for each (a `COMMIT` and the next `BEGIN`). Only on success: a transaction an
+    /// error left behind is dropped, never reused.
+    pub async fn finish_reading(self) -> Result<(), sqlx::Error> {
+        if self.access == Access::Read && CARRIED.try_with(|_| ()).is_ok() {
+            let parked = Parked {
+                tx: self,
+                since: std::time::Instant::now(),
+            };
+            if let Some(earlier) = CARRIED.with(|slot| slot.replace(Some(parked))) {
+                earlier.tx.end().await;
+            }
+            return Ok(());
+        }
+        self.commit().await
+    }
+
+    /// Ends a transaction that wrote nothing. The rollback is awaited, so the connection goes
+    /// back to the pool at once rather than with a rollback still to send.
+    async fn end(self) {
+        if let Err(error) = self.tx.rollback().await {
+            tracing::debug!(%error, "ending a carried transaction");
+        }
+    }
+}
+
+/// A request's reading transaction between two reads, and since when.
+#[derive(Debug)]
+struct Parked {
+    tx: TenantTx,
+    since: std::time::Instant,
+}
+
+tokio::task_local! {
+    /// The reading transaction of a [`carrying`] request, between its reads.
+    static CARRIED: RefCell<Option<Parked>>;
+}
+
+/// How long a request's reading transaction may wait for its next read. A handler busy with
+/// something else (another server's answer, a section's hook) must not hold a pooled connection
+/// meanwhile.
+const CARRY_LIMIT: Duration = Duration::from_millis(20);
+
+/// Runs `request` (its authentication, then its handler) so that its reads share one
+/// transaction (see [`TenantTx::finish_reading`]). Only for requests without a body: reading a
+/// body may take a slow client's time.
+pub async fn carrying<F: Future>(request: F) -> F::Output {
+    CARRIED.scope(RefCell::new(None), request).await
+}
+
+/// Runs the handler of a [`carrying`] request: the reading transaction is ended when it has
+/// waited [`CARRY_LIMIT`] for a read (checked as often), and when the handler is done.
+pub async fn handing_over<F: Future>(handler: F) -> F::Output {
+    if CARRIED.try_with(|_| ()).is_err() {
+        return handler.await;
+    }
+    let mut handler = std::pin::pin!(handler);
+    let output = loop {
+        tokio::select! {
+            biased;
+            output = &mut handler => break output,
+            () = tokio::time::sleep(CARRY_LIMIT) => {
+                let idle = CARRIED.with(|slot| {
+                    slot.borrow().as_ref().is_some_and(|p| p.since.elapsed() >= CARRY_LIMIT)
+                });
+                if idle {
+                    end_carried().await;
+                }
+            }
+        }
+    };
+    // Dropped, not awaited: the answer need not wait for the rollback, which sqlx sends as it
+    // takes the connection back.
+    drop(take_carried());
+    output
+}
+
+/// Gives the request's reading transaction back now: its reads are done (its page is being
+/// rendered), and its connection should not wait for the rendering.
+pub fn reads_done() {
+    drop(take_carried());
+}
+
+fn take_carried() -> Option<TenantTx> {
+    CARRIED
+        .try_with(|slot| slot.borrow_mut().take())
+        .ok()
+        .flatten()
+        .map(|parked| parked.tx)
+}
+
+/// Ends the carried transaction, if any, before the request takes another connection: a request
+/// never holds one pooled connection while it waits for a second.
+async fn end_carried() {
+    if let Some(carried) = take_carried() {
+        carried.end().await;
+    }
 }
 
 /// A transaction on the global tables (the tenant registry).
@@ -367,6 +479,7 @@ impl GlobalTx {
             tx: self.tx,
             _turn: self.turn,
             tenant,
+            access: Access::Write,
             dialect: self.dialect,
             queued: false,
             wake: self.wake,

@@ -522,6 +522,7 @@ pub async fn view(app: &App, actor: &Actor, id: &str) -> Result<CaseView> {
             .map(|u| u.full_name),
         None => None,
     };
+    tx.finish_reading().await?;
     let status = text(&record.data, "status").unwrap_or(NEW).to_owned();
     let may_edit = level.is_some_and(|l| l >= Level::Edit);
     let support = actor.kind == UserKind::Employee
@@ -615,6 +616,7 @@ pub async fn form_options(
     })
     .unwrap_or_default();
     let choice = agreements::options_for(app, &mut tx, actor.contact.as_deref()).await?;
+    tx.finish_reading().await?;
     Ok((services, choice))
 }
 
