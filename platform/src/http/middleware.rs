@@ -174,7 +174,8 @@ pub async fn authenticate(State(app): State<Arc<App>>, mut req: Request, next: N
     let cookie = CookieJar::from_headers(req.headers())
         .get(SESSION_COOKIE)
         .map(|c| c.value().to_owned());
-    // A request without a body reads its page in the transaction its credential was found in.
+    // A request without a body makes all its reads in one transaction: the one its credential
+    // was found in (see `store::carrying`).
     let reading = matches!(*req.method(), Method::GET | Method::HEAD);
     let request = async move {
         let identity = match (bearer, cookie) {
