@@ -3,7 +3,7 @@
 //! subdomain does; checked by the operator's command too.
 
 use std::{
-    net::{TcpStream, UdpSocket},
+    net::{TcpListener, TcpStream, UdpSocket},
     process::{Child, Command, Stdio},
     time::Duration,
 };
@@ -26,13 +26,16 @@ struct Dns {
 }
 
 impl Dns {
+    /// On a port free for TCP and UDP both (dnsmasq answers on each): a port free for UDP alone
+    /// may be the local end of one of the tests' TCP connections, and dnsmasq then fails to bind.
     fn new() -> Self {
-        let port = UdpSocket::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        Self { port, child: None }
+        loop {
+            let tcp = TcpListener::bind("127.0.0.1:0").unwrap();
+            let port = tcp.local_addr().unwrap().port();
+            if UdpSocket::bind(("127.0.0.1", port)).is_ok() {
+                return Self { port, child: None };
+            }
+        }
     }
 
     /// Serves exactly these TXT records (name, value), and nothing else.
