@@ -1,6 +1,6 @@
-//! One pooled connection per request: a request without a body reads its page in the
-//! transaction its credential was found in, all of its reads in one, and never holds that
-//! connection while it waits for another (a write, a handler busy elsewhere). The server here has a single connection, so a
+//! One pooled connection per request: a request without a body makes all its reads in the
+//! transaction its credential was found in, and never holds that connection while it waits for
+//! another (a write, a handler busy elsewhere). The server here has a single connection, so a
 //! request that waited for a second one would wait for itself and be refused with a 503.
 
 use std::time::Duration;
