@@ -129,7 +129,7 @@ async fn shared_reading_transaction(backend: Backend) {
         let mut found = db.begin(tenant, Access::Read).await.unwrap();
         let first = transaction_of(&mut found).await;
         found.finish_reading().await.unwrap();
-        store::handing_over(async {
+        async {
             let mut page = db.begin(tenant, Access::Read).await.unwrap();
             assert_eq!(transaction_of(&mut page).await, first);
             page.finish_reading().await.unwrap();
@@ -146,7 +146,7 @@ async fn shared_reading_transaction(backend: Backend) {
             if first.is_some() {
                 assert_ne!(transaction_of(&mut other).await, first);
             }
-        })
+        }
         .await;
     })
     .await;
@@ -156,7 +156,7 @@ async fn shared_reading_transaction(backend: Backend) {
     store::carrying(async {
         let found = db.begin(tenant, Access::Read).await.unwrap();
         found.finish_reading().await.unwrap();
-        store::handing_over(async {
+        async {
             for _ in 0..2 {
                 tokio::time::sleep(Duration::from_millis(100)).await;
                 let other = tokio::time::timeout(Duration::from_secs(2), db.pool().acquire()).await;
@@ -165,7 +165,7 @@ async fn shared_reading_transaction(backend: Backend) {
                 let read = db.begin(tenant, Access::Read).await.unwrap();
                 read.finish_reading().await.unwrap();
             }
-        })
+        }
         .await;
     })
     .await;

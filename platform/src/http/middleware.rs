@@ -189,7 +189,7 @@ pub async fn authenticate(State(app): State<Arc<App>>, mut req: Request, next: N
                     tracing::Span::current().record("user", who.actor.user.to_string());
                 }
                 req.extensions_mut().insert(Identity(identity));
-                store::handing_over(next.run(req)).await
+                next.run(req).await
             }
             Err(error) => failure(&req, error),
         }

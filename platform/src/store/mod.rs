@@ -16,7 +16,13 @@ pub use dialect::Dialect;
 pub use sql::{Sql, like_pattern};
 pub use versions::{Versioned, Versions};
 
-use std::{cell::RefCell, future::Future, str::FromStr, sync::Arc, time::Duration};
+use std::{
+    cell::RefCell,
+    future::Future,
+    str::FromStr,
+    sync::Arc,
+    time::{Duration, Instant},
+};
 
 use anyhow::Context;
 use portico_tenants::TenantId;
@@ -362,7 +368,7 @@ impl TenantTx {
         if self.access == Access::Read && CARRIED.try_with(|_| ()).is_ok() {
             let parked = Parked {
                 tx: self,
-                since: std::time::Instant::now(),
+                since: Instant::now(),
             };
             if let Some(earlier) = CARRIED.with(|slot| slot.replace(Some(parked))) {
                 earlier.tx.end().await;
@@ -385,7 +391,7 @@ impl TenantTx {
 #[derive(Debug)]
 struct Parked {
     tx: TenantTx,
-    since: std::time::Instant,
+    since: Instant,
 }
 
 tokio::task_local! {
@@ -399,37 +405,33 @@ tokio::task_local! {
 const CARRY_LIMIT: Duration = Duration::from_millis(20);
 
 /// Runs `request` (its authentication, then its handler) so that its reads share one
-/// transaction (see [`TenantTx::finish_reading`]). Only for requests without a body: reading a
-/// body may take a slow client's time.
+/// transaction (see [`TenantTx::finish_reading`]). The transaction is ended when it has waited
+/// [`CARRY_LIMIT`] for a read (checked as often), and when the request is done. Only for
+/// requests without a body: reading a body may take a slow client's time.
 pub async fn carrying<F: Future>(request: F) -> F::Output {
-    CARRIED.scope(RefCell::new(None), request).await
-}
-
-/// Runs the handler of a [`carrying`] request: the reading transaction is ended when it has
-/// waited [`CARRY_LIMIT`] for a read (checked as often), and when the handler is done.
-pub async fn handing_over<F: Future>(handler: F) -> F::Output {
-    if CARRIED.try_with(|_| ()).is_err() {
-        return handler.await;
-    }
-    let mut handler = std::pin::pin!(handler);
-    let output = loop {
-        tokio::select! {
-            biased;
-            output = &mut handler => break output,
-            () = tokio::time::sleep(CARRY_LIMIT) => {
-                let idle = CARRIED.with(|slot| {
-                    slot.borrow().as_ref().is_some_and(|p| p.since.elapsed() >= CARRY_LIMIT)
-                });
-                if idle {
-                    end_carried().await;
+    CARRIED
+        .scope(RefCell::new(None), async {
+            let mut request = std::pin::pin!(request);
+            let output = loop {
+                tokio::select! {
+                    biased;
+                    output = &mut request => break output,
+                    () = tokio::time::sleep(CARRY_LIMIT) => {
+                        let idle = CARRIED.with(|slot| {
+                            slot.borrow().as_ref().is_some_and(|p| p.since.elapsed() >= CARRY_LIMIT)
+                        });
+                        if idle {
+                            end_carried().await;
+                        }
+                    }
                 }
-            }
-        }
-    };
-    // Dropped, not awaited: the answer need not wait for the rollback, which sqlx sends as it
-    // takes the connection back.
-    drop(take_carried());
-    output
+            };
+            // Dropped, not awaited: the answer need not wait for the rollback, which sqlx sends
+            // as it takes the connection back.
+            drop(take_carried());
+            output
+        })
+        .await
 }
 
 /// Gives the request's reading transaction back now: its reads are done (its page is being
