@@ -6,7 +6,8 @@
 //! peak of a mixed load and after it.
 //!
 //! Run: `cargo bench -p portico --bench load` (after `--`: `sqlite` or `postgres` for one
-//! database, `--seconds N` per measurement, default 10; `--size large` for the large data set).
+//! database, `--seconds N` per measurement, default 10; `--size large` for the large data set;
+//! `--only TEXT` for the requests whose name contains it, beside the yardstick).
 //! It seeds a fresh database with `portico seed` (PostgreSQL: a database of its own at
 //! PORTICO_TEST_POSTGRES, dropped afterwards), serves it with the release binary, and drives it
 //! over loopback with one HTTP/1.1 connection per client. The load generator shares the machine.
@@ -30,6 +31,8 @@ struct Options {
     databases: Vec<&'static str>,
     seconds: u64,
     size: String,
+    /// Measure only the requests whose name contains this (the yardstick always).
+    only: Option<String>,
 }
 
 fn options() -> Options {
@@ -52,6 +55,7 @@ fn options() -> Options {
             .and_then(|s| s.parse().ok())
             .unwrap_or(10),
         size: value("--size").unwrap_or_else(|| "small".into()),
+        only: value("--only"),
     }
 }
 
@@ -523,7 +527,10 @@ async fn measure(kind: &'static str, options: &Options) -> Vec<String> {
     let mut rows = Vec::new();
     for connections in CONCURRENCY {
         let mut yardstick = 0.0;
-        for scenario in &scenarios {
+        let chosen = scenarios.iter().filter(|s| {
+            s.path == "/healthz" || options.only.as_ref().is_none_or(|o| s.name.contains(o))
+        });
+        for scenario in chosen {
             let outcome = drive(
                 &server,
                 std::slice::from_ref(scenario),
@@ -563,7 +570,9 @@ async fn measure(kind: &'static str, options: &Options) -> Vec<String> {
             }
         }
     }
-    rows.push(memory(kind, &server, &scenarios[1..], options.seconds).await);
+    if options.only.is_none() {
+        rows.push(memory(kind, &server, &scenarios[1..], options.seconds).await);
+    }
     drop(server);
     database.drop_all().await;
     rows
