@@ -238,10 +238,22 @@ on_both_databases! {
                 response.json::<Value>().await.unwrap()["number"].as_str().unwrap().to_owned()
             }
         });
+        // Refused ones among them (no name) use no number up: they are refused before it is drawn.
+        let refusals = (0..5).map(|_| {
+            let admin = admin.clone();
+            async move {
+                let response = admin.post_json(ACCOUNTS, &json!({ "data": { "employees": 3 } })).await;
+                assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+            }
+        });
+        let refused: Vec<_> = refusals.map(tokio::spawn).collect();
         let handles: Vec<_> = creations.map(tokio::spawn).collect();
         let mut numbers = Vec::new();
         for handle in handles {
             numbers.push(handle.await.unwrap());
+        }
+        for handle in refused {
+            handle.await.unwrap();
         }
         numbers.sort();
         let expected: Vec<String> = (1..=20).map(|n| format!("AC-{n:05}")).collect();

@@ -186,3 +186,41 @@ async fn a_requests_reads_share_one_transaction_given_back_when_idle_on_sqlite()
 async fn a_requests_reads_share_one_transaction_given_back_when_idle_on_postgres() {
     shared_reading_transaction(Backend::Postgres).await;
 }
+
+/// A statement sent with its transaction as one message (PostgreSQL: a new record's number is
+/// counted so, its counter's row locked only inside the database): it sees only its tenant's
+/// rows, its change is committed, and one that fails is rolled back and leaves the (only)
+/// connection usable.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_statement_in_one_message_is_confined_committed_or_rolled_back_on_postgres() {
+    let app = with_one_connection(Backend::Postgres).await;
+    let db = &app.app.db;
+    let (ours, theirs) = (TenantId::from_db(1), TenantId::from_db(2));
+    let count = |tenant: TenantId| {
+        format!(
+            "INSERT INTO counters (tenant_id, name, value) VALUES ({}, 'probe', 1)
+             ON CONFLICT (tenant_id, name) DO UPDATE SET value = counters.value + 1 RETURNING value",
+            tenant.get()
+        )
+    };
+    assert_eq!(db.in_one_message(theirs, &count(theirs)).await.unwrap(), 1);
+    assert_eq!(db.in_one_message(ours, &count(ours)).await.unwrap(), 1);
+    assert_eq!(db.in_one_message(ours, &count(ours)).await.unwrap(), 2);
+    // Row-level security: the other tenant's counter is not there to see.
+    let seen = "SELECT count(*) FROM counters WHERE name = 'probe'";
+    assert_eq!(db.in_one_message(ours, seen).await.unwrap(), 1);
+    // Nor to change.
+    assert!(db.in_one_message(ours, &count(theirs)).await.is_err());
+    // A failure after the change: nothing of it stays, and the connection serves the next.
+    let failing = format!("{} / 0", count(ours));
+    assert!(db.in_one_message(ours, &failing).await.is_err());
+    let mut tx = db.begin(ours, Access::Read).await.unwrap();
+    let value: i64 =
+        sqlx::query_scalar("SELECT value FROM counters WHERE tenant_id = 1 AND name = 'probe'")
+            .fetch_one(tx.conn())
+            .await
+            .unwrap();
+    assert_eq!(value, 2);
+    drop(tx);
+    assert_eq!(db.in_one_message(ours, &count(ours)).await.unwrap(), 3);
+}

@@ -553,10 +553,18 @@ pub async fn create_with_files(
     object.validate(&data).map_err(Error::invalid_fields)?;
     check_references(&mut read, actor, &object, &data, &supplied).await?;
     check_file_fields(&mut read, &object, None, &supplied).await?;
+    let template = number_template(&mut read, &object).await?;
     drop(read);
+    let ahead = number_ahead(app, actor, &object).await?;
     let mut tx = app.db.begin(actor.tenant.id, Access::Write).await?;
     check_parents_open(&mut tx, actor, &object, &[&data]).await?;
-    let record = insert(app, &mut tx, actor, &object, &data).await?;
+    let n = match ahead {
+        Some(n) => n,
+        None => storage::next_counter(&mut tx, &counter_of(&object)).await?,
+    };
+    let number = number_from(template, &object, n);
+    let organization = actor.organization.map(|o| o.to_string());
+    let record = insert_numbered(app, &mut tx, actor, &object, &data, organization, number).await?;
     let mut named = placed;
     named.extend(uploads.into_iter().map(|u| (crate::files::new_id(), u)));
     let staged = if named.is_empty() {
@@ -600,11 +608,53 @@ pub(crate) async fn insert_for(
     data: &Map<String, Value>,
     organization: Option<String>,
 ) -> Result<Record> {
-    let n = storage::next_counter(tx, &format!("number:{}", object.code)).await?;
-    let number = match number_template(tx, object).await? {
+    let number = draw_number(tx, object).await?;
+    insert_numbered(app, tx, actor, object, data, organization, number).await
+}
+
+/// The next number of `object`'s records in the tenant. The counter's row stays locked until
+/// `tx` ends: concurrent writers of the tenant wait for it there.
+async fn draw_number(tx: &mut TenantTx, object: &ObjectType) -> Result<String> {
+    let template = number_template(tx, object).await?;
+    let n = storage::next_counter(tx, &counter_of(object)).await?;
+    Ok(number_from(template, object, n))
+}
+
+fn counter_of(object: &ObjectType) -> String {
+    format!("number:{}", object.code)
+}
+
+fn number_from(template: Option<NumberTemplate>, object: &ObjectType, n: i64) -> String {
+    match template {
         Some(template) => template.format(n),
         None => object.number.format(n),
-    };
+    }
+}
+
+/// On PostgreSQL, the counter of a new record's number, drawn before the record's write and
+/// apart from it: drawn in the write, the counter's row stays locked to the end of it, and one
+/// tenant's concurrent writers queue there (16 writers of one tenant made a case submission's p99
+/// six times its p50). A write that fails afterwards leaves a gap in the numbers. SQLite's
+/// writers take turns anyway: there it is drawn in the write (`None`).
+async fn number_ahead(app: &App, actor: &Actor, object: &ObjectType) -> Result<Option<i64>> {
+    Ok(match app.db.dialect() {
+        crate::store::Dialect::Postgres => {
+            Some(storage::next_counter_alone(&app.db, actor.tenant.id, &counter_of(object)).await?)
+        }
+        crate::store::Dialect::Sqlite => None,
+    })
+}
+
+/// [`insert_for`] with the number drawn already.
+async fn insert_numbered(
+    app: &App,
+    tx: &mut TenantTx,
+    actor: &Actor,
+    object: &ObjectType,
+    data: &Map<String, Value>,
+    organization: Option<String>,
+    number: String,
+) -> Result<Record> {
     let record = storage::insert(
         tx,
         storage::NewRecord {

@@ -72,6 +72,27 @@ pub(super) async fn next_counter(tx: &mut TenantTx, name: &str) -> Result<i64, s
     .await
 }
 
+/// [`next_counter`] on PostgreSQL, counted in a transaction of its own sent as one message
+/// (`Db::in_one_message`), so the counter's row is locked only while PostgreSQL counts. Its
+/// commit does not wait for the disk: a value is used by a write that commits after it and
+/// waits, which makes this one durable too (the log is written in order); a value whose write
+/// never commits is a gap, as a database sequence leaves.
+pub(super) async fn next_counter_alone(
+    db: &crate::store::Db,
+    tenant: portico_tenants::TenantId,
+    name: &str,
+) -> Result<i64, sqlx::Error> {
+    let upsert = format!(
+        "SET LOCAL synchronous_commit = off;
+         INSERT INTO counters (tenant_id, name, value) VALUES ({}, '{}', 1)
+         ON CONFLICT (tenant_id, name) DO UPDATE SET value = counters.value + 1
+         RETURNING value",
+        tenant.get(),
+        name.replace('\'', "''")
+    );
+    db.in_one_message(tenant, &upsert).await
+}
+
 pub(super) struct NewRecord<'a> {
     pub object: &'a ObjectCode,
     pub number: String,

@@ -295,6 +295,37 @@ impl Db {
         .await
     }
 
+    /// On PostgreSQL, runs `statement` (its values written into its text) for `tenant` in a
+    /// transaction of its own, sent with its `BEGIN` and `COMMIT` as one message, and returns the
+    /// first column of the row it answers: a row it locks is locked only while PostgreSQL runs
+    /// the message, never across a round trip to this server.
+    pub async fn in_one_message(
+        &self,
+        tenant: TenantId,
+        statement: &str,
+    ) -> Result<i64, sqlx::Error> {
+        end_carried().await;
+        let mut conn = self.within_acquire_timeout(self.pool.acquire()).await?;
+        let message = format!("BEGIN; {}; {statement}; COMMIT", TenantTx::confine(tenant));
+        match sqlx::raw_sql(AssertSqlSafe(message))
+            .fetch_all(&mut *conn)
+            .await
+        {
+            Ok(rows) => rows
+                .first()
+                .ok_or(sqlx::Error::RowNotFound)
+                .and_then(|row| sqlx::Row::try_get(row, 0)),
+            Err(error) => {
+                // A failed statement leaves the transaction open and aborted: end it, or close
+                // the connection rather than give it back so.
+                if conn.execute("ROLLBACK").await.is_err() {
+                    conn.close_on_drop();
+                }
+                Err(error)
+            }
+        }
+    }
+
     pub fn pool(&self) -> &AnyPool {
         &self.pool
     }
