@@ -307,23 +307,27 @@ impl Db {
         end_carried().await;
         let mut conn = self.within_acquire_timeout(self.pool.acquire()).await?;
         let message = format!("BEGIN; {}; {statement}; COMMIT", TenantTx::confine(tenant));
-        match sqlx::raw_sql(AssertSqlSafe(message))
-            .fetch_all(&mut *conn)
-            .await
-        {
-            Ok(rows) => rows
-                .first()
-                .ok_or(sqlx::Error::RowNotFound)
-                .and_then(|row| sqlx::Row::try_get(row, 0)),
-            Err(error) => {
-                // A failed statement leaves the transaction open and aborted: end it, or close
-                // the connection rather than give it back so.
-                if conn.execute("ROLLBACK").await.is_err() {
-                    conn.close_on_drop();
+        // Run to the end even if the request is dropped meanwhile: a failed message leaves its
+        // transaction open and aborted, and the connection must not go back to the pool so.
+        let run = tokio::spawn(async move {
+            match sqlx::raw_sql(AssertSqlSafe(message))
+                .fetch_all(&mut *conn)
+                .await
+            {
+                Ok(rows) => rows
+                    .first()
+                    .ok_or(sqlx::Error::RowNotFound)
+                    .and_then(|row| sqlx::Row::try_get(row, 0)),
+                Err(error) => {
+                    if conn.execute("ROLLBACK").await.is_err() {
+                        conn.close_on_drop();
+                    }
+                    Err(error)
                 }
-                Err(error)
             }
-        }
+        });
+        run.await
+            .map_err(|e| sqlx::Error::Protocol(format!("the statement's task stopped: {e}")))?
     }
 
     pub fn pool(&self) -> &AnyPool {
