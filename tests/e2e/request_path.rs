@@ -206,9 +206,15 @@ async fn a_statement_in_one_message_is_confined_committed_or_rolled_back_on_post
     assert_eq!(db.in_one_message(theirs, &count(theirs)).await.unwrap(), 1);
     assert_eq!(db.in_one_message(ours, &count(ours)).await.unwrap(), 1);
     assert_eq!(db.in_one_message(ours, &count(ours)).await.unwrap(), 2);
-    // Row-level security: the other tenant's counter is not there to see.
-    let seen = "SELECT count(*) FROM counters WHERE name = 'probe'";
-    assert_eq!(db.in_one_message(ours, seen).await.unwrap(), 1);
+    // Row-level security: the other tenant's counter is not there to see, even asked for.
+    let seen = |tenant: TenantId| {
+        format!(
+            "SELECT count(*) FROM counters WHERE tenant_id = {} AND name = 'probe'",
+            tenant.get()
+        )
+    };
+    assert_eq!(db.in_one_message(ours, &seen(ours)).await.unwrap(), 1);
+    assert_eq!(db.in_one_message(ours, &seen(theirs)).await.unwrap(), 0);
     // Nor to change.
     assert!(db.in_one_message(ours, &count(theirs)).await.is_err());
     // A failure after the change: nothing of it stays, and the connection serves the next.
