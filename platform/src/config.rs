@@ -482,8 +482,6 @@ impl Config {
     }
 }
 
-/// Connections the server keeps open by default: as many as the process may open files, less
-/// room for the database pool, files and the refusals beyond the bound; at most 10,000.
 /// SQLite's work runs in this process, each connection on a thread of its own: beyond two per
 /// core, more connections only add threads and page caches (on two cores, 16 held 35 MiB more
 /// than 4 under the load bench, for the same rates). PostgreSQL's connections mostly wait on the
@@ -497,6 +495,8 @@ fn default_database_connections(sqlite: bool) -> u64 {
     }
 }
 
+/// Connections the server keeps open by default: as many as the process may open files, less
+/// room for the database pool, files and the refusals beyond the bound; at most 10,000.
 fn default_max_connections() -> u64 {
     let open_files = std::fs::read_to_string("/proc/self/limits")
         .ok()

@@ -416,6 +416,11 @@ on_both_databases! {
         // The support team's queue filters complaints.
         let (_, queue) = desk.admin.get_text("/console/cases?complaint=1").await;
         assert!(queue.contains(created["number"].as_str().unwrap()), "{queue}");
+        // Both case tables flag it.
+        let (_, mine) = customer.get_text("/cases").await;
+        for html in [&queue, &mine] {
+            assert!(html.contains("<tr class=\"flagged\">"), "{html}");
+        }
         let (_, html) = desk.admin.get_text(&format!("/console/cases/{case_id}")).await;
         assert!(html.contains("Nobody called me back") && html.contains("complaint"));
     }
@@ -574,4 +579,35 @@ pub async fn create_as(who: &Browser, object: &str, data: Value) -> Value {
     let body: Value = response.json().await.unwrap();
     assert_eq!(status, StatusCode::CREATED, "creating a {object}: {body}");
     body
+}
+
+on_both_databases! {
+    async fn case_tables_page_through_a_long_list(app: TestApp) {
+        let desk = Desk::open(&app, "acme").await;
+        let (service, _) = standard_terms(&desk).await;
+        let customer = desk.customer("ann@client.test", json!({})).await;
+        for i in 1..=26 {
+            let (status, body) = open_case(&customer, json!({ "service": service, "subject": format!("Long list {i:02}."), "description": "d" })).await;
+            assert_eq!(status, StatusCode::CREATED, "{body}");
+        }
+        let subjects = |html: &str| -> BTreeSet<String> {
+            html.split("Long list ").skip(1).map(|s| s[..3].to_owned()).collect()
+        };
+        // 25 cases a page, then a link to the rest with the page's filters.
+        for (who, path) in [(&customer, "/cases?status=New"), (&desk.admin, "/console/cases?status=New")] {
+            let (_, first) = who.get_text(path).await;
+            let next = first
+                .split("href=\"")
+                .filter_map(|s| s.split('"').next())
+                .find(|href| href.contains("cursor="))
+                .unwrap_or_else(|| panic!("no next page on {path}: {first}"))
+                .replace("&amp;", "&");
+            assert!(next.contains("&status=New"), "{next}");
+            let (_, second) = who.get_text(&next).await;
+            assert!(!second.contains("cursor="), "{second}");
+            let (first, second) = (subjects(&first), subjects(&second));
+            assert_eq!((first.len(), second.len()), (25, 1), "{path}");
+            assert_eq!(first.union(&second).count(), 26, "{path}");
+        }
+    }
 }

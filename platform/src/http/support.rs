@@ -12,7 +12,7 @@ use axum::{
     routing::{get, post},
 };
 use minijinja::{context, value::Serde};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use super::render_page as render;
@@ -79,16 +79,35 @@ pub fn api_routes() -> utoipa_axum::router::OpenApiRouter<Arc<App>> {
         .routes(routes!(api_file))
 }
 
-/// Deadline indicators of a list's cases, by id.
-fn list_indicators(app: &App, page: &records::Page) -> BTreeMap<String, cases::Indicators> {
+/// A case as a case table shows it: the few fields the table uses, so that a page of cases does
+/// not turn every field of every case into template values.
+#[derive(Debug, Serialize)]
+struct CaseRow<'a> {
+    id: &'a str,
+    number: &'a str,
+    subject: Option<&'a str>,
+    status: Option<&'a str>,
+    has_complaint: bool,
+    created_at: &'a str,
+    indicators: cases::Indicators,
+}
+
+/// A page of cases as the case table shows it, with their deadline indicators.
+fn case_rows<'a>(app: &App, page: &'a records::Page) -> Vec<CaseRow<'a>> {
     let now = app.clock.now();
     page.data
         .iter()
         .filter_map(|r| {
-            Some((
-                r["id"].as_str()?.to_owned(),
-                cases::indicators(r["data"].as_object()?, now),
-            ))
+            let data = r["data"].as_object()?;
+            Some(CaseRow {
+                id: r["id"].as_str()?,
+                number: r["number"].as_str().unwrap_or_default(),
+                subject: r["data"]["subject"].as_str(),
+                status: r["data"]["status"].as_str(),
+                has_complaint: r["data"]["has_complaint"].as_bool().unwrap_or(false),
+                created_at: r["created_at"].as_str().unwrap_or_default(),
+                indicators: cases::indicators(data, now),
+            })
         })
         .collect()
 }
@@ -139,13 +158,12 @@ async fn portal_list(
         &list_request(&query, app.clock.now()),
     )
     .await?;
-    let indicators = list_indicators(&app, &page);
     Ok(render(
         flash,
         "portal/cases.html",
         &who,
         context! {
-            page => Serde(&page), indicators => Serde(&indicators), statuses => cases::status::ALL.to_vec(),
+            rows => Serde(case_rows(&app, &page)), next_cursor => page.next_cursor.as_deref(), statuses => cases::status::ALL.to_vec(),
             query => context! { status => query.status }, prefix => "",
         },
     ))
@@ -372,14 +390,13 @@ async fn console_queue(
 ) -> Result<Response, PageError> {
     let request = list_request(&query, app.clock.now());
     let page = records::list(&app, &who.actor, cases::OBJECT, &request).await?;
-    let indicators = list_indicators(&app, &page);
     let numbering = records::numbering(&app, &who.actor, cases::OBJECT).await?;
     Ok(render(
         flash,
         "console/cases.html",
         &who,
         context! {
-            here => "cases", prefix => "/console", numbering, page => Serde(&page), indicators => Serde(&indicators), statuses => cases::status::ALL.to_vec(),
+            here => "cases", prefix => "/console", numbering, rows => Serde(case_rows(&app, &page)), next_cursor => page.next_cursor.as_deref(), statuses => cases::status::ALL.to_vec(),
             query => context! { status => query.status, overdue => query.overdue, complaint => query.complaint, sort => query.sort },
         },
     ))
