@@ -5,6 +5,8 @@ use std::{fmt, net::SocketAddr, path::PathBuf};
 
 use serde::Deserialize;
 
+use crate::store::Dialect;
+
 #[derive(Debug, Clone)]
 pub struct Config {
     pub database_url: DatabaseUrl,
@@ -240,20 +242,17 @@ impl Config {
             .unwrap_or_else(|| PathBuf::from("./data"));
         let database_url = pick("PORTICO_DATABASE_URL", file.database_url)
             .unwrap_or_else(|| format!("sqlite://{}/portico.db", data_dir.display()));
-        if !(database_url.starts_with("sqlite:")
-            || database_url.starts_with("postgres://")
-            || database_url.starts_with("postgresql://"))
-        {
+        let Ok(dialect) = Dialect::from_url(&database_url) else {
             return Err(invalid(
                 "PORTICO_DATABASE_URL",
                 "expected sqlite://PATH or postgres://USER@HOST/DATABASE",
             ));
-        }
+        };
         let database_max_connections = positive(
             "PORTICO_DATABASE_MAX_CONNECTIONS",
             env("PORTICO_DATABASE_MAX_CONNECTIONS"),
             file.database_max_connections.map(u64::from),
-            default_database_connections(database_url.starts_with("sqlite:")),
+            default_database_connections(dialect),
         )?;
         let database_max_connections = u32::try_from(database_max_connections)
             .map_err(|_| invalid("PORTICO_DATABASE_MAX_CONNECTIONS", "is too large"))?;
@@ -486,12 +485,13 @@ impl Config {
 /// core, more connections only add threads and page caches (on two cores, 16 held 35 MiB more
 /// than 4 under the load bench, for the same rates). PostgreSQL's connections mostly wait on the
 /// database server.
-fn default_database_connections(sqlite: bool) -> u64 {
-    if sqlite {
-        let cores = std::thread::available_parallelism().map_or(2, |n| n.get() as u64);
-        (2 * cores).max(4)
-    } else {
-        16
+fn default_database_connections(dialect: Dialect) -> u64 {
+    match dialect {
+        Dialect::Sqlite => {
+            let cores = std::thread::available_parallelism().map_or(2, |n| n.get() as u64);
+            (2 * cores).max(4)
+        }
+        Dialect::Postgres => 16,
     }
 }
 

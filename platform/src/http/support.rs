@@ -102,9 +102,9 @@ fn case_rows<'a>(app: &App, page: &'a records::Page) -> Vec<CaseRow<'a>> {
             Some(CaseRow {
                 id: r["id"].as_str()?,
                 number: r["number"].as_str().unwrap_or_default(),
-                subject: r["data"]["subject"].as_str(),
-                status: r["data"]["status"].as_str(),
-                has_complaint: r["data"]["has_complaint"].as_bool().unwrap_or(false),
+                subject: data.get("subject").and_then(Value::as_str),
+                status: data.get("status").and_then(Value::as_str),
+                has_complaint: data.get("has_complaint").and_then(Value::as_bool) == Some(true),
                 created_at: r["created_at"].as_str().unwrap_or_default(),
                 indicators: cases::indicators(data, now),
             })

@@ -10,7 +10,7 @@ pub enum Dialect {
 }
 
 impl Dialect {
-    pub(super) fn from_url(url: &str) -> anyhow::Result<Self> {
+    pub fn from_url(url: &str) -> anyhow::Result<Self> {
         if url.starts_with("sqlite:") {
             Ok(Self::Sqlite)
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
