@@ -608,6 +608,10 @@ on_both_databases! {
             let (first, second) = (subjects(&first), subjects(&second));
             assert_eq!((first.len(), second.len()), (25, 1), "{path}");
             assert_eq!(first.union(&second).count(), 26, "{path}");
+            // A forged cursor is refused on the page, saying so.
+            let (status, refused) = who.get_text(&format!("{path}&cursor=forged")).await;
+            assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
+            assert!(refused.contains("cursor is not one this API returned"), "{refused}");
         }
     }
 }
