@@ -179,19 +179,21 @@ async fn noisy_tenant(server: &Server) -> String {
         .text()
         .await
         .unwrap();
-    let csrf = page
-        .split("name=\"csrf_token\" value=\"")
-        .nth(1)
-        .and_then(|rest| rest.split('"').next())
-        .unwrap()
-        .to_owned();
-    let setup_token = path.split("token=").nth(1).unwrap();
+    // The page's form carries a token of its own (the link's is spent when it is opened).
+    let hidden = |name: &str| {
+        page.split(&format!("name=\"{name}\" value=\""))
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .unwrap()
+            .to_owned()
+    };
+    let (csrf, setup_token) = (hidden("csrf_token"), hidden("token"));
     let password = "noisy admin password";
     let set = client
         .post(format!("{origin}/set-password"))
         .form(&[
             ("csrf_token", csrf.as_str()),
-            ("token", setup_token),
+            ("token", setup_token.as_str()),
             ("new_password", password),
             ("confirm_password", password),
         ])
