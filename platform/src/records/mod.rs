@@ -210,8 +210,14 @@ pub async fn list_page(
 
 /// A page of `listing` and how many records the whole list holds.
 async fn counted(tx: &mut TenantTx, actor: &Actor, listing: Listing) -> Result<(Page, Count)> {
-    let count = listing.count(tx, actor).await?;
-    Ok((listing.fetch(tx, actor).await?, count))
+    let page = listing.fetch(tx, actor).await?;
+    // A first page with no next one holds the whole list: it is its own count.
+    let count = if listing.plan.is_first_page() && page.next_cursor.is_none() {
+        Count::of(i64::try_from(page.data.len()).unwrap_or(i64::MAX))
+    } else {
+        listing.count(tx, actor).await?
+    };
+    Ok((page, count))
 }
 
 /// How many records the list `request` describes holds (as far as [`COUNT_CAP`]), in the
@@ -379,7 +385,7 @@ impl Listing {
         })
     }
 
-    async fn fetch(self, tx: &mut TenantTx, actor: &Actor) -> Result<Page> {
+    async fn fetch(&self, tx: &mut TenantTx, actor: &Actor) -> Result<Page> {
         let Self {
             object,
             columns,
@@ -404,7 +410,7 @@ impl Listing {
         } else {
             None
         };
-        let titles = reference_titles(tx, actor, &object, &columns, &records).await?;
+        let titles = reference_titles(tx, actor, object, columns, &records).await?;
         Ok(Page {
             data: records
                 .into_iter()

@@ -410,6 +410,11 @@ pub struct ListPlan {
 }
 
 impl ListPlan {
+    /// The list's first page, not one that goes on after a cursor.
+    pub fn is_first_page(&self) -> bool {
+        self.cursor.is_none()
+    }
+
     pub fn parse(object: &ObjectType, columns: &Columns, request: &ListRequest) -> Result<Self> {
         let limit = request.limit.unwrap_or(DEFAULT_PAGE);
         if !(1..=MAX_PAGE).contains(&limit) {
