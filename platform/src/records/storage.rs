@@ -61,15 +61,11 @@ fn from_row(row: &AnyRow) -> Result<Record, sqlx::Error> {
 /// upsert takes a row lock on PostgreSQL; SQLite writers are serialised).
 pub(super) async fn next_counter(tx: &mut TenantTx, name: &str) -> Result<i64, sqlx::Error> {
     let tenant = tx.tenant_param();
-    sqlx::query_scalar(
-        "INSERT INTO counters (tenant_id, name, value) VALUES ($1, $2, 1)
-         ON CONFLICT (tenant_id, name) DO UPDATE SET value = counters.value + 1
-         RETURNING value",
-    )
-    .bind(tenant)
-    .bind(name)
-    .fetch_one(tx.conn())
-    .await
+    sqlx::query_scalar(concat!(crate::count_up!(), " RETURNING value"))
+        .bind(tenant)
+        .bind(name)
+        .fetch_one(tx.conn())
+        .await
 }
 
 /// [`next_counter`] on PostgreSQL, counted in a transaction of its own sent as one message
@@ -82,6 +78,7 @@ pub(super) async fn next_counter_alone(
     tenant: portico_tenants::TenantId,
     name: &str,
 ) -> Result<i64, sqlx::Error> {
+    // `count_up!`'s upsert with its values in the text: one message takes no parameters.
     let upsert = format!(
         "SET LOCAL synchronous_commit = off;
          INSERT INTO counters (tenant_id, name, value) VALUES ({}, '{}', 1)

@@ -38,6 +38,17 @@ macro_rules! version_columns {
     };
 }
 
+/// Counts the counter `$2` of the tenant `$1` up by one, starting it at 1: the one upsert of the
+/// per-tenant counters (these versions, record numbers).
+#[macro_export]
+#[doc(hidden)]
+macro_rules! count_up {
+    () => {
+        "INSERT INTO counters (tenant_id, name, value) VALUES ($1, $2, 1)
+         ON CONFLICT (tenant_id, name) DO UPDATE SET value = counters.value + 1"
+    };
+}
+
 /// The versions one request works with, and its tenant's status as of now.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Versions {
@@ -76,14 +87,11 @@ impl Versions {
 
     /// Notes, in the transaction that makes it, a change to `what`.
     pub async fn bump(tx: &mut TenantTx, what: Versioned) -> Result<(), sqlx::Error> {
-        sqlx::query(
-            "INSERT INTO counters (tenant_id, name, value) VALUES ($1, $2, 1)
-             ON CONFLICT (tenant_id, name) DO UPDATE SET value = counters.value + 1",
-        )
-        .bind(tx.tenant_param())
-        .bind(what.counter())
-        .execute(tx.conn())
-        .await?;
+        sqlx::query(count_up!())
+            .bind(tx.tenant_param())
+            .bind(what.counter())
+            .execute(tx.conn())
+            .await?;
         Ok(())
     }
 }
