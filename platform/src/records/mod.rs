@@ -155,6 +155,12 @@ impl Count {
             more: n > COUNT_CAP,
         }
     }
+
+    /// The count a page tells by itself, without counting: a first page with no next one holds
+    /// the whole list.
+    pub fn of_whole_page(first_page: bool, rows: usize, more_pages: bool) -> Option<Self> {
+        (first_page && !more_pages).then(|| Self::of(i64::try_from(rows).unwrap_or(i64::MAX)))
+    }
 }
 
 /// [`list`] with how many records the whole list holds, read in the same transaction.
@@ -211,11 +217,14 @@ pub async fn list_page(
 /// A page of `listing` and how many records the whole list holds.
 async fn counted(tx: &mut TenantTx, actor: &Actor, listing: Listing) -> Result<(Page, Count)> {
     let page = listing.fetch(tx, actor).await?;
-    // A first page with no next one holds the whole list: it is its own count.
-    let count = if listing.plan.is_first_page() && page.next_cursor.is_none() {
-        Count::of(i64::try_from(page.data.len()).unwrap_or(i64::MAX))
-    } else {
-        listing.count(tx, actor).await?
+    let whole = Count::of_whole_page(
+        listing.plan.is_first_page(),
+        page.data.len(),
+        page.next_cursor.is_some(),
+    );
+    let count = match whole {
+        Some(count) => count,
+        None => listing.count(tx, actor).await?,
     };
     Ok((page, count))
 }

@@ -23,6 +23,7 @@ use crate::{
     },
     error::{Error, FieldErrors, Result},
     mail::Template,
+    records::Count,
     store::{Access, TenantTx, Timestamp, uuid_text_column},
 };
 
@@ -207,7 +208,7 @@ pub struct UserPage {
     pub data: Vec<UserWithRoles>,
     /// Pass as `after` for the next page; absent on the last.
     pub next_cursor: Option<String>,
-    pub count: crate::records::Count,
+    pub count: Count,
 }
 
 /// A page of the users the actor may manage (see [`managed_kind`]), by login, searched by login
@@ -306,7 +307,11 @@ pub(crate) async fn page_in(
     } else {
         None
     };
-    let count = storage::count(tx, &filter, crate::records::Count::SQL_CAP).await?;
+    let whole = Count::of_whole_page(filter.after.is_none(), users.len(), next_cursor.is_some());
+    let count = match whole {
+        Some(count) => count,
+        None => Count::of(storage::count(tx, &filter, Count::SQL_CAP).await?),
+    };
     let ids: Vec<UserId> = users.iter().map(|u| u.id).collect();
     let memberships = access::direct_roles_of(tx, &ids).await?;
     Ok(UserPage {
@@ -315,7 +320,7 @@ pub(crate) async fn page_in(
             .map(|user| with_roles(actor, user, &memberships))
             .collect(),
         next_cursor,
-        count: crate::records::Count::of(count),
+        count,
     })
 }
 
