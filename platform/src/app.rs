@@ -74,6 +74,7 @@ impl App {
             config.database_url.expose(),
             config.database_max_connections,
             config.database_acquire_timeout,
+            config.list_timeout,
         )
         .await?;
         let mail: Option<Arc<dyn mail::worker::Transport>> = match &config.smtp_url {

@@ -13,6 +13,9 @@ pub struct Config {
     pub database_max_connections: u32,
     /// How long a request waits for a database connection before it answers 503.
     pub database_acquire_timeout: std::time::Duration,
+    /// How long one statement of a list (its page, count or totals) may run on PostgreSQL
+    /// before it is cancelled and the reader asked to narrow the list.
+    pub list_timeout: std::time::Duration,
     pub listen: SocketAddr,
     pub base_domain: String,
     pub data_dir: PathBuf,
@@ -184,6 +187,7 @@ struct FileConfig {
     database_url: Option<String>,
     database_max_connections: Option<u32>,
     database_acquire_timeout_ms: Option<u64>,
+    list_timeout_ms: Option<u64>,
     listen: Option<String>,
     base_domain: Option<String>,
     data_dir: Option<PathBuf>,
@@ -261,6 +265,12 @@ impl Config {
             env("PORTICO_DATABASE_ACQUIRE_TIMEOUT_MS"),
             file.database_acquire_timeout_ms,
             750,
+        )?);
+        let list_timeout = std::time::Duration::from_millis(positive(
+            "PORTICO_LIST_TIMEOUT_MS",
+            env("PORTICO_LIST_TIMEOUT_MS"),
+            file.list_timeout_ms,
+            5_000,
         )?);
         let listen = pick("PORTICO_LISTEN", file.listen).unwrap_or_else(|| "127.0.0.1:8080".into());
         let listen = listen.parse().map_err(|_| {
@@ -443,6 +453,7 @@ impl Config {
             database_url: DatabaseUrl(database_url),
             database_max_connections,
             database_acquire_timeout,
+            list_timeout,
             listen,
             base_domain,
             data_dir,

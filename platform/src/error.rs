@@ -118,9 +118,20 @@ fn database_unavailable(e: &sqlx::Error) -> bool {
     }
 }
 
+/// SQLSTATE 57014: a statement cancelled, as a list's statement is when it runs past its bound
+/// ([`crate::store::TenantTx::bound_list_reads`]).
+fn statement_cancelled(e: &sqlx::Error) -> bool {
+    matches!(e, sqlx::Error::Database(e) if e.code().as_deref() == Some("57014"))
+}
+
 impl From<sqlx::Error> for Error {
     fn from(e: sqlx::Error) -> Self {
         match e {
+            // Asking again would cost as much: the reader must ask for less.
+            e if statement_cancelled(&e) => Self::Invalid {
+                message: crate::tr!("error-list-too-slow"),
+                fields: FieldErrors::default(),
+            },
             e if database_unavailable(&e) => {
                 tracing::warn!(error = %e, "database unavailable");
                 Self::Unavailable {

@@ -8,6 +8,8 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
+use portico::store::Access;
+
 use crate::harness::{Backend, Browser, Options, TestApp, error_code, on_both_databases};
 
 /// Sends `request` as written on a new connection; answers the status code and the whole answer.
@@ -339,4 +341,87 @@ on_both_databases! {
         let cases: Value = browser.get("/api/v1/objects/case/records").await.json().await.unwrap();
         assert_eq!(cases["data"], json!([]));
     }
+}
+
+/// A list whose statements may read every record the reader can see (a search, a filter) runs
+/// each within `PORTICO_LIST_TIMEOUT_MS`; here 1 ms against a search through 50,000 accounts.
+/// PostgreSQL cancels the statement, the reader is asked to narrow the list (422 from the API,
+/// the message in the list page, which keeps its navigation), and the server goes on serving.
+/// SQLite has no such bound.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_list_that_reads_too_long_is_cut_off_and_says_so() {
+    let app = TestApp::spawn_with(
+        Backend::Postgres,
+        Options {
+            settings: vec![("PORTICO_LIST_TIMEOUT_MS", "1".to_owned())],
+            ..Options::default()
+        },
+    )
+    .await;
+    let tenant = app.tenant("acme").await;
+    let admin = tenant.admin_browser().await;
+    let id = crate::licenses::tenant_of(&app, "acme").await.id;
+    let mut tx = app.app.db.begin(id, Access::Write).await.unwrap();
+    sqlx::query(
+        "INSERT INTO records (tenant_id, object, id, number, data, created_by, created_at, modified_by, modified_at, version)
+         SELECT $1, 'account', 'fffff000-0000-7000-8000-' || lpad(g::text, 12, '0'), 'ACC-' || g,
+                jsonb_build_object('name', 'Company ' || g), u.id, '2026-01-01T00:00:00.000000Z',
+                u.id, '2026-01-01T00:00:00.000000Z', 1
+         FROM generate_series(1, 50000) g, (SELECT min(id) AS id FROM users WHERE tenant_id = $1) u",
+    )
+    .bind(id.get())
+    .execute(tx.conn())
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+
+    let before = admin.get("/api/v1/objects/account/records?limit=5").await;
+    assert_eq!(before.status(), StatusCode::OK);
+    for query in ["q=no+such+company", "filter=name:contains:zzz", "sort=name"] {
+        let response = admin
+            .get(&format!("/api/v1/objects/account/records?{query}"))
+            .await;
+        let (status, code) = error_code(response).await;
+        assert_eq!(
+            (status, code.as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, "validation_failed"),
+            "{query}"
+        );
+    }
+    let body: Value = admin
+        .get("/api/v1/objects/account/records?q=zzz")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("took too long"),
+        "{body}"
+    );
+    let (status, page) = admin
+        .get_text("/console/records/account?q=no+such+company")
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("Reading this list took too long"), "{page}");
+    assert!(
+        page.contains("href=\"/console/users\""),
+        "the console's navigation stays"
+    );
+    assert!(
+        page.contains("value=\"no such company\""),
+        "the search stays in its box"
+    );
+    // The newest first are read by a page's worth of index entries, without the bound, and
+    // the server goes on serving.
+    let after: Value = admin
+        .get("/api/v1/objects/account/records?limit=5")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(after["data"].as_array().unwrap().len(), 5, "{after}");
+    assert_eq!(after["data"][0]["data"]["name"], "Company 50000");
 }

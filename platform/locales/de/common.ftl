@@ -91,6 +91,7 @@ error-invalid-fields = { $count ->
    *[other] { $count } ungültige Feldangaben
 }
 error-database-unavailable = Der Dienst ist vorübergehend nicht verfügbar. Bitte versuchen Sie es gleich noch einmal.
+error-list-too-slow = Das Lesen dieser Liste hat zu lange gedauert. Grenzen Sie sie mit einem Filter, einem Ordner oder einer genaueren Suche ein.
 error-portal-unavailable = Dieses Portal ist vorübergehend nicht verfügbar. Bitte versuchen Sie es später erneut.
 error-api-sign-in = Melden Sie sich an oder senden Sie ein API-Token als Authorization: Bearer.
 error-upload-too-large = Das Formular oder eine seiner Dateien ist zu groß.

@@ -98,6 +98,7 @@ error-invalid-fields = { $count ->
    *[other] { $count } invalid field values
 }
 error-database-unavailable = The service is temporarily unavailable. Please try again in a moment.
+error-list-too-slow = Reading this list took too long. Narrow it with a filter, a folder or a more precise search.
 error-portal-unavailable = This portal is temporarily unavailable. Please try again later.
 error-api-sign-in = Sign in, or send an API token as Authorization: Bearer.
 error-upload-too-large = The form or one of its files is too large.

@@ -201,12 +201,15 @@ pub async fn list_page(
     let mut tx = app.db.begin(actor.tenant.id, Access::Read).await?;
     let (folders, scope) = folders::for_list(&mut tx, actor, &object_type, folder).await?;
     request.folder = scope.or(request.folder);
+    let columns = list_view::columns_in(&mut tx, actor, &object_type, &columns).await?;
     let listed = match Listing::of(actor, object, &request) {
         Ok(listing) => counted(&mut tx, actor, listing).await,
         Err(refused) => Err(refused),
     };
-    let columns = list_view::columns_in(&mut tx, actor, &object_type, &columns).await?;
-    tx.finish_reading().await?;
+    // A list cut off for its time leaves the transaction aborted: it ends here, unused again.
+    if listed.is_ok() {
+        tx.finish_reading().await?;
+    }
     Ok(ListPage {
         listed,
         columns,
@@ -295,6 +298,8 @@ pub async fn totals(
     let (object, columns) = open(actor, object, Operation::Read)?;
     let plan = query::TotalsPlan::parse(&object, &columns, request)?;
     let mut tx = app.db.begin(actor.tenant.id, Access::Read).await?;
+    // Totals read every record the reader may see that the filters keep.
+    tx.bound_list_reads().await?;
     let sql = plan.sql(
         tx.dialect(),
         tx.tenant_param(),
@@ -370,6 +375,7 @@ struct Listing {
 
 impl Listing {
     async fn count(&self, tx: &mut TenantTx, actor: &Actor) -> Result<Count> {
+        self.bound(tx).await?;
         let sql = self.plan.count_sql(
             tx.dialect(),
             tx.tenant_param(),
@@ -382,6 +388,16 @@ impl Listing {
             .await?
             .ok_or_else(|| Error::Internal(anyhow::anyhow!("COUNT answered no row")))?;
         Ok(Count::of(sqlx::Row::try_get(&row, "n")?))
+    }
+
+    /// Bounds the time of the list's statements when they may read every record the reader
+    /// can see (the newest-first page reads no more than a page, and is left without the round
+    /// trip).
+    async fn bound(&self, tx: &mut TenantTx) -> Result<()> {
+        if !self.plan.is_newest_first() {
+            tx.bound_list_reads().await?;
+        }
+        Ok(())
     }
 
     fn of(actor: &Actor, object: &str, request: &ListRequest) -> Result<Self> {
@@ -400,6 +416,7 @@ impl Listing {
             columns,
             plan,
         } = self;
+        self.bound(tx).await?;
         let select = storage::select_columns(tx.dialect());
         let visibility = Visibility::of(actor);
         let (dialect, tenant, code) = (tx.dialect(), tx.tenant_param(), object.code.as_str());

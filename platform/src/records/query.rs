@@ -415,6 +415,13 @@ impl ListPlan {
         self.cursor.is_none()
     }
 
+    /// The newest records first, nothing narrowing them: a page and its count read at most a
+    /// page (or the count's cap) of index entries per grantee, whatever the list holds. Any
+    /// filter, search, folder or other order may read every record the reader can see.
+    pub fn is_newest_first(&self) -> bool {
+        self.filters.is_empty() && self.folder.is_none() && self.sort.is_none()
+    }
+
     pub fn parse(object: &ObjectType, columns: &Columns, request: &ListRequest) -> Result<Self> {
         let limit = request.limit.unwrap_or(DEFAULT_PAGE);
         if !(1..=MAX_PAGE).contains(&limit) {
@@ -571,8 +578,7 @@ impl ListPlan {
             .push(" AND r.object = ")
             .push_name(object)
             .push(" AND r.deleted_at IS NULL");
-        let newest_first = self.filters.is_empty() && self.folder.is_none() && self.sort.is_none();
-        match (visibility, newest_first) {
+        match (visibility, self.is_newest_first()) {
             // The newest records first: one plan fits every tenant.
             (Visibility::Grantees(grantees), true) => {
                 self.push_rights_walk(&mut sql, tenant, object, grantees, fetch);

@@ -47,6 +47,8 @@ pub struct Db {
     /// How long a request waits for a pooled connection before it is told to come back later:
     /// short, so an outage or an overload answers 503 at once instead of piling requests up.
     acquire_timeout: Duration,
+    /// How long one statement of a list may run (see [`TenantTx::bound_list_reads`]).
+    list_timeout: Duration,
     /// Wakes this node's jobs worker when a transaction that queued work commits.
     jobs_queued: Arc<QueuedJobs>,
 }
@@ -102,6 +104,7 @@ impl Db {
         url: &str,
         max_connections: u32,
         acquire_timeout: Duration,
+        list_timeout: Duration,
     ) -> anyhow::Result<Self> {
         sqlx::any::install_default_drivers();
         let dialect = Dialect::from_url(url)?;
@@ -176,6 +179,7 @@ impl Db {
             dialect,
             writers: (dialect == Dialect::Sqlite).then(Arc::default),
             acquire_timeout,
+            list_timeout,
             jobs_queued: Arc::default(),
         })
     }
@@ -253,6 +257,7 @@ impl Db {
             tenant,
             access,
             dialect: self.dialect,
+            list_timeout: Some(self.list_timeout),
             queued: false,
             wake: self.jobs_queued.clone(),
         })
@@ -348,6 +353,8 @@ pub struct TenantTx {
     tenant: TenantId,
     access: Access,
     dialect: Dialect,
+    /// The bound [`TenantTx::bound_list_reads`] sets, until it has set it (none: unbounded).
+    list_timeout: Option<Duration>,
     /// Whether the transaction queued jobs: its commit then wakes the worker.
     queued: bool,
     wake: Arc<QueuedJobs>,
@@ -379,6 +386,22 @@ impl TenantTx {
 
     pub fn dialect(&self) -> Dialect {
         self.dialect
+    }
+
+    /// Bounds each further statement of this transaction to the list timeout, so that one
+    /// list (a search through a million records, a folder of many conditions) cannot hold a
+    /// connection and a core of the database for long: PostgreSQL cancels the statement, and
+    /// the reader is asked to narrow the list ([`crate::Error`] from a cancelled statement).
+    /// Set once per transaction, with `SET LOCAL`, so it ends with it. SQLite has no such bound
+    /// (sqlx offers none there); it serves the demo and small installations.
+    pub async fn bound_list_reads(&mut self) -> Result<(), sqlx::Error> {
+        if self.dialect == Dialect::Postgres
+            && let Some(limit) = self.list_timeout.take()
+        {
+            let statement = format!("SET LOCAL statement_timeout = {}", limit.as_millis());
+            self.tx.execute(AssertSqlSafe(statement)).await?;
+        }
+        Ok(())
     }
 
     pub fn conn(&mut self) -> &mut AnyConnection {
@@ -518,6 +541,8 @@ impl GlobalTx {
             tenant,
             access: Access::Write,
             dialect: self.dialect,
+            // Provisioning reads no lists.
+            list_timeout: None,
             queued: false,
             wake: self.wake,
         })
