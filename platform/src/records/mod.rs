@@ -390,9 +390,9 @@ impl Listing {
         Ok(Count::of(sqlx::Row::try_get(&row, "n")?))
     }
 
-    /// Bounds the time of the list's statements when they may read every record the reader
-    /// can see (the newest-first page reads no more than a page, and is left without the round
-    /// trip).
+    /// Bounds the time of the list's further statements when they may read every record the
+    /// reader can see (those of a newest-first list read no more than a page, or the count's
+    /// cap, of index entries, and are left without the round trip).
     async fn bound(&self, tx: &mut TenantTx) -> Result<()> {
         if !self.plan.is_newest_first() {
             tx.bound_list_reads().await?;
@@ -416,17 +416,18 @@ impl Listing {
             columns,
             plan,
         } = self;
-        self.bound(tx).await?;
         let select = storage::select_columns(tx.dialect());
         let visibility = Visibility::of(actor);
         let (dialect, tenant, code) = (tx.dialect(), tx.tenant_param(), object.code.as_str());
         let full_page = |records: &Vec<Record>| records.len() > plan.limit as usize;
+        // Looked for among the reader's newest records first: at most a few pages read.
         let mut records = match plan.newest_visible_sql(dialect, &select, tenant, code, &visibility)
         {
             Some(sql) => storage::fetch(tx, sql?).await?,
             None => Vec::new(),
         };
         if !full_page(&records) {
+            self.bound(tx).await?;
             let sql = plan.sql(dialect, &select, tenant, code, &visibility)?;
             records = storage::fetch(tx, sql).await?;
         }
