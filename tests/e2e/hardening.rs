@@ -343,8 +343,8 @@ on_both_databases! {
     }
 }
 
-/// A list whose statements may read every record the reader can see (a search, a filter) runs
-/// each within `PORTICO_LIST_TIMEOUT_MS`; here 1 ms against a search through 50,000 accounts.
+/// A list whose statements may read every record the reader can see (a search, a filter, an
+/// order) runs them within `PORTICO_LIST_TIMEOUT_MS`; here 1 ms against 50,000 accounts.
 /// PostgreSQL cancels the statement, the reader is asked to narrow the list (422 from the API,
 /// the message in the list page, which keeps its navigation), and the server goes on serving.
 /// SQLite has no such bound.
