@@ -414,6 +414,26 @@ async fn a_list_that_reads_too_long_is_cut_off_and_says_so() {
         page.contains("value=\"no such company\""),
         "the search stays in its box"
     );
+    // An export of such a list says so before the download begins, not by breaking it off.
+    let (status, code) = error_code(
+        admin
+            .get("/api/v1/objects/account/export?format=csv&q=zzz")
+            .await,
+    )
+    .await;
+    assert_eq!(
+        (status, code.as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, "validation_failed")
+    );
+    let (status, page) = admin
+        .get_text("/console/records/account/export?format=csv&q=zzz")
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("Reading this list took too long"), "{page}");
+    assert!(
+        page.contains("href=\"/console\""),
+        "the error page leads back: {page}"
+    );
     // The newest first are read by a page's worth of index entries, without the bound, and
     // the server goes on serving.
     let after: Value = admin

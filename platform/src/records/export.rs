@@ -16,7 +16,7 @@ use rust_xlsxwriter::{Format as CellFormat, Workbook, Worksheet, XlsxError};
 use serde_json::Value;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc};
 
-use super::{ListColumn, ListRequest, MAX_PAGE, ObjectType};
+use super::{ListColumn, ListRequest, MAX_PAGE, ObjectType, Page};
 use crate::{
     access::{self, Actor, Capability, Operation, SystemOperation},
     app::App,
@@ -102,7 +102,8 @@ pub struct Export {
 
 /// Starts exporting the records of `object` that `request` lists (its filters and sort; not its
 /// cursor or page size), in the columns the actor's list shows. Refusals (no "Export to file", no
-/// read right, a bad filter) are answered here, before any byte is sent.
+/// read right, a bad filter) and a first page that cannot be read (a list cut off for its time)
+/// are answered here, before any byte is sent.
 pub async fn start(
     app: Arc<App>,
     actor: Actor,
@@ -118,6 +119,7 @@ pub async fn start(
     super::query::ListPlan::parse(&object, &columns, &request)?;
     let turn = app.exports.take(actor.tenant.id)?;
     let columns = super::list_view::columns(&app, &actor, object.code.as_str()).await?;
+    let first = super::list(&app, &actor, object.code.as_str(), &request).await?;
 
     let today = app.clock.now().0.date_naive();
     let file_name = format!(
@@ -140,6 +142,7 @@ pub async fn start(
             object: &object,
             columns: &columns,
             request,
+            first: Some(first),
             runtime: &runtime,
         };
         let written = i18n::sync_scope(locale, || match format {
@@ -171,6 +174,8 @@ struct Rows<'a> {
     object: &'a ObjectType,
     columns: &'a [ListColumn],
     request: ListRequest,
+    /// The first page, read before the answer began.
+    first: Option<Page>,
     runtime: &'a tokio::runtime::Handle,
 }
 
@@ -180,15 +185,18 @@ impl Rows<'_> {
         let mut count = 0;
         let mut cells = Vec::with_capacity(self.columns.len());
         loop {
-            let page = self
-                .runtime
-                .block_on(super::list(
-                    self.app,
-                    self.actor,
-                    self.object.code.as_str(),
-                    &self.request,
-                ))
-                .map_err(io::Error::other)?;
+            let page = match self.first.take() {
+                Some(first) => first,
+                None => self
+                    .runtime
+                    .block_on(super::list(
+                        self.app,
+                        self.actor,
+                        self.object.code.as_str(),
+                        &self.request,
+                    ))
+                    .map_err(io::Error::other)?,
+            };
             for record in &page.data {
                 if count == MAX_ROWS {
                     return Ok(());
