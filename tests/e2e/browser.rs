@@ -2510,3 +2510,32 @@ async fn an_administrator_designs_a_main_page_with_a_chart_and_publishes_it() {
     designer.close().await.unwrap();
     outcome
 }
+
+/// A search that would read for too long, typed into the list's search box: the list page says
+/// so and keeps what was typed (tests/e2e/hardening.rs has the API and the exports).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_search_cut_off_for_its_time_says_so_on_the_list_page() {
+    let driver = ChromeDriver::start();
+    let (_app, tenant) = crate::hardening::server_with_slow_lists().await;
+    let browser = driver.browser().await;
+    let origin = tenant.origin.clone();
+    let outcome = async {
+        sign_in_console(&browser, &origin, "admin@acme.test", "admin password 1").await;
+        browser
+            .goto(&format!("{origin}/console/records/account"))
+            .await
+            .unwrap();
+        type_into(&browser, "#list-search", "no such company").await;
+        click(&browser, "form[role=search] button").await;
+        wait_for_text_in(&browser, ".alert", "Reading this list took too long").await;
+        let typed = wait_for(&browser, "#list-search")
+            .await
+            .prop("value")
+            .await
+            .unwrap();
+        assert_eq!(typed.as_deref(), Some("no such company"));
+    }
+    .await;
+    browser.close().await.unwrap();
+    outcome
+}
